@@ -1,0 +1,62 @@
+//! Builds the objective and the start point a spec describes.
+
+use crate::objective::{hessian_2d, rotated_hessian, spectrum, HaarRotation, Objective, Quadratic, Rosenbrock};
+use crate::rng::Rng;
+use crate::spec::{ProblemKind, ProblemSpec, Spec, StartKind, MAX_D};
+
+/// Independent random streams of one seed, so that e.g. changing the rotation does not move the
+/// start point.
+const STREAM_ROTATION: u64 = 1;
+const STREAM_START: u64 = 2;
+
+pub struct Problem {
+    pub objective: Box<dyn Objective>,
+    /// The minimiser (centre of the quadratic, or ones for Rosenbrock).
+    pub x_star: Vec<f64>,
+    pub x0: Vec<f64>,
+}
+
+/// The objective of a validated spec.
+pub fn build(spec: &Spec) -> Problem {
+    let p = &spec.problem;
+    let d = spec.dim();
+    let objective: Box<dyn Objective> = match p.kind {
+        ProblemKind::Quadratic => {
+            let lam = spectrum(p.spectrum, d, p.lambda_min, p.lambda_max, p.outliers as usize);
+            let h = if p.rotation == 0.0 {
+                crate::linalg::Matrix::diagonal(&lam)
+            } else {
+                let rot = HaarRotation::new(d, &mut Rng::derive(p.seed, STREAM_ROTATION));
+                rotated_hessian(&lam, &rot, p.rotation)
+            };
+            Box::new(Quadratic::with_spectrum(h, vec![0.0; d], lam))
+        }
+        ProblemKind::Quad2d => {
+            let mut lam = vec![p.lambda_max, p.lambda_min];
+            lam.sort_by(f64::total_cmp);
+            Box::new(Quadratic::with_spectrum(hessian_2d(p.lambda_max, p.lambda_min, p.angle), vec![0.0; 2], lam))
+        }
+        ProblemKind::Matrix => {
+            let rows = p.matrix.as_ref().expect("validated: kind matrix has a matrix");
+            Box::new(Quadratic::from_rows(rows, MAX_D as usize).expect("validated matrix"))
+        }
+        ProblemKind::Rosenbrock => Box::new(Rosenbrock::new(d)),
+    };
+    let x_star = match p.kind {
+        ProblemKind::Rosenbrock => vec![1.0; d],
+        _ => vec![0.0; d],
+    };
+    let x0 = start_point(p, &x_star);
+    Problem { objective, x_star, x0 }
+}
+
+fn start_point(p: &ProblemSpec, x_star: &[f64]) -> Vec<f64> {
+    if let Some(x0) = &p.x0 {
+        return x0.clone();
+    }
+    let z = match p.start {
+        StartKind::Gaussian => Rng::derive(p.seed, STREAM_START).normals(x_star.len()),
+        StartKind::Ones => vec![1.0; x_star.len()],
+    };
+    x_star.iter().zip(&z).map(|(c, zi)| c + p.start_scale * zi).collect()
+}

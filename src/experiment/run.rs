@@ -1,0 +1,147 @@
+//! Runs every method of a spec on its problem: smoothness constants for theory steps, tuning
+//! where asked, and one recorded run per method.
+
+use super::problem::build;
+use crate::norm::Norm;
+use crate::objective::Objective;
+use crate::optimizer::{log_grid, run, tune, RunConfig, Status, StepRule, Trace, TuneReport};
+use crate::smoothness::{smoothness_constant, Constant};
+use crate::spec::{MethodSpec, Spec, SpecError};
+use serde::Serialize;
+
+/// Iterates are recorded up to this dimension (for the 2-D/3-D views).
+pub const KEEP_X_MAX_D: usize = 3;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct RunResult {
+    /// The spec as run, with every default and `auto` made explicit.
+    pub spec: Spec,
+    pub problem: ProblemInfo,
+    pub methods: Vec<MethodResult>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProblemInfo {
+    pub d: usize,
+    /// f* when known; traces then hold f(x_t) - f*, otherwise f(x_t).
+    pub f_star: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x_star: Option<Vec<f64>>,
+    pub x0: Vec<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct MethodResult {
+    pub label: String,
+    pub kind: &'static str,
+    pub rule: StepRule,
+    /// The step scale run: lr (const rule) or the multiplier of the theory step; the tuned value
+    /// when tuned.
+    pub lr: f64,
+    /// The smoothness constant the theory step used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smoothness: Option<Constant>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tuning: Option<TuneReport>,
+    pub status: Status,
+    pub stopped_at: usize,
+    pub message: String,
+    #[serde(flatten)]
+    pub trace: Trace,
+}
+
+/// Validates and runs `spec`.
+pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
+    spec.validate()?;
+    let spec = spec.resolved();
+    let problem = build(&spec);
+    let obj = problem.objective.as_ref();
+    let d = obj.dim();
+    let cfg = RunConfig {
+        steps: spec.run.steps as usize,
+        target: (spec.run.target > 0.0).then_some(spec.run.target),
+        keep_x: d <= KEEP_X_MAX_D,
+    };
+    let grid = log_grid(spec.run.tune_min, spec.run.tune_max, spec.run.tune_points as usize);
+    let mut constants: Vec<(Norm, Constant)> = Vec::new();
+    let mut methods = Vec::with_capacity(spec.methods.len());
+    for m in &spec.methods {
+        let rule = m.step_rule();
+        let smoothness = match (rule, m.kind.theory_norm(&m.hyper())) {
+            (StepRule::Theory, Some(norm)) => Some(constant(&mut constants, norm, obj)),
+            _ => None,
+        };
+        let make_chain = |lr: f64| m.kind.chain(&m.hyper(), rule, lr, smoothness.as_ref().map(|c| c.value));
+        let (lr, tuning) = if m.tune {
+            let report = tune(obj, &problem.x0, make_chain, &cfg, &grid);
+            // When every grid value diverged, show the smallest: its divergence is the story.
+            let lr = grid[report.best.unwrap_or(0)];
+            (lr, Some(report))
+        } else {
+            (m.lr_value(), None)
+        };
+        let mut trace = Trace::default();
+        let out = run(obj, &problem.x0, &mut make_chain(lr), &cfg, Some(&mut trace));
+        let message = match &tuning {
+            Some(t) if t.best.is_none() => format!("every tuning grid value diverged; showing the smallest. {}", out.message),
+            _ => out.message,
+        };
+        methods.push(MethodResult {
+            label: label(m, rule, lr),
+            kind: m.kind.id(),
+            rule,
+            lr,
+            smoothness,
+            tuning,
+            status: out.status,
+            stopped_at: out.stopped_at,
+            message,
+            trace,
+        });
+    }
+    Ok(RunResult {
+        problem: ProblemInfo {
+            d,
+            f_star: obj.minimum(),
+            x_star: (d <= KEEP_X_MAX_D).then(|| problem.x_star.clone()),
+            x0: problem.x0.clone(),
+        },
+        spec,
+        methods,
+    })
+}
+
+/// The smoothness constant for `norm`, computed once per run.
+fn constant(cache: &mut Vec<(Norm, Constant)>, norm: Norm, obj: &dyn Objective) -> Constant {
+    if let Some((_, c)) = cache.iter().find(|(n, _)| *n == norm) {
+        return c.clone();
+    }
+    let h = obj.constant_hessian().expect("validated: theory steps only on quadratics");
+    let c = smoothness_constant(norm, h, obj.known_spectrum());
+    cache.push((norm, c.clone()));
+    c
+}
+
+fn label(m: &MethodSpec, rule: StepRule, lr: f64) -> String {
+    if let Some(l) = &m.label {
+        return l.clone();
+    }
+    let name = m.kind.display_name(&m.hyper());
+    let tuned = if m.tune { "tuned " } else { "" };
+    let lr_s = short(lr);
+    match rule {
+        StepRule::Theory if m.kind == crate::optimizer::MethodKind::Gd => {
+            if lr == 1.0 && !m.tune { format!("{name} (1/L)") } else { format!("{name} ({tuned}{lr_s}/L)") }
+        }
+        StepRule::Theory => {
+            if lr == 1.0 && !m.tune { format!("{name} (||g||*/L)") } else { format!("{name} ({tuned}{lr_s} ||g||*/L)") }
+        }
+        StepRule::Const => format!("{name} ({tuned}lr {lr_s})"),
+    }
+}
+
+/// Three significant digits, without exponent noise for ordinary values.
+fn short(x: f64) -> String {
+    let rounded: f64 = format!("{x:.2e}").parse().unwrap_or(x);
+    format!("{rounded}")
+}

@@ -1,0 +1,232 @@
+//! Norms, their duals, and steepest-descent directions.
+//!
+//! For a norm ||.|| with dual ||g||_* = max_{||s|| <= 1} <g, s>, the steepest direction is a
+//! maximiser s: ||s|| = 1 and <g, s> = ||g||_* (paper-notes section 1). Where the maximiser is not
+//! unique the choice below is deterministic:
+//! - l_inf: s_i = sign(g_i) with sign(0) = 0 (zero coordinates do not move, as in sign GD);
+//! - l_1: the coordinate of largest |g_i|, the lowest index among ties;
+//! - block: blocks whose gradient is zero get s_b = 0.
+//!
+//! For g = 0 every direction attains the dual norm 0; we return s = 0 (no move).
+
+use serde::{Deserialize, Serialize};
+
+/// A norm on R^d.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "norm")]
+pub enum Norm {
+    L2,
+    LInf,
+    L1,
+    /// l_p with 1 < p < inf; dual l_q with q = p / (p - 1).
+    Lp { p: f64 },
+    /// max over consecutive blocks of `size` coordinates (the last may be shorter) of the block's
+    /// l2 norm; dual: the sum of block l2 norms.
+    Block { size: usize },
+}
+
+pub fn dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+pub fn l2(x: &[f64]) -> f64 {
+    libm::sqrt(dot(x, x))
+}
+
+pub fn l1(x: &[f64]) -> f64 {
+    x.iter().map(|v| v.abs()).sum()
+}
+
+pub fn linf(x: &[f64]) -> f64 {
+    x.iter().fold(0.0, |m, v| m.max(v.abs()))
+}
+
+fn lp(x: &[f64], p: f64) -> f64 {
+    // Scaled by the largest entry so |x_i|^p neither overflows nor underflows.
+    let m = linf(x);
+    if m == 0.0 || !m.is_finite() {
+        return m;
+    }
+    let s: f64 = x.iter().map(|v| libm::pow(v.abs() / m, p)).sum();
+    m * libm::pow(s, 1.0 / p)
+}
+
+/// Gradient density phi(g) = ||g||_1^2 / (d ||g||_2^2), in [1/d, 1]; 1 for g = 0 by convention
+/// (it never matters: a zero gradient ends the run).
+pub fn density(g: &[f64]) -> f64 {
+    let n2 = dot(g, g);
+    if n2 == 0.0 {
+        return 1.0;
+    }
+    let n1 = l1(g);
+    n1 * n1 / (g.len() as f64 * n2)
+}
+
+fn blocks(x: &[f64], size: usize) -> impl Iterator<Item = &[f64]> {
+    x.chunks(size.max(1))
+}
+
+impl Norm {
+    /// Human-readable name, used in labels.
+    pub fn name(&self) -> String {
+        match self {
+            Norm::L2 => "l2".into(),
+            Norm::LInf => "l_inf".into(),
+            Norm::L1 => "l1".into(),
+            Norm::Lp { p } => format!("l_{p}"),
+            Norm::Block { size } => format!("block-l2({size})"),
+        }
+    }
+
+    pub fn norm(&self, x: &[f64]) -> f64 {
+        match *self {
+            Norm::L2 => l2(x),
+            Norm::LInf => linf(x),
+            Norm::L1 => l1(x),
+            Norm::Lp { p } => lp(x, p),
+            Norm::Block { size } => blocks(x, size).map(l2).fold(0.0, f64::max),
+        }
+    }
+
+    pub fn dual(&self, g: &[f64]) -> f64 {
+        match *self {
+            Norm::L2 => l2(g),
+            Norm::LInf => l1(g),
+            Norm::L1 => linf(g),
+            Norm::Lp { p } => lp(g, p / (p - 1.0)),
+            Norm::Block { size } => blocks(g, size).map(l2).sum(),
+        }
+    }
+
+    /// Writes the steepest direction for `g` into `s` (same length): ||s|| = 1, <g, s> = ||g||_*.
+    pub fn direction_into(&self, g: &[f64], s: &mut [f64]) {
+        debug_assert_eq!(g.len(), s.len());
+        match *self {
+            Norm::L2 => scale_into(g, l2(g), s),
+            Norm::LInf => {
+                for (si, gi) in s.iter_mut().zip(g) {
+                    *si = sign(*gi);
+                }
+            }
+            Norm::L1 => {
+                s.fill(0.0);
+                let mut best = 0;
+                for (i, gi) in g.iter().enumerate() {
+                    if gi.abs() > g[best].abs() {
+                        best = i;
+                    }
+                }
+                if !g.is_empty() {
+                    s[best] = sign(g[best]);
+                }
+            }
+            Norm::Lp { p } => {
+                // s_i = sign(g_i) |g_i|^(q-1) / ||g||_q^(q-1), computed as (|g_i| / ||g||_q)^(q-1).
+                let q = p / (p - 1.0);
+                let nq = lp(g, q);
+                for (si, gi) in s.iter_mut().zip(g) {
+                    *si = if nq == 0.0 { 0.0 } else { sign(*gi) * libm::pow(gi.abs() / nq, q - 1.0) };
+                }
+            }
+            Norm::Block { size } => {
+                for (sb, gb) in s.chunks_mut(size.max(1)).zip(blocks(g, size)) {
+                    scale_into(gb, l2(gb), sb);
+                }
+            }
+        }
+    }
+
+    pub fn direction(&self, g: &[f64]) -> Vec<f64> {
+        let mut s = vec![0.0; g.len()];
+        self.direction_into(g, &mut s);
+        s
+    }
+}
+
+/// sign with sign(0) = 0.
+pub fn sign(v: f64) -> f64 {
+    if v > 0.0 {
+        1.0
+    } else if v < 0.0 {
+        -1.0
+    } else {
+        0.0
+    }
+}
+
+/// s = g / n, or 0 when n = 0.
+fn scale_into(g: &[f64], n: f64, s: &mut [f64]) {
+    for (si, gi) in s.iter_mut().zip(g) {
+        *si = if n == 0.0 { 0.0 } else { gi / n };
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn norms() -> impl Strategy<Value = Norm> {
+        prop_oneof![
+            Just(Norm::L2),
+            Just(Norm::LInf),
+            Just(Norm::L1),
+            (1.05f64..8.0).prop_map(|p| Norm::Lp { p }),
+            (1usize..6).prop_map(|size| Norm::Block { size }),
+        ]
+    }
+
+    proptest! {
+        /// The defining property of a steepest direction: unit norm, and it attains the dual norm.
+        #[test]
+        fn direction_is_unit_and_attains_dual(norm in norms(), g in prop::collection::vec(-1e3f64..1e3, 1..40)) {
+            prop_assume!(linf(&g) > 1e-9);
+            let s = norm.direction(&g);
+            let dual = norm.dual(&g);
+            prop_assert!((norm.norm(&s) - 1.0).abs() < 1e-9, "||s|| = {}", norm.norm(&s));
+            prop_assert!((dot(&g, &s) - dual).abs() <= 1e-9 * dual.max(1.0), "<g,s> = {} vs {}", dot(&g, &s), dual);
+        }
+
+        /// Hoelder: <g, v> <= ||g||_* ||v|| for any v, so no other unit vector beats the direction.
+        #[test]
+        fn dual_bounds_every_inner_product(norm in norms(),
+            gv in prop::collection::vec((-10f64..10.0, -10f64..10.0), 1..30)) {
+            let (g, v): (Vec<f64>, Vec<f64>) = gv.into_iter().unzip();
+            let lhs = dot(&g, &v);
+            let rhs = norm.dual(&g) * norm.norm(&v);
+            prop_assert!(lhs <= rhs + 1e-9 * rhs.abs().max(1.0));
+        }
+
+        /// The l_p family meets l_2 at p = 2.
+        #[test]
+        fn lp_at_two_is_l2(g in prop::collection::vec(-5f64..5.0, 1..20)) {
+            let n = Norm::Lp { p: 2.0 };
+            prop_assert!((n.norm(&g) - l2(&g)).abs() < 1e-12 * l2(&g).max(1.0));
+        }
+
+        #[test]
+        fn density_in_range(g in prop::collection::vec(-5f64..5.0, 1..50)) {
+            prop_assume!(linf(&g) > 0.0);
+            let phi = density(&g);
+            let d = g.len() as f64;
+            prop_assert!(phi >= 1.0 / d - 1e-12 && phi <= 1.0 + 1e-12);
+        }
+    }
+
+    #[test]
+    fn documented_tie_breaking() {
+        assert_eq!(Norm::L1.direction(&[1.0, -3.0, 3.0]), vec![0.0, -1.0, 0.0]);
+        assert_eq!(Norm::LInf.direction(&[2.0, 0.0, -0.5]), vec![1.0, 0.0, -1.0]);
+        assert_eq!(Norm::Block { size: 2 }.direction(&[0.0, 0.0, 3.0, 4.0]), vec![0.0, 0.0, 0.6, 0.8]);
+        assert_eq!(Norm::L2.direction(&[0.0, 0.0]), vec![0.0, 0.0]);
+    }
+
+    #[test]
+    fn block_of_size_one_is_linf() {
+        let g = [1.5, -2.0, 0.25];
+        let b = Norm::Block { size: 1 };
+        assert_eq!(b.dual(&g), l1(&g));
+        assert_eq!(b.norm(&g), linf(&g));
+        assert_eq!(b.direction(&g), Norm::LInf.direction(&g));
+    }
+}

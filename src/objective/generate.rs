@@ -1,0 +1,207 @@
+//! Problem generators: an eigenvalue spectrum, and a rotation knob that moves the Hessian from
+//! diagonal to Haar-randomly rotated while keeping the eigenvalues exactly.
+//!
+//! Rotation construction. Draw Z with i.i.d. N(0, 1) entries (from the seed) and reduce it to upper
+//! triangular form with Givens rotations P_1, ..., P_m (m = d(d-1)/2, each acting on two adjacent
+//! rows, angle a_k = atan2(b, a)): P_m ... P_1 Z = R. Then Q = P_1^T ... P_m^T, and Q D with
+//! D = diag(sign R_ii) is Haar-distributed on O(d) (Mezzadri 2007). D commutes with Lambda, so
+//! H = (QD) Lambda (QD)^T = Q Lambda Q^T. The knob r in [0, 1] scales every angle:
+//!   Q_r = P_1(r a_1)^T ... P_m(r a_m)^T,   H_r = Q_r Lambda Q_r^T.
+//! Q_0 = I gives the diagonal Hessian (rho_diag = 1); Q_1 gives the Haar-rotated one. Every Q_r is
+//! a product of rotations, so it is orthogonal and H_r has exactly the eigenvalues Lambda (up to
+//! rounding, about 1e-15 relative per rotation applied). Cost O(d^3).
+
+use crate::linalg::Matrix;
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SpectrumKind {
+    /// Evenly spaced from lambda_min to lambda_max.
+    Uniform,
+    /// lambda_max (lambda_min / lambda_max)^(i / (d - 1)): condition number lambda_max / lambda_min.
+    Geometric,
+    /// k eigenvalues at lambda_max above a bulk of d - k at lambda_min.
+    Outliers,
+}
+
+/// The eigenvalues, ascending.
+pub fn spectrum(kind: SpectrumKind, d: usize, lambda_min: f64, lambda_max: f64, outliers: usize) -> Vec<f64> {
+    let frac = |i: usize| if d > 1 { i as f64 / (d - 1) as f64 } else { 1.0 };
+    let mut lam: Vec<f64> = match kind {
+        SpectrumKind::Uniform => (0..d).map(|i| lambda_min + (lambda_max - lambda_min) * frac(i)).collect(),
+        SpectrumKind::Geometric => {
+            (0..d).map(|i| lambda_min * libm::pow(lambda_max / lambda_min, frac(i))).collect()
+        }
+        SpectrumKind::Outliers => {
+            (0..d).map(|i| if i + outliers.min(d) >= d { lambda_max } else { lambda_min }).collect()
+        }
+    };
+    if d >= 2 && kind != SpectrumKind::Outliers {
+        // Pin the ends exactly (pow and sums can miss them by an ulp).
+        lam[0] = lambda_min;
+        lam[d - 1] = lambda_max;
+    }
+    lam
+}
+
+/// The Givens factorisation of a Haar-random orthogonal matrix (see the module docs).
+#[derive(Clone, Debug)]
+pub struct HaarRotation {
+    d: usize,
+    /// (p, angle): a rotation of rows/columns p and p + 1, in the order P_1, ..., P_m.
+    rotations: Vec<(usize, f64)>,
+}
+
+impl HaarRotation {
+    pub fn new(d: usize, rng: &mut Rng) -> Self {
+        let mut z: Vec<Vec<f64>> = (0..d).map(|_| rng.normals(d)).collect();
+        let mut rotations = Vec::with_capacity(d * d.saturating_sub(1) / 2);
+        for j in 0..d {
+            for i in (j + 1..d).rev() {
+                let (a, b) = (z[i - 1][j], z[i][j]);
+                let r = libm::hypot(a, b);
+                let angle = if r == 0.0 { 0.0 } else { libm::atan2(b, a) };
+                let (c, s) = (libm::cos(angle), libm::sin(angle));
+                let (upper, lower) = z.split_at_mut(i);
+                let (rp, rq) = (&mut upper[i - 1], &mut lower[0]);
+                for k in j..d {
+                    let (x, y) = (rp[k], rq[k]);
+                    rp[k] = c * x + s * y;
+                    rq[k] = -s * x + c * y;
+                }
+                rotations.push((i - 1, angle));
+            }
+        }
+        HaarRotation { d, rotations }
+    }
+
+    pub fn dim(&self) -> usize {
+        self.d
+    }
+}
+
+/// H_r = Q_r diag(lambda) Q_r^T, built by applying P_k(r a_k)^T . P_k(r a_k) for k = m, ..., 1.
+pub fn rotated_hessian(lambda: &[f64], rotation: &HaarRotation, r: f64) -> Matrix {
+    let d = lambda.len();
+    assert_eq!(d, rotation.d, "spectrum and rotation dimensions differ");
+    let mut m = Matrix::diagonal(lambda);
+    if r == 0.0 {
+        return m;
+    }
+    for &(p, angle) in rotation.rotations.iter().rev() {
+        let a = r * angle;
+        let (c, s) = (libm::cos(a), libm::sin(a));
+        let q = p + 1;
+        // Rows: M <- P^T M with P^T = [[c, -s], [s, c]] on (p, q).
+        for k in 0..d {
+            let (x, y) = (m.get(p, k), m.get(q, k));
+            m.set(p, k, c * x - s * y);
+            m.set(q, k, s * x + c * y);
+        }
+        // Columns: M <- M P.
+        for k in 0..d {
+            let (x, y) = (m.get(k, p), m.get(k, q));
+            m.set(k, p, c * x - s * y);
+            m.set(k, q, s * x + c * y);
+        }
+    }
+    m.symmetrize();
+    m
+}
+
+/// A 2-D quadratic's Hessian: eigenvalues l1, l2 along axes turned by `angle_deg`.
+pub fn hessian_2d(l1: f64, l2: f64, angle_deg: f64) -> Matrix {
+    let t = angle_deg.to_radians();
+    let (c, s) = (libm::cos(t), libm::sin(t));
+    Matrix::from_rows(&[
+        vec![c * c * l1 + s * s * l2, c * s * (l1 - l2)],
+        vec![c * s * (l1 - l2), s * s * l1 + c * c * l2],
+    ])
+}
+
+/// rho_diag(H) = sum_i |H_ii| / sum_ij |H_ij| (paper-notes section 3); 1 for the zero matrix.
+pub fn rho_diag(h: &Matrix) -> f64 {
+    let total = h.abs_sum();
+    if total == 0.0 {
+        return 1.0;
+    }
+    (0..h.n()).map(|i| h.get(i, i).abs()).sum::<f64>() / total
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spectra_have_their_documented_shape() {
+        assert_eq!(spectrum(SpectrumKind::Uniform, 3, 1.0, 3.0, 0), vec![1.0, 2.0, 3.0]);
+        let g = spectrum(SpectrumKind::Geometric, 3, 1.0, 100.0, 0);
+        assert!((g[1] - 10.0).abs() < 1e-12 && g[0] == 1.0 && g[2] == 100.0);
+        assert_eq!(spectrum(SpectrumKind::Outliers, 4, 1.0, 100.0, 1), vec![1.0, 1.0, 1.0, 100.0]);
+        assert_eq!(spectrum(SpectrumKind::Outliers, 2, 1.0, 100.0, 0), vec![1.0, 1.0]);
+    }
+
+    fn check_spectrum_kept(d: usize, r: f64, seed: u64) -> Matrix {
+        let lam = spectrum(SpectrumKind::Geometric, d, 0.5, 200.0, 0);
+        let rot = HaarRotation::new(d, &mut Rng::new(seed));
+        let h = rotated_hessian(&lam, &rot, r);
+        let got = h.sym_eigenvalues();
+        for (a, b) in got.iter().zip(&lam) {
+            assert!((a - b).abs() <= 1e-10 * 200.0, "d={d} r={r}: {a} vs {b}");
+        }
+        h
+    }
+
+    #[test]
+    fn rotation_keeps_the_eigenvalues() {
+        for (d, seed) in [(2, 1), (7, 2), (30, 3), (64, 4)] {
+            for r in [0.0, 0.1, 0.5, 1.0] {
+                check_spectrum_kept(d, r, seed);
+            }
+        }
+    }
+
+    #[test]
+    fn rho_diag_is_one_unrotated_and_falls_with_rotation() {
+        let d = 40;
+        let lam = spectrum(SpectrumKind::Outliers, d, 1.0, 100.0, 3);
+        for seed in 1..4 {
+            let rot = HaarRotation::new(d, &mut Rng::new(seed));
+            let rhos: Vec<f64> =
+                [0.0, 0.1, 0.3, 1.0].iter().map(|&r| rho_diag(&rotated_hessian(&lam, &rot, r))).collect();
+            assert_eq!(rhos[0], 1.0);
+            assert!(rhos.windows(2).all(|w| w[1] < w[0]), "seed {seed}: {rhos:?}");
+            assert!(rhos[3] < 0.5, "full rotation should spread mass off the diagonal: {rhos:?}");
+        }
+    }
+
+    #[test]
+    fn full_rotation_looks_haar() {
+        // For Haar Q, E[Q_ij^2] = 1/d. Rotating diag(1, 0, ..., 0) gives H = q q^T with q the first
+        // column of Q, so H_ii = q_i^2 averages 1/d; check the mean of d * H_00 over many seeds.
+        let d = 8;
+        let mut lam = vec![0.0; d];
+        lam[d - 1] = 1.0;
+        let n = 4000;
+        let mut acc = 0.0;
+        for seed in 0..n {
+            let rot = HaarRotation::new(d, &mut Rng::new(seed));
+            acc += d as f64 * rotated_hessian(&lam, &rot, 1.0).get(0, 0);
+        }
+        let mean = acc / n as f64;
+        // q_0^2 ~ Beta(1/2, (d-1)/2): sd of d q_0^2 is about 1.33 for d = 8, so the standard
+        // error of the mean is about 0.021.
+        assert!((mean - 1.0).abs() < 0.1, "mean of d H_00 = {mean}");
+    }
+
+    #[test]
+    fn two_d_family() {
+        let h = hessian_2d(10.0, 1.0, 90.0);
+        assert!((h.get(0, 0) - 1.0).abs() < 1e-12 && (h.get(1, 1) - 10.0).abs() < 1e-12);
+        let h = hessian_2d(10.0, 1.0, 30.0);
+        let lam = h.sym_eigenvalues();
+        assert!((lam[0] - 1.0).abs() < 1e-12 && (lam[1] - 10.0).abs() < 1e-12);
+    }
+}

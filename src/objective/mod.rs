@@ -1,0 +1,62 @@
+//! Objectives: value, gradient, Hessian-vector product, the dense Hessian when d is small, and
+//! the minimum when it is known.
+
+mod generate;
+mod quadratic;
+mod rosenbrock;
+
+pub use generate::{hessian_2d, rho_diag, rotated_hessian, spectrum, HaarRotation, SpectrumKind};
+pub use quadratic::{check_matrix, MatrixError, Quadratic};
+pub use rosenbrock::Rosenbrock;
+
+use crate::linalg::Matrix;
+
+/// Dense Hessians are formed only up to this dimension (8 MB per 1000 x 1000 matrix).
+pub const DENSE_HESSIAN_MAX_D: usize = 2000;
+
+pub trait Objective {
+    fn dim(&self) -> usize;
+
+    fn value(&self, x: &[f64]) -> f64;
+
+    /// Writes grad f(x) into `g` and returns f(x); objectives override it when the two share
+    /// work (a quadratic needs one matrix-vector product for both).
+    fn value_and_gradient(&self, x: &[f64], g: &mut [f64]) -> f64;
+
+    /// Writes H(x) v into `out`.
+    fn hessian_vector(&self, x: &[f64], v: &[f64], out: &mut [f64]);
+
+    /// The dense Hessian at x, or None when d > DENSE_HESSIAN_MAX_D.
+    fn hessian(&self, x: &[f64]) -> Option<Matrix> {
+        let d = self.dim();
+        if d > DENSE_HESSIAN_MAX_D {
+            return None;
+        }
+        let mut h = Matrix::zeros(d);
+        let mut e = vec![0.0; d];
+        let mut col = vec![0.0; d];
+        for j in 0..d {
+            e[j] = 1.0;
+            self.hessian_vector(x, &e, &mut col);
+            e[j] = 0.0;
+            for (i, c) in col.iter().enumerate() {
+                h.set(i, j, *c);
+            }
+        }
+        Some(h)
+    }
+
+    /// f* = min f when it is known.
+    fn minimum(&self) -> Option<f64>;
+
+    /// The Hessian when it is the same everywhere (a quadratic): global smoothness constants
+    /// then follow from it. None for other objectives.
+    fn constant_hessian(&self) -> Option<&Matrix> {
+        None
+    }
+
+    /// Eigenvalues of the constant Hessian when known by construction (ascending).
+    fn known_spectrum(&self) -> Option<&[f64]> {
+        None
+    }
+}

@@ -1,0 +1,192 @@
+//! f(x) = 1/2 (x - x*)^T H (x - x*).
+
+use super::Objective;
+use crate::linalg::Matrix;
+use crate::norm::dot;
+
+/// A quadratic with symmetric Hessian H and centre x*. For PSD H the minimum is f* = 0 at x*;
+/// otherwise f is unbounded below and the minimum is unknown (None).
+#[derive(Clone, Debug)]
+pub struct Quadratic {
+    h: Matrix,
+    x_star: Vec<f64>,
+    f_star: Option<f64>,
+    spectrum: Option<Vec<f64>>,
+}
+
+/// Why a user-given matrix was refused.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MatrixError {
+    Empty,
+    NotSquare { row: usize, len: usize, n: usize },
+    NotFinite { row: usize, col: usize },
+    NotSymmetric { row: usize, col: usize, relative: f64 },
+    TooLarge { n: usize, max: usize },
+}
+
+impl std::fmt::Display for MatrixError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            MatrixError::Empty => write!(f, "the matrix is empty; give at least one row"),
+            MatrixError::NotSquare { row, len, n } => {
+                write!(f, "the matrix is not square: row {row} has {len} entries, expected {n}")
+            }
+            MatrixError::NotFinite { row, col } => write!(f, "entry ({row}, {col}) is not a finite number"),
+            MatrixError::NotSymmetric { row, col, relative } => write!(
+                f,
+                "the matrix is not symmetric: entries ({row}, {col}) and ({col}, {row}) differ by {relative:.3e} relative to the largest entry (allowed 1e-9)"
+            ),
+            MatrixError::TooLarge { n, max } => write!(f, "the matrix is {n} x {n}; at most {max} x {max} is allowed"),
+        }
+    }
+}
+
+/// Relative asymmetry tolerated in a user matrix (rounding in a pasted matrix); it is then
+/// symmetrised exactly.
+pub const SYMMETRY_TOLERANCE: f64 = 1e-9;
+
+/// A matrix counts as PSD when its smallest eigenvalue is at least -PSD_TOLERANCE * max |lambda|.
+pub const PSD_TOLERANCE: f64 = 1e-10;
+
+impl Quadratic {
+    /// From a Hessian whose spectrum is known by construction (always PSD in our generators).
+    pub fn with_spectrum(h: Matrix, x_star: Vec<f64>, spectrum: Vec<f64>) -> Self {
+        let psd = spectrum.first().is_none_or(|l| *l >= 0.0);
+        Quadratic { h, x_star, f_star: psd.then_some(0.0), spectrum: Some(spectrum) }
+    }
+
+    /// From a user's matrix: checked square, finite and symmetric, then tested for PSD.
+    pub fn from_rows(rows: &[Vec<f64>], max_n: usize) -> Result<Self, MatrixError> {
+        let h = check_matrix(rows, max_n)?;
+        let n = h.n();
+        let spectrum = h.sym_eigenvalues();
+        let scale = spectrum.iter().fold(0.0f64, |m, l| m.max(l.abs()));
+        let psd = spectrum[0] >= -PSD_TOLERANCE * scale;
+        Ok(Quadratic { h, x_star: vec![0.0; n], f_star: psd.then_some(0.0), spectrum: Some(spectrum) })
+    }
+
+    pub fn hessian_matrix(&self) -> &Matrix {
+        &self.h
+    }
+
+    pub fn x_star(&self) -> &[f64] {
+        &self.x_star
+    }
+}
+
+/// Checks a matrix given as rows and returns it exactly symmetrised.
+pub fn check_matrix(rows: &[Vec<f64>], max_n: usize) -> Result<Matrix, MatrixError> {
+    let n = rows.len();
+    if n == 0 {
+        return Err(MatrixError::Empty);
+    }
+    if n > max_n {
+        return Err(MatrixError::TooLarge { n, max: max_n });
+    }
+    for (i, r) in rows.iter().enumerate() {
+        if r.len() != n {
+            return Err(MatrixError::NotSquare { row: i, len: r.len(), n });
+        }
+        if let Some(j) = r.iter().position(|v| !v.is_finite()) {
+            return Err(MatrixError::NotFinite { row: i, col: j });
+        }
+    }
+    let mut h = Matrix::from_rows(rows);
+    let scale = rows.iter().flatten().fold(0.0f64, |m, v| m.max(v.abs()));
+    for i in 0..n {
+        for j in 0..i {
+            let diff = (h.get(i, j) - h.get(j, i)).abs();
+            if diff > SYMMETRY_TOLERANCE * scale {
+                return Err(MatrixError::NotSymmetric { row: i, col: j, relative: diff / scale });
+            }
+        }
+    }
+    h.symmetrize();
+    Ok(h)
+}
+
+impl Objective for Quadratic {
+    fn dim(&self) -> usize {
+        self.h.n()
+    }
+
+    fn value(&self, x: &[f64]) -> f64 {
+        let mut g = vec![0.0; x.len()];
+        self.value_and_gradient(x, &mut g)
+    }
+
+    /// g = H (x - x*), f = 1/2 <x - x*, g>: one matrix-vector product for both.
+    fn value_and_gradient(&self, x: &[f64], g: &mut [f64]) -> f64 {
+        let z: Vec<f64> = x.iter().zip(&self.x_star).map(|(a, b)| a - b).collect();
+        self.h.matvec_into(&z, g);
+        0.5 * dot(&z, g)
+    }
+
+    fn hessian_vector(&self, _x: &[f64], v: &[f64], out: &mut [f64]) {
+        self.h.matvec_into(v, out);
+    }
+
+    fn hessian(&self, _x: &[f64]) -> Option<Matrix> {
+        Some(self.h.clone())
+    }
+
+    fn minimum(&self) -> Option<f64> {
+        self.f_star
+    }
+
+    fn constant_hessian(&self) -> Option<&Matrix> {
+        Some(&self.h)
+    }
+
+    fn known_spectrum(&self) -> Option<&[f64]> {
+        self.spectrum.as_deref()
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rejects_bad_matrices_with_reasons() {
+        assert_eq!(check_matrix(&[], 10), Err(MatrixError::Empty));
+        assert!(matches!(check_matrix(&[vec![1.0, 2.0]], 10), Err(MatrixError::NotSquare { row: 0, len: 2, n: 1 })));
+        assert!(matches!(
+            check_matrix(&[vec![1.0, f64::NAN], vec![0.0, 1.0]], 10),
+            Err(MatrixError::NotFinite { row: 0, col: 1 })
+        ));
+        assert!(matches!(
+            check_matrix(&[vec![1.0, 2.0], vec![2.1, 1.0]], 10),
+            Err(MatrixError::NotSymmetric { row: 1, col: 0, .. })
+        ));
+        assert!(matches!(check_matrix(&vec![vec![1.0; 3]; 3], 2), Err(MatrixError::TooLarge { n: 3, max: 2 })));
+        // Rounding-level asymmetry passes and is removed.
+        let h = check_matrix(&[vec![1.0, 0.5], vec![0.5 + 1e-12, 1.0]], 10).unwrap();
+        assert_eq!(h.get(0, 1), h.get(1, 0));
+    }
+
+    #[test]
+    fn psd_decides_whether_the_minimum_is_known() {
+        let psd = Quadratic::from_rows(&[vec![2.0, 1.0], vec![1.0, 2.0]], 10).unwrap();
+        assert_eq!(psd.minimum(), Some(0.0));
+        let indefinite = Quadratic::from_rows(&[vec![1.0, 2.0], vec![2.0, 1.0]], 10).unwrap();
+        assert_eq!(indefinite.minimum(), None);
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences() {
+        let q = Quadratic::from_rows(&[vec![3.0, 1.0, 0.0], vec![1.0, 2.0, -1.0], vec![0.0, -1.0, 4.0]], 10).unwrap();
+        let x = [0.3, -1.2, 0.7];
+        let mut g = [0.0; 3];
+        q.value_and_gradient(&x, &mut g);
+        for i in 0..3 {
+            let h = 1e-6;
+            let mut xp = x;
+            let mut xm = x;
+            xp[i] += h;
+            xm[i] -= h;
+            let fd = (q.value(&xp) - q.value(&xm)) / (2.0 * h);
+            assert!((fd - g[i]).abs() < 1e-7);
+        }
+    }
+}

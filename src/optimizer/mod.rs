@@ -1,0 +1,11 @@
+//! Optimisers: composable update rules (`transform`), the named methods built from them
+//! (`method`), the run loop that records a trace (`run`), and step-size tuning (`tune`).
+
+pub mod method;
+pub mod run;
+pub mod transform;
+pub mod tune;
+
+pub use method::{Hyper, MethodKind, StepRule};
+pub use run::{run, Outcome, RunConfig, Status, Trace};
+pub use tune::{log_grid, tune, GridOutcome, TuneReport};

@@ -1,0 +1,229 @@
+//! The run loop: x_{t+1} = x_t - chain(g_t), recording per step what the comparisons need.
+
+use super::transform::Chain;
+use crate::norm::{density, l1, l2, linf};
+use crate::objective::Objective;
+use serde::Serialize;
+
+/// A run counts as diverged when f(x_t) - f* exceeds this factor times f(x_0) - f* (or, when f* is
+/// unknown, when |f(x_t) - f(x_0)| exceeds it times 1 + |f(x_0)|), or when anything is NaN or inf.
+pub const DIVERGENCE_FACTOR: f64 = 1e10;
+
+#[derive(Clone, Copy, Debug)]
+pub struct RunConfig {
+    pub steps: usize,
+    /// Stop when (f - f*) <= target (f(x_0) - f*); None runs all steps (and is forced when f* is
+    /// unknown).
+    pub target: Option<f64>,
+    /// Record the iterates (only sensible for small d).
+    pub keep_x: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Reached the target suboptimality.
+    Target,
+    /// Ran all steps.
+    MaxSteps,
+    /// The gradient became exactly zero: nothing more to do.
+    Stationary,
+    Diverged,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Outcome {
+    pub status: Status,
+    /// The last step index t whose point x_t was evaluated.
+    pub stopped_at: usize,
+    /// f(x_t) - f* (or f(x_t) when f* is unknown) at `stopped_at`.
+    pub final_f: f64,
+    pub message: String,
+}
+
+/// Per-step records. f, grad_* and density have one entry per evaluated point x_0, ..., x_T;
+/// step has one per update.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Trace {
+    pub f: Vec<f64>,
+    pub grad_l2: Vec<f64>,
+    pub grad_l1: Vec<f64>,
+    pub grad_linf: Vec<f64>,
+    pub density: Vec<f64>,
+    pub step: Vec<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x: Option<Vec<Vec<f64>>>,
+}
+
+/// Runs `chain` on `obj` from `x0`; records into `trace` when given (tuning runs pass None).
+pub fn run(obj: &dyn Objective, x0: &[f64], chain: &mut Chain, cfg: &RunConfig, mut trace: Option<&mut Trace>) -> Outcome {
+    let d = obj.dim();
+    let f_star = obj.minimum();
+    let target = if f_star.is_some() { cfg.target } else { None };
+    let mut x = x0.to_vec();
+    let mut g = vec![0.0; d];
+    let mut f0 = f64::NAN;
+    if let Some(tr) = trace.as_deref_mut() {
+        tr.x = cfg.keep_x.then(Vec::new);
+    }
+    for t in 0..=cfg.steps {
+        let f = obj.value_and_gradient(&x, &mut g) - f_star.unwrap_or(0.0);
+        if t == 0 {
+            f0 = f;
+        }
+        let gl2 = l2(&g);
+        if let Some(tr) = trace.as_deref_mut() {
+            tr.f.push(f);
+            tr.grad_l2.push(gl2);
+            tr.grad_l1.push(l1(&g));
+            tr.grad_linf.push(linf(&g));
+            tr.density.push(density(&g));
+            if let Some(xs) = tr.x.as_mut() {
+                xs.push(x.clone());
+            }
+        }
+        let stop = |status, message: String| Outcome { status, stopped_at: t, final_f: f, message };
+        if !f.is_finite() || !gl2.is_finite() {
+            return stop(Status::Diverged, format!("diverged at step {t}: f or its gradient is {}", if f.is_nan() || gl2.is_nan() { "NaN" } else { "infinite" }));
+        }
+        let blown_up = match f_star {
+            Some(_) => f > DIVERGENCE_FACTOR * f0.max(f64::MIN_POSITIVE),
+            None => (f - f0).abs() > DIVERGENCE_FACTOR * (1.0 + f0.abs()),
+        };
+        if t > 0 && blown_up {
+            return stop(Status::Diverged, format!("diverged at step {t}: f - f* = {f:.3e} grew past 1e10 times its start value"));
+        }
+        if let Some(tg) = target {
+            if f <= tg * f0 {
+                return stop(Status::Target, format!("reached the target at step {t}"));
+            }
+        }
+        if t == cfg.steps {
+            return stop(Status::MaxSteps, format!("ran all {t} steps"));
+        }
+        if gl2 == 0.0 {
+            return stop(Status::Stationary, format!("zero gradient at step {t}"));
+        }
+        let step = chain.update(&mut g, t + 1);
+        for (xi, ui) in x.iter_mut().zip(&g) {
+            *xi -= ui;
+        }
+        if let Some(tr) = trace.as_deref_mut() {
+            tr.step.push(step);
+        }
+    }
+    unreachable!("the loop returns at t = steps")
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::linalg::Matrix;
+    use crate::objective::{HaarRotation, Quadratic};
+    use crate::optimizer::{Hyper, MethodKind, StepRule};
+    use crate::rng::Rng;
+    use crate::smoothness::linf_exact;
+
+    const H: Hyper = Hyper { beta: 0.9, beta2: 0.999, eps: 1e-8, p: 3.0, block: 2 };
+
+    fn random_quadratic(d: usize, seed: u64) -> Quadratic {
+        let mut r = Rng::new(seed);
+        let lam: Vec<f64> = {
+            let mut l: Vec<f64> = (0..d).map(|_| 0.1 + 10.0 * r.uniform()).collect();
+            l.sort_by(f64::total_cmp);
+            l
+        };
+        let rot = HaarRotation::new(d, &mut r);
+        let h = crate::objective::rotated_hessian(&lam, &rot, 0.7);
+        let x_star = r.normals(d);
+        Quadratic::with_spectrum(h, x_star, lam)
+    }
+
+    fn cfg(steps: usize) -> RunConfig {
+        RunConfig { steps, target: None, keep_x: true }
+    }
+
+    #[test]
+    fn gd_matches_the_closed_form() {
+        // x_t - x* = (I - H/L)^t (x_0 - x*).
+        let q = random_quadratic(6, 1);
+        let l = q.known_spectrum().unwrap().last().copied().unwrap();
+        let x0 = vec![1.0; 6];
+        let mut trace = Trace::default();
+        let mut chain = MethodKind::Gd.chain(&H, StepRule::Theory, 1.0, Some(l));
+        run(&q, &x0, &mut chain, &cfg(30), Some(&mut trace));
+        let h = q.hessian_matrix();
+        let mut z: Vec<f64> = x0.iter().zip(q.x_star()).map(|(a, b)| a - b).collect();
+        for t in 0..=30 {
+            let xt = &trace.x.as_ref().unwrap()[t];
+            for i in 0..6 {
+                assert!((xt[i] - q.x_star()[i] - z[i]).abs() < 1e-12, "t={t}");
+            }
+            let hz = h.matvec(&z);
+            for i in 0..6 {
+                z[i] -= hz[i] / l;
+            }
+        }
+    }
+
+    /// max_v v^T H v over sign vectors, plainly (H is PSD here, so this is L_inf).
+    fn brute_linf(h: &Matrix) -> f64 {
+        let d = h.n();
+        (0..1u32 << d)
+            .map(|m| {
+                let v: Vec<f64> = (0..d).map(|i| if m >> i & 1 == 1 { 1.0 } else { -1.0 }).collect();
+                crate::norm::dot(&v, &h.matvec(&v))
+            })
+            .fold(f64::NEG_INFINITY, f64::max)
+    }
+
+    #[test]
+    fn theory_steps_decrease_f_by_the_guarantee() {
+        // f(x) - f(x+) >= ||g||_*^2 / (2L) at every step, for l2 (L = lambda_max) and l_inf (L by
+        // brute force).
+        for seed in 0..5 {
+            let d = 3 + seed as usize;
+            let q = random_quadratic(d, 10 + seed);
+            let l2c = q.known_spectrum().unwrap().last().copied().unwrap();
+            let linf = brute_linf(q.hessian_matrix());
+            assert!((linf - linf_exact(q.hessian_matrix()).0).abs() < 1e-9 * linf);
+            let cases: [(MethodKind, f64, fn(&[f64]) -> f64); 2] = [(MethodKind::Gd, l2c, l2), (MethodKind::SignGd, linf, l1)];
+            for (kind, l, dual) in cases {
+                let mut trace = Trace::default();
+                let mut chain = kind.chain(&H, StepRule::Theory, 1.0, Some(l));
+                let x0 = Rng::new(seed).normals(d);
+                run(&q, &x0, &mut chain, &cfg(40), Some(&mut trace));
+                let xs = trace.x.as_ref().unwrap();
+                for t in 0..xs.len() - 1 {
+                    let mut g = vec![0.0; d];
+                    q.value_and_gradient(&xs[t], &mut g);
+                    let decrease = trace.f[t] - trace.f[t + 1];
+                    let guaranteed = dual(&g).powi(2) / (2.0 * l);
+                    assert!(decrease >= guaranteed * (1.0 - 1e-9) - 1e-14, "{kind:?} t={t}: {decrease} < {guaranteed}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn divergence_is_reported_as_data() {
+        let q = random_quadratic(4, 3);
+        let mut chain = MethodKind::Gd.chain(&H, StepRule::Const, 100.0, None);
+        let mut trace = Trace::default();
+        let out = run(&q, &[1.0; 4], &mut chain, &cfg(1000), Some(&mut trace));
+        assert_eq!(out.status, Status::Diverged);
+        assert!(out.stopped_at > 0 && out.stopped_at < 1000);
+        assert!(out.message.starts_with(&format!("diverged at step {}", out.stopped_at)));
+        assert_eq!(trace.f.len(), out.stopped_at + 1);
+    }
+
+    #[test]
+    fn target_stops_the_run() {
+        let q = random_quadratic(4, 4);
+        let l = q.known_spectrum().unwrap().last().copied().unwrap();
+        let mut chain = MethodKind::Gd.chain(&H, StepRule::Theory, 1.0, Some(l));
+        let out = run(&q, &[1.0; 4], &mut chain, &RunConfig { steps: 100_000, target: Some(1e-6), keep_x: false }, None);
+        assert_eq!(out.status, Status::Target);
+        assert!(out.final_f <= 1e-6 * q.value(&[1.0; 4]));
+    }
+}

@@ -1,0 +1,174 @@
+//! Update rules as small composable links, after optax: each link maps the incoming direction
+//! (at first the gradient) to a new one and keeps its own state. A method is a chain of links, and
+//! the parameter update is x <- x - (chain output). Sign GD, signum, Adam and Lion differ by one link.
+//!
+//! Each link returns the scalar it multiplied by (1 for links that do not scale); their product is
+//! the "step used" that the run loop records.
+
+use crate::norm::{sign, Norm};
+
+pub trait Transform {
+    /// Transforms `u` in place at step t (t = 1 for the first update); returns the scale applied.
+    fn update(&mut self, u: &mut [f64], t: usize) -> f64;
+}
+
+/// A chain of links applied in order.
+pub struct Chain(pub Vec<Box<dyn Transform>>);
+
+impl Chain {
+    pub fn update(&mut self, u: &mut [f64], t: usize) -> f64 {
+        self.0.iter_mut().map(|link| link.update(u, t)).product()
+    }
+}
+
+/// u <- lr u.
+pub struct Scale(pub f64);
+
+impl Transform for Scale {
+    fn update(&mut self, u: &mut [f64], _t: usize) -> f64 {
+        u.iter_mut().for_each(|v| *v *= self.0);
+        self.0
+    }
+}
+
+/// u <- s(u), the steepest direction of `norm` (||s|| = 1, <u, s> = ||u||_*), times ||u||_*/L
+/// when `smoothness` is Some(L): the step that minimises the L-smooth upper bound
+/// f(x) - <g, eta s> + (L/2) eta^2, giving a decrease of at least ||g||_*^2 / (2L).
+pub struct Steepest {
+    pub norm: Norm,
+    pub smoothness: Option<f64>,
+    scratch: Vec<f64>,
+}
+
+impl Steepest {
+    pub fn new(norm: Norm, smoothness: Option<f64>) -> Self {
+        Steepest { norm, smoothness, scratch: vec![] }
+    }
+}
+
+impl Transform for Steepest {
+    fn update(&mut self, u: &mut [f64], _t: usize) -> f64 {
+        let scale = self.smoothness.map_or(1.0, |l| self.norm.dual(u) / l);
+        self.scratch.resize(u.len(), 0.0);
+        self.norm.direction_into(u, &mut self.scratch);
+        for (v, s) in u.iter_mut().zip(&self.scratch) {
+            *v = scale * s;
+        }
+        scale
+    }
+}
+
+/// Momentum accumulator: v <- beta v + u; u <- v (heavy ball) or u + beta v (Nesterov),
+/// as in optax.trace and PyTorch SGD.
+pub struct Trace {
+    beta: f64,
+    nesterov: bool,
+    v: Vec<f64>,
+}
+
+impl Trace {
+    pub fn new(beta: f64, nesterov: bool) -> Self {
+        Trace { beta, nesterov, v: vec![] }
+    }
+}
+
+impl Transform for Trace {
+    fn update(&mut self, u: &mut [f64], _t: usize) -> f64 {
+        self.v.resize(u.len(), 0.0);
+        for (ui, vi) in u.iter_mut().zip(self.v.iter_mut()) {
+            *vi = self.beta * *vi + *ui;
+            *ui = if self.nesterov { *ui + self.beta * *vi } else { *vi };
+        }
+        1.0
+    }
+}
+
+/// Exponential moving average: m <- beta m + (1 - beta) u; u <- m (no bias correction: its sign,
+/// which is all signum uses, does not depend on it).
+pub struct Ema {
+    beta: f64,
+    m: Vec<f64>,
+}
+
+impl Ema {
+    pub fn new(beta: f64) -> Self {
+        Ema { beta, m: vec![] }
+    }
+}
+
+impl Transform for Ema {
+    fn update(&mut self, u: &mut [f64], _t: usize) -> f64 {
+        self.m.resize(u.len(), 0.0);
+        for (ui, mi) in u.iter_mut().zip(self.m.iter_mut()) {
+            *mi = self.beta * *mi + (1.0 - self.beta) * *ui;
+            *ui = *mi;
+        }
+        1.0
+    }
+}
+
+/// u <- sign(u), sign(0) = 0.
+pub struct Sign;
+
+impl Transform for Sign {
+    fn update(&mut self, u: &mut [f64], _t: usize) -> f64 {
+        u.iter_mut().for_each(|v| *v = sign(*v));
+        1.0
+    }
+}
+
+/// Adam's direction (Kingma & Ba 2015): m <- b1 m + (1-b1) g, v <- b2 v + (1-b2) g^2,
+/// u <- m_hat / (sqrt(v_hat) + eps) with m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t).
+pub struct Adam {
+    b1: f64,
+    b2: f64,
+    eps: f64,
+    m: Vec<f64>,
+    v: Vec<f64>,
+}
+
+impl Adam {
+    pub fn new(b1: f64, b2: f64, eps: f64) -> Self {
+        Adam { b1, b2, eps, m: vec![], v: vec![] }
+    }
+}
+
+impl Transform for Adam {
+    fn update(&mut self, u: &mut [f64], t: usize) -> f64 {
+        self.m.resize(u.len(), 0.0);
+        self.v.resize(u.len(), 0.0);
+        let c1 = 1.0 - libm::pow(self.b1, t as f64);
+        let c2 = 1.0 - libm::pow(self.b2, t as f64);
+        for ((ui, mi), vi) in u.iter_mut().zip(self.m.iter_mut()).zip(self.v.iter_mut()) {
+            *mi = self.b1 * *mi + (1.0 - self.b1) * *ui;
+            *vi = self.b2 * *vi + (1.0 - self.b2) * *ui * *ui;
+            *ui = (*mi / c1) / (libm::sqrt(*vi / c2) + self.eps);
+        }
+        1.0
+    }
+}
+
+/// Lion's direction (Chen et al. 2023): u <- sign(b1 m + (1-b1) g), then m <- b2 m + (1-b2) g.
+pub struct Lion {
+    b1: f64,
+    b2: f64,
+    m: Vec<f64>,
+}
+
+impl Lion {
+    pub fn new(b1: f64, b2: f64) -> Self {
+        Lion { b1, b2, m: vec![] }
+    }
+}
+
+impl Transform for Lion {
+    fn update(&mut self, u: &mut [f64], _t: usize) -> f64 {
+        self.m.resize(u.len(), 0.0);
+        for (ui, mi) in u.iter_mut().zip(self.m.iter_mut()) {
+            let g = *ui;
+            *ui = sign(self.b1 * *mi + (1.0 - self.b1) * g);
+            *mi = self.b2 * *mi + (1.0 - self.b2) * g;
+        }
+        1.0
+    }
+}

@@ -1,0 +1,586 @@
+//! The experiment spec: every parameter of an experiment, with its default, allowed range and a
+//! one-line help, in one table (`PARAMS`). The CLI, the URL codec and the page's controls all read
+//! this table; validation reads its ranges, and the `Default` impls read its defaults.
+//!
+//! Limits that keep any input from exhausting memory: d <= 2000 (a dense Hessian is d^2 floats,
+//! 32 MB at the limit), steps <= 100000, at most 8 methods (traces hold 7 floats per step and
+//! method: 45 MB at the limits), tuning grids of at most 61 values.
+
+use crate::objective::SpectrumKind;
+use crate::optimizer::{Hyper, MethodKind, StepRule};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+pub const SPEC_VERSION: u64 = 1;
+pub const MAX_D: u64 = 2000;
+pub const MAX_STEPS: u64 = 100_000;
+pub const MAX_METHODS: usize = 8;
+/// Largest integer a JS number holds exactly: seeds round-trip through the URL and the page.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
+/// The type, range and default of one parameter.
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Kind {
+    Integer { min: u64, max: u64, default: u64 },
+    /// A float in [min, max], or (min, max] when `min_exclusive`.
+    Float { min: f64, max: f64, min_exclusive: bool, max_exclusive: bool, default: f64, log_scale: bool },
+    Choice { choices: &'static [&'static str], default: &'static str },
+    Boolean { default: bool },
+    /// Optional list of numbers (length and limits are checked against other fields).
+    Vector,
+    /// Optional square matrix given as rows.
+    Matrix,
+    /// Optional free text.
+    Text,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Param {
+    /// Dotted path; `methods[]` stands for each method entry.
+    pub name: &'static str,
+    pub group: &'static str,
+    #[serde(flatten)]
+    pub kind: Kind,
+    pub help: &'static str,
+}
+
+const fn float(min: f64, max: f64, default: f64) -> Kind {
+    Kind::Float { min, max, min_exclusive: false, max_exclusive: false, default, log_scale: false }
+}
+const fn positive(max: f64, default: f64, log_scale: bool) -> Kind {
+    Kind::Float { min: 0.0, max, min_exclusive: true, max_exclusive: false, default, log_scale }
+}
+const fn unit_open(default: f64) -> Kind {
+    Kind::Float { min: 0.0, max: 1.0, min_exclusive: false, max_exclusive: true, default, log_scale: false }
+}
+
+pub const PROBLEM_KINDS: &[&str] = &["quadratic", "quad2d", "matrix", "rosenbrock"];
+pub const SPECTRUM_KINDS: &[&str] = &["uniform", "geometric", "outliers"];
+pub const START_KINDS: &[&str] = &["gaussian", "ones"];
+pub const RULES: &[&str] = &["auto", "theory", "const"];
+pub const METHOD_KINDS: &[&str] =
+    &["gd", "sign_gd", "normalized_gd", "coordinate", "lp", "block", "heavy_ball", "nesterov", "signum", "adam", "lion"];
+
+/// Every parameter. The single source of truth for defaults, ranges and help.
+pub static PARAMS: &[Param] = &[
+    Param { name: "version", group: "meta", kind: Kind::Integer { min: 1, max: SPEC_VERSION, default: SPEC_VERSION }, help: "spec format version" },
+    Param { name: "problem.kind", group: "problem", kind: Kind::Choice { choices: PROBLEM_KINDS, default: "quadratic" }, help: "objective: generated quadratic, 2-D quadratic, your own matrix, or Rosenbrock" },
+    Param { name: "problem.d", group: "problem", kind: Kind::Integer { min: 1, max: MAX_D, default: 20 }, help: "dimension (quadratic, rosenbrock >= 2)" },
+    Param { name: "problem.spectrum", group: "problem", kind: Kind::Choice { choices: SPECTRUM_KINDS, default: "outliers" }, help: "eigenvalues: evenly spaced, geometric, or k outliers at lambda_max above a bulk at lambda_min" },
+    Param { name: "problem.lambda_max", group: "problem", kind: positive(1e8, 100.0, true), help: "largest eigenvalue (quad2d: the first eigenvalue)" },
+    Param { name: "problem.lambda_min", group: "problem", kind: positive(1e8, 1.0, true), help: "smallest eigenvalue, at most lambda_max (quad2d: the second eigenvalue)" },
+    Param { name: "problem.outliers", group: "problem", kind: Kind::Integer { min: 0, max: MAX_D, default: 2 }, help: "number of outlier eigenvalues at lambda_max (spectrum outliers), at most d" },
+    Param { name: "problem.rotation", group: "problem", kind: float(0.0, 1.0, 0.0), help: "0 = diagonal Hessian, 1 = Haar-random rotation; eigenvalues stay fixed" },
+    Param { name: "problem.angle", group: "problem", kind: float(-180.0, 180.0, 30.0), help: "quad2d: angle of the first eigenvector in degrees" },
+    Param { name: "problem.seed", group: "problem", kind: Kind::Integer { min: 0, max: MAX_SEED, default: 1 }, help: "seed of every random choice (rotation, start point)" },
+    Param { name: "problem.start", group: "problem", kind: Kind::Choice { choices: START_KINDS, default: "gaussian" }, help: "start point x0 = x* + start_scale z, z standard normal or all ones" },
+    Param { name: "problem.start_scale", group: "problem", kind: positive(1e6, 1.0, true), help: "distance scale of the start point from the minimiser" },
+    Param { name: "problem.x0", group: "problem", kind: Kind::Vector, help: "explicit start point (d numbers); overrides start" },
+    Param { name: "problem.matrix", group: "problem", kind: Kind::Matrix, help: "your Hessian as rows (kind matrix): square, finite, symmetric to 1e-9 relative" },
+    Param { name: "methods[].kind", group: "methods", kind: Kind::Choice { choices: METHOD_KINDS, default: "gd" }, help: "the optimiser" },
+    Param { name: "methods[].rule", group: "methods", kind: Kind::Choice { choices: RULES, default: "auto" }, help: "step rule: theory (||g||_*/L, or 1/L for GD), const (lr), or auto (theory where defined)" },
+    Param { name: "methods[].lr", group: "methods", kind: positive(1e6, 1.0, true), help: "constant step, or multiplier of the theory step (default 1 for theory, 0.01 for const)" },
+    Param { name: "methods[].tune", group: "methods", kind: Kind::Boolean { default: false }, help: "choose lr by the grid search of run.tune_*" },
+    Param { name: "methods[].beta", group: "methods", kind: unit_open(0.9), help: "momentum / first-moment decay (heavy ball, Nesterov, signum, Adam beta1, Lion beta1)" },
+    Param { name: "methods[].beta2", group: "methods", kind: unit_open(0.999), help: "second decay (Adam beta2; Lion beta2, for which 0.99 is usual)" },
+    Param { name: "methods[].eps", group: "methods", kind: positive(1.0, 1e-8, true), help: "Adam's epsilon, added outside the square root" },
+    Param { name: "methods[].p", group: "methods", kind: Kind::Float { min: 1.0, max: 100.0, min_exclusive: true, max_exclusive: false, default: 3.0, log_scale: false }, help: "p of the l_p norm (method lp)" },
+    Param { name: "methods[].block", group: "methods", kind: Kind::Integer { min: 1, max: MAX_D, default: 2 }, help: "block size of the block-l2 norm (method block)" },
+    Param { name: "methods[].label", group: "methods", kind: Kind::Text, help: "legend label (default: method and step rule)" },
+    Param { name: "run.steps", group: "run", kind: Kind::Integer { min: 1, max: MAX_STEPS, default: 500 }, help: "maximum number of steps" },
+    Param { name: "run.target", group: "run", kind: unit_open(1e-6), help: "stop at relative suboptimality (f - f*)/(f(x0) - f*) <= target; 0 runs all steps" },
+    Param { name: "run.tune_min", group: "run", kind: positive(1e6, 1e-4, true), help: "smallest step scale of the tuning grid" },
+    Param { name: "run.tune_max", group: "run", kind: positive(1e6, 10.0, true), help: "largest step scale of the tuning grid" },
+    Param { name: "run.tune_points", group: "run", kind: Kind::Integer { min: 2, max: 61, default: 16 }, help: "number of log-spaced grid values (16 over 1e-4..10 is three per decade)" },
+];
+
+pub fn param(name: &str) -> &'static Param {
+    PARAMS.iter().find(|p| p.name == name).unwrap_or_else(|| panic!("no parameter {name}"))
+}
+
+fn default_int(name: &str) -> u64 {
+    match param(name).kind {
+        Kind::Integer { default, .. } => default,
+        _ => unreachable!("{name} is not an integer"),
+    }
+}
+fn default_float(name: &str) -> f64 {
+    match param(name).kind {
+        Kind::Float { default, .. } => default,
+        _ => unreachable!("{name} is not a float"),
+    }
+}
+fn default_choice<T: for<'de> Deserialize<'de>>(name: &str) -> T {
+    match param(name).kind {
+        Kind::Choice { default, .. } => serde_json::from_value(serde_json::Value::String(default.into()))
+            .unwrap_or_else(|_| unreachable!("{name}: default {default} is not a choice")),
+        _ => unreachable!("{name} is not a choice"),
+    }
+}
+fn default_bool(name: &str) -> bool {
+    match param(name).kind {
+        Kind::Boolean { default } => default,
+        _ => unreachable!("{name} is not a boolean"),
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProblemKind {
+    Quadratic,
+    Quad2d,
+    Matrix,
+    Rosenbrock,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StartKind {
+    Gaussian,
+    Ones,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rule {
+    Auto,
+    Theory,
+    Const,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Spec {
+    pub version: u64,
+    pub problem: ProblemSpec,
+    pub methods: Vec<MethodSpec>,
+    pub run: RunSpec,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ProblemSpec {
+    pub kind: ProblemKind,
+    pub d: u64,
+    pub spectrum: SpectrumKind,
+    pub lambda_max: f64,
+    pub lambda_min: f64,
+    pub outliers: u64,
+    pub rotation: f64,
+    pub angle: f64,
+    pub seed: u64,
+    pub start: StartKind,
+    pub start_scale: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x0: Option<Vec<f64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matrix: Option<Vec<Vec<f64>>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MethodSpec {
+    pub kind: MethodKind,
+    pub rule: Rule,
+    /// None: 1 for the theory rule, 0.01 for const (filled in by `resolve`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lr: Option<f64>,
+    pub tune: bool,
+    pub beta: f64,
+    pub beta2: f64,
+    pub eps: f64,
+    pub p: f64,
+    pub block: u64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RunSpec {
+    pub steps: u64,
+    pub target: f64,
+    pub tune_min: f64,
+    pub tune_max: f64,
+    pub tune_points: u64,
+}
+
+impl Default for Spec {
+    fn default() -> Self {
+        Spec {
+            version: default_int("version"),
+            problem: ProblemSpec::default(),
+            methods: vec![MethodSpec::of(MethodKind::Gd), MethodSpec::of(MethodKind::SignGd)],
+            run: RunSpec::default(),
+        }
+    }
+}
+
+impl Default for ProblemSpec {
+    fn default() -> Self {
+        ProblemSpec {
+            kind: default_choice("problem.kind"),
+            d: default_int("problem.d"),
+            spectrum: default_choice("problem.spectrum"),
+            lambda_max: default_float("problem.lambda_max"),
+            lambda_min: default_float("problem.lambda_min"),
+            outliers: default_int("problem.outliers"),
+            rotation: default_float("problem.rotation"),
+            angle: default_float("problem.angle"),
+            seed: default_int("problem.seed"),
+            start: default_choice("problem.start"),
+            start_scale: default_float("problem.start_scale"),
+            x0: None,
+            matrix: None,
+        }
+    }
+}
+
+impl Default for MethodSpec {
+    fn default() -> Self {
+        MethodSpec {
+            kind: default_choice("methods[].kind"),
+            rule: default_choice("methods[].rule"),
+            lr: None,
+            tune: default_bool("methods[].tune"),
+            beta: default_float("methods[].beta"),
+            beta2: default_float("methods[].beta2"),
+            eps: default_float("methods[].eps"),
+            p: default_float("methods[].p"),
+            block: default_int("methods[].block"),
+            label: None,
+        }
+    }
+}
+
+impl Default for RunSpec {
+    fn default() -> Self {
+        RunSpec {
+            steps: default_int("run.steps"),
+            target: default_float("run.target"),
+            tune_min: default_float("run.tune_min"),
+            tune_max: default_float("run.tune_max"),
+            tune_points: default_int("run.tune_points"),
+        }
+    }
+}
+
+impl MethodSpec {
+    /// A method of `kind` with every other field at its default.
+    pub fn of(kind: MethodKind) -> Self {
+        MethodSpec { kind, ..Default::default() }
+    }
+
+    pub fn hyper(&self) -> Hyper {
+        Hyper { beta: self.beta, beta2: self.beta2, eps: self.eps, p: self.p, block: self.block as usize }
+    }
+
+    /// The concrete step rule: auto is theory where the method has one.
+    pub fn step_rule(&self) -> StepRule {
+        match self.rule {
+            Rule::Theory => StepRule::Theory,
+            Rule::Const => StepRule::Const,
+            Rule::Auto if self.kind.theory_norm(&self.hyper()).is_some() => StepRule::Theory,
+            Rule::Auto => StepRule::Const,
+        }
+    }
+
+    /// lr, or its rule's default: 1 for theory (the exact theory step), 0.01 for const.
+    pub fn lr_value(&self) -> f64 {
+        self.lr.unwrap_or(match self.step_rule() {
+            StepRule::Theory => 1.0,
+            StepRule::Const => 0.01,
+        })
+    }
+}
+
+/// An invalid spec: which field, what was given, what is allowed.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SpecError {
+    pub field: String,
+    pub value: String,
+    pub allowed: String,
+}
+
+impl fmt::Display for SpecError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {} is not allowed; {}", self.field, self.value, self.allowed)
+    }
+}
+
+impl std::error::Error for SpecError {}
+
+impl SpecError {
+    pub fn new(field: impl Into<String>, value: impl fmt::Display, allowed: impl Into<String>) -> Self {
+        SpecError { field: field.into(), value: value.to_string(), allowed: allowed.into() }
+    }
+}
+
+/// Describes the allowed range of a table parameter, e.g. "allowed: 1 to 2000 (dimension ...)".
+pub fn allowed(name: &str) -> String {
+    let p = param(name);
+    let range = match p.kind {
+        Kind::Integer { min, max, .. } => format!("an integer from {min} to {max}"),
+        Kind::Float { min, max, min_exclusive, max_exclusive, .. } => format!(
+            "a number in {}{min}, {max}{}",
+            if min_exclusive { "(" } else { "[" },
+            if max_exclusive { ")" } else { "]" }
+        ),
+        Kind::Choice { choices, .. } => format!("one of {}", choices.join(", ")),
+        Kind::Boolean { .. } => "true or false".into(),
+        Kind::Vector => "a list of numbers".into(),
+        Kind::Matrix => "a list of rows of numbers".into(),
+        Kind::Text => "text".into(),
+    };
+    format!("allowed: {range} ({})", p.help)
+}
+
+fn check_int(field: &str, name: &str, v: u64) -> Result<(), SpecError> {
+    match param(name).kind {
+        Kind::Integer { min, max, .. } if (min..=max).contains(&v) => Ok(()),
+        _ => Err(SpecError::new(field, v, allowed(name))),
+    }
+}
+
+fn check_float(field: &str, name: &str, v: f64) -> Result<(), SpecError> {
+    let Kind::Float { min, max, min_exclusive, max_exclusive, .. } = param(name).kind else {
+        unreachable!("{name} is not a float")
+    };
+    let above = if min_exclusive { v > min } else { v >= min };
+    let below = if max_exclusive { v < max } else { v <= max };
+    if v.is_finite() && above && below {
+        Ok(())
+    } else {
+        Err(SpecError::new(field, v, allowed(name)))
+    }
+}
+
+/// Largest |x0_i| accepted, so that f(x0) stays finite for any allowed Hessian.
+pub const MAX_ABS_X0: f64 = 1e12;
+
+impl Spec {
+    /// Parses JSON, naming the field of any type error or unknown key, then validates.
+    pub fn from_json(text: &str) -> Result<Spec, SpecError> {
+        Spec::deserialize_checked(&mut serde_json::Deserializer::from_str(text))
+    }
+
+    /// Deserialises from any serde format (JSON text, a JS object in wasm), naming the failing
+    /// field by its path, then validates.
+    pub fn deserialize_checked<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Spec, SpecError>
+    where
+        D::Error: fmt::Display,
+    {
+        let spec: Spec = serde_path_to_error::deserialize(de).map_err(|e| {
+            let path = e.path().to_string();
+            let field = if path == "." { "spec".to_string() } else { path };
+            SpecError::new(field, "the value given", format!("{}", e.inner()))
+        })?;
+        spec.validate()?;
+        Ok(spec)
+    }
+
+    pub fn to_json_pretty(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a spec always serialises")
+    }
+
+    /// The spec with every `auto` and default-by-rule value made explicit: what was run.
+    pub fn resolved(&self) -> Spec {
+        let mut s = self.clone();
+        for m in &mut s.methods {
+            m.rule = match m.step_rule() {
+                StepRule::Theory => Rule::Theory,
+                StepRule::Const => Rule::Const,
+            };
+            m.lr = Some(m.lr_value());
+        }
+        s
+    }
+
+    /// The problem's dimension as run (quad2d is always 2; matrix takes the matrix's size).
+    pub fn dim(&self) -> usize {
+        match self.problem.kind {
+            ProblemKind::Quad2d => 2,
+            ProblemKind::Matrix => self.problem.matrix.as_ref().map_or(0, |m| m.len()),
+            _ => self.problem.d as usize,
+        }
+    }
+
+    /// Checks every field against the table and the cross-field rules.
+    pub fn validate(&self) -> Result<(), SpecError> {
+        check_int("version", "version", self.version)?;
+        let p = &self.problem;
+        check_int("problem.d", "problem.d", p.d)?;
+        check_float("problem.lambda_max", "problem.lambda_max", p.lambda_max)?;
+        check_float("problem.lambda_min", "problem.lambda_min", p.lambda_min)?;
+        check_float("problem.rotation", "problem.rotation", p.rotation)?;
+        check_float("problem.angle", "problem.angle", p.angle)?;
+        check_int("problem.seed", "problem.seed", p.seed)?;
+        check_float("problem.start_scale", "problem.start_scale", p.start_scale)?;
+        check_int("problem.outliers", "problem.outliers", p.outliers)?;
+        if p.kind == ProblemKind::Quadratic {
+            if p.lambda_min > p.lambda_max {
+                return Err(SpecError::new("problem.lambda_min", p.lambda_min, format!("allowed: at most problem.lambda_max = {}", p.lambda_max)));
+            }
+            if p.spectrum == SpectrumKind::Outliers && p.outliers > p.d {
+                return Err(SpecError::new("problem.outliers", p.outliers, format!("allowed: at most problem.d = {}", p.d)));
+            }
+        }
+        if p.kind == ProblemKind::Rosenbrock && p.d < 2 {
+            return Err(SpecError::new("problem.d", p.d, "allowed: at least 2 for rosenbrock"));
+        }
+        match (&p.matrix, p.kind) {
+            (None, ProblemKind::Matrix) => {
+                return Err(SpecError::new("problem.matrix", "nothing", "allowed: a square symmetric matrix as rows, required for kind matrix"))
+            }
+            (Some(rows), ProblemKind::Matrix) => {
+                crate::objective::check_matrix(rows, MAX_D as usize)
+                    .map_err(|e| SpecError::new("problem.matrix", "the matrix given", format!("{e}")))?;
+            }
+            (Some(_), _) => {
+                return Err(SpecError::new("problem.matrix", "a matrix", "allowed only with problem.kind = matrix"))
+            }
+            (None, _) => {}
+        }
+        let d = self.dim();
+        if let Some(x0) = &p.x0 {
+            if x0.len() != d {
+                return Err(SpecError::new("problem.x0", format!("{} numbers", x0.len()), format!("allowed: exactly d = {d} numbers")));
+            }
+            if let Some(i) = x0.iter().position(|v| !v.is_finite() || v.abs() > MAX_ABS_X0) {
+                return Err(SpecError::new(format!("problem.x0[{i}]"), x0[i], format!("allowed: a finite number with |x| <= {MAX_ABS_X0:e}")));
+            }
+        }
+        if self.methods.is_empty() || self.methods.len() > MAX_METHODS {
+            return Err(SpecError::new("methods", format!("{} methods", self.methods.len()), format!("allowed: 1 to {MAX_METHODS} methods")));
+        }
+        for (i, m) in self.methods.iter().enumerate() {
+            let f = |name: &str| format!("methods[{i}].{name}");
+            if let Some(lr) = m.lr {
+                check_float(&f("lr"), "methods[].lr", lr)?;
+            }
+            check_float(&f("beta"), "methods[].beta", m.beta)?;
+            check_float(&f("beta2"), "methods[].beta2", m.beta2)?;
+            check_float(&f("eps"), "methods[].eps", m.eps)?;
+            check_float(&f("p"), "methods[].p", m.p)?;
+            check_int(&f("block"), "methods[].block", m.block)?;
+            if let Some(label) = &m.label {
+                if label.chars().count() > 80 {
+                    return Err(SpecError::new(f("label"), format!("{} characters", label.chars().count()), "allowed: at most 80 characters"));
+                }
+            }
+            if m.rule == Rule::Theory {
+                if m.kind.theory_norm(&m.hyper()).is_none() {
+                    return Err(SpecError::new(f("rule"), "theory", format!("allowed for {}: const or auto (it has no smoothness step)", m.kind.id())));
+                }
+                if p.kind == ProblemKind::Rosenbrock {
+                    return Err(SpecError::new(f("rule"), "theory", "allowed for rosenbrock: const (it has no global smoothness constant)"));
+                }
+            }
+        }
+        let r = &self.run;
+        check_int("run.steps", "run.steps", r.steps)?;
+        check_float("run.target", "run.target", r.target)?;
+        check_float("run.tune_min", "run.tune_min", r.tune_min)?;
+        check_float("run.tune_max", "run.tune_max", r.tune_max)?;
+        check_int("run.tune_points", "run.tune_points", r.tune_points)?;
+        if r.tune_min >= r.tune_max {
+            return Err(SpecError::new("run.tune_max", r.tune_max, format!("allowed: greater than run.tune_min = {}", r.tune_min)));
+        }
+        Ok(())
+    }
+}
+
+/// The schema: every parameter with type, range, default and help (what `steepest spec --schema`
+/// prints and what the page builds its controls from).
+pub fn schema() -> serde_json::Value {
+    serde_json::json!({
+        "version": SPEC_VERSION,
+        "limits": { "max_d": MAX_D, "max_steps": MAX_STEPS, "max_methods": MAX_METHODS },
+        "params": PARAMS,
+    })
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_are_valid_and_round_trip() {
+        let s = Spec::default();
+        s.validate().unwrap();
+        let back = Spec::from_json(&s.to_json_pretty()).unwrap();
+        assert_eq!(back, s);
+        let r = s.resolved();
+        assert_eq!(Spec::from_json(&serde_json::to_string(&r).unwrap()).unwrap(), r);
+    }
+
+    #[test]
+    fn every_choice_in_the_table_parses() {
+        for p in PARAMS {
+            if let Kind::Choice { choices, default } = p.kind {
+                assert!(choices.contains(&default), "{}", p.name);
+                for c in choices {
+                    let field = p.name.rsplit('.').next().unwrap();
+                    let body = if p.name.starts_with("methods") {
+                        format!(r#"{{"methods": [{{"{field}": "{c}"}}]}}"#)
+                    } else {
+                        let group = p.name.split('.').next().unwrap();
+                        format!(r#"{{"{group}": {{"{field}": "{c}"}}}}"#)
+                    };
+                    let parsed: Result<Spec, _> = serde_json::from_str(&body);
+                    assert!(parsed.is_ok(), "{}: {c}: {:?}", p.name, parsed.err());
+                }
+            }
+        }
+        // The method kinds listed equal the optimiser's.
+        let ids: Vec<&str> = MethodKind::ALL.iter().map(|k| k.id()).collect();
+        assert_eq!(ids, METHOD_KINDS);
+    }
+
+    #[test]
+    fn errors_name_the_field_value_and_range() {
+        let e = Spec::from_json(r#"{"problem": {"d": 5000}}"#).unwrap_err();
+        assert_eq!(e.field, "problem.d");
+        assert_eq!(e.value, "5000");
+        assert!(e.allowed.contains("1 to 2000"), "{}", e.allowed);
+
+        let e = Spec::from_json(r#"{"problem": {"rotation": 1.5}}"#).unwrap_err();
+        assert_eq!((e.field.as_str(), e.value.as_str()), ("problem.rotation", "1.5"));
+        assert!(e.allowed.contains("[0, 1]"));
+
+        let e = Spec::from_json(r#"{"methods": [{"kind": "gd"}, {"kind": "adam", "rule": "theory"}]}"#).unwrap_err();
+        assert_eq!(e.field, "methods[1].rule");
+
+        let e = Spec::from_json(r#"{"methods": [{"kind": "gd", "lr": -1}]}"#).unwrap_err();
+        assert_eq!(e.field, "methods[0].lr");
+
+        let e = Spec::from_json(r#"{"problem": {"dd": 3}}"#).unwrap_err();
+        assert_eq!(e.field, "problem.dd");
+        assert!(e.allowed.contains("unknown field `dd`"), "{}", e.allowed);
+
+        let e = Spec::from_json(r#"{"methods": [{"kind": "sgd"}]}"#).unwrap_err();
+        assert_eq!(e.field, "methods[0].kind");
+        assert!(e.allowed.contains("unknown variant"));
+
+        let e = Spec::from_json(r#"{"problem": {"kind": "matrix", "matrix": [[1, 2], [3, 1]]}}"#).unwrap_err();
+        assert_eq!(e.field, "problem.matrix");
+        assert!(e.allowed.contains("not symmetric"));
+
+        let e = Spec::from_json(r#"{"run": {"steps": 0}}"#).unwrap_err();
+        assert_eq!(e.field, "run.steps");
+
+        let e = Spec::from_json(r#"{"problem": {"d": 3, "x0": [1, 2]}}"#).unwrap_err();
+        assert_eq!(e.field, "problem.x0");
+
+        let e = Spec::from_json(r#"{"methods": []}"#).unwrap_err();
+        assert_eq!(e.field, "methods");
+    }
+
+    #[test]
+    fn auto_rule_and_lr_defaults_resolve() {
+        let s = Spec::from_json(r#"{"methods": [{"kind": "sign_gd"}, {"kind": "adam"}]}"#).unwrap().resolved();
+        assert_eq!((s.methods[0].rule, s.methods[0].lr), (Rule::Theory, Some(1.0)));
+        assert_eq!((s.methods[1].rule, s.methods[1].lr), (Rule::Const, Some(0.01)));
+    }
+}

@@ -1,0 +1,60 @@
+//! The exported JavaScript API, run in Node by wasm-bindgen-test-runner.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::Reflect;
+use steepest::web;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).unwrap()
+}
+
+fn parse(json: &str) -> JsValue {
+    js_sys::JSON::parse(json).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn default_spec_round_trips_through_resolve() {
+    let spec = web::default_spec().unwrap();
+    let resolved = web::resolve_spec(spec).unwrap();
+    let methods = js_sys::Array::from(&get(&resolved, "methods"));
+    assert_eq!(methods.length(), 2);
+    assert_eq!(get(&methods.get(0), "rule").as_string().unwrap(), "theory");
+}
+
+#[wasm_bindgen_test]
+fn run_returns_traces_that_start_at_the_start() {
+    // GD with step 1/L on diag(1, 4) from x0 = (1, 1): f0 = (1 + 4)/2 = 2.5, and
+    // x1 = (1 - 1/4, 1 - 4/4) = (0.75, 0): f1 = 0.75^2 / 2 = 0.28125.
+    let spec = parse(r#"{"problem": {"kind": "matrix", "matrix": [[1, 0], [0, 4]], "x0": [1, 1]},
+        "methods": [{"kind": "gd"}], "run": {"steps": 3, "target": 0}}"#);
+    let result = web::run(spec).unwrap();
+    let m = js_sys::Array::from(&get(&result, "methods")).get(0);
+    let f = js_sys::Array::from(&get(&m, "f"));
+    assert_eq!(f.length(), 4);
+    assert_eq!(f.get(0).as_f64().unwrap(), 2.5);
+    assert_eq!(f.get(1).as_f64().unwrap(), 0.28125);
+    assert_eq!(get(&m, "status").as_string().unwrap(), "max_steps");
+}
+
+#[wasm_bindgen_test]
+fn errors_are_js_errors_naming_the_field() {
+    let err = web::run(parse(r#"{"problem": {"d": 0}}"#)).unwrap_err();
+    assert!(err.is_instance_of::<js_sys::Error>());
+    assert_eq!(get(&err, "field").as_string().unwrap(), "problem.d");
+    let msg = js_sys::Error::from(err).message().as_string().unwrap();
+    assert!(msg.contains("1 to 2000"), "{msg}");
+
+    let err = web::run(parse(r#"{"methods": [{"kind": "adam", "lr": "fast"}]}"#)).unwrap_err();
+    assert_eq!(get(&err, "field").as_string().unwrap(), "methods[0].lr");
+}
+
+#[wasm_bindgen_test]
+fn schema_lists_every_parameter() {
+    let schema = web::schema().unwrap();
+    let params = js_sys::Array::from(&get(&schema, "params"));
+    assert_eq!(params.length() as usize, steepest::spec::PARAMS.len());
+    let d = params.iter().find(|p| get(p, "name").as_string().unwrap() == "problem.d").unwrap();
+    assert_eq!(get(&d, "max").as_f64().unwrap(), 2000.0);
+}
