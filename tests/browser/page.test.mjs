@@ -45,6 +45,14 @@ test('the page loads the wasm core and shows results without console errors', as
   await page.close();
 });
 
+test('the server sends wasm as application/wasm and refuses paths outside the site', async () => {
+  const wasm = await fetch(`${base}/www/pkg/steepest_bg.wasm`);
+  assert.equal(wasm.status, 200);
+  assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+  const outside = await fetch(`${base}/%2e%2e/%2e%2e/etc/passwd`);
+  assert.notEqual(outside.status, 200);
+});
+
 test('the page and the native CLI give identical numbers for the default spec', async () => {
   const { page } = await openPage('/');
   await page.waitForFunction(() => window.steepestResult !== undefined, null, { timeout: 10000 });
