@@ -60,6 +60,18 @@ impl Matrix {
         &self.data[i * self.n..(i + 1) * self.n]
     }
 
+    pub fn row_mut(&mut self, i: usize) -> &mut [f64] {
+        &mut self.data[i * self.n..(i + 1) * self.n]
+    }
+
+    /// Rows (p, p + 1) <- [[c, s], [-s, c]] (rows p, p + 1), a Givens rotation from the left,
+    /// on columns from `from` on (the caller knows the entries before it are zero in both rows).
+    pub fn rotate_rows(&mut self, p: usize, from: usize, c: f64, s: f64) {
+        let n = self.n;
+        let (upper, lower) = self.data.split_at_mut((p + 1) * n);
+        rotate_pair(&mut upper[p * n + from..], &mut lower[from..n], c, s);
+    }
+
     /// y = A x.
     pub fn matvec_into(&self, x: &[f64], y: &mut [f64]) {
         for (i, yi) in y.iter_mut().enumerate() {
@@ -121,6 +133,15 @@ impl Matrix {
     /// eigenvalue k) of a symmetric matrix.
     pub fn sym_eigen(&self) -> (Vec<f64>, Matrix) {
         eigen(self, true)
+    }
+}
+
+/// (x, y) <- (c x + s y, -s x + c y), elementwise over two equally long slices.
+pub fn rotate_pair(x: &mut [f64], y: &mut [f64], c: f64, s: f64) {
+    for (a, b) in x.iter_mut().zip(y.iter_mut()) {
+        let (u, v) = (*a, *b);
+        *a = c * u + s * v;
+        *b = -s * u + c * v;
     }
 }
 

@@ -11,7 +11,8 @@
 //! a product of rotations, so it is orthogonal and H_r has exactly the eigenvalues Lambda (up to
 //! rounding, about 1e-15 relative per rotation applied). Cost O(d^3).
 
-use crate::linalg::Matrix;
+use crate::linalg::{rotate_pair, Matrix};
+use crate::norm::dot;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 
@@ -50,8 +51,9 @@ pub fn spectrum(kind: SpectrumKind, d: usize, lambda_min: f64, lambda_max: f64, 
 #[derive(Clone, Debug)]
 pub struct HaarRotation {
     d: usize,
-    /// (p, angle): a rotation of rows/columns p and p + 1, in the order P_1, ..., P_m.
-    rotations: Vec<(usize, f64)>,
+    /// (p, j, angle): a rotation of rows p and p + 1 that zeroed column j, in the order
+    /// P_1, ..., P_m.
+    rotations: Vec<(usize, usize, f64)>,
 }
 
 impl HaarRotation {
@@ -65,13 +67,8 @@ impl HaarRotation {
                 let angle = if r == 0.0 { 0.0 } else { libm::atan2(b, a) };
                 let (c, s) = (libm::cos(angle), libm::sin(angle));
                 let (upper, lower) = z.split_at_mut(i);
-                let (rp, rq) = (&mut upper[i - 1], &mut lower[0]);
-                for k in j..d {
-                    let (x, y) = (rp[k], rq[k]);
-                    rp[k] = c * x + s * y;
-                    rq[k] = -s * x + c * y;
-                }
-                rotations.push((i - 1, angle));
+                rotate_pair(&mut upper[i - 1][j..], &mut lower[0][j..], c, s);
+                rotations.push((i - 1, j, angle));
             }
         }
         HaarRotation { d, rotations }
@@ -82,33 +79,38 @@ impl HaarRotation {
     }
 }
 
-/// H_r = Q_r diag(lambda) Q_r^T, built by applying P_k(r a_k)^T . P_k(r a_k) for k = m, ..., 1.
+/// H_r = Q_r diag(lambda) Q_r^T. Q_r is accumulated by row rotations (Q <- P_k(r a_k)^T Q for
+/// k = m, ..., 1), then H_ij = sum_k Q_ik lambda_k Q_jk by row dot products: every pass runs
+/// along contiguous rows.
 pub fn rotated_hessian(lambda: &[f64], rotation: &HaarRotation, r: f64) -> Matrix {
     let d = lambda.len();
     assert_eq!(d, rotation.d, "spectrum and rotation dimensions differ");
-    let mut m = Matrix::diagonal(lambda);
     if r == 0.0 {
-        return m;
+        return Matrix::diagonal(lambda);
     }
-    for &(p, angle) in rotation.rotations.iter().rev() {
+    let mut q = Matrix::identity(d);
+    for &(p, j, angle) in rotation.rotations.iter().rev() {
         let a = r * angle;
-        let (c, s) = (libm::cos(a), libm::sin(a));
-        let q = p + 1;
-        // Rows: M <- P^T M with P^T = [[c, -s], [s, c]] on (p, q).
-        for k in 0..d {
-            let (x, y) = (m.get(p, k), m.get(q, k));
-            m.set(p, k, c * x - s * y);
-            m.set(q, k, s * x + c * y);
-        }
-        // Columns: M <- M P.
-        for k in 0..d {
-            let (x, y) = (m.get(k, p), m.get(k, q));
-            m.set(k, p, c * x - s * y);
-            m.set(k, q, s * x + c * y);
+        // P^T = [[c, -s], [s, c]] on rows (p, p + 1). The rotations applied so far (those of
+        // columns >= j) left Q equal to the identity outside rows and columns >= j, so the
+        // entries before column j of both rows are zero and stay zero.
+        q.rotate_rows(p, j, libm::cos(a), -libm::sin(a));
+    }
+    let mut scaled = q.clone();
+    for i in 0..d {
+        for (v, l) in scaled.row_mut(i).iter_mut().zip(lambda) {
+            *v *= l;
         }
     }
-    m.symmetrize();
-    m
+    let mut h = Matrix::zeros(d);
+    for i in 0..d {
+        for j in 0..=i {
+            let v = dot(scaled.row(i), q.row(j));
+            h.set(i, j, v);
+            h.set(j, i, v);
+        }
+    }
+    h
 }
 
 /// A 2-D quadratic's Hessian: eigenvalues l1, l2 along axes turned by `angle_deg`.
