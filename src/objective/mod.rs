@@ -6,7 +6,7 @@ mod quadratic;
 mod rosenbrock;
 
 pub use generate::{hessian_2d, rho_diag, rotated_hessian, spectrum, HaarRotation, SpectrumKind};
-pub use quadratic::{check_matrix, MatrixError, Quadratic};
+pub use quadratic::{check_matrix, MatrixError, Quadratic, PSD_TOLERANCE, SYMMETRY_TOLERANCE};
 pub use rosenbrock::Rosenbrock;
 
 use crate::linalg::Matrix;

@@ -1,10 +1,19 @@
-//! Smoothness constants of a Hessian: how far a steepest-descent step under each norm can go.
+//! Smoothness constants of a Hessian: how far a steepest-descent step under each norm can go,
+//! and the geometry (spectrum, diagonal concentration) that decides between GD and sign GD.
 //!
 //! A quadratic with Hessian H is L-smooth w.r.t. ||.|| with L = sup_{||v|| <= 1} ||H v||_*, the
 //! operator norm from ||.|| to its dual (paper-notes sections 1 and 3).
 
+mod bounds;
+mod lanczos;
 mod linf;
 mod norm_constant;
+mod report;
+mod sdp;
 
-pub use linf::linf_exact;
+pub use bounds::{local_search, psd_value};
+pub use lanczos::{lanczos, Extremes};
+pub use linf::{linf_branch_and_bound, linf_enumerate, linf_exact, Progress};
 pub use norm_constant::{smoothness_constant, Constant};
+pub use report::{report, ExactMode, Estimate, Interval, ReportError, ReportOptions, SmoothnessReport};
+pub use sdp::{certificate_from, certify, mixing_method, sdp_rank, solve, Certificate, SdpSolution};

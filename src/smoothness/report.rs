@@ -1,0 +1,423 @@
+//! The full smoothness report of a symmetric matrix: spectrum, L_2, the L_inf bracket with the
+//! method behind each bound, exact L_inf when affordable, the certified separable constant
+//! L_sep, and the geometry read-outs of paper-notes sections 3 and 4.
+
+use super::bounds::local_search;
+use super::lanczos::lanczos;
+use super::linf::{linf_branch_and_bound, linf_enumerate, Progress};
+use super::sdp::{sdp_rank, solve, Certificate};
+use crate::linalg::Matrix;
+use crate::norm::l1;
+use crate::objective::rho_diag;
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+
+/// When to compute L_inf exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExactMode {
+    /// When it will finish in about a second (enumeration up to d = 24, branch and bound within
+    /// a node budget).
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Debug)]
+pub struct ReportOptions {
+    pub exact: ExactMode,
+    /// Seeds the random starts of local search, hyperplane rounding and the SDP.
+    pub seed: u64,
+    /// Relative primal-dual gap at which the SDP stops.
+    pub sdp_gap: f64,
+    /// Random starts of local search.
+    pub starts: usize,
+}
+
+impl Default for ReportOptions {
+    fn default() -> Self {
+        ReportOptions { exact: ExactMode::Auto, seed: 1, sdp_gap: 1e-6, starts: 16 }
+    }
+}
+
+/// Enumeration in `auto` mode up to this dimension (d 2^(d-1) = 2e8 row updates, ~0.3 s).
+pub const AUTO_ENUMERATION_MAX_D: usize = 24;
+/// Branch-and-bound nodes allowed in `auto` mode (progress callbacks come every 2^16 nodes).
+const AUTO_BNB_CALLBACKS: u64 = 512;
+/// `always` refuses enumeration beyond this dimension (2^39 vectors: hours).
+pub const ALWAYS_MAX_D: usize = 40;
+/// Hyperplane roundings of the SDP solution.
+const ROUNDINGS: usize = 32;
+
+/// A bound or value and the method that produced it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Estimate {
+    pub value: f64,
+    pub method: String,
+}
+
+/// A closed interval [low, high].
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Interval {
+    pub low: f64,
+    pub high: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SmoothnessReport {
+    pub d: usize,
+    /// PSD: L_inf = max_v v^T H v and L_sep is defined; otherwise L_inf = max_{v,w} w^T H v.
+    pub psd: bool,
+    /// L_2 = max |lambda| (= lambda_max for PSD H).
+    pub l2: f64,
+    pub lambda_max: f64,
+    pub lambda_min: f64,
+    /// lambda_bar = tr(H) / d.
+    pub lambda_mean: f64,
+    pub trace: f64,
+    pub abs_sum: f64,
+    pub rho_diag: f64,
+    pub linf_lower: f64,
+    pub linf_lower_method: String,
+    pub linf_upper: f64,
+    pub linf_upper_method: String,
+    pub linf_exact: Option<f64>,
+    pub linf_exact_method: Option<String>,
+    /// Every bound computed, for the record.
+    pub lower_bounds: Vec<Estimate>,
+    pub upper_bounds: Vec<Estimate>,
+    /// Certified sum l_i with diag(l) - H PSD (PSD H; for general H the same SDP bounds the
+    /// bilinear form and is reported as an upper bound only).
+    pub l_sep: Option<f64>,
+    pub separable: Option<Vec<f64>>,
+    /// tr(H X) of the SDP primal solution: l_sep - sdp_primal brackets the SDP optimum.
+    pub sdp_primal: Option<f64>,
+    /// (l_sep - sdp_primal) / l_sep.
+    pub gap: Option<f64>,
+    pub certificate: Option<CertificateCheck>,
+    /// lambda_max / lambda_bar.
+    pub spread: f64,
+    /// d L_2 / L_inf, the paper's predicted per-step advantage of sign descent, as implied by
+    /// the L_inf bracket (a point when L_inf is exact).
+    pub predicted_ratio: Interval,
+    /// L_sep / L_inf (PSD H): between 1 and pi/2.
+    pub l_sep_over_linf: Option<Interval>,
+    /// rho_diag lambda_max / lambda_bar <= d L_2 / L_inf <= lambda_max / lambda_bar (PSD H).
+    pub two_sided_bound: Option<Interval>,
+    pub eigenvalues: Vec<f64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CertificateCheck {
+    pub min_eigenvalue: f64,
+    pub tolerance: f64,
+    pub valid: bool,
+}
+
+/// Why a report could not be made.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReportError {
+    Cancelled,
+    TooLargeForExact { d: usize, max: usize },
+}
+
+impl std::fmt::Display for ReportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReportError::Cancelled => write!(f, "cancelled"),
+            ReportError::TooLargeForExact { d, max } => write!(
+                f,
+                "exact L_inf of an indefinite {d} x {d} matrix needs 2^{} sign vectors; --exact always allows d <= {max}",
+                d - 1
+            ),
+        }
+    }
+}
+
+/// The report of symmetric `h` (checked by the caller).
+pub fn report(h: &Matrix, opts: &ReportOptions, progress: Progress) -> Result<SmoothnessReport, ReportError> {
+    let d = h.n();
+    let eigenvalues = h.sym_eigenvalues();
+    let (lambda_min, lambda_max) = (eigenvalues.first().copied().unwrap_or(0.0), eigenvalues.last().copied().unwrap_or(0.0));
+    let l2 = lambda_max.abs().max(lambda_min.abs());
+    let psd = lambda_min >= -crate::objective::PSD_TOLERANCE * l2;
+    if !psd && opts.exact == ExactMode::Always && d > ALWAYS_MAX_D {
+        return Err(ReportError::TooLargeForExact { d, max: ALWAYS_MAX_D });
+    }
+    let trace = h.trace();
+    let abs_sum = h.abs_sum();
+    let mut lower = vec![Estimate { value: trace, method: "tr H".into() }, Estimate { value: l2, method: "max |eigenvalue|".into() }];
+    let mut upper =
+        vec![Estimate { value: d as f64 * l2, method: "d L_2".into() }, Estimate { value: abs_sum, method: "sum |H_ij|".into() }];
+
+    // Good sign vectors: the top eigenvector's signs, random starts, SDP roundings; each improved
+    // by local search.
+    let mut best_v: Vec<f64> = vec![1.0; d];
+    let consider = |lower: &mut Vec<Estimate>, method: &str, v: &[f64], best_v: &mut Vec<f64>| {
+        let (val, v2) = local_search(h, psd, v);
+        let val = val.max(l1(&h.matvec(&signs(v))));
+        if lower.iter().all(|e| val > e.value) {
+            *best_v = v2;
+        }
+        lower.push(Estimate { value: val, method: method.into() });
+    };
+    if d > 0 {
+        let top = lanczos(d, |v, out| h.matvec_into(v, out), 1e-10, opts.seed).top_vector;
+        let v = signs(&top);
+        lower.push(Estimate { value: l1(&h.matvec(&v)), method: "sign of the top eigenvector".into() });
+        consider(&mut lower, "local search from the top eigenvector's signs", &top, &mut best_v);
+        let mut rng = Rng::derive(opts.seed, 11);
+        let mut best_random = (f64::NEG_INFINITY, vec![]);
+        for _ in 0..opts.starts {
+            let (val, v) = local_search(h, psd, &rng.normals(d));
+            if val > best_random.0 {
+                best_random = (val, v);
+            }
+        }
+        if opts.starts > 0 {
+            consider(&mut lower, &format!("best of {} seeded local searches", opts.starts), &best_random.1, &mut best_v);
+        }
+    }
+
+    // SDP: on H (PSD) or on B = 1/2 [[0, H], [H, 0]] (general), whose max over sign vectors
+    // z = (w, v) is max w^T H v = L_inf.
+    let b = if psd { h.clone() } else { bilinear_lift(h) };
+    let mut sdp = None;
+    if d > 0 {
+        let n = b.n();
+        let rank = sdp_rank(n);
+        // About 2e9 multiply-adds of sweeps at most.
+        let max_sweeps = (2e9 / ((n * n * rank) as f64)).clamp(50.0, 20_000.0) as usize;
+        let (sol, cert) = solve(&b, opts.seed, opts.sdp_gap, max_sweeps);
+        if !progress(0.5) {
+            return Err(ReportError::Cancelled);
+        }
+        // Goemans-Williamson rounding: z_i = sign(<r, v_i>) for Gaussian r.
+        let mut rng = Rng::derive(opts.seed, 12);
+        let mut best_round = (f64::NEG_INFINITY, vec![]);
+        for _ in 0..ROUNDINGS {
+            let r = rng.normals(rank);
+            let z: Vec<f64> = sol.v.iter().map(|vi| crate::norm::dot(vi, &r)).collect();
+            let v = if psd { z } else { z[d..].to_vec() };
+            let (val, v2) = local_search(h, psd, &v);
+            if val > best_round.0 {
+                best_round = (val, v2);
+            }
+        }
+        consider(&mut lower, "SDP hyperplane rounding + local search", &best_round.1, &mut best_v);
+        if cert.valid {
+            upper.push(Estimate {
+                value: cert.upper,
+                method: if psd { "L_sep (certified SDP dual)".into() } else { "SDP dual of the bilinear form (certified)".into() },
+            });
+        }
+        sdp = Some((sol.primal, cert));
+    }
+
+    let lo = best(&lower, f64::max);
+    let hi = best(&upper, f64::min);
+    let (linf_exact, linf_exact_method) = if lo.value >= hi.value * (1.0 - 1e-12) {
+        (Some(lo.value), Some(format!("bounds meet: {} = {}", lo.method, hi.method)))
+    } else {
+        match exact(h, psd, opts.exact, &best_v, progress)? {
+            Some((v, m)) => (Some(v), Some(m)),
+            None => (None, None),
+        }
+    };
+
+    let lambda_mean = if d > 0 { trace / d as f64 } else { 0.0 };
+    let dl2 = d as f64 * l2;
+    let predicted_ratio = match linf_exact {
+        Some(e) => Interval { low: dl2 / e, high: dl2 / e },
+        None => Interval { low: dl2 / hi.value, high: dl2 / lo.value },
+    };
+    let rho = rho_diag(h);
+    let (l_sep, separable, sdp_primal, gap, certificate) = match &sdp {
+        Some((primal, cert)) => (
+            cert.valid.then_some(cert.upper),
+            cert.valid.then(|| if psd { cert.l.clone() } else { vec![] }),
+            Some(*primal),
+            cert.valid.then(|| (cert.upper - primal) / cert.upper),
+            Some(check(cert)),
+        ),
+        None => (None, None, None, None, None),
+    };
+    let l_sep = if psd { l_sep } else { None };
+    let separable = if psd { separable } else { None };
+    Ok(SmoothnessReport {
+        d,
+        psd,
+        l2,
+        lambda_max,
+        lambda_min,
+        lambda_mean,
+        trace,
+        abs_sum,
+        rho_diag: rho,
+        linf_lower: lo.value,
+        linf_lower_method: lo.method.clone(),
+        linf_upper: hi.value,
+        linf_upper_method: hi.method.clone(),
+        linf_exact,
+        linf_exact_method,
+        l_sep_over_linf: l_sep.map(|s| match linf_exact {
+            Some(e) => Interval { low: s / e, high: s / e },
+            None => Interval { low: s / hi.value, high: s / lo.value },
+        }),
+        two_sided_bound: (psd && lambda_mean > 0.0)
+            .then(|| Interval { low: rho * lambda_max / lambda_mean, high: lambda_max / lambda_mean }),
+        spread: if lambda_mean != 0.0 { lambda_max / lambda_mean } else { f64::INFINITY },
+        predicted_ratio,
+        lower_bounds: lower,
+        upper_bounds: upper,
+        l_sep,
+        separable,
+        sdp_primal,
+        gap,
+        certificate,
+        eigenvalues,
+    })
+}
+
+fn check(c: &Certificate) -> CertificateCheck {
+    CertificateCheck { min_eigenvalue: c.min_eigenvalue, tolerance: c.tolerance, valid: c.valid }
+}
+
+fn signs(v: &[f64]) -> Vec<f64> {
+    v.iter().map(|x| if *x < 0.0 { -1.0 } else { 1.0 }).collect()
+}
+
+fn best(list: &[Estimate], pick: fn(f64, f64) -> f64) -> Estimate {
+    let v = list.iter().map(|e| e.value).fold(list[0].value, pick);
+    list.iter().find(|e| e.value == v).cloned().expect("non-empty")
+}
+
+/// B = 1/2 [[0, H], [H, 0]], so that z^T B z = w^T H v for z = (w, v).
+fn bilinear_lift(h: &Matrix) -> Matrix {
+    let d = h.n();
+    let mut b = Matrix::zeros(2 * d);
+    for i in 0..d {
+        for j in 0..d {
+            let v = 0.5 * h.get(i, j);
+            b.set(i, d + j, v);
+            b.set(d + j, i, v);
+        }
+    }
+    b
+}
+
+fn exact(h: &Matrix, psd: bool, mode: ExactMode, start: &[f64], progress: Progress) -> Result<Option<(f64, String)>, ReportError> {
+    let d = h.n();
+    match (mode, psd) {
+        (ExactMode::Never, _) => Ok(None),
+        (ExactMode::Always, true) => linf_branch_and_bound(h, Some(start), progress)
+            .map(|(v, _)| Some((v, "branch and bound".to_string())))
+            .ok_or(ReportError::Cancelled),
+        (ExactMode::Always, false) => {
+            linf_enumerate(h, progress).map(|(v, _)| Some((v, "Gray-code enumeration".to_string()))).ok_or(ReportError::Cancelled)
+        }
+        (ExactMode::Auto, true) => {
+            // Branch and bound within a node budget; give up quietly when it runs out.
+            let mut calls = 0u64;
+            let mut cancelled_by_user = false;
+            let mut budgeted = |f: f64| {
+                calls += 1;
+                if !progress(f) {
+                    cancelled_by_user = true;
+                    return false;
+                }
+                calls <= AUTO_BNB_CALLBACKS
+            };
+            let out = linf_branch_and_bound(h, Some(start), &mut budgeted);
+            if cancelled_by_user {
+                return Err(ReportError::Cancelled);
+            }
+            match out {
+                Some((v, _)) => Ok(Some((v, "branch and bound".to_string()))),
+                None if d <= AUTO_ENUMERATION_MAX_D => linf_enumerate(h, progress)
+                    .map(|(v, _)| Some((v, "Gray-code enumeration".to_string())))
+                    .ok_or(ReportError::Cancelled),
+                None => Ok(None),
+            }
+        }
+        (ExactMode::Auto, false) if d <= AUTO_ENUMERATION_MAX_D => {
+            linf_enumerate(h, progress).map(|(v, _)| Some((v, "Gray-code enumeration".to_string()))).ok_or(ReportError::Cancelled)
+        }
+        (ExactMode::Auto, false) => Ok(None),
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::norm::dot;
+
+    fn run(h: &Matrix, exact: ExactMode) -> SmoothnessReport {
+        report(h, &ReportOptions { exact, ..Default::default() }, &mut |_| true).unwrap()
+    }
+
+    fn random_psd(d: usize, seed: u64) -> Matrix {
+        let mut r = Rng::new(seed);
+        let a: Vec<Vec<f64>> = (0..d).map(|_| r.normals(d)).collect();
+        Matrix::from_rows(&(0..d).map(|i| (0..d).map(|j| dot(&a[i], &a[j])).collect()).collect::<Vec<_>>())
+    }
+
+    #[test]
+    fn diagonal_hessian_all_agree_on_the_trace() {
+        let h = Matrix::diagonal(&[5.0, 1.0, 1.0, 0.5]);
+        let r = run(&h, ExactMode::Never);
+        assert_eq!(r.linf_exact, Some(7.5));
+        assert!((r.l_sep.unwrap() - 7.5).abs() < 1e-9 * 7.5);
+        assert_eq!(r.rho_diag, 1.0);
+        let pr = r.predicted_ratio;
+        assert!((pr.low - 4.0 * 5.0 / 7.5).abs() < 1e-12 && pr.low == pr.high);
+    }
+
+    #[test]
+    fn all_ones_is_d_squared() {
+        let d = 9;
+        let h = Matrix::from_rows(&vec![vec![1.0; d]; d]);
+        let r = run(&h, ExactMode::Always);
+        assert_eq!(r.linf_exact, Some(81.0));
+    }
+
+    #[test]
+    fn bracket_holds_on_random_psd_matrices() {
+        for (d, seed) in [(6, 1), (10, 2), (14, 3), (18, 4)] {
+            let h = random_psd(d, seed);
+            let r = run(&h, ExactMode::Always);
+            let exact = r.linf_exact.unwrap();
+            let (truth, _) = crate::smoothness::linf_exact(&h);
+            assert!((exact - truth).abs() <= 1e-12 * truth);
+            assert!(r.linf_lower <= exact * (1.0 + 1e-12) && exact <= r.linf_upper * (1.0 + 1e-12));
+            let lsep = r.l_sep.unwrap();
+            assert!(exact <= lsep * (1.0 + 1e-12) && lsep <= std::f64::consts::FRAC_PI_2 * exact);
+            assert!(r.certificate.as_ref().unwrap().valid);
+            assert!(r.gap.unwrap() < 1e-6, "gap {}", r.gap.unwrap());
+            for e in &r.lower_bounds {
+                assert!(e.value <= exact * (1.0 + 1e-12), "{e:?}");
+            }
+            for e in &r.upper_bounds {
+                assert!(e.value >= exact * (1.0 - 1e-12), "{e:?}");
+            }
+            let two = r.two_sided_bound.unwrap();
+            let ratio = r.predicted_ratio.low;
+            assert!(two.low <= ratio * (1.0 + 1e-12) && ratio <= two.high * (1.0 + 1e-12));
+        }
+    }
+
+    #[test]
+    fn indefinite_matrices_bracket_the_bilinear_maximum() {
+        let mut r = Rng::new(5);
+        for d in [5, 9, 12] {
+            let a: Vec<Vec<f64>> = (0..d).map(|_| r.normals(d)).collect();
+            let h = Matrix::from_rows(&(0..d).map(|i| (0..d).map(|j| a[i][j] + a[j][i]).collect()).collect::<Vec<_>>());
+            let rep = run(&h, ExactMode::Auto);
+            assert!(!rep.psd);
+            let exact = rep.linf_exact.unwrap();
+            assert!((exact - crate::smoothness::linf_exact(&h).0).abs() <= 1e-12 * exact);
+            assert!(rep.linf_lower <= exact * (1.0 + 1e-12) && exact <= rep.linf_upper * (1.0 + 1e-12));
+            assert!(rep.l_sep.is_none());
+        }
+    }
+}
