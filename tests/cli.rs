@@ -85,3 +85,44 @@ fn schema_has_type_range_default_and_help_for_every_parameter() {
         }
     }
 }
+
+#[test]
+fn smoothness_of_a_matrix_has_every_documented_key() {
+    let out = json(&steepest(&["smoothness", "--matrix", "-"], r#"{"matrix": [[4, 1, 0], [1, 3, 1], [0, 1, 2]]}"#));
+    for key in [
+        "l2", "lambda_max", "lambda_mean", "trace", "abs_sum", "rho_diag", "linf_lower", "linf_upper", "linf_exact", "l_sep",
+        "separable", "gap", "seconds",
+    ] {
+        assert!(out.get(key).is_some(), "missing {key}");
+    }
+    // Brute force: max over sign vectors of v^T H v is at v = (1, 1, 1): 4+3+2 + 2(1+1) = 13.
+    assert_eq!(out["linf_exact"], 13.0);
+    assert_eq!(out["trace"], 9.0);
+    let lsep = out["l_sep"].as_f64().unwrap();
+    assert!((13.0..=13.0 * std::f64::consts::FRAC_PI_2).contains(&lsep));
+}
+
+#[test]
+fn smoothness_never_mode_leaves_exact_null_and_bad_matrices_are_named() {
+    let rows: Vec<Vec<f64>> = (0..6).map(|i| (0..6).map(|j| if i == j { 3.0 } else { 1.0 / (1.0 + (i + j) as f64) }).collect()).collect();
+    let text = serde_json::to_string(&rows).unwrap();
+    let out = json(&steepest(&["smoothness", "--matrix", "-", "--exact", "never"], &text));
+    assert!(out["linf_exact"].is_null() || out["linf_exact_method"].as_str().unwrap().starts_with("bounds meet"));
+
+    let bad = steepest(&["smoothness", "--matrix", "-"], "[[1, 2], [2.5, 1]]");
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not symmetric"));
+    let bad = steepest(&["smoothness", "--matrix", "-", "--exact", "sometimes"], "[[1]]");
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn smoothness_of_a_spec_is_global_for_quadratics_and_local_otherwise() {
+    let out = json(&steepest(&["smoothness", "--spec", "-"], r#"{"problem": {"d": 8, "rotation": 0}}"#));
+    assert_eq!(out["scope"], "global");
+    // Diagonal with 2 eigenvalues at 100 and 6 at 1: L_inf = tr H = 206 = L_sep.
+    assert_eq!(out["linf_exact"], 206.0);
+    assert_eq!(out["rho_diag"], 1.0);
+    let out = json(&steepest(&["smoothness", "--spec", "-"], r#"{"problem": {"kind": "rosenbrock", "d": 3}}"#));
+    assert_eq!(out["scope"], "local at x0");
+}

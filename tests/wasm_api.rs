@@ -58,3 +58,21 @@ fn schema_lists_every_parameter() {
     let d = params.iter().find(|p| get(p, "name").as_string().unwrap() == "problem.d").unwrap();
     assert_eq!(get(&d, "max").as_f64().unwrap(), 2000.0);
 }
+
+#[wasm_bindgen_test]
+fn smoothness_of_a_pasted_matrix_and_of_a_spec() {
+    // Brute force: max over sign vectors of v^T H v is at v = (1, 1, 1): 4+3+2 + 2(1+1) = 13.
+    let r = web::smoothness(JsValue::from_str("[[4, 1, 0], [1, 3, 1], [0, 1, 2]]"), JsValue::UNDEFINED, None).unwrap();
+    assert_eq!(get(&r, "linf_exact").as_f64().unwrap(), 13.0);
+    assert!(get(&r, "psd").as_bool().unwrap());
+
+    let spec = parse(r#"{"problem": {"d": 8, "rotation": 0}}"#);
+    let r = web::smoothness(spec, JsValue::UNDEFINED, None).unwrap();
+    assert_eq!(get(&r, "scope").as_string().unwrap(), "global");
+    assert_eq!(get(&r, "linf_exact").as_f64().unwrap(), 206.0);
+
+    let err = web::smoothness(JsValue::from_str("[[1, 2], [3, 1]]"), JsValue::UNDEFINED, None).unwrap_err();
+    assert_eq!(get(&err, "field").as_string().unwrap(), "problem.matrix");
+    let msg = js_sys::Error::from(err).message().as_string().unwrap();
+    assert!(msg.contains("not symmetric"), "{msg}");
+}

@@ -1,19 +1,26 @@
 //! The `steepest` command line: a thin shell over the library. JSON in, JSON (or CSV) out;
 //! errors on stderr with a non-zero exit code.
 
-use std::io::Read;
+use serde::Serialize;
+use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
-use steepest::experiment::{run_spec, to_csv};
+use std::time::Instant;
+use steepest::experiment::{parse_matrix, run_spec, spec_geometry, to_csv};
+use steepest::smoothness::{report, ExactMode, ReportOptions};
 use steepest::spec::{schema, Spec};
 
 const USAGE: &str = "\
 steepest: steepest descent, sign GD and the geometry that decides between them
 
 USAGE:
-  steepest run --spec FILE|- [--format json|csv]   run an experiment spec (JSON); - reads stdin
-  steepest spec --defaults                          print the default spec
-  steepest spec --schema                            print every parameter: type, range, default, help
-  steepest help                                     this text
+  steepest run --spec FILE|- [--format json|csv]
+      run an experiment spec (JSON; - reads stdin) and print the traces
+  steepest smoothness (--matrix FILE|- | --spec FILE|-) [--exact auto|always|never] [--seed N]
+      smoothness report of a symmetric matrix ({\"matrix\": [[...]]} or an array of rows) or of a
+      spec's objective: L_2, the L_inf bracket (exact when affordable), certified L_sep, rho_diag
+  steepest spec --defaults      print the default spec
+  steepest spec --schema        print every parameter: type, range, default, help
+  steepest help                 this text
 
 Any parameter left out of a spec takes its default; see `steepest spec --schema`.";
 
@@ -42,6 +49,28 @@ enum CliError {
     Failed(String),
 }
 
+/// `--flag value` pairs, each flag one of `allowed`.
+struct Options<'a>(Vec<(&'a str, &'a str)>);
+
+impl<'a> Options<'a> {
+    fn parse(args: &[&'a str], allowed: &[&str]) -> Result<Self, CliError> {
+        let mut pairs = Vec::new();
+        let mut it = args.iter();
+        while let Some(flag) = it.next() {
+            if !allowed.contains(flag) {
+                return Err(CliError::Usage(format!("unknown option {flag}; allowed here: {}", allowed.join(", "))));
+            }
+            let value = it.next().ok_or_else(|| CliError::Usage(format!("{flag} needs a value")))?;
+            pairs.push((*flag, *value));
+        }
+        Ok(Options(pairs))
+    }
+
+    fn get(&self, flag: &str) -> Option<&'a str> {
+        self.0.iter().rev().find(|(f, _)| *f == flag).map(|(_, v)| *v)
+    }
+}
+
 fn dispatch(args: &[String]) -> Result<String, CliError> {
     let strs: Vec<&str> = args.iter().map(String::as_str).collect();
     match strs.as_slice() {
@@ -49,38 +78,77 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
         ["spec", "--defaults"] => Ok(Spec::default().to_json_pretty()),
         ["spec", "--schema"] => Ok(serde_json::to_string_pretty(&schema()).expect("schema serialises")),
         ["run", rest @ ..] => {
-            let spec_path = option(rest, "--spec")?.ok_or_else(|| CliError::Usage("run needs --spec FILE or --spec -".into()))?;
-            let format = option(rest, "--format")?.unwrap_or("json");
-            let text = read_input(spec_path)?;
-            let spec = Spec::from_json(&text).map_err(|e| CliError::Failed(format!("invalid spec: {e}")))?;
+            let opts = Options::parse(rest, &["--spec", "--format"])?;
+            let spec = read_spec(&opts)?.ok_or_else(|| CliError::Usage("run needs --spec FILE or --spec -".into()))?;
             let result = run_spec(&spec).map_err(|e| CliError::Failed(format!("invalid spec: {e}")))?;
-            match format {
-                "json" => Ok(serde_json::to_string(&result).expect("results serialise")),
+            match opts.get("--format").unwrap_or("json") {
+                "json" => Ok(to_json(&result)),
                 "csv" => Ok(to_csv(&result).trim_end().to_string()),
                 other => Err(CliError::Usage(format!("--format {other}: allowed json or csv"))),
             }
         }
+        ["smoothness", rest @ ..] => smoothness(&Options::parse(rest, &["--matrix", "--spec", "--exact", "--seed"])?),
         [cmd, ..] => Err(CliError::Usage(format!("unknown command or options: {cmd}"))),
     }
 }
 
-/// The value after `name`, checking that every argument is a known option with a value.
-fn option<'a>(args: &[&'a str], name: &str) -> Result<Option<&'a str>, CliError> {
-    let mut found = None;
-    let mut i = 0;
-    while i < args.len() {
-        match (args[i], args.get(i + 1)) {
-            (flag @ ("--spec" | "--format"), Some(value)) => {
-                if flag == name {
-                    found = Some(*value);
-                }
-                i += 2;
-            }
-            (flag @ ("--spec" | "--format"), None) => return Err(CliError::Usage(format!("{flag} needs a value"))),
-            (other, _) => return Err(CliError::Usage(format!("unknown option {other}"))),
+fn smoothness(opts: &Options) -> Result<String, CliError> {
+    let exact = match opts.get("--exact").unwrap_or("auto") {
+        "auto" => ExactMode::Auto,
+        "always" => ExactMode::Always,
+        "never" => ExactMode::Never,
+        other => return Err(CliError::Usage(format!("--exact {other}: allowed auto, always or never"))),
+    };
+    let seed = match opts.get("--seed") {
+        Some(s) => s.parse().map_err(|_| CliError::Usage(format!("--seed {s}: allowed an integer from 0 to 2^64 - 1")))?,
+        None => 1,
+    };
+    let options = ReportOptions { exact, seed, ..Default::default() };
+    let start = Instant::now();
+    let mut last = Instant::now();
+    let show = std::io::stderr().is_terminal();
+    // Progress on a terminal, at most once a second; long exact computations can be long.
+    let mut progress = |f: f64| {
+        if show && last.elapsed().as_secs_f64() >= 1.0 {
+            eprint!("\rexact L_inf: {:>3.0}% ", 100.0 * f);
+            last = Instant::now();
         }
+        true
+    };
+    #[derive(Serialize)]
+    struct Timed<T: Serialize> {
+        #[serde(flatten)]
+        report: T,
+        seconds: f64,
     }
-    Ok(found)
+    let failed = |e: steepest::smoothness::ReportError| CliError::Failed(e.to_string());
+    let out = match (opts.get("--matrix"), read_spec(opts)?) {
+        (Some(path), None) => {
+            let h = parse_matrix(&read_input(path)?).map_err(CliError::Failed)?;
+            let r = report(&h, &options, &mut progress).map_err(failed)?;
+            to_json(&Timed { report: r, seconds: start.elapsed().as_secs_f64() })
+        }
+        (None, Some(spec)) => {
+            let r = spec_geometry(&spec, &options, &mut progress).map_err(failed)?;
+            to_json(&Timed { report: r, seconds: start.elapsed().as_secs_f64() })
+        }
+        _ => return Err(CliError::Usage("smoothness needs exactly one of --matrix or --spec".into())),
+    };
+    if show {
+        eprint!("\r");
+    }
+    Ok(out)
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("results serialise")
+}
+
+fn read_spec(opts: &Options) -> Result<Option<Spec>, CliError> {
+    match opts.get("--spec") {
+        None => Ok(None),
+        Some(path) => Spec::from_json(&read_input(path)?).map(Some).map_err(|e| CliError::Failed(format!("invalid spec: {e}"))),
+    }
 }
 
 fn read_input(path: &str) -> Result<String, CliError> {

@@ -1,9 +1,13 @@
 //! Experiments: a validated spec in, plain data out (serialisable, no I/O).
 
 mod export;
+mod geometry;
+mod matrix_input;
 mod problem;
 mod run;
 
 pub use export::to_csv;
+pub use geometry::{spec_geometry, SpecGeometry};
+pub use matrix_input::parse_matrix;
 pub use problem::{build, Problem};
 pub use run::{run_spec, MethodResult, ProblemInfo, RunResult};

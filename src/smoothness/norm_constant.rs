@@ -2,12 +2,16 @@
 //! upper bound otherwise (an upper bound keeps the step ||g||_*/L safe: it still decreases f).
 
 use super::linf::linf_exact;
+use super::sdp::{bilinear_lift, solve};
+use crate::objective::PSD_TOLERANCE;
 use crate::linalg::Matrix;
 use crate::norm::Norm;
 use serde::Serialize;
 
 /// Enumeration for L_inf is used up to this dimension (about 0.1 s natively, 0.3 s in wasm).
 pub const LINF_EXACT_MAX_D: usize = 22;
+/// Beyond enumeration, the certified SDP bound is computed up to this dimension (about 0.5 s).
+pub const SDP_MAX_D: usize = 500;
 
 /// A smoothness constant and how it was obtained.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -82,12 +86,21 @@ fn linf(h: &Matrix, l2: impl Fn() -> f64) -> Constant {
     if d <= LINF_EXACT_MAX_D {
         return Constant { value: linf_exact(h).0, exact: true, method: "exact enumeration" };
     }
-    let (abs_sum, by_l2) = (h.abs_sum(), d as f64 * l2());
-    if abs_sum <= by_l2 {
-        Constant { value: abs_sum, exact: false, method: "bound sum |H_ij|" }
-    } else {
-        Constant { value: by_l2, exact: false, method: "bound d L_2" }
+    let mut best = Constant { value: h.abs_sum(), exact: false, method: "bound sum |H_ij|" };
+    let by_l2 = d as f64 * l2();
+    if by_l2 < best.value {
+        best = Constant { value: by_l2, exact: false, method: "bound d L_2" };
     }
+    if d <= SDP_MAX_D {
+        // The certified SDP dual: L_sep for PSD H, the bilinear lift's bound otherwise.
+        let psd = h.sym_eigenvalues().first().is_none_or(|l| *l >= -PSD_TOLERANCE * l2());
+        let b = if psd { h.clone() } else { bilinear_lift(h) };
+        let (_, cert) = solve(&b, 1, 1e-6, 20_000);
+        if cert.valid && cert.upper < best.value {
+            best = Constant { value: cert.upper, exact: false, method: "bound certified SDP dual (L_sep)" };
+        }
+    }
+    best
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

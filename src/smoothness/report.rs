@@ -5,7 +5,7 @@
 use super::bounds::local_search;
 use super::lanczos::lanczos;
 use super::linf::{linf_branch_and_bound, linf_enumerate, Progress};
-use super::sdp::{sdp_rank, solve, Certificate};
+use super::sdp::{bilinear_lift, sdp_rank, solve, Certificate};
 use crate::linalg::Matrix;
 use crate::norm::l1;
 use crate::objective::rho_diag;
@@ -42,8 +42,8 @@ impl Default for ReportOptions {
 
 /// Enumeration in `auto` mode up to this dimension (d 2^(d-1) = 2e8 row updates, ~0.3 s).
 pub const AUTO_ENUMERATION_MAX_D: usize = 24;
-/// Branch-and-bound nodes allowed in `auto` mode (progress callbacks come every 2^16 nodes).
-const AUTO_BNB_CALLBACKS: u64 = 512;
+/// Branch-and-bound work allowed in `auto` mode, in O(d) node visits times d (about a second).
+const AUTO_BNB_WORK: u64 = 1 << 30;
 /// `always` refuses enumeration beyond this dimension (2^39 vectors: hours).
 pub const ALWAYS_MAX_D: usize = 40;
 /// Hyperplane roundings of the SDP solution.
@@ -292,57 +292,40 @@ fn best(list: &[Estimate], pick: fn(f64, f64) -> f64) -> Estimate {
     list.iter().find(|e| e.value == v).cloned().expect("non-empty")
 }
 
-/// B = 1/2 [[0, H], [H, 0]], so that z^T B z = w^T H v for z = (w, v).
-fn bilinear_lift(h: &Matrix) -> Matrix {
-    let d = h.n();
-    let mut b = Matrix::zeros(2 * d);
-    for i in 0..d {
-        for j in 0..d {
-            let v = 0.5 * h.get(i, j);
-            b.set(i, d + j, v);
-            b.set(d + j, i, v);
-        }
-    }
-    b
-}
-
+/// Exact L_inf by the mode's algorithm, or None when not attempted (or over budget in auto).
+/// The value is recomputed from the maximising vector as ||H v||_1, the same formula as the
+/// lower bounds, so that rounding in the incremental updates cannot put it below them.
 fn exact(h: &Matrix, psd: bool, mode: ExactMode, start: &[f64], progress: Progress) -> Result<Option<(f64, String)>, ReportError> {
     let d = h.n();
+    let finish = |found: Option<(f64, Vec<f64>)>, method: &str| {
+        found.map(|(_, v)| Some((l1(&h.matvec(&v)), method.to_string()))).ok_or(ReportError::Cancelled)
+    };
+    const BNB: &str = "branch and bound";
+    const GRAY: &str = "Gray-code enumeration";
     match (mode, psd) {
         (ExactMode::Never, _) => Ok(None),
-        (ExactMode::Always, true) => linf_branch_and_bound(h, Some(start), progress)
-            .map(|(v, _)| Some((v, "branch and bound".to_string())))
-            .ok_or(ReportError::Cancelled),
-        (ExactMode::Always, false) => {
-            linf_enumerate(h, progress).map(|(v, _)| Some((v, "Gray-code enumeration".to_string()))).ok_or(ReportError::Cancelled)
-        }
+        (ExactMode::Always, true) => finish(linf_branch_and_bound(h, Some(start), progress), BNB),
+        (ExactMode::Always, false) => finish(linf_enumerate(h, progress), GRAY),
         (ExactMode::Auto, true) => {
-            // Branch and bound within a node budget; give up quietly when it runs out.
+            // Branch and bound within a work budget; progress callbacks come every 2^16 nodes,
+            // each node costing O(d). Over budget: enumeration when small enough, else nothing.
+            let allowed_calls = (AUTO_BNB_WORK / ((1 << 16) * d as u64)).max(1);
             let mut calls = 0u64;
             let mut cancelled_by_user = false;
             let mut budgeted = |f: f64| {
                 calls += 1;
-                if !progress(f) {
-                    cancelled_by_user = true;
-                    return false;
-                }
-                calls <= AUTO_BNB_CALLBACKS
+                cancelled_by_user = !progress(f);
+                !cancelled_by_user && calls <= allowed_calls
             };
-            let out = linf_branch_and_bound(h, Some(start), &mut budgeted);
-            if cancelled_by_user {
-                return Err(ReportError::Cancelled);
-            }
-            match out {
-                Some((v, _)) => Ok(Some((v, "branch and bound".to_string()))),
-                None if d <= AUTO_ENUMERATION_MAX_D => linf_enumerate(h, progress)
-                    .map(|(v, _)| Some((v, "Gray-code enumeration".to_string())))
-                    .ok_or(ReportError::Cancelled),
+            let found = linf_branch_and_bound(h, Some(start), &mut budgeted);
+            match found {
+                _ if cancelled_by_user => Err(ReportError::Cancelled),
+                Some(_) => finish(found, BNB),
+                None if d <= AUTO_ENUMERATION_MAX_D => finish(linf_enumerate(h, progress), GRAY),
                 None => Ok(None),
             }
         }
-        (ExactMode::Auto, false) if d <= AUTO_ENUMERATION_MAX_D => {
-            linf_enumerate(h, progress).map(|(v, _)| Some((v, "Gray-code enumeration".to_string()))).ok_or(ReportError::Cancelled)
-        }
+        (ExactMode::Auto, false) if d <= AUTO_ENUMERATION_MAX_D => finish(linf_enumerate(h, progress), GRAY),
         (ExactMode::Auto, false) => Ok(None),
     }
 }
