@@ -21,6 +21,7 @@ pub mod linalg;
 pub mod norm;
 pub mod objective;
 pub mod optimizer;
+pub mod plot;
 pub mod rng;
 pub mod smoothness;
 pub mod spec;

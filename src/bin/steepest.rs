@@ -5,7 +5,7 @@ use serde::Serialize;
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 use std::time::Instant;
-use steepest::experiment::{parse_matrix, run_spec, spec_geometry, to_csv};
+use steepest::experiment::{build, parse_matrix, run_spec, spec_geometry, to_csv};
 use steepest::smoothness::{report, ExactMode, ReportOptions};
 use steepest::spec::{schema, Spec};
 
@@ -18,6 +18,9 @@ USAGE:
   steepest smoothness (--matrix FILE|- | --spec FILE|-) [--exact auto|always|never] [--seed N]
       smoothness report of a symmetric matrix ({\"matrix\": [[...]]} or an array of rows) or of a
       spec's objective: L_2, the L_inf bracket (exact when affordable), certified L_sep, rho_diag
+  steepest hessian --spec FILE|-
+      print a spec's Hessian ({\"matrix\": [[...]]}; at x0 when it is not constant), to take the
+      problem to other tools
   steepest spec --defaults      print the default spec
   steepest spec --schema        print every parameter: type, range, default, help
   steepest help                 this text
@@ -86,6 +89,14 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
                 "csv" => Ok(to_csv(&result).trim_end().to_string()),
                 other => Err(CliError::Usage(format!("--format {other}: allowed json or csv"))),
             }
+        }
+        ["hessian", rest @ ..] => {
+            let opts = Options::parse(rest, &["--spec"])?;
+            let spec = read_spec(&opts)?.ok_or_else(|| CliError::Usage("hessian needs --spec FILE or --spec -".into()))?;
+            let problem = build(&spec);
+            let obj = problem.objective.as_ref();
+            let h = obj.hessian(&problem.x0).expect("validated d is within the dense limit");
+            Ok(to_json(&serde_json::json!({ "matrix": h.to_rows() })))
         }
         ["smoothness", rest @ ..] => smoothness(&Options::parse(rest, &["--matrix", "--spec", "--exact", "--seed"])?),
         [cmd, ..] => Err(CliError::Usage(format!("unknown command or options: {cmd}"))),

@@ -1,0 +1,31 @@
+//! Plots drawn with plotters, generic over the backend: the HTML canvas in the browser (see
+//! `web.rs`), SVG natively (tests). Each function draws into a drawing area whose size is in
+//! device pixels and returns the `Frame` of its plot area in CSS pixels, so that the page can map
+//! the pointer to data coordinates for its hover read-out without redrawing.
+
+mod bounds;
+mod input;
+mod style;
+mod traces;
+
+pub use bounds::draw_bounds;
+pub use input::{BoundsInput, MethodTrace, TracesInput};
+pub use style::{log_tick_label, tick_label, Look, PALETTE_HEX};
+pub use traces::{draw_traces, TraceKind};
+
+use serde::Serialize;
+
+/// A plot area: its rectangle in CSS pixels and the data ranges it shows.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Frame {
+    pub left: f64,
+    pub top: f64,
+    pub right: f64,
+    pub bottom: f64,
+    pub x_min: f64,
+    pub x_max: f64,
+    pub y_min: f64,
+    pub y_max: f64,
+    pub x_log: bool,
+    pub y_log: bool,
+}

@@ -1,0 +1,105 @@
+//! Colours, sizes and tick labels shared by the plots.
+
+use plotters::prelude::*;
+
+/// Okabe & Ito's palette, distinguishable with the common colour-vision deficiencies; yellow
+/// (low contrast on white) comes last.
+pub const PALETTE_HEX: [&str; 8] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
+const PALETTE: [RGBColor; 8] = [
+    RGBColor(0x00, 0x72, 0xB2),
+    RGBColor(0xD5, 0x5E, 0x00),
+    RGBColor(0x00, 0x9E, 0x73),
+    RGBColor(0xCC, 0x79, 0xA7),
+    RGBColor(0xE6, 0x9F, 0x00),
+    RGBColor(0x56, 0xB4, 0xE9),
+    RGBColor(0x00, 0x00, 0x00),
+    RGBColor(0xF0, 0xE4, 0x42),
+];
+
+/// Device-pixel scale and colour scheme of a drawing.
+#[derive(Clone, Copy, Debug)]
+pub struct Look {
+    /// devicePixelRatio: backing pixels per CSS pixel.
+    pub scale: f64,
+    pub dark: bool,
+}
+
+impl Look {
+    /// A length of `css` CSS pixels in backing pixels.
+    pub fn px(&self, css: f64) -> u32 {
+        (css * self.scale).round().max(1.0) as u32
+    }
+
+    pub fn font(&self, css: f64) -> TextStyle<'static> {
+        ("sans-serif", css * self.scale).into_font().color(&self.fg())
+    }
+
+    pub fn fg(&self) -> RGBColor {
+        if self.dark { RGBColor(0xE8, 0xE8, 0xE8) } else { RGBColor(0x22, 0x22, 0x22) }
+    }
+
+    pub fn bg(&self) -> RGBColor {
+        if self.dark { RGBColor(0x1E, 0x1E, 0x1E) } else { WHITE }
+    }
+
+    pub fn grid(&self) -> RGBAColor {
+        self.fg().mix(0.12)
+    }
+
+    pub fn series(&self, i: usize) -> RGBColor {
+        let c = PALETTE[i % PALETTE.len()];
+        if self.dark && c == RGBColor(0, 0, 0) { RGBColor(0xFF, 0xFF, 0xFF) } else { c }
+    }
+}
+
+/// A linear-axis tick label: plain decimals from 1e-3 to 1e4 (no float noise), otherwise
+/// mantissa and exponent with up to three significant digits (2.5e-7, never 9999e-5).
+pub fn tick_label(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    if (1e-3..1e4).contains(&v.abs()) {
+        let s = format!("{:.3}", (v * 1e3).round() / 1e3);
+        return s.trim_end_matches('0').trim_end_matches('.').to_string();
+    }
+    let s = format!("{v:.2e}");
+    let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
+    format!("{}e{e}", m.trim_end_matches('0').trim_end_matches('.'))
+}
+
+/// A log-axis tick label: powers of ten as 1e-5 (1 and 10 plainly), others as `tick_label`.
+pub fn log_tick_label(v: f64) -> String {
+    if v > 0.0 && v.is_finite() {
+        let exp = v.log10().round();
+        if (v / 10f64.powf(exp) - 1.0).abs() < 1e-9 {
+            return match exp as i32 {
+                0 => "1".into(),
+                1 => "10".into(),
+                e => format!("1e{e}"),
+            };
+        }
+    }
+    tick_label(v)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::{log_tick_label, tick_label};
+
+    #[test]
+    fn tick_labels_are_readable() {
+        assert_eq!(log_tick_label(1e-5), "1e-5");
+        assert_eq!(log_tick_label(0.000099999999999), "1e-4");
+        assert_eq!(log_tick_label(1.0), "1");
+        assert_eq!(log_tick_label(10.0), "10");
+        assert_eq!(log_tick_label(1e3), "1e3");
+        assert_eq!(log_tick_label(3e-7), "3e-7");
+        assert_eq!(tick_label(100.0), "100");
+        assert_eq!(tick_label(250.0), "250");
+        assert_eq!(tick_label(2e5), "2e5");
+        assert_eq!(tick_label(0.5), "0.5");
+        assert_eq!(tick_label(3e-7), "3e-7");
+        assert_eq!(tick_label(2.5e-7), "2.5e-7");
+        assert_eq!(tick_label(0.125), "0.125");
+    }
+}

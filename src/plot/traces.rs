@@ -1,0 +1,209 @@
+//! Per-step traces, one line per method: suboptimality and gradient norm on log axes, gradient
+//! density on [0, 1].
+
+use super::input::{MethodTrace, TracesInput};
+use super::style::{log_tick_label, tick_label, Look};
+use super::Frame;
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TraceKind {
+    /// f(x_t) - f*, log scale.
+    Suboptimality,
+    /// ||g_t||_2, log scale.
+    GradNorm,
+    /// phi(g_t) = ||g||_1^2 / (d ||g||_2^2), linear on [0, 1].
+    Density,
+}
+
+impl TraceKind {
+    fn values<'a>(&self, m: &'a MethodTrace) -> &'a [f64] {
+        match self {
+            TraceKind::Suboptimality => &m.f,
+            TraceKind::GradNorm => &m.grad_l2,
+            TraceKind::Density => &m.density,
+        }
+    }
+
+    fn y_desc(&self) -> &'static str {
+        match self {
+            TraceKind::Suboptimality => "f(x_t) - f*",
+            TraceKind::GradNorm => "||g_t||_2",
+            TraceKind::Density => "density phi(g_t)",
+        }
+    }
+}
+
+/// Draws `kind` for every method into `area`; returns the plot area's frame.
+pub fn draw_traces<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &TracesInput, kind: TraceKind, look: &Look) -> Result<Frame, String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    area.fill(&look.bg()).map_err(err)?;
+    let steps = data.methods.iter().map(|m| kind.values(m).len()).max().unwrap_or(1).max(2) - 1;
+    let x_range = 0f64..steps as f64;
+    let mut chart = ChartBuilder::on(area);
+    chart
+        .margin(look.px(10.0))
+        .margin_right(look.px(16.0))
+        .x_label_area_size(look.px(38.0))
+        .y_label_area_size(look.px(58.0));
+    let frame = if kind == TraceKind::Density {
+        let mut c = chart.build_cartesian_2d(x_range, 0f64..1.0).map_err(err)?;
+        mesh(&mut c, kind, look).map_err(err)?;
+        for (i, m) in data.methods.iter().enumerate() {
+            let pts = kind.values(m).iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(t, v)| (t as f64, *v));
+            draw_line(&mut c, i, m, pts.collect(), look).map_err(err)?;
+        }
+        legend(&mut c, look).map_err(err)?;
+        frame_of(&c, look, false)
+    } else {
+        let (lo, hi) = log_range(data, kind);
+        let mut c = chart.build_cartesian_2d(x_range, (lo..hi).log_scale()).map_err(err)?;
+        mesh(&mut c, kind, look).map_err(err)?;
+        for (i, m) in data.methods.iter().enumerate() {
+            // Clip to the visible range so that a diverging run leaves the plot at its top edge.
+            let pts = kind
+                .values(m)
+                .iter()
+                .enumerate()
+                .filter(|(_, v)| **v > 0.0) // NaN fails the test; +inf is clamped to the top
+                .map(|(t, v)| (t as f64, v.clamp(lo, hi)));
+            draw_line(&mut c, i, m, pts.collect(), look).map_err(err)?;
+        }
+        legend(&mut c, look).map_err(err)?;
+        frame_of(&c, look, true)
+    };
+    area.present().map_err(err)?;
+    Ok(frame)
+}
+
+/// Powers of ten around the positive finite values; a diverging run's values are capped at 1e4
+/// times the largest start value so that the others stay readable.
+fn log_range(data: &TracesInput, kind: TraceKind) -> (f64, f64) {
+    let start_max = data.methods.iter().filter_map(|m| kind.values(m).first()).filter(|v| v.is_finite() && **v > 0.0).fold(0.0f64, |a, b| a.max(*b));
+    let cap = if start_max > 0.0 { start_max * 1e4 } else { f64::MAX };
+    let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
+    for m in &data.methods {
+        for v in kind.values(m) {
+            if v.is_finite() && *v > 0.0 {
+                lo = lo.min(*v);
+                hi = hi.max(v.min(cap));
+            }
+        }
+    }
+    if !(lo.is_finite() && hi > 0.0) {
+        return (1e-16, 1.0);
+    }
+    let lo = 10f64.powf(lo.log10().floor()).max(1e-300);
+    let hi = 10f64.powf(hi.log10().ceil());
+    if hi <= lo { (lo, lo * 10.0) } else { (lo, hi) }
+}
+
+type Chart<'a, DB, Y> = ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>;
+
+/// The y coordinates used here: linear or log.
+pub trait YAxis: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64> {}
+impl<T: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>> YAxis for T {}
+
+fn mesh<'a, DB: DrawingBackend + 'a, Y: YAxis>(c: &mut Chart<'a, DB, Y>, kind: TraceKind, look: &Look) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    c.configure_mesh()
+        .x_desc("step t")
+        .y_desc(kind.y_desc())
+        .label_style(look.font(12.0))
+        .axis_desc_style(look.font(13.0))
+        .x_label_formatter(&|v| tick_label(*v))
+        .y_label_formatter(&|v| if kind == TraceKind::Density { tick_label(*v) } else { log_tick_label(*v) })
+        .light_line_style(look.grid())
+        .bold_line_style(look.fg().mix(0.2))
+        .axis_style(look.fg().mix(0.6))
+        .x_labels(6)
+        .y_labels(8)
+        .draw()
+}
+
+fn draw_line<'a, DB: DrawingBackend + 'a, Y: YAxis>(
+    c: &mut Chart<'a, DB, Y>,
+    i: usize,
+    m: &MethodTrace,
+    pts: Vec<(f64, f64)>,
+    look: &Look,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let color = look.series(i);
+    let width = look.px(2.0);
+    let label = if m.status == "diverged" { format!("{} (diverged at step {})", m.label, m.stopped_at) } else { m.label.clone() };
+    let last = pts.last().copied();
+    c.draw_series(LineSeries::new(pts, color.stroke_width(width)))?
+        .label(label)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18 * width as i32 / 2, y)], color.stroke_width(width)));
+    if let (Some(p), "diverged") = (last, m.status.as_str()) {
+        c.draw_series(std::iter::once(Cross::new(p, look.px(6.0), color.stroke_width(width))))?;
+    }
+    Ok(())
+}
+
+fn legend<'a, DB: DrawingBackend + 'a, Y: YAxis>(c: &mut Chart<'a, DB, Y>, look: &Look) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    c.configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .background_style(look.bg().mix(0.85))
+        .border_style(look.fg().mix(0.3))
+        .label_font(look.font(12.0))
+        .margin(look.px(6.0))
+        .draw()
+}
+
+fn frame_of<'a, DB: DrawingBackend + 'a, Y: YAxis>(c: &Chart<'a, DB, Y>, look: &Look, y_log: bool) -> Frame {
+    let (xs, ys) = c.plotting_area().get_pixel_range();
+    let (xr, yr) = (c.x_range(), c.y_range());
+    let s = look.scale;
+    Frame {
+        left: xs.start as f64 / s,
+        right: xs.end as f64 / s,
+        top: ys.start as f64 / s,
+        bottom: ys.end as f64 / s,
+        x_min: xr.start,
+        x_max: xr.end,
+        y_min: yr.start,
+        y_max: yr.end,
+        x_log: false,
+        y_log,
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::experiment::run_spec;
+    use crate::spec::Spec;
+
+    fn svg(kind: TraceKind, spec: &str) -> (String, Frame) {
+        let result = run_spec(&Spec::from_json(spec).unwrap()).unwrap();
+        let data: TracesInput = serde_json::from_value(serde_json::to_value(&result).unwrap()).unwrap();
+        let mut out = String::new();
+        let frame = {
+            let root = SVGBackend::with_string(&mut out, (640, 400)).into_drawing_area();
+            draw_traces(&root, &data, kind, &Look { scale: 1.0, dark: false }).unwrap()
+        };
+        (out, frame)
+    }
+
+    #[test]
+    fn convergence_plot_has_legend_and_power_of_ten_ticks() {
+        let (s, frame) = svg(TraceKind::Suboptimality, "{}");
+        assert!(s.contains("GD (1/L)") && s.contains("sign GD (||g||*/L)"));
+        assert!(s.contains("\n1e-3\n"), "no power-of-ten tick labels");
+        assert!(s.contains("\n100\n") || s.contains("\n200\n"), "plain step labels");
+        assert!(!s.contains("9999"));
+        assert!(frame.y_log && frame.left < frame.right && frame.top < frame.bottom);
+        assert!(frame.y_min > 0.0 && frame.y_max > frame.y_min);
+    }
+
+    #[test]
+    fn divergence_is_labelled_not_a_broken_plot() {
+        let (s, frame) =
+            svg(TraceKind::Suboptimality, r#"{"methods": [{"kind": "gd", "rule": "const", "lr": 10}, {"kind": "gd"}], "run": {"steps": 300}}"#);
+        assert!(s.contains("(diverged at step"), "legend should say where it diverged");
+        assert!(frame.y_max.is_finite());
+        let (_, f) = svg(TraceKind::Density, "{}");
+        assert_eq!((f.y_min, f.y_max, f.y_log), (0.0, 1.0, false));
+    }
+}

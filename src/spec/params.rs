@@ -1,0 +1,153 @@
+//! The parameter table: every parameter's type, range, default and one-line help. The spec's
+//! `Default` impls, its validation, the URL codec, the CLI's schema and the page's controls all
+//! read it.
+
+use super::{SpecError, MAX_D, MAX_SEED, MAX_STEPS, SPEC_VERSION};
+use serde::{Deserialize, Serialize};
+
+/// The type, range and default of one parameter.
+#[derive(Clone, Copy, Debug, Serialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Kind {
+    Integer { min: u64, max: u64, default: u64 },
+    /// A float in [min, max], or (min, max] when `min_exclusive`.
+    Float { min: f64, max: f64, min_exclusive: bool, max_exclusive: bool, default: f64, log_scale: bool },
+    Choice { choices: &'static [&'static str], default: &'static str },
+    Boolean { default: bool },
+    /// Optional list of numbers (length and limits are checked against other fields).
+    Vector,
+    /// Optional square matrix given as rows.
+    Matrix,
+    /// Optional free text.
+    Text,
+}
+
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Param {
+    /// Dotted path; `methods[]` stands for each method entry.
+    pub name: &'static str,
+    pub group: &'static str,
+    #[serde(flatten)]
+    pub kind: Kind,
+    pub help: &'static str,
+}
+
+const fn float(min: f64, max: f64, default: f64) -> Kind {
+    Kind::Float { min, max, min_exclusive: false, max_exclusive: false, default, log_scale: false }
+}
+const fn positive(max: f64, default: f64, log_scale: bool) -> Kind {
+    Kind::Float { min: 0.0, max, min_exclusive: true, max_exclusive: false, default, log_scale }
+}
+const fn unit_open(default: f64) -> Kind {
+    Kind::Float { min: 0.0, max: 1.0, min_exclusive: false, max_exclusive: true, default, log_scale: false }
+}
+
+pub const PROBLEM_KINDS: &[&str] = &["quadratic", "quad2d", "matrix", "rosenbrock"];
+pub const SPECTRUM_KINDS: &[&str] = &["uniform", "geometric", "outliers"];
+pub const START_KINDS: &[&str] = &["gaussian", "ones"];
+pub const RULES: &[&str] = &["auto", "theory", "const"];
+pub const METHOD_KINDS: &[&str] =
+    &["gd", "sign_gd", "normalized_gd", "coordinate", "lp", "block", "heavy_ball", "nesterov", "signum", "adam", "lion"];
+
+/// Every parameter. The single source of truth for defaults, ranges and help.
+pub static PARAMS: &[Param] = &[
+    Param { name: "version", group: "meta", kind: Kind::Integer { min: 1, max: SPEC_VERSION, default: SPEC_VERSION }, help: "spec format version" },
+    Param { name: "problem.kind", group: "problem", kind: Kind::Choice { choices: PROBLEM_KINDS, default: "quadratic" }, help: "objective: generated quadratic, 2-D quadratic, your own matrix, or Rosenbrock" },
+    Param { name: "problem.d", group: "problem", kind: Kind::Integer { min: 1, max: MAX_D, default: 20 }, help: "dimension (quadratic, rosenbrock >= 2)" },
+    Param { name: "problem.spectrum", group: "problem", kind: Kind::Choice { choices: SPECTRUM_KINDS, default: "outliers" }, help: "eigenvalues: evenly spaced, geometric, or k outliers at lambda_max above a bulk at lambda_min" },
+    Param { name: "problem.lambda_max", group: "problem", kind: positive(1e8, 100.0, true), help: "largest eigenvalue (quad2d: the first eigenvalue)" },
+    Param { name: "problem.lambda_min", group: "problem", kind: positive(1e8, 1.0, true), help: "smallest eigenvalue, at most lambda_max (quad2d: the second eigenvalue)" },
+    Param { name: "problem.outliers", group: "problem", kind: Kind::Integer { min: 0, max: MAX_D, default: 2 }, help: "number of outlier eigenvalues at lambda_max (spectrum outliers), at most d" },
+    Param { name: "problem.rotation", group: "problem", kind: float(0.0, 1.0, 0.0), help: "0 = diagonal Hessian, 1 = Haar-random rotation; eigenvalues stay fixed" },
+    Param { name: "problem.angle", group: "problem", kind: float(-180.0, 180.0, 30.0), help: "quad2d: angle of the first eigenvector in degrees" },
+    Param { name: "problem.seed", group: "problem", kind: Kind::Integer { min: 0, max: MAX_SEED, default: 1 }, help: "seed of every random choice (rotation, start point)" },
+    Param { name: "problem.start", group: "problem", kind: Kind::Choice { choices: START_KINDS, default: "gaussian" }, help: "start point x0 = x* + start_scale z, z standard normal or all ones" },
+    Param { name: "problem.start_scale", group: "problem", kind: positive(1e6, 1.0, true), help: "distance scale of the start point from the minimiser" },
+    Param { name: "problem.x0", group: "problem", kind: Kind::Vector, help: "explicit start point (d numbers); overrides start" },
+    Param { name: "problem.matrix", group: "problem", kind: Kind::Matrix, help: "your Hessian as rows (kind matrix): square, finite, symmetric to 1e-9 relative" },
+    Param { name: "methods[].kind", group: "methods", kind: Kind::Choice { choices: METHOD_KINDS, default: "gd" }, help: "the optimiser" },
+    Param { name: "methods[].rule", group: "methods", kind: Kind::Choice { choices: RULES, default: "auto" }, help: "step rule: theory (||g||_*/L, or 1/L for GD), const (lr), or auto (theory where defined)" },
+    Param { name: "methods[].lr", group: "methods", kind: positive(1e6, 1.0, true), help: "constant step, or multiplier of the theory step (default 1 for theory, 0.01 for const)" },
+    Param { name: "methods[].tune", group: "methods", kind: Kind::Boolean { default: false }, help: "choose lr by the grid search of run.tune_*" },
+    Param { name: "methods[].beta", group: "methods", kind: unit_open(0.9), help: "momentum / first-moment decay (heavy ball, Nesterov, signum, Adam beta1, Lion beta1)" },
+    Param { name: "methods[].beta2", group: "methods", kind: unit_open(0.999), help: "second decay (Adam beta2; Lion beta2, for which 0.99 is usual)" },
+    Param { name: "methods[].eps", group: "methods", kind: positive(1.0, 1e-8, true), help: "Adam's epsilon, added outside the square root" },
+    Param { name: "methods[].p", group: "methods", kind: Kind::Float { min: 1.0, max: 100.0, min_exclusive: true, max_exclusive: false, default: 3.0, log_scale: false }, help: "p of the l_p norm (method lp)" },
+    Param { name: "methods[].block", group: "methods", kind: Kind::Integer { min: 1, max: MAX_D, default: 2 }, help: "block size of the block-l2 norm (method block)" },
+    Param { name: "methods[].label", group: "methods", kind: Kind::Text, help: "legend label (default: method and step rule)" },
+    Param { name: "run.steps", group: "run", kind: Kind::Integer { min: 1, max: MAX_STEPS, default: 500 }, help: "maximum number of steps" },
+    Param { name: "run.target", group: "run", kind: unit_open(1e-6), help: "stop at relative suboptimality (f - f*)/(f(x0) - f*) <= target; 0 runs all steps" },
+    Param { name: "run.tune_min", group: "run", kind: positive(1e6, 1e-4, true), help: "smallest step scale of the tuning grid" },
+    Param { name: "run.tune_max", group: "run", kind: positive(1e6, 10.0, true), help: "largest step scale of the tuning grid" },
+    Param { name: "run.tune_points", group: "run", kind: Kind::Integer { min: 2, max: 61, default: 16 }, help: "number of log-spaced grid values (16 over 1e-4..10 is three per decade)" },
+];
+
+pub fn param(name: &str) -> &'static Param {
+    PARAMS.iter().find(|p| p.name == name).unwrap_or_else(|| panic!("no parameter {name}"))
+}
+
+pub(super) fn default_int(name: &str) -> u64 {
+    match param(name).kind {
+        Kind::Integer { default, .. } => default,
+        _ => unreachable!("{name} is not an integer"),
+    }
+}
+pub(super) fn default_float(name: &str) -> f64 {
+    match param(name).kind {
+        Kind::Float { default, .. } => default,
+        _ => unreachable!("{name} is not a float"),
+    }
+}
+pub(super) fn default_choice<T: for<'de> Deserialize<'de>>(name: &str) -> T {
+    match param(name).kind {
+        Kind::Choice { default, .. } => serde_json::from_value(serde_json::Value::String(default.into()))
+            .unwrap_or_else(|_| unreachable!("{name}: default {default} is not a choice")),
+        _ => unreachable!("{name} is not a choice"),
+    }
+}
+pub(super) fn default_bool(name: &str) -> bool {
+    match param(name).kind {
+        Kind::Boolean { default } => default,
+        _ => unreachable!("{name} is not a boolean"),
+    }
+}
+
+/// Describes the allowed range of a table parameter, e.g. "allowed: 1 to 2000 (dimension ...)".
+pub fn allowed(name: &str) -> String {
+    let p = param(name);
+    let range = match p.kind {
+        Kind::Integer { min, max, .. } => format!("an integer from {min} to {max}"),
+        Kind::Float { min, max, min_exclusive, max_exclusive, .. } => format!(
+            "a number in {}{min}, {max}{}",
+            if min_exclusive { "(" } else { "[" },
+            if max_exclusive { ")" } else { "]" }
+        ),
+        Kind::Choice { choices, .. } => format!("one of {}", choices.join(", ")),
+        Kind::Boolean { .. } => "true or false".into(),
+        Kind::Vector => "a list of numbers".into(),
+        Kind::Matrix => "a list of rows of numbers".into(),
+        Kind::Text => "text".into(),
+    };
+    format!("allowed: {range} ({})", p.help)
+}
+
+pub(super) fn check_int(field: &str, name: &str, v: u64) -> Result<(), SpecError> {
+    match param(name).kind {
+        Kind::Integer { min, max, .. } if (min..=max).contains(&v) => Ok(()),
+        _ => Err(SpecError::new(field, v, allowed(name))),
+    }
+}
+
+pub(super) fn check_float(field: &str, name: &str, v: f64) -> Result<(), SpecError> {
+    let Kind::Float { min, max, min_exclusive, max_exclusive, .. } = param(name).kind else {
+        unreachable!("{name} is not a float")
+    };
+    let above = if min_exclusive { v > min } else { v >= min };
+    let below = if max_exclusive { v < max } else { v <= max };
+    if v.is_finite() && above && below {
+        Ok(())
+    } else {
+        Err(SpecError::new(field, v, allowed(name)))
+    }
+}
+

@@ -1,0 +1,418 @@
+//! The spec in a URL query, and back.
+//!
+//! Every field is written, so a shared link keeps its numbers even if a default changes later
+//! (the `v` key names the spec version). Keys: `v`; the problem's and the run's fields by their
+//! own names (`d`, `rotation`, `steps`, ...; the problem kind is `problem`); method i as `m{i}`
+//! (its kind) and `m{i}.{field}`. Lists are comma-separated (`x0=1,-2`), matrix rows
+//! semicolon-separated (`matrix=2,1;1,2`).
+//!
+//! Decoding never fails: an unknown key, or a value of the wrong type or out of range, becomes
+//! an issue naming the key, the value and the allowed range, and only that field keeps its
+//! default. Keys the page owns (`PAGE_KEYS`) are left to it.
+
+use super::params::{allowed, Kind, PARAMS};
+use super::{MethodSpec, Spec, MAX_METHODS};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+/// Query keys that belong to the page (layout, embedding), not to the spec.
+pub const PAGE_KEYS: &[&str] = &["embed", "plot"];
+
+/// A query parameter that could not be used.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct UrlIssue {
+    pub param: String,
+    pub value: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Decoded {
+    pub spec: Spec,
+    pub issues: Vec<UrlIssue>,
+}
+
+/// Where a table parameter lives in the spec's JSON.
+enum Slot {
+    Top(&'static str),
+    Problem(&'static str),
+    Run(&'static str),
+    Method(&'static str),
+}
+
+fn slot(name: &'static str) -> Slot {
+    if let Some(f) = name.strip_prefix("problem.") {
+        Slot::Problem(f)
+    } else if let Some(f) = name.strip_prefix("run.") {
+        Slot::Run(f)
+    } else if let Some(f) = name.strip_prefix("methods[].") {
+        Slot::Method(f)
+    } else {
+        Slot::Top(name)
+    }
+}
+
+/// The URL key of a non-method parameter.
+fn key(name: &'static str) -> String {
+    match slot(name) {
+        Slot::Top("version") => "v".into(),
+        Slot::Problem("kind") => "problem".into(),
+        Slot::Problem(f) | Slot::Run(f) | Slot::Top(f) => f.into(),
+        Slot::Method(_) => unreachable!("method keys carry an index"),
+    }
+}
+
+fn method_key(i: usize, field: &str) -> String {
+    if field == "kind" {
+        format!("m{i}")
+    } else {
+        format!("m{i}.{field}")
+    }
+}
+
+/// The query string of a spec (without the leading `?`).
+pub fn to_query(spec: &Spec) -> String {
+    let json = serde_json::to_value(spec).expect("a spec serialises");
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for p in PARAMS {
+        let value = match slot(p.name) {
+            Slot::Top(f) => json.get(f),
+            Slot::Problem(f) => json["problem"].get(f),
+            Slot::Run(f) => json["run"].get(f),
+            Slot::Method(_) => continue,
+        };
+        if let Some(v) = value.filter(|v| !v.is_null()) {
+            pairs.push((key(p.name), format_value(v)));
+        }
+    }
+    for (i, m) in json["methods"].as_array().into_iter().flatten().enumerate() {
+        for p in PARAMS {
+            if let Slot::Method(f) = slot(p.name) {
+                if let Some(v) = m.get(f).filter(|v| !v.is_null()) {
+                    pairs.push((method_key(i, f), format_value(v)));
+                }
+            }
+        }
+    }
+    pairs.iter().map(|(k, v)| format!("{k}={}", encode(v))).collect::<Vec<_>>().join("&")
+}
+
+fn format_value(v: &Value) -> String {
+    match v {
+        Value::Number(n) => match n.as_u64() {
+            Some(u) => u.to_string(),
+            None => format_float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Array(items) if items.iter().all(Value::is_array) => {
+            items.iter().map(format_value).collect::<Vec<_>>().join(";")
+        }
+        Value::Array(items) => items.iter().map(format_value).collect::<Vec<_>>().join(","),
+        _ => String::new(),
+    }
+}
+
+/// Shortest round-trip form, with an exponent for very small or large magnitudes.
+fn format_float(x: f64) -> String {
+    if x != 0.0 && (x.abs() < 1e-4 || x.abs() >= 1e15) {
+        format!("{x:e}")
+    } else {
+        format!("{x}")
+    }
+}
+
+/// Decodes a query string (with or without the leading `?`).
+pub fn from_query(query: &str) -> Decoded {
+    let mut issues = Vec::new();
+    let defaults = serde_json::to_value(Spec::default()).expect("a spec serialises");
+    let mut json = defaults.clone();
+    let mut methods: BTreeMap<usize, Map<String, Value>> = BTreeMap::new();
+    let mut issue = |param: &str, value: &str, message: String| {
+        issues.push(UrlIssue { param: param.into(), value: value.into(), message });
+    };
+    for (k, raw) in pairs(query) {
+        if PAGE_KEYS.contains(&k.as_str()) {
+            continue;
+        }
+        let Some((name, target)) = resolve(&k) else {
+            issue(&k, &raw, format!("unknown parameter {k}; see the schema for the parameters"));
+            continue;
+        };
+        let p = super::param(name);
+        match parse_value(&p.kind, &raw) {
+            Err(why) => issue(&k, &raw, format!("{k} = {raw}: {why}; {}", allowed(name))),
+            Ok(v) => match (slot(name), target) {
+                (Slot::Method(f), Some(i)) => {
+                    methods.entry(i).or_default().insert(f.into(), v);
+                }
+                (Slot::Problem(f), _) => json["problem"][f] = v,
+                (Slot::Run(f), _) => json["run"][f] = v,
+                (Slot::Top(f), _) => json[f] = v,
+                (Slot::Method(_), None) => unreachable!("method keys resolve with an index"),
+            },
+        }
+    }
+    if !methods.is_empty() {
+        let default_method = serde_json::to_value(MethodSpec::default()).expect("serialises");
+        let mut list = Vec::new();
+        for (i, fields) in methods {
+            if !fields.contains_key("kind") {
+                let k = format!("m{i}");
+                issue(&k, "", format!("settings of method {i} were given without {k}, its kind; they are ignored"));
+                continue;
+            }
+            if list.len() == MAX_METHODS {
+                issue(&format!("m{i}"), "", format!("at most {MAX_METHODS} methods; this one is ignored"));
+                continue;
+            }
+            let mut m = default_method.clone();
+            for (f, v) in fields {
+                m[f.as_str()] = v;
+            }
+            list.push(m);
+        }
+        if !list.is_empty() {
+            json["methods"] = Value::Array(list);
+        }
+    }
+    // Cross-field rules: reset the field that breaks one to its default, and try again.
+    for _ in 0..32 {
+        let spec: Spec = match serde_json::from_value(json.clone()) {
+            Ok(s) => s,
+            Err(e) => {
+                issue("spec", "", format!("could not be read ({e}); using the defaults"));
+                return Decoded { spec: Spec::default(), issues };
+            }
+        };
+        let Err(e) = spec.validate() else { return Decoded { spec, issues } };
+        let (url_key, path) = locate(&e.field);
+        issue(&url_key, &e.value, format!("{url_key}: {e}; using the default"));
+        if !reset(&mut json, &defaults, &path) {
+            break;
+        }
+    }
+    issue("spec", "", "the settings do not fit together; using the defaults".into());
+    Decoded { spec: Spec::default(), issues }
+}
+
+/// (table name, method index) of a URL key.
+fn resolve(k: &str) -> Option<(&'static str, Option<usize>)> {
+    if let Some(rest) = k.strip_prefix('m') {
+        let (index, field) = match rest.split_once('.') {
+            Some((i, f)) => (i, f),
+            None => (rest, "kind"),
+        };
+        if let Ok(i) = index.parse::<usize>() {
+            return PARAMS
+                .iter()
+                .find(|p| matches!(slot(p.name), Slot::Method(f) if f == field))
+                .map(|p| (p.name, Some(i)));
+        }
+    }
+    PARAMS.iter().find(|p| !matches!(slot(p.name), Slot::Method(_)) && key(p.name) == k).map(|p| (p.name, None))
+}
+
+/// Parses and range-checks a raw value for a parameter of kind `kind`.
+fn parse_value(kind: &Kind, raw: &str) -> Result<Value, String> {
+    let number = |s: &str| -> Result<f64, String> {
+        s.trim().parse::<f64>().ok().filter(|x| x.is_finite()).ok_or_else(|| format!("{s:?} is not a finite number"))
+    };
+    match *kind {
+        Kind::Integer { min, max, .. } => {
+            let v: u64 = raw.trim().parse().map_err(|_| format!("{raw:?} is not a whole number"))?;
+            if (min..=max).contains(&v) { Ok(Value::from(v)) } else { Err("out of range".into()) }
+        }
+        Kind::Float { min, max, min_exclusive, max_exclusive, .. } => {
+            let v = number(raw)?;
+            let above = if min_exclusive { v > min } else { v >= min };
+            let below = if max_exclusive { v < max } else { v <= max };
+            if above && below { Ok(Value::from(v)) } else { Err("out of range".into()) }
+        }
+        Kind::Choice { choices, .. } => {
+            if choices.contains(&raw) { Ok(Value::from(raw)) } else { Err("not one of the choices".into()) }
+        }
+        Kind::Boolean { .. } => match raw {
+            "true" | "1" => Ok(Value::Bool(true)),
+            "false" | "0" => Ok(Value::Bool(false)),
+            _ => Err("not true or false".into()),
+        },
+        Kind::Vector => raw.split(',').map(|s| number(s).map(Value::from)).collect::<Result<Vec<_>, _>>().map(Value::Array),
+        Kind::Matrix => raw
+            .split(';')
+            .map(|row| row.split(',').map(|s| number(s).map(Value::from)).collect::<Result<Vec<_>, _>>().map(Value::Array))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Value::Array),
+        Kind::Text => Ok(Value::from(raw)),
+    }
+}
+
+/// (URL key, JSON path) of a SpecError field such as `problem.lambda_min`, `methods[1].rule`,
+/// `problem.x0[3]` or `methods`.
+fn locate(field: &str) -> (String, Vec<String>) {
+    // Drop an element index such as x0[3]; a method index is handled below.
+    let field = if field.starts_with("methods[") { field } else { field.split('[').next().unwrap_or(field) };
+    if let Some(rest) = field.strip_prefix("methods[") {
+        if let Some((i, f)) = rest.split_once("].") {
+            if let Ok(i) = i.parse::<usize>() {
+                return (method_key(i, f), vec!["methods".into(), i.to_string(), f.into()]);
+            }
+        }
+    }
+    match field.split_once('.') {
+        Some(("problem", "kind")) => ("problem".into(), vec!["problem".into(), "kind".into()]),
+        Some((group, f)) => (f.into(), vec![group.into(), f.into()]),
+        None if field == "methods" => ("m0".into(), vec!["methods".into()]),
+        None => (if field == "version" { "v".into() } else { field.into() }, vec![field.into()]),
+    }
+}
+
+/// Sets `path` in `json` back to its default; false when nothing changed (no progress).
+fn reset(json: &mut Value, defaults: &Value, path: &[String]) -> bool {
+    let default_method = serde_json::to_value(MethodSpec::default()).expect("serialises");
+    let default = match path {
+        [m, _, f] if m == "methods" => default_method.get(f.as_str()).cloned().unwrap_or(Value::Null),
+        _ => path.iter().try_fold(defaults, |v, k| v.get(k.as_str())).cloned().unwrap_or(Value::Null),
+    };
+    let mut target = &mut *json;
+    for k in path {
+        target = match target {
+            Value::Array(items) => match k.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                Some(t) => t,
+                None => return false,
+            },
+            Value::Object(map) => map.entry(k.clone()).or_insert(Value::Null),
+            _ => return false,
+        };
+    }
+    if *target == default {
+        return false;
+    }
+    *target = default;
+    true
+}
+
+/// Splits and percent-decodes `a=1&b=2`.
+fn pairs(query: &str) -> Vec<(String, String)> {
+    query
+        .trim_start_matches('?')
+        .split('&')
+        .filter(|s| !s.is_empty())
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) => (decode(k), decode(v)),
+            None => (decode(kv), String::new()),
+        })
+        .collect()
+}
+
+fn decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => out.push(b' '),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(hi), Some(lo)) => {
+                    out.push(hi * 16 + lo);
+                    i += 2;
+                }
+                _ => out.push(b'%'),
+            },
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn hex(b: u8) -> Option<u8> {
+    (b as char).to_digit(16).map(|d| d as u8)
+}
+
+/// Percent-encodes all but unreserved characters and the list separators , ; which stay
+/// readable.
+fn encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b',' | b';' => out.push(b as char),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::optimizer::MethodKind;
+    use crate::spec::{ProblemKind, Rule};
+
+    #[test]
+    fn round_trips_specs() {
+        let mut s = Spec::default();
+        s.problem.rotation = 0.35;
+        s.problem.seed = 123456789;
+        s.problem.x0 = Some(vec![1.5, -2e-7]);
+        s.problem.d = 2;
+        s.run.target = 1e-9;
+        s.methods = vec![
+            MethodSpec { lr: Some(0.003), tune: true, label: Some("my Adam & co = 100%".into()), ..MethodSpec::of(MethodKind::Adam) },
+            MethodSpec { rule: Rule::Const, ..MethodSpec::of(MethodKind::SignGd) },
+        ];
+        let q = to_query(&s);
+        let back = from_query(&q);
+        assert_eq!(back.issues, vec![]);
+        assert_eq!(back.spec, s);
+        assert_eq!(from_query(&to_query(&Spec::default())).spec, Spec::default());
+
+        let mut m = Spec::default();
+        m.problem.kind = ProblemKind::Matrix;
+        m.problem.matrix = Some(vec![vec![2.0, 0.5], vec![0.5, 1.0]]);
+        let q = to_query(&m);
+        assert!(q.contains("matrix=2,0.5;0.5,1"), "{q}");
+        assert_eq!(from_query(&q).spec, m);
+    }
+
+    #[test]
+    fn bad_parameters_are_named_and_only_they_fall_back() {
+        let d = from_query("?d=5000&rotation=0.5&bogus=1&m0=gd&m0.lr=-3&m1=adam&steps=ten");
+        let params: Vec<&str> = d.issues.iter().map(|i| i.param.as_str()).collect();
+        assert_eq!(params, vec!["d", "bogus", "m0.lr", "steps"]);
+        assert!(d.issues[0].message.contains("1 to 2000"), "{}", d.issues[0].message);
+        assert_eq!(d.spec.problem.d, Spec::default().problem.d);
+        assert_eq!(d.spec.problem.rotation, 0.5);
+        assert_eq!(d.spec.methods.len(), 2);
+        assert_eq!(d.spec.methods[0].lr, None);
+        assert_eq!(d.spec.run.steps, Spec::default().run.steps);
+    }
+
+    #[test]
+    fn cross_field_violations_reset_the_offending_field() {
+        // lambda_min above lambda_max: lambda_min falls back to its default (1), which fits.
+        let d = from_query("lambda_max=50&lambda_min=80");
+        assert_eq!(d.issues.len(), 1);
+        assert_eq!(d.issues[0].param, "lambda_min");
+        assert_eq!(d.spec.problem.lambda_min, 1.0);
+        assert_eq!(d.spec.problem.lambda_max, 50.0);
+        // A theory rule on Adam: the rule falls back to auto.
+        let d = from_query("m0=adam&m0.rule=theory");
+        assert_eq!(d.issues[0].param, "m0.rule");
+        assert_eq!(d.spec.methods[0].rule, Rule::Auto);
+        // Kind matrix without a matrix: the kind falls back.
+        let d = from_query("problem=matrix");
+        assert!(!d.issues.is_empty());
+        assert!(d.spec.validate().is_ok());
+    }
+
+    #[test]
+    fn hostile_values_stay_data() {
+        let d = from_query("m0=gd&m0.label=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&%3Cscript%3E=1");
+        assert_eq!(d.spec.methods[0].label.as_deref(), Some("<img src=x onerror=alert(1)>"));
+        assert_eq!(d.issues[0].param, "<script>");
+        let q = to_query(&d.spec);
+        assert!(!q.contains('<') && !q.contains(' '));
+    }
+}
