@@ -13,10 +13,13 @@
 //! - [`smoothness`]: smoothness constants per norm, exact L_inf by enumeration.
 //! - [`spec`]: every experiment parameter with default, range and help; validation.
 //! - [`experiment`]: runs a spec; CSV export.
+//! - [`plot`]: plots drawn with plotters, generic over the backend (canvas in wasm, SVG natively).
+//! - [`json`]: JSON conventions shared by exports and plots.
 //! - [`rng`]: the seeded, portable random generator behind every random choice.
 //! - `web` (wasm32 only): the JavaScript API.
 
 pub mod experiment;
+pub mod json;
 pub mod linalg;
 pub mod norm;
 pub mod objective;

@@ -2,7 +2,12 @@
 //! boundary with serde-wasm-bindgen. Errors arrive in JS as `Error` objects whose message names
 //! the field and whose `field`, `value` and `allowed` properties carry the parts.
 
-use crate::experiment::{parse_matrix, run_spec, spec_geometry};
+use crate::experiment::{parse_matrix, run_spec, spec_geometry, to_csv, work_estimate, TraceTable};
+use crate::plot::{draw_bounds, draw_traces, BoundsInput, Look, TraceKind, TracesInput, PALETTE_HEX};
+use crate::spec::url::{from_query, to_query};
+use plotters::prelude::IntoDrawingArea;
+use plotters_canvas::CanvasBackend;
+use web_sys::HtmlCanvasElement;
 use crate::smoothness::{report, ExactMode, ReportOptions};
 use crate::spec::{schema as spec_schema, Spec, SpecError};
 use serde::Serialize;
@@ -89,4 +94,66 @@ pub fn smoothness(input: JsValue, options: JsValue, progress: Option<js_sys::Fun
         }
         None => to_js(&spec_geometry(&parse_spec(input)?, &opts, &mut callback).map_err(failed)?),
     }
+}
+
+/// Decodes a URL query into `{spec, issues}`; never throws: every unusable parameter is an issue
+/// `{param, value, message}` and only that field keeps its default.
+#[wasm_bindgen(js_name = specFromQuery)]
+pub fn spec_from_query(query: &str) -> Result<JsValue, JsValue> {
+    to_js(&from_query(query))
+}
+
+/// The URL query (without `?`) of a valid spec.
+#[wasm_bindgen(js_name = specToQuery)]
+pub fn spec_to_query(spec: JsValue) -> Result<String, JsValue> {
+    Ok(to_query(&parse_spec(spec)?))
+}
+
+/// Rough multiply-adds of running the spec (to choose between the main thread and a worker).
+#[wasm_bindgen(js_name = workEstimate)]
+pub fn work_estimate_js(spec: JsValue) -> Result<f64, JsValue> {
+    Ok(work_estimate(&parse_spec(spec)?))
+}
+
+/// The CSV of a result object returned by `run`.
+#[wasm_bindgen(js_name = toCsv)]
+pub fn to_csv_js(result: JsValue) -> Result<String, JsValue> {
+    let table: TraceTable = serde_wasm_bindgen::from_value(result).map_err(|e| js_sys::Error::new(&format!("result: {e}")))?;
+    Ok(to_csv(&table))
+}
+
+/// The series colours, in legend order (Okabe-Ito).
+#[wasm_bindgen]
+pub fn palette() -> Vec<String> {
+    PALETTE_HEX.iter().map(|s| s.to_string()).collect()
+}
+
+fn canvas_area(canvas: HtmlCanvasElement) -> Result<plotters::drawing::DrawingArea<CanvasBackend, plotters::coord::Shift>, JsValue> {
+    CanvasBackend::with_canvas_object(canvas)
+        .map(|b| b.into_drawing_area())
+        .ok_or_else(|| js_sys::Error::new("the canvas has no 2-D context").into())
+}
+
+/// Draws a trace plot (`kind`: "f", "grad" or "density") of a run result on `canvas`, whose
+/// backing size the caller has set to its CSS size times `dpr`. Returns the plot frame in CSS
+/// pixels for hover read-outs.
+#[wasm_bindgen(js_name = drawTraces)]
+pub fn draw_traces_js(canvas: HtmlCanvasElement, result: JsValue, kind: &str, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
+    let kind = match kind {
+        "f" => TraceKind::Suboptimality,
+        "grad" => TraceKind::GradNorm,
+        "density" => TraceKind::Density,
+        other => return Err(js_sys::Error::new(&format!("plot kind {other}: allowed f, grad, density")).into()),
+    };
+    let data: TracesInput = serde_wasm_bindgen::from_value(result).map_err(|e| js_sys::Error::new(&format!("result: {e}")))?;
+    let frame = draw_traces(&canvas_area(canvas)?, &data, kind, &Look { scale: dpr, dark }).map_err(|e| js_sys::Error::new(&e))?;
+    to_js(&frame)
+}
+
+/// Draws the L_inf bracket of a smoothness report on `canvas` (see `drawTraces`).
+#[wasm_bindgen(js_name = drawBounds)]
+pub fn draw_bounds_js(canvas: HtmlCanvasElement, report: JsValue, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
+    let data: BoundsInput = serde_wasm_bindgen::from_value(report).map_err(|e| js_sys::Error::new(&format!("report: {e}")))?;
+    let frame = draw_bounds(&canvas_area(canvas)?, &data, &Look { scale: dpr, dark }).map_err(|e| js_sys::Error::new(&e))?;
+    to_js(&frame)
 }

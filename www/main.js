@@ -1,34 +1,177 @@
-// The minimal page: loads the wasm core, runs the default spec, shows what each method reached.
-// Values from the core are inserted as text, never as HTML.
-import init, { run, defaultSpec } from './pkg/steepest.js';
+// The playground: URL -> spec (validated by the wasm core) -> run -> plots and tables; every
+// edit goes back into the URL. The page never computes maths and never inserts URL data as HTML.
+import init, { schema as getSchema, specFromQuery, specToQuery, resolveSpec, toCsv } from './pkg/steepest.js';
+import { Controls } from './controls.js';
+import { Computer } from './compute.js';
+import { Plots } from './plots.js';
+import { renderSummary, renderGeometry } from './tables.js';
 
-const status = document.getElementById('status');
+const $ = (id) => document.getElementById(id);
+const PLOTS = ['f', 'grad', 'density', 'bounds'];
+const state = { spec: null, result: null, report: null, timings: {}, issues: [] };
+window.steepest = state; // for tests and the curious
 
-function row(cells) {
-  const tr = document.createElement('tr');
-  for (const [text, cls] of cells) {
-    const td = document.createElement('td');
-    td.textContent = text;
-    if (cls) td.className = cls;
-    tr.append(td);
+function notice(title, lines) {
+  const box = document.createElement('div');
+  box.className = 'notice';
+  box.setAttribute('role', 'alert');
+  const head = document.createElement('strong');
+  head.textContent = title;
+  const list = document.createElement('ul');
+  for (const l of lines) {
+    const li = document.createElement('li');
+    li.textContent = l;
+    list.append(li);
   }
-  return tr;
+  const close = document.createElement('button');
+  close.type = 'button';
+  close.className = 'dismiss';
+  close.textContent = 'Dismiss';
+  close.addEventListener('click', () => box.remove());
+  box.append(head, list, close);
+  $('notices').append(box);
 }
 
-try {
+/** Page-owned query keys (embedding) survive spec updates. */
+function pageKeys() {
+  const q = new URLSearchParams(location.search);
+  const keep = new URLSearchParams();
+  for (const k of ['embed', 'plot']) if (q.has(k)) keep.set(k, q.get(k));
+  return keep.toString();
+}
+
+function updateUrl() {
+  const extra = pageKeys();
+  const query = specToQuery(state.spec) + (extra ? `&${extra}` : '');
+  history.replaceState(null, '', `${location.pathname}?${query}`);
+  const full = new URLSearchParams(query);
+  full.delete('embed');
+  full.delete('plot');
+  $('open-full').href = `${location.pathname}?${full}`;
+}
+
+function download(name, blob) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  a.download = name;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+async function main() {
+  const t0 = performance.now();
   await init();
-  const spec = defaultSpec();
-  const result = run(spec);
-  const body = document.querySelector('#results tbody');
-  for (const m of result.methods) {
-    const last = m.f[m.f.length - 1];
-    body.append(row([[m.label], [m.message], [String(m.stopped_at), 'num'], [last.toExponential(3), 'num']]));
+  const schema = getSchema();
+  const embed = new URLSearchParams(location.search).get('embed');
+  if (embed === '1' || embed === 'true') {
+    document.body.classList.add('embed');
+    const only = new URLSearchParams(location.search).get('plot') || 'f';
+    for (const fig of document.querySelectorAll('figure.plot')) fig.hidden = fig.dataset.plot !== (PLOTS.includes(only) ? only : 'f');
   }
-  document.getElementById('results').hidden = false;
-  const p = result.spec.problem;
-  status.textContent = `d = ${result.problem.d} quadratic, ${p.outliers} outlier eigenvalues at ${p.lambda_max} above a bulk at ${p.lambda_min}, rotation ${p.rotation}.`;
-  window.steepestResult = result; // for tests and the curious
-} catch (e) {
-  status.textContent = `Error: ${e.message}`;
-  status.className = 'error';
+
+  const decoded = specFromQuery(location.search);
+  state.spec = decoded.spec;
+  state.issues = decoded.issues;
+  if (decoded.issues.length) {
+    notice('Some settings in the link could not be used; they keep their defaults:', decoded.issues.map((i) => i.message));
+  }
+
+  const plots = new Plots($('figures'));
+  const computer = new Computer({
+    onProgress: (p) => {
+      $('progress').hidden = !p;
+      if (p) {
+        $('progress').querySelector('progress').value = p.fraction;
+        $('progress').querySelector('.progress-text').textContent = `${p.phase}…`;
+      }
+    },
+  });
+  $('cancel').addEventListener('click', () => {
+    computer.cancel();
+    $('status').textContent = 'Cancelled. Change a setting to run again.';
+  });
+
+  let queued = false;
+  let editStart = 0;
+  async function recompute() {
+    const started = performance.now();
+    $('status').textContent = 'Running…';
+    try {
+      const { result, report } = await computer.compute(state.spec);
+      Object.assign(state, { result, report });
+      plots.set(result, report);
+      renderSummary($('summary').querySelector('tbody'), result);
+      renderGeometry($('geometry').querySelector('tbody'), report);
+      const ms = performance.now() - started;
+      $('status').textContent = `d = ${result.problem.d}; ${result.methods.length} methods; computed and drawn in ${ms.toFixed(0)} ms.`;
+      state.timings.lastRun = ms;
+      if (editStart) state.timings.lastEditToDraw = performance.now() - editStart;
+      if (!state.timings.firstPlot) state.timings.firstPlot = performance.now();
+      state.runs = (state.runs || 0) + 1;
+    } catch (e) {
+      if (e.name === 'Cancelled') return;
+      if (e.field && controls.showError(e.field, e.message)) $('status').textContent = `Not run: ${e.message}`;
+      else $('status').textContent = `Error: ${e.message}`;
+    }
+  }
+  function schedule() {
+    if (queued) return;
+    queued = true;
+    requestAnimationFrame(() => {
+      queued = false;
+      recompute();
+    });
+  }
+
+  const controls = new Controls($('controls'), schema, (mutate, field, structural) => {
+    const candidate = structuredClone(state.spec);
+    mutate(candidate);
+    try {
+      resolveSpec(candidate);
+    } catch (e) {
+      controls.showError(e.field || field, e.message);
+      return;
+    }
+    editStart = performance.now();
+    state.spec = candidate;
+    if (structural) controls.render(state.spec);
+    else controls.sync(state.spec);
+    updateUrl();
+    schedule();
+  });
+  controls.render(state.spec);
+  updateUrl();
+
+  $('copy-link').addEventListener('click', async () => {
+    const button = $('copy-link');
+    try {
+      await navigator.clipboard.writeText(location.href);
+      button.textContent = 'Link copied';
+    } catch {
+      window.prompt('Copy this link:', location.href);
+    }
+    setTimeout(() => { button.textContent = 'Copy link'; }, 2000);
+  });
+  for (const b of document.querySelectorAll('[data-export]')) {
+    b.addEventListener('click', async () => {
+      const what = b.dataset.export;
+      if (!state.result) return;
+      if (what.startsWith('png-')) download(`steepest-${what.slice(4)}.png`, await plots.png(what.slice(4)));
+      else if (what === 'csv') download('steepest-traces.csv', new Blob([toCsv(state.result)], { type: 'text/csv' }));
+      else if (what === 'result') download('steepest-result.json', new Blob([JSON.stringify(state.result)], { type: 'application/json' }));
+      else if (what === 'report') download('steepest-smoothness.json', new Blob([JSON.stringify(state.report)], { type: 'application/json' }));
+      else if (what === 'spec') download('steepest-spec.json', new Blob([JSON.stringify(resolveSpec(state.spec), null, 2)], { type: 'application/json' }));
+    });
+  }
+
+  await recompute();
+  state.timings.boot = performance.now() - t0;
+  state.ready = true;
 }
+
+main().catch((e) => {
+  $('status').textContent = `The page could not start: ${e.message}`;
+  $('status').className = 'error';
+});

@@ -5,7 +5,7 @@ use serde::Serialize;
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 use std::time::Instant;
-use steepest::experiment::{build, parse_matrix, run_spec, spec_geometry, to_csv};
+use steepest::experiment::{build, parse_matrix, run_spec, spec_geometry, to_csv, TraceTable};
 use steepest::smoothness::{report, ExactMode, ReportOptions};
 use steepest::spec::{schema, Spec};
 
@@ -86,7 +86,7 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
             let result = run_spec(&spec).map_err(|e| CliError::Failed(format!("invalid spec: {e}")))?;
             match opts.get("--format").unwrap_or("json") {
                 "json" => Ok(to_json(&result)),
-                "csv" => Ok(to_csv(&result).trim_end().to_string()),
+                "csv" => Ok(to_csv(&TraceTable::of(&result)).trim_end().to_string()),
                 other => Err(CliError::Usage(format!("--format {other}: allowed json or csv"))),
             }
         }

@@ -1,28 +1,59 @@
 //! CSV export of a run: one row per method and step.
+//!
+//! It reads a `TraceTable`, the columns of a result, so that the page can export the result
+//! object it holds (deserialised in wasm) with the same code as the CLI.
 
 use super::run::RunResult;
+use crate::json::nan_as_null;
+use serde::Deserialize;
 use std::fmt::Write;
 
+#[derive(Clone, Debug, Deserialize)]
+pub struct TraceTable {
+    pub methods: Vec<TraceColumns>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct TraceColumns {
+    pub label: String,
+    #[serde(deserialize_with = "nan_as_null::floats")]
+    pub f: Vec<f64>,
+    #[serde(deserialize_with = "nan_as_null::floats")]
+    pub grad_l2: Vec<f64>,
+    #[serde(deserialize_with = "nan_as_null::floats")]
+    pub grad_l1: Vec<f64>,
+    #[serde(deserialize_with = "nan_as_null::floats")]
+    pub grad_linf: Vec<f64>,
+    #[serde(deserialize_with = "nan_as_null::floats")]
+    pub density: Vec<f64>,
+    #[serde(deserialize_with = "nan_as_null::floats")]
+    pub step: Vec<f64>,
+    #[serde(default)]
+    pub x: Option<Vec<Vec<f64>>>,
+}
+
+impl TraceTable {
+    pub fn of(result: &RunResult) -> Self {
+        serde_json::from_value(serde_json::to_value(result).expect("results serialise")).expect("a result has every column")
+    }
+}
+
 /// Columns: label, t, f, grad_l2, grad_l1, grad_linf, density, step (the step taken from x_t;
-/// empty on the last row), then x_0.. when iterates were recorded. Labels are quoted.
-pub fn to_csv(result: &RunResult) -> String {
-    let xd = result.methods.iter().find_map(|m| m.trace.x.as_ref()).map_or(0, |_| result.problem.d);
+/// empty on the last row), then x0.. when iterates were recorded. Labels are quoted; NaN and
+/// infinities are written as NaN, inf, -inf.
+pub fn to_csv(table: &TraceTable) -> String {
+    let xd = table.methods.iter().find_map(|m| m.x.as_ref().and_then(|x| x.first()).map(Vec::len)).unwrap_or(0);
     let mut out = String::from("label,t,f,grad_l2,grad_l1,grad_linf,density,step");
     for i in 0..xd {
         let _ = write!(out, ",x{i}");
     }
     out.push('\n');
-    for m in &result.methods {
-        let tr = &m.trace;
+    for m in &table.methods {
         let label = format!("\"{}\"", m.label.replace('"', "\"\""));
-        for t in 0..tr.f.len() {
-            let step = tr.step.get(t).map_or(String::new(), |s| s.to_string());
-            let _ = write!(
-                out,
-                "{label},{t},{},{},{},{},{},{step}",
-                tr.f[t], tr.grad_l2[t], tr.grad_l1[t], tr.grad_linf[t], tr.density[t]
-            );
-            if let Some(xs) = &tr.x {
+        for t in 0..m.f.len() {
+            let step = m.step.get(t).map_or(String::new(), |s| s.to_string());
+            let _ = write!(out, "{label},{t},{},{},{},{},{},{step}", m.f[t], m.grad_l2[t], m.grad_l1[t], m.grad_linf[t], m.density[t]);
+            if let Some(xs) = &m.x {
                 for v in &xs[t] {
                     let _ = write!(out, ",{v}");
                 }

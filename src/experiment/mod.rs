@@ -1,12 +1,14 @@
 //! Experiments: a validated spec in, plain data out (serialisable, no I/O).
 
+mod cost;
 mod export;
 mod geometry;
 mod matrix_input;
 mod problem;
 mod run;
 
-pub use export::to_csv;
+pub use cost::work_estimate;
+pub use export::{to_csv, TraceTable};
 pub use geometry::{spec_geometry, SpecGeometry};
 pub use matrix_input::parse_matrix;
 pub use problem::{build, Problem};

@@ -39,12 +39,20 @@ pub fn draw_bounds<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: &Bounds
             Row::Bracket { .. } => "L_inf bracket".into(),
         })
         .collect();
-    let label_width = labels.iter().map(|l| l.len()).max().unwrap_or(10) as f64 * 6.2 + 12.0;
+    // Row labels take at most 40% of the width; longer ones are cut with an ellipsis.
+    let (width, _) = area.dim_in_pixel();
+    let max_label = (0.4 * width as f64 / look.scale).min(300.0);
+    let max_chars = ((max_label - 12.0) / 6.0).max(8.0) as usize;
+    let labels: Vec<String> = labels
+        .into_iter()
+        .map(|l| if l.chars().count() > max_chars { format!("{}…", l.chars().take(max_chars - 1).collect::<String>()) } else { l })
+        .collect();
+    let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(10) as f64 * 6.0 + 12.0;
     let mut chart = ChartBuilder::on(area)
         .margin(look.px(10.0))
         .margin_right(look.px(20.0))
         .x_label_area_size(look.px(38.0))
-        .y_label_area_size(look.px(label_width.min(330.0)))
+        .y_label_area_size(look.px(label_width))
         .build_cartesian_2d((xlo..xhi).log_scale(), -0.5f64..(n as f64 - 0.5))
         .map_err(err)?;
     let row_label = |y: &f64| {
@@ -54,10 +62,11 @@ pub fn draw_bounds<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: &Bounds
     chart
         .configure_mesh()
         .x_desc("value (log scale)")
-        .label_style(look.font(12.0))
-        .axis_desc_style(look.font(13.0))
+        .label_style(look.font(11.0))
+        .axis_desc_style(look.font(12.0))
         .x_label_formatter(&|v| log_tick_label(*v))
         .y_label_formatter(&row_label)
+        .x_labels(4)
         .y_labels(n * 2 + 1)
         .disable_y_mesh()
         .light_line_style(look.grid())

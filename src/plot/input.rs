@@ -2,21 +2,17 @@
 //! from the page's JS objects (or from the result itself natively). NaN and infinities arrive
 //! as null in JSON and as numbers from JS; both become f64.
 
-use serde::{Deserialize, Deserializer};
-
-fn floats<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<f64>, D::Error> {
-    let v: Vec<Option<f64>> = Deserialize::deserialize(de)?;
-    Ok(v.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect())
-}
+use crate::json::nan_as_null;
+use serde::Deserialize;
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct MethodTrace {
     pub label: String,
-    #[serde(deserialize_with = "floats")]
+    #[serde(deserialize_with = "nan_as_null::floats")]
     pub f: Vec<f64>,
-    #[serde(deserialize_with = "floats")]
+    #[serde(deserialize_with = "nan_as_null::floats")]
     pub grad_l2: Vec<f64>,
-    #[serde(deserialize_with = "floats")]
+    #[serde(deserialize_with = "nan_as_null::floats")]
     pub density: Vec<f64>,
     pub status: String,
     pub stopped_at: usize,

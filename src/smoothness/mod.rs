@@ -14,6 +14,6 @@ mod sdp;
 pub use bounds::{local_search, psd_value};
 pub use lanczos::{lanczos, Extremes};
 pub use linf::{linf_branch_and_bound, linf_enumerate, linf_exact, Progress};
-pub use norm_constant::{smoothness_constant, Constant};
+pub use norm_constant::{smoothness_constant, Constant, LINF_EXACT_MAX_D, SDP_MAX_D};
 pub use report::{report, ExactMode, Estimate, Interval, ReportError, ReportOptions, SmoothnessReport};
 pub use sdp::{certificate_from, certify, mixing_method, sdp_rank, solve, Certificate, SdpSolution};

@@ -30,6 +30,10 @@ pub struct Param {
     #[serde(flatten)]
     pub kind: Kind,
     pub help: &'static str,
+    /// When the parameter matters: every (parameter, allowed values) pair must hold (a
+    /// `methods[]` parameter refers to the same method). Empty: always. The page hides the
+    /// control otherwise; the value still travels in the spec.
+    pub when: &'static [(&'static str, &'static [&'static str])],
 }
 
 const fn float(min: f64, max: f64, default: f64) -> Kind {
@@ -51,35 +55,35 @@ pub const METHOD_KINDS: &[&str] =
 
 /// Every parameter. The single source of truth for defaults, ranges and help.
 pub static PARAMS: &[Param] = &[
-    Param { name: "version", group: "meta", kind: Kind::Integer { min: 1, max: SPEC_VERSION, default: SPEC_VERSION }, help: "spec format version" },
-    Param { name: "problem.kind", group: "problem", kind: Kind::Choice { choices: PROBLEM_KINDS, default: "quadratic" }, help: "objective: generated quadratic, 2-D quadratic, your own matrix, or Rosenbrock" },
-    Param { name: "problem.d", group: "problem", kind: Kind::Integer { min: 1, max: MAX_D, default: 20 }, help: "dimension (quadratic, rosenbrock >= 2)" },
-    Param { name: "problem.spectrum", group: "problem", kind: Kind::Choice { choices: SPECTRUM_KINDS, default: "outliers" }, help: "eigenvalues: evenly spaced, geometric, or k outliers at lambda_max above a bulk at lambda_min" },
-    Param { name: "problem.lambda_max", group: "problem", kind: positive(1e8, 100.0, true), help: "largest eigenvalue (quad2d: the first eigenvalue)" },
-    Param { name: "problem.lambda_min", group: "problem", kind: positive(1e8, 1.0, true), help: "smallest eigenvalue, at most lambda_max (quad2d: the second eigenvalue)" },
-    Param { name: "problem.outliers", group: "problem", kind: Kind::Integer { min: 0, max: MAX_D, default: 2 }, help: "number of outlier eigenvalues at lambda_max (spectrum outliers), at most d" },
-    Param { name: "problem.rotation", group: "problem", kind: float(0.0, 1.0, 0.0), help: "0 = diagonal Hessian, 1 = Haar-random rotation; eigenvalues stay fixed" },
-    Param { name: "problem.angle", group: "problem", kind: float(-180.0, 180.0, 30.0), help: "quad2d: angle of the first eigenvector in degrees" },
-    Param { name: "problem.seed", group: "problem", kind: Kind::Integer { min: 0, max: MAX_SEED, default: 1 }, help: "seed of every random choice (rotation, start point)" },
-    Param { name: "problem.start", group: "problem", kind: Kind::Choice { choices: START_KINDS, default: "gaussian" }, help: "start point x0 = x* + start_scale z, z standard normal or all ones" },
-    Param { name: "problem.start_scale", group: "problem", kind: positive(1e6, 1.0, true), help: "distance scale of the start point from the minimiser" },
-    Param { name: "problem.x0", group: "problem", kind: Kind::Vector, help: "explicit start point (d numbers); overrides start" },
-    Param { name: "problem.matrix", group: "problem", kind: Kind::Matrix, help: "your Hessian as rows (kind matrix): square, finite, symmetric to 1e-9 relative" },
-    Param { name: "methods[].kind", group: "methods", kind: Kind::Choice { choices: METHOD_KINDS, default: "gd" }, help: "the optimiser" },
-    Param { name: "methods[].rule", group: "methods", kind: Kind::Choice { choices: RULES, default: "auto" }, help: "step rule: theory (||g||_*/L, or 1/L for GD), const (lr), or auto (theory where defined)" },
-    Param { name: "methods[].lr", group: "methods", kind: positive(1e6, 1.0, true), help: "constant step, or multiplier of the theory step (default 1 for theory, 0.01 for const)" },
-    Param { name: "methods[].tune", group: "methods", kind: Kind::Boolean { default: false }, help: "choose lr by the grid search of run.tune_*" },
-    Param { name: "methods[].beta", group: "methods", kind: unit_open(0.9), help: "momentum / first-moment decay (heavy ball, Nesterov, signum, Adam beta1, Lion beta1)" },
-    Param { name: "methods[].beta2", group: "methods", kind: unit_open(0.999), help: "second decay (Adam beta2; Lion beta2, for which 0.99 is usual)" },
-    Param { name: "methods[].eps", group: "methods", kind: positive(1.0, 1e-8, true), help: "Adam's epsilon, added outside the square root" },
-    Param { name: "methods[].p", group: "methods", kind: Kind::Float { min: 1.0, max: 100.0, min_exclusive: true, max_exclusive: false, default: 3.0, log_scale: false }, help: "p of the l_p norm (method lp)" },
-    Param { name: "methods[].block", group: "methods", kind: Kind::Integer { min: 1, max: MAX_D, default: 2 }, help: "block size of the block-l2 norm (method block)" },
-    Param { name: "methods[].label", group: "methods", kind: Kind::Text, help: "legend label (default: method and step rule)" },
-    Param { name: "run.steps", group: "run", kind: Kind::Integer { min: 1, max: MAX_STEPS, default: 500 }, help: "maximum number of steps" },
-    Param { name: "run.target", group: "run", kind: unit_open(1e-6), help: "stop at relative suboptimality (f - f*)/(f(x0) - f*) <= target; 0 runs all steps" },
-    Param { name: "run.tune_min", group: "run", kind: positive(1e6, 1e-4, true), help: "smallest step scale of the tuning grid" },
-    Param { name: "run.tune_max", group: "run", kind: positive(1e6, 10.0, true), help: "largest step scale of the tuning grid" },
-    Param { name: "run.tune_points", group: "run", kind: Kind::Integer { min: 2, max: 61, default: 16 }, help: "number of log-spaced grid values (16 over 1e-4..10 is three per decade)" },
+    Param { name: "version", group: "meta", kind: Kind::Integer { min: 1, max: SPEC_VERSION, default: SPEC_VERSION }, help: "spec format version" , when: &[] },
+    Param { name: "problem.kind", group: "problem", kind: Kind::Choice { choices: PROBLEM_KINDS, default: "quadratic" }, help: "objective: generated quadratic, 2-D quadratic, your own matrix, or Rosenbrock" , when: &[] },
+    Param { name: "problem.d", group: "problem", kind: Kind::Integer { min: 1, max: MAX_D, default: 20 }, help: "dimension (quadratic, rosenbrock >= 2)" , when: &[("problem.kind", &["quadratic", "rosenbrock"])] },
+    Param { name: "problem.spectrum", group: "problem", kind: Kind::Choice { choices: SPECTRUM_KINDS, default: "outliers" }, help: "eigenvalues: evenly spaced, geometric, or k outliers at lambda_max above a bulk at lambda_min" , when: &[("problem.kind", &["quadratic"])] },
+    Param { name: "problem.lambda_max", group: "problem", kind: positive(1e8, 100.0, true), help: "largest eigenvalue (quad2d: the first eigenvalue)" , when: &[("problem.kind", &["quadratic", "quad2d"])] },
+    Param { name: "problem.lambda_min", group: "problem", kind: positive(1e8, 1.0, true), help: "smallest eigenvalue, at most lambda_max (quad2d: the second eigenvalue)" , when: &[("problem.kind", &["quadratic", "quad2d"])] },
+    Param { name: "problem.outliers", group: "problem", kind: Kind::Integer { min: 0, max: MAX_D, default: 2 }, help: "number of outlier eigenvalues at lambda_max (spectrum outliers), at most d" , when: &[("problem.kind", &["quadratic"]), ("problem.spectrum", &["outliers"])] },
+    Param { name: "problem.rotation", group: "problem", kind: float(0.0, 1.0, 0.0), help: "0 = diagonal Hessian, 1 = Haar-random rotation; eigenvalues stay fixed" , when: &[("problem.kind", &["quadratic"])] },
+    Param { name: "problem.angle", group: "problem", kind: float(-180.0, 180.0, 30.0), help: "quad2d: angle of the first eigenvector in degrees" , when: &[("problem.kind", &["quad2d"])] },
+    Param { name: "problem.seed", group: "problem", kind: Kind::Integer { min: 0, max: MAX_SEED, default: 1 }, help: "seed of every random choice (rotation, start point)" , when: &[] },
+    Param { name: "problem.start", group: "problem", kind: Kind::Choice { choices: START_KINDS, default: "gaussian" }, help: "start point x0 = x* + start_scale z, z standard normal or all ones" , when: &[] },
+    Param { name: "problem.start_scale", group: "problem", kind: positive(1e6, 1.0, true), help: "distance scale of the start point from the minimiser" , when: &[] },
+    Param { name: "problem.x0", group: "problem", kind: Kind::Vector, help: "explicit start point (d numbers); overrides start" , when: &[] },
+    Param { name: "problem.matrix", group: "problem", kind: Kind::Matrix, help: "your Hessian as rows (kind matrix): square, finite, symmetric to 1e-9 relative" , when: &[("problem.kind", &["matrix"])] },
+    Param { name: "methods[].kind", group: "methods", kind: Kind::Choice { choices: METHOD_KINDS, default: "gd" }, help: "the optimiser" , when: &[] },
+    Param { name: "methods[].rule", group: "methods", kind: Kind::Choice { choices: RULES, default: "auto" }, help: "step rule: theory (||g||_*/L, or 1/L for GD), const (lr), or auto (theory where defined)" , when: &[] },
+    Param { name: "methods[].lr", group: "methods", kind: positive(1e6, 1.0, true), help: "constant step, or multiplier of the theory step (default 1 for theory, 0.01 for const)" , when: &[] },
+    Param { name: "methods[].tune", group: "methods", kind: Kind::Boolean { default: false }, help: "choose lr by the grid search of run.tune_*" , when: &[] },
+    Param { name: "methods[].beta", group: "methods", kind: unit_open(0.9), help: "momentum / first-moment decay (heavy ball, Nesterov, signum, Adam beta1, Lion beta1)" , when: &[("methods[].kind", &["heavy_ball", "nesterov", "signum", "adam", "lion"])] },
+    Param { name: "methods[].beta2", group: "methods", kind: unit_open(0.999), help: "second decay (Adam beta2; Lion beta2, for which 0.99 is usual)" , when: &[("methods[].kind", &["adam", "lion"])] },
+    Param { name: "methods[].eps", group: "methods", kind: positive(1.0, 1e-8, true), help: "Adam's epsilon, added outside the square root" , when: &[("methods[].kind", &["adam"])] },
+    Param { name: "methods[].p", group: "methods", kind: Kind::Float { min: 1.0, max: 100.0, min_exclusive: true, max_exclusive: false, default: 3.0, log_scale: false }, help: "p of the l_p norm (method lp)" , when: &[("methods[].kind", &["lp"])] },
+    Param { name: "methods[].block", group: "methods", kind: Kind::Integer { min: 1, max: MAX_D, default: 2 }, help: "block size of the block-l2 norm (method block)" , when: &[("methods[].kind", &["block"])] },
+    Param { name: "methods[].label", group: "methods", kind: Kind::Text, help: "legend label (default: method and step rule)" , when: &[] },
+    Param { name: "run.steps", group: "run", kind: Kind::Integer { min: 1, max: MAX_STEPS, default: 500 }, help: "maximum number of steps" , when: &[] },
+    Param { name: "run.target", group: "run", kind: unit_open(1e-6), help: "stop at relative suboptimality (f - f*)/(f(x0) - f*) <= target; 0 runs all steps" , when: &[] },
+    Param { name: "run.tune_min", group: "run", kind: positive(1e6, 1e-4, true), help: "smallest step scale of the tuning grid" , when: &[] },
+    Param { name: "run.tune_max", group: "run", kind: positive(1e6, 10.0, true), help: "largest step scale of the tuning grid" , when: &[] },
+    Param { name: "run.tune_points", group: "run", kind: Kind::Integer { min: 2, max: 61, default: 16 }, help: "number of log-spaced grid values (16 over 1e-4..10 is three per decade)" , when: &[] },
 ];
 
 pub fn param(name: &str) -> &'static Param {

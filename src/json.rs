@@ -1,0 +1,12 @@
+//! JSON conventions shared by the exports and the plots.
+
+/// Reads lists of numbers in which null stands for NaN: serde_json writes NaN and infinities as
+/// null, so a result read back from JSON has nulls where a run diverged.
+pub mod nan_as_null {
+    use serde::{Deserialize, Deserializer};
+
+    pub fn floats<'de, D: Deserializer<'de>>(de: D) -> Result<Vec<f64>, D::Error> {
+        let v: Vec<Option<f64>> = Deserialize::deserialize(de)?;
+        Ok(v.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect())
+    }
+}

@@ -1,0 +1,73 @@
+// Runs a spec: on the main thread when it is small (so a slider redraws within a frame), in a
+// Web Worker otherwise (the page stays responsive, shows progress, and can cancel).
+import { run, smoothness, workEstimate } from './pkg/steepest.js';
+
+// About 10 ms of work in wasm on a laptop core.
+const MAIN_THREAD_WORK = 2e7;
+const MAIN_THREAD_MAX_D = 150;
+
+export class Computer {
+  constructor({ onProgress }) {
+    this.onProgress = onProgress;
+    this.worker = null;
+    this.nextId = 1;
+    this.pending = null; // {id, resolve, reject}
+  }
+
+  /** Resolves to {result, report}; rejects with an Error (with .field for spec errors), or with
+   * an Error named 'Cancelled' when cancelled or superseded by a newer request. */
+  compute(spec) {
+    this.cancel();
+    const d = spec.problem.kind === 'quad2d' ? 2 : spec.problem.kind === 'matrix' ? (spec.problem.matrix || []).length : spec.problem.d;
+    if (workEstimate(spec) <= MAIN_THREAD_WORK && d <= MAIN_THREAD_MAX_D) {
+      try {
+        return Promise.resolve({ result: run(spec), report: smoothness(spec) });
+      } catch (e) {
+        return Promise.reject(e);
+      }
+    }
+    return this.inWorker(spec);
+  }
+
+  inWorker(spec) {
+    if (!this.worker) {
+      this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+      this.worker.onmessage = ({ data }) => this.receive(data);
+      this.worker.onerror = (e) => this.fail(new Error(`the worker failed: ${e.message}`));
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending = { id, resolve, reject };
+      this.onProgress({ phase: 'starting', fraction: 0 });
+      this.worker.postMessage({ id, spec });
+    });
+  }
+
+  receive(msg) {
+    if (!this.pending || msg.id !== this.pending.id) return;
+    if (msg.type === 'progress') return this.onProgress(msg);
+    const { resolve, reject } = this.pending;
+    this.pending = null;
+    this.onProgress(null);
+    if (msg.type === 'done') resolve({ result: msg.result, report: msg.report });
+    else reject(Object.assign(new Error(msg.message), { field: msg.field }));
+  }
+
+  fail(error) {
+    if (!this.pending) return;
+    const { reject } = this.pending;
+    this.pending = null;
+    this.onProgress(null);
+    this.worker?.terminate();
+    this.worker = null;
+    reject(error);
+  }
+
+  /** Stops the running request, if any (the worker is restarted on the next request). */
+  cancel() {
+    if (!this.pending) return;
+    const err = new Error('cancelled');
+    err.name = 'Cancelled';
+    this.fail(err);
+  }
+}

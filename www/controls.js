@@ -1,0 +1,279 @@
+// The settings form, generated from the spec schema (one source of truth for names, ranges,
+// defaults and help). It never computes maths: it edits a spec object and asks the caller to
+// apply it; the caller validates it with the wasm core and reports errors back by field.
+
+const GROUPS = [
+  ['problem', 'Problem'],
+  ['methods', 'Methods'],
+  ['run', 'Run'],
+];
+
+// Slider positions. Sliders move on a log scale for parameters the schema marks log-scaled and
+// for integer ranges of two decades or more; log(1 + v) when such a range starts at 0.
+const SLIDER_STEPS = 1000;
+
+function el(tag, attrs = {}, ...children) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k === 'text') e.textContent = v;
+    else if (k === 'class') e.className = v;
+    else e.setAttribute(k, v === true ? '' : String(v));
+  }
+  e.append(...children);
+  return e;
+}
+
+/** Leaf name shown to readers, e.g. "lambda_max". */
+function leaf(name) {
+  return name.split('.').pop();
+}
+
+/** The value at a param path in a spec (method params need the method index). */
+function read(spec, name, i) {
+  const [group, field] = name.split('.');
+  if (group === 'methods[]') return spec.methods[i][field];
+  if (!field) return spec[group];
+  return spec[group][field];
+}
+
+function write(spec, name, i, value) {
+  const [group, field] = name.split('.');
+  if (group === 'methods[]') {
+    if (value === undefined) delete spec.methods[i][field];
+    else spec.methods[i][field] = value;
+  } else if (value === undefined) delete spec[group][field];
+  else spec[group][field] = value;
+}
+
+/** The slider's mapping for a numeric parameter, or null when a slider would not help (a range
+ * too wide, or a linear range whose useful values sit at its very bottom, like a target of 1e-6). */
+function sliderScale(p) {
+  if (p.max > 1e6) return null;
+  if (p.log_scale) {
+    const lo = p.min > 0 ? p.min : p.max * 1e-12;
+    return { kind: 'log', lo, hi: p.max };
+  }
+  if (p.type === 'integer' && p.max - p.min >= 100) return { kind: p.min > 0 ? 'log' : 'log1p', lo: p.min, hi: p.max };
+  if (p.type === 'float' && p.default - p.min < (p.max - p.min) / 1000) return null;
+  return { kind: 'linear', lo: p.min, hi: p.max };
+}
+
+function toSlider(sc, v) {
+  const f = sc.kind === 'log' ? Math.log(v / sc.lo) / Math.log(sc.hi / sc.lo)
+    : sc.kind === 'log1p' ? Math.log1p(v - sc.lo) / Math.log1p(sc.hi - sc.lo)
+      : (v - sc.lo) / (sc.hi - sc.lo);
+  return Math.round(Math.min(1, Math.max(0, f)) * SLIDER_STEPS);
+}
+
+function fromSlider(p, sc, s) {
+  const f = s / SLIDER_STEPS;
+  let v = sc.kind === 'log' ? sc.lo * Math.pow(sc.hi / sc.lo, f)
+    : sc.kind === 'log1p' ? sc.lo + Math.expm1(f * Math.log1p(sc.hi - sc.lo))
+      : sc.lo + (sc.hi - sc.lo) * f;
+  if (p.type === 'integer') return Math.round(v);
+  v = Number(v.toPrecision(3));
+  // Exclusive bounds are never reached by a slider.
+  if (p.min_exclusive && v <= p.min) v = sc.lo;
+  if (p.max_exclusive && v >= p.max) v = Number((p.max - (p.max - p.min) / SLIDER_STEPS).toPrecision(6));
+  return v;
+}
+
+function describeRange(p) {
+  if (p.type === 'integer') return `an integer from ${p.min} to ${p.max}`;
+  if (p.type === 'float') return `a number in ${p.min_exclusive ? '(' : '['}${p.min}, ${p.max}${p.max_exclusive ? ')' : ']'}`;
+  return '';
+}
+
+/** Parses a matrix typed as JSON or as rows (lines or ';') of numbers (commas or spaces). */
+export function parseMatrixText(text) {
+  const t = text.trim();
+  if (!t) return undefined;
+  if (t.startsWith('[') || t.startsWith('{')) {
+    const v = JSON.parse(t);
+    return Array.isArray(v) ? v : v.matrix;
+  }
+  return t.split(/\n|;/).map((r) => r.trim()).filter(Boolean).map((r) => r.split(/[\s,]+/).filter(Boolean).map(Number));
+}
+
+function parseList(text) {
+  const t = text.trim();
+  if (!t) return undefined;
+  return t.split(/[\s,]+/).filter(Boolean).map(Number);
+}
+
+export class Controls {
+  /**
+   * @param form the <form> to fill
+   * @param schema from the wasm core
+   * @param onEdit (mutate: spec => void, field: string) => void, called on every edit
+   */
+  constructor(form, schema, onEdit) {
+    this.form = form;
+    this.schema = schema;
+    this.params = schema.params;
+    this.onEdit = onEdit;
+    this.fields = new Map(); // field path ("problem.d", "methods[1].lr") -> {root, set(value), error}
+    form.addEventListener('submit', (e) => e.preventDefault());
+  }
+
+  param(name) {
+    return this.params.find((p) => p.name === name);
+  }
+
+  /** Rebuilds every control for `spec` (on load, and when methods are added or removed). */
+  render(spec) {
+    const focusId = document.activeElement && this.form.contains(document.activeElement) ? document.activeElement.id : null;
+    this.form.replaceChildren();
+    this.fields.clear();
+    for (const [group, title] of GROUPS) {
+      const fs = el('fieldset', { class: `group group-${group}` }, el('legend', { text: title }));
+      if (group === 'methods') this.renderMethods(fs, spec);
+      else for (const p of this.params.filter((q) => q.group === group)) fs.append(this.control(p, spec, undefined));
+      this.form.append(fs);
+    }
+    this.updateVisibility(spec);
+    if (focusId) document.getElementById(focusId)?.focus();
+  }
+
+  renderMethods(fs, spec) {
+    const methodParams = this.params.filter((p) => p.group === 'methods');
+    spec.methods.forEach((m, i) => {
+      const box = el('fieldset', { class: 'method' }, el('legend', { text: `Method ${i + 1}` }));
+      const basic = el('div', { class: 'method-basic' });
+      const more = el('details', { class: 'method-more' }, el('summary', { text: 'More settings' }));
+      for (const p of methodParams) {
+        const ctl = this.control(p, spec, i);
+        (['methods[].kind', 'methods[].rule', 'methods[].lr', 'methods[].tune'].includes(p.name) ? basic : more).append(ctl);
+      }
+      const remove = el('button', { type: 'button', class: 'remove', text: 'Remove', 'aria-label': `Remove method ${i + 1}` });
+      remove.disabled = spec.methods.length <= 1;
+      remove.addEventListener('click', () => this.onEdit((s) => s.methods.splice(i, 1), 'methods', true));
+      box.append(basic, more, remove);
+      fs.append(box);
+    });
+    const add = el('button', { type: 'button', class: 'add', text: 'Add method' });
+    add.disabled = spec.methods.length >= this.schema.limits.max_methods;
+    add.addEventListener('click', () => this.onEdit((s) => s.methods.push({ kind: 'adam', rule: 'const', tune: true }), 'methods', true));
+    fs.append(add);
+  }
+
+  /** One labelled control with its help text and an error slot. */
+  control(p, spec, i) {
+    const path = i === undefined ? p.name : p.name.replace('methods[]', `methods[${i}]`);
+    const id = `ctl-${path.replace(/[^a-z0-9_]+/gi, '-')}`;
+    const helpId = `${id}-help`;
+    const errId = `${id}-err`;
+    const root = el('div', { class: 'field', 'data-param': p.name, 'data-index': i ?? '' });
+    const label = el('label', { for: id, text: leaf(p.name) });
+    const help = el('small', { id: helpId, class: 'help', text: p.help + (describeRange(p) ? ` — ${describeRange(p)}` : '') });
+    const error = el('span', { id: errId, class: 'error', role: 'alert' });
+    const value = read(spec, p.name, i);
+    const commit = (v) => this.onEdit((s) => write(s, p.name, i, v), path);
+    let input;
+    let set;
+    if (p.type === 'choice') {
+      input = el('select', { id, 'aria-describedby': `${helpId} ${errId}` }, ...p.choices.map((c) => el('option', { value: c, text: c })));
+      input.value = value;
+      input.addEventListener('change', () => {
+        // A new rule changes lr's meaning: its default follows the rule.
+        if (p.name === 'methods[].rule') this.onEdit((s) => { write(s, p.name, i, input.value); delete s.methods[i].lr; }, path);
+        else commit(input.value);
+      });
+      set = (v) => { input.value = v; };
+    } else if (p.type === 'boolean') {
+      input = el('input', { id, type: 'checkbox', 'aria-describedby': `${helpId} ${errId}` });
+      input.checked = Boolean(value);
+      input.addEventListener('change', () => commit(input.checked));
+      set = (v) => { input.checked = Boolean(v); };
+    } else if (p.type === 'integer' || p.type === 'float') {
+      const optional = p.name === 'methods[].lr';
+      input = el('input', {
+        id, type: 'number', inputmode: 'decimal', step: 'any', min: p.min, max: p.max,
+        'aria-describedby': `${helpId} ${errId}`, placeholder: optional ? 'default for the rule' : undefined,
+      });
+      input.value = value ?? '';
+      const wrap = el('div', { class: 'inputs' });
+      let slider = null;
+      const sc = sliderScale(p);
+      if (sc) {
+        slider = el('input', { type: 'range', min: 0, max: SLIDER_STEPS, step: 1, 'aria-label': `${leaf(p.name)} slider`, tabindex: -1 });
+        slider.value = toSlider(sc, value ?? p.default);
+        slider.addEventListener('input', () => {
+          const v = fromSlider(p, sc, Number(slider.value));
+          input.value = v;
+          commit(v);
+        });
+        wrap.append(slider);
+      }
+      wrap.append(input);
+      input.addEventListener('change', () => {
+        const raw = input.value.trim();
+        if (raw === '' && optional) return commit(undefined);
+        const v = Number(raw);
+        if (raw === '' || !Number.isFinite(v)) return this.showError(path, `${leaf(p.name)}: "${raw}" is not a number; allowed: ${describeRange(p)}`);
+        if (p.type === 'integer' && !Number.isInteger(v)) return this.showError(path, `${leaf(p.name)}: ${raw} is not a whole number; allowed: ${describeRange(p)}`);
+        commit(v);
+      });
+      set = (v) => {
+        input.value = v ?? '';
+        if (slider) slider.value = toSlider(sc, v ?? p.default);
+      };
+      root.append(label, wrap, help, error);
+      this.fields.set(path, { root, set, error, input });
+      return root;
+    } else if (p.type === 'matrix') {
+      input = el('textarea', { id, rows: 4, spellcheck: 'false', 'aria-describedby': `${helpId} ${errId}`, placeholder: '2 1\n1 2' });
+      input.value = value ? value.map((r) => r.join(' ')).join('\n') : '';
+      input.addEventListener('change', () => {
+        let m;
+        try { m = parseMatrixText(input.value); } catch (e) { return this.showError(path, `matrix: not valid JSON (${e.message})`); }
+        commit(m);
+      });
+      set = (v) => { input.value = v ? v.map((r) => r.join(' ')).join('\n') : ''; };
+    } else {
+      // Vector (x0) and text (label).
+      const vector = p.type === 'vector';
+      input = el('input', { id, type: 'text', 'aria-describedby': `${helpId} ${errId}`, placeholder: vector ? 'e.g. 1, -0.5' : 'automatic' });
+      input.value = value == null ? '' : vector ? value.join(', ') : value;
+      input.addEventListener('change', () => commit(vector ? parseList(input.value) : input.value.trim() || undefined));
+      set = (v) => { input.value = v == null ? '' : vector ? v.join(', ') : v; };
+    }
+    root.append(label, input, help, error);
+    this.fields.set(path, { root, set, error, input });
+    return root;
+  }
+
+  /** Shows the controls whose `when` conditions hold for `spec`. */
+  updateVisibility(spec) {
+    for (const [path, f] of this.fields) {
+      const p = this.param(f.root.dataset.param);
+      const i = f.root.dataset.index === '' ? undefined : Number(f.root.dataset.index);
+      const shown = (p.when || []).every(([name, values]) => values.includes(read(spec, name, i)));
+      f.root.hidden = !shown;
+      void path;
+    }
+  }
+
+  /** Writes `spec`'s values into the controls (after an edit was applied elsewhere). */
+  sync(spec) {
+    for (const [, f] of this.fields) {
+      const i = f.root.dataset.index === '' ? undefined : Number(f.root.dataset.index);
+      if (document.activeElement !== f.input) f.set(read(spec, f.root.dataset.param, i));
+      f.error.textContent = '';
+      f.root.classList.remove('invalid');
+    }
+    this.updateVisibility(spec);
+  }
+
+  /** Marks the control of `field` (e.g. "methods[1].lr", "problem.x0[2]") with a message. */
+  showError(field, message) {
+    const path = field.replace(/\[(\d+)\]$/, '').replace(/^(problem\.(x0|matrix)).*$/, '$1');
+    const f = this.fields.get(path) || this.fields.get(field);
+    if (!f) return false;
+    f.error.textContent = message;
+    f.root.classList.add('invalid');
+    f.root.hidden = false;
+    return true;
+  }
+}

@@ -1,0 +1,141 @@
+// Canvas plots drawn by the Rust core (plotters), sized for the screen's pixel density, with a
+// hover read-out computed from the frame each drawing returns. Text reaches the page through
+// textContent only.
+import { drawTraces, drawBounds, palette } from './pkg/steepest.js';
+
+// Read after the core is initialised (module code runs before init()).
+let colors = null;
+const color = (i) => (colors ??= palette())[i % colors.length];
+const dark = () => window.matchMedia('(prefers-color-scheme: dark)').matches;
+
+function fmt(v) {
+  if (v === null || v === undefined || Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : String(Number(v.toPrecision(5)));
+}
+
+export class Plots {
+  constructor(root) {
+    this.figures = new Map();
+    for (const fig of root.querySelectorAll('figure.plot')) {
+      const canvas = fig.querySelector('canvas');
+      const hover = fig.querySelector('.hover');
+      const entry = { fig, canvas, hover, frame: null };
+      this.figures.set(fig.dataset.plot, entry);
+      canvas.addEventListener('pointermove', (e) => this.hover(fig.dataset.plot, e));
+      canvas.addEventListener('pointerleave', () => { hover.hidden = true; });
+    }
+    this.result = null;
+    this.report = null;
+    const ro = new ResizeObserver(() => {
+      // Redraw when a canvas changes size (rotation, window resize); coalesced per frame.
+      if (this.resizeQueued) return;
+      this.resizeQueued = true;
+      requestAnimationFrame(() => {
+        this.resizeQueued = false;
+        this.drawAll();
+      });
+    });
+    for (const { fig } of this.figures.values()) ro.observe(fig.querySelector('.canvas-wrap'));
+  }
+
+  set(result, report) {
+    this.result = result;
+    this.report = report;
+    this.drawAll();
+  }
+
+  drawAll() {
+    if (!this.result) return;
+    for (const name of this.figures.keys()) this.draw(name);
+  }
+
+  /** Backing store = CSS size x devicePixelRatio, so lines and text are sharp on HiDPI screens. */
+  size(entry) {
+    const wrap = entry.canvas.parentElement;
+    const dpr = window.devicePixelRatio || 1;
+    const w = Math.max(200, Math.floor(wrap.clientWidth));
+    const h = Math.max(180, Math.floor(wrap.clientHeight || Math.min(420, w * 0.62)));
+    entry.canvas.style.width = `${w}px`;
+    entry.canvas.style.height = `${h}px`;
+    const bw = Math.round(w * dpr);
+    const bh = Math.round(h * dpr);
+    if (entry.canvas.width !== bw || entry.canvas.height !== bh) {
+      entry.canvas.width = bw;
+      entry.canvas.height = bh;
+    }
+    return dpr;
+  }
+
+  draw(name) {
+    const entry = this.figures.get(name);
+    if (!entry || entry.fig.hidden || entry.fig.offsetParent === null) return;
+    const dpr = this.size(entry);
+    try {
+      entry.frame = name === 'bounds'
+        ? drawBounds(entry.canvas, this.report, dpr, dark())
+        : drawTraces(entry.canvas, this.result, name, dpr, dark());
+    } catch (e) {
+      entry.frame = null;
+      const ctx = entry.canvas.getContext('2d');
+      ctx.clearRect(0, 0, entry.canvas.width, entry.canvas.height);
+      ctx.fillText(`Could not draw: ${e.message}`, 10, 20);
+    }
+  }
+
+  hover(name, e) {
+    const entry = this.figures.get(name);
+    const f = entry.frame;
+    if (!f) return;
+    const r = entry.canvas.getBoundingClientRect();
+    const x = e.clientX - r.left;
+    const y = e.clientY - r.top;
+    if (x < f.left || x > f.right || y < f.top || y > f.bottom) {
+      entry.hover.hidden = true;
+      return;
+    }
+    const lines = name === 'bounds' ? this.boundsLines(f, x) : this.traceLines(name, f, x);
+    entry.hover.replaceChildren(...lines.map(([color, text]) => {
+      const row = document.createElement('div');
+      if (color) {
+        const sw = document.createElement('span');
+        sw.className = 'swatch';
+        sw.style.background = color;
+        row.append(sw);
+      }
+      row.append(document.createTextNode(text));
+      return row;
+    }));
+    entry.hover.hidden = false;
+    const flip = x > (f.left + f.right) / 2;
+    entry.hover.style.left = flip ? '' : `${x + 14}px`;
+    entry.hover.style.right = flip ? `${r.width - x + 14}px` : '';
+    entry.hover.style.top = `${Math.max(0, y - 10)}px`;
+  }
+
+  traceLines(name, f, x) {
+    const t = Math.round(f.x_min + ((x - f.left) / (f.right - f.left)) * (f.x_max - f.x_min));
+    const key = { f: 'f', grad: 'grad_l2', density: 'density' }[name];
+    const lines = [[null, `step ${t}`]];
+    this.result.methods.forEach((m, i) => {
+      const v = m[key][t];
+      lines.push([color(i), `${m.label}: ${v === undefined ? '(stopped)' : fmt(v)}`]);
+    });
+    return lines;
+  }
+
+  boundsLines(f, x) {
+    const v = Math.exp(Math.log(f.x_min) + ((x - f.left) / (f.right - f.left)) * (Math.log(f.x_max) - Math.log(f.x_min)));
+    const r = this.report;
+    const lines = [[null, `value ${fmt(v)}`]];
+    lines.push([null, `L∞ ∈ [${fmt(r.linf_lower)}, ${fmt(r.linf_upper)}]${r.linf_exact != null ? `, exact ${fmt(r.linf_exact)}` : ''}`]);
+    return lines;
+  }
+
+  /** A PNG of one plot. */
+  png(name) {
+    const entry = this.figures.get(name);
+    return new Promise((resolve) => entry.canvas.toBlob(resolve, 'image/png'));
+  }
+}

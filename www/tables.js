@@ -1,0 +1,53 @@
+// The methods summary and the geometry read-outs as accessible tables (text only).
+
+function fmt(v, digits = 4) {
+  if (v === null || v === undefined) return '—';
+  if (Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(digits - 1) : String(Number(v.toPrecision(digits)));
+}
+
+function interval(iv) {
+  if (!iv) return '—';
+  return iv.low === iv.high ? fmt(iv.low) : `[${fmt(iv.low)}, ${fmt(iv.high)}]`;
+}
+
+function row(cells, header) {
+  const tr = document.createElement('tr');
+  cells.forEach((text, k) => {
+    const cell = document.createElement(k === 0 && header ? 'th' : 'td');
+    if (k === 0 && header) cell.scope = 'row';
+    cell.textContent = text;
+    tr.append(cell);
+  });
+  return tr;
+}
+
+export function renderSummary(tbody, result) {
+  tbody.replaceChildren(...result.methods.map((m) => {
+    const last = m.f[m.f.length - 1];
+    const scale = m.tuning ? `${fmt(m.lr)} (tuned)` : fmt(m.lr);
+    return row([m.label, m.message, String(m.stopped_at), fmt(last), scale], true);
+  }));
+}
+
+export function renderGeometry(tbody, r) {
+  const linf = r.linf_exact != null
+    ? `${fmt(r.linf_exact, 6)} (exact: ${r.linf_exact_method})`
+    : `[${fmt(r.linf_lower, 6)}, ${fmt(r.linf_upper, 6)}] (lower: ${r.linf_lower_method}; upper: ${r.linf_upper_method})`;
+  const rows = [
+    ['scope', r.scope === 'global' ? 'global (quadratic: the Hessian is constant)' : `${r.scope} (this Hessian only)`],
+    ['d', String(r.d)],
+    ['L₂ = max |λ|', fmt(r.l2, 6)],
+    ['λ̄ = tr H / d', fmt(r.lambda_mean, 6)],
+    ['spread λ_max / λ̄', fmt(r.spread)],
+    ['ρ_diag = Σ|H_ii| / Σ|H_ij|', fmt(r.rho_diag)],
+    ['L∞ = ‖H‖∞,1', linf],
+    ['L_sep (certified)', r.l_sep != null ? `${fmt(r.l_sep, 6)} (gap ${fmt(r.gap, 2)})` : (r.psd ? '—' : 'not defined: H is not PSD')],
+    ['predicted advantage d L₂ / L∞', interval(r.predicted_ratio)],
+    ['L_sep / L∞ (1 to π/2)', interval(r.l_sep_over_linf)],
+    ['bound ρ_diag λ_max/λ̄ ≤ d L₂/L∞ ≤ λ_max/λ̄', interval(r.two_sided_bound)],
+  ];
+  tbody.replaceChildren(...rows.map((cells) => row(cells, true)));
+}

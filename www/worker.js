@@ -1,0 +1,27 @@
+// Runs experiments off the main thread: the same wasm core, the same numbers. Messages in:
+// {id, spec}; out: {id, type: 'progress', phase, fraction} | {id, type: 'done', result, report}
+// | {id, type: 'error', message, field}.
+import init, { run, smoothness } from './pkg/steepest.js';
+
+const ready = init();
+
+self.onmessage = async ({ data: { id, spec } }) => {
+  await ready;
+  try {
+    self.postMessage({ id, type: 'progress', phase: 'running the methods', fraction: 0 });
+    const result = run(spec);
+    self.postMessage({ id, type: 'progress', phase: 'measuring the geometry', fraction: 0.5 });
+    let last = 0;
+    const report = smoothness(spec, undefined, (f) => {
+      const now = Date.now();
+      if (now - last > 100) {
+        last = now;
+        self.postMessage({ id, type: 'progress', phase: 'exact L∞', fraction: 0.5 + 0.5 * f });
+      }
+      return true;
+    });
+    self.postMessage({ id, type: 'done', result, report });
+  } catch (e) {
+    self.postMessage({ id, type: 'error', message: e.message, field: e.field });
+  }
+};
