@@ -55,7 +55,7 @@ function sliderScale(p) {
     return { kind: 'log', lo, hi: p.max };
   }
   if (p.type === 'integer' && p.max - p.min >= 100) return { kind: p.min > 0 ? 'log' : 'log1p', lo: p.min, hi: p.max };
-  if (p.type === 'float' && p.default - p.min < (p.max - p.min) / 1000) return null;
+  if (p.type === 'float' && p.default > p.min && p.default - p.min < (p.max - p.min) / 1000) return null;
   return { kind: 'linear', lo: p.min, hi: p.max };
 }
 

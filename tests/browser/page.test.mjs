@@ -1,46 +1,31 @@
-// The page in headless Chromium: it loads with no console errors, and it computes the same
-// numbers as the native CLI for the same spec.
+// The playground in headless Chromium, as a reader uses it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
-import { serve } from '../../scripts/serve.mjs';
-import { root, CHROMIUM } from '../../scripts/setup.mjs';
+import { start, open, inkFraction, root } from './helpers.mjs';
 
 let server, browser, base;
 
-before(async () => {
-  server = await serve(root, 0);
-  base = `http://127.0.0.1:${server.address().port}`;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
-  });
-});
-
+before(async () => ({ server, base, browser } = await start()));
 after(async () => {
   await browser?.close();
   server?.close();
 });
 
-async function openPage(path) {
-  const page = await browser.newPage();
-  const problems = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
-  page.on('pageerror', (e) => problems.push(e.message));
-  await page.goto(base + path);
-  return { page, problems };
+function cli(spec) {
+  const out = execFileSync(join(root, 'target/release/steepest'), ['run', '--spec', '-'], { input: JSON.stringify(spec) });
+  return JSON.parse(out.toString());
 }
 
-test('the page loads the wasm core and shows results without console errors', async () => {
-  const { page, problems } = await openPage('/');
-  await page.waitForFunction(() => window.steepestResult !== undefined, null, { timeout: 10000 });
-  const rows = await page.locator('#results tbody tr').count();
-  assert.equal(rows, 2);
-  const firstCell = await page.locator('#results tbody tr td').first().textContent();
-  assert.equal(firstCell, 'GD (1/L)');
+test('the page loads with no console errors and draws every plot', async () => {
+  const { page, problems } = await open(browser, base, '/');
+  for (const plot of ['f', 'grad', 'density', 'bounds']) {
+    const ink = await inkFraction(page, `figure[data-plot="${plot}"] canvas`);
+    assert.ok(ink > 0.01, `${plot} plot looks blank (${ink})`);
+  }
+  assert.equal(await page.locator('#summary tbody tr').count(), 2);
+  assert.match(await page.locator('#geometry').textContent(), /ρ_diag/);
   assert.deepEqual(problems, []);
   await page.close();
 });
@@ -53,13 +38,149 @@ test('the server sends wasm as application/wasm and refuses paths outside the si
   assert.notEqual(outside.status, 200);
 });
 
-test('the page and the native CLI give identical numbers for the default spec', async () => {
-  const { page } = await openPage('/');
-  await page.waitForFunction(() => window.steepestResult !== undefined, null, { timeout: 10000 });
-  const web = await page.evaluate(() => JSON.stringify(window.steepestResult));
-  const cli = execFileSync(join(root, 'target/release/steepest'), ['run', '--spec', '-'], { input: '{}' }).toString();
-  // Compare as parsed JSON: both sides print shortest round-trip decimals, so equal values
-  // mean bit-identical doubles.
-  assert.deepEqual(JSON.parse(web), JSON.parse(cli));
+test('a URL with settings gives exactly the numbers the CLI prints for the same spec', async () => {
+  const query = '?d=12&rotation=0.5&seed=7&steps=200&m0=gd&m1=sign_gd&m2=adam&m2.tune=true&m3=lion&m3.lr=0.003';
+  const { page } = await open(browser, base, `/${query}`);
+  const spec = await page.evaluate(() => window.steepest.spec);
+  assert.equal(spec.problem.d, 12);
+  assert.equal(spec.methods.length, 4);
+  const web = await page.evaluate(() => JSON.stringify(window.steepest.result));
+  // Both sides print shortest round-trip decimals: equal JSON means bit-identical doubles.
+  assert.deepEqual(JSON.parse(web), cli(spec));
+  await page.close();
+});
+
+test('moving a control re-runs, redraws and updates the URL without adding history entries', async () => {
+  const { page } = await open(browser, base, '/');
+  const runs = await page.evaluate(() => window.steepest.runs);
+  const historyLength = await page.evaluate(() => history.length);
+  await page.fill('#ctl-problem-rotation', '0.4');
+  await page.press('#ctl-problem-rotation', 'Tab');
+  await page.waitForFunction((n) => window.steepest.runs > n, runs);
+  assert.match(page.url(), /[?&]rotation=0\.4(&|$)/);
+  assert.equal(await page.evaluate(() => window.steepest.spec.problem.rotation), 0.4);
+  // The slider moves the same value.
+  const slider = page.locator('#ctl-problem-rotation').locator('..').locator('input[type=range]');
+  await slider.evaluate((s) => { s.value = '800'; s.dispatchEvent(new Event('input', { bubbles: true })); });
+  await page.waitForFunction(() => window.steepest.spec.problem.rotation === 0.8);
+  await page.waitForFunction(() => /rotation=0\.8/.test(location.search));
+  assert.equal(await page.evaluate(() => history.length), historyLength);
+  await page.close();
+});
+
+test('an out-of-range edit is refused with a message naming the field and range', async () => {
+  const { page } = await open(browser, base, '/');
+  await page.fill('#ctl-problem-d', '5000');
+  await page.press('#ctl-problem-d', 'Tab');
+  const err = page.locator('#ctl-problem-d-err');
+  await err.waitFor();
+  assert.match(await err.textContent(), /problem\.d.*1 to 2000/);
+  assert.equal(await page.evaluate(() => window.steepest.spec.problem.d), 20);
+  await page.close();
+});
+
+test('bad URL parameters are named in a dismissible notice and only they fall back', async () => {
+  const { page, problems } = await open(browser, base, '/?d=99999&bogus=1&rotation=0.2&m0=gd&m0.lr=-1&steps=ten');
+  const notice = page.locator('.notice');
+  assert.equal(await notice.count(), 1);
+  const text = await notice.textContent();
+  for (const expected of [/d = 99999.*1 to 2000/, /unknown parameter bogus/, /m0\.lr/, /steps = ten/]) assert.match(text, expected);
+  const spec = await page.evaluate(() => window.steepest.spec);
+  assert.equal(spec.problem.d, 20);
+  assert.equal(spec.problem.rotation, 0.2);
+  assert.ok(await inkFraction(page, 'figure[data-plot="f"] canvas') > 0.01);
+  await notice.getByRole('button', { name: 'Dismiss' }).click();
+  assert.equal(await page.locator('.notice').count(), 0);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('script in any parameter stays text and never runs', async () => {
+  const payload = encodeURIComponent('<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>');
+  const { page } = await open(browser, base, `/?m0=gd&m0.label=${payload}&${payload}=1&d=${payload}&matrix=${payload}`);
+  await page.waitForTimeout(300);
+  assert.equal(await page.evaluate(() => window.__xss), undefined);
+  assert.equal(await page.locator('img').count(), 0);
+  assert.equal(await page.locator('#controls script, #notices script, #summary script').count(), 0);
+  // The label is shown as text.
+  assert.match(await page.locator('#summary tbody').textContent(), /<img src=x onerror=/);
+  await page.close();
+});
+
+test('embed mode renders one figure inside an iframe of a plain page', async () => {
+  const { page } = await open(browser, base, '/tests/browser/embed-host.html', { waitReady: false });
+  const frame = page.frameLocator('iframe');
+  const handle = await page.waitForSelector('iframe');
+  const inner = await handle.contentFrame();
+  await inner.waitForFunction(() => window.steepest && window.steepest.ready, null, { timeout: 30000 });
+  assert.equal(await inner.evaluate(() => document.body.classList.contains('embed')), true);
+  assert.equal(await frame.locator('#controls').isVisible(), false);
+  assert.equal(await frame.locator('figure[data-plot="grad"]').isVisible(), true);
+  assert.equal(await frame.locator('figure[data-plot="f"]').isVisible(), false);
+  const ink = await inner.evaluate(() => {
+    const c = document.querySelector('figure[data-plot="grad"] canvas');
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let n = 0;
+    for (let i = 0; i < d.length; i += 4) if (d[i] !== d[0]) n++;
+    return n / (d.length / 4);
+  });
+  assert.ok(ink > 0.01);
+  const link = await frame.locator('#open-full').getAttribute('href');
+  assert.ok(!/embed/.test(link) && /d=10/.test(link), link);
+  await page.close();
+});
+
+test('at phone width nothing overflows horizontally', async () => {
+  const { page } = await open(browser, base, '/?m0=gd&m1=sign_gd&m2=adam', { viewport: { width: 375, height: 800 } });
+  const overflow = await page.evaluate(() => {
+    const w = document.documentElement.clientWidth;
+    const bad = [...document.querySelectorAll('#controls *, .plots *, .tables *')]
+      .filter((e) => e.offsetParent !== null && e.getBoundingClientRect().right > w + 1)
+      .map((e) => e.id || e.className || e.tagName);
+    return { scroll: document.documentElement.scrollWidth, w, bad: bad.slice(0, 5) };
+  });
+  assert.ok(overflow.scroll <= overflow.w, JSON.stringify(overflow));
+  assert.deepEqual(overflow.bad, []);
+  await page.screenshot({ path: join(root, 'target', 'phone.png'), fullPage: true });
+  await page.close();
+});
+
+test('every control is labelled and reachable by keyboard', async () => {
+  const { page } = await open(browser, base, '/');
+  const unlabelled = await page.evaluate(() => [...document.querySelectorAll('#controls input, #controls select, #controls textarea')]
+    .filter((e) => !e.getAttribute('aria-label') && !(e.id && document.querySelector(`label[for="${e.id}"]`)))
+    .map((e) => e.outerHTML.slice(0, 80)));
+  assert.deepEqual(unlabelled, []);
+  // Tab from the top reaches the first control after the header buttons.
+  await page.keyboard.press('Tab'); // skip link
+  let reached = false;
+  for (let i = 0; i < 8 && !reached; i++) {
+    await page.keyboard.press('Tab');
+    reached = await page.evaluate(() => document.activeElement?.id === 'ctl-problem-kind');
+  }
+  assert.ok(reached, 'the problem kind select is reached by Tab');
+  await page.close();
+});
+
+test('heavy runs go to a worker with progress, and Cancel stops them', async () => {
+  const { page } = await open(browser, base, '/');
+  await page.fill('#ctl-problem-d', '1500');
+  await page.press('#ctl-problem-d', 'Tab');
+  await page.fill('#ctl-problem-rotation', '1');
+  await page.press('#ctl-problem-rotation', 'Tab');
+  await page.locator('#progress').waitFor({ state: 'visible' });
+  // The page still answers while the worker computes.
+  const t = Date.now();
+  await page.evaluate(() => 1 + 1);
+  assert.ok(Date.now() - t < 500);
+  await page.click('#cancel');
+  await page.locator('#progress').waitFor({ state: 'hidden' });
+  assert.match(await page.locator('#status').textContent(), /Cancelled/);
+  // A moderate run completes in the worker.
+  const runs = await page.evaluate(() => window.steepest.runs);
+  await page.fill('#ctl-problem-d', '300');
+  await page.press('#ctl-problem-d', 'Tab');
+  await page.waitForFunction((n) => window.steepest.runs > n, runs, { timeout: 60000 });
+  assert.equal(await page.evaluate(() => window.steepest.result.problem.d), 300);
   await page.close();
 });

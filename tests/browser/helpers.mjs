@@ -1,0 +1,43 @@
+// Shared set-up for the browser tests: the site served on a free loopback port, Debian's
+// chromium driven by playwright-core, and small probes of what a reader sees.
+import { chromium } from 'playwright-core';
+import { serve } from '../../scripts/serve.mjs';
+import { root, CHROMIUM } from '../../scripts/setup.mjs';
+
+export { root };
+
+export async function start() {
+  const server = await serve(root, 0);
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+  });
+  return { server, base, browser };
+}
+
+/** Opens `path`, collecting console errors and page errors; waits for the first results. */
+export async function open(browser, base, path, { viewport, waitReady = true } = {}) {
+  const page = await browser.newPage(viewport ? { viewport } : {});
+  const problems = [];
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
+  page.on('pageerror', (e) => problems.push(e.message));
+  await page.goto(base + path);
+  if (waitReady) await page.waitForFunction(() => window.steepest && window.steepest.ready, null, { timeout: 30000 });
+  return { page, problems };
+}
+
+/** Fraction of a canvas's pixels that differ from its top-left pixel (0 = blank). */
+export function inkFraction(page, selector) {
+  return page.evaluate((sel) => {
+    const c = document.querySelector(sel);
+    const ctx = c.getContext('2d');
+    const { data } = ctx.getImageData(0, 0, c.width, c.height);
+    let ink = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) ink++;
+    }
+    return ink / (data.length / 4);
+  }, selector);
+}
