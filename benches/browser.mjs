@@ -1,0 +1,76 @@
+// Browser timing harness: page budgets and the wasm core's speed in headless Chromium on this
+// machine. Run: npm run bench:browser (builds the wasm first).
+//  - bytes: wasm + JS + CSS of the page, gzipped (budget 400 KB)
+//  - first plot: navigation start to the first drawn plot (budget 1 s)
+//  - redraw: slider change to redrawn plots at the default size (budget 16 ms), as work time
+//    (compute + draw) and as latency from the input event (which also waits for the next frame)
+//  - exact L_inf (d = 20, 24, 28) and L_sep (d = 100, 200) through the wasm API
+import { readFileSync, readdirSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { join } from 'node:path';
+import { buildWasm, root } from '../scripts/setup.mjs';
+import { start, open } from '../tests/browser/helpers.mjs';
+
+buildWasm();
+const files = ['www/pkg/steepest_bg.wasm', 'www/pkg/steepest.js', 'index.html',
+  ...readdirSync(join(root, 'www')).filter((f) => /\.(js|css)$/.test(f)).map((f) => `www/${f}`)];
+const gz = files.map((f) => [f, gzipSync(readFileSync(join(root, f)), { level: 9 }).length]);
+const total = gz.reduce((a, [, n]) => a + n, 0);
+console.log(`page bytes, gzipped: ${(total / 1024).toFixed(1)} KB (budget 400 KB)`);
+for (const [f, n] of gz) console.log(`  ${f}: ${(n / 1024).toFixed(1)} KB`);
+
+const { server, base, browser } = await start();
+const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+const first = [];
+for (let i = 0; i < 5; i++) {
+  const { page } = await open(browser, base, '/');
+  first.push(await page.evaluate(() => window.steepest.timings.firstPlot));
+  await page.close();
+}
+console.log(`first plot after navigation: median ${median(first).toFixed(0)} ms of ${first.map((x) => x.toFixed(0)).join(', ')} (budget 1000 ms)`);
+
+const { page } = await open(browser, base, '/');
+const work = [];
+const latency = [];
+for (let k = 0; k < 30; k++) {
+  const runs = await page.evaluate(() => window.steepest.runs);
+  await page.evaluate((v) => {
+    const s = document.querySelector('#ctl-problem-rotation').parentElement.querySelector('input[type=range]');
+    s.value = String(v);
+    s.dispatchEvent(new Event('input', { bubbles: true }));
+  }, 100 + 20 * k);
+  await page.waitForFunction((n) => window.steepest.runs > n, runs);
+  const t = await page.evaluate(() => window.steepest.timings);
+  work.push(t.lastRun);
+  latency.push(t.lastEditToDraw);
+}
+console.log(`redraw after a slider change (d = 20, 500 steps, 2 methods + geometry): work median ${median(work).toFixed(1)} ms, max ${Math.max(...work).toFixed(1)} ms; input-to-drawn latency median ${median(latency).toFixed(1)} ms (budget 16 ms)`);
+
+const core = await page.evaluate(async () => {
+  const m = await import('/www/pkg/steepest.js');
+  await m.default();
+  const out = {};
+  const time = (f) => { const t = performance.now(); const r = f(); return [performance.now() - t, r]; };
+  for (const d of [20, 24, 28]) {
+    const spec = { problem: { d, rotation: 1, outliers: 2 } };
+    const [ms, r] = time(() => m.smoothness(spec, { exact: 'always' }));
+    out[`exact L_inf, d = ${d} (whole report, branch and bound)`] = `${ms.toFixed(0)} ms (${r.linf_exact_method})`;
+  }
+  // The Gray-code enumeration itself, on an indefinite matrix (no branch and bound there).
+  for (const d of [20, 24]) {
+    const rows = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => Math.cos(i * 7 + j * 7 + i * j)));
+    const sym = rows.map((r, i) => r.map((v, j) => (v + rows[j][i]) / 2));
+    const [ms, r] = time(() => m.smoothness(JSON.stringify(sym), { exact: 'always' }));
+    out[`exact L_inf, d = ${d} (indefinite, Gray code)`] = `${ms.toFixed(0)} ms (${r.linf_exact_method})`;
+  }
+  for (const d of [100, 200]) {
+    const spec = { problem: { d, rotation: 1, outliers: Math.floor(d / 10) } };
+    const [ms, r] = time(() => m.smoothness(spec, { exact: 'never' }));
+    out[`smoothness report with L_sep, d = ${d}`] = `${ms.toFixed(0)} ms (gap ${r.gap.toExponential(1)})`;
+  }
+  return out;
+});
+for (const [k, v] of Object.entries(core)) console.log(`${k}: ${v}`);
+await browser.close();
+server.close();
