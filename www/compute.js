@@ -5,6 +5,9 @@ import { run, smoothness, workEstimate } from './pkg/steepest.js';
 // About 10 ms of work in wasm on a laptop core.
 const MAIN_THREAD_WORK = 2e7;
 const MAIN_THREAD_MAX_D = 150;
+// On the main thread, exact L_inf only where it is instant; elsewhere the bracket comes first
+// and the worker refines it (see refine).
+const MAIN_THREAD_EXACT_MAX_D = 16;
 
 export class Computer {
   constructor({ onProgress }) {
@@ -21,15 +24,22 @@ export class Computer {
     const d = spec.problem.kind === 'quad2d' ? 2 : spec.problem.kind === 'matrix' ? (spec.problem.matrix || []).length : spec.problem.d;
     if (workEstimate(spec) <= MAIN_THREAD_WORK && d <= MAIN_THREAD_MAX_D) {
       try {
-        return Promise.resolve({ result: run(spec), report: smoothness(spec) });
+        const exact = d <= MAIN_THREAD_EXACT_MAX_D ? 'auto' : 'never';
+        return Promise.resolve({ result: run(spec), report: smoothness(spec, { exact }), where: 'main' });
       } catch (e) {
         return Promise.reject(e);
       }
     }
-    return this.inWorker(spec);
+    return this.inWorker(spec, 'all');
   }
 
-  inWorker(spec) {
+  /** The smoothness report with exact L_inf where affordable, computed in the worker. */
+  refine(spec) {
+    this.cancel();
+    return this.inWorker(spec, 'smoothness');
+  }
+
+  inWorker(spec, task) {
     if (!this.worker) {
       this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
       this.worker.onmessage = ({ data }) => this.receive(data);
@@ -39,7 +49,7 @@ export class Computer {
     return new Promise((resolve, reject) => {
       this.pending = { id, resolve, reject };
       this.onProgress({ phase: 'starting', fraction: 0 });
-      this.worker.postMessage({ id, spec });
+      this.worker.postMessage({ id, spec, task });
     });
   }
 
@@ -49,7 +59,7 @@ export class Computer {
     const { resolve, reject } = this.pending;
     this.pending = null;
     this.onProgress(null);
-    if (msg.type === 'done') resolve({ result: msg.result, report: msg.report });
+    if (msg.type === 'done') resolve({ result: msg.result, report: msg.report, where: 'worker' });
     else reject(Object.assign(new Error(msg.message), { field: msg.field }));
   }
 

@@ -99,8 +99,9 @@ async function main() {
     const started = performance.now();
     $('status').textContent = 'Running…';
     try {
-      const { result, report } = await computer.compute(state.spec);
-      Object.assign(state, { result, report });
+      const spec = state.spec;
+      const { result, report, where } = await computer.compute(spec);
+      Object.assign(state, { result, report, where });
       plots.set(result, report);
       renderSummary($('summary').querySelector('tbody'), result);
       renderGeometry($('geometry').querySelector('tbody'), report);
@@ -110,10 +111,24 @@ async function main() {
       if (editStart) state.timings.lastEditToDraw = performance.now() - editStart;
       if (!state.timings.firstPlot) state.timings.firstPlot = performance.now();
       state.runs = (state.runs || 0) + 1;
+      if (report.linf_exact == null && (report.psd || report.d <= 24)) refineGeometry(spec);
     } catch (e) {
       if (e.name === 'Cancelled') return;
       if (e.field && controls.showError(e.field, e.message)) $('status').textContent = `Not run: ${e.message}`;
       else $('status').textContent = `Error: ${e.message}`;
+    }
+  }
+  /** Exact L_inf in the worker after a quick main-thread bracket; dropped if settings change. */
+  async function refineGeometry(spec) {
+    try {
+      const { report } = await computer.refine(spec);
+      if (state.spec !== spec) return;
+      state.report = report;
+      plots.set(state.result, report);
+      renderGeometry($('geometry').querySelector('tbody'), report);
+      state.refined = (state.refined || 0) + 1;
+    } catch (e) {
+      if (e.name !== 'Cancelled') $('status').textContent = `Geometry: ${e.message}`;
     }
   }
   function schedule() {

@@ -1,15 +1,18 @@
 // Runs experiments off the main thread: the same wasm core, the same numbers. Messages in:
-// {id, spec}; out: {id, type: 'progress', phase, fraction} | {id, type: 'done', result, report}
-// | {id, type: 'error', message, field}.
+// {id, spec, task: 'all' | 'smoothness'}; out: {id, type: 'progress', phase, fraction} |
+// {id, type: 'done', result, report} | {id, type: 'error', message, field}.
 import init, { run, smoothness } from './pkg/steepest.js';
 
 const ready = init();
 
-self.onmessage = async ({ data: { id, spec } }) => {
+self.onmessage = async ({ data: { id, spec, task } }) => {
   await ready;
   try {
-    self.postMessage({ id, type: 'progress', phase: 'running the methods', fraction: 0 });
-    const result = run(spec);
+    let result = null;
+    if (task === 'all') {
+      self.postMessage({ id, type: 'progress', phase: 'running the methods', fraction: 0 });
+      result = run(spec);
+    }
     self.postMessage({ id, type: 'progress', phase: 'measuring the geometry', fraction: 0.5 });
     let last = 0;
     const report = smoothness(spec, undefined, (f) => {
