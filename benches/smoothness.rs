@@ -15,13 +15,26 @@ pub fn rotated_outliers(d: usize, seed: u64) -> Matrix {
     rotated_hessian(&lam, &HaarRotation::new(d, &mut Rng::new(seed)), 1.0)
 }
 
+/// A A^T with A standard normal, d x d.
+fn wishart(d: usize, seed: u64) -> Matrix {
+    let mut r = Rng::new(seed);
+    let a: Vec<Vec<f64>> = (0..d).map(|_| r.normals(d)).collect();
+    Matrix::from_rows(&(0..d).map(|i| (0..d).map(|j| steepest::norm::dot(&a[i], &a[j])).collect()).collect::<Vec<_>>())
+}
+
 fn bench(c: &mut Criterion) {
     let mut g = c.benchmark_group("linf_exact");
     g.sample_size(10);
     for d in [20usize, 24, 28] {
         let h = rotated_outliers(d, 1);
         g.bench_with_input(BenchmarkId::new("gray_code", d), &h, |b, h| b.iter(|| black_box(linf_enumerate(h, &mut |_| true))));
-        g.bench_with_input(BenchmarkId::new("branch_and_bound", d), &h, |b, h| {
+        // Branch and bound on the paper's matrices (a few outliers: it prunes almost everything)
+        // and on full-rank Wishart matrices (its hard case).
+        g.bench_with_input(BenchmarkId::new("branch_and_bound_outliers", d), &h, |b, h| {
+            b.iter(|| black_box(linf_branch_and_bound(h, None, &mut |_| true)))
+        });
+        let w = wishart(d, 5);
+        g.bench_with_input(BenchmarkId::new("branch_and_bound_wishart", d), &w, |b, h| {
             b.iter(|| black_box(linf_branch_and_bound(h, None, &mut |_| true)))
         });
     }

@@ -93,7 +93,6 @@ async function main() {
     $('status').textContent = 'Cancelled. Change a setting to run again.';
   });
 
-  let queued = false;
   let editStart = 0;
   async function recompute() {
     const started = performance.now();
@@ -131,13 +130,24 @@ async function main() {
       if (e.name !== 'Cancelled') $('status').textContent = `Geometry: ${e.message}`;
     }
   }
+  // Run at once on an edit, at most once per animation frame: a burst of slider events
+  // coalesces into one more run on the next frame.
+  let ranThisFrame = false;
+  let pending = false;
   function schedule() {
-    if (queued) return;
-    queued = true;
+    if (ranThisFrame) {
+      pending = true;
+      return;
+    }
+    ranThisFrame = true;
     requestAnimationFrame(() => {
-      queued = false;
-      recompute();
+      ranThisFrame = false;
+      if (pending) {
+        pending = false;
+        schedule();
+      }
     });
+    recompute();
   }
 
   const controls = new Controls($('controls'), schema, (mutate, field, structural) => {

@@ -23,8 +23,11 @@ pub fn work_estimate(spec: &Spec) -> f64 {
     let diagonal = p.kind == ProblemKind::Quadratic && p.rotation == 0.0;
     let linf = !diagonal
         && spec.methods.iter().any(|m| m.step_rule() == StepRule::Theory && matches!(m.kind, crate::optimizer::MethodKind::SignGd));
+    // Generated quadratics are PSD: branch and bound, typically a few thousand nodes.
+    let psd = matches!(p.kind, ProblemKind::Quadratic | ProblemKind::Quad2d);
     let constants = match (linf, spec.dim()) {
         (false, _) => 0.0,
+        (true, _) if psd => 1e3 * d * d,
         (true, n) if n <= LINF_EXACT_MAX_D => d * 2f64.powf(d - 1.0),
         (true, n) if n <= SDP_MAX_D => 300.0 * d * d * (2.0 * d).sqrt() + 4.0 * d * d * d,
         (true, _) => d * d,

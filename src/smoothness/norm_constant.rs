@@ -1,7 +1,8 @@
 //! The smoothness constant of a quadratic under each norm, exact where that is cheap and a proven
 //! upper bound otherwise (an upper bound keeps the step ||g||_*/L safe: it still decreases f).
 
-use super::linf::linf_exact;
+use super::linf::{linf_branch_and_bound, linf_exact};
+use crate::norm::l1;
 use super::sdp::{bilinear_lift, solve};
 use crate::objective::PSD_TOLERANCE;
 use crate::linalg::Matrix;
@@ -12,6 +13,8 @@ use serde::Serialize;
 pub const LINF_EXACT_MAX_D: usize = 22;
 /// Beyond enumeration, the certified SDP bound is computed up to this dimension (about 0.5 s).
 pub const SDP_MAX_D: usize = 500;
+/// Branch-and-bound work allowed for a theory step's L_inf, in row updates (about 50 ms).
+const BNB_WORK: u64 = 1 << 26;
 
 /// A smoothness constant and how it was obtained.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -25,20 +28,14 @@ pub struct Constant {
 /// L for `norm` of the quadratic with Hessian `h`; `spectrum` are its eigenvalues when known.
 pub fn smoothness_constant(norm: Norm, h: &Matrix, spectrum: Option<&[f64]>) -> Constant {
     let d = h.n();
-    let l2 = || {
-        let own;
-        let lam = match spectrum {
-            Some(s) => s,
-            None => {
-                own = h.sym_eigenvalues();
-                &own
-            }
-        };
-        lam.iter().fold(0.0f64, |m, l| m.max(l.abs()))
-    };
+    // Eigenvalues only when a constant needs them (O(d^3)).
+    let computed = std::cell::OnceCell::new();
+    let lam = || spectrum.unwrap_or_else(|| computed.get_or_init(|| h.sym_eigenvalues()));
+    let l2 = || lam().iter().fold(0.0f64, |m, l| m.max(l.abs()));
+    let psd = || lam().first().is_none_or(|l| *l >= -PSD_TOLERANCE * l2());
     match norm {
         Norm::L2 => Constant { value: l2(), exact: true, method: "max |eigenvalue|" },
-        Norm::LInf | Norm::Block { size: 1 } => linf(h, l2),
+        Norm::LInf | Norm::Block { size: 1 } => linf(h, l2, psd),
         Norm::Block { size } if size >= d => Constant { value: l2(), exact: true, method: "one block: max |eigenvalue|" },
         Norm::L1 => Constant {
             value: (0..d).flat_map(|i| h.row(i).iter()).fold(0.0f64, |m, v| m.max(v.abs())),
@@ -76,12 +73,25 @@ pub fn smoothness_constant(norm: Norm, h: &Matrix, spectrum: Option<&[f64]>) -> 
     }
 }
 
-fn linf(h: &Matrix, l2: impl Fn() -> f64) -> Constant {
+/// Exact when H is diagonal, when branch and bound (PSD H) finishes within BNB_WORK, or by
+/// enumeration up to LINF_EXACT_MAX_D; otherwise the best proven upper bound.
+fn linf(h: &Matrix, l2: impl Fn() -> f64, psd: impl Fn() -> bool) -> Constant {
     let d = h.n();
     let diagonal = (0..d).all(|i| (0..d).all(|j| i == j || h.get(i, j) == 0.0));
     if diagonal {
         let value = (0..d).map(|i| h.get(i, i).abs()).sum();
         return Constant { value, exact: true, method: "diagonal: sum |H_ii|" };
+    }
+    if psd() {
+        // Progress calls come every 2^16 nodes of O(d) work each.
+        let allowed = (BNB_WORK / ((1 << 16) * d as u64)).max(1);
+        let mut calls = 0;
+        if let Some((_, v)) = linf_branch_and_bound(h, None, &mut |_| {
+            calls += 1;
+            calls <= allowed
+        }) {
+            return Constant { value: l1(&h.matvec(&v)), exact: true, method: "branch and bound" };
+        }
     }
     if d <= LINF_EXACT_MAX_D {
         return Constant { value: linf_exact(h).0, exact: true, method: "exact enumeration" };
@@ -93,8 +103,7 @@ fn linf(h: &Matrix, l2: impl Fn() -> f64) -> Constant {
     }
     if d <= SDP_MAX_D {
         // The certified SDP dual: L_sep for PSD H, the bilinear lift's bound otherwise.
-        let psd = h.sym_eigenvalues().first().is_none_or(|l| *l >= -PSD_TOLERANCE * l2());
-        let b = if psd { h.clone() } else { bilinear_lift(h) };
+        let b = if psd() { h.clone() } else { bilinear_lift(h) };
         let (_, cert) = solve(&b, 1, 1e-6, 20_000);
         if cert.valid && cert.upper < best.value {
             best = Constant { value: cert.upper, exact: false, method: "bound certified SDP dual (L_sep)" };
