@@ -181,7 +181,7 @@ mod tests {
 
     #[test]
     fn enumeration_matches_brute_force() {
-        for d in 1..=8 {
+        for d in 1..=12 {
             for (seed, psd) in [(d as u64, true), (100 + d as u64, false)] {
                 let h = random_symmetric(d, seed, psd);
                 let (exact, v) = linf_exact(&h);
