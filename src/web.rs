@@ -2,7 +2,7 @@
 //! boundary with serde-wasm-bindgen. Errors arrive in JS as `Error` objects whose message names
 //! the field and whose `field`, `value` and `allowed` properties carry the parts.
 
-use crate::experiment::{parse_matrix, run_spec, spec_geometry, to_csv, work_estimate, TraceTable};
+use crate::experiment::{parse_matrix, presets as all_presets, run_spec, spec_geometry, to_csv, work_estimate, TraceTable};
 use crate::plot::{draw_bounds, draw_traces, BoundsInput, Look, TraceKind, TracesInput, PALETTE_HEX};
 use crate::spec::url::{from_query, to_query};
 use plotters::prelude::IntoDrawingArea;
@@ -156,4 +156,10 @@ pub fn draw_bounds_js(canvas: HtmlCanvasElement, report: JsValue, dpr: f64, dark
     let data: BoundsInput = serde_wasm_bindgen::from_value(report).map_err(|e| js_sys::Error::new(&format!("report: {e}")))?;
     let frame = draw_bounds(&canvas_area(canvas)?, &data, &Look { scale: dpr, dark }).map_err(|e| js_sys::Error::new(&e))?;
     to_js(&frame)
+}
+
+/// The presets: `{name, title, look_for, view, spec, query}`.
+#[wasm_bindgen]
+pub fn presets() -> Result<JsValue, JsValue> {
+    to_js(&all_presets())
 }

@@ -126,3 +126,19 @@ fn smoothness_of_a_spec_is_global_for_quadratics_and_local_otherwise() {
     let out = json(&steepest(&["smoothness", "--spec", "-"], r#"{"problem": {"kind": "rosenbrock", "d": 3}}"#));
     assert_eq!(out["scope"], "local at x0");
 }
+
+#[test]
+fn presets_run_by_name_and_list_their_urls() {
+    let list = json(&steepest(&["presets"], ""));
+    let names: Vec<&str> = list.as_array().unwrap().iter().map(|p| p["name"].as_str().unwrap()).collect();
+    assert!(names.contains(&"outliers-diagonal") && names.contains(&"outliers-rotated"));
+    for p in list.as_array().unwrap() {
+        assert!(p["query"].as_str().unwrap().starts_with(&format!("preset={}&", p["name"].as_str().unwrap())));
+        assert!(!p["look_for"].as_str().unwrap().is_empty());
+    }
+    let out = json(&steepest(&["run", "--preset", "outliers-diagonal"], ""));
+    assert_eq!(out["spec"]["problem"]["d"], 10);
+    let bad = steepest(&["run", "--preset", "nope"], "");
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("outliers-diagonal"));
+}

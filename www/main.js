@@ -1,10 +1,10 @@
 // The playground: URL -> spec (validated by the wasm core) -> run -> plots and tables; every
 // edit goes back into the URL. The page never computes maths and never inserts URL data as HTML.
-import init, { schema as getSchema, specFromQuery, specToQuery, resolveSpec, toCsv } from './pkg/steepest.js';
+import init, { schema as getSchema, specFromQuery, specToQuery, resolveSpec, toCsv, presets as getPresets } from './pkg/steepest.js';
 import { Controls } from './controls.js';
 import { Computer } from './compute.js';
 import { Plots } from './plots.js';
-import { renderSummary, renderGeometry } from './tables.js';
+import { renderSummary, renderGeometry, verdict } from './tables.js';
 
 const $ = (id) => document.getElementById(id);
 const PLOTS = ['f', 'grad', 'density', 'bounds'];
@@ -36,7 +36,7 @@ function notice(title, lines) {
 function pageKeys() {
   const q = new URLSearchParams(location.search);
   const keep = new URLSearchParams();
-  for (const k of ['embed', 'plot']) if (q.has(k)) keep.set(k, q.get(k));
+  for (const k of ['preset', 'embed', 'plot']) if (q.has(k)) keep.set(k, q.get(k));
   return keep.toString();
 }
 
@@ -47,6 +47,7 @@ function updateUrl() {
   const full = new URLSearchParams(query);
   full.delete('embed');
   full.delete('plot');
+  full.delete('preset');
   $('open-full').href = `${location.pathname}?${full}`;
 }
 
@@ -69,6 +70,29 @@ async function main() {
     document.body.classList.add('embed');
     const only = new URLSearchParams(location.search).get('plot') || 'f';
     for (const fig of document.querySelectorAll('figure.plot')) fig.hidden = fig.dataset.plot !== (PLOTS.includes(only) ? only : 'f');
+  }
+
+  const presets = getPresets();
+  const picker = $('preset');
+  for (const p of presets) {
+    const o = document.createElement('option');
+    o.value = p.name;
+    o.textContent = p.title;
+    picker.append(o);
+  }
+  function showStory() {
+    const p = presets.find((x) => x.name === new URLSearchParams(location.search).get('preset'));
+    picker.value = p ? p.name : '';
+    $('story').hidden = !p;
+    if (p) {
+      $('story').querySelector('.story-title').textContent = p.title;
+      $('story').querySelector('.story-text').textContent = p.look_for;
+    }
+  }
+  function showVerdict() {
+    const v = state.result && state.report ? verdict(state.result, state.report) : null;
+    $('verdict').hidden = !v;
+    $('verdict').textContent = v || '';
   }
 
   const decoded = specFromQuery(location.search);
@@ -104,6 +128,7 @@ async function main() {
       plots.set(result, report);
       renderSummary($('summary').querySelector('tbody'), result);
       renderGeometry($('geometry').querySelector('tbody'), report);
+      showVerdict();
       const ms = performance.now() - started;
       $('status').textContent = `d = ${result.problem.d}; ${result.methods.length} methods; computed and drawn in ${ms.toFixed(0)} ms.`;
       state.timings.lastRun = ms;
@@ -125,6 +150,7 @@ async function main() {
       state.report = report;
       plots.set(state.result, report);
       renderGeometry($('geometry').querySelector('tbody'), report);
+      showVerdict();
       state.refined = (state.refined || 0) + 1;
     } catch (e) {
       if (e.name !== 'Cancelled') $('status').textContent = `Geometry: ${e.message}`;
@@ -168,6 +194,23 @@ async function main() {
   });
   controls.render(state.spec);
   updateUrl();
+  showStory();
+  picker.addEventListener('change', () => {
+    const p = presets.find((x) => x.name === picker.value);
+    const q = new URLSearchParams(location.search);
+    if (p) {
+      const extra = ['embed', 'plot'].filter((k) => q.has(k)).map((k) => `&${k}=${encodeURIComponent(q.get(k))}`).join('');
+      history.replaceState(null, '', `${location.pathname}?${p.query}${extra}`);
+      state.spec = p.spec;
+    } else {
+      q.delete('preset');
+      history.replaceState(null, '', `${location.pathname}?${q}`);
+    }
+    controls.render(state.spec);
+    updateUrl();
+    showStory();
+    schedule();
+  });
 
   $('copy-link').addEventListener('click', async () => {
     const button = $('copy-link');

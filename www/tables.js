@@ -51,3 +51,21 @@ export function renderGeometry(tbody, r) {
   ];
   tbody.replaceChildren(...rows.map((cells) => row(cells, true)));
 }
+
+/** One sentence setting the measured advantage of sign GD (first GD and first sign GD with a
+ * theory step) beside the predicted d L_2 / L_inf; null when the run has no such pair. */
+export function verdict(result, report) {
+  const gd = result.methods.find((m) => m.kind === 'gd' && m.rule === 'theory');
+  const sign = result.methods.find((m) => m.kind === 'sign_gd' && m.rule === 'theory');
+  if (!gd || !sign) return null;
+  const pr = report.predicted_ratio;
+  const predicted = pr.low === pr.high ? fmt(pr.low) : `between ${fmt(pr.low)} and ${fmt(pr.high)}`;
+  const head = `Predicted per-step advantage of sign GD, d L₂ / L∞: ${predicted}.`;
+  if (gd.status === 'target' && sign.status === 'target') {
+    const ratio = gd.stopped_at / sign.stopped_at;
+    return `${head} Measured: GD needed ${gd.stopped_at} steps and sign GD ${sign.stopped_at} to reach the target, a ratio of ${fmt(ratio, 3)} (${ratio > 1 ? 'sign GD wins' : 'GD wins'}).`;
+  }
+  const last = (m) => m.f[m.f.length - 1];
+  const ratio = last(gd) / last(sign);
+  return `${head} Measured after the run: f − f* is ${fmt(last(gd))} for GD and ${fmt(last(sign))} for sign GD, a ratio of ${fmt(ratio, 3)}.`;
+}

@@ -5,7 +5,7 @@ use serde::Serialize;
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 use std::time::Instant;
-use steepest::experiment::{build, parse_matrix, run_spec, spec_geometry, to_csv, TraceTable};
+use steepest::experiment::{build, parse_matrix, preset, preset_names, presets, run_spec, spec_geometry, to_csv, TraceTable};
 use steepest::smoothness::{report, ExactMode, ReportOptions};
 use steepest::spec::{schema, Spec};
 
@@ -13,8 +13,10 @@ const USAGE: &str = "\
 steepest: steepest descent, sign GD and the geometry that decides between them
 
 USAGE:
-  steepest run --spec FILE|- [--format json|csv]
-      run an experiment spec (JSON; - reads stdin) and print the traces
+  steepest run (--spec FILE|- | --preset NAME) [--format json|csv]
+      run an experiment spec (JSON; - reads stdin) or a preset and print the traces
+  steepest presets
+      list the presets: name, title, what to look at, and the page's URL query
   steepest smoothness (--matrix FILE|- | --spec FILE|-) [--exact auto|always|never] [--seed N]
       smoothness report of a symmetric matrix ({\"matrix\": [[...]]} or an array of rows) or of a
       spec's objective: L_2, the L_inf bracket (exact when affordable), certified L_sep, rho_diag
@@ -80,9 +82,16 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
         [] | ["help" | "--help" | "-h"] => Ok(USAGE.to_string()),
         ["spec", "--defaults"] => Ok(Spec::default().to_json_pretty()),
         ["spec", "--schema"] => Ok(serde_json::to_string_pretty(&schema()).expect("schema serialises")),
+        ["presets"] => Ok(serde_json::to_string_pretty(&presets()).expect("presets serialise")),
         ["run", rest @ ..] => {
-            let opts = Options::parse(rest, &["--spec", "--format"])?;
-            let spec = read_spec(&opts)?.ok_or_else(|| CliError::Usage("run needs --spec FILE or --spec -".into()))?;
+            let opts = Options::parse(rest, &["--spec", "--preset", "--format"])?;
+            let spec = match (read_spec(&opts)?, opts.get("--preset")) {
+                (Some(spec), None) => spec,
+                (None, Some(name)) => preset(name)
+                    .ok_or_else(|| CliError::Failed(format!("--preset {name}: allowed one of {}", preset_names().join(", "))))?
+                    .spec,
+                _ => return Err(CliError::Usage("run needs exactly one of --spec FILE|- or --preset NAME".into())),
+            };
             let result = run_spec(&spec).map_err(|e| CliError::Failed(format!("invalid spec: {e}")))?;
             match opts.get("--format").unwrap_or("json") {
                 "json" => Ok(to_json(&result)),

@@ -4,6 +4,7 @@ mod cost;
 mod export;
 mod geometry;
 mod matrix_input;
+mod presets;
 mod problem;
 mod run;
 
@@ -11,5 +12,6 @@ pub use cost::work_estimate;
 pub use export::{to_csv, TraceTable};
 pub use geometry::{spec_geometry, SpecGeometry};
 pub use matrix_input::parse_matrix;
+pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Problem};
 pub use run::{run_spec, MethodResult, ProblemInfo, RunResult};

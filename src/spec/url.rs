@@ -17,7 +17,7 @@ use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
 /// Query keys that belong to the page (layout, embedding), not to the spec.
-pub const PAGE_KEYS: &[&str] = &["embed", "plot"];
+pub const PAGE_KEYS: &[&str] = &["embed", "plot", "preset", "view"];
 
 /// A query parameter that could not be used.
 #[derive(Clone, Debug, PartialEq, Serialize)]

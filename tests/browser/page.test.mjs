@@ -195,3 +195,19 @@ test('the L_inf bracket comes at once and the worker refines it to the exact val
   assert.match(await page.locator('#geometry').textContent(), /exact: branch and bound/);
   await page.close();
 });
+
+test('a preset loads its spec and story, and shows the measured outcome beside the predicted one', async () => {
+  const { page } = await open(browser, base, '/');
+  const runs = await page.evaluate(() => window.steepest.runs);
+  await page.selectOption('#preset', 'outliers-rotated');
+  await page.waitForFunction((n) => window.steepest.runs > n, runs);
+  assert.match(page.url(), /preset=outliers-rotated/);
+  assert.equal(await page.evaluate(() => window.steepest.spec.problem.rotation), 1);
+  assert.match(await page.locator('#story').textContent(), /GD is unchanged/);
+  assert.match(await page.locator('#verdict').textContent(), /Predicted per-step advantage.*Measured: GD needed \d+ steps and sign GD \d+.*GD wins/);
+  // Back to custom settings: the story goes, the settings stay.
+  await page.selectOption('#preset', '');
+  assert.equal(await page.locator('#story').isVisible(), false);
+  assert.doesNotMatch(page.url(), /preset=/);
+  await page.close();
+});

@@ -1,0 +1,144 @@
+//! Presets: the paper's comparisons (paper-notes section 5), each a spec with a sentence or two
+//! telling the reader what to look at. The CLI runs them by name (`steepest run --preset NAME`)
+//! and the page loads them by URL (`?preset=NAME&...` with the spec's own keys).
+
+use crate::spec::{url::to_query, Spec};
+use serde::Serialize;
+
+/// Which view of the page a preset is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum View {
+    /// Convergence curves, gradient norms and the geometry tables.
+    Run,
+    /// The smoothness panel: L_inf against the best separable constants.
+    Smoothness,
+    /// The 2-D contour view with unit balls, directions and trajectories.
+    Geometry2d,
+    /// The spread x rotation map of measured against predicted advantage.
+    Sweep,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Preset {
+    pub name: &'static str,
+    pub title: &'static str,
+    /// What to look at, and what the theory predicts.
+    pub look_for: &'static str,
+    pub view: View,
+    pub spec: Spec,
+    /// The page's URL query for this preset.
+    pub query: String,
+}
+
+const TABLE: &[(&str, &str, &str, View, &str)] = &[
+    (
+        "outliers-diagonal",
+        "Outlier eigenvalues, diagonal Hessian: sign GD wins",
+        "Two eigenvalues at 100 above eight at 1, on the diagonal. L_inf = tr H, so the predicted advantage d L_2 / L_inf = lambda_max / lambda_bar is large, and sign GD (step ||g||_1 / L_inf) reaches the target in fewer steps than GD (step 1/L_2). Sign GD with a constant step stalls in a band around the minimiser: it is shown tuned, but never used for step counts.",
+        View::Run,
+        r#"{"problem": {"kind": "quadratic", "d": 10, "spectrum": "outliers", "outliers": 2, "lambda_max": 100, "lambda_min": 1, "rotation": 0},
+            "methods": [{"kind": "gd"}, {"kind": "sign_gd"}, {"kind": "sign_gd", "rule": "const", "tune": true}],
+            "run": {"steps": 5000, "target": 1e-6}}"#,
+    ),
+    (
+        "outliers-rotated",
+        "The same spectrum, rotated: GD is unchanged, sign GD loses its edge",
+        "The eigenvalues of the previous preset, Haar-rotated. GD sees only the eigenvalues and behaves as before; rho_diag falls, L_inf grows towards d lambda_max, the predicted advantage of sign GD shrinks below 1, and it now needs more steps than GD. Move the rotation slider to watch the crossover.",
+        View::Run,
+        r#"{"problem": {"kind": "quadratic", "d": 10, "spectrum": "outliers", "outliers": 2, "lambda_max": 100, "lambda_min": 1, "rotation": 1},
+            "methods": [{"kind": "gd"}, {"kind": "sign_gd"}],
+            "run": {"steps": 5000, "target": 1e-6}}"#,
+    ),
+    (
+        "flat-spectrum",
+        "A flat spectrum: no advantage for sign GD, whatever the rotation",
+        "Eigenvalues evenly spaced in [1, 2]: lambda_max is close to lambda_bar, so even on the diagonal d L_2 / L_inf = lambda_max / lambda_bar is below 2, and GD converges faster. Rotating only makes sign GD worse.",
+        View::Run,
+        r#"{"problem": {"kind": "quadratic", "d": 10, "spectrum": "uniform", "lambda_max": 2, "lambda_min": 1, "rotation": 0},
+            "methods": [{"kind": "gd"}, {"kind": "sign_gd"}],
+            "run": {"steps": 5000, "target": 1e-6}}"#,
+    ),
+    (
+        "separable-vs-linf",
+        "Separable smoothness against l_inf smoothness",
+        "The Laplacian of a 5-cycle. The best separable constants l_i (diag(l) >= H) sum to L_sep, the SDP relaxation of L_inf; here it is not tight: L_inf = 16 (a maximum cut of the cycle cuts 4 edges) while L_sep is about 18.09, within the pi/2 of Nesterov's theorem. Every result proved under separable smoothness holds with sum l_i replaced by the smaller L_inf.",
+        View::Smoothness,
+        r#"{"problem": {"kind": "matrix", "matrix": [[2, -1, 0, 0, -1], [-1, 2, -1, 0, 0], [0, -1, 2, -1, 0], [0, 0, -1, 2, -1], [-1, 0, 0, -1, 2]]},
+            "methods": [{"kind": "gd"}, {"kind": "sign_gd"}],
+            "run": {"steps": 2000, "target": 1e-6}}"#,
+    ),
+    (
+        "geometry-2d",
+        "Two dimensions: unit balls, steepest directions, trajectories",
+        "A 2-D quadratic with eigenvalues 10 and 1 along axes turned by 30 degrees. At the start point the l2, l_inf and l1 unit balls show why each method moves where it does: GD follows -g, sign GD a corner of the square, coordinate descent one axis. Click to move the start point.",
+        View::Geometry2d,
+        r#"{"problem": {"kind": "quad2d", "lambda_max": 10, "lambda_min": 1, "angle": 30, "x0": [2, 1.5]},
+            "methods": [{"kind": "gd"}, {"kind": "sign_gd"}, {"kind": "coordinate"}, {"kind": "adam", "lr": 0.1}],
+            "run": {"steps": 60, "target": 0}}"#,
+    ),
+];
+
+/// Every preset, in reading order.
+pub fn presets() -> Vec<Preset> {
+    TABLE
+        .iter()
+        .map(|(name, title, look_for, view, json)| {
+            let spec = Spec::from_json(json).unwrap_or_else(|e| panic!("preset {name}: {e}"));
+            let query = format!("preset={name}&{}", to_query(&spec));
+            Preset { name, title, look_for, view: *view, spec, query }
+        })
+        .collect()
+}
+
+/// The preset called `name`.
+pub fn preset(name: &str) -> Option<Preset> {
+    presets().into_iter().find(|p| p.name == name)
+}
+
+/// The names, for error messages.
+pub fn preset_names() -> Vec<&'static str> {
+    TABLE.iter().map(|t| t.0).collect()
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::experiment::{run_spec, spec_geometry};
+    use crate::smoothness::ReportOptions;
+
+    #[test]
+    fn every_preset_is_valid_and_round_trips_through_its_url() {
+        for p in presets() {
+            p.spec.validate().unwrap();
+            assert_eq!(crate::spec::url::from_query(&p.query).spec, p.spec, "{}", p.name);
+        }
+    }
+
+    fn steps(name: &str) -> Vec<usize> {
+        run_spec(&preset(name).unwrap().spec).unwrap().methods.iter().map(|m| m.stopped_at).collect()
+    }
+
+    #[test]
+    fn the_paper_orderings_hold() {
+        // Diagonal with outliers: sign GD (theory step) needs fewer steps than GD.
+        let s = steps("outliers-diagonal");
+        assert!(s[1] < s[0], "{s:?}");
+        // Rotated: sign GD needs more.
+        let s = steps("outliers-rotated");
+        assert!(s[1] > s[0], "{s:?}");
+        // Flat spectrum: GD wins.
+        let s = steps("flat-spectrum");
+        assert!(s[1] > s[0], "{s:?}");
+    }
+
+    #[test]
+    fn five_cycle_has_linf_16_and_a_loose_sdp() {
+        let g = spec_geometry(&preset("separable-vs-linf").unwrap().spec, &ReportOptions::default(), &mut |_| true).unwrap();
+        assert_eq!(g.report.linf_exact, Some(16.0));
+        // SDP value of max-cut on C5: (5/2)(1 - cos(4 pi / 5)) cut edges; v^T L v = 4 cut.
+        let sdp = 4.0 * 2.5 * (1.0 - (4.0 * std::f64::consts::PI / 5.0).cos());
+        let lsep = g.report.l_sep.unwrap();
+        assert!((lsep - sdp).abs() < 1e-5 * sdp, "{lsep} vs {sdp}");
+    }
+}
