@@ -2,8 +2,13 @@
 //! boundary with serde-wasm-bindgen. Errors arrive in JS as `Error` objects whose message names
 //! the field and whose `field`, `value` and `allowed` properties carry the parts.
 
-use crate::experiment::{parse_matrix, presets as all_presets, run_spec, spec_geometry, to_csv, work_estimate, TraceTable};
-use crate::plot::{draw_bounds, draw_traces, BoundsInput, Look, TraceKind, TracesInput, PALETTE_HEX};
+use crate::experiment::{
+    parse_matrix, presets as all_presets, run_spec, run_sweep, spec_geometry, to_csv, work_estimate, SweepError, TraceTable,
+};
+use crate::plot::{
+    draw_bounds, draw_sweep_map, draw_sweep_scatter, draw_traces, shared_scale, BoundsInput, Look, SweepInput, SweepMap, TraceKind, TracesInput,
+    PALETTE_HEX,
+};
 use crate::spec::url::{from_query, to_query};
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
@@ -162,4 +167,45 @@ pub fn draw_bounds_js(canvas: HtmlCanvasElement, report: JsValue, dpr: f64, dark
 #[wasm_bindgen]
 pub fn presets() -> Result<JsValue, JsValue> {
     to_js(&all_presets())
+}
+
+/// The sweep map of a spec (see `steepest sweep`); `progress(fraction)` after each cell,
+/// returning false cancels (an Error "cancelled" is thrown).
+#[wasm_bindgen]
+pub fn sweep(spec: JsValue, progress: Option<js_sys::Function>) -> Result<JsValue, JsValue> {
+    let spec = parse_spec(spec)?;
+    let mut callback = |f: f64| match &progress {
+        Some(cb) => cb.call1(&JsValue::NULL, &JsValue::from_f64(f)).map(|r| r.as_bool() != Some(false)).unwrap_or(false),
+        None => true,
+    };
+    match run_sweep(&spec, &mut callback) {
+        Ok(r) => to_js(&r),
+        Err(SweepError::Spec(e)) => Err(spec_error(&e)),
+        Err(SweepError::Cancelled) => Err(js_sys::Error::new("cancelled").into()),
+    }
+}
+
+
+/// Draws one heat map of a sweep result (`which`: "measured" or "predicted"); both maps share
+/// one colour scale, and the predicted one carries the colour bar.
+#[wasm_bindgen(js_name = drawSweepMap)]
+pub fn draw_sweep_map_js(canvas: HtmlCanvasElement, result: JsValue, which: &str, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
+    let which = match which {
+        "measured" => SweepMap::Measured,
+        "predicted" => SweepMap::Predicted,
+        other => return Err(js_sys::Error::new(&format!("map {other}: allowed measured, predicted")).into()),
+    };
+    let data: SweepInput = serde_wasm_bindgen::from_value(result).map_err(|e| js_sys::Error::new(&format!("sweep: {e}")))?;
+    let scale = shared_scale(&data);
+    let frame = draw_sweep_map(&canvas_area(canvas)?, &data, which, scale, which == SweepMap::Predicted, &Look { scale: dpr, dark })
+        .map_err(|e| js_sys::Error::new(&e))?;
+    to_js(&frame)
+}
+
+/// Draws measured against predicted advantage of a sweep result.
+#[wasm_bindgen(js_name = drawSweepScatter)]
+pub fn draw_sweep_scatter_js(canvas: HtmlCanvasElement, result: JsValue, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
+    let data: SweepInput = serde_wasm_bindgen::from_value(result).map_err(|e| js_sys::Error::new(&format!("sweep: {e}")))?;
+    let frame = draw_sweep_scatter(&canvas_area(canvas)?, &data, &Look { scale: dpr, dark }).map_err(|e| js_sys::Error::new(&e))?;
+    to_js(&frame)
 }

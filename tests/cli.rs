@@ -142,3 +142,19 @@ fn presets_run_by_name_and_list_their_urls() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("outliers-diagonal"));
 }
+
+#[test]
+fn sweep_prints_a_map_as_json_or_csv() {
+    let spec = r#"{"problem": {"d": 10, "outliers": 1}, "run": {"steps": 3000},
+        "sweep": {"spread_min": 1.5, "spread_max": 4, "spread_points": 2, "rotation_points": 2, "problems": 1}}"#;
+    let out = json(&steepest(&["sweep", "--spec", "-"], spec));
+    assert_eq!(out["cells"].as_array().unwrap().len(), 4);
+    assert!(out["spearman"].is_number());
+    let csv = steepest(&["sweep", "--spec", "-", "--format", "csv"], spec);
+    let text = String::from_utf8(csv.stdout).unwrap();
+    assert_eq!(text.lines().count(), 5);
+    assert!(text.starts_with("spread,rotation,rho_diag,predicted,measured,censored"));
+    let bad = steepest(&["sweep", "--spec", "-"], r#"{"problem": {"d": 10, "outliers": 2}, "sweep": {"spread_max": 9}}"#);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("sweep.spread_max"));
+}

@@ -33,6 +33,12 @@ export class Computer {
     return this.inWorker(spec, 'all');
   }
 
+  /** The sweep map, in the worker. */
+  sweep(spec) {
+    this.cancel();
+    return this.inWorker(spec, 'sweep');
+  }
+
   /** The smoothness report with exact L_inf where affordable, computed in the worker. */
   refine(spec) {
     this.cancel();
@@ -59,7 +65,7 @@ export class Computer {
     const { resolve, reject } = this.pending;
     this.pending = null;
     this.onProgress(null);
-    if (msg.type === 'done') resolve({ result: msg.result, report: msg.report, where: 'worker' });
+    if (msg.type === 'done') resolve({ result: msg.result, report: msg.report, sweep: msg.sweep, where: 'worker' });
     else reject(Object.assign(new Error(msg.message), { field: msg.field }));
   }
 

@@ -6,6 +6,7 @@ const GROUPS = [
   ['problem', 'Problem'],
   ['methods', 'Methods'],
   ['run', 'Run'],
+  ['sweep', 'Sweep map'],
 ];
 
 // Slider positions. Sliders move on a log scale for parameters the schema marks log-scaled and
@@ -121,12 +122,14 @@ export class Controls {
     return this.params.find((p) => p.name === name);
   }
 
-  /** Rebuilds every control for `spec` (on load, and when methods are added or removed). */
-  render(spec) {
+  /** Rebuilds the controls of `groups` for `spec` (on load, when methods are added or removed,
+   * and when the view changes). */
+  render(spec, groups = this.groups || ['problem', 'methods', 'run']) {
+    this.groups = groups;
     const focusId = document.activeElement && this.form.contains(document.activeElement) ? document.activeElement.id : null;
     this.form.replaceChildren();
     this.fields.clear();
-    for (const [group, title] of GROUPS) {
+    for (const [group, title] of GROUPS.filter(([g]) => groups.includes(g))) {
       const fs = el('fieldset', { class: `group group-${group}` }, el('legend', { text: title }));
       if (group === 'methods') this.renderMethods(fs, spec);
       else for (const p of this.params.filter((q) => q.group === group)) fs.append(this.control(p, spec, undefined));

@@ -36,7 +36,7 @@ function notice(title, lines) {
 function pageKeys() {
   const q = new URLSearchParams(location.search);
   const keep = new URLSearchParams();
-  for (const k of ['preset', 'embed', 'plot']) if (q.has(k)) keep.set(k, q.get(k));
+  for (const k of ['preset', 'view', 'embed', 'plot']) if (q.has(k)) keep.set(k, q.get(k));
   return keep.toString();
 }
 
@@ -48,6 +48,7 @@ function updateUrl() {
   full.delete('embed');
   full.delete('plot');
   full.delete('preset');
+  full.delete('view');
   $('open-full').href = `${location.pathname}?${full}`;
 }
 
@@ -95,6 +96,26 @@ async function main() {
     $('verdict').textContent = v || '';
   }
 
+  const VIEW_GROUPS = { runs: ['problem', 'methods', 'run'], sweep: ['problem', 'run', 'sweep'] };
+  const view = () => (new URLSearchParams(location.search).get('view') === 'sweep' ? 'sweep' : 'runs');
+  function showView() {
+    const v = view();
+    for (const [name, tab] of [['runs', $('tab-runs')], ['sweep', $('tab-sweep')]]) {
+      tab.setAttribute('aria-selected', String(name === v));
+      tab.tabIndex = name === v ? 0 : -1;
+      $(`${name}-view`).hidden = name !== v;
+    }
+  }
+  function setView(v) {
+    const q = new URLSearchParams(location.search);
+    if (v === 'sweep') q.set('view', 'sweep');
+    else q.delete('view');
+    history.replaceState(null, '', `${location.pathname}?${q}`);
+    showView();
+    controls.render(state.spec, VIEW_GROUPS[v]);
+    schedule();
+  }
+
   const decoded = specFromQuery(location.search);
   state.spec = decoded.spec;
   state.issues = decoded.issues;
@@ -118,7 +139,26 @@ async function main() {
   });
 
   let editStart = 0;
+  async function recomputeSweep() {
+    const spec = state.spec;
+    $('status').textContent = 'Sweeping the grid in a worker…';
+    const started = performance.now();
+    try {
+      const { sweep } = await computer.sweep(spec);
+      state.sweep = sweep;
+      plots.setSweep(sweep);
+      const censored = sweep.cells.filter((c) => c.censored).length;
+      $('status').textContent = `${sweep.cells.length} cells × ${spec.sweep.problems} problems in ${((performance.now() - started) / 1000).toFixed(1)} s; Spearman rank correlation of measured and predicted: ${sweep.spearman.toFixed(2)}${censored ? `; in ${censored} cells a run missed the target within ${spec.run.steps} steps (its count is a lower bound)` : ''}.`;
+      state.sweeps = (state.sweeps || 0) + 1;
+    } catch (e) {
+      if (e.name === 'Cancelled') return;
+      if (e.field && controls.showError(e.field, e.message)) $('status').textContent = `Not run: ${e.message}`;
+      else $('status').textContent = `Error: ${e.message}`;
+    }
+  }
+
   async function recompute() {
+    if (view() === 'sweep') return recomputeSweep();
     const started = performance.now();
     $('status').textContent = 'Running…';
     try {
@@ -187,28 +227,35 @@ async function main() {
     }
     editStart = performance.now();
     state.spec = candidate;
-    if (structural) controls.render(state.spec);
+    if (structural) controls.render(state.spec, VIEW_GROUPS[view()]);
     else controls.sync(state.spec);
     updateUrl();
     schedule();
   });
-  controls.render(state.spec);
+  controls.render(state.spec, VIEW_GROUPS[view()]);
   updateUrl();
   showStory();
+  showView();
+  $('tab-runs').addEventListener('click', () => setView('runs'));
+  $('tab-sweep').addEventListener('click', () => setView('sweep'));
+  $('tab-runs').addEventListener('keydown', (e) => { if (e.key === 'ArrowRight') { $('tab-sweep').focus(); setView('sweep'); } });
+  $('tab-sweep').addEventListener('keydown', (e) => { if (e.key === 'ArrowLeft') { $('tab-runs').focus(); setView('runs'); } });
   picker.addEventListener('change', () => {
     const p = presets.find((x) => x.name === picker.value);
     const q = new URLSearchParams(location.search);
     if (p) {
       const extra = ['embed', 'plot'].filter((k) => q.has(k)).map((k) => `&${k}=${encodeURIComponent(q.get(k))}`).join('');
-      history.replaceState(null, '', `${location.pathname}?${p.query}${extra}`);
+      const v = p.view === 'sweep' ? '&view=sweep' : '';
+      history.replaceState(null, '', `${location.pathname}?${p.query}${v}${extra}`);
       state.spec = p.spec;
     } else {
       q.delete('preset');
       history.replaceState(null, '', `${location.pathname}?${q}`);
     }
-    controls.render(state.spec);
+    controls.render(state.spec, VIEW_GROUPS[view()]);
     updateUrl();
     showStory();
+    showView();
     schedule();
   });
 
@@ -225,11 +272,12 @@ async function main() {
   for (const b of document.querySelectorAll('[data-export]')) {
     b.addEventListener('click', async () => {
       const what = b.dataset.export;
-      if (!state.result) return;
+      if (!state.result && what !== 'sweep' && what !== 'spec') return;
       if (what.startsWith('png-')) download(`steepest-${what.slice(4)}.png`, await plots.png(what.slice(4)));
       else if (what === 'csv') download('steepest-traces.csv', new Blob([toCsv(state.result)], { type: 'text/csv' }));
       else if (what === 'result') download('steepest-result.json', new Blob([JSON.stringify(state.result)], { type: 'application/json' }));
       else if (what === 'report') download('steepest-smoothness.json', new Blob([JSON.stringify(state.report)], { type: 'application/json' }));
+      else if (what === 'sweep') download('steepest-sweep.json', new Blob([JSON.stringify(state.sweep ?? null)], { type: 'application/json' }));
       else if (what === 'spec') download('steepest-spec.json', new Blob([JSON.stringify(resolveSpec(state.spec), null, 2)], { type: 'application/json' }));
     });
   }

@@ -1,7 +1,7 @@
 // Canvas plots drawn by the Rust core (plotters), sized for the screen's pixel density, with a
 // hover read-out computed from the frame each drawing returns. Text reaches the page through
 // textContent only.
-import { drawTraces, drawBounds, palette } from './pkg/steepest.js';
+import { drawTraces, drawBounds, drawSweepMap, drawSweepScatter, palette } from './pkg/steepest.js';
 
 // Read after the core is initialised (module code runs before init()).
 let colors = null;
@@ -22,8 +22,9 @@ export class Plots {
       const canvas = fig.querySelector('canvas');
       const hover = fig.querySelector('.hover');
       const entry = { fig, canvas, hover, frame: null };
-      this.figures.set(fig.dataset.plot, entry);
-      canvas.addEventListener('pointermove', (e) => this.hover(fig.dataset.plot, e));
+      const name = fig.dataset.plot || `sweep-${fig.dataset.sweep}`;
+      this.figures.set(name, entry);
+      canvas.addEventListener('pointermove', (e) => this.hover(name, e));
       canvas.addEventListener('pointerleave', () => { hover.hidden = true; });
     }
     this.result = null;
@@ -46,8 +47,12 @@ export class Plots {
     this.drawAll();
   }
 
+  setSweep(sweep) {
+    this.sweep = sweep;
+    this.drawAll();
+  }
+
   drawAll() {
-    if (!this.result) return;
     for (const name of this.figures.keys()) this.draw(name);
   }
 
@@ -71,11 +76,14 @@ export class Plots {
   draw(name) {
     const entry = this.figures.get(name);
     if (!entry || entry.fig.hidden || entry.fig.offsetParent === null) return;
+    const sweepPlot = name.startsWith('sweep-');
+    if (sweepPlot ? !this.sweep : !this.result) return;
     const dpr = this.size(entry);
     try {
-      entry.frame = name === 'bounds'
-        ? drawBounds(entry.canvas, this.report, dpr, dark())
-        : drawTraces(entry.canvas, this.result, name, dpr, dark());
+      if (name === 'sweep-scatter') entry.frame = drawSweepScatter(entry.canvas, this.sweep, dpr, dark());
+      else if (sweepPlot) entry.frame = drawSweepMap(entry.canvas, this.sweep, name.slice(6), dpr, dark());
+      else if (name === 'bounds') entry.frame = drawBounds(entry.canvas, this.report, dpr, dark());
+      else entry.frame = drawTraces(entry.canvas, this.result, name, dpr, dark());
     } catch (e) {
       entry.frame = null;
       const ctx = entry.canvas.getContext('2d');
@@ -95,7 +103,11 @@ export class Plots {
       entry.hover.hidden = true;
       return;
     }
-    const lines = name === 'bounds' ? this.boundsLines(f, x) : this.traceLines(name, f, x);
+    let lines;
+    if (name === 'bounds') lines = this.boundsLines(f, x);
+    else if (name === 'sweep-scatter') lines = [[null, `Spearman rho = ${fmt(this.sweep.spearman)}`]];
+    else if (name.startsWith('sweep-')) lines = this.cellLines(f, x, y);
+    else lines = this.traceLines(name, f, x);
     entry.hover.replaceChildren(...lines.map(([color, text]) => {
       const row = document.createElement('div');
       if (color) {
@@ -122,6 +134,20 @@ export class Plots {
       const v = m[key][t];
       lines.push([color(i), `${m.label}: ${v === undefined ? '(stopped)' : fmt(v)}`]);
     });
+    return lines;
+  }
+
+  cellLines(f, x, y) {
+    const i = Math.floor(((x - f.left) / (f.right - f.left)) * f.x_max);
+    const j = Math.floor(((f.bottom - y) / (f.bottom - f.top)) * f.y_max);
+    const s = this.sweep;
+    const c = s.cells.find((c) => c.spread === s.spreads[i] && c.rotation === s.rotations[j]);
+    if (!c) return [];
+    const lines = [
+      [null, `spread ${fmt(c.spread)}, rotation ${fmt(c.rotation)}, ρ_diag ${fmt(c.rho_diag)}`],
+      [null, `measured ${fmt(c.measured)}${c.censored ? ' (a run missed the target)' : ''}, predicted ${fmt(c.predicted)}`],
+    ];
+    c.gd_steps.forEach((g, k) => lines.push([null, `problem ${k + 1}: GD ${g} steps, sign GD ${c.sign_steps[k]}`]));
     return lines;
   }
 

@@ -1,13 +1,26 @@
 // Runs experiments off the main thread: the same wasm core, the same numbers. Messages in:
-// {id, spec, task: 'all' | 'smoothness'}; out: {id, type: 'progress', phase, fraction} |
-// {id, type: 'done', result, report} | {id, type: 'error', message, field}.
-import init, { run, smoothness } from './pkg/steepest.js';
+// {id, spec, task: 'all' | 'smoothness' | 'sweep'}; out: {id, type: 'progress', phase, fraction} |
+// {id, type: 'done', result, report, sweep} | {id, type: 'error', message, field}.
+import init, { run, smoothness, sweep } from './pkg/steepest.js';
 
 const ready = init();
 
 self.onmessage = async ({ data: { id, spec, task } }) => {
   await ready;
   try {
+    if (task === 'sweep') {
+      let last = 0;
+      const map = sweep(spec, (f) => {
+        const now = Date.now();
+        if (now - last > 100) {
+          last = now;
+          self.postMessage({ id, type: 'progress', phase: 'sweeping the grid', fraction: f });
+        }
+        return true;
+      });
+      self.postMessage({ id, type: 'done', sweep: map });
+      return;
+    }
     let result = null;
     if (task === 'all') {
       self.postMessage({ id, type: 'progress', phase: 'running the methods', fraction: 0 });

@@ -5,7 +5,9 @@ use serde::Serialize;
 use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 use std::time::Instant;
-use steepest::experiment::{build, parse_matrix, preset, preset_names, presets, run_spec, spec_geometry, to_csv, TraceTable};
+use steepest::experiment::{
+    build, parse_matrix, preset, preset_names, presets, run_spec, run_sweep, spec_geometry, sweep_csv, to_csv, TraceTable,
+};
 use steepest::smoothness::{report, ExactMode, ReportOptions};
 use steepest::spec::{schema, Spec};
 
@@ -15,6 +17,8 @@ steepest: steepest descent, sign GD and the geometry that decides between them
 USAGE:
   steepest run (--spec FILE|- | --preset NAME) [--format json|csv]
       run an experiment spec (JSON; - reads stdin) or a preset and print the traces
+  steepest sweep (--spec FILE|- | --preset NAME) [--format json|csv]
+      the spread x rotation map of GD against sign GD: measured and predicted advantage per cell
   steepest presets
       list the presets: name, title, what to look at, and the page's URL query
   steepest smoothness (--matrix FILE|- | --spec FILE|-) [--exact auto|always|never] [--seed N]
@@ -83,15 +87,19 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
         ["spec", "--defaults"] => Ok(Spec::default().to_json_pretty()),
         ["spec", "--schema"] => Ok(serde_json::to_string_pretty(&schema()).expect("schema serialises")),
         ["presets"] => Ok(serde_json::to_string_pretty(&presets()).expect("presets serialise")),
+        ["sweep", rest @ ..] => {
+            let opts = Options::parse(rest, &["--spec", "--preset", "--format"])?;
+            let spec = spec_or_preset(&opts, "sweep")?;
+            let result = run_sweep(&spec, &mut |_| true).map_err(|e| CliError::Failed(format!("invalid spec: {e}")))?;
+            match opts.get("--format").unwrap_or("json") {
+                "json" => Ok(to_json(&result)),
+                "csv" => Ok(sweep_csv(&result).trim_end().to_string()),
+                other => Err(CliError::Usage(format!("--format {other}: allowed json or csv"))),
+            }
+        }
         ["run", rest @ ..] => {
             let opts = Options::parse(rest, &["--spec", "--preset", "--format"])?;
-            let spec = match (read_spec(&opts)?, opts.get("--preset")) {
-                (Some(spec), None) => spec,
-                (None, Some(name)) => preset(name)
-                    .ok_or_else(|| CliError::Failed(format!("--preset {name}: allowed one of {}", preset_names().join(", "))))?
-                    .spec,
-                _ => return Err(CliError::Usage("run needs exactly one of --spec FILE|- or --preset NAME".into())),
-            };
+            let spec = spec_or_preset(&opts, "run")?;
             let result = run_spec(&spec).map_err(|e| CliError::Failed(format!("invalid spec: {e}")))?;
             match opts.get("--format").unwrap_or("json") {
                 "json" => Ok(to_json(&result)),
@@ -158,6 +166,17 @@ fn smoothness(opts: &Options) -> Result<String, CliError> {
         eprint!("\r");
     }
     Ok(out)
+}
+
+/// The spec of --spec or --preset (exactly one).
+fn spec_or_preset(opts: &Options, command: &str) -> Result<Spec, CliError> {
+    match (read_spec(opts)?, opts.get("--preset")) {
+        (Some(spec), None) => Ok(spec),
+        (None, Some(name)) => preset(name)
+            .map(|p| p.spec)
+            .ok_or_else(|| CliError::Failed(format!("--preset {name}: allowed one of {}", preset_names().join(", ")))),
+        _ => Err(CliError::Usage(format!("{command} needs exactly one of --spec FILE|- or --preset NAME"))),
+    }
 }
 
 fn to_json<T: Serialize>(value: &T) -> String {

@@ -7,6 +7,7 @@ mod matrix_input;
 mod presets;
 mod problem;
 mod run;
+mod sweep;
 
 pub use cost::work_estimate;
 pub use export::{to_csv, TraceTable};
@@ -15,3 +16,4 @@ pub use matrix_input::parse_matrix;
 pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Problem};
 pub use run::{run_spec, MethodResult, ProblemInfo, RunResult};
+pub use sweep::{lambda_max_for_spread, run_sweep, spearman, sweep_csv, SweepCell, SweepError, SweepResult};

@@ -77,6 +77,16 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
             "methods": [{"kind": "gd"}, {"kind": "sign_gd"}, {"kind": "coordinate"}, {"kind": "adam", "lr": 0.1}],
             "run": {"steps": 60, "target": 0}}"#,
     ),
+    (
+        "sweep",
+        "The map: spread x rotation, measured against predicted",
+        "Each cell holds three seeded 20-dimensional quadratics with two outlier eigenvalues, at the cell's spread lambda_max / lambda_bar and rotation. Left: the measured advantage of sign GD (GD's steps over sign GD's to 1e-6); right: the prediction d L_2 / L_inf. Red favours sign GD, blue GD. Both rise with the spread on the diagonal and fall with rotation, as rho_diag does; the rank correlation tells how well the theory orders the cells.",
+        View::Sweep,
+        r#"{"problem": {"kind": "quadratic", "d": 20, "spectrum": "outliers", "outliers": 2, "lambda_min": 1},
+            "methods": [{"kind": "gd"}, {"kind": "sign_gd"}],
+            "run": {"steps": 3000, "target": 1e-6},
+            "sweep": {"spread_min": 1.5, "spread_max": 8, "spread_points": 6, "rotation_points": 6, "problems": 3}}"#,
+    ),
 ];
 
 /// Every preset, in reading order.

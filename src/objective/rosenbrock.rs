@@ -20,7 +20,12 @@ impl Objective for Rosenbrock {
     }
 
     fn value(&self, x: &[f64]) -> f64 {
-        x.windows(2).map(|w| 100.0 * (w[1] - w[0] * w[0]).powi(2) + (1.0 - w[0]).powi(2)).sum()
+        x.windows(2)
+            .map(|w| {
+                let (a, b) = (w[1] - w[0] * w[0], 1.0 - w[0]);
+                100.0 * a * a + b * b
+            })
+            .sum()
     }
 
     fn value_and_gradient(&self, x: &[f64], g: &mut [f64]) -> f64 {

@@ -6,11 +6,13 @@
 mod bounds;
 mod input;
 mod style;
+mod sweep;
 mod traces;
 
 pub use bounds::draw_bounds;
 pub use input::{BoundsInput, MethodTrace, TracesInput};
 pub use style::{log_tick_label, tick_label, Look, PALETTE_HEX};
+pub use sweep::{draw_sweep_map, draw_sweep_scatter, shared_scale, SweepInput, SweepMap};
 pub use traces::{draw_traces, TraceKind};
 
 use serde::Serialize;

@@ -55,6 +55,9 @@ pub struct Spec {
     pub problem: ProblemSpec,
     pub methods: Vec<MethodSpec>,
     pub run: RunSpec,
+    /// The spread x rotation map (`steepest sweep`); the problem and run sections give the
+    /// rest (d, outliers, lambda_min, seed, steps, target, tuning grid).
+    pub sweep: SweepSpec,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -112,6 +115,47 @@ impl Default for Spec {
             problem: ProblemSpec::default(),
             methods: vec![MethodSpec::of(MethodKind::Gd), MethodSpec::of(MethodKind::SignGd)],
             run: RunSpec::default(),
+            sweep: SweepSpec::default(),
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SweepRule {
+    Theory,
+    Tuned,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SweepMeasure {
+    Steps,
+    Suboptimality,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SweepSpec {
+    pub spread_min: f64,
+    pub spread_max: f64,
+    pub spread_points: u64,
+    pub rotation_points: u64,
+    pub problems: u64,
+    pub rule: SweepRule,
+    pub measure: SweepMeasure,
+}
+
+impl Default for SweepSpec {
+    fn default() -> Self {
+        SweepSpec {
+            spread_min: default_float("sweep.spread_min"),
+            spread_max: default_float("sweep.spread_max"),
+            spread_points: default_int("sweep.spread_points"),
+            rotation_points: default_int("sweep.rotation_points"),
+            problems: default_int("sweep.problems"),
+            rule: default_choice("sweep.rule"),
+            measure: default_choice("sweep.measure"),
         }
     }
 }
@@ -346,6 +390,33 @@ impl Spec {
         check_int("run.tune_points", "run.tune_points", r.tune_points)?;
         if r.tune_min >= r.tune_max {
             return Err(SpecError::new("run.tune_max", r.tune_max, format!("allowed: greater than run.tune_min = {}", r.tune_min)));
+        }
+        let w = &self.sweep;
+        check_float("sweep.spread_min", "sweep.spread_min", w.spread_min)?;
+        check_float("sweep.spread_max", "sweep.spread_max", w.spread_max)?;
+        check_int("sweep.spread_points", "sweep.spread_points", w.spread_points)?;
+        check_int("sweep.rotation_points", "sweep.rotation_points", w.rotation_points)?;
+        check_int("sweep.problems", "sweep.problems", w.problems)?;
+        if w.spread_min > w.spread_max {
+            return Err(SpecError::new("sweep.spread_max", w.spread_max, format!("allowed: at least sweep.spread_min = {}", w.spread_min)));
+        }
+        Ok(())
+    }
+
+    /// The extra rules a sweep needs (a generated quadratic with outliers whose spread can reach
+    /// sweep.spread_max); checked by `steepest sweep`, not by plain runs.
+    pub fn validate_sweep(&self) -> Result<(), SpecError> {
+        self.validate()?;
+        let p = &self.problem;
+        if p.kind != ProblemKind::Quadratic || p.spectrum != SpectrumKind::Outliers {
+            return Err(SpecError::new("problem.kind", format!("{:?} with spectrum {:?}", p.kind, p.spectrum).to_lowercase(), "allowed for a sweep: quadratic with spectrum outliers"));
+        }
+        if p.outliers == 0 || p.outliers >= p.d {
+            return Err(SpecError::new("problem.outliers", p.outliers, format!("allowed for a sweep: 1 to d - 1 = {}", p.d - 1)));
+        }
+        let limit = p.d as f64 / p.outliers as f64;
+        if self.sweep.spread_max >= limit {
+            return Err(SpecError::new("sweep.spread_max", self.sweep.spread_max, format!("allowed: below d / outliers = {limit}")));
         }
         Ok(())
     }

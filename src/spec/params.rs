@@ -84,6 +84,13 @@ pub static PARAMS: &[Param] = &[
     Param { name: "run.tune_min", group: "run", kind: positive(1e6, 1e-4, true), help: "smallest step scale of the tuning grid" , when: &[] },
     Param { name: "run.tune_max", group: "run", kind: positive(1e6, 10.0, true), help: "largest step scale of the tuning grid" , when: &[] },
     Param { name: "run.tune_points", group: "run", kind: Kind::Integer { min: 2, max: 61, default: 16 }, help: "number of log-spaced grid values (16 over 1e-4..10 is three per decade)" , when: &[] },
+    Param { name: "sweep.spread_min", group: "sweep", kind: Kind::Float { min: 1.0, max: 1e4, min_exclusive: false, max_exclusive: false, default: 1.5, log_scale: true }, help: "smallest eigenvalue spread lambda_max / lambda_bar of the sweep map", when: &[] },
+    Param { name: "sweep.spread_max", group: "sweep", kind: Kind::Float { min: 1.0, max: 1e4, min_exclusive: false, max_exclusive: false, default: 8.0, log_scale: true }, help: "largest spread; below d / outliers (the spread of k outliers over a bulk cannot exceed d / k)", when: &[] },
+    Param { name: "sweep.spread_points", group: "sweep", kind: Kind::Integer { min: 2, max: 16, default: 6 }, help: "spreads, log-spaced", when: &[] },
+    Param { name: "sweep.rotation_points", group: "sweep", kind: Kind::Integer { min: 2, max: 16, default: 6 }, help: "rotations, evenly spaced from 0 (diagonal) to 1 (Haar)", when: &[] },
+    Param { name: "sweep.problems", group: "sweep", kind: Kind::Integer { min: 1, max: 20, default: 3 }, help: "seeded problems per cell (seeds problem.seed, +1, ...); results are geometric means", when: &[] },
+    Param { name: "sweep.rule", group: "sweep", kind: Kind::Choice { choices: &["theory", "tuned"], default: "theory" }, help: "GD and sign GD with the theory steps 1/L_2 and ||g||_1/L_inf, or those rules with scales tuned by the run.tune_* grid", when: &[] },
+    Param { name: "sweep.measure", group: "sweep", kind: Kind::Choice { choices: &["steps", "suboptimality"], default: "steps" }, help: "measured advantage: GD steps / sign GD steps to the target, or GD / sign GD suboptimality after run.steps", when: &[] },
 ];
 
 pub fn param(name: &str) -> &'static Param {

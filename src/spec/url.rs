@@ -2,7 +2,8 @@
 //!
 //! Every field is written, so a shared link keeps its numbers even if a default changes later
 //! (the `v` key names the spec version). Keys: `v`; the problem's and the run's fields by their
-//! own names (`d`, `rotation`, `steps`, ...; the problem kind is `problem`); method i as `m{i}`
+//! own names (`d`, `rotation`, `steps`, ...; the problem kind is `problem`), the sweep's as
+//! `sweep.{field}`; method i as `m{i}`
 //! (its kind) and `m{i}.{field}`. Lists are comma-separated (`x0=1,-2`), matrix rows
 //! semicolon-separated (`matrix=2,1;1,2`).
 //!
@@ -38,6 +39,7 @@ enum Slot {
     Top(&'static str),
     Problem(&'static str),
     Run(&'static str),
+    Sweep(&'static str),
     Method(&'static str),
 }
 
@@ -46,6 +48,8 @@ fn slot(name: &'static str) -> Slot {
         Slot::Problem(f)
     } else if let Some(f) = name.strip_prefix("run.") {
         Slot::Run(f)
+    } else if let Some(f) = name.strip_prefix("sweep.") {
+        Slot::Sweep(f)
     } else if let Some(f) = name.strip_prefix("methods[].") {
         Slot::Method(f)
     } else {
@@ -58,6 +62,7 @@ fn key(name: &'static str) -> String {
     match slot(name) {
         Slot::Top("version") => "v".into(),
         Slot::Problem("kind") => "problem".into(),
+        Slot::Sweep(f) => format!("sweep.{f}"),
         Slot::Problem(f) | Slot::Run(f) | Slot::Top(f) => f.into(),
         Slot::Method(_) => unreachable!("method keys carry an index"),
     }
@@ -80,6 +85,7 @@ pub fn to_query(spec: &Spec) -> String {
             Slot::Top(f) => json.get(f),
             Slot::Problem(f) => json["problem"].get(f),
             Slot::Run(f) => json["run"].get(f),
+            Slot::Sweep(f) => json["sweep"].get(f),
             Slot::Method(_) => continue,
         };
         if let Some(v) = value.filter(|v| !v.is_null()) {
@@ -149,6 +155,7 @@ pub fn from_query(query: &str) -> Decoded {
                 }
                 (Slot::Problem(f), _) => json["problem"][f] = v,
                 (Slot::Run(f), _) => json["run"][f] = v,
+                (Slot::Sweep(f), _) => json["sweep"][f] = v,
                 (Slot::Top(f), _) => json[f] = v,
                 (Slot::Method(_), None) => unreachable!("method keys resolve with an index"),
             },
@@ -262,6 +269,7 @@ fn locate(field: &str) -> (String, Vec<String>) {
     }
     match field.split_once('.') {
         Some(("problem", "kind")) => ("problem".into(), vec!["problem".into(), "kind".into()]),
+        Some(("sweep", f)) => (format!("sweep.{f}"), vec!["sweep".into(), f.into()]),
         Some((group, f)) => (f.into(), vec![group.into(), f.into()]),
         None if field == "methods" => ("m0".into(), vec!["methods".into()]),
         None => (if field == "version" { "v".into() } else { field.into() }, vec![field.into()]),

@@ -211,3 +211,23 @@ test('a preset loads its spec and story, and shows the measured outcome beside t
   assert.doesNotMatch(page.url(), /preset=/);
   await page.close();
 });
+
+test('the sweep map runs in a worker, draws both heat maps and the scatter, and matches the CLI', async () => {
+  const { page } = await open(browser, base, '/?view=sweep&d=12&outliers=2&steps=3000&sweep.spread_points=3&sweep.rotation_points=3&sweep.problems=2&sweep.spread_max=5');
+  await page.waitForFunction(() => window.steepest.sweeps >= 1, null, { timeout: 30000 });
+  for (const which of ['measured', 'predicted', 'scatter']) {
+    assert.ok(await inkFraction(page, `figure[data-sweep="${which}"] canvas`) > 0.01, `${which} blank`);
+  }
+  assert.equal(await page.locator('#runs-view').isVisible(), false);
+  assert.match(await page.locator('#status').textContent(), /Spearman rank correlation/);
+  const spec = await page.evaluate(() => window.steepest.spec);
+  const web = await page.evaluate(() => JSON.stringify(window.steepest.sweep));
+  const cli = execFileSync(join(root, 'target/release/steepest'), ['sweep', '--spec', '-'], { input: JSON.stringify(spec) }).toString();
+  assert.deepEqual(JSON.parse(web), JSON.parse(cli));
+  // Hovering a cell reads it out.
+  const box = await page.locator('figure[data-sweep="measured"] canvas').boundingBox();
+  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+  await page.locator('figure[data-sweep="measured"] .hover').waitFor({ state: 'visible' });
+  assert.match(await page.locator('figure[data-sweep="measured"] .hover').textContent(), /spread .*measured .*predicted/);
+  await page.close();
+});

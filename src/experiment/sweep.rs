@@ -1,0 +1,242 @@
+//! The sweep map (paper-notes section 5, comparison 2): over a grid of eigenvalue spread
+//! (lambda_max / lambda_bar) x rotation, the measured advantage of sign GD over GD next to the
+//! predicted d L_2 / L_inf.
+//!
+//! Each cell holds `sweep.problems` seeded quadratics: k = problem.outliers eigenvalues at
+//! lambda_max over a bulk of d - k at lambda_min, with lambda_max set so that the spread is the
+//! cell's: lambda_bar = (k lambda_max + (d - k) lambda_min) / d, so
+//! lambda_max = s (d - k) lambda_min / (d - s k)  (needs s < d / k).
+//! GD runs with step 1/L_2 and sign GD with ||g||_1 / L_inf (L_inf exact when affordable,
+//! else its certified upper bound), or with those rules' scales tuned by the run's grid. The
+//! measured advantage is GD's steps over sign GD's steps to the target (a run that misses the
+//! target counts run.steps and the cell is flagged censored), or GD's suboptimality over sign
+//! GD's after run.steps. Cells report geometric means over their problems, and the map's
+//! Spearman rank correlation between measured and predicted. (Logarithms come from libm, like
+//! every transcendental function on the numbers' path, so native and wasm agree bit for bit.)
+
+use super::run::run_spec;
+use crate::optimizer::{log_grid, Status};
+use crate::smoothness::Progress;
+use crate::spec::{MethodSpec, Rule, Spec, SpecError, SweepMeasure, SweepRule};
+use crate::optimizer::MethodKind;
+use serde::Serialize;
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SweepCell {
+    pub spread: f64,
+    pub rotation: f64,
+    /// Mean rho_diag of the cell's Hessians.
+    pub rho_diag: f64,
+    /// Geometric mean of d L_2 / L_inf.
+    pub predicted: f64,
+    /// Geometric mean of the measured advantage (above 1: sign GD ahead).
+    pub measured: f64,
+    /// Per problem: GD's and sign GD's steps to the target (or run.steps) and final f - f*.
+    pub gd_steps: Vec<usize>,
+    pub sign_steps: Vec<usize>,
+    pub gd_final: Vec<f64>,
+    pub sign_final: Vec<f64>,
+    /// A run of this cell missed the target (its step count is a lower bound).
+    pub censored: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SweepResult {
+    pub spec: Spec,
+    pub spreads: Vec<f64>,
+    pub rotations: Vec<f64>,
+    /// Row-major: rotations outer, spreads inner.
+    pub cells: Vec<SweepCell>,
+    /// Spearman's rank correlation of measured against predicted over the cells.
+    pub spearman: f64,
+}
+
+/// Why a sweep did not finish.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SweepError {
+    Spec(SpecError),
+    Cancelled,
+}
+
+impl std::fmt::Display for SweepError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SweepError::Spec(e) => write!(f, "{e}"),
+            SweepError::Cancelled => write!(f, "cancelled"),
+        }
+    }
+}
+
+/// lambda_max giving spread s with k outliers over d - k at lambda_min.
+pub fn lambda_max_for_spread(s: f64, d: usize, k: usize, lambda_min: f64) -> f64 {
+    s * (d - k) as f64 * lambda_min / (d as f64 - s * k as f64)
+}
+
+/// Runs the sweep of a spec; `progress(fraction)` after each cell, false cancels.
+pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, SweepError> {
+    spec.validate_sweep().map_err(SweepError::Spec)?;
+    let w = &spec.sweep;
+    let spreads = log_grid(w.spread_min, w.spread_max, w.spread_points as usize);
+    let rotations: Vec<f64> = (0..w.rotation_points).map(|i| i as f64 / (w.rotation_points - 1) as f64).collect();
+    let (d, k) = (spec.problem.d as usize, spec.problem.outliers as usize);
+    let mut cells = Vec::with_capacity(spreads.len() * rotations.len());
+    let total = (spreads.len() * rotations.len()) as f64;
+    for &rotation in &rotations {
+        for &spread in &spreads {
+            let mut cell = SweepCell {
+                spread,
+                rotation,
+                rho_diag: 0.0,
+                predicted: 0.0,
+                measured: 0.0,
+                gd_steps: vec![],
+                sign_steps: vec![],
+                gd_final: vec![],
+                sign_final: vec![],
+                censored: false,
+            };
+            let (mut log_pred, mut log_meas) = (0.0, 0.0);
+            for j in 0..w.problems {
+                let mut s = spec.clone();
+                s.problem.rotation = rotation;
+                s.problem.seed = spec.problem.seed + j;
+                s.problem.lambda_max = lambda_max_for_spread(spread, d, k, spec.problem.lambda_min);
+                let tune = w.rule == SweepRule::Tuned;
+                s.methods = [MethodKind::Gd, MethodKind::SignGd]
+                    .map(|kind| MethodSpec { rule: Rule::Theory, tune, ..MethodSpec::of(kind) })
+                    .to_vec();
+                let r = run_spec(&s).map_err(SweepError::Spec)?;
+                let (gd, sign) = (&r.methods[0], &r.methods[1]);
+                let h = crate::experiment::build(&s);
+                let hess = h.objective.constant_hessian().expect("a quadratic");
+                let linf = sign.smoothness.as_ref().expect("a theory step has its constant").value;
+                let l2 = gd.smoothness.as_ref().expect("a theory step has its constant").value;
+                cell.rho_diag += crate::objective::rho_diag(hess) / w.problems as f64;
+                log_pred += libm::log(d as f64 * l2 / linf);
+                let steps = |m: &super::run::MethodResult| m.stopped_at.max(1);
+                let missed = |m: &super::run::MethodResult| m.status != Status::Target;
+                let ratio = match w.measure {
+                    SweepMeasure::Steps => {
+                        cell.censored |= missed(gd) || missed(sign);
+                        steps(gd) as f64 / steps(sign) as f64
+                    }
+                    SweepMeasure::Suboptimality => {
+                        let last = |m: &super::run::MethodResult| *m.trace.f.last().unwrap_or(&f64::NAN);
+                        last(gd).max(f64::MIN_POSITIVE) / last(sign).max(f64::MIN_POSITIVE)
+                    }
+                };
+                log_meas += libm::log(ratio);
+                cell.gd_steps.push(gd.stopped_at);
+                cell.sign_steps.push(sign.stopped_at);
+                cell.gd_final.push(*gd.trace.f.last().unwrap_or(&f64::NAN));
+                cell.sign_final.push(*sign.trace.f.last().unwrap_or(&f64::NAN));
+            }
+            cell.predicted = libm::exp(log_pred / w.problems as f64);
+            cell.measured = libm::exp(log_meas / w.problems as f64);
+            cells.push(cell);
+            if !progress(cells.len() as f64 / total) {
+                return Err(SweepError::Cancelled);
+            }
+        }
+    }
+    let spearman = spearman(&cells.iter().map(|c| c.measured).collect::<Vec<_>>(), &cells.iter().map(|c| c.predicted).collect::<Vec<_>>());
+    Ok(SweepResult { spec: spec.resolved(), spreads, rotations, cells, spearman })
+}
+
+/// Ranks from 1, ties sharing their average rank.
+fn ranks(x: &[f64]) -> Vec<f64> {
+    let mut idx: Vec<usize> = (0..x.len()).collect();
+    idx.sort_by(|&a, &b| x[a].total_cmp(&x[b]));
+    let mut r = vec![0.0; x.len()];
+    let mut i = 0;
+    while i < idx.len() {
+        let mut j = i;
+        while j + 1 < idx.len() && x[idx[j + 1]] == x[idx[i]] {
+            j += 1;
+        }
+        let avg = (i + j) as f64 / 2.0 + 1.0;
+        for &k in &idx[i..=j] {
+            r[k] = avg;
+        }
+        i = j + 1;
+    }
+    r
+}
+
+/// Spearman's rho: the Pearson correlation of the ranks (NaN when either side is constant).
+pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
+    let (ra, rb) = (ranks(a), ranks(b));
+    let n = a.len() as f64;
+    let (ma, mb) = (ra.iter().sum::<f64>() / n, rb.iter().sum::<f64>() / n);
+    let cov: f64 = ra.iter().zip(&rb).map(|(x, y)| (x - ma) * (y - mb)).sum();
+    let va: f64 = ra.iter().map(|x| (x - ma) * (x - ma)).sum();
+    let vb: f64 = rb.iter().map(|y| (y - mb) * (y - mb)).sum();
+    cov / (va * vb).sqrt()
+}
+
+/// CSV, one row per cell.
+pub fn sweep_csv(r: &SweepResult) -> String {
+    let mut out = String::from("spread,rotation,rho_diag,predicted,measured,censored\n");
+    for c in &r.cells {
+        out.push_str(&format!("{},{},{},{},{},{}\n", c.spread, c.rotation, c.rho_diag, c.predicted, c.measured, c.censored));
+    }
+    out
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spearman_matches_textbook_values() {
+        // Perfect monotone: 1; reversed: -1; the classic ten-pair example (no ties):
+        // d^2 sum 194, rho = 1 - 6 * 194 / (10 * 99) = -0.1757...
+        assert!((spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 35.0]) - 1.0).abs() < 1e-12);
+        assert!((spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
+        let iq = [106.0, 100.0, 86.0, 101.0, 99.0, 103.0, 97.0, 113.0, 112.0, 110.0];
+        let tv = [7.0, 27.0, 2.0, 50.0, 28.0, 29.0, 20.0, 12.0, 6.0, 17.0];
+        assert!((spearman(&iq, &tv) - (1.0 - 6.0 * 194.0 / 990.0)).abs() < 1e-12);
+        assert_eq!(ranks(&[2.0, 1.0, 2.0]), vec![2.5, 1.0, 2.5]);
+    }
+
+    #[test]
+    fn spread_formula_gives_the_spread() {
+        let (d, k) = (20, 3);
+        let lmax = lambda_max_for_spread(4.0, d, k, 1.0);
+        let mean = (k as f64 * lmax + (d - k) as f64) / d as f64;
+        assert!((lmax / mean - 4.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn diagonal_cells_predict_the_spread_and_the_map_tracks_the_theory() {
+        let spec = Spec::from_json(
+            r#"{"problem": {"d": 12, "outliers": 2}, "run": {"steps": 20000, "target": 1e-6},
+                "sweep": {"spread_min": 1.5, "spread_max": 5, "spread_points": 3, "rotation_points": 3, "problems": 2}}"#,
+        )
+        .unwrap();
+        let r = run_sweep(&spec, &mut |_| true).unwrap();
+        assert_eq!(r.cells.len(), 9);
+        for c in r.cells.iter().filter(|c| c.rotation == 0.0) {
+            // Diagonal: L_inf = tr H, so d L_2 / L_inf = lambda_max / lambda_bar = the spread.
+            assert!((c.predicted - c.spread).abs() < 1e-9 * c.spread, "{} vs {}", c.predicted, c.spread);
+            assert!((c.rho_diag - 1.0).abs() < 1e-12);
+        }
+        assert!(r.spearman > 0.5, "measured should follow predicted: {}", r.spearman);
+        // A cell equals running its two methods directly.
+        let c = &r.cells[4];
+        let mut s = spec.clone();
+        s.problem.rotation = c.rotation;
+        s.problem.lambda_max = lambda_max_for_spread(c.spread, 12, 2, 1.0);
+        s.methods = vec![MethodSpec::of(MethodKind::Gd), MethodSpec::of(MethodKind::SignGd)];
+        let direct = run_spec(&s).unwrap();
+        assert_eq!((direct.methods[0].stopped_at, direct.methods[1].stopped_at), (c.gd_steps[0], c.sign_steps[0]));
+    }
+
+    #[test]
+    fn sweeps_need_an_outlier_quadratic_that_can_reach_the_spread() {
+        let e = run_sweep(&Spec::from_json(r#"{"problem": {"d": 10, "outliers": 2}, "sweep": {"spread_max": 6}}"#).unwrap(), &mut |_| true);
+        assert!(matches!(e, Err(SweepError::Spec(ref s)) if s.field == "sweep.spread_max"), "{e:?}");
+        let e = run_sweep(&Spec::from_json(r#"{"problem": {"kind": "rosenbrock"}}"#).unwrap(), &mut |_| true);
+        assert!(matches!(e, Err(SweepError::Spec(ref s)) if s.field == "problem.kind"));
+    }
+}
