@@ -6,7 +6,7 @@ use crate::experiment::{
     parse_matrix, presets as all_presets, run_spec, run_sweep, spec_geometry, to_csv, work_estimate, SweepError, TraceTable,
 };
 use crate::plot::{
-    draw_bounds, draw_sweep_map, draw_sweep_scatter, draw_traces, shared_scale, BoundsInput, Look, SweepInput, SweepMap, TraceKind, TracesInput,
+    draw_bounds, draw_geometry2d, draw_sweep_map, draw_sweep_scatter, draw_traces, shared_scale, BoundsInput, Geometry2dInput, Look, SweepInput, SweepMap, TraceKind, TracesInput,
     PALETTE_HEX,
 };
 use crate::spec::url::{from_query, to_query};
@@ -207,5 +207,14 @@ pub fn draw_sweep_map_js(canvas: HtmlCanvasElement, result: JsValue, which: &str
 pub fn draw_sweep_scatter_js(canvas: HtmlCanvasElement, result: JsValue, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
     let data: SweepInput = serde_wasm_bindgen::from_value(result).map_err(|e| js_sys::Error::new(&format!("sweep: {e}")))?;
     let frame = draw_sweep_scatter(&canvas_area(canvas)?, &data, &Look { scale: dpr, dark }).map_err(|e| js_sys::Error::new(&e))?;
+    to_js(&frame)
+}
+
+/// Draws the 2-D view of a run result on a 2-D quadratic at animation step `step`: contours,
+/// unit balls and steepest directions at the first method's current point, trajectories.
+#[wasm_bindgen(js_name = drawGeometry2d)]
+pub fn draw_geometry2d_js(canvas: HtmlCanvasElement, result: JsValue, step: usize, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
+    let data: Geometry2dInput = serde_wasm_bindgen::from_value(result).map_err(|e| js_sys::Error::new(&format!("result: {e}")))?;
+    let frame = draw_geometry2d(&canvas_area(canvas)?, &data, step, &Look { scale: dpr, dark }).map_err(|e| js_sys::Error::new(&e))?;
     to_js(&frame)
 }

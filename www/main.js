@@ -4,6 +4,7 @@ import init, { schema as getSchema, specFromQuery, specToQuery, resolveSpec, toC
 import { Controls } from './controls.js';
 import { Computer } from './compute.js';
 import { Plots } from './plots.js';
+import { Geometry2dView } from './geometry2d.js';
 import { renderSummary, renderGeometry, verdict } from './tables.js';
 
 const $ = (id) => document.getElementById(id);
@@ -96,11 +97,16 @@ async function main() {
     $('verdict').textContent = v || '';
   }
 
-  const VIEW_GROUPS = { runs: ['problem', 'methods', 'run'], sweep: ['problem', 'run', 'sweep'] };
-  const view = () => (new URLSearchParams(location.search).get('view') === 'sweep' ? 'sweep' : 'runs');
+  const VIEWS = ['runs', 'sweep', 'geometry2d'];
+  const VIEW_GROUPS = { runs: ['problem', 'methods', 'run'], sweep: ['problem', 'run', 'sweep'], geometry2d: ['problem', 'methods', 'run'] };
+  const view = () => {
+    const v = new URLSearchParams(location.search).get('view');
+    return VIEWS.includes(v) ? v : 'runs';
+  };
   function showView() {
     const v = view();
-    for (const [name, tab] of [['runs', $('tab-runs')], ['sweep', $('tab-sweep')]]) {
+    for (const name of VIEWS) {
+      const tab = $(`tab-${name}`);
       tab.setAttribute('aria-selected', String(name === v));
       tab.tabIndex = name === v ? 0 : -1;
       $(`${name}-view`).hidden = name !== v;
@@ -108,11 +114,12 @@ async function main() {
   }
   function setView(v) {
     const q = new URLSearchParams(location.search);
-    if (v === 'sweep') q.set('view', 'sweep');
+    if (v !== 'runs') q.set('view', v);
     else q.delete('view');
     history.replaceState(null, '', `${location.pathname}?${q}`);
     showView();
     controls.render(state.spec, VIEW_GROUPS[v]);
+    if (v !== 'geometry2d') geo.pause();
     schedule();
   }
 
@@ -124,6 +131,25 @@ async function main() {
   }
 
   const plots = new Plots($('figures'));
+  const geo = new Geometry2dView($('geometry2d-view'), (x0) => {
+    const candidate = structuredClone(state.spec);
+    candidate.problem.x0 = x0;
+    state.spec = candidate;
+    controls.sync(state.spec);
+    updateUrl();
+    schedule();
+  });
+  function showGeometry2d() {
+    const ok = Geometry2dView.supports(state.result);
+    $('geo-note').textContent = ok
+      ? 'Each arrow is the steepest-descent direction −s of one norm; its tip lies on that norm\'s unit ball. Play the trajectories, or click to start elsewhere.'
+      : 'The 2-D view needs a 2-D quadratic: choose the problem kind quad2d, or a 2 x 2 matrix.';
+    if (ok) geo.set(state.result);
+    const r = state.report;
+    $('geo-constants').textContent = ok && r
+      ? `L₂ = ${r.l2.toPrecision(4)}, L∞ = ${(r.linf_exact ?? r.linf_upper).toPrecision(4)}, ρ_diag = ${r.rho_diag.toPrecision(3)}, predicted d L₂ / L∞ = ${r.predicted_ratio.low.toPrecision(3)} (the Hessian is constant: these hold everywhere).`
+      : '';
+  }
   const computer = new Computer({
     onProgress: (p) => {
       $('progress').hidden = !p;
@@ -169,6 +195,7 @@ async function main() {
       renderSummary($('summary').querySelector('tbody'), result);
       renderGeometry($('geometry').querySelector('tbody'), report);
       showVerdict();
+      if (view() === 'geometry2d') showGeometry2d();
       const ms = performance.now() - started;
       $('status').textContent = `d = ${result.problem.d}; ${result.methods.length} methods; computed and drawn in ${ms.toFixed(0)} ms.`;
       state.timings.lastRun = ms;
@@ -236,16 +263,23 @@ async function main() {
   updateUrl();
   showStory();
   showView();
-  $('tab-runs').addEventListener('click', () => setView('runs'));
-  $('tab-sweep').addEventListener('click', () => setView('sweep'));
-  $('tab-runs').addEventListener('keydown', (e) => { if (e.key === 'ArrowRight') { $('tab-sweep').focus(); setView('sweep'); } });
-  $('tab-sweep').addEventListener('keydown', (e) => { if (e.key === 'ArrowLeft') { $('tab-runs').focus(); setView('runs'); } });
+  VIEWS.forEach((name, k) => {
+    const tab = $(`tab-${name}`);
+    tab.addEventListener('click', () => setView(name));
+    tab.addEventListener('keydown', (e) => {
+      const step = { ArrowRight: 1, ArrowLeft: -1 }[e.key];
+      if (!step) return;
+      const next = VIEWS[(k + step + VIEWS.length) % VIEWS.length];
+      $(`tab-${next}`).focus();
+      setView(next);
+    });
+  });
   picker.addEventListener('change', () => {
     const p = presets.find((x) => x.name === picker.value);
     const q = new URLSearchParams(location.search);
     if (p) {
       const extra = ['embed', 'plot'].filter((k) => q.has(k)).map((k) => `&${k}=${encodeURIComponent(q.get(k))}`).join('');
-      const v = p.view === 'sweep' ? '&view=sweep' : '';
+      const v = p.view === 'sweep' || p.view === 'geometry2d' ? `&view=${p.view}` : '';
       history.replaceState(null, '', `${location.pathname}?${p.query}${v}${extra}`);
       state.spec = p.spec;
     } else {

@@ -27,6 +27,9 @@ pub struct ProblemInfo {
     pub f_star: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub x_star: Option<Vec<f64>>,
+    /// The constant Hessian of a quadratic, when d <= 3 (for the 2-D view).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hessian: Option<Vec<Vec<f64>>>,
     pub x0: Vec<f64>,
 }
 
@@ -104,6 +107,7 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
             d,
             f_star: obj.minimum(),
             x_star: (d <= KEEP_X_MAX_D).then(|| problem.x_star.clone()),
+            hessian: obj.constant_hessian().filter(|_| d <= KEEP_X_MAX_D).map(|h| h.to_rows()),
             x0: problem.x0.clone(),
         },
         spec,

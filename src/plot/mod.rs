@@ -4,12 +4,14 @@
 //! the pointer to data coordinates for its hover read-out without redrawing.
 
 mod bounds;
+mod geometry2d;
 mod input;
 mod style;
 mod sweep;
 mod traces;
 
 pub use bounds::draw_bounds;
+pub use geometry2d::{draw_geometry2d, Geometry2dInput};
 pub use input::{BoundsInput, MethodTrace, TracesInput};
 pub use style::{log_tick_label, tick_label, Look, PALETTE_HEX};
 pub use sweep::{draw_sweep_map, draw_sweep_scatter, shared_scale, SweepInput, SweepMap};

@@ -231,3 +231,25 @@ test('the sweep map runs in a worker, draws both heat maps and the scatter, and 
   assert.match(await page.locator('figure[data-sweep="measured"] .hover').textContent(), /spread .*measured .*predicted/);
   await page.close();
 });
+
+test('the 2-D view draws, plays, and a click moves the start point', async () => {
+  const { page } = await open(browser, base, '/?view=geometry2d&problem=quad2d&x0=2,1.5&m0=gd&m1=sign_gd&m2=coordinate&steps=40&target=0');
+  const canvas = 'figure[data-geo="2d"] canvas';
+  assert.ok(await inkFraction(page, canvas) > 0.01);
+  await page.click('#geo-step');
+  assert.equal(await page.locator('#geo-t-out').textContent(), '1');
+  await page.click('#geo-play');
+  await page.waitForFunction(() => Number(document.querySelector('#geo-t-out').textContent) >= 5);
+  await page.click('#geo-play');
+  assert.match(await page.locator('#geo-constants').textContent(), /L₂ = 10.*L∞/);
+  const runs = await page.evaluate(() => window.steepest.runs);
+  await page.locator(canvas).scrollIntoViewIfNeeded();
+  const box = await page.locator(canvas).boundingBox();
+  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.7);
+  await page.waitForFunction((n) => window.steepest.runs > n, runs);
+  const x0 = await page.evaluate(() => window.steepest.spec.problem.x0);
+  assert.equal(x0.length, 2);
+  assert.ok(x0[0] !== 2 || x0[1] !== 1.5);
+  assert.match(page.url(), /x0=/);
+  await page.close();
+});
