@@ -123,7 +123,15 @@ async function main() {
     schedule();
   }
 
-  const decoded = specFromQuery(location.search);
+  // A short link ?preset=NAME (no spec keys) stands for the preset's whole spec.
+  const query = new URLSearchParams(location.search);
+  const named = presets.find((p) => p.name === query.get('preset'));
+  const specKeys = [...query.keys()].filter((k) => !['preset', 'view', 'embed', 'plot'].includes(k));
+  const decoded = named && specKeys.length === 0 ? { spec: named.spec, issues: [] } : specFromQuery(location.search);
+  if (named && specKeys.length === 0 && ['sweep', 'geometry2d'].includes(named.view) && !query.has('view')) {
+    query.set('view', named.view);
+    history.replaceState(null, '', `${location.pathname}?${query}`);
+  }
   state.spec = decoded.spec;
   state.issues = decoded.issues;
   if (decoded.issues.length) {
