@@ -7,7 +7,9 @@
 //! cell's: lambda_bar = (k lambda_max + (d - k) lambda_min) / d, so
 //! lambda_max = s (d - k) lambda_min / (d - s k)  (needs s < d / k).
 //! GD runs with step 1/L_2 and sign GD with ||g||_1 / L_inf (L_inf exact when affordable,
-//! else its certified upper bound), or with those rules' scales tuned by the run's grid. The
+//! else its certified upper bound), by default with each rule's multiplier chosen from the
+//! sweep's own log-spaced grid (sweep.tune_*, 0.25 to 2: beyond 2 the descent guarantee is
+//! lost) by the documented tuning rule, or exactly (sweep.rule = theory). The
 //! measured advantage is GD's steps over sign GD's steps to the target (a run that misses the
 //! target counts run.steps and the cell is flagged censored), or GD's suboptimality over sign
 //! GD's after run.steps. Cells report geometric means over their problems, and the map's
@@ -102,6 +104,9 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, SweepEr
                 s.problem.seed = spec.problem.seed + j;
                 s.problem.lambda_max = lambda_max_for_spread(spread, d, k, spec.problem.lambda_min);
                 let tune = w.rule == SweepRule::Tuned;
+                s.run.tune_min = w.tune_min;
+                s.run.tune_max = w.tune_max;
+                s.run.tune_points = w.tune_points;
                 s.methods = [MethodKind::Gd, MethodKind::SignGd]
                     .map(|kind| MethodSpec { rule: Rule::Theory, tune, ..MethodSpec::of(kind) })
                     .to_vec();
@@ -211,7 +216,7 @@ mod tests {
     fn diagonal_cells_predict_the_spread_and_the_map_tracks_the_theory() {
         let spec = Spec::from_json(
             r#"{"problem": {"d": 12, "outliers": 2}, "run": {"steps": 20000, "target": 1e-6},
-                "sweep": {"spread_min": 1.5, "spread_max": 5, "spread_points": 3, "rotation_points": 3, "problems": 2}}"#,
+                "sweep": {"spread_min": 1.5, "spread_max": 5, "spread_points": 3, "rotation_points": 3, "problems": 2, "rule": "theory"}}"#,
         )
         .unwrap();
         let r = run_sweep(&spec, &mut |_| true).unwrap();

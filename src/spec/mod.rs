@@ -143,6 +143,9 @@ pub struct SweepSpec {
     pub rotation_points: u64,
     pub problems: u64,
     pub rule: SweepRule,
+    pub tune_min: f64,
+    pub tune_max: f64,
+    pub tune_points: u64,
     pub measure: SweepMeasure,
 }
 
@@ -155,6 +158,9 @@ impl Default for SweepSpec {
             rotation_points: default_int("sweep.rotation_points"),
             problems: default_int("sweep.problems"),
             rule: default_choice("sweep.rule"),
+            tune_min: default_float("sweep.tune_min"),
+            tune_max: default_float("sweep.tune_max"),
+            tune_points: default_int("sweep.tune_points"),
             measure: default_choice("sweep.measure"),
         }
     }
@@ -397,6 +403,12 @@ impl Spec {
         check_int("sweep.spread_points", "sweep.spread_points", w.spread_points)?;
         check_int("sweep.rotation_points", "sweep.rotation_points", w.rotation_points)?;
         check_int("sweep.problems", "sweep.problems", w.problems)?;
+        check_float("sweep.tune_min", "sweep.tune_min", w.tune_min)?;
+        check_float("sweep.tune_max", "sweep.tune_max", w.tune_max)?;
+        check_int("sweep.tune_points", "sweep.tune_points", w.tune_points)?;
+        if w.tune_min >= w.tune_max {
+            return Err(SpecError::new("sweep.tune_max", w.tune_max, format!("allowed: greater than sweep.tune_min = {}", w.tune_min)));
+        }
         if w.spread_min > w.spread_max {
             return Err(SpecError::new("sweep.spread_max", w.spread_max, format!("allowed: at least sweep.spread_min = {}", w.spread_min)));
         }

@@ -88,8 +88,11 @@ pub static PARAMS: &[Param] = &[
     Param { name: "sweep.spread_max", group: "sweep", kind: Kind::Float { min: 1.0, max: 1e4, min_exclusive: false, max_exclusive: false, default: 8.0, log_scale: true }, help: "largest spread; below d / outliers (the spread of k outliers over a bulk cannot exceed d / k)", when: &[] },
     Param { name: "sweep.spread_points", group: "sweep", kind: Kind::Integer { min: 2, max: 16, default: 6 }, help: "spreads, log-spaced", when: &[] },
     Param { name: "sweep.rotation_points", group: "sweep", kind: Kind::Integer { min: 2, max: 16, default: 6 }, help: "rotations, evenly spaced from 0 (diagonal) to 1 (Haar)", when: &[] },
-    Param { name: "sweep.problems", group: "sweep", kind: Kind::Integer { min: 1, max: 20, default: 3 }, help: "seeded problems per cell (seeds problem.seed, +1, ...); results are geometric means", when: &[] },
-    Param { name: "sweep.rule", group: "sweep", kind: Kind::Choice { choices: &["theory", "tuned"], default: "theory" }, help: "GD and sign GD with the theory steps 1/L_2 and ||g||_1/L_inf, or those rules with scales tuned by the run.tune_* grid", when: &[] },
+    Param { name: "sweep.problems", group: "sweep", kind: Kind::Integer { min: 1, max: 20, default: 5 }, help: "seeded problems per cell (seeds problem.seed, +1, ...); results are geometric means", when: &[] },
+    Param { name: "sweep.rule", group: "sweep", kind: Kind::Choice { choices: &["tuned", "theory"], default: "tuned" }, help: "GD and sign GD with the theory steps 1/L_2 and ||g||_1/L_inf scaled by the best of the sweep.tune_* grid, or exactly the theory steps", when: &[] },
+    Param { name: "sweep.tune_min", group: "sweep", kind: positive(2.0, 0.25, true), help: "smallest multiplier of the theory step in the sweep's tuning grid (above 2 the guarantee is lost)", when: &[("sweep.rule", &["tuned"])] },
+    Param { name: "sweep.tune_max", group: "sweep", kind: positive(2.0, 2.0, true), help: "largest multiplier of the theory step in the sweep's tuning grid", when: &[("sweep.rule", &["tuned"])] },
+    Param { name: "sweep.tune_points", group: "sweep", kind: Kind::Integer { min: 2, max: 31, default: 13 }, help: "log-spaced multipliers in the sweep's tuning grid (13 over 0.25..2: steps of 19%)", when: &[("sweep.rule", &["tuned"])] },
     Param { name: "sweep.measure", group: "sweep", kind: Kind::Choice { choices: &["steps", "suboptimality"], default: "steps" }, help: "measured advantage: GD steps / sign GD steps to the target, or GD / sign GD suboptimality after run.steps", when: &[] },
 ];
 

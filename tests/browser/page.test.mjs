@@ -253,3 +253,31 @@ test('the 2-D view draws, plays, and a click moves the start point', async () =>
   assert.match(page.url(), /x0=/);
   await page.close();
 });
+
+test('every preset link renders its plots and shows measured and predicted numbers', async () => {
+  const list = JSON.parse(execFileSync(join(root, 'target/release/steepest'), ['presets']).toString());
+  for (const p of list) {
+    const { page, problems } = await open(browser, base, `/?preset=${p.name}`);
+    assert.match(await page.locator('#story').textContent(), new RegExp(p.title.slice(0, 20).replace(/[()]/g, '.')));
+    if (p.view === 'sweep') {
+      await page.waitForFunction(() => window.steepest.sweeps >= 1, null, { timeout: 30000 });
+      for (const w of ['measured', 'predicted', 'scatter']) assert.ok(await inkFraction(page, `figure[data-sweep="${w}"] canvas`) > 0.01, `${p.name} ${w}`);
+      const rho = await page.evaluate(() => window.steepest.sweep.spearman);
+      assert.ok(rho >= 0.6, `${p.name}: Spearman ${rho}`);
+      assert.match(await page.locator('#status').textContent(), /Spearman rank correlation of measured and predicted: \d/);
+    } else if (p.view === 'geometry2d') {
+      assert.ok(await inkFraction(page, 'figure[data-geo="2d"] canvas') > 0.01, p.name);
+      assert.match(await page.locator('#geo-constants').textContent(), /predicted d L₂ \/ L∞ = \d/);
+    } else {
+      for (const plot of ['f', 'grad', 'density', 'bounds']) assert.ok(await inkFraction(page, `figure[data-plot="${plot}"] canvas`) > 0.01, `${p.name} ${plot}`);
+      assert.match(await page.locator('#verdict').textContent(), /Predicted per-step advantage of sign GD, d L₂ \/ L∞: [\d.]+\. Measured/);
+      if (p.name === 'separable-vs-linf') {
+        const geometry = await page.locator('#geometry').textContent();
+        assert.match(geometry, /L∞ = ‖H‖∞,1\s*16 \(exact/);
+        assert.match(geometry, /L_sep \(certified\)\s*18\.09/);
+      }
+    }
+    assert.deepEqual(problems, [], p.name);
+    await page.close();
+  }
+});
