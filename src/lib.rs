@@ -31,3 +31,6 @@ pub mod spec;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod testing;

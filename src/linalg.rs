@@ -179,6 +179,7 @@ fn eigen(a: &Matrix, want_vectors: bool) -> (Vec<f64>, Matrix) {
     (d, if want_vectors { v } else { Matrix::zeros(0) })
 }
 
+#[allow(clippy::needless_range_loop)] // indices follow the published algorithm
 fn tridiagonalize(v: &mut Matrix, d: &mut [f64], e: &mut [f64], want_vectors: bool) {
     let n = v.n;
     for j in 0..n {
@@ -356,20 +357,8 @@ fn tql2(v: &mut Matrix, d: &mut [f64], e: &mut [f64], want_vectors: bool) {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::rng::Rng;
+    use crate::testing::random_symmetric;
 
-    fn random_symmetric(n: usize, seed: u64) -> Matrix {
-        let mut r = Rng::new(seed);
-        let mut m = Matrix::zeros(n);
-        for i in 0..n {
-            for j in 0..=i {
-                let v = r.normal();
-                m.set(i, j, v);
-                m.set(j, i, v);
-            }
-        }
-        m
-    }
 
     #[test]
     fn eigenpairs_satisfy_a_v_equals_lambda_v_and_are_orthonormal() {

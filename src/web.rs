@@ -6,7 +6,7 @@ use crate::experiment::{
     parse_matrix, presets as all_presets, run_spec, run_sweep, spec_geometry, to_csv, work_estimate, SweepError, TraceTable,
 };
 use crate::plot::{
-    draw_bounds, draw_geometry2d, draw_sweep_map, draw_sweep_scatter, draw_traces, shared_scale, BoundsInput, Geometry2dInput, Look, SweepInput, SweepMap, TraceKind, TracesInput,
+    draw_bounds, draw_geometry2d, draw_sweep_map, draw_sweep_scatter, draw_traces, shared_scale, BoundsInput, Geometry2dInput, Look, SweepInput, SweepMap, TraceKind,
     PALETTE_HEX,
 };
 use crate::spec::url::{from_query, to_query};
@@ -31,6 +31,25 @@ fn spec_error(e: &SpecError) -> JsValue {
         let _ = js_sys::Reflect::set(&err, &JsValue::from_str(key), &JsValue::from_str(value));
     }
     err.into()
+}
+
+/// Reads a JS object into `T`, naming `what` in the error.
+fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| js_sys::Error::new(&format!("{what}: {e}")).into())
+}
+
+/// A progress callback for the core: calls `progress(fraction)`; a false return (or a throw)
+/// cancels.
+fn js_progress(progress: &Option<js_sys::Function>) -> impl FnMut(f64) -> bool + '_ {
+    move |f: f64| match progress {
+        Some(cb) => cb.call1(&JsValue::NULL, &JsValue::from_f64(f)).map(|r| r.as_bool() != Some(false)).unwrap_or(false),
+        None => true,
+    }
+}
+
+/// A drawing's frame, or its error as a JS Error.
+fn drawn(frame: Result<crate::plot::Frame, String>) -> Result<JsValue, JsValue> {
+    to_js(&frame.map_err(|e| js_sys::Error::new(&e))?)
 }
 
 fn parse_spec(spec: JsValue) -> Result<Spec, JsValue> {
@@ -79,14 +98,11 @@ pub fn smoothness(input: JsValue, options: JsValue, progress: Option<js_sys::Fun
     let opts: SmoothnessOptions = if options.is_undefined() || options.is_null() {
         SmoothnessOptions::default()
     } else {
-        serde_wasm_bindgen::from_value(options).map_err(|e| js_sys::Error::new(&format!("options: {e}")))?
+        from_js(options, "options")?
     };
     let defaults = ReportOptions::default();
     let opts = ReportOptions { exact: opts.exact.unwrap_or(defaults.exact), seed: opts.seed.unwrap_or(defaults.seed), ..defaults };
-    let mut callback = |f: f64| match &progress {
-        Some(cb) => cb.call1(&JsValue::NULL, &JsValue::from_f64(f)).map(|r| r.as_bool() != Some(false)).unwrap_or(false),
-        None => true,
-    };
+    let mut callback = js_progress(&progress);
     let failed = |e: crate::smoothness::ReportError| JsValue::from(js_sys::Error::new(&e.to_string()));
     match input.as_string() {
         Some(text) => {
@@ -123,7 +139,7 @@ pub fn work_estimate_js(spec: JsValue) -> Result<f64, JsValue> {
 /// The CSV of a result object returned by `run`.
 #[wasm_bindgen(js_name = toCsv)]
 pub fn to_csv_js(result: JsValue) -> Result<String, JsValue> {
-    let table: TraceTable = serde_wasm_bindgen::from_value(result).map_err(|e| js_sys::Error::new(&format!("result: {e}")))?;
+    let table: TraceTable = from_js(result, "result")?;
     Ok(to_csv(&table))
 }
 
@@ -150,17 +166,15 @@ pub fn draw_traces_js(canvas: HtmlCanvasElement, result: JsValue, kind: &str, dp
         "density" => TraceKind::Density,
         other => return Err(js_sys::Error::new(&format!("plot kind {other}: allowed f, grad, density")).into()),
     };
-    let data: TracesInput = serde_wasm_bindgen::from_value(result).map_err(|e| js_sys::Error::new(&format!("result: {e}")))?;
-    let frame = draw_traces(&canvas_area(canvas)?, &data, kind, &Look { scale: dpr, dark }).map_err(|e| js_sys::Error::new(&e))?;
-    to_js(&frame)
+    let data: TraceTable = from_js(result, "result")?;
+    drawn(draw_traces(&canvas_area(canvas)?, &data, kind, &Look { scale: dpr, dark }))
 }
 
 /// Draws the L_inf bracket of a smoothness report on `canvas` (see `drawTraces`).
 #[wasm_bindgen(js_name = drawBounds)]
 pub fn draw_bounds_js(canvas: HtmlCanvasElement, report: JsValue, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
-    let data: BoundsInput = serde_wasm_bindgen::from_value(report).map_err(|e| js_sys::Error::new(&format!("report: {e}")))?;
-    let frame = draw_bounds(&canvas_area(canvas)?, &data, &Look { scale: dpr, dark }).map_err(|e| js_sys::Error::new(&e))?;
-    to_js(&frame)
+    let data: BoundsInput = from_js(report, "report")?;
+    drawn(draw_bounds(&canvas_area(canvas)?, &data, &Look { scale: dpr, dark }))
 }
 
 /// The presets: `{name, title, look_for, view, spec, query}`.
@@ -174,10 +188,7 @@ pub fn presets() -> Result<JsValue, JsValue> {
 #[wasm_bindgen]
 pub fn sweep(spec: JsValue, progress: Option<js_sys::Function>) -> Result<JsValue, JsValue> {
     let spec = parse_spec(spec)?;
-    let mut callback = |f: f64| match &progress {
-        Some(cb) => cb.call1(&JsValue::NULL, &JsValue::from_f64(f)).map(|r| r.as_bool() != Some(false)).unwrap_or(false),
-        None => true,
-    };
+    let mut callback = js_progress(&progress);
     match run_sweep(&spec, &mut callback) {
         Ok(r) => to_js(&r),
         Err(SweepError::Spec(e)) => Err(spec_error(&e)),
@@ -195,26 +206,22 @@ pub fn draw_sweep_map_js(canvas: HtmlCanvasElement, result: JsValue, which: &str
         "predicted" => SweepMap::Predicted,
         other => return Err(js_sys::Error::new(&format!("map {other}: allowed measured, predicted")).into()),
     };
-    let data: SweepInput = serde_wasm_bindgen::from_value(result).map_err(|e| js_sys::Error::new(&format!("sweep: {e}")))?;
+    let data: SweepInput = from_js(result, "sweep")?;
     let scale = shared_scale(&data);
-    let frame = draw_sweep_map(&canvas_area(canvas)?, &data, which, scale, which == SweepMap::Predicted, &Look { scale: dpr, dark })
-        .map_err(|e| js_sys::Error::new(&e))?;
-    to_js(&frame)
+    drawn(draw_sweep_map(&canvas_area(canvas)?, &data, which, scale, which == SweepMap::Predicted, &Look { scale: dpr, dark }))
 }
 
 /// Draws measured against predicted advantage of a sweep result.
 #[wasm_bindgen(js_name = drawSweepScatter)]
 pub fn draw_sweep_scatter_js(canvas: HtmlCanvasElement, result: JsValue, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
-    let data: SweepInput = serde_wasm_bindgen::from_value(result).map_err(|e| js_sys::Error::new(&format!("sweep: {e}")))?;
-    let frame = draw_sweep_scatter(&canvas_area(canvas)?, &data, &Look { scale: dpr, dark }).map_err(|e| js_sys::Error::new(&e))?;
-    to_js(&frame)
+    let data: SweepInput = from_js(result, "sweep")?;
+    drawn(draw_sweep_scatter(&canvas_area(canvas)?, &data, &Look { scale: dpr, dark }))
 }
 
 /// Draws the 2-D view of a run result on a 2-D quadratic at animation step `step`: contours,
 /// unit balls and steepest directions at the first method's current point, trajectories.
 #[wasm_bindgen(js_name = drawGeometry2d)]
 pub fn draw_geometry2d_js(canvas: HtmlCanvasElement, result: JsValue, step: usize, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
-    let data: Geometry2dInput = serde_wasm_bindgen::from_value(result).map_err(|e| js_sys::Error::new(&format!("result: {e}")))?;
-    let frame = draw_geometry2d(&canvas_area(canvas)?, &data, step, &Look { scale: dpr, dark }).map_err(|e| js_sys::Error::new(&e))?;
-    to_js(&frame)
+    let data: Geometry2dInput = from_js(result, "result")?;
+    drawn(draw_geometry2d(&canvas_area(canvas)?, &data, step, &Look { scale: dpr, dark }))
 }

@@ -1,7 +1,8 @@
 //! CSV export of a run: one row per method and step.
 //!
 //! It reads a `TraceTable`, the columns of a result, so that the page can export the result
-//! object it holds (deserialised in wasm) with the same code as the CLI.
+//! object it holds (deserialised in wasm) with the same code as the CLI; the trace plots read
+//! the same table.
 
 use super::run::RunResult;
 use crate::json::nan_as_null;
@@ -16,6 +17,8 @@ pub struct TraceTable {
 #[derive(Clone, Debug, Deserialize)]
 pub struct TraceColumns {
     pub label: String,
+    pub status: crate::optimizer::Status,
+    pub stopped_at: usize,
     #[serde(deserialize_with = "nan_as_null::floats")]
     pub f: Vec<f64>,
     #[serde(deserialize_with = "nan_as_null::floats")]

@@ -10,7 +10,7 @@ mod run;
 mod sweep;
 
 pub use cost::work_estimate;
-pub use export::{to_csv, TraceTable};
+pub use export::{to_csv, TraceColumns, TraceTable};
 pub use geometry::{spec_geometry, SpecGeometry};
 pub use matrix_input::parse_matrix;
 pub use presets::{preset, preset_names, presets, Preset, View};

@@ -19,7 +19,7 @@ pub struct RunConfig {
     pub keep_x: bool,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     /// Reached the target suboptimality.
@@ -118,7 +118,6 @@ pub fn run(obj: &dyn Objective, x0: &[f64], chain: &mut Chain, cfg: &RunConfig, 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::linalg::Matrix;
     use crate::objective::{HaarRotation, Quadratic};
     use crate::optimizer::{Hyper, MethodKind, StepRule};
     use crate::rng::Rng;
@@ -166,16 +165,6 @@ mod tests {
         }
     }
 
-    /// max_v v^T H v over sign vectors, plainly (H is PSD here, so this is L_inf).
-    fn brute_linf(h: &Matrix) -> f64 {
-        let d = h.n();
-        (0..1u32 << d)
-            .map(|m| {
-                let v: Vec<f64> = (0..d).map(|i| if m >> i & 1 == 1 { 1.0 } else { -1.0 }).collect();
-                crate::norm::dot(&v, &h.matvec(&v))
-            })
-            .fold(f64::NEG_INFINITY, f64::max)
-    }
 
     #[test]
     fn theory_steps_decrease_f_by_the_guarantee() {
@@ -185,7 +174,7 @@ mod tests {
             let d = 3 + seed as usize;
             let q = random_quadratic(d, 10 + seed);
             let l2c = q.known_spectrum().unwrap().last().copied().unwrap();
-            let linf = brute_linf(q.hessian_matrix());
+            let linf = crate::testing::brute_quadratic(q.hessian_matrix());
             assert!((linf - linf_exact(q.hessian_matrix()).0).abs() < 1e-9 * linf);
             let cases: [(MethodKind, f64, fn(&[f64]) -> f64); 2] = [(MethodKind::Gd, l2c, l2), (MethodKind::SignGd, linf, l1)];
             for (kind, l, dual) in cases {

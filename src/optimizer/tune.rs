@@ -5,6 +5,7 @@
 //! 1. reached the target: fewer steps is better;
 //! 2. did not reach it (or no target): lower final f - f* is better;
 //! 3. diverged: never chosen.
+//!
 //! Ties go to the smaller step (the lower grid index), the safer choice.
 
 use super::run::{run, RunConfig, Status};

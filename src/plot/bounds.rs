@@ -4,7 +4,7 @@
 
 use super::input::BoundsInput;
 use super::style::{log_tick_label, tick_label, Look};
-use super::Frame;
+use super::{Axes, Frame};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -119,21 +119,9 @@ pub fn draw_bounds<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: &Bounds
             chart.draw_series(std::iter::once(Text::new(name.to_string(), (v * 1.03, n as f64 - 0.8), look.font(11.0)))).map_err(err)?;
         }
     }
-    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let pixels = chart.plotting_area().get_pixel_range();
     area.present().map_err(err)?;
-    let s = look.scale;
-    Ok(Frame {
-        left: xs.start as f64 / s,
-        right: xs.end as f64 / s,
-        top: ys.start as f64 / s,
-        bottom: ys.end as f64 / s,
-        x_min: xlo,
-        x_max: xhi,
-        y_min: -0.5,
-        y_max: n as f64 - 0.5,
-        x_log: true,
-        y_log: false,
-    })
+    Ok(Frame::new(pixels, Axes { x: (xlo, xhi), y: (-0.5, n as f64 - 0.5), x_log: true, y_log: false }, look))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

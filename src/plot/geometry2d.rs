@@ -3,7 +3,7 @@
 //! to the current step. Equal scales on both axes, so that circles look round.
 
 use super::style::{tick_label, Look};
-use super::Frame;
+use super::{Axes, Frame};
 use crate::linalg::Matrix;
 use crate::norm::Norm;
 use plotters::coord::Shift;
@@ -139,21 +139,9 @@ pub fn draw_geometry2d<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: 
         .label_font(look.font(12.0))
         .draw()
         .map_err(err)?;
-    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let pixels = chart.plotting_area().get_pixel_range();
     area.present().map_err(err)?;
-    let s = look.scale;
-    Ok(Frame {
-        left: xs.start as f64 / s,
-        right: xs.end as f64 / s,
-        top: ys.start as f64 / s,
-        bottom: ys.end as f64 / s,
-        x_min: x0,
-        x_max: x1,
-        y_min: y0,
-        y_max: y1,
-        x_log: false,
-        y_log: false,
-    })
+    Ok(Frame::new(pixels, Axes { x: (x0, x1), y: (y0, y1), x_log: false, y_log: false }, look))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

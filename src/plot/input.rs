@@ -1,27 +1,7 @@
-//! What the plots read: the parts of a run result or smoothness report they need, deserialised
-//! from the page's JS objects (or from the result itself natively). NaN and infinities arrive
-//! as null in JSON and as numbers from JS; both become f64.
+//! What the plots read of a smoothness report, deserialised from the page's JS object (or from
+//! the report itself natively). Run results are read as `experiment::TraceTable`.
 
-use crate::json::nan_as_null;
 use serde::Deserialize;
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct MethodTrace {
-    pub label: String,
-    #[serde(deserialize_with = "nan_as_null::floats")]
-    pub f: Vec<f64>,
-    #[serde(deserialize_with = "nan_as_null::floats")]
-    pub grad_l2: Vec<f64>,
-    #[serde(deserialize_with = "nan_as_null::floats")]
-    pub density: Vec<f64>,
-    pub status: String,
-    pub stopped_at: usize,
-}
-
-#[derive(Clone, Debug, Deserialize)]
-pub struct TracesInput {
-    pub methods: Vec<MethodTrace>,
-}
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct EstimateInput {

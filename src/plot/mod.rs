@@ -12,7 +12,7 @@ mod traces;
 
 pub use bounds::draw_bounds;
 pub use geometry2d::{draw_geometry2d, Geometry2dInput};
-pub use input::{BoundsInput, MethodTrace, TracesInput};
+pub use input::BoundsInput;
 pub use style::{log_tick_label, tick_label, Look, PALETTE_HEX};
 pub use sweep::{draw_sweep_map, draw_sweep_scatter, shared_scale, SweepInput, SweepMap};
 pub use traces::{draw_traces, TraceKind};
@@ -32,4 +32,32 @@ pub struct Frame {
     pub y_max: f64,
     pub x_log: bool,
     pub y_log: bool,
+}
+
+/// Data ranges of a frame, with whether each axis is logarithmic.
+pub(crate) struct Axes {
+    pub x: (f64, f64),
+    pub y: (f64, f64),
+    pub x_log: bool,
+    pub y_log: bool,
+}
+
+impl Frame {
+    /// The frame of a plotting area whose pixel range (backing pixels) is `pixels`.
+    pub(crate) fn new(pixels: (std::ops::Range<i32>, std::ops::Range<i32>), axes: Axes, look: &Look) -> Self {
+        let (xs, ys) = pixels;
+        let s = look.scale;
+        Frame {
+            left: xs.start as f64 / s,
+            right: xs.end as f64 / s,
+            top: ys.start as f64 / s,
+            bottom: ys.end as f64 / s,
+            x_min: axes.x.0,
+            x_max: axes.x.1,
+            y_min: axes.y.0,
+            y_max: axes.y.1,
+            x_log: axes.x_log,
+            y_log: axes.y_log,
+        }
+    }
 }

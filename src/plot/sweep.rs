@@ -2,7 +2,7 @@
 //! colour scale, with a colour bar, and a scatter of measured against predicted.
 
 use super::style::{log_tick_label, tick_label, Look};
-use super::Frame;
+use super::{Axes, Frame};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::Deserialize;
@@ -132,21 +132,9 @@ pub fn draw_sweep_map<DB: DrawingBackend>(
     if colour_bar {
         draw_colour_bar(&bar_area, scale, look).map_err(err)?;
     }
-    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let pixels = chart.plotting_area().get_pixel_range();
     area.present().map_err(err)?;
-    let s = look.scale;
-    Ok(Frame {
-        left: xs.start as f64 / s,
-        right: xs.end as f64 / s,
-        top: ys.start as f64 / s,
-        bottom: ys.end as f64 / s,
-        x_min: 0.0,
-        x_max: nx as f64,
-        y_min: 0.0,
-        y_max: ny as f64,
-        x_log: false,
-        y_log: false,
-    })
+    Ok(Frame::new(pixels, Axes { x: (0.0, nx as f64), y: (0.0, ny as f64), x_log: false, y_log: false }, look))
 }
 
 /// A vertical colour bar: ratios from 2^-scale (GD ahead, blue) to 2^scale (sign GD ahead, red).
@@ -212,21 +200,9 @@ pub fn draw_sweep_scatter<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, dat
                 .map_err(err)?;
         }
     }
-    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let pixels = chart.plotting_area().get_pixel_range();
     area.present().map_err(err)?;
-    let s = look.scale;
-    Ok(Frame {
-        left: xs.start as f64 / s,
-        right: xs.end as f64 / s,
-        top: ys.start as f64 / s,
-        bottom: ys.end as f64 / s,
-        x_min: lo,
-        x_max: hi,
-        y_min: lo,
-        y_max: hi,
-        x_log: true,
-        y_log: true,
-    })
+    Ok(Frame::new(pixels, Axes { x: (lo, hi), y: (lo, hi), x_log: true, y_log: true }, look))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

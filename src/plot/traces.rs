@@ -1,9 +1,10 @@
 //! Per-step traces, one line per method: suboptimality and gradient norm on log axes, gradient
 //! density on [0, 1].
 
-use super::input::{MethodTrace, TracesInput};
+use crate::experiment::{TraceColumns, TraceTable};
+use crate::optimizer::Status;
 use super::style::{log_tick_label, tick_label, Look};
-use super::Frame;
+use super::{Axes, Frame};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -18,7 +19,7 @@ pub enum TraceKind {
 }
 
 impl TraceKind {
-    fn values<'a>(&self, m: &'a MethodTrace) -> &'a [f64] {
+    fn values<'a>(&self, m: &'a TraceColumns) -> &'a [f64] {
         match self {
             TraceKind::Suboptimality => &m.f,
             TraceKind::GradNorm => &m.grad_l2,
@@ -36,7 +37,7 @@ impl TraceKind {
 }
 
 /// Draws `kind` for every method into `area`; returns the plot area's frame.
-pub fn draw_traces<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &TracesInput, kind: TraceKind, look: &Look) -> Result<Frame, String> {
+pub fn draw_traces<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &TraceTable, kind: TraceKind, look: &Look) -> Result<Frame, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&look.bg()).map_err(err)?;
     let steps = data.methods.iter().map(|m| kind.values(m).len()).max().unwrap_or(1).max(2) - 1;
@@ -79,7 +80,7 @@ pub fn draw_traces<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Tra
 
 /// Powers of ten around the positive finite values; a diverging run's values are capped at 1e4
 /// times the largest start value so that the others stay readable.
-fn log_range(data: &TracesInput, kind: TraceKind) -> (f64, f64) {
+fn log_range(data: &TraceTable, kind: TraceKind) -> (f64, f64) {
     let start_max = data.methods.iter().filter_map(|m| kind.values(m).first()).filter(|v| v.is_finite() && **v > 0.0).fold(0.0f64, |a, b| a.max(*b));
     let cap = if start_max > 0.0 { start_max * 1e4 } else { f64::MAX };
     let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
@@ -124,18 +125,19 @@ fn mesh<'a, DB: DrawingBackend + 'a, Y: YAxis>(c: &mut Chart<'a, DB, Y>, kind: T
 fn draw_line<'a, DB: DrawingBackend + 'a, Y: YAxis>(
     c: &mut Chart<'a, DB, Y>,
     i: usize,
-    m: &MethodTrace,
+    m: &TraceColumns,
     pts: Vec<(f64, f64)>,
     look: &Look,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let color = look.series(i);
     let width = look.px(2.0);
-    let label = if m.status == "diverged" { format!("{} (diverged at step {})", m.label, m.stopped_at) } else { m.label.clone() };
+    let diverged = m.status == Status::Diverged;
+    let label = if diverged { format!("{} (diverged at step {})", m.label, m.stopped_at) } else { m.label.clone() };
     let last = pts.last().copied();
     c.draw_series(LineSeries::new(pts, color.stroke_width(width)))?
         .label(label)
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18 * width as i32 / 2, y)], color.stroke_width(width)));
-    if let (Some(p), "diverged") = (last, m.status.as_str()) {
+    if let (Some(p), true) = (last, diverged) {
         c.draw_series(std::iter::once(Cross::new(p, look.px(6.0), color.stroke_width(width))))?;
     }
     Ok(())
@@ -152,21 +154,8 @@ fn legend<'a, DB: DrawingBackend + 'a, Y: YAxis>(c: &mut Chart<'a, DB, Y>, look:
 }
 
 fn frame_of<'a, DB: DrawingBackend + 'a, Y: YAxis>(c: &Chart<'a, DB, Y>, look: &Look, y_log: bool) -> Frame {
-    let (xs, ys) = c.plotting_area().get_pixel_range();
     let (xr, yr) = (c.x_range(), c.y_range());
-    let s = look.scale;
-    Frame {
-        left: xs.start as f64 / s,
-        right: xs.end as f64 / s,
-        top: ys.start as f64 / s,
-        bottom: ys.end as f64 / s,
-        x_min: xr.start,
-        x_max: xr.end,
-        y_min: yr.start,
-        y_max: yr.end,
-        x_log: false,
-        y_log,
-    }
+    Frame::new(c.plotting_area().get_pixel_range(), Axes { x: (xr.start, xr.end), y: (yr.start, yr.end), x_log: false, y_log }, look)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -177,7 +166,7 @@ mod tests {
 
     fn svg(kind: TraceKind, spec: &str) -> (String, Frame) {
         let result = run_spec(&Spec::from_json(spec).unwrap()).unwrap();
-        let data: TracesInput = serde_json::from_value(serde_json::to_value(&result).unwrap()).unwrap();
+        let data: TraceTable = serde_json::from_value(serde_json::to_value(&result).unwrap()).unwrap();
         let mut out = String::new();
         let frame = {
             let root = SVGBackend::with_string(&mut out, (640, 400)).into_drawing_area();

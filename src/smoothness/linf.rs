@@ -12,6 +12,7 @@
 //!   a^T H_AA a + 2 ||H_UA a||_1 + S_m  (U = the unassigned m..d-1),
 //!   since v^T H v = a^T H_AA a + 2 u^T H_UA a + u^T H_UU u. Far faster than enumeration when
 //!   H is near diagonal or has a dominant direction; no better in the worst case.
+//!
 //! Both report progress and stop early when the callback returns false.
 
 use crate::linalg::Matrix;
@@ -148,66 +149,33 @@ pub fn linf_branch_and_bound(h: &Matrix, start: Option<&[f64]>, progress: Progre
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::rng::Rng;
+    use crate::testing::{brute_bilinear, brute_quadratic, random_psd, random_symmetric};
 
-    /// max over all pairs of sign vectors of w^T H v, written plainly.
-    fn brute_force(h: &Matrix) -> f64 {
-        let d = h.n();
-        let signs = |mask: u32| -> Vec<f64> { (0..d).map(|i| if mask >> i & 1 == 1 { 1.0 } else { -1.0 }).collect() };
-        let mut best = f64::NEG_INFINITY;
-        for mv in 0..(1u32 << d) {
-            let v = signs(mv);
-            let hv = h.matvec(&v);
-            for mw in 0..(1u32 << d) {
-                let w = signs(mw);
-                best = best.max(w.iter().zip(&hv).map(|(a, b)| a * b).sum());
-            }
-        }
-        best
+    fn random(d: usize, seed: u64, psd: bool) -> Matrix {
+        if psd { random_psd(d, seed) } else { random_symmetric(d, seed) }
     }
 
-    pub(crate) fn random_symmetric(d: usize, seed: u64, psd: bool) -> Matrix {
-        let mut r = Rng::new(seed);
-        let a: Vec<Vec<f64>> = (0..d).map(|_| r.normals(d)).collect();
-        let mut h = Matrix::zeros(d);
-        for i in 0..d {
-            for j in 0..d {
-                let v = if psd { (0..d).map(|k| a[i][k] * a[j][k]).sum() } else { 0.5 * (a[i][j] + a[j][i]) };
-                h.set(i, j, v);
-            }
-        }
-        h
-    }
+
 
     #[test]
     fn enumeration_matches_brute_force() {
         for d in 1..=12 {
             for (seed, psd) in [(d as u64, true), (100 + d as u64, false)] {
-                let h = random_symmetric(d, seed, psd);
+                let h = random(d, seed, psd);
                 let (exact, v) = linf_exact(&h);
-                let truth = brute_force(&h);
+                let truth = brute_bilinear(&h);
                 assert!((exact - truth).abs() <= 1e-12 * truth.abs().max(1.0), "d={d} psd={psd}: {exact} vs {truth}");
                 assert!((l1(&h.matvec(&v)) - exact).abs() <= 1e-9 * exact.max(1.0));
             }
         }
     }
 
-    /// max_v v^T H v over all sign vectors, plainly.
-    fn brute_quadratic(h: &Matrix) -> f64 {
-        let d = h.n();
-        (0..1u32 << d)
-            .map(|m| {
-                let v: Vec<f64> = (0..d).map(|i| if m >> i & 1 == 1 { 1.0 } else { -1.0 }).collect();
-                crate::norm::dot(&v, &h.matvec(&v))
-            })
-            .fold(f64::NEG_INFINITY, f64::max)
-    }
 
     #[test]
     fn branch_and_bound_matches_brute_force_on_psd() {
         for d in 1..=12 {
             for seed in 0..3 {
-                let h = random_symmetric(d, 1000 + 10 * d as u64 + seed, true);
+                let h = random_psd(d, 1000 + 10 * d as u64 + seed);
                 let truth = brute_quadratic(&h);
                 let (bb, v) = linf_branch_and_bound(&h, None, &mut |_| true).unwrap();
                 assert!((bb - truth).abs() <= 1e-12 * truth, "d={d}: {bb} vs {truth}");
@@ -234,7 +202,7 @@ mod tests {
 
     #[test]
     fn cancellation_stops_early() {
-        let h = random_symmetric(20, 5, true);
+        let h = random_psd(20, 5);
         let mut calls = 0;
         assert!(linf_enumerate(&h, &mut |_| {
             calls += 1;

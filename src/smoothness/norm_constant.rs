@@ -117,14 +117,8 @@ mod tests {
     use super::*;
     use crate::norm::Norm;
     use crate::rng::Rng;
+    use crate::testing::random_psd;
 
-    fn random_psd(d: usize, seed: u64) -> Matrix {
-        let mut r = Rng::new(seed);
-        let a: Vec<Vec<f64>> = (0..d).map(|_| r.normals(d)).collect();
-        let rows: Vec<Vec<f64>> =
-            (0..d).map(|i| (0..d).map(|j| (0..d).map(|k| a[i][k] * a[j][k]).sum()).collect()).collect();
-        Matrix::from_rows(&rows)
-    }
 
     /// Every constant bounds ||H v||_* / ||v|| from above on random and extreme directions.
     #[test]

@@ -333,17 +333,12 @@ fn exact(h: &Matrix, psd: bool, mode: ExactMode, start: &[f64], progress: Progre
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::norm::dot;
+    use crate::testing::random_psd;
 
     fn run(h: &Matrix, exact: ExactMode) -> SmoothnessReport {
         report(h, &ReportOptions { exact, ..Default::default() }, &mut |_| true).unwrap()
     }
 
-    fn random_psd(d: usize, seed: u64) -> Matrix {
-        let mut r = Rng::new(seed);
-        let a: Vec<Vec<f64>> = (0..d).map(|_| r.normals(d)).collect();
-        Matrix::from_rows(&(0..d).map(|i| (0..d).map(|j| dot(&a[i], &a[j])).collect()).collect::<Vec<_>>())
-    }
 
     #[test]
     fn diagonal_hessian_all_agree_on_the_trace() {

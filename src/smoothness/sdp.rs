@@ -169,11 +169,11 @@ pub fn bilinear_lift(h: &Matrix) -> Matrix {
 /// Checks that diag(l) - B is PSD with the margin described in the module docs.
 pub fn certify(b: &Matrix, l: &[f64]) -> Certificate {
     let n = b.n();
-    let mut a = b.clone();
+    let mut a = Matrix::zeros(n);
     let mut frob = 0.0;
-    for i in 0..n {
+    for (i, li) in l.iter().enumerate() {
         for j in 0..n {
-            let v = if i == j { l[i] - b.get(i, i) } else { -b.get(i, j) };
+            let v = if i == j { li - b.get(i, i) } else { -b.get(i, j) };
             a.set(i, j, v);
             frob += v * v;
         }
@@ -209,13 +209,8 @@ pub fn certificate_from(b: &Matrix, sol: &SdpSolution) -> Certificate {
 mod tests {
     use super::*;
     use crate::smoothness::linf::linf_exact;
+    use crate::testing::random_psd;
 
-    fn random_psd(d: usize, seed: u64) -> Matrix {
-        let mut r = Rng::new(seed);
-        let a: Vec<Vec<f64>> = (0..d).map(|_| r.normals(d)).collect();
-        let rows: Vec<Vec<f64>> = (0..d).map(|i| (0..d).map(|j| dot(&a[i], &a[j])).collect()).collect();
-        Matrix::from_rows(&rows)
-    }
 
     #[test]
     fn diagonal_sdp_value_is_the_trace() {
