@@ -158,3 +158,16 @@ fn sweep_prints_a_map_as_json_or_csv() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("sweep.spread_max"));
 }
+
+#[test]
+fn smoothness_along_a_trajectory_is_labelled_local() {
+    let spec = r#"{"problem": {"kind": "rosenbrock", "d": 4}, "methods": [{"kind": "adam", "lr": 0.01}], "run": {"steps": 300, "target": 0}}"#;
+    let out = json(&steepest(&["smoothness", "--spec", "-", "--along-trajectory", "6"], spec));
+    assert!(out["scope"].as_str().unwrap().starts_with("local along the trajectory of Adam"));
+    let points = out["points"].as_array().unwrap();
+    assert_eq!(points.len(), 7);
+    let max_l2 = points.iter().map(|p| p["l2"].as_f64().unwrap()).fold(0.0, f64::max);
+    assert_eq!(out["max_l2"].as_f64().unwrap(), max_l2);
+    let bad = steepest(&["smoothness", "--spec", "-", "--along-trajectory", "0"], spec);
+    assert_eq!(bad.status.code(), Some(2));
+}

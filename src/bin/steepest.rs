@@ -6,7 +6,8 @@ use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 use std::time::Instant;
 use steepest::experiment::{
-    build, parse_matrix, preset, preset_names, presets, run_spec, run_sweep, spec_geometry, sweep_csv, to_csv, TraceTable,
+    build, parse_matrix, preset, preset_names, presets, run_spec, run_sweep, spec_geometry, sweep_csv, to_csv, trajectory_geometry,
+    TraceTable,
 };
 use steepest::smoothness::{report, ExactMode, ReportOptions};
 use steepest::spec::{schema, Spec};
@@ -22,8 +23,11 @@ USAGE:
   steepest presets
       list the presets: name, title, what to look at, and the page's URL query
   steepest smoothness (--matrix FILE|- | --spec FILE|-) [--exact auto|always|never] [--seed N]
+                      [--along-trajectory N]
       smoothness report of a symmetric matrix ({\"matrix\": [[...]]} or an array of rows) or of a
-      spec's objective: L_2, the L_inf bracket (exact when affordable), certified L_sep, rho_diag
+      spec's objective: L_2, the L_inf bracket (exact when affordable), certified L_sep, rho_diag;
+      with --along-trajectory N, the read-outs at N + 1 points of the first method's run and their
+      maxima (for objectives whose Hessian changes, e.g. rosenbrock)
   steepest hessian --spec FILE|-
       print a spec's Hessian ({\"matrix\": [[...]]}; at x0 when it is not constant), to take the
       problem to other tools
@@ -115,7 +119,7 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
             let h = obj.hessian(&problem.x0).expect("validated d is within the dense limit");
             Ok(to_json(&serde_json::json!({ "matrix": h.to_rows() })))
         }
-        ["smoothness", rest @ ..] => smoothness(&Options::parse(rest, &["--matrix", "--spec", "--exact", "--seed"])?),
+        ["smoothness", rest @ ..] => smoothness(&Options::parse(rest, &["--matrix", "--spec", "--exact", "--seed", "--along-trajectory"])?),
         [cmd, ..] => Err(CliError::Usage(format!("unknown command or options: {cmd}"))),
     }
 }
@@ -156,10 +160,19 @@ fn smoothness(opts: &Options) -> Result<String, CliError> {
             let r = report(&h, &options, &mut progress).map_err(failed)?;
             to_json(&Timed { report: r, seconds: start.elapsed().as_secs_f64() })
         }
-        (None, Some(spec)) => {
-            let r = spec_geometry(&spec, &options, &mut progress).map_err(failed)?;
-            to_json(&Timed { report: r, seconds: start.elapsed().as_secs_f64() })
-        }
+        (None, Some(spec)) => match opts.get("--along-trajectory") {
+            Some(n) => {
+                let points = n.parse::<usize>().ok().filter(|p| (1..=200).contains(p)).ok_or_else(|| {
+                    CliError::Usage(format!("--along-trajectory {n}: allowed an integer from 1 to 200"))
+                })?;
+                let r = trajectory_geometry(&spec, &options, points, &mut progress).map_err(|e| CliError::Failed(e.to_string()))?;
+                to_json(&Timed { report: r, seconds: start.elapsed().as_secs_f64() })
+            }
+            None => {
+                let r = spec_geometry(&spec, &options, &mut progress).map_err(failed)?;
+                to_json(&Timed { report: r, seconds: start.elapsed().as_secs_f64() })
+            }
+        },
         _ => return Err(CliError::Usage("smoothness needs exactly one of --matrix or --spec".into())),
     };
     if show {

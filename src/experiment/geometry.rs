@@ -1,9 +1,12 @@
 //! The smoothness report of a spec's objective: global for a quadratic (its Hessian is the same
-//! everywhere), local at the start point otherwise.
+//! everywhere), local otherwise: at the start point, or sampled along the first method's
+//! trajectory with the maximum of each read-out (a lower bound on its sup over the region).
 
 use super::problem::build;
-use crate::smoothness::{report, Progress, ReportError, ReportOptions, SmoothnessReport};
-use crate::spec::Spec;
+use super::run::run_spec;
+use crate::optimizer::{run, RunConfig};
+use crate::smoothness::{report, ExactMode, Progress, ReportError, ReportOptions, SmoothnessReport};
+use crate::spec::{Spec, SpecError};
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -23,4 +26,113 @@ pub fn spec_geometry(spec: &Spec, opts: &ReportOptions, progress: Progress) -> R
         None => ("local at x0", obj.hessian(&problem.x0).expect("d is within the dense limit")),
     };
     Ok(SpecGeometry { scope, report: report(&h, opts, progress)? })
+}
+
+/// The read-outs of the Hessian at one point of a trajectory.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PointGeometry {
+    pub t: usize,
+    pub l2: f64,
+    pub lambda_mean: f64,
+    pub rho_diag: f64,
+    pub linf_lower: f64,
+    pub linf_upper: f64,
+    pub linf_exact: Option<f64>,
+    pub psd: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrajectoryGeometry {
+    /// "local along the trajectory of <method label>".
+    pub scope: String,
+    pub points: Vec<PointGeometry>,
+    /// Largest L_2 seen: a lower bound on the sup of ||H(x)||_2 over the region the method visits.
+    pub max_l2: f64,
+    /// Largest lower bound on ||H(x)||_{inf,1} seen, and largest upper bound.
+    pub max_linf_lower: f64,
+    pub max_linf_upper: f64,
+}
+
+/// Why a trajectory report could not be made.
+#[derive(Clone, Debug, PartialEq)]
+pub enum TrajectoryError {
+    Spec(SpecError),
+    Report(ReportError),
+}
+
+impl std::fmt::Display for TrajectoryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            TrajectoryError::Spec(e) => write!(f, "{e}"),
+            TrajectoryError::Report(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Runs the spec's first method (with the step it was given or tuned to) and reports the
+/// Hessian's geometry at `points` evenly spaced iterates (exact L_inf when it is quick).
+pub fn trajectory_geometry(spec: &Spec, opts: &ReportOptions, points: usize, progress: Progress) -> Result<TrajectoryGeometry, TrajectoryError> {
+    let result = run_spec(spec).map_err(TrajectoryError::Spec)?;
+    let m = &result.spec.methods[0];
+    let first = &result.methods[0];
+    let problem = build(spec);
+    let obj = problem.objective.as_ref();
+    let every = (first.stopped_at / points.max(1)).max(1);
+    let cfg = RunConfig { steps: first.stopped_at, target: None, x_every: every };
+    let smoothness = first.smoothness.as_ref().map(|c| c.value);
+    let mut trace = crate::optimizer::Trace::default();
+    run(obj, &problem.x0, &mut m.kind.chain(&m.hyper(), first.rule, first.lr, smoothness), &cfg, Some(&mut trace));
+    let xs = trace.x.unwrap_or_default();
+    let quick = ReportOptions { exact: if opts.exact == ExactMode::Always { ExactMode::Always } else { ExactMode::Never }, ..opts.clone() };
+    let mut out = Vec::with_capacity(xs.len());
+    for (k, x) in xs.iter().enumerate() {
+        let h = obj.hessian(x).expect("d is within the dense limit");
+        let r = report(&h, &quick, &mut |_| true).map_err(TrajectoryError::Report)?;
+        out.push(PointGeometry {
+            t: k * every,
+            l2: r.l2,
+            lambda_mean: r.lambda_mean,
+            rho_diag: r.rho_diag,
+            linf_lower: r.linf_lower,
+            linf_upper: r.linf_upper,
+            linf_exact: r.linf_exact,
+            psd: r.psd,
+        });
+        if !progress((k + 1) as f64 / xs.len() as f64) {
+            return Err(TrajectoryError::Report(ReportError::Cancelled));
+        }
+    }
+    let max = |f: fn(&PointGeometry) -> f64| out.iter().map(f).fold(f64::NEG_INFINITY, f64::max);
+    Ok(TrajectoryGeometry {
+        scope: format!("local along the trajectory of {}", first.label),
+        max_l2: max(|p| p.l2),
+        max_linf_lower: max(|p| p.linf_lower),
+        max_linf_upper: max(|p| p.linf_upper),
+        points: out,
+    })
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rosenbrock_geometry_along_gd_matches_the_hessian_at_each_point() {
+        let spec = Spec::from_json(
+            r#"{"problem": {"kind": "rosenbrock", "d": 2, "x0": [-1.2, 1]}, "methods": [{"kind": "gd", "rule": "const", "lr": 0.001}],
+                "run": {"steps": 400, "target": 0}}"#,
+        )
+        .unwrap();
+        let g = trajectory_geometry(&spec, &ReportOptions::default(), 8, &mut |_| true).unwrap();
+        assert!(g.scope.starts_with("local along the trajectory of GD"));
+        assert_eq!(g.points.len(), 9);
+        assert_eq!(g.points[0].t, 0);
+        // At x0 = (-1.2, 1): H = [[1200 x^2 - 400 y + 2, -400 x], [-400 x, 200]] = [[1330, 480], [480, 200]].
+        let (a, b, c) = (1330.0f64, 480.0f64, 200.0f64);
+        let lmax = (a + c) / 2.0 + (((a - c) / 2.0).powi(2) + b * b).sqrt();
+        assert!((g.points[0].l2 - lmax).abs() < 1e-9 * lmax);
+        // PSD there: L_inf = max over signs of v^T H v = a + c + 2|b| = 2490.
+        assert!(g.points[0].linf_lower <= 2490.0 + 1e-9 && g.points[0].linf_upper >= 2490.0 - 1e-9);
+        assert!(g.max_l2 >= g.points.iter().map(|p| p.l2).fold(0.0, f64::max));
+    }
 }

@@ -11,7 +11,7 @@ mod sweep;
 
 pub use cost::work_estimate;
 pub use export::{to_csv, TraceColumns, TraceTable};
-pub use geometry::{spec_geometry, SpecGeometry};
+pub use geometry::{spec_geometry, trajectory_geometry, PointGeometry, SpecGeometry, TrajectoryError, TrajectoryGeometry};
 pub use matrix_input::parse_matrix;
 pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Problem};

@@ -63,7 +63,7 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
     let cfg = RunConfig {
         steps: spec.run.steps as usize,
         target: (spec.run.target > 0.0).then_some(spec.run.target),
-        keep_x: d <= KEEP_X_MAX_D,
+        x_every: usize::from(d <= KEEP_X_MAX_D),
     };
     let grid = log_grid(spec.run.tune_min, spec.run.tune_max, spec.run.tune_points as usize);
     let mut constants: Vec<(Norm, Constant)> = Vec::new();

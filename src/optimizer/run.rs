@@ -15,8 +15,9 @@ pub struct RunConfig {
     /// Stop when (f - f*) <= target (f(x_0) - f*); None runs all steps (and is forced when f* is
     /// unknown).
     pub target: Option<f64>,
-    /// Record the iterates (only sensible for small d).
-    pub keep_x: bool,
+    /// Record the iterate x_t when t is a multiple of this (0: never). 1 for the 2-D view and
+    /// exports at small d; larger strides sample a long trajectory.
+    pub x_every: usize,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -42,7 +43,7 @@ pub struct Outcome {
 }
 
 /// Per-step records. f, grad_* and density have one entry per evaluated point x_0, ..., x_T;
-/// step has one per update.
+/// step has one per update; x the iterates at the RunConfig's stride.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Trace {
     pub f: Vec<f64>,
@@ -64,7 +65,7 @@ pub fn run(obj: &dyn Objective, x0: &[f64], chain: &mut Chain, cfg: &RunConfig, 
     let mut g = vec![0.0; d];
     let mut f0 = f64::NAN;
     if let Some(tr) = trace.as_deref_mut() {
-        tr.x = cfg.keep_x.then(Vec::new);
+        tr.x = (cfg.x_every > 0).then(Vec::new);
     }
     for t in 0..=cfg.steps {
         let f = obj.value_and_gradient(&x, &mut g) - f_star.unwrap_or(0.0);
@@ -78,7 +79,7 @@ pub fn run(obj: &dyn Objective, x0: &[f64], chain: &mut Chain, cfg: &RunConfig, 
             tr.grad_l1.push(l1(&g));
             tr.grad_linf.push(linf(&g));
             tr.density.push(density(&g));
-            if let Some(xs) = tr.x.as_mut() {
+            if let Some(xs) = tr.x.as_mut().filter(|_| t % cfg.x_every.max(1) == 0) {
                 xs.push(x.clone());
             }
         }
@@ -139,7 +140,7 @@ mod tests {
     }
 
     fn cfg(steps: usize) -> RunConfig {
-        RunConfig { steps, target: None, keep_x: true }
+        RunConfig { steps, target: None, x_every: 1 }
     }
 
     #[test]
@@ -211,7 +212,7 @@ mod tests {
         let q = random_quadratic(4, 4);
         let l = q.known_spectrum().unwrap().last().copied().unwrap();
         let mut chain = MethodKind::Gd.chain(&H, StepRule::Theory, 1.0, Some(l));
-        let out = run(&q, &[1.0; 4], &mut chain, &RunConfig { steps: 100_000, target: Some(1e-6), keep_x: false }, None);
+        let out = run(&q, &[1.0; 4], &mut chain, &RunConfig { steps: 100_000, target: Some(1e-6), x_every: 0 }, None);
         assert_eq!(out.status, Status::Target);
         assert!(out.final_f <= 1e-6 * q.value(&[1.0; 4]));
     }
