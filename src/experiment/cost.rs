@@ -7,6 +7,7 @@ use crate::spec::{ProblemKind, Spec};
 
 /// Multiply-adds, within a small factor.
 pub fn work_estimate(spec: &Spec) -> f64 {
+    let spec = &spec.resolved();
     let d = spec.dim() as f64;
     let p = &spec.problem;
     let build = match p.kind {

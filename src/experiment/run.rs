@@ -149,3 +149,26 @@ fn short(x: f64) -> String {
     let rounded: f64 = format!("{x:.2e}").parse().unwrap_or(x);
     format!("{rounded}")
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::spec::{METHOD_KINDS, PROBLEM_KINDS};
+
+    /// Every problem kind with every method kind, rules and steps left to their defaults, runs
+    /// (no panic, no error) and records a trace from t = 0.
+    #[test]
+    fn every_problem_with_every_method_runs_on_defaults() {
+        for problem in PROBLEM_KINDS {
+            for method in METHOD_KINDS {
+                let json = format!(
+                    r#"{{"problem": {{"kind": "{problem}", "d": 3, "matrix": {matrix}}}, "methods": [{{"kind": "{method}"}}], "run": {{"steps": 20}}}}"#,
+                    matrix = if *problem == "matrix" { "[[2, 1, 0], [1, 3, 1], [0, 1, 1]]" } else { "null" }
+                );
+                let spec = Spec::from_json(&json).unwrap_or_else(|e| panic!("{problem}/{method}: {e}"));
+                let r = run_spec(&spec).unwrap_or_else(|e| panic!("{problem}/{method}: {e}"));
+                assert!(!r.methods[0].trace.f.is_empty(), "{problem}/{method}");
+            }
+        }
+    }
+}

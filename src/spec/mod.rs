@@ -294,13 +294,16 @@ impl Spec {
         serde_json::to_string_pretty(self).expect("a spec always serialises")
     }
 
-    /// The spec with every `auto` and default-by-rule value made explicit: what was run.
+    /// The spec with every `auto` and default-by-rule value made explicit: what was run. An
+    /// `auto` rule is theory where the method has one and the objective a global smoothness
+    /// constant (not Rosenbrock), const otherwise.
     pub fn resolved(&self) -> Spec {
         let mut s = self.clone();
+        let global = self.problem.kind != ProblemKind::Rosenbrock;
         for m in &mut s.methods {
-            m.rule = match m.step_rule() {
-                StepRule::Theory => Rule::Theory,
-                StepRule::Const => Rule::Const,
+            m.rule = match (m.rule, m.step_rule(), global) {
+                (Rule::Auto, _, false) | (_, StepRule::Const, _) => Rule::Const,
+                (_, StepRule::Theory, _) => Rule::Theory,
             };
             m.lr = Some(m.lr_value());
         }
@@ -525,5 +528,8 @@ mod tests {
         let s = Spec::from_json(r#"{"methods": [{"kind": "sign_gd"}, {"kind": "adam"}]}"#).unwrap().resolved();
         assert_eq!((s.methods[0].rule, s.methods[0].lr), (Rule::Theory, Some(1.0)));
         assert_eq!((s.methods[1].rule, s.methods[1].lr), (Rule::Const, Some(0.01)));
+        // Rosenbrock has no global smoothness constant: auto means const there.
+        let s = Spec::from_json(r#"{"problem": {"kind": "rosenbrock"}}"#).unwrap().resolved();
+        assert_eq!((s.methods[0].rule, s.methods[0].lr), (Rule::Const, Some(0.01)));
     }
 }
