@@ -6,6 +6,7 @@
 //! Data flows one way: a [`spec::Spec`] (validated) -> [`experiment`] (pure Rust) -> plain result
 //! data (serde) -> JSON/CSV, or plots in the browser.
 //!
+//! - [`data`]: the shipped real data sets (digits, breast cancer), standardised and split.
 //! - [`norm`]: norms, dual norms, steepest directions.
 //! - [`linalg`]: dense matrices and a deterministic symmetric eigensolver.
 //! - [`objective`]: the objective trait, quadratics and their generators, Rosenbrock.
@@ -18,6 +19,7 @@
 //! - [`rng`]: the seeded, portable random generator behind every random choice.
 //! - `web` (wasm32 only): the JavaScript API.
 
+pub mod data;
 pub mod experiment;
 pub mod json;
 pub mod linalg;

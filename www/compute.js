@@ -9,6 +9,12 @@ const MAIN_THREAD_MAX_D = 150;
 // and the worker refines it (see refine).
 const MAIN_THREAD_EXACT_MAX_D = 16;
 
+/** Whether the geometry report would take more than a few seconds: a network's dense Hessian
+ * costs one Hessian-vector product (a pass over the data) per parameter. */
+export function heavyGeometry(spec) {
+  return spec.problem.kind === 'network' && spec.problem.hidden > 8;
+}
+
 export class Computer {
   constructor({ onProgress }) {
     this.onProgress = onProgress;
@@ -25,7 +31,8 @@ export class Computer {
     if (workEstimate(spec) <= MAIN_THREAD_WORK && d <= MAIN_THREAD_MAX_D) {
       try {
         const exact = d <= MAIN_THREAD_EXACT_MAX_D ? 'auto' : 'never';
-        return Promise.resolve({ result: run(spec), report: smoothness(spec, { exact }), where: 'main' });
+        const report = heavyGeometry(spec) ? null : smoothness(spec, { exact });
+        return Promise.resolve({ result: run(spec), report, where: 'main' });
       } catch (e) {
         return Promise.reject(e);
       }

@@ -148,7 +148,7 @@ async function main() {
     schedule();
   });
   function showGeometry2d() {
-    const ok = Geometry2dView.supports(state.result);
+    const ok = Geometry2dView.supports(state.result) && state.report;
     $('geo-note').textContent = ok
       ? 'Each arrow is the steepest-descent direction −s of one norm; its tip lies on that norm\'s unit ball. Play the trajectories, or click to start elsewhere.'
       : 'The 2-D view needs a 2-D quadratic: choose the problem kind quad2d, or a 2 x 2 matrix.';
@@ -210,7 +210,7 @@ async function main() {
       if (editStart) state.timings.lastEditToDraw = performance.now() - editStart;
       if (!state.timings.firstPlot) state.timings.firstPlot = performance.now();
       state.runs = (state.runs || 0) + 1;
-      if (report.linf_exact == null && (report.psd || report.d <= 24)) refineGeometry(spec);
+      if (report && report.linf_exact == null && (report.psd || report.d <= 24)) refineGeometry(spec);
     } catch (e) {
       if (e.name === 'Cancelled') return;
       if (e.field && controls.showError(e.field, e.message)) $('status').textContent = `Not run: ${e.message}`;

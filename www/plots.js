@@ -79,6 +79,15 @@ export class Plots {
     const sweepPlot = name.startsWith('sweep-');
     if (sweepPlot ? !this.sweep : !this.result) return;
     const dpr = this.size(entry);
+    if (name === 'bounds' && !this.report) {
+      entry.frame = null;
+      const ctx = entry.canvas.getContext('2d');
+      ctx.clearRect(0, 0, entry.canvas.width, entry.canvas.height);
+      ctx.fillStyle = dark() ? '#ddd' : '#333';
+      ctx.font = `${14 * dpr}px sans-serif`;
+      ctx.fillText('Not measured here for this network (see the geometry table).', 12 * dpr, 30 * dpr);
+      return;
+    }
     try {
       if (name === 'sweep-scatter') entry.frame = drawSweepScatter(entry.canvas, this.sweep, dpr, dark());
       else if (sweepPlot) entry.frame = drawSweepMap(entry.canvas, this.sweep, name.slice(6), dpr, dark());

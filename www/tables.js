@@ -28,11 +28,16 @@ export function renderSummary(tbody, result) {
   tbody.replaceChildren(...result.methods.map((m) => {
     const last = m.f[m.f.length - 1];
     const scale = m.tuning ? `${fmt(m.lr)} (tuned)` : fmt(m.lr);
-    return row([m.label, m.message, String(m.stopped_at), fmt(last), scale], true);
+    const acc = m.accuracy ? `; accuracy ${(100 * m.accuracy.train).toFixed(1)}% train, ${(100 * m.accuracy.test).toFixed(1)}% test` : '';
+    return row([m.label, m.message + acc, String(m.stopped_at), fmt(last), scale], true);
   }));
 }
 
 export function renderGeometry(tbody, r) {
+  if (!r) {
+    tbody.replaceChildren(row(['geometry', 'Not measured in the page for networks of more than 8 hidden units (their dense Hessian takes a pass over the data per parameter): run steepest smoothness --spec with the exported spec.'], true));
+    return;
+  }
   const linf = r.linf_exact != null
     ? `${fmt(r.linf_exact, 6)} (exact: ${r.linf_exact_method})`
     : `[${fmt(r.linf_lower, 6)}, ${fmt(r.linf_upper, 6)}] (lower: ${r.linf_lower_method}; upper: ${r.linf_upper_method})`;
@@ -55,6 +60,7 @@ export function renderGeometry(tbody, r) {
 /** One sentence setting the measured advantage of sign GD (first GD and first sign GD with a
  * theory step) beside the predicted d L_2 / L_inf; null when the run has no such pair. */
 export function verdict(result, report) {
+  if (!report) return null;
   const gd = result.methods.find((m) => m.kind === 'gd' && m.rule === 'theory');
   const sign = result.methods.find((m) => m.kind === 'sign_gd' && m.rule === 'theory');
   if (!gd || !sign) return null;

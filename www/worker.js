@@ -2,6 +2,7 @@
 // {id, spec, task: 'all' | 'smoothness' | 'sweep'}; out: {id, type: 'progress', phase, fraction} |
 // {id, type: 'done', result, report, sweep} | {id, type: 'error', message, field}.
 import init, { run, smoothness, sweep } from './pkg/steepest.js';
+import { heavyGeometry } from './compute.js';
 
 const ready = init();
 
@@ -25,6 +26,10 @@ self.onmessage = async ({ data: { id, spec, task } }) => {
     if (task === 'all') {
       self.postMessage({ id, type: 'progress', phase: 'running the methods', fraction: 0 });
       result = run(spec);
+    }
+    if (heavyGeometry(spec)) {
+      self.postMessage({ id, type: 'done', result, report: null });
+      return;
     }
     self.postMessage({ id, type: 'progress', phase: 'measuring the geometry', fraction: 0.5 });
     let last = 0;

@@ -15,7 +15,13 @@ pub fn work_estimate(spec: &Spec) -> f64 {
         ProblemKind::Matrix => d * d * d,
         _ => d,
     };
-    let per_step = if p.kind == ProblemKind::Rosenbrock { 10.0 * d } else { d * d };
+    let per_step = match p.kind {
+        ProblemKind::Rosenbrock => 10.0 * d,
+        // A pass over the training rows (at most 1438) costs about 3 multiply-adds per
+        // parameter and row.
+        ProblemKind::Network => 3.0 * 1438.0 * d,
+        _ => d * d,
+    };
     let steps = spec.run.steps as f64;
     let grid = spec.run.tune_points as f64;
     let runs: f64 = spec.methods.iter().map(|m| if m.tune { grid + 1.0 } else { 1.0 }).sum();

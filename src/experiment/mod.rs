@@ -15,5 +15,5 @@ pub use geometry::{spec_geometry, trajectory_geometry, PointGeometry, SpecGeomet
 pub use matrix_input::parse_matrix;
 pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Problem};
-pub use run::{run_spec, MethodResult, ProblemInfo, RunResult};
+pub use run::{run_spec, Accuracy, MethodResult, ProblemInfo, RunResult};
 pub use sweep::{lambda_max_for_spread, run_sweep, spearman, sweep_csv, SweepCell, SweepError, SweepResult};

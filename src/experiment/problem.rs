@@ -1,6 +1,7 @@
 //! Builds the objective and the start point a spec describes.
 
-use crate::objective::{hessian_2d, rotated_hessian, spectrum, HaarRotation, Objective, Quadratic, Rosenbrock};
+use crate::data::load;
+use crate::objective::{hessian_2d, rotated_hessian, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock};
 use crate::rng::Rng;
 use crate::spec::{ProblemKind, ProblemSpec, Spec, StartKind, MAX_D};
 
@@ -41,13 +42,23 @@ pub fn build(spec: &Spec) -> Problem {
             Box::new(Quadratic::from_rows(rows, MAX_D as usize).expect("validated matrix"))
         }
         ProblemKind::Rosenbrock => Box::new(Rosenbrock::new(d)),
+        ProblemKind::Network => Box::new(network(p)),
     };
     let x_star = match p.kind {
         ProblemKind::Rosenbrock => vec![1.0; d],
         _ => vec![0.0; d],
     };
-    let x0 = start_point(p, &x_star);
+    let x0 = match (p.kind, &p.x0) {
+        (ProblemKind::Network, None) => network(p).init(p.seed, p.start_scale),
+        _ => start_point(p, &x_star),
+    };
     Problem { objective, x_star, x0 }
+}
+
+/// The classifier of a network spec, trained on the seeded training split.
+fn network(p: &ProblemSpec) -> Network {
+    let (train, _) = load(p.dataset, p.seed);
+    Network::new(train, p.hidden as usize, p.activation, p.l2)
 }
 
 fn start_point(p: &ProblemSpec, x_star: &[f64]) -> Vec<f64> {
@@ -59,4 +70,16 @@ fn start_point(p: &ProblemSpec, x_star: &[f64]) -> Vec<f64> {
         StartKind::Ones => vec![1.0; x_star.len()],
     };
     x_star.iter().zip(&z).map(|(c, zi)| c + p.start_scale * zi).collect()
+}
+
+/// (train, test) classification accuracy of parameters `x` for a network spec; None for other
+/// objectives.
+pub fn accuracy(spec: &Spec, x: &[f64]) -> Option<(f64, f64)> {
+    let p = &spec.problem;
+    if p.kind != ProblemKind::Network {
+        return None;
+    }
+    let (train, test) = load(p.dataset, p.seed);
+    let net = network(p);
+    Some((net.accuracy(x, &train), net.accuracy(x, &test)))
 }

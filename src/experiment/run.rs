@@ -49,8 +49,17 @@ pub struct MethodResult {
     pub status: Status,
     pub stopped_at: usize,
     pub message: String,
+    /// Classification accuracy of the last iterate on the training and test sets (networks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accuracy: Option<Accuracy>,
     #[serde(flatten)]
     pub trace: Trace,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Accuracy {
+    pub train: f64,
+    pub test: f64,
 }
 
 /// Validates and runs `spec`.
@@ -99,6 +108,7 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
             status: out.status,
             stopped_at: out.stopped_at,
             message,
+            accuracy: super::problem::accuracy(&spec, &out.x).map(|(train, test)| Accuracy { train, test }),
             trace,
         });
     }

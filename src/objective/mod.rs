@@ -2,11 +2,13 @@
 //! the minimum when it is known.
 
 mod generate;
+mod network;
 mod quadratic;
 mod rosenbrock;
 
 pub use generate::{hessian_2d, rho_diag, rotated_hessian, spectrum, HaarRotation, SpectrumKind};
 pub use quadratic::{check_matrix, MatrixError, Quadratic, PSD_TOLERANCE, SYMMETRY_TOLERANCE};
+pub use network::{Activation, Network};
 pub use rosenbrock::Rosenbrock;
 
 use crate::linalg::Matrix;

@@ -40,6 +40,9 @@ pub struct Outcome {
     /// f(x_t) - f* (or f(x_t) when f* is unknown) at `stopped_at`.
     pub final_f: f64,
     pub message: String,
+    /// The last iterate x_t.
+    #[serde(skip)]
+    pub x: Vec<f64>,
 }
 
 /// Per-step records. f, grad_* and density have one entry per evaluated point x_0, ..., x_T;
@@ -83,7 +86,7 @@ pub fn run(obj: &dyn Objective, x0: &[f64], chain: &mut Chain, cfg: &RunConfig, 
                 xs.push(x.clone());
             }
         }
-        let stop = |status, message: String| Outcome { status, stopped_at: t, final_f: f, message };
+        let stop = |status, message: String| Outcome { status, stopped_at: t, final_f: f, message, x: x.clone() };
         if !f.is_finite() || !gl2.is_finite() {
             return stop(Status::Diverged, format!("diverged at step {t}: f or its gradient is {}", if f.is_nan() || gl2.is_nan() { "NaN" } else { "infinite" }));
         }

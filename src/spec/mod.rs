@@ -12,7 +12,8 @@ pub mod url;
 pub use params::{allowed, param, Kind, Param, METHOD_KINDS, PARAMS, PROBLEM_KINDS, RULES, SPECTRUM_KINDS, START_KINDS};
 use params::{check_float, check_int, default_bool, default_choice, default_float, default_int};
 
-use crate::objective::SpectrumKind;
+use crate::data::DatasetKind;
+use crate::objective::{Activation, Network, SpectrumKind};
 use crate::optimizer::{Hyper, MethodKind, StepRule};
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -31,6 +32,15 @@ pub enum ProblemKind {
     Quad2d,
     Matrix,
     Rosenbrock,
+    Network,
+}
+
+impl ProblemKind {
+    /// Whether the objective has a global smoothness constant (a constant Hessian), which theory
+    /// steps need.
+    pub fn has_global_smoothness(&self) -> bool {
+        !matches!(self, ProblemKind::Rosenbrock | ProblemKind::Network)
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -72,6 +82,10 @@ pub struct ProblemSpec {
     pub rotation: f64,
     pub angle: f64,
     pub seed: u64,
+    pub dataset: DatasetKind,
+    pub hidden: u64,
+    pub activation: Activation,
+    pub l2: f64,
     pub start: StartKind,
     pub start_scale: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -178,6 +192,10 @@ impl Default for ProblemSpec {
             rotation: default_float("problem.rotation"),
             angle: default_float("problem.angle"),
             seed: default_int("problem.seed"),
+            dataset: default_choice("problem.dataset"),
+            hidden: default_int("problem.hidden"),
+            activation: default_choice("problem.activation"),
+            l2: default_float("problem.l2"),
             start: default_choice("problem.start"),
             start_scale: default_float("problem.start_scale"),
             x0: None,
@@ -299,7 +317,7 @@ impl Spec {
     /// constant (not Rosenbrock), const otherwise.
     pub fn resolved(&self) -> Spec {
         let mut s = self.clone();
-        let global = self.problem.kind != ProblemKind::Rosenbrock;
+        let global = self.problem.kind.has_global_smoothness();
         for m in &mut s.methods {
             m.rule = match (m.rule, m.step_rule(), global) {
                 (Rule::Auto, _, false) | (_, StepRule::Const, _) => Rule::Const,
@@ -315,6 +333,13 @@ impl Spec {
         match self.problem.kind {
             ProblemKind::Quad2d => 2,
             ProblemKind::Matrix => self.problem.matrix.as_ref().map_or(0, |m| m.len()),
+            ProblemKind::Network => {
+                let (f, k) = match self.problem.dataset {
+                    DatasetKind::Digits => (64, 10),
+                    DatasetKind::BreastCancer => (30, 2),
+                };
+                Network::param_count(f, k, self.problem.hidden as usize)
+            }
             _ => self.problem.d as usize,
         }
     }
@@ -341,6 +366,15 @@ impl Spec {
         }
         if p.kind == ProblemKind::Rosenbrock && p.d < 2 {
             return Err(SpecError::new("problem.d", p.d, "allowed: at least 2 for rosenbrock"));
+        }
+        check_int("problem.hidden", "problem.hidden", p.hidden)?;
+        check_float("problem.l2", "problem.l2", p.l2)?;
+        if p.kind == ProblemKind::Network && self.dim() > MAX_D as usize {
+            return Err(SpecError::new(
+                "problem.hidden",
+                p.hidden,
+                format!("allowed: a network of at most {MAX_D} parameters (this one has {})", self.dim()),
+            ));
         }
         match (&p.matrix, p.kind) {
             (None, ProblemKind::Matrix) => {
@@ -386,8 +420,9 @@ impl Spec {
                 if m.kind.theory_norm(&m.hyper()).is_none() {
                     return Err(SpecError::new(f("rule"), "theory", format!("allowed for {}: const or auto (it has no smoothness step)", m.kind.id())));
                 }
-                if p.kind == ProblemKind::Rosenbrock {
-                    return Err(SpecError::new(f("rule"), "theory", "allowed for rosenbrock: const (it has no global smoothness constant)"));
+                if !p.kind.has_global_smoothness() {
+                    let kind = format!("{:?}", p.kind).to_lowercase();
+                    return Err(SpecError::new(f("rule"), "theory", format!("allowed for {kind}: const (it has no global smoothness constant)")));
                 }
             }
         }

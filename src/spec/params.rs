@@ -46,7 +46,7 @@ const fn unit_open(default: f64) -> Kind {
     Kind::Float { min: 0.0, max: 1.0, min_exclusive: false, max_exclusive: true, default, log_scale: false }
 }
 
-pub const PROBLEM_KINDS: &[&str] = &["quadratic", "quad2d", "matrix", "rosenbrock"];
+pub const PROBLEM_KINDS: &[&str] = &["quadratic", "quad2d", "matrix", "rosenbrock", "network"];
 pub const SPECTRUM_KINDS: &[&str] = &["uniform", "geometric", "outliers"];
 pub const START_KINDS: &[&str] = &["gaussian", "ones"];
 pub const RULES: &[&str] = &["auto", "theory", "const"];
@@ -56,7 +56,7 @@ pub const METHOD_KINDS: &[&str] =
 /// Every parameter. The single source of truth for defaults, ranges and help.
 pub static PARAMS: &[Param] = &[
     Param { name: "version", group: "meta", kind: Kind::Integer { min: 1, max: SPEC_VERSION, default: SPEC_VERSION }, help: "spec format version" , when: &[] },
-    Param { name: "problem.kind", group: "problem", kind: Kind::Choice { choices: PROBLEM_KINDS, default: "quadratic" }, help: "objective: generated quadratic, 2-D quadratic, your own matrix, or Rosenbrock" , when: &[] },
+    Param { name: "problem.kind", group: "problem", kind: Kind::Choice { choices: PROBLEM_KINDS, default: "quadratic" }, help: "objective: generated quadratic, 2-D quadratic, your own matrix, Rosenbrock, or a softmax classifier on real data" , when: &[] },
     Param { name: "problem.d", group: "problem", kind: Kind::Integer { min: 1, max: MAX_D, default: 20 }, help: "dimension (quadratic, rosenbrock >= 2)" , when: &[("problem.kind", &["quadratic", "rosenbrock"])] },
     Param { name: "problem.spectrum", group: "problem", kind: Kind::Choice { choices: SPECTRUM_KINDS, default: "outliers" }, help: "eigenvalues: evenly spaced, geometric, or k outliers at lambda_max above a bulk at lambda_min" , when: &[("problem.kind", &["quadratic"])] },
     Param { name: "problem.lambda_max", group: "problem", kind: positive(1e8, 100.0, true), help: "largest eigenvalue (quad2d: the first eigenvalue)" , when: &[("problem.kind", &["quadratic", "quad2d"])] },
@@ -64,8 +64,12 @@ pub static PARAMS: &[Param] = &[
     Param { name: "problem.outliers", group: "problem", kind: Kind::Integer { min: 0, max: MAX_D, default: 2 }, help: "number of outlier eigenvalues at lambda_max (spectrum outliers), at most d" , when: &[("problem.kind", &["quadratic"]), ("problem.spectrum", &["outliers"])] },
     Param { name: "problem.rotation", group: "problem", kind: float(0.0, 1.0, 0.0), help: "0 = diagonal Hessian, 1 = Haar-random rotation; eigenvalues stay fixed" , when: &[("problem.kind", &["quadratic"])] },
     Param { name: "problem.angle", group: "problem", kind: float(-180.0, 180.0, 30.0), help: "quad2d: angle of the first eigenvector in degrees" , when: &[("problem.kind", &["quad2d"])] },
+    Param { name: "problem.dataset", group: "problem", kind: Kind::Choice { choices: &["digits", "breast_cancer"], default: "digits" }, help: "data set (shipped): 8x8 handwritten digits (10 classes) or breast cancer (2 classes); 80% train, seeded split", when: &[("problem.kind", &["network"])] },
+    Param { name: "problem.hidden", group: "problem", kind: Kind::Integer { min: 0, max: 64, default: 16 }, help: "hidden units of the network; 0 is multinomial logistic regression (at most 2000 parameters in all)", when: &[("problem.kind", &["network"])] },
+    Param { name: "problem.activation", group: "problem", kind: Kind::Choice { choices: &["tanh", "relu"], default: "tanh" }, help: "activation of the hidden layer", when: &[("problem.kind", &["network"])] },
+    Param { name: "problem.l2", group: "problem", kind: float(0.0, 1.0, 1e-4), help: "L2 penalty (l2/2) ||W||^2 on the weights", when: &[("problem.kind", &["network"])] },
     Param { name: "problem.seed", group: "problem", kind: Kind::Integer { min: 0, max: MAX_SEED, default: 1 }, help: "seed of every random choice (rotation, start point)" , when: &[] },
-    Param { name: "problem.start", group: "problem", kind: Kind::Choice { choices: START_KINDS, default: "gaussian" }, help: "start point x0 = x* + start_scale z, z standard normal or all ones" , when: &[] },
+    Param { name: "problem.start", group: "problem", kind: Kind::Choice { choices: START_KINDS, default: "gaussian" }, help: "start point x0 = x* + start_scale z, z standard normal or all ones (network: weights N(0, start_scale^2 / fan_in), biases 0)" , when: &[] },
     Param { name: "problem.start_scale", group: "problem", kind: positive(1e6, 1.0, true), help: "distance scale of the start point from the minimiser" , when: &[] },
     Param { name: "problem.x0", group: "problem", kind: Kind::Vector, help: "explicit start point (d numbers); overrides start" , when: &[] },
     Param { name: "problem.matrix", group: "problem", kind: Kind::Matrix, help: "your Hessian as rows (kind matrix): square, finite, symmetric to 1e-9 relative" , when: &[("problem.kind", &["matrix"])] },

@@ -281,3 +281,14 @@ test('every preset link renders its plots and shows measured and predicted numbe
     await page.close();
   }
 });
+
+test('a network on the shipped digits trains in the worker and reports its accuracy', async () => {
+  const { page } = await open(browser, base, '/?problem=network&hidden=0&m0=adam&m0.lr=0.01&m1=gd&m1.lr=0.5&steps=150&target=0');
+  await page.waitForFunction(() => window.steepest.result && window.steepest.result.problem.d === 650, null, { timeout: 60000 });
+  const result = await page.evaluate(() => window.steepest.result);
+  assert.ok(result.methods[0].accuracy.test > 0.9, JSON.stringify(result.methods[0].accuracy));
+  assert.match(await page.locator('#summary').textContent(), /accuracy \d+\.\d% train, \d+\.\d% test/);
+  const spec = await page.evaluate(() => window.steepest.spec);
+  assert.deepEqual(result, cli(spec));
+  await page.close();
+});

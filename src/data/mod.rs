@@ -1,0 +1,146 @@
+//! The real data sets shipped with Steepest (see data/README.md for sources, licences and
+//! checksums), decoded, standardised and split into seeded train and test sets.
+
+use crate::rng::Rng;
+use serde::{Deserialize, Serialize};
+
+const DIGITS: &[u8] = include_bytes!("../../data/digits.bin");
+const BREAST_CANCER: &[u8] = include_bytes!("../../data/breast_cancer.bin");
+
+/// Fraction of the rows used for training; the rest is the test set.
+pub const TRAIN_FRACTION: f64 = 0.8;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DatasetKind {
+    /// 8 x 8 handwritten digits: 1797 images, 64 features, 10 classes.
+    Digits,
+    /// Breast Cancer Wisconsin (Diagnostic): 569 rows, 30 features, 2 classes.
+    BreastCancer,
+}
+
+/// Rows of standardised features with class labels.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Dataset {
+    pub features: usize,
+    pub classes: usize,
+    /// Row-major, `features` values per row.
+    pub x: Vec<f64>,
+    pub y: Vec<usize>,
+}
+
+impl Dataset {
+    pub fn rows(&self) -> usize {
+        self.y.len()
+    }
+
+    pub fn row(&self, i: usize) -> &[f64] {
+        &self.x[i * self.features..(i + 1) * self.features]
+    }
+}
+
+/// The raw rows of a data set, as stored.
+fn decode(kind: DatasetKind) -> Dataset {
+    match kind {
+        DatasetKind::Digits => {
+            let rows = DIGITS.chunks_exact(65);
+            Dataset {
+                features: 64,
+                classes: 10,
+                x: rows.clone().flat_map(|r| r[..64].iter().map(|v| *v as f64)).collect(),
+                y: rows.map(|r| r[64] as usize).collect(),
+            }
+        }
+        DatasetKind::BreastCancer => {
+            let rows = BREAST_CANCER.chunks_exact(121);
+            Dataset {
+                features: 30,
+                classes: 2,
+                x: rows
+                    .clone()
+                    .flat_map(|r| r[..120].chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64))
+                    .collect(),
+                y: rows.map(|r| r[120] as usize).collect(),
+            }
+        }
+    }
+}
+
+/// (train, test): rows shuffled by the seed, the first TRAIN_FRACTION for training, and every
+/// feature standardised with the training rows' mean and standard deviation (constant features
+/// become 0).
+pub fn load(kind: DatasetKind, seed: u64) -> (Dataset, Dataset) {
+    let all = decode(kind);
+    let n = all.rows();
+    let mut order: Vec<usize> = (0..n).collect();
+    let mut rng = Rng::derive(seed, 3);
+    for i in (1..n).rev() {
+        let j = (rng.next_u64() % (i as u64 + 1)) as usize;
+        order.swap(i, j);
+    }
+    let n_train = (TRAIN_FRACTION * n as f64).round() as usize;
+    let f = all.features;
+    let (mut mean, mut var) = (vec![0.0; f], vec![0.0; f]);
+    for &i in &order[..n_train] {
+        for (m, v) in mean.iter_mut().zip(all.row(i)) {
+            *m += v / n_train as f64;
+        }
+    }
+    for &i in &order[..n_train] {
+        for ((s, v), m) in var.iter_mut().zip(all.row(i)).zip(&mean) {
+            *s += (v - m) * (v - m) / n_train as f64;
+        }
+    }
+    let sd: Vec<f64> = var.iter().map(|v| libm::sqrt(*v)).collect();
+    let subset = |rows: &[usize]| Dataset {
+        features: f,
+        classes: all.classes,
+        x: rows
+            .iter()
+            .flat_map(|&i| all.row(i).iter().zip(&mean).zip(&sd).map(|((v, m), s)| if *s > 0.0 { (v - m) / s } else { 0.0 }))
+            .collect(),
+        y: rows.iter().map(|&i| all.y[i]).collect(),
+    };
+    (subset(&order[..n_train]), subset(&order[n_train..]))
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use sha2::{Digest, Sha256};
+
+    fn hex(bytes: &[u8]) -> String {
+        Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    }
+
+    #[test]
+    fn shipped_files_match_their_recorded_checksums() {
+        assert_eq!(hex(DIGITS), "68aea062d35a127749050fa0e52dca09d6569ac08092c925610e0954e172dde2");
+        assert_eq!(hex(BREAST_CANCER), "5c3d7890cac66f735b180fa29bb4333034164d2af606dc05c5ba3485a89f552c");
+    }
+
+    #[test]
+    fn shapes_labels_and_standardisation() {
+        let d = decode(DatasetKind::Digits);
+        assert_eq!((d.rows(), d.features, d.classes), (1797, 64, 10));
+        // Every digit occurs about 180 times.
+        for c in 0..10 {
+            let count = d.y.iter().filter(|y| **y == c).count();
+            assert!((170..=190).contains(&count), "digit {c}: {count}");
+        }
+        let b = decode(DatasetKind::BreastCancer);
+        assert_eq!((b.rows(), b.features, b.classes), (569, 30, 2));
+        assert_eq!(b.y.iter().filter(|y| **y == 1).count(), 357); // benign
+        let (train, test) = load(DatasetKind::BreastCancer, 1);
+        assert_eq!((train.rows(), test.rows()), (455, 114));
+        for j in 0..30 {
+            let col: Vec<f64> = (0..train.rows()).map(|i| train.row(i)[j]).collect();
+            let mean = col.iter().sum::<f64>() / col.len() as f64;
+            let var = col.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / col.len() as f64;
+            assert!(mean.abs() < 1e-12 && (var - 1.0).abs() < 1e-9, "feature {j}: {mean} {var}");
+        }
+        // The split depends on the seed only.
+        assert_eq!(load(DatasetKind::Digits, 7), load(DatasetKind::Digits, 7));
+        assert_ne!(load(DatasetKind::Digits, 7).1.y, load(DatasetKind::Digits, 8).1.y);
+    }
+}
