@@ -79,6 +79,16 @@ impl Matrix {
         }
     }
 
+    /// y = A^T x, accumulated row by row (contiguous reads).
+    pub fn matvec_transposed_into(&self, x: &[f64], y: &mut [f64]) {
+        y.fill(0.0);
+        for (i, xi) in x.iter().enumerate() {
+            for (yj, aij) in y.iter_mut().zip(self.row(i)) {
+                *yj += xi * aij;
+            }
+        }
+    }
+
     pub fn matvec(&self, x: &[f64]) -> Vec<f64> {
         let mut y = vec![0.0; self.n];
         self.matvec_into(x, &mut y);

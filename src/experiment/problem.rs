@@ -1,7 +1,7 @@
 //! Builds the objective and the start point a spec describes.
 
 use crate::data::load;
-use crate::objective::{hessian_2d, rotated_hessian, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock};
+use crate::objective::{hessian_2d, rotated_hessian, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock, Rotated};
 use crate::rng::Rng;
 use crate::spec::{ProblemKind, ProblemSpec, Spec, StartKind, MAX_D};
 
@@ -12,6 +12,8 @@ const STREAM_START: u64 = 2;
 
 pub struct Problem {
     pub objective: Box<dyn Objective>,
+    /// Q when the spec optimises in a rotated parameter space x = Q z (`objective` is then in z).
+    pub rotation: Option<crate::linalg::Matrix>,
     /// The minimiser (centre of the quadratic, or ones for Rosenbrock).
     pub x_star: Vec<f64>,
     pub x0: Vec<f64>,
@@ -52,7 +54,24 @@ pub fn build(spec: &Spec) -> Problem {
         (ProblemKind::Network, None) => network(p).init(p.seed, p.start_scale),
         _ => start_point(p, &x_star),
     };
-    Problem { objective, x_star, x0 }
+    if p.rotate_params {
+        let q = HaarRotation::new(d, &mut Rng::derive(p.seed, STREAM_ROTATION)).matrix(1.0);
+        let rotated = Rotated::new(objective, q.clone());
+        // Start from the same point of the original space: z0 = Q^T x0.
+        let z0 = rotated.to_rotated(&x0);
+        return Problem { objective: Box::new(rotated), rotation: Some(q), x_star, x0: z0 };
+    }
+    Problem { objective, rotation: None, x_star, x0 }
+}
+
+impl Problem {
+    /// A point of the optimised space in the original parameters (x = Q z when rotated).
+    pub fn original(&self, z: &[f64]) -> Vec<f64> {
+        match &self.rotation {
+            Some(q) => q.matvec(z),
+            None => z.to_vec(),
+        }
+    }
 }
 
 /// The classifier of a network spec, trained on the seeded training split.

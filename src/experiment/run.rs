@@ -108,7 +108,7 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
             status: out.status,
             stopped_at: out.stopped_at,
             message,
-            accuracy: super::problem::accuracy(&spec, &out.x).map(|(train, test)| Accuracy { train, test }),
+            accuracy: super::problem::accuracy(&spec, &problem.original(&out.x)).map(|(train, test)| Accuracy { train, test }),
             trace,
         });
     }
@@ -164,6 +164,29 @@ fn short(x: f64) -> String {
 mod tests {
     use super::*;
     use crate::spec::{METHOD_KINDS, PROBLEM_KINDS};
+
+    /// GD and heavy ball on a network trace the same loss curve in a rotated parameter space
+    /// (to 1e-9 relative); sign GD does not.
+    #[test]
+    fn rotating_a_network_changes_sign_gd_but_not_gd() {
+        let curves = |rotate: bool| {
+            let spec = Spec::from_json(&format!(
+                r#"{{"problem": {{"kind": "network", "dataset": "breast_cancer", "hidden": 4, "rotate_params": {rotate}}},
+                    "methods": [{{"kind": "gd", "lr": 0.3}}, {{"kind": "heavy_ball", "lr": 0.05}}, {{"kind": "sign_gd", "rule": "const", "lr": 0.01}}],
+                    "run": {{"steps": 60, "target": 0}}}}"#
+            ))
+            .unwrap();
+            run_spec(&spec).unwrap().methods.into_iter().map(|m| m.trace.f).collect::<Vec<_>>()
+        };
+        let (plain, rotated) = (curves(false), curves(true));
+        for k in 0..2 {
+            for (a, b) in plain[k].iter().zip(&rotated[k]) {
+                assert!((a - b).abs() <= 1e-9 * a.abs(), "method {k}: {a} vs {b}");
+            }
+        }
+        let worst = plain[2].iter().zip(&rotated[2]).map(|(a, b)| (a - b).abs() / a.abs()).fold(0.0, f64::max);
+        assert!(worst > 1e-3, "sign GD: {worst}");
+    }
 
     /// Every problem kind with every method kind, rules and steps left to their defaults, runs
     /// (no panic, no error) and records a trace from t = 0.

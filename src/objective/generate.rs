@@ -77,6 +77,20 @@ impl HaarRotation {
     pub fn dim(&self) -> usize {
         self.d
     }
+
+    /// Q_r = P_1(r a_1)^T ... P_m(r a_m)^T, accumulated by row rotations (Q <- P_k^T Q for
+    /// k = m, ..., 1). Q_1 is the Haar-random rotation (up to column signs).
+    pub fn matrix(&self, r: f64) -> Matrix {
+        let mut q = Matrix::identity(self.d);
+        for &(p, j, angle) in self.rotations.iter().rev() {
+            let a = r * angle;
+            // P^T = [[c, -s], [s, c]] on rows (p, p + 1). The rotations applied so far (those of
+            // columns >= j) left Q equal to the identity outside rows and columns >= j, so the
+            // entries before column j of both rows are zero and stay zero.
+            q.rotate_rows(p, j, libm::cos(a), -libm::sin(a));
+        }
+        q
+    }
 }
 
 /// H_r = Q_r diag(lambda) Q_r^T. Q_r is accumulated by row rotations (Q <- P_k(r a_k)^T Q for
@@ -88,14 +102,7 @@ pub fn rotated_hessian(lambda: &[f64], rotation: &HaarRotation, r: f64) -> Matri
     if r == 0.0 {
         return Matrix::diagonal(lambda);
     }
-    let mut q = Matrix::identity(d);
-    for &(p, j, angle) in rotation.rotations.iter().rev() {
-        let a = r * angle;
-        // P^T = [[c, -s], [s, c]] on rows (p, p + 1). The rotations applied so far (those of
-        // columns >= j) left Q equal to the identity outside rows and columns >= j, so the
-        // entries before column j of both rows are zero and stay zero.
-        q.rotate_rows(p, j, libm::cos(a), -libm::sin(a));
-    }
+    let q = rotation.matrix(r);
     let mut scaled = q.clone();
     for i in 0..d {
         for (v, l) in scaled.row_mut(i).iter_mut().zip(lambda) {

@@ -5,11 +5,13 @@ mod generate;
 mod network;
 mod quadratic;
 mod rosenbrock;
+mod rotated;
 
 pub use generate::{hessian_2d, rho_diag, rotated_hessian, spectrum, HaarRotation, SpectrumKind};
 pub use quadratic::{check_matrix, MatrixError, Quadratic, PSD_TOLERANCE, SYMMETRY_TOLERANCE};
 pub use network::{Activation, Network};
 pub use rosenbrock::Rosenbrock;
+pub use rotated::Rotated;
 
 use crate::linalg::Matrix;
 

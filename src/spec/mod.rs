@@ -86,6 +86,7 @@ pub struct ProblemSpec {
     pub hidden: u64,
     pub activation: Activation,
     pub l2: f64,
+    pub rotate_params: bool,
     pub start: StartKind,
     pub start_scale: f64,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -196,6 +197,7 @@ impl Default for ProblemSpec {
             hidden: default_int("problem.hidden"),
             activation: default_choice("problem.activation"),
             l2: default_float("problem.l2"),
+            rotate_params: default_bool("problem.rotate_params"),
             start: default_choice("problem.start"),
             start_scale: default_float("problem.start_scale"),
             x0: None,
@@ -368,6 +370,13 @@ impl Spec {
             return Err(SpecError::new("problem.d", p.d, "allowed: at least 2 for rosenbrock"));
         }
         check_int("problem.hidden", "problem.hidden", p.hidden)?;
+        if p.rotate_params && p.kind.has_global_smoothness() {
+            return Err(SpecError::new(
+                "problem.rotate_params",
+                true,
+                "allowed only for network and rosenbrock (quadratics have problem.rotation, which keeps their smoothness constants)",
+            ));
+        }
         check_float("problem.l2", "problem.l2", p.l2)?;
         if p.kind == ProblemKind::Network && self.dim() > MAX_D as usize {
             return Err(SpecError::new(

@@ -68,6 +68,7 @@ pub static PARAMS: &[Param] = &[
     Param { name: "problem.hidden", group: "problem", kind: Kind::Integer { min: 0, max: 64, default: 16 }, help: "hidden units of the network; 0 is multinomial logistic regression (at most 2000 parameters in all)", when: &[("problem.kind", &["network"])] },
     Param { name: "problem.activation", group: "problem", kind: Kind::Choice { choices: &["tanh", "relu"], default: "tanh" }, help: "activation of the hidden layer", when: &[("problem.kind", &["network"])] },
     Param { name: "problem.l2", group: "problem", kind: float(0.0, 1.0, 1e-4), help: "L2 penalty (l2/2) ||W||^2 on the weights", when: &[("problem.kind", &["network"])] },
+    Param { name: "problem.rotate_params", group: "problem", kind: Kind::Boolean { default: false }, help: "optimise in a Haar-randomly rotated parameter space x = Q z (seeded): GD does not notice, sign methods do", when: &[("problem.kind", &["network", "rosenbrock"])] },
     Param { name: "problem.seed", group: "problem", kind: Kind::Integer { min: 0, max: MAX_SEED, default: 1 }, help: "seed of every random choice (rotation, start point)" , when: &[] },
     Param { name: "problem.start", group: "problem", kind: Kind::Choice { choices: START_KINDS, default: "gaussian" }, help: "start point x0 = x* + start_scale z, z standard normal or all ones (network: weights N(0, start_scale^2 / fan_in), biases 0)" , when: &[] },
     Param { name: "problem.start_scale", group: "problem", kind: positive(1e6, 1.0, true), help: "distance scale of the start point from the minimiser" , when: &[] },
