@@ -225,3 +225,18 @@ pub fn draw_geometry2d_js(canvas: HtmlCanvasElement, result: JsValue, step: usiz
     let data: Geometry2dInput = from_js(result, "result")?;
     drawn(draw_geometry2d(&canvas_area(canvas)?, &data, step, &Look { scale: dpr, dark }))
 }
+
+/// Hands a shipped data file (fetched by the page from data/NAME.bin) to the core; `name` is
+/// "digits" or "breast_cancer".
+#[wasm_bindgen(js_name = registerDataset)]
+pub fn register_dataset(name: &str, bytes: Vec<u8>) -> Result<(), JsValue> {
+    let kind: crate::data::DatasetKind = serde_json::from_value(serde_json::Value::String(name.into()))
+        .map_err(|_| js_sys::Error::new(&format!("dataset {name}: allowed digits, breast_cancer")))?;
+    crate::data::register(kind, bytes).map_err(|e| js_sys::Error::new(&e).into())
+}
+
+/// Whether a data set is loaded (see registerDataset).
+#[wasm_bindgen(js_name = hasDataset)]
+pub fn has_dataset(name: &str) -> bool {
+    serde_json::from_value::<crate::data::DatasetKind>(serde_json::Value::String(name.into())).is_ok_and(crate::data::available)
+}

@@ -76,3 +76,13 @@ fn smoothness_of_a_pasted_matrix_and_of_a_spec() {
     let msg = js_sys::Error::from(err).message().as_string().unwrap();
     assert!(msg.contains("not symmetric"), "{msg}");
 }
+
+#[wasm_bindgen_test]
+fn network_specs_need_their_data_set_registered_first() {
+    let spec = parse(r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 0}, "methods": [{"kind": "gd", "lr": 0.5}], "run": {"steps": 5}}"#);
+    let err = web::run(spec.clone()).unwrap_err();
+    assert_eq!(get(&err, "field").as_string().unwrap(), "problem.dataset");
+    assert!(!web::has_dataset("breast_cancer"));
+    assert!(web::register_dataset("breast_cancer", vec![0u8; 10]).is_err());
+    assert!(web::register_dataset("mnist", vec![]).is_err());
+}

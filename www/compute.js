@@ -1,6 +1,6 @@
 // Runs a spec: on the main thread when it is small (so a slider redraws within a frame), in a
 // Web Worker otherwise (the page stays responsive, shows progress, and can cancel).
-import { run, smoothness, workEstimate } from './pkg/steepest.js';
+import { run, smoothness, workEstimate, registerDataset, hasDataset } from './pkg/steepest.js';
 
 // About 10 ms of work in wasm on a laptop core.
 const MAIN_THREAD_WORK = 2e7;
@@ -15,6 +15,16 @@ export function heavyGeometry(spec) {
   return spec.problem.kind === 'network' && spec.problem.hidden > 8;
 }
 
+/** Fetches the shipped data file a network spec needs (data/NAME.bin, from this site) into
+ * this thread's core, once. */
+export async function ensureData(spec) {
+  if (spec.problem.kind !== 'network' || hasDataset(spec.problem.dataset)) return;
+  const name = spec.problem.dataset;
+  const res = await fetch(new URL(`../data/${name}.bin`, import.meta.url));
+  if (!res.ok) throw Object.assign(new Error(`problem.dataset: could not fetch data/${name}.bin (HTTP ${res.status})`), { field: 'problem.dataset' });
+  if (!hasDataset(name)) registerDataset(name, new Uint8Array(await res.arrayBuffer()));
+}
+
 export class Computer {
   constructor({ onProgress }) {
     this.onProgress = onProgress;
@@ -25,17 +35,14 @@ export class Computer {
 
   /** Resolves to {result, report}; rejects with an Error (with .field for spec errors), or with
    * an Error named 'Cancelled' when cancelled or superseded by a newer request. */
-  compute(spec) {
+  async compute(spec) {
     this.cancel();
     const d = spec.problem.kind === 'quad2d' ? 2 : spec.problem.kind === 'matrix' ? (spec.problem.matrix || []).length : spec.problem.d;
     if (workEstimate(spec) <= MAIN_THREAD_WORK && d <= MAIN_THREAD_MAX_D) {
-      try {
-        const exact = d <= MAIN_THREAD_EXACT_MAX_D ? 'auto' : 'never';
-        const report = heavyGeometry(spec) ? null : smoothness(spec, { exact });
-        return Promise.resolve({ result: run(spec), report, where: 'main' });
-      } catch (e) {
-        return Promise.reject(e);
-      }
+      await ensureData(spec);
+      const exact = d <= MAIN_THREAD_EXACT_MAX_D ? 'auto' : 'never';
+      const report = heavyGeometry(spec) ? null : smoothness(spec, { exact });
+      return { result: run(spec), report, where: 'main' };
     }
     return this.inWorker(spec, 'all');
   }

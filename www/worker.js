@@ -2,13 +2,14 @@
 // {id, spec, task: 'all' | 'smoothness' | 'sweep'}; out: {id, type: 'progress', phase, fraction} |
 // {id, type: 'done', result, report, sweep} | {id, type: 'error', message, field}.
 import init, { run, smoothness, sweep } from './pkg/steepest.js';
-import { heavyGeometry } from './compute.js';
+import { heavyGeometry, ensureData } from './compute.js';
 
 const ready = init();
 
 self.onmessage = async ({ data: { id, spec, task } }) => {
   await ready;
   try {
+    await ensureData(spec);
     if (task === 'sweep') {
       let last = 0;
       const map = sweep(spec, (f) => {

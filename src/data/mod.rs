@@ -1,11 +1,80 @@
 //! The real data sets shipped with Steepest (see data/README.md for sources, licences and
 //! checksums), decoded, standardised and split into seeded train and test sets.
+//!
+//! Natively the files are compiled in. In the browser they would double the page's weight, so
+//! the page fetches a file from its own site when a spec first needs it and hands the bytes
+//! over with `register` (the web API's registerDataset); until then a run asking for it is
+//! refused with a message naming problem.dataset.
 
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 
+#[cfg(not(target_arch = "wasm32"))]
 const DIGITS: &[u8] = include_bytes!("../../data/digits.bin");
+#[cfg(not(target_arch = "wasm32"))]
 const BREAST_CANCER: &[u8] = include_bytes!("../../data/breast_cancer.bin");
+
+/// Bytes of each file: 1797 rows of 65 bytes, 569 rows of 121 bytes.
+#[cfg(target_arch = "wasm32")]
+const DIGITS_LEN: usize = 1797 * 65;
+#[cfg(target_arch = "wasm32")]
+const BREAST_CANCER_LEN: usize = 569 * 121;
+
+#[cfg(target_arch = "wasm32")]
+thread_local! {
+    static REGISTERED: std::cell::RefCell<Vec<(DatasetKind, std::rc::Rc<Vec<u8>>)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+impl DatasetKind {
+    pub fn name(&self) -> &'static str {
+        match self {
+            DatasetKind::Digits => "digits",
+            DatasetKind::BreastCancer => "breast_cancer",
+        }
+    }
+}
+
+/// Hands the bytes of a data file to the core (the page does this after fetching
+/// data/NAME.bin); checks their size and labels.
+#[cfg(target_arch = "wasm32")]
+pub fn register(kind: DatasetKind, bytes: Vec<u8>) -> Result<(), String> {
+    let (len, row, classes) = match kind {
+        DatasetKind::Digits => (DIGITS_LEN, 65, 10),
+        DatasetKind::BreastCancer => (BREAST_CANCER_LEN, 121, 2),
+    };
+    if bytes.len() != len || bytes.chunks_exact(row).any(|r| r[row - 1] as usize >= classes) {
+        return Err(format!("{}: the file is not the shipped data set ({} bytes, expected {len})", kind.name(), bytes.len()));
+    }
+    REGISTERED.with(|r| r.borrow_mut().push((kind, std::rc::Rc::new(bytes))));
+    Ok(())
+}
+
+/// Whether the data set's bytes are at hand (always, natively).
+#[cfg(target_arch = "wasm32")]
+pub fn available(kind: DatasetKind) -> bool {
+    REGISTERED.with(|r| r.borrow().iter().any(|(k, _)| *k == kind))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn available(_kind: DatasetKind) -> bool {
+    true
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn with_bytes<T>(kind: DatasetKind, f: impl FnOnce(&[u8]) -> T) -> T {
+    f(match kind {
+        DatasetKind::Digits => DIGITS,
+        DatasetKind::BreastCancer => BREAST_CANCER,
+    })
+}
+
+#[cfg(target_arch = "wasm32")]
+fn with_bytes<T>(kind: DatasetKind, f: impl FnOnce(&[u8]) -> T) -> T {
+    let bytes = REGISTERED
+        .with(|r| r.borrow().iter().find(|(k, _)| *k == kind).map(|(_, b)| b.clone()))
+        .expect("checked by data::available before the problem is built");
+    f(&bytes)
+}
 
 /// Fraction of the rows used for training; the rest is the test set.
 pub const TRAIN_FRACTION: f64 = 0.8;
@@ -41,9 +110,13 @@ impl Dataset {
 
 /// The raw rows of a data set, as stored.
 fn decode(kind: DatasetKind) -> Dataset {
+    with_bytes(kind, |bytes| decode_bytes(kind, bytes))
+}
+
+fn decode_bytes(kind: DatasetKind, bytes: &[u8]) -> Dataset {
     match kind {
         DatasetKind::Digits => {
-            let rows = DIGITS.chunks_exact(65);
+            let rows = bytes.chunks_exact(65);
             Dataset {
                 features: 64,
                 classes: 10,
@@ -52,7 +125,7 @@ fn decode(kind: DatasetKind) -> Dataset {
             }
         }
         DatasetKind::BreastCancer => {
-            let rows = BREAST_CANCER.chunks_exact(121);
+            let rows = bytes.chunks_exact(121);
             Dataset {
                 features: 30,
                 classes: 2,

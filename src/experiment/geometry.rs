@@ -19,6 +19,7 @@ pub struct SpecGeometry {
 
 /// The report of the spec's Hessian (validated spec).
 pub fn spec_geometry(spec: &Spec, opts: &ReportOptions, progress: Progress) -> Result<SpecGeometry, ReportError> {
+    spec.check_data().map_err(|e| ReportError::Spec(e.to_string()))?;
     let problem = build(spec);
     let obj = problem.objective.as_ref();
     let (scope, h) = match obj.constant_hessian() {

@@ -65,6 +65,7 @@ pub struct Accuracy {
 /// Validates and runs `spec`.
 pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
     spec.validate()?;
+    spec.check_data()?;
     let spec = spec.resolved();
     let problem = build(&spec);
     let obj = problem.objective.as_ref();

@@ -118,6 +118,8 @@ pub struct CertificateCheck {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ReportError {
     Cancelled,
+    /// The spec cannot be measured here (e.g. its data set is not loaded).
+    Spec(String),
     TooLargeForExact { d: usize, max: usize },
 }
 
@@ -125,6 +127,7 @@ impl std::fmt::Display for ReportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ReportError::Cancelled => write!(f, "cancelled"),
+            ReportError::Spec(e) => write!(f, "{e}"),
             ReportError::TooLargeForExact { d, max } => write!(
                 f,
                 "exact L_inf of an indefinite {d} x {d} matrix needs 2^{} sign vectors; --exact always allows d <= {max}",

@@ -462,6 +462,16 @@ impl Spec {
         Ok(())
     }
 
+    /// Refuses a network spec whose data set the core does not hold (in the page: not fetched
+    /// yet). Separate from `validate`, which depends on the spec alone.
+    pub fn check_data(&self) -> Result<(), SpecError> {
+        let d = self.problem.dataset;
+        if self.problem.kind == ProblemKind::Network && !crate::data::available(d) {
+            return Err(SpecError::new("problem.dataset", d.name(), "allowed: a data set loaded into the core (the page fetches it first)"));
+        }
+        Ok(())
+    }
+
     /// The extra rules a sweep needs (a generated quadratic with outliers whose spread can reach
     /// sweep.spread_max); checked by `steepest sweep`, not by plain runs.
     pub fn validate_sweep(&self) -> Result<(), SpecError> {
