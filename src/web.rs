@@ -82,12 +82,16 @@ pub fn resolve_spec(spec: JsValue) -> Result<JsValue, JsValue> {
     to_js(&parse_spec(spec)?.resolved())
 }
 
-/// Options of `smoothness`: `{exact: "auto" | "always" | "never", seed}` (both optional).
+/// Options of `smoothness`: `{exact: "auto" | "always" | "never", seed, exact_work}` (all
+/// optional).
 #[derive(serde::Deserialize, Default)]
 #[serde(default, deny_unknown_fields)]
 struct SmoothnessOptions {
     exact: Option<ExactMode>,
     seed: Option<u64>,
+    /// Work budget of exact L_inf in auto mode (row updates); the page's main thread keeps it
+    /// to a few milliseconds.
+    exact_work: Option<f64>,
 }
 
 /// The smoothness report of a matrix (a JSON string: `{"matrix": [[...]]}` or an array of rows,
@@ -101,7 +105,12 @@ pub fn smoothness(input: JsValue, options: JsValue, progress: Option<js_sys::Fun
         from_js(options, "options")?
     };
     let defaults = ReportOptions::default();
-    let opts = ReportOptions { exact: opts.exact.unwrap_or(defaults.exact), seed: opts.seed.unwrap_or(defaults.seed), ..defaults };
+    let opts = ReportOptions {
+        exact: opts.exact.unwrap_or(defaults.exact),
+        seed: opts.seed.unwrap_or(defaults.seed),
+        exact_work: opts.exact_work.map_or(defaults.exact_work, |w| w.clamp(1.0, 1e12) as u64),
+        ..defaults
+    };
     let mut callback = js_progress(&progress);
     let failed = |e: crate::smoothness::ReportError| JsValue::from(js_sys::Error::new(&e.to_string()));
     match input.as_string() {

@@ -5,9 +5,9 @@ import { run, smoothness, workEstimate, registerDataset, hasDataset } from './pk
 // About 10 ms of work in wasm on a laptop core.
 const MAIN_THREAD_WORK = 2e7;
 const MAIN_THREAD_MAX_D = 150;
-// On the main thread, exact L_inf only where it is instant; elsewhere the bracket comes first
-// and the worker refines it (see refine).
-const MAIN_THREAD_EXACT_MAX_D = 16;
+// On the main thread, exact L_inf only within a few milliseconds of work (branch and bound
+// usually finishes far sooner); otherwise the bracket comes first and the worker refines it.
+const MAIN_THREAD_EXACT_WORK = 1 << 22;
 
 /** Whether the geometry report would take more than a few seconds: a network's dense Hessian
  * costs one Hessian-vector product (a pass over the data) per parameter. */
@@ -40,8 +40,7 @@ export class Computer {
     const d = spec.problem.kind === 'quad2d' ? 2 : spec.problem.kind === 'matrix' ? (spec.problem.matrix || []).length : spec.problem.d;
     if (workEstimate(spec) <= MAIN_THREAD_WORK && d <= MAIN_THREAD_MAX_D) {
       await ensureData(spec);
-      const exact = d <= MAIN_THREAD_EXACT_MAX_D ? 'auto' : 'never';
-      const report = heavyGeometry(spec) ? null : smoothness(spec, { exact });
+      const report = heavyGeometry(spec) ? null : smoothness(spec, { exact: 'auto', exact_work: MAIN_THREAD_EXACT_WORK });
       return { result: run(spec), report, where: 'main' };
     }
     return this.inWorker(spec, 'all');

@@ -32,18 +32,20 @@ pub struct ReportOptions {
     pub sdp_gap: f64,
     /// Random starts of local search.
     pub starts: usize,
+    /// Work allowed for exact L_inf in `auto` mode, in row updates of O(d) each (2^30, about a
+    /// second, by default; the page's main thread allows far less).
+    pub exact_work: u64,
 }
 
 impl Default for ReportOptions {
     fn default() -> Self {
-        ReportOptions { exact: ExactMode::Auto, seed: 1, sdp_gap: 1e-6, starts: 16 }
+        ReportOptions { exact: ExactMode::Auto, seed: 1, sdp_gap: 1e-6, starts: 16, exact_work: 1 << 30 }
     }
 }
 
-/// Enumeration in `auto` mode up to this dimension (d 2^(d-1) = 2e8 row updates, ~0.3 s).
+/// Enumeration in `auto` mode up to this dimension (d 2^(d-1) = 2e8 row updates, ~0.3 s), and
+/// only within the options' work budget.
 pub const AUTO_ENUMERATION_MAX_D: usize = 24;
-/// Branch-and-bound work allowed in `auto` mode, in O(d) node visits times d (about a second).
-const AUTO_BNB_WORK: u64 = 1 << 30;
 /// `always` refuses enumeration beyond this dimension (2^39 vectors: hours).
 pub const ALWAYS_MAX_D: usize = 40;
 /// Hyperplane roundings of the SDP solution.
@@ -222,7 +224,7 @@ pub fn report(h: &Matrix, opts: &ReportOptions, progress: Progress) -> Result<Sm
     let (linf_exact, linf_exact_method) = if lo.value >= hi.value * (1.0 - 1e-12) {
         (Some(lo.value), Some(format!("bounds meet: {} = {}", lo.method, hi.method)))
     } else {
-        match exact(h, psd, opts.exact, &best_v, progress)? {
+        match exact(h, psd, opts.exact, opts.exact_work, &best_v, progress)? {
             Some((v, m)) => (Some(v), Some(m)),
             None => (None, None),
         }
@@ -298,8 +300,10 @@ fn best(list: &[Estimate], pick: fn(f64, f64) -> f64) -> Estimate {
 /// Exact L_inf by the mode's algorithm, or None when not attempted (or over budget in auto).
 /// The value is recomputed from the maximising vector as ||H v||_1, the same formula as the
 /// lower bounds, so that rounding in the incremental updates cannot put it below them.
-fn exact(h: &Matrix, psd: bool, mode: ExactMode, start: &[f64], progress: Progress) -> Result<Option<(f64, String)>, ReportError> {
+fn exact(h: &Matrix, psd: bool, mode: ExactMode, work: u64, start: &[f64], progress: Progress) -> Result<Option<(f64, String)>, ReportError> {
     let d = h.n();
+    // Enumeration in auto mode: small enough, and within the work budget.
+    let enumerate = d <= AUTO_ENUMERATION_MAX_D && (d as u64) << (d.max(1) - 1) <= work;
     let finish = |found: Option<(f64, Vec<f64>)>, method: &str| {
         found.map(|(_, v)| Some((l1(&h.matvec(&v)), method.to_string()))).ok_or(ReportError::Cancelled)
     };
@@ -312,7 +316,7 @@ fn exact(h: &Matrix, psd: bool, mode: ExactMode, start: &[f64], progress: Progre
         (ExactMode::Auto, true) => {
             // Branch and bound within a work budget; progress callbacks come every 2^16 nodes,
             // each node costing O(d). Over budget: enumeration when small enough, else nothing.
-            let allowed_calls = (AUTO_BNB_WORK / ((1 << 16) * d as u64)).max(1);
+            let allowed_calls = (work / ((1 << 16) * d as u64)).max(1);
             let mut calls = 0u64;
             let mut cancelled_by_user = false;
             let mut budgeted = |f: f64| {
@@ -324,11 +328,11 @@ fn exact(h: &Matrix, psd: bool, mode: ExactMode, start: &[f64], progress: Progre
             match found {
                 _ if cancelled_by_user => Err(ReportError::Cancelled),
                 Some(_) => finish(found, BNB),
-                None if d <= AUTO_ENUMERATION_MAX_D => finish(linf_enumerate(h, progress), GRAY),
+                None if enumerate => finish(linf_enumerate(h, progress), GRAY),
                 None => Ok(None),
             }
         }
-        (ExactMode::Auto, false) if d <= AUTO_ENUMERATION_MAX_D => finish(linf_enumerate(h, progress), GRAY),
+        (ExactMode::Auto, false) if enumerate => finish(linf_enumerate(h, progress), GRAY),
         (ExactMode::Auto, false) => Ok(None),
     }
 }

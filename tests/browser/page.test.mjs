@@ -185,12 +185,11 @@ test('heavy runs go to a worker with progress, and Cancel stops them', async () 
   await page.close();
 });
 
-test('the L_inf bracket comes at once and the worker refines it to the exact value', async () => {
+test('exact L_inf arrives on the main thread within its small budget, or from the worker', async () => {
   const { page } = await open(browser, base, '/?d=40&rotation=0.3');
   assert.equal(await page.evaluate(() => window.steepest.where), 'main');
-  await page.waitForFunction(() => window.steepest.refined >= 1, null, { timeout: 30000 });
+  await page.waitForFunction(() => window.steepest.report && window.steepest.report.linf_exact !== null, null, { timeout: 30000 });
   const r = await page.evaluate(() => window.steepest.report);
-  assert.ok(r.linf_exact !== null, 'exact L_inf after refinement');
   assert.ok(r.linf_lower <= r.linf_exact * (1 + 1e-12) && r.linf_exact <= r.linf_upper * (1 + 1e-12));
   assert.match(await page.locator('#geometry').textContent(), /exact: branch and bound/);
   await page.close();
