@@ -346,18 +346,10 @@ impl Spec {
         }
     }
 
-    /// Checks every field against the table and the cross-field rules.
+    /// Checks every numeric field against its range in the table, then the cross-field rules.
     pub fn validate(&self) -> Result<(), SpecError> {
-        check_int("version", "version", self.version)?;
+        self.check_ranges()?;
         let p = &self.problem;
-        check_int("problem.d", "problem.d", p.d)?;
-        check_float("problem.lambda_max", "problem.lambda_max", p.lambda_max)?;
-        check_float("problem.lambda_min", "problem.lambda_min", p.lambda_min)?;
-        check_float("problem.rotation", "problem.rotation", p.rotation)?;
-        check_float("problem.angle", "problem.angle", p.angle)?;
-        check_int("problem.seed", "problem.seed", p.seed)?;
-        check_float("problem.start_scale", "problem.start_scale", p.start_scale)?;
-        check_int("problem.outliers", "problem.outliers", p.outliers)?;
         if p.kind == ProblemKind::Quadratic {
             if p.lambda_min > p.lambda_max {
                 return Err(SpecError::new("problem.lambda_min", p.lambda_min, format!("allowed: at most problem.lambda_max = {}", p.lambda_max)));
@@ -369,7 +361,6 @@ impl Spec {
         if p.kind == ProblemKind::Rosenbrock && p.d < 2 {
             return Err(SpecError::new("problem.d", p.d, "allowed: at least 2 for rosenbrock"));
         }
-        check_int("problem.hidden", "problem.hidden", p.hidden)?;
         if p.rotate_params && p.kind.has_global_smoothness() {
             return Err(SpecError::new(
                 "problem.rotate_params",
@@ -377,7 +368,6 @@ impl Spec {
                 "allowed only for network and rosenbrock (quadratics have problem.rotation, which keeps their smoothness constants)",
             ));
         }
-        check_float("problem.l2", "problem.l2", p.l2)?;
         if p.kind == ProblemKind::Network && self.dim() > MAX_D as usize {
             return Err(SpecError::new(
                 "problem.hidden",
@@ -412,14 +402,6 @@ impl Spec {
         }
         for (i, m) in self.methods.iter().enumerate() {
             let f = |name: &str| format!("methods[{i}].{name}");
-            if let Some(lr) = m.lr {
-                check_float(&f("lr"), "methods[].lr", lr)?;
-            }
-            check_float(&f("beta"), "methods[].beta", m.beta)?;
-            check_float(&f("beta2"), "methods[].beta2", m.beta2)?;
-            check_float(&f("eps"), "methods[].eps", m.eps)?;
-            check_float(&f("p"), "methods[].p", m.p)?;
-            check_int(&f("block"), "methods[].block", m.block)?;
             if let Some(label) = &m.label {
                 if label.chars().count() > 80 {
                     return Err(SpecError::new(f("label"), format!("{} characters", label.chars().count()), "allowed: at most 80 characters"));
@@ -436,28 +418,42 @@ impl Spec {
             }
         }
         let r = &self.run;
-        check_int("run.steps", "run.steps", r.steps)?;
-        check_float("run.target", "run.target", r.target)?;
-        check_float("run.tune_min", "run.tune_min", r.tune_min)?;
-        check_float("run.tune_max", "run.tune_max", r.tune_max)?;
-        check_int("run.tune_points", "run.tune_points", r.tune_points)?;
         if r.tune_min >= r.tune_max {
             return Err(SpecError::new("run.tune_max", r.tune_max, format!("allowed: greater than run.tune_min = {}", r.tune_min)));
         }
         let w = &self.sweep;
-        check_float("sweep.spread_min", "sweep.spread_min", w.spread_min)?;
-        check_float("sweep.spread_max", "sweep.spread_max", w.spread_max)?;
-        check_int("sweep.spread_points", "sweep.spread_points", w.spread_points)?;
-        check_int("sweep.rotation_points", "sweep.rotation_points", w.rotation_points)?;
-        check_int("sweep.problems", "sweep.problems", w.problems)?;
-        check_float("sweep.tune_min", "sweep.tune_min", w.tune_min)?;
-        check_float("sweep.tune_max", "sweep.tune_max", w.tune_max)?;
-        check_int("sweep.tune_points", "sweep.tune_points", w.tune_points)?;
         if w.tune_min >= w.tune_max {
             return Err(SpecError::new("sweep.tune_max", w.tune_max, format!("allowed: greater than sweep.tune_min = {}", w.tune_min)));
         }
         if w.spread_min > w.spread_max {
             return Err(SpecError::new("sweep.spread_max", w.spread_max, format!("allowed: at least sweep.spread_min = {}", w.spread_min)));
+        }
+        Ok(())
+    }
+
+    /// Every integer and float field against its table range, in table order (method fields
+    /// for each method). A float that serialises as null is NaN or infinite, except the
+    /// optional ones, which are then absent.
+    fn check_ranges(&self) -> Result<(), SpecError> {
+        const OPTIONAL: &[&str] = &["methods[].lr"];
+        let json = serde_json::to_value(self).expect("a spec serialises");
+        for p in PARAMS {
+            let targets: Vec<(String, &serde_json::Value)> = match p.name.split_once('.') {
+                None => vec![(p.name.to_string(), &json[p.name])],
+                Some(("methods[]", f)) => json["methods"]
+                    .as_array()
+                    .map(|ms| ms.iter().enumerate().map(|(i, m)| (format!("methods[{i}].{f}"), &m[f])).collect())
+                    .unwrap_or_default(),
+                Some((group, f)) => vec![(p.name.to_string(), &json[group][f])],
+            };
+            for (field, v) in targets {
+                match p.kind {
+                    Kind::Integer { .. } => check_int(&field, p.name, v.as_u64().unwrap_or(u64::MAX))?,
+                    Kind::Float { .. } if v.is_null() && OPTIONAL.contains(&p.name) => {}
+                    Kind::Float { .. } => check_float(&field, p.name, v.as_f64().unwrap_or(f64::NAN))?,
+                    _ => {}
+                }
+            }
         }
         Ok(())
     }
@@ -575,6 +571,39 @@ mod tests {
 
         let e = Spec::from_json(r#"{"methods": []}"#).unwrap_err();
         assert_eq!(e.field, "methods");
+    }
+
+    /// Every numeric parameter of the table is range-checked and named: a value above its
+    /// maximum is refused with the field's own path.
+    #[test]
+    fn every_numeric_parameter_is_range_checked() {
+        for p in PARAMS {
+            let above = match p.kind {
+                Kind::Integer { max, .. } => serde_json::json!(max as f64 + 1.0),
+                Kind::Float { max, .. } => serde_json::json!(max * 2.0 + 1.0),
+                _ => continue,
+            };
+            let mut json = serde_json::to_value(Spec::default()).unwrap();
+            let field = match p.name.split_once('.') {
+                None => {
+                    json[p.name] = above;
+                    p.name.to_string()
+                }
+                Some(("methods[]", f)) => {
+                    json["methods"][1][f] = above;
+                    format!("methods[1].{f}")
+                }
+                Some((g, f)) => {
+                    json[g][f] = above;
+                    p.name.to_string()
+                }
+            };
+            let e = Spec::from_json(&json.to_string()).unwrap_err();
+            assert_eq!(e.field, field, "{}: {e}", p.name);
+        }
+        let mut s = Spec::default();
+        s.problem.rotation = f64::NAN;
+        assert_eq!(s.validate().unwrap_err().field, "problem.rotation");
     }
 
     #[test]
