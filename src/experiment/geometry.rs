@@ -82,7 +82,7 @@ pub fn trajectory_geometry(spec: &Spec, opts: &ReportOptions, points: usize, pro
     let cfg = RunConfig { steps: first.stopped_at, target: None, x_every: every };
     let smoothness = first.smoothness.as_ref().map(|c| c.value);
     let mut trace = crate::optimizer::Trace::default();
-    run(obj, &problem.x0, &mut m.kind.chain(&m.hyper(), first.rule, first.lr, smoothness), &cfg, Some(&mut trace));
+    run(obj, &problem.x0, &mut m.chain(first.rule, first.lr, smoothness, result.spec.run.steps as usize), &cfg, Some(&mut trace));
     let xs = trace.x.unwrap_or_default();
     let quick = ReportOptions { exact: if opts.exact == ExactMode::Always { ExactMode::Always } else { ExactMode::Never }, ..opts.clone() };
     let mut out = Vec::with_capacity(xs.len());

@@ -84,7 +84,7 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
             (StepRule::Theory, Some(norm)) => Some(constant(&mut constants, norm, obj)),
             _ => None,
         };
-        let make_chain = |lr: f64| m.kind.chain(&m.hyper(), rule, lr, smoothness.as_ref().map(|c| c.value));
+        let make_chain = |lr: f64| m.chain(rule, lr, smoothness.as_ref().map(|c| c.value), cfg.steps);
         let (lr, tuning) = if m.tune {
             let report = tune(obj, &problem.x0, make_chain, &cfg, &grid);
             // When every grid value diverged, show the smallest: its divergence is the story.
@@ -143,6 +143,10 @@ fn label(m: &MethodSpec, rule: StepRule, lr: f64) -> String {
     }
     let name = m.kind.display_name(&m.hyper());
     let tuned = if m.tune { "tuned " } else { "" };
+    let name = match m.schedule {
+        crate::optimizer::ScheduleKind::Constant => name,
+        s => format!("{name}, {} schedule", s.id()),
+    };
     let lr_s = short(lr);
     match rule {
         StepRule::Theory if m.kind == crate::optimizer::MethodKind::Gd => {

@@ -8,4 +8,6 @@ pub mod tune;
 
 pub use method::{Hyper, MethodKind, StepRule};
 pub use run::{run, Outcome, RunConfig, Status, Trace};
+pub use transform::Chain;
+pub use transform::{Schedule, ScheduleKind};
 pub use tune::{log_grid, tune, GridOutcome, TuneReport};

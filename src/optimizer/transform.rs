@@ -21,6 +21,48 @@ impl Chain {
     }
 }
 
+/// A step-size schedule over a horizon of T steps, as a factor s(t) for step t = 1, 2, ...
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ScheduleKind {
+    /// s(t) = 1.
+    Constant,
+    /// s(t) = (1 + cos(pi (t - 1) / T)) / 2: from 1 down to 0 at the horizon.
+    Cosine,
+    /// s(t) = 0.1^floor(3 (t - 1) / T): tenfold drops at a third and two thirds of the horizon.
+    Step,
+}
+
+impl ScheduleKind {
+    /// The spec name, e.g. "cosine".
+    pub fn id(&self) -> &'static str {
+        match self {
+            ScheduleKind::Constant => "constant",
+            ScheduleKind::Cosine => "cosine",
+            ScheduleKind::Step => "step",
+        }
+    }
+}
+
+/// u <- s(t) u, the schedule's factor at step t.
+pub struct Schedule {
+    pub kind: ScheduleKind,
+    pub horizon: usize,
+}
+
+impl Transform for Schedule {
+    fn update(&mut self, u: &mut [f64], t: usize) -> f64 {
+        let frac = (t.saturating_sub(1)) as f64 / self.horizon.max(1) as f64;
+        let s = match self.kind {
+            ScheduleKind::Constant => 1.0,
+            ScheduleKind::Cosine => 0.5 * (1.0 + libm::cos(std::f64::consts::PI * frac.min(1.0))),
+            ScheduleKind::Step => libm::pow(0.1, (3.0 * frac).floor().min(2.0)),
+        };
+        u.iter_mut().for_each(|v| *v *= s);
+        s
+    }
+}
+
 /// u <- lr u.
 pub struct Scale(pub f64);
 
@@ -170,5 +212,31 @@ impl Transform for Lion {
             *mi = self.b2 * *mi + (1.0 - self.b2) * g;
         }
         1.0
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn factors(kind: ScheduleKind, horizon: usize) -> Vec<f64> {
+        let mut s = Schedule { kind, horizon };
+        (1..=horizon).map(|t| s.update(&mut [1.0], t)).collect()
+    }
+
+    #[test]
+    fn schedules_by_hand() {
+        assert!(factors(ScheduleKind::Constant, 5).iter().all(|f| *f == 1.0));
+        // Cosine over 4 steps: t = 1..4 at fractions 0, 1/4, 1/2, 3/4.
+        let c = factors(ScheduleKind::Cosine, 4);
+        let want = [1.0, 0.5 * (1.0 + (std::f64::consts::FRAC_PI_4).cos()), 0.5, 0.5 * (1.0 - (std::f64::consts::FRAC_PI_4).cos())];
+        for (a, b) in c.iter().zip(want) {
+            assert!((a - b).abs() < 1e-15, "{a} vs {b}");
+        }
+        // Step over 9 steps: 1 for t = 1..3, 0.1 for 4..6, 0.01 for 7..9.
+        let s = factors(ScheduleKind::Step, 9);
+        assert_eq!(&s[..3], &[1.0; 3]);
+        assert!(s[3..6].iter().all(|f| (f - 0.1).abs() < 1e-15));
+        assert!(s[6..].iter().all(|f| (f - 0.01).abs() < 1e-15));
     }
 }

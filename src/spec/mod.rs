@@ -14,7 +14,7 @@ use params::{check_float, check_int, default_bool, default_choice, default_float
 
 use crate::data::DatasetKind;
 use crate::objective::{Activation, Network, SpectrumKind};
-use crate::optimizer::{Hyper, MethodKind, StepRule};
+use crate::optimizer::{Chain, Hyper, MethodKind, Schedule, ScheduleKind, StepRule};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -104,6 +104,7 @@ pub struct MethodSpec {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lr: Option<f64>,
     pub tune: bool,
+    pub schedule: ScheduleKind,
     pub beta: f64,
     pub beta2: f64,
     pub eps: f64,
@@ -213,6 +214,7 @@ impl Default for MethodSpec {
             rule: default_choice("methods[].rule"),
             lr: None,
             tune: default_bool("methods[].tune"),
+            schedule: default_choice("methods[].schedule"),
             beta: default_float("methods[].beta"),
             beta2: default_float("methods[].beta2"),
             eps: default_float("methods[].eps"),
@@ -253,6 +255,15 @@ impl MethodSpec {
             Rule::Auto if self.kind.theory_norm(&self.hyper()).is_some() => StepRule::Theory,
             Rule::Auto => StepRule::Const,
         }
+    }
+
+    /// The method's update chain: its rule's links, then the schedule over `horizon` steps.
+    pub fn chain(&self, rule: StepRule, lr: f64, smoothness: Option<f64>, horizon: usize) -> Chain {
+        let mut chain = self.kind.chain(&self.hyper(), rule, lr, smoothness);
+        if self.schedule != ScheduleKind::Constant {
+            chain.0.push(Box::new(Schedule { kind: self.schedule, horizon }));
+        }
+        chain
     }
 
     /// lr, or its rule's default: 1 for theory (the exact theory step), 0.01 for const.

@@ -78,6 +78,7 @@ pub static PARAMS: &[Param] = &[
     Param { name: "methods[].rule", group: "methods", kind: Kind::Choice { choices: RULES, default: "auto" }, help: "step rule: theory (||g||_*/L, or 1/L for GD), const (lr), or auto (theory where the method and objective allow it)" , when: &[] },
     Param { name: "methods[].lr", group: "methods", kind: positive(1e6, 1.0, true), help: "constant step, or multiplier of the theory step (default 1 for theory, 0.01 for const)" , when: &[] },
     Param { name: "methods[].tune", group: "methods", kind: Kind::Boolean { default: false }, help: "choose lr by the grid search of run.tune_*" , when: &[] },
+    Param { name: "methods[].schedule", group: "methods", kind: Kind::Choice { choices: &["constant", "cosine", "step"], default: "constant" }, help: "step-size schedule over run.steps: constant, cosine decay to 0, or tenfold steps at 1/3 and 2/3", when: &[] },
     Param { name: "methods[].beta", group: "methods", kind: unit_open(0.9), help: "momentum / first-moment decay (heavy ball, Nesterov, signum, Adam beta1, Lion beta1)" , when: &[("methods[].kind", &["heavy_ball", "nesterov", "signum", "adam", "lion"])] },
     Param { name: "methods[].beta2", group: "methods", kind: unit_open(0.999), help: "second decay (Adam beta2; Lion beta2, for which 0.99 is usual)" , when: &[("methods[].kind", &["adam", "lion"])] },
     Param { name: "methods[].eps", group: "methods", kind: positive(1.0, 1e-8, true), help: "Adam's epsilon, added outside the square root" , when: &[("methods[].kind", &["adam"])] },
