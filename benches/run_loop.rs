@@ -22,7 +22,7 @@ fn bench(c: &mut Criterion) {
     let x = problem.x0.clone();
     let mut y = vec![0.0; D as usize];
     let hyper = Hyper { beta: 0.9, beta2: 0.999, eps: 1e-8, p: 3.0, block: 2 };
-    let cfg = RunConfig { steps: STEPS, target: None, x_every: 0 };
+    let cfg = RunConfig::new(STEPS, None);
 
     let mut group = c.benchmark_group("d1000");
     group.sample_size(10);

@@ -26,6 +26,14 @@ thread_local! {
 }
 
 impl DatasetKind {
+    /// Rows of the whole data set (train and test).
+    pub fn rows(&self) -> usize {
+        match self {
+            DatasetKind::Digits => 1797,
+            DatasetKind::BreastCancer => 569,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             DatasetKind::Digits => "digits",

@@ -79,7 +79,7 @@ pub fn trajectory_geometry(spec: &Spec, opts: &ReportOptions, points: usize, pro
     let problem = build(spec);
     let obj = problem.objective.as_ref();
     let every = (first.stopped_at / points.max(1)).max(1);
-    let cfg = RunConfig { steps: first.stopped_at, target: None, x_every: every };
+    let cfg = RunConfig { x_every: every, batch: result.spec.run.batch as usize, batch_seed: result.spec.problem.seed, ..RunConfig::new(first.stopped_at, None) };
     let smoothness = first.smoothness.as_ref().map(|c| c.value);
     let mut trace = crate::optimizer::Trace::default();
     run(obj, &problem.x0, &mut m.chain(first.rule, first.lr, smoothness, result.spec.run.steps as usize), &cfg, Some(&mut trace));

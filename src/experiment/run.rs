@@ -74,6 +74,8 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
         steps: spec.run.steps as usize,
         target: (spec.run.target > 0.0).then_some(spec.run.target),
         x_every: usize::from(d <= KEEP_X_MAX_D),
+        batch: spec.run.batch as usize,
+        batch_seed: spec.problem.seed,
     };
     let grid = log_grid(spec.run.tune_min, spec.run.tune_max, spec.run.tune_points as usize);
     let mut constants: Vec<(Norm, Constant)> = Vec::new();
@@ -191,6 +193,39 @@ mod tests {
         }
         let worst = plain[2].iter().zip(&rotated[2]).map(|(a, b)| (a - b).abs() / a.abs()).fold(0.0, f64::max);
         assert!(worst > 1e-3, "sign GD: {worst}");
+    }
+
+    fn network_curves(extra_run: &str, rotate: bool, seed: u64) -> Vec<Vec<f64>> {
+        let spec = Spec::from_json(&format!(
+            r#"{{"problem": {{"kind": "network", "dataset": "breast_cancer", "hidden": 3, "rotate_params": {rotate}, "seed": {seed}}},
+                "methods": [{{"kind": "gd", "lr": 0.3}}, {{"kind": "sign_gd", "rule": "const", "lr": 0.01}}],
+                "run": {{"steps": 40, "target": 0 {extra_run}}}}}"#
+        ))
+        .unwrap();
+        run_spec(&spec).unwrap().methods.into_iter().map(|m| m.trace.f).collect()
+    }
+
+    fn close(a: &[f64], b: &[f64], tol: f64) -> bool {
+        a.iter().zip(b).all(|(x, y)| (x - y).abs() <= tol * x.abs())
+    }
+
+    /// Minibatch order comes from the seed; a batch of every row is the full gradient (up to
+    /// summation order); SGD stays rotation-equivariant with minibatches, signSGD does not.
+    #[test]
+    fn minibatches_are_seeded_full_batches_agree_and_sgd_is_equivariant() {
+        let a = network_curves(r#", "batch": 32"#, false, 1);
+        assert_eq!(a, network_curves(r#", "batch": 32"#, false, 1));
+        let full = network_curves("", false, 1);
+        assert!(!close(&a[0], &full[0], 1e-6), "minibatches should differ from the full batch");
+        let all_rows = network_curves(r#", "batch": 455"#, false, 1);
+        assert!(close(&all_rows[0], &full[0], 1e-10));
+        let rotated = network_curves(r#", "batch": 32"#, true, 1);
+        assert!(close(&a[0], &rotated[0], 1e-9), "SGD in a rotated space");
+        assert!(!close(&a[1], &rotated[1], 1e-3), "signSGD notices the rotation");
+        let e = Spec::from_json(r#"{"problem": {"kind": "network", "dataset": "breast_cancer"}, "run": {"batch": 500}}"#).unwrap_err();
+        assert_eq!(e.field, "run.batch");
+        assert!(e.allowed.contains("455"), "{}", e.allowed);
+        assert_eq!(Spec::from_json(r#"{"run": {"batch": 8}}"#).unwrap_err().field, "run.batch");
     }
 
     /// Every problem kind with every method kind, rules and steps left to their defaults, runs

@@ -50,6 +50,19 @@ pub trait Objective {
         Some(h)
     }
 
+    /// Rows of the data set behind an objective that is a mean of per-row losses (0 otherwise):
+    /// minibatch methods sample them.
+    fn rows(&self) -> usize {
+        0
+    }
+
+    /// The gradient of the mean loss over `rows` (plus any penalty) at x; objectives without
+    /// rows give their full gradient.
+    fn batch_gradient(&self, x: &[f64], rows: &[usize], g: &mut [f64]) {
+        let _ = rows;
+        self.value_and_gradient(x, g);
+    }
+
     /// f* = min f when it is known.
     fn minimum(&self) -> Option<f64>;
 

@@ -127,6 +127,45 @@ impl Network {
         Forward { z1, a, p, loss }
     }
 
+    /// Mean loss over `rows` plus the penalty, and its gradient into `g`.
+    fn loss_and_gradient(&self, w: &[f64], rows: impl ExactSizeIterator<Item = usize>, g: &mut [f64]) -> f64 {
+        let (k, h) = (self.data.classes, self.hidden);
+        let o = self.offsets();
+        let inv = 1.0 / rows.len().max(1) as f64;
+        g.fill(0.0);
+        let mut loss = 0.0;
+        for i in rows {
+            let (x, y) = (self.data.row(i), self.data.y[i]);
+            let fw = self.forward(w, x, y);
+            loss += fw.loss;
+            let mut delta = fw.p.clone();
+            delta[y] -= 1.0;
+            if h == 0 {
+                add_outer(&mut g[o[0]..o[1]], &delta, x, inv);
+                g[o[1]..].iter_mut().zip(&delta).for_each(|(gb, d)| *gb += inv * d);
+            } else {
+                add_outer(&mut g[o[2]..o[3]], &delta, &fw.a, inv);
+                g[o[3]..].iter_mut().zip(&delta).for_each(|(gb, d)| *gb += inv * d);
+                let delta1: Vec<f64> = (0..h)
+                    .map(|j| {
+                        let back: f64 = (0..k).map(|c| w[o[2] + c * h + j] * delta[c]).sum();
+                        back * self.activation.derivatives(fw.z1[j], fw.a[j]).0
+                    })
+                    .collect();
+                add_outer(&mut g[o[0]..o[1]], &delta1, x, inv);
+                g[o[1]..o[2]].iter_mut().zip(&delta1).for_each(|(gb, d)| *gb += inv * d);
+            }
+        }
+        let mut penalty = 0.0;
+        for (idx, (gi, wi)) in g.iter_mut().zip(w).enumerate() {
+            if self.is_weight(idx) {
+                *gi += self.l2 * wi;
+                penalty += wi * wi;
+            }
+        }
+        loss * inv + 0.5 * self.l2 * penalty
+    }
+
     /// Weight entries (not biases), for the L2 penalty.
     fn is_weight(&self, i: usize) -> bool {
         let o = self.offsets();
@@ -157,42 +196,15 @@ impl Objective for Network {
     }
 
     fn value_and_gradient(&self, w: &[f64], g: &mut [f64]) -> f64 {
-        let (k, h) = (self.data.classes, self.hidden);
-        let o = self.offsets();
-        let n = self.data.rows();
-        let inv = 1.0 / n as f64;
-        g.fill(0.0);
-        let mut loss = 0.0;
-        for i in 0..n {
-            let (x, y) = (self.data.row(i), self.data.y[i]);
-            let fw = self.forward(w, x, y);
-            loss += fw.loss;
-            let mut delta = fw.p.clone();
-            delta[y] -= 1.0;
-            if h == 0 {
-                add_outer(&mut g[o[0]..o[1]], &delta, x, inv);
-                g[o[1]..].iter_mut().zip(&delta).for_each(|(gb, d)| *gb += inv * d);
-            } else {
-                add_outer(&mut g[o[2]..o[3]], &delta, &fw.a, inv);
-                g[o[3]..].iter_mut().zip(&delta).for_each(|(gb, d)| *gb += inv * d);
-                let delta1: Vec<f64> = (0..h)
-                    .map(|j| {
-                        let back: f64 = (0..k).map(|c| w[o[2] + c * h + j] * delta[c]).sum();
-                        back * self.activation.derivatives(fw.z1[j], fw.a[j]).0
-                    })
-                    .collect();
-                add_outer(&mut g[o[0]..o[1]], &delta1, x, inv);
-                g[o[1]..o[2]].iter_mut().zip(&delta1).for_each(|(gb, d)| *gb += inv * d);
-            }
-        }
-        let mut penalty = 0.0;
-        for (idx, (gi, wi)) in g.iter_mut().zip(w).enumerate() {
-            if self.is_weight(idx) {
-                *gi += self.l2 * wi;
-                penalty += wi * wi;
-            }
-        }
-        loss * inv + 0.5 * self.l2 * penalty
+        self.loss_and_gradient(w, 0..self.data.rows(), g)
+    }
+
+    fn rows(&self) -> usize {
+        self.data.rows()
+    }
+
+    fn batch_gradient(&self, w: &[f64], rows: &[usize], g: &mut [f64]) {
+        self.loss_and_gradient(w, rows.iter().copied(), g);
     }
 
     fn hessian_vector(&self, w: &[f64], v: &[f64], out: &mut [f64]) {

@@ -52,6 +52,17 @@ impl Objective for Rotated {
         self.q.matvec_transposed_into(&w, out);
     }
 
+    fn rows(&self) -> usize {
+        self.inner.rows()
+    }
+
+    fn batch_gradient(&self, z: &[f64], rows: &[usize], g: &mut [f64]) {
+        let x = self.q.matvec(z);
+        let mut gx = vec![0.0; x.len()];
+        self.inner.batch_gradient(&x, rows, &mut gx);
+        self.q.matvec_transposed_into(&gx, g);
+    }
+
     fn minimum(&self) -> Option<f64> {
         self.inner.minimum()
     }
@@ -73,7 +84,7 @@ mod tests {
         let rotated = Rotated::new(Box::new(Rosenbrock::new(d)), q);
         let x0: Vec<f64> = (0..d).map(|i| if i % 2 == 0 { -1.2 } else { 1.0 }).collect();
         let z0 = rotated.to_rotated(&x0);
-        let cfg = RunConfig { steps: 200, target: None, x_every: 0 };
+        let cfg = RunConfig::new(200, None);
         let (mut a, mut b) = (Trace::default(), Trace::default());
         run(&plain, &x0, &mut kind.chain(&H, StepRule::Const, lr, None), &cfg, Some(&mut a));
         run(&rotated, &z0, &mut kind.chain(&H, StepRule::Const, lr, None), &cfg, Some(&mut b));

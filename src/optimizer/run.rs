@@ -18,6 +18,45 @@ pub struct RunConfig {
     /// Record the iterate x_t when t is a multiple of this (0: never). 1 for the 2-D view and
     /// exports at small d; larger strides sample a long trajectory.
     pub x_every: usize,
+    /// Minibatch size for objectives with data rows (0: full batch). The recorded values are
+    /// always the full objective's; only the update uses the minibatch gradient.
+    pub batch: usize,
+    /// Seeds the minibatch order.
+    pub batch_seed: u64,
+}
+
+impl RunConfig {
+    /// Full batch, no iterates recorded.
+    pub fn new(steps: usize, target: Option<f64>) -> Self {
+        RunConfig { steps, target, x_every: 0, batch: 0, batch_seed: 0 }
+    }
+}
+
+/// Minibatches in epochs: each epoch is a fresh seeded permutation of the rows, cut into
+/// batches; a final partial batch is dropped.
+struct Batches {
+    order: Vec<usize>,
+    next: usize,
+    size: usize,
+    rng: crate::rng::Rng,
+}
+
+impl Batches {
+    fn new(rows: usize, size: usize, seed: u64) -> Self {
+        Batches { order: (0..rows).collect(), next: rows, size: size.min(rows), rng: crate::rng::Rng::derive(seed, 5) }
+    }
+
+    fn take(&mut self) -> &[usize] {
+        if self.next + self.size > self.order.len() {
+            for i in (1..self.order.len()).rev() {
+                let j = (self.rng.next_u64() % (i as u64 + 1)) as usize;
+                self.order.swap(i, j);
+            }
+            self.next = 0;
+        }
+        self.next += self.size;
+        &self.order[self.next - self.size..self.next]
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -66,6 +105,7 @@ pub fn run(obj: &dyn Objective, x0: &[f64], chain: &mut Chain, cfg: &RunConfig, 
     let target = if f_star.is_some() { cfg.target } else { None };
     let mut x = x0.to_vec();
     let mut g = vec![0.0; d];
+    let mut batches = (cfg.batch > 0 && obj.rows() > 0).then(|| Batches::new(obj.rows(), cfg.batch, cfg.batch_seed));
     let mut f0 = f64::NAN;
     if let Some(tr) = trace.as_deref_mut() {
         tr.x = (cfg.x_every > 0).then(Vec::new);
@@ -108,6 +148,10 @@ pub fn run(obj: &dyn Objective, x0: &[f64], chain: &mut Chain, cfg: &RunConfig, 
         if gl2 == 0.0 {
             return stop(Status::Stationary, format!("zero gradient at step {t}"));
         }
+        if let Some(b) = batches.as_mut() {
+            let rows = b.take().to_vec();
+            obj.batch_gradient(&x, &rows, &mut g);
+        }
         let step = chain.update(&mut g, t + 1);
         for (xi, ui) in x.iter_mut().zip(&g) {
             *xi -= ui;
@@ -143,7 +187,7 @@ mod tests {
     }
 
     fn cfg(steps: usize) -> RunConfig {
-        RunConfig { steps, target: None, x_every: 1 }
+        RunConfig { x_every: 1, ..RunConfig::new(steps, None) }
     }
 
     #[test]
@@ -215,7 +259,7 @@ mod tests {
         let q = random_quadratic(4, 4);
         let l = q.known_spectrum().unwrap().last().copied().unwrap();
         let mut chain = MethodKind::Gd.chain(&H, StepRule::Theory, 1.0, Some(l));
-        let out = run(&q, &[1.0; 4], &mut chain, &RunConfig { steps: 100_000, target: Some(1e-6), x_every: 0 }, None);
+        let out = run(&q, &[1.0; 4], &mut chain, &RunConfig::new(100_000, Some(1e-6)), None);
         assert_eq!(out.status, Status::Target);
         assert!(out.final_f <= 1e-6 * q.value(&[1.0; 4]));
     }

@@ -90,7 +90,7 @@ mod tests {
         let q = Quadratic::with_spectrum(Matrix::diagonal(&[1.0, 10.0]), vec![0.0, 0.0], vec![1.0, 10.0]);
         let h = Hyper { beta: 0.9, beta2: 0.999, eps: 1e-8, p: 2.0, block: 1 };
         let grid = [0.01, 0.1, 2.0 / 11.0, 0.19, 0.25, 1.0];
-        let cfg = RunConfig { steps: 2000, target: Some(1e-10), x_every: 0 };
+        let cfg = RunConfig::new(2000, Some(1e-10));
         let rep = tune(&q, &[1.0, 1.0], |s| MethodKind::Gd.chain(&h, StepRule::Const, s, None), &cfg, &grid);
         assert_eq!(rep.best, Some(2));
         assert_eq!(rep.grid[4].status, Status::Diverged);

@@ -119,6 +119,7 @@ pub struct MethodSpec {
 pub struct RunSpec {
     pub steps: u64,
     pub target: f64,
+    pub batch: u64,
     pub tune_min: f64,
     pub tune_max: f64,
     pub tune_points: u64,
@@ -230,6 +231,7 @@ impl Default for RunSpec {
         RunSpec {
             steps: default_int("run.steps"),
             target: default_float("run.target"),
+            batch: default_int("run.batch"),
             tune_min: default_float("run.tune_min"),
             tune_max: default_float("run.tune_max"),
             tune_points: default_int("run.tune_points"),
@@ -431,6 +433,15 @@ impl Spec {
         let r = &self.run;
         if r.tune_min >= r.tune_max {
             return Err(SpecError::new("run.tune_max", r.tune_max, format!("allowed: greater than run.tune_min = {}", r.tune_min)));
+        }
+        if r.batch > 0 {
+            if p.kind != ProblemKind::Network {
+                return Err(SpecError::new("run.batch", r.batch, "allowed: 0 (full batch) unless problem.kind = network"));
+            }
+            let rows = (crate::data::TRAIN_FRACTION * p.dataset.rows() as f64).round() as u64;
+            if r.batch > rows {
+                return Err(SpecError::new("run.batch", r.batch, format!("allowed: at most the {rows} training rows of {}", p.dataset.name())));
+            }
         }
         let w = &self.sweep;
         if w.tune_min >= w.tune_max {

@@ -87,6 +87,7 @@ pub static PARAMS: &[Param] = &[
     Param { name: "methods[].label", group: "methods", kind: Kind::Text, help: "legend label (default: method and step rule)" , when: &[] },
     Param { name: "run.steps", group: "run", kind: Kind::Integer { min: 1, max: MAX_STEPS, default: 500 }, help: "maximum number of steps" , when: &[] },
     Param { name: "run.target", group: "run", kind: unit_open(1e-6), help: "stop at relative suboptimality (f - f*)/(f(x0) - f*) <= target; 0 runs all steps" , when: &[] },
+    Param { name: "run.batch", group: "run", kind: Kind::Integer { min: 0, max: 100_000, default: 0 }, help: "minibatch size for network objectives (0: full batch); epochs of seeded shuffles, recorded values always on the full training set", when: &[("problem.kind", &["network"])] },
     Param { name: "run.tune_min", group: "run", kind: positive(1e6, 1e-4, true), help: "smallest step scale of the tuning grid" , when: &[] },
     Param { name: "run.tune_max", group: "run", kind: positive(1e6, 10.0, true), help: "largest step scale of the tuning grid" , when: &[] },
     Param { name: "run.tune_points", group: "run", kind: Kind::Integer { min: 2, max: 61, default: 16 }, help: "number of log-spaced grid values (16 over 1e-4..10 is three per decade)" , when: &[] },
