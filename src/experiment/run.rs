@@ -102,7 +102,7 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
             _ => out.message,
         };
         methods.push(MethodResult {
-            label: label(m, rule, lr),
+            label: label(m, rule, lr, spec.run.batch > 0),
             kind: m.kind.id(),
             rule,
             lr,
@@ -139,11 +139,17 @@ fn constant(cache: &mut Vec<(Norm, Constant)>, norm: Norm, obj: &dyn Objective) 
     c
 }
 
-fn label(m: &MethodSpec, rule: StepRule, lr: f64) -> String {
+fn label(m: &MethodSpec, rule: StepRule, lr: f64, stochastic: bool) -> String {
     if let Some(l) = &m.label {
         return l.clone();
     }
     let name = m.kind.display_name(&m.hyper());
+    // On minibatches GD and sign GD are SGD and signSGD.
+    let name = match (stochastic, m.kind) {
+        (true, crate::optimizer::MethodKind::Gd) => "SGD".to_string(),
+        (true, crate::optimizer::MethodKind::SignGd) => "signSGD".to_string(),
+        _ => name,
+    };
     let tuned = if m.tune { "tuned " } else { "" };
     let name = match m.schedule {
         crate::optimizer::ScheduleKind::Constant => name,
