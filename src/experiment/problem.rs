@@ -91,14 +91,39 @@ fn start_point(p: &ProblemSpec, x_star: &[f64]) -> Vec<f64> {
     x_star.iter().zip(&z).map(|(c, zi)| c + p.start_scale * zi).collect()
 }
 
-/// (train, test) classification accuracy of parameters `x` for a network spec; None for other
-/// objectives.
-pub fn accuracy(spec: &Spec, x: &[f64]) -> Option<(f64, f64)> {
-    let p = &spec.problem;
-    if p.kind != ProblemKind::Network {
-        return None;
+/// Measures a network spec's parameters on its training and test sets.
+pub struct Evaluator {
+    net: Network,
+    train: crate::data::Dataset,
+    test: crate::data::Dataset,
+}
+
+/// Loss (mean cross-entropy, without the penalty) and accuracy on both sets.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Evaluation {
+    pub train_loss: f64,
+    pub train_accuracy: f64,
+    pub test_loss: f64,
+    pub test_accuracy: f64,
+}
+
+impl Evaluator {
+    /// For a network spec; None for other objectives.
+    pub fn of(spec: &Spec) -> Option<Self> {
+        let p = &spec.problem;
+        (p.kind == ProblemKind::Network).then(|| {
+            let (train, test) = load(p.dataset, p.seed);
+            Evaluator { net: network(p), train, test }
+        })
     }
-    let (train, test) = load(p.dataset, p.seed);
-    let net = network(p);
-    Some((net.accuracy(x, &train), net.accuracy(x, &test)))
+
+    /// Parameters `x` in the original (unrotated) space.
+    pub fn evaluate(&self, x: &[f64]) -> Evaluation {
+        Evaluation {
+            train_loss: self.net.data_loss(x, &self.train),
+            train_accuracy: self.net.accuracy(x, &self.train),
+            test_loss: self.net.data_loss(x, &self.test),
+            test_accuracy: self.net.accuracy(x, &self.test),
+        }
+    }
 }

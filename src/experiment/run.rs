@@ -52,6 +52,10 @@ pub struct MethodResult {
     /// Classification accuracy of the last iterate on the training and test sets (networks).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accuracy: Option<Accuracy>,
+    /// Train and test loss and accuracy during training, at about CURVE_POINTS steps
+    /// (networks).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub curves: Option<Curves>,
     #[serde(flatten)]
     pub trace: Trace,
 }
@@ -61,6 +65,19 @@ pub struct Accuracy {
     pub train: f64,
     pub test: f64,
 }
+
+/// Points of the training curves of a network run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Curves {
+    pub t: Vec<usize>,
+    pub train_loss: Vec<f64>,
+    pub test_loss: Vec<f64>,
+    pub train_accuracy: Vec<f64>,
+    pub test_accuracy: Vec<f64>,
+}
+
+/// Training curves are measured at about this many evenly spaced steps.
+pub const CURVE_POINTS: usize = 50;
 
 /// Validates and runs `spec`.
 pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
@@ -78,6 +95,9 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
         batch_seed: spec.problem.seed,
     };
     let grid = log_grid(spec.run.tune_min, spec.run.tune_max, spec.run.tune_points as usize);
+    let evaluator = super::problem::Evaluator::of(&spec);
+    // Networks: iterates at a stride, for the training curves (not part of the output).
+    let curve_every = (cfg.steps / CURVE_POINTS).max(1);
     let mut constants: Vec<(Norm, Constant)> = Vec::new();
     let mut methods = Vec::with_capacity(spec.methods.len());
     for m in &spec.methods {
@@ -96,7 +116,20 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
             (m.lr_value(), None)
         };
         let mut trace = Trace::default();
-        let out = run(obj, &problem.x0, &mut make_chain(lr), &cfg, Some(&mut trace));
+        let run_cfg = if evaluator.is_some() { RunConfig { x_every: curve_every, ..cfg } } else { cfg };
+        let out = run(obj, &problem.x0, &mut make_chain(lr), &run_cfg, Some(&mut trace));
+        let curves = evaluator.as_ref().map(|ev| {
+            let mut c = Curves::default();
+            for (k, x) in trace.x.take().unwrap_or_default().iter().enumerate() {
+                let e = ev.evaluate(&problem.original(x));
+                c.t.push(k * curve_every);
+                c.train_loss.push(e.train_loss);
+                c.test_loss.push(e.test_loss);
+                c.train_accuracy.push(e.train_accuracy);
+                c.test_accuracy.push(e.test_accuracy);
+            }
+            c
+        });
         let message = match &tuning {
             Some(t) if t.best.is_none() => format!("every tuning grid value diverged; showing the smallest. {}", out.message),
             _ => out.message,
@@ -111,7 +144,11 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
             status: out.status,
             stopped_at: out.stopped_at,
             message,
-            accuracy: super::problem::accuracy(&spec, &problem.original(&out.x)).map(|(train, test)| Accuracy { train, test }),
+            accuracy: evaluator.as_ref().map(|ev| {
+                let e = ev.evaluate(&problem.original(&out.x));
+                Accuracy { train: e.train_accuracy, test: e.test_accuracy }
+            }),
+            curves,
             trace,
         });
     }
@@ -232,6 +269,24 @@ mod tests {
         assert_eq!(e.field, "run.batch");
         assert!(e.allowed.contains("455"), "{}", e.allowed);
         assert_eq!(Spec::from_json(r#"{"run": {"batch": 8}}"#).unwrap_err().field, "run.batch");
+    }
+
+    /// A network run carries train and test curves at evenly spaced steps, ending at the final
+    /// iterate's accuracy.
+    #[test]
+    fn network_runs_carry_training_curves() {
+        let spec = Spec::from_json(
+            r#"{"problem": {"kind": "network", "hidden": 0}, "methods": [{"kind": "gd", "lr": 0.5}], "run": {"steps": 100, "target": 0}}"#,
+        )
+        .unwrap();
+        let r = run_spec(&spec).unwrap();
+        let m = &r.methods[0];
+        let c = m.curves.as_ref().unwrap();
+        assert_eq!(c.t, (0..=50).map(|k| 2 * k).collect::<Vec<_>>());
+        assert!(c.train_loss[50] < 0.5 * c.train_loss[0]);
+        assert!(c.test_accuracy[50] >= 0.9, "{}", c.test_accuracy[50]);
+        assert_eq!(c.test_accuracy[50], m.accuracy.unwrap().test);
+        assert!(m.trace.x.is_none(), "sampled iterates stay out of the result");
     }
 
     /// Every problem kind with every method kind, rules and steps left to their defaults, runs

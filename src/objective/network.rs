@@ -96,6 +96,11 @@ impl Network {
         correct as f64 / data.rows() as f64
     }
 
+    /// Mean cross-entropy of `params` on `data`, without the penalty.
+    pub fn data_loss(&self, params: &[f64], data: &Dataset) -> f64 {
+        (0..data.rows()).map(|i| self.forward(params, data.row(i), data.y[i]).loss).sum::<f64>() / data.rows() as f64
+    }
+
     /// Offsets of W1 (or W), b1 (or b), W2, b2.
     fn offsets(&self) -> [usize; 4] {
         let b = self.blocks();
