@@ -173,7 +173,8 @@ pub fn draw_traces_js(canvas: HtmlCanvasElement, result: JsValue, kind: &str, dp
         "f" => TraceKind::Suboptimality,
         "grad" => TraceKind::GradNorm,
         "density" => TraceKind::Density,
-        other => return Err(js_sys::Error::new(&format!("plot kind {other}: allowed f, grad, density")).into()),
+        "accuracy" => TraceKind::TestAccuracy,
+        other => return Err(js_sys::Error::new(&format!("plot kind {other}: allowed f, grad, density, accuracy")).into()),
     };
     let data: TraceTable = from_js(result, "result")?;
     drawn(draw_traces(&canvas_area(canvas)?, &data, kind, &Look { scale: dpr, dark }))

@@ -8,7 +8,7 @@ import { Geometry2dView } from './geometry2d.js';
 import { renderSummary, renderGeometry, verdict } from './tables.js';
 
 const $ = (id) => document.getElementById(id);
-const PLOTS = ['f', 'grad', 'density', 'bounds'];
+const PLOTS = ['f', 'grad', 'density', 'accuracy', 'bounds'];
 const state = { spec: null, result: null, report: null, timings: {}, issues: [] };
 window.steepest = state; // for tests and the curious
 
@@ -199,6 +199,8 @@ async function main() {
       const spec = state.spec;
       const { result, report, where } = await computer.compute(spec);
       Object.assign(state, { result, report, where });
+      const accuracy = document.querySelector('figure[data-plot="accuracy"]');
+      if (!document.body.classList.contains('embed')) accuracy.hidden = !result.methods.some((m) => m.curves);
       plots.set(result, report);
       renderSummary($('summary').querySelector('tbody'), result);
       renderGeometry($('geometry').querySelector('tbody'), report);

@@ -137,10 +137,17 @@ export class Plots {
 
   traceLines(name, f, x) {
     const t = Math.round(f.x_min + ((x - f.left) / (f.right - f.left)) * (f.x_max - f.x_min));
-    const key = { f: 'f', grad: 'grad_l2', density: 'density' }[name];
     const lines = [[null, `step ${t}`]];
     this.result.methods.forEach((m, i) => {
-      const v = m[key][t];
+      let v;
+      if (name === 'accuracy') {
+        // The curve point nearest to t.
+        const c = m.curves;
+        const k = c ? c.t.reduce((b, s, j) => (Math.abs(s - t) < Math.abs(c.t[b] - t) ? j : b), 0) : -1;
+        v = k >= 0 ? c.test_accuracy[k] : undefined;
+      } else {
+        v = m[{ f: 'f', grad: 'grad_l2', density: 'density' }[name]][t];
+      }
       lines.push([color(i), `${m.label}: ${v === undefined ? '(stopped)' : fmt(v)}`]);
     });
     return lines;

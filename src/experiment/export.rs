@@ -33,6 +33,16 @@ pub struct TraceColumns {
     pub step: Vec<f64>,
     #[serde(default)]
     pub x: Option<Vec<Vec<f64>>>,
+    /// Training curves of network runs (only the columns the plots read).
+    #[serde(default)]
+    pub curves: Option<CurveColumns>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct CurveColumns {
+    pub t: Vec<usize>,
+    #[serde(deserialize_with = "nan_as_null::floats")]
+    pub test_accuracy: Vec<f64>,
 }
 
 impl TraceTable {

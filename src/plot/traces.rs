@@ -16,15 +16,29 @@ pub enum TraceKind {
     GradNorm,
     /// phi(g_t) = ||g||_1^2 / (d ||g||_2^2), linear on [0, 1].
     Density,
+    /// Test accuracy of a network run at its curve points, linear on [0, 1].
+    TestAccuracy,
 }
 
 impl TraceKind {
-    fn values<'a>(&self, m: &'a TraceColumns) -> &'a [f64] {
+    /// (step, value) points of a method; values may be NaN or infinite.
+    fn points(&self, m: &TraceColumns) -> Vec<(f64, f64)> {
+        let per_step = |v: &[f64]| v.iter().enumerate().map(|(t, y)| (t as f64, *y)).collect();
         match self {
-            TraceKind::Suboptimality => &m.f,
-            TraceKind::GradNorm => &m.grad_l2,
-            TraceKind::Density => &m.density,
+            TraceKind::Suboptimality => per_step(&m.f),
+            TraceKind::GradNorm => per_step(&m.grad_l2),
+            TraceKind::Density => per_step(&m.density),
+            TraceKind::TestAccuracy => m
+                .curves
+                .as_ref()
+                .map(|c| c.t.iter().zip(&c.test_accuracy).map(|(t, a)| (*t as f64, *a)).collect())
+                .unwrap_or_default(),
         }
+    }
+
+    /// Plotted on [0, 1] rather than a log axis.
+    fn unit_interval(&self) -> bool {
+        matches!(self, TraceKind::Density | TraceKind::TestAccuracy)
     }
 
     fn y_desc(&self) -> &'static str {
@@ -32,6 +46,7 @@ impl TraceKind {
             TraceKind::Suboptimality => "f(x_t) - f*",
             TraceKind::GradNorm => "||g_t||_2",
             TraceKind::Density => "density phi(g_t)",
+            TraceKind::TestAccuracy => "test accuracy",
         }
     }
 }
@@ -40,7 +55,7 @@ impl TraceKind {
 pub fn draw_traces<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &TraceTable, kind: TraceKind, look: &Look) -> Result<Frame, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&look.bg()).map_err(err)?;
-    let steps = data.methods.iter().map(|m| kind.values(m).len()).max().unwrap_or(1).max(2) - 1;
+    let steps = data.methods.iter().map(|m| m.f.len()).max().unwrap_or(1).max(2) - 1;
     let x_range = 0f64..steps as f64;
     let mut chart = ChartBuilder::on(area);
     chart
@@ -48,11 +63,11 @@ pub fn draw_traces<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Tra
         .margin_right(look.px(16.0))
         .x_label_area_size(look.px(38.0))
         .y_label_area_size(look.px(58.0));
-    let frame = if kind == TraceKind::Density {
+    let frame = if kind.unit_interval() {
         let mut c = chart.build_cartesian_2d(x_range, 0f64..1.0).map_err(err)?;
         mesh(&mut c, kind, look).map_err(err)?;
         for (i, m) in data.methods.iter().enumerate() {
-            let pts = kind.values(m).iter().enumerate().filter(|(_, v)| v.is_finite()).map(|(t, v)| (t as f64, *v));
+            let pts = kind.points(m).into_iter().filter(|(_, v)| v.is_finite());
             draw_line(&mut c, i, m, pts.collect(), look).map_err(err)?;
         }
         legend(&mut c, look).map_err(err)?;
@@ -64,11 +79,10 @@ pub fn draw_traces<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Tra
         for (i, m) in data.methods.iter().enumerate() {
             // Clip to the visible range so that a diverging run leaves the plot at its top edge.
             let pts = kind
-                .values(m)
-                .iter()
-                .enumerate()
-                .filter(|(_, v)| **v > 0.0) // NaN fails the test; +inf is clamped to the top
-                .map(|(t, v)| (t as f64, v.clamp(lo, hi)));
+                .points(m)
+                .into_iter()
+                .filter(|(_, v)| *v > 0.0) // NaN fails the test; +inf is clamped to the top
+                .map(|(t, v)| (t, v.clamp(lo, hi)));
             draw_line(&mut c, i, m, pts.collect(), look).map_err(err)?;
         }
         legend(&mut c, look).map_err(err)?;
@@ -81,13 +95,13 @@ pub fn draw_traces<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Tra
 /// Powers of ten around the positive finite values; a diverging run's values are capped at 1e4
 /// times the largest start value so that the others stay readable.
 fn log_range(data: &TraceTable, kind: TraceKind) -> (f64, f64) {
-    let start_max = data.methods.iter().filter_map(|m| kind.values(m).first()).filter(|v| v.is_finite() && **v > 0.0).fold(0.0f64, |a, b| a.max(*b));
+    let start_max = data.methods.iter().filter_map(|m| kind.points(m).first().map(|p| p.1)).filter(|v| v.is_finite() && *v > 0.0).fold(0.0f64, f64::max);
     let cap = if start_max > 0.0 { start_max * 1e4 } else { f64::MAX };
     let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
     for m in &data.methods {
-        for v in kind.values(m) {
-            if v.is_finite() && *v > 0.0 {
-                lo = lo.min(*v);
+        for (_, v) in kind.points(m) {
+            if v.is_finite() && v > 0.0 {
+                lo = lo.min(v);
                 hi = hi.max(v.min(cap));
             }
         }
@@ -113,7 +127,7 @@ fn mesh<'a, DB: DrawingBackend + 'a, Y: YAxis>(c: &mut Chart<'a, DB, Y>, kind: T
         .label_style(look.font(12.0))
         .axis_desc_style(look.font(13.0))
         .x_label_formatter(&|v| tick_label(*v))
-        .y_label_formatter(&|v| if kind == TraceKind::Density { tick_label(*v) } else { log_tick_label(*v) })
+        .y_label_formatter(&|v| if kind.unit_interval() { tick_label(*v) } else { log_tick_label(*v) })
         .light_line_style(look.grid())
         .bold_line_style(look.fg().mix(0.2))
         .axis_style(look.fg().mix(0.6))

@@ -268,7 +268,7 @@ test('every preset link renders its plots and shows measured and predicted numbe
       assert.ok(await inkFraction(page, 'figure[data-geo="2d"] canvas') > 0.01, p.name);
       assert.match(await page.locator('#geo-constants').textContent(), /predicted d L₂ \/ L∞ = \d/);
     } else if (p.spec.problem.kind === 'network') {
-      for (const plot of ['f', 'grad', 'density']) assert.ok(await inkFraction(page, `figure[data-plot="${plot}"] canvas`) > 0.01, `${p.name} ${plot}`);
+      for (const plot of ['f', 'grad', 'density', 'accuracy']) assert.ok(await inkFraction(page, `figure[data-plot="${plot}"] canvas`) > 0.01, `${p.name} ${plot}`);
       assert.match(await page.locator('#summary').textContent(), /accuracy \d+\.\d% train, \d+\.\d% test/);
     } else {
       for (const plot of ['f', 'grad', 'density', 'bounds']) assert.ok(await inkFraction(page, `figure[data-plot="${plot}"] canvas`) > 0.01, `${p.name} ${plot}`);
