@@ -5,6 +5,7 @@
 //  - redraw: slider change to redrawn plots at the default size (budget 16 ms), as work time
 //    (compute + draw) and as latency from the input event (which also waits for the next frame)
 //  - exact L_inf (d = 20, 24, 28) and L_sep (d = 100, 200) through the wasm API
+//  - one epoch of the default network on the digits
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -69,6 +70,12 @@ const core = await page.evaluate(async () => {
     const [ms, r] = time(() => m.smoothness(spec, { exact: 'never' }));
     out[`smoothness report with L_sep, d = ${d}`] = `${ms.toFixed(0)} ms (gap ${r.gap.toExponential(1)})`;
   }
+  // One epoch of the default MLP on the digits: 44 minibatches of 32, the full training
+  // objective recorded at every step as the page does.
+  if (!m.hasDataset('digits')) m.registerDataset('digits', new Uint8Array(await (await fetch('/data/digits.bin')).arrayBuffer()));
+  const epoch = { problem: { kind: 'network', hidden: 16 }, methods: [{ kind: 'adam', lr: 0.01 }], run: { steps: 44, target: 0, batch: 32 } };
+  const [ms] = time(() => m.run(epoch));
+  out['one epoch of the 16-unit MLP on the digits (Adam, batch 32, full loss recorded per step)'] = `${ms.toFixed(0)} ms`;
   return out;
 });
 for (const [k, v] of Object.entries(core)) console.log(`${k}: ${v}`);
