@@ -119,11 +119,8 @@ impl Evaluator {
 
     /// Parameters `x` in the original (unrotated) space.
     pub fn evaluate(&self, x: &[f64]) -> Evaluation {
-        Evaluation {
-            train_loss: self.net.data_loss(x, &self.train),
-            train_accuracy: self.net.accuracy(x, &self.train),
-            test_loss: self.net.data_loss(x, &self.test),
-            test_accuracy: self.net.accuracy(x, &self.test),
-        }
+        let (train_loss, train_accuracy) = self.net.loss_and_accuracy(x, &self.train);
+        let (test_loss, test_accuracy) = self.net.loss_and_accuracy(x, &self.test);
+        Evaluation { train_loss, train_accuracy, test_loss, test_accuracy }
     }
 }

@@ -84,21 +84,18 @@ impl Network {
             .collect()
     }
 
-    /// Classification accuracy of `params` on `data`.
-    pub fn accuracy(&self, params: &[f64], data: &Dataset) -> f64 {
-        let correct = (0..data.rows())
-            .filter(|&i| {
-                let fw = self.forward(params, data.row(i), data.y[i]);
-                let best = (0..fw.p.len()).fold(0, |b, c| if fw.p[c] > fw.p[b] { c } else { b });
-                best == data.y[i]
-            })
-            .count();
-        correct as f64 / data.rows() as f64
-    }
-
-    /// Mean cross-entropy of `params` on `data`, without the penalty.
-    pub fn data_loss(&self, params: &[f64], data: &Dataset) -> f64 {
-        (0..data.rows()).map(|i| self.forward(params, data.row(i), data.y[i]).loss).sum::<f64>() / data.rows() as f64
+    /// Mean cross-entropy (without the penalty) and classification accuracy of `params` on
+    /// `data`, from one forward pass per row.
+    pub fn loss_and_accuracy(&self, params: &[f64], data: &Dataset) -> (f64, f64) {
+        let (mut loss, mut correct) = (0.0, 0);
+        for i in 0..data.rows() {
+            let fw = self.forward(params, data.row(i), data.y[i]);
+            loss += fw.loss;
+            let best = (0..fw.p.len()).fold(0, |b, c| if fw.p[c] > fw.p[b] { c } else { b });
+            correct += usize::from(best == data.y[i]);
+        }
+        let n = data.rows() as f64;
+        (loss / n, correct as f64 / n)
     }
 
     /// Offsets of W1 (or W), b1 (or b), W2, b2.
