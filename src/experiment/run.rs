@@ -85,6 +85,12 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
     spec.check_data()?;
     let spec = spec.resolved();
     let problem = build(&spec);
+    Ok(run_problem(spec, &problem))
+}
+
+/// Runs a validated, resolved spec on its already built problem (the sweep reads the problem's
+/// Hessian too, and builds each problem once).
+pub(crate) fn run_problem(spec: Spec, problem: &super::problem::Problem) -> RunResult {
     let obj = problem.objective.as_ref();
     let d = obj.dim();
     let cfg = RunConfig {
@@ -152,7 +158,7 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
             trace,
         });
     }
-    Ok(RunResult {
+    RunResult {
         problem: ProblemInfo {
             d,
             f_star: obj.minimum(),
@@ -162,7 +168,7 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
         },
         spec,
         methods,
-    })
+    }
 }
 
 /// The smoothness constant for `norm`, computed once per run.

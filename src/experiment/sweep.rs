@@ -16,7 +16,8 @@
 //! Spearman rank correlation between measured and predicted. (Logarithms come from libm, like
 //! every transcendental function on the numbers' path, so native and wasm agree bit for bit.)
 
-use super::run::run_spec;
+use super::problem::build;
+use super::run::run_problem;
 use crate::optimizer::{log_grid, Status};
 use crate::smoothness::Progress;
 use crate::spec::{MethodSpec, Rule, Spec, SpecError, SweepMeasure, SweepRule};
@@ -110,13 +111,15 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, SweepEr
                 s.methods = [MethodKind::Gd, MethodKind::SignGd]
                     .map(|kind| MethodSpec { rule: Rule::Theory, tune, ..MethodSpec::of(kind) })
                     .to_vec();
-                let r = run_spec(&s).map_err(SweepError::Spec)?;
+                s.validate().map_err(SweepError::Spec)?;
+                let s = s.resolved();
+                let problem = build(&s);
+                let hess = problem.objective.constant_hessian().expect("a quadratic");
+                cell.rho_diag += crate::objective::rho_diag(hess) / w.problems as f64;
+                let r = run_problem(s, &problem);
                 let (gd, sign) = (&r.methods[0], &r.methods[1]);
-                let h = crate::experiment::build(&s);
-                let hess = h.objective.constant_hessian().expect("a quadratic");
                 let linf = sign.smoothness.as_ref().expect("a theory step has its constant").value;
                 let l2 = gd.smoothness.as_ref().expect("a theory step has its constant").value;
-                cell.rho_diag += crate::objective::rho_diag(hess) / w.problems as f64;
                 log_pred += libm::log(d as f64 * l2 / linf);
                 let steps = |m: &super::run::MethodResult| m.stopped_at.max(1);
                 let missed = |m: &super::run::MethodResult| m.status != Status::Target;
@@ -233,7 +236,7 @@ mod tests {
         s.problem.rotation = c.rotation;
         s.problem.lambda_max = lambda_max_for_spread(c.spread, 12, 2, 1.0);
         s.methods = vec![MethodSpec::of(MethodKind::Gd), MethodSpec::of(MethodKind::SignGd)];
-        let direct = run_spec(&s).unwrap();
+        let direct = crate::experiment::run_spec(&s).unwrap();
         assert_eq!((direct.methods[0].stopped_at, direct.methods[1].stopped_at), (c.gd_steps[0], c.sign_steps[0]));
     }
 
