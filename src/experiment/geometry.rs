@@ -3,7 +3,7 @@
 //! trajectory with the maximum of each read-out (a lower bound on its sup over the region).
 
 use super::problem::build;
-use super::run::run_spec;
+use super::run::run_problem;
 use crate::optimizer::{run, RunConfig};
 use crate::smoothness::{report, ExactMode, Progress, ReportError, ReportOptions, SmoothnessReport};
 use crate::spec::{Spec, SpecError};
@@ -73,10 +73,12 @@ impl std::fmt::Display for TrajectoryError {
 /// Runs the spec's first method (with the step it was given or tuned to) and reports the
 /// Hessian's geometry at `points` evenly spaced iterates (exact L_inf when it is quick).
 pub fn trajectory_geometry(spec: &Spec, opts: &ReportOptions, points: usize, progress: Progress) -> Result<TrajectoryGeometry, TrajectoryError> {
-    let result = run_spec(spec).map_err(TrajectoryError::Spec)?;
+    spec.validate().map_err(TrajectoryError::Spec)?;
+    spec.check_data().map_err(TrajectoryError::Spec)?;
+    let problem = build(spec);
+    let result = run_problem(spec.resolved(), &problem);
     let m = &result.spec.methods[0];
     let first = &result.methods[0];
-    let problem = build(spec);
     let obj = problem.objective.as_ref();
     let every = (first.stopped_at / points.max(1)).max(1);
     let cfg = RunConfig { x_every: every, batch: result.spec.run.batch as usize, batch_seed: result.spec.problem.seed, ..RunConfig::new(first.stopped_at, None) };
