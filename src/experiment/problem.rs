@@ -77,7 +77,7 @@ impl Problem {
 /// The classifier of a network spec, trained on the seeded training split.
 fn network(p: &ProblemSpec) -> Network {
     let (train, _) = load(p.dataset, p.seed);
-    Network::new(train, p.hidden as usize, p.activation, p.l2)
+    Network::new(train, &p.hidden_layers(), p.activation, p.l2)
 }
 
 fn start_point(p: &ProblemSpec, x_star: &[f64]) -> Vec<f64> {

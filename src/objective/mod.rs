@@ -32,22 +32,7 @@ pub trait Objective {
 
     /// The dense Hessian at x, or None when d > DENSE_HESSIAN_MAX_D.
     fn hessian(&self, x: &[f64]) -> Option<Matrix> {
-        let d = self.dim();
-        if d > DENSE_HESSIAN_MAX_D {
-            return None;
-        }
-        let mut h = Matrix::zeros(d);
-        let mut e = vec![0.0; d];
-        let mut col = vec![0.0; d];
-        for j in 0..d {
-            e[j] = 1.0;
-            self.hessian_vector(x, &e, &mut col);
-            e[j] = 0.0;
-            for (i, c) in col.iter().enumerate() {
-                h.set(i, j, *c);
-            }
-        }
-        Some(h)
+        (self.dim() <= DENSE_HESSIAN_MAX_D).then(|| hessian_by_columns(self, x))
     }
 
     /// Rows of the data set behind an objective that is a mean of per-row losses (0 otherwise):
@@ -76,4 +61,22 @@ pub trait Objective {
     fn known_spectrum(&self) -> Option<&[f64]> {
         None
     }
+}
+
+/// The dense Hessian column by column, H e_j from d Hessian-vector products: the general route,
+/// which objectives with structure replace by something faster.
+pub fn hessian_by_columns<F: Objective + ?Sized>(f: &F, x: &[f64]) -> Matrix {
+    let d = f.dim();
+    let mut h = Matrix::zeros(d);
+    let mut e = vec![0.0; d];
+    let mut col = vec![0.0; d];
+    for j in 0..d {
+        e[j] = 1.0;
+        f.hessian_vector(x, &e, &mut col);
+        e[j] = 0.0;
+        for (i, c) in col.iter().enumerate() {
+            h.set(i, j, *c);
+        }
+    }
+    h
 }

@@ -84,6 +84,7 @@ pub struct ProblemSpec {
     pub seed: u64,
     pub dataset: DatasetKind,
     pub hidden: u64,
+    pub hidden2: u64,
     pub activation: Activation,
     pub l2: f64,
     pub rotate_params: bool,
@@ -197,6 +198,7 @@ impl Default for ProblemSpec {
             seed: default_int("problem.seed"),
             dataset: default_choice("problem.dataset"),
             hidden: default_int("problem.hidden"),
+            hidden2: default_int("problem.hidden2"),
             activation: default_choice("problem.activation"),
             l2: default_float("problem.l2"),
             rotate_params: default_bool("problem.rotate_params"),
@@ -302,6 +304,13 @@ impl SpecError {
 /// Largest |x0_i| accepted, so that f(x0) stays finite for any allowed Hessian.
 pub const MAX_ABS_X0: f64 = 1e12;
 
+impl ProblemSpec {
+    /// Widths of the network's hidden layers (none: logistic regression).
+    pub fn hidden_layers(&self) -> Vec<usize> {
+        [self.hidden, self.hidden2].into_iter().take_while(|h| *h > 0).map(|h| h as usize).collect()
+    }
+}
+
 impl Spec {
     /// Parses JSON, naming the field of any type error or unknown key, then validates.
     pub fn from_json(text: &str) -> Result<Spec, SpecError> {
@@ -353,7 +362,7 @@ impl Spec {
                     DatasetKind::Digits => (64, 10),
                     DatasetKind::BreastCancer => (30, 2),
                 };
-                Network::param_count(f, k, self.problem.hidden as usize)
+                Network::param_count(f, k, &self.problem.hidden_layers())
             }
             _ => self.problem.d as usize,
         }
@@ -380,6 +389,9 @@ impl Spec {
                 true,
                 "allowed only for network and rosenbrock (quadratics have problem.rotation, which keeps their smoothness constants)",
             ));
+        }
+        if p.kind == ProblemKind::Network && p.hidden2 > 0 && p.hidden == 0 {
+            return Err(SpecError::new("problem.hidden2", p.hidden2, "allowed: 0 when problem.hidden is 0 (a second hidden layer needs a first)"));
         }
         if p.kind == ProblemKind::Network && self.dim() > MAX_D as usize {
             return Err(SpecError::new(
