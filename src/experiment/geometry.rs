@@ -56,25 +56,25 @@ pub struct TrajectoryGeometry {
 
 /// Why a trajectory report could not be made.
 #[derive(Clone, Debug, PartialEq)]
-pub enum TrajectoryError {
+pub enum GeometryError {
     Spec(SpecError),
     Report(ReportError),
 }
 
-impl std::fmt::Display for TrajectoryError {
+impl std::fmt::Display for GeometryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            TrajectoryError::Spec(e) => write!(f, "{e}"),
-            TrajectoryError::Report(e) => write!(f, "{e}"),
+            GeometryError::Spec(e) => write!(f, "{e}"),
+            GeometryError::Report(e) => write!(f, "{e}"),
         }
     }
 }
 
 /// Runs the spec's first method (with the step it was given or tuned to) and reports the
 /// Hessian's geometry at `points` evenly spaced iterates (exact L_inf when it is quick).
-pub fn trajectory_geometry(spec: &Spec, opts: &ReportOptions, points: usize, progress: Progress) -> Result<TrajectoryGeometry, TrajectoryError> {
-    spec.validate().map_err(TrajectoryError::Spec)?;
-    spec.check_data().map_err(TrajectoryError::Spec)?;
+pub fn trajectory_geometry(spec: &Spec, opts: &ReportOptions, points: usize, progress: Progress) -> Result<TrajectoryGeometry, GeometryError> {
+    spec.validate().map_err(GeometryError::Spec)?;
+    spec.check_data().map_err(GeometryError::Spec)?;
     let problem = build(spec);
     let result = run_problem(spec.resolved(), &problem);
     let m = &result.spec.methods[0];
@@ -90,7 +90,7 @@ pub fn trajectory_geometry(spec: &Spec, opts: &ReportOptions, points: usize, pro
     let mut out = Vec::with_capacity(xs.len());
     for (k, x) in xs.iter().enumerate() {
         let h = obj.hessian(x).expect("d is within the dense limit");
-        let r = report(&h, &quick, &mut |_| true).map_err(TrajectoryError::Report)?;
+        let r = report(&h, &quick, &mut |_| true).map_err(GeometryError::Report)?;
         out.push(PointGeometry {
             t: k * every,
             l2: r.l2,
@@ -102,7 +102,7 @@ pub fn trajectory_geometry(spec: &Spec, opts: &ReportOptions, points: usize, pro
             psd: r.psd,
         });
         if !progress((k + 1) as f64 / xs.len() as f64) {
-            return Err(TrajectoryError::Report(ReportError::Cancelled));
+            return Err(GeometryError::Report(ReportError::Cancelled));
         }
     }
     let max = |f: fn(&PointGeometry) -> f64| out.iter().map(f).fold(f64::NEG_INFINITY, f64::max);

@@ -1,5 +1,6 @@
 //! Experiments: a validated spec in, plain data out (serialisable, no I/O).
 
+mod anatomy;
 mod cost;
 mod export;
 mod geometry;
@@ -9,9 +10,10 @@ mod problem;
 mod run;
 mod sweep;
 
+pub use anatomy::{hessian_anatomy, Block, HessianAnatomy, MatrixAnatomy};
 pub use cost::work_estimate;
 pub use export::{to_csv, TraceColumns, TraceTable};
-pub use geometry::{spec_geometry, trajectory_geometry, PointGeometry, SpecGeometry, TrajectoryError, TrajectoryGeometry};
+pub use geometry::{spec_geometry, trajectory_geometry, PointGeometry, SpecGeometry, GeometryError, TrajectoryGeometry};
 pub use matrix_input::parse_matrix;
 pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Problem};

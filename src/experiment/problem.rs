@@ -75,7 +75,7 @@ impl Problem {
 }
 
 /// The classifier of a network spec, trained on the seeded training split.
-fn network(p: &ProblemSpec) -> Network {
+pub(crate) fn network(p: &ProblemSpec) -> Network {
     let (train, _) = load(p.dataset, p.seed);
     Network::new(train, &p.hidden_layers(), p.activation, p.l2)
 }

@@ -7,7 +7,7 @@ mod quadratic;
 mod rosenbrock;
 mod rotated;
 
-pub use generate::{hessian_2d, rho_diag, rotated_hessian, spectrum, HaarRotation, SpectrumKind};
+pub use generate::{haar_similar, hessian_2d, rho_diag, rotated_hessian, spectrum, HaarRotation, SpectrumKind};
 pub use quadratic::{check_matrix, MatrixError, Quadratic, PSD_TOLERANCE, SYMMETRY_TOLERANCE};
 pub use network::{Activation, Network};
 pub use rosenbrock::Rosenbrock;

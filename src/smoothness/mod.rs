@@ -4,6 +4,7 @@
 //! A quadratic with Hessian H is L-smooth w.r.t. ||.|| with L = sup_{||v|| <= 1} ||H v||_*, the
 //! operator norm from ||.|| to its dual (paper-notes sections 1 and 3).
 
+mod anatomy;
 mod bounds;
 mod lanczos;
 mod linf;
@@ -11,9 +12,10 @@ mod norm_constant;
 mod report;
 mod sdp;
 
+pub use anatomy::{heat_map, histogram, mass, HeatMap, Histogram, MassReport};
 pub use bounds::{local_search, psd_value};
 pub use lanczos::{lanczos, Extremes};
 pub use linf::{linf_branch_and_bound, linf_enumerate, linf_exact, Progress};
 pub use norm_constant::{smoothness_constant, Constant, LINF_EXACT_MAX_D, SDP_MAX_D};
-pub use report::{report, ExactMode, Estimate, Interval, ReportError, ReportOptions, SmoothnessReport};
+pub use report::{report, report_with_eigenvalues, ExactMode, Estimate, Interval, ReportError, ReportOptions, SmoothnessReport};
 pub use sdp::{certificate_from, certify, mixing_method, sdp_rank, solve, Certificate, SdpSolution};

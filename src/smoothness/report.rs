@@ -35,11 +35,14 @@ pub struct ReportOptions {
     /// Work allowed for exact L_inf in `auto` mode, in row updates of O(d) each (2^30, about a
     /// second, by default; the page's main thread allows far less).
     pub exact_work: u64,
+    /// The SDP bound (L_sep) only up to this dimension: beyond it the bracket rests on local
+    /// search below and min(d L_2, sum |H_ij|) above.
+    pub sdp_max_d: usize,
 }
 
 impl Default for ReportOptions {
     fn default() -> Self {
-        ReportOptions { exact: ExactMode::Auto, seed: 1, sdp_gap: 1e-6, starts: 16, exact_work: 1 << 30 }
+        ReportOptions { exact: ExactMode::Auto, seed: 1, sdp_gap: 1e-6, starts: 16, exact_work: 1 << 30, sdp_max_d: crate::smoothness::SDP_MAX_D }
     }
 }
 
@@ -141,8 +144,12 @@ impl std::fmt::Display for ReportError {
 
 /// The report of symmetric `h` (checked by the caller).
 pub fn report(h: &Matrix, opts: &ReportOptions, progress: Progress) -> Result<SmoothnessReport, ReportError> {
+    report_with_eigenvalues(h, h.sym_eigenvalues(), opts, progress)
+}
+
+/// The report of symmetric `h` whose eigenvalues (ascending) are already known: O(d^3) saved.
+pub fn report_with_eigenvalues(h: &Matrix, eigenvalues: Vec<f64>, opts: &ReportOptions, progress: Progress) -> Result<SmoothnessReport, ReportError> {
     let d = h.n();
-    let eigenvalues = h.sym_eigenvalues();
     let (lambda_min, lambda_max) = (eigenvalues.first().copied().unwrap_or(0.0), eigenvalues.last().copied().unwrap_or(0.0));
     let l2 = lambda_max.abs().max(lambda_min.abs());
     let psd = lambda_min >= -crate::objective::PSD_TOLERANCE * l2;
@@ -186,9 +193,9 @@ pub fn report(h: &Matrix, opts: &ReportOptions, progress: Progress) -> Result<Sm
 
     // SDP: on H (PSD) or on B = 1/2 [[0, H], [H, 0]] (general), whose max over sign vectors
     // z = (w, v) is max w^T H v = L_inf.
-    let b = if psd { h.clone() } else { bilinear_lift(h) };
     let mut sdp = None;
-    if d > 0 {
+    if d > 0 && d <= opts.sdp_max_d {
+        let b = if psd { h.clone() } else { bilinear_lift(h) };
         let n = b.n();
         let rank = sdp_rank(n);
         // About 2e9 multiply-adds of sweeps at most.

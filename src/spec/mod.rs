@@ -68,6 +68,9 @@ pub struct Spec {
     /// The spread x rotation map (`steepest sweep`); the problem and run sections give the
     /// rest (d, outliers, lambda_min, seed, steps, target, tuning grid).
     pub sweep: SweepSpec,
+    /// The Hessian analysis at a checkpoint of one method's run (`steepest anatomy`, the page's
+    /// Hessian view).
+    pub hessian: HessianSpec,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -134,6 +137,7 @@ impl Default for Spec {
             methods: vec![MethodSpec::of(MethodKind::Gd), MethodSpec::of(MethodKind::SignGd)],
             run: RunSpec::default(),
             sweep: SweepSpec::default(),
+            hessian: HessianSpec::default(),
         }
     }
 }
@@ -165,6 +169,20 @@ pub struct SweepSpec {
     pub tune_max: f64,
     pub tune_points: u64,
     pub measure: SweepMeasure,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HessianSpec {
+    pub method: u64,
+    pub step: u64,
+    pub bins: u64,
+}
+
+impl Default for HessianSpec {
+    fn default() -> Self {
+        HessianSpec { method: default_int("hessian.method"), step: default_int("hessian.step"), bins: default_int("hessian.bins") }
+    }
 }
 
 impl Default for SweepSpec {
@@ -498,6 +516,20 @@ impl Spec {
         let d = self.problem.dataset;
         if self.problem.kind == ProblemKind::Network && !crate::data::available(d) {
             return Err(SpecError::new("problem.dataset", d.name(), "allowed: a data set loaded into the core (the page fetches it first)"));
+        }
+        Ok(())
+    }
+
+    /// The extra rules the Hessian analysis needs (checked by it, not by plain runs, so that a
+    /// shorter run in the page does not fail for a checkpoint it no longer reaches).
+    pub fn validate_hessian(&self) -> Result<(), SpecError> {
+        self.validate()?;
+        let h = &self.hessian;
+        if h.method as usize >= self.methods.len() {
+            return Err(SpecError::new("hessian.method", h.method, format!("allowed: 0 to {} (the index of one of the methods)", self.methods.len() - 1)));
+        }
+        if h.step > self.run.steps {
+            return Err(SpecError::new("hessian.step", h.step, format!("allowed: 0 to run.steps = {}", self.run.steps)));
         }
         Ok(())
     }

@@ -2,8 +2,8 @@
 //!
 //! Every field is written, so a shared link keeps its numbers even if a default changes later
 //! (the `v` key names the spec version). Keys: `v`; the problem's and the run's fields by their
-//! own names (`d`, `rotation`, `steps`, ...; the problem kind is `problem`), the sweep's as
-//! `sweep.{field}`; method i as `m{i}`
+//! own names (`d`, `rotation`, `steps`, ...; the problem kind is `problem`), the sweep's and the
+//! Hessian analysis's as `sweep.{field}` and `hessian.{field}`; method i as `m{i}`
 //! (its kind) and `m{i}.{field}`. Lists are comma-separated (`x0=1,-2`), matrix rows
 //! semicolon-separated (`matrix=2,1;1,2`).
 //!
@@ -39,17 +39,21 @@ enum Slot {
     Top(&'static str),
     Problem(&'static str),
     Run(&'static str),
-    Sweep(&'static str),
+    /// A group written with its prefix (`sweep.points`, `hessian.step`): group, field.
+    Prefixed(&'static str, &'static str),
     Method(&'static str),
 }
+
+/// Groups whose URL keys carry the group's name.
+const PREFIXED: &[&str] = &["sweep", "hessian"];
 
 fn slot(name: &'static str) -> Slot {
     if let Some(f) = name.strip_prefix("problem.") {
         Slot::Problem(f)
     } else if let Some(f) = name.strip_prefix("run.") {
         Slot::Run(f)
-    } else if let Some(f) = name.strip_prefix("sweep.") {
-        Slot::Sweep(f)
+    } else if let Some((g, f)) = name.split_once('.').filter(|(g, _)| PREFIXED.contains(g)) {
+        Slot::Prefixed(g, f)
     } else if let Some(f) = name.strip_prefix("methods[].") {
         Slot::Method(f)
     } else {
@@ -62,7 +66,7 @@ fn key(name: &'static str) -> String {
     match slot(name) {
         Slot::Top("version") => "v".into(),
         Slot::Problem("kind") => "problem".into(),
-        Slot::Sweep(f) => format!("sweep.{f}"),
+        Slot::Prefixed(g, f) => format!("{g}.{f}"),
         Slot::Problem(f) | Slot::Run(f) | Slot::Top(f) => f.into(),
         Slot::Method(_) => unreachable!("method keys carry an index"),
     }
@@ -85,7 +89,7 @@ pub fn to_query(spec: &Spec) -> String {
             Slot::Top(f) => json.get(f),
             Slot::Problem(f) => json["problem"].get(f),
             Slot::Run(f) => json["run"].get(f),
-            Slot::Sweep(f) => json["sweep"].get(f),
+            Slot::Prefixed(g, f) => json[g].get(f),
             Slot::Method(_) => continue,
         };
         if let Some(v) = value.filter(|v| !v.is_null()) {
@@ -155,7 +159,7 @@ pub fn from_query(query: &str) -> Decoded {
                 }
                 (Slot::Problem(f), _) => json["problem"][f] = v,
                 (Slot::Run(f), _) => json["run"][f] = v,
-                (Slot::Sweep(f), _) => json["sweep"][f] = v,
+                (Slot::Prefixed(g, f), _) => json[g][f] = v,
                 (Slot::Top(f), _) => json[f] = v,
                 (Slot::Method(_), None) => unreachable!("method keys resolve with an index"),
             },
@@ -269,7 +273,7 @@ fn locate(field: &str) -> (String, Vec<String>) {
     }
     match field.split_once('.') {
         Some(("problem", "kind")) => ("problem".into(), vec!["problem".into(), "kind".into()]),
-        Some(("sweep", f)) => (format!("sweep.{f}"), vec!["sweep".into(), f.into()]),
+        Some((g, f)) if PREFIXED.contains(&g) => (format!("{g}.{f}"), vec![g.into(), f.into()]),
         Some((group, f)) => (f.into(), vec![group.into(), f.into()]),
         None if field == "methods" => ("m0".into(), vec!["methods".into()]),
         None => (if field == "version" { "v".into() } else { field.into() }, vec![field.into()]),

@@ -102,6 +102,11 @@ impl Network {
         self.sizes.windows(2).flat_map(|w| [w[1] * w[0], w[1]]).collect()
     }
 
+    /// (inputs, outputs) of each layer.
+    pub fn layer_shapes(&self) -> Vec<(usize, usize)> {
+        self.sizes.windows(2).map(|w| (w[0], w[1])).collect()
+    }
+
     /// Parameter ranges of the layers (a layer's weights and biases are contiguous).
     pub fn layer_ranges(&self) -> Vec<Range<usize>> {
         self.offsets.iter().zip(&self.sizes[1..]).map(|((w, b), n)| *w..b + n).collect()
