@@ -6,11 +6,11 @@ use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 use std::time::Instant;
 use steepest::experiment::{
-    build, parse_matrix, preset, preset_names, presets, run_spec, run_sweep, spec_geometry, sweep_csv, to_csv, trajectory_geometry,
+    build, hessian_anatomy, parse_matrix, preset, preset_names, presets, run_spec, run_sweep, spec_geometry, sweep_csv, to_csv, trajectory_geometry,
     TraceTable,
 };
 use steepest::smoothness::{report, ExactMode, ReportOptions};
-use steepest::spec::{schema, Spec};
+use steepest::spec::{schema, HessianSpec, Spec};
 
 const USAGE: &str = "\
 steepest: steepest descent, sign GD and the geometry that decides between them
@@ -28,6 +28,11 @@ USAGE:
       spec's objective: L_2, the L_inf bracket (exact when affordable), certified L_sep, rho_diag;
       with --along-trajectory N, the read-outs at N + 1 points of the first method's run and their
       maxima (for objectives whose Hessian changes, e.g. rosenbrock)
+  steepest anatomy (--spec FILE|- | --preset NAME) [--at STEP,STEP,...]
+      the Hessian analysis at a checkpoint (spec section hessian: method, step, bins): spectrum
+      and histogram, rho_diag of the whole and of each layer, the |H_ij| picture and the L_inf
+      bracket, each beside a matrix with the same spectrum under a Haar-random rotation; --at
+      takes several checkpoints in one call (a JSON array)
   steepest hessian --spec FILE|-
       print a spec's Hessian ({\"matrix\": [[...]]}; at x0 when it is not constant), to take the
       problem to other tools
@@ -111,6 +116,7 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
                 other => Err(CliError::Usage(format!("--format {other}: allowed json or csv"))),
             }
         }
+        ["anatomy", rest @ ..] => anatomy(&Options::parse(rest, &["--spec", "--preset", "--at"])?),
         ["hessian", rest @ ..] => {
             let opts = Options::parse(rest, &["--spec"])?;
             let spec = read_spec(&opts)?.ok_or_else(|| CliError::Usage("hessian needs --spec FILE or --spec -".into()))?;
@@ -122,6 +128,34 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
         ["smoothness", rest @ ..] => smoothness(&Options::parse(rest, &["--matrix", "--spec", "--exact", "--seed", "--along-trajectory"])?),
         [cmd, ..] => Err(CliError::Usage(format!("unknown command or options: {cmd}"))),
     }
+}
+
+fn anatomy(opts: &Options) -> Result<String, CliError> {
+    let spec = spec_or_preset(opts, "anatomy")?;
+    let analyse = |step: u64| {
+        let start = Instant::now();
+        let spec = Spec { hessian: HessianSpec { step, ..spec.hessian.clone() }, ..spec.clone() };
+        let a = hessian_anatomy(&spec, &mut |_| true).map_err(|e| CliError::Failed(format!("invalid spec: {e}")))?;
+        Ok::<_, CliError>(Timed { report: a, seconds: start.elapsed().as_secs_f64() })
+    };
+    match opts.get("--at") {
+        None => Ok(to_json(&analyse(spec.hessian.step)?)),
+        Some(list) => {
+            let steps = list
+                .split(',')
+                .map(|s| s.trim().parse::<u64>().map_err(|_| CliError::Usage(format!("--at {list}: allowed comma-separated step numbers, e.g. 0,100,200"))))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(to_json(&steps.into_iter().map(analyse).collect::<Result<Vec<_>, _>>()?))
+        }
+    }
+}
+
+/// A result with the seconds it took.
+#[derive(Serialize)]
+struct Timed<T: Serialize> {
+    #[serde(flatten)]
+    report: T,
+    seconds: f64,
 }
 
 fn smoothness(opts: &Options) -> Result<String, CliError> {
@@ -147,12 +181,6 @@ fn smoothness(opts: &Options) -> Result<String, CliError> {
         }
         true
     };
-    #[derive(Serialize)]
-    struct Timed<T: Serialize> {
-        #[serde(flatten)]
-        report: T,
-        seconds: f64,
-    }
     let failed = |e: steepest::smoothness::ReportError| CliError::Failed(e.to_string());
     let out = match (opts.get("--matrix"), read_spec(opts)?) {
         (Some(path), None) => {

@@ -123,46 +123,69 @@ pub fn rotated_hessian(lambda: &[f64], rotation: &HaarRotation, r: f64) -> Matri
 /// Q diag(lambda) Q^T for a Haar-random orthogonal Q, built as Stewart (1980) builds Q: a product
 /// of Householder reflections of Gaussian vectors of falling length, times random signs. The
 /// reflections are applied two-sided from the innermost out, so step k touches only the trailing
-/// (d - k) x (d - k) block: (4/3) d^3 multiply-adds in all, against about 4 d^3 for forming Q
-/// by Givens rotations first. Used to set a given Hessian against one with its spectrum but no
-/// preferred basis.
+/// (d - k) x (d - k) block, and only its lower triangle: one pass over it both applies the step
+/// and forms the next step's product p = B u, so the matrix streams through memory once per step.
+/// (2/3) d^3 multiply-adds in all. Used to set a given Hessian against one with its spectrum but
+/// no preferred basis.
 pub fn haar_similar(lambda: &[f64], rng: &mut Rng) -> Matrix {
     let d = lambda.len();
     let mut a = Matrix::diagonal(lambda);
-    // Reflector k acts on coordinates k..d; draw all first so the stream does not depend on order.
-    let reflectors: Vec<Vec<f64>> = (0..d.saturating_sub(1)).map(|k| rng.normals(d - k)).collect();
+    if d < 2 {
+        return a;
+    }
+    // Reflector k acts on coordinates k..d: H_k = I - 2 u u^T with u = (x + sign(x_0) ||x|| e_1)
+    // normalised, which maps the Gaussian x onto the first axis.
+    let reflectors: Vec<Vec<f64>> = (0..d - 1)
+        .map(|k| {
+            let mut u = rng.normals(d - k);
+            let norm = libm::sqrt(dot(&u, &u));
+            u[0] += if u[0] < 0.0 { -norm } else { norm };
+            let un = libm::sqrt(dot(&u, &u));
+            u.iter_mut().for_each(|v| *v /= un);
+            u
+        })
+        .collect();
     let signs: Vec<f64> = rng.normals(d).iter().map(|z| if *z < 0.0 { -1.0 } else { 1.0 }).collect();
-    let mut p = vec![0.0; d];
-    for (k, x) in reflectors.iter().enumerate().rev() {
-        // u = (x + sign(x_0) ||x|| e_1) / norm: H = I - 2 u u^T maps x onto the first axis.
-        let mut u = x.clone();
-        let norm = libm::sqrt(dot(x, x));
-        u[0] += if x[0] < 0.0 { -norm } else { norm };
-        let un = libm::sqrt(dot(&u, &u));
-        if un == 0.0 {
-            continue;
-        }
-        u.iter_mut().for_each(|v| *v /= un);
-        // H A H = A - u w^T - w u^T with p = A u, w = 2 p - 2 (u^T p) u, on the trailing block.
+    // Before step k the matrix is diag(lambda_0..lambda_{k-1}) (+) B on k..d, so B u needs only B.
+    let k0 = d - 2;
+    let mut p: Vec<f64> = reflectors[k0].iter().zip(&lambda[k0..]).map(|(u, l)| u * l).collect();
+    for k in (0..=k0).rev() {
+        let u = &reflectors[k];
         let m = d - k;
-        for i in 0..m {
-            p[i] = dot(&a.row(k + i)[k..], &u);
+        // H B H = B - u w^T - w u^T with w = 2 p - 2 (u^T p) u.
+        let up = dot(&p, u);
+        let w: Vec<f64> = p.iter().zip(u).map(|(pi, ui)| 2.0 * pi - 2.0 * up * ui).collect();
+        // The next step's p' = B' u' over coordinates k-1..d; row k-1 is still lambda_{k-1} e_1.
+        let next = k.checked_sub(1).map(|k1| &reflectors[k1]);
+        let mut p_next = vec![0.0; m + 1];
+        if let Some(un) = next {
+            p_next[0] = lambda[k - 1] * un[0];
         }
-        let up = dot(&p[..m], &u);
-        let w: Vec<f64> = (0..m).map(|i| 2.0 * p[i] - 2.0 * up * u[i]).collect();
         for i in 0..m {
             let (ui, wi) = (u[i], w[i]);
-            for (j, v) in a.row_mut(k + i)[k..].iter_mut().enumerate() {
-                *v -= ui * w[j] + wi * u[j];
+            let row = &mut a.row_mut(k + i)[k..=k + i];
+            for ((v, wj), uj) in row.iter_mut().zip(&w[..=i]).zip(&u[..=i]) {
+                *v -= ui * wj + wi * uj;
+            }
+            if let Some(un) = next {
+                // Lower-triangle symmetric product: row i gives p'_i its j <= i terms and each
+                // p'_j (j < i) its term from column i.
+                let (own, below) = (un[1 + i], &un[1..=i]);
+                p_next[1 + i] += dot(&row[..i], below) + row[i] * own;
+                for (pj, v) in p_next[1..=i].iter_mut().zip(&row[..i]) {
+                    *pj += v * own;
+                }
             }
         }
+        p = p_next;
     }
     for i in 0..d {
-        for (j, v) in a.row_mut(i).iter_mut().enumerate() {
-            *v *= signs[i] * signs[j];
+        for j in 0..i {
+            let v = a.get(i, j) * signs[i] * signs[j];
+            a.set(i, j, v);
+            a.set(j, i, v);
         }
     }
-    a.symmetrize();
     a
 }
 
