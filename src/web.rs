@@ -3,10 +3,10 @@
 //! the field and whose `field`, `value` and `allowed` properties carry the parts.
 
 use crate::experiment::{
-    parse_matrix, presets as all_presets, run_spec, run_sweep, spec_geometry, to_csv, work_estimate, SweepError, TraceTable,
+    hessian_anatomy, parse_matrix, GeometryError, presets as all_presets, run_spec, run_sweep, spec_geometry, to_csv, work_estimate, SweepError, TraceTable,
 };
 use crate::plot::{
-    draw_bounds, draw_geometry2d, draw_sweep_map, draw_sweep_scatter, draw_traces, shared_scale, BoundsInput, Geometry2dInput, Look, SweepInput, SweepMap, TraceKind,
+    draw_heat_frame, draw_spectrum, heat_rgba, AnatomyInput, HeatSide, draw_bounds, draw_geometry2d, draw_sweep_map, draw_sweep_scatter, draw_traces, shared_scale, BoundsInput, Geometry2dInput, Look, SweepInput, SweepMap, TraceKind,
     PALETTE_HEX,
 };
 use crate::spec::url::{from_query, to_query};
@@ -234,6 +234,59 @@ pub fn draw_sweep_scatter_js(canvas: HtmlCanvasElement, result: JsValue, dpr: f6
 pub fn draw_geometry2d_js(canvas: HtmlCanvasElement, result: JsValue, step: usize, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
     let data: Geometry2dInput = from_js(result, "result")?;
     drawn(draw_geometry2d(&canvas_area(canvas)?, &data, step, &Look { scale: dpr, dark }))
+}
+
+/// The Hessian analysis of a spec at its checkpoint (see `steepest anatomy`); `progress(fraction)`
+/// between its stages, returning false cancels (an Error "cancelled" is thrown).
+#[wasm_bindgen(js_name = hessianAnatomy)]
+pub fn hessian_anatomy_js(spec: JsValue, progress: Option<js_sys::Function>) -> Result<JsValue, JsValue> {
+    let spec = parse_spec(spec)?;
+    let mut callback = js_progress(&progress);
+    match hessian_anatomy(&spec, &mut callback) {
+        Ok(a) => to_js(&a),
+        Err(GeometryError::Spec(e)) => Err(spec_error(&e)),
+        Err(e) => Err(js_sys::Error::new(&e.to_string()).into()),
+    }
+}
+
+/// Draws the eigenvalue histogram of a Hessian analysis.
+#[wasm_bindgen(js_name = drawSpectrum)]
+pub fn draw_spectrum_js(canvas: HtmlCanvasElement, anatomy: JsValue, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
+    let data: AnatomyInput = from_js(anatomy, "anatomy")?;
+    drawn(draw_spectrum(&canvas_area(canvas)?, &data, &Look { scale: dpr, dark }))
+}
+
+/// A heat map's cells and frame.
+#[derive(Serialize)]
+struct HeatDrawing {
+    frame: crate::plot::Frame,
+    size: usize,
+    rgba: Vec<u8>,
+}
+
+/// Draws the axes and colour bar of one |H_ij| heat map (`side`: "hessian" or "rotated") and
+/// returns `{frame, size, rgba}`: the caller paints the size x size RGBA cells into the frame.
+#[wasm_bindgen(js_name = drawHeatMap)]
+pub fn draw_heat_map_js(canvas: HtmlCanvasElement, anatomy: JsValue, side: &str, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
+    let side = match side {
+        "hessian" => HeatSide::Hessian,
+        "rotated" => HeatSide::Rotated,
+        other => return Err(js_sys::Error::new(&format!("heat map {other}: allowed hessian, rotated")).into()),
+    };
+    let data: AnatomyInput = from_js(anatomy, "anatomy")?;
+    let look = Look { scale: dpr, dark };
+    let frame = draw_heat_frame(&canvas_area(canvas)?, &data, &look).map_err(|e| js_sys::Error::new(&e))?;
+    let size = match side {
+        HeatSide::Hessian => data.hessian.heat.size,
+        HeatSide::Rotated => data.rotated.heat.size,
+    };
+    to_js(&HeatDrawing { frame, size, rgba: heat_rgba(&data, side, &look) })
+}
+
+/// The problem's dimension as run (the number of parameters of a network).
+#[wasm_bindgen(js_name = specDimension)]
+pub fn spec_dimension(spec: JsValue) -> Result<usize, JsValue> {
+    Ok(parse_spec(spec)?.dim())
 }
 
 /// Hands a shipped data file (fetched by the page from data/NAME.bin) to the core; `name` is

@@ -1,6 +1,6 @@
 // Runs a spec: on the main thread when it is small (so a slider redraws within a frame), in a
 // Web Worker otherwise (the page stays responsive, shows progress, and can cancel).
-import { run, smoothness, workEstimate, registerDataset, hasDataset } from './pkg/steepest.js';
+import { run, smoothness, workEstimate, specDimension, registerDataset, hasDataset } from './pkg/steepest.js';
 
 // About 10 ms of work in wasm on a laptop core.
 const MAIN_THREAD_WORK = 2e7;
@@ -8,12 +8,6 @@ const MAIN_THREAD_MAX_D = 150;
 // On the main thread, exact L_inf only within a few milliseconds of work (branch and bound
 // usually finishes far sooner); otherwise the bracket comes first and the worker refines it.
 const MAIN_THREAD_EXACT_WORK = 1 << 22;
-
-/** Whether the geometry report would take more than a few seconds: a network's dense Hessian
- * costs one Hessian-vector product (a pass over the data) per parameter. */
-export function heavyGeometry(spec) {
-  return spec.problem.kind === 'network' && spec.problem.hidden > 8;
-}
 
 /** Fetches the shipped data file a network spec needs (data/NAME.bin, from this site) into
  * this thread's core, once. */
@@ -37,10 +31,9 @@ export class Computer {
    * an Error named 'Cancelled' when cancelled or superseded by a newer request. */
   async compute(spec) {
     this.cancel();
-    const d = spec.problem.kind === 'quad2d' ? 2 : spec.problem.kind === 'matrix' ? (spec.problem.matrix || []).length : spec.problem.d;
-    if (workEstimate(spec) <= MAIN_THREAD_WORK && d <= MAIN_THREAD_MAX_D) {
+    if (workEstimate(spec) <= MAIN_THREAD_WORK && specDimension(spec) <= MAIN_THREAD_MAX_D) {
       await ensureData(spec);
-      const report = heavyGeometry(spec) ? null : smoothness(spec, { exact: 'auto', exact_work: MAIN_THREAD_EXACT_WORK });
+      const report = smoothness(spec, { exact: 'auto', exact_work: MAIN_THREAD_EXACT_WORK });
       return { result: run(spec), report, where: 'main' };
     }
     return this.inWorker(spec, 'all');
@@ -50,6 +43,12 @@ export class Computer {
   sweep(spec) {
     this.cancel();
     return this.inWorker(spec, 'sweep');
+  }
+
+  /** The Hessian analysis at the spec's checkpoint, in the worker. */
+  anatomy(spec) {
+    this.cancel();
+    return this.inWorker(spec, 'anatomy');
   }
 
   /** The smoothness report with exact L_inf where affordable, computed in the worker. */
@@ -78,7 +77,7 @@ export class Computer {
     const { resolve, reject } = this.pending;
     this.pending = null;
     this.onProgress(null);
-    if (msg.type === 'done') resolve({ result: msg.result, report: msg.report, sweep: msg.sweep, where: 'worker' });
+    if (msg.type === 'done') resolve({ result: msg.result, report: msg.report, sweep: msg.sweep, anatomy: msg.anatomy, where: 'worker' });
     else reject(Object.assign(new Error(msg.message), { field: msg.field }));
   }
 

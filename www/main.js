@@ -5,7 +5,7 @@ import { Controls } from './controls.js';
 import { Computer } from './compute.js';
 import { Plots } from './plots.js';
 import { Geometry2dView } from './geometry2d.js';
-import { renderSummary, renderGeometry, verdict } from './tables.js';
+import { renderSummary, renderGeometry, renderAnatomy, verdict } from './tables.js';
 
 const $ = (id) => document.getElementById(id);
 const PLOTS = ['f', 'grad', 'density', 'accuracy', 'bounds'];
@@ -97,8 +97,13 @@ async function main() {
     $('verdict').textContent = v || '';
   }
 
-  const VIEWS = ['runs', 'sweep', 'geometry2d'];
-  const VIEW_GROUPS = { runs: ['problem', 'methods', 'run'], sweep: ['problem', 'run', 'sweep'], geometry2d: ['problem', 'methods', 'run'] };
+  const VIEWS = ['runs', 'sweep', 'geometry2d', 'hessian'];
+  const VIEW_GROUPS = {
+    runs: ['problem', 'methods', 'run'],
+    sweep: ['problem', 'run', 'sweep'],
+    geometry2d: ['problem', 'methods', 'run'],
+    hessian: ['problem', 'methods', 'run', 'hessian'],
+  };
   const view = () => {
     const v = new URLSearchParams(location.search).get('view');
     return VIEWS.includes(v) ? v : 'runs';
@@ -128,7 +133,7 @@ async function main() {
   const named = presets.find((p) => p.name === query.get('preset'));
   const specKeys = [...query.keys()].filter((k) => !['preset', 'view', 'embed', 'plot'].includes(k));
   const decoded = named && specKeys.length === 0 ? { spec: named.spec, issues: [] } : specFromQuery(location.search);
-  if (named && specKeys.length === 0 && ['sweep', 'geometry2d'].includes(named.view) && !query.has('view')) {
+  if (named && specKeys.length === 0 && ['sweep', 'geometry2d', 'hessian'].includes(named.view) && !query.has('view')) {
     query.set('view', named.view);
     history.replaceState(null, '', `${location.pathname}?${query}`);
   }
@@ -191,8 +196,29 @@ async function main() {
     }
   }
 
+  async function recomputeAnatomy() {
+    const spec = state.spec;
+    $('status').textContent = 'Analysing the Hessian in a worker…';
+    const started = performance.now();
+    try {
+      const { anatomy } = await computer.anatomy(spec);
+      state.anatomy = anatomy;
+      plots.setAnatomy(anatomy);
+      renderAnatomy($('anatomy').querySelector('tbody'), anatomy);
+      const ms = performance.now() - started;
+      state.timings.lastAnatomy = ms;
+      $('status').textContent = `Hessian of ${anatomy.d} parameters ${anatomy.scope}: analysed and drawn in ${(ms / 1000).toFixed(1)} s.`;
+      state.anatomies = (state.anatomies || 0) + 1;
+    } catch (e) {
+      if (e.name === 'Cancelled') return;
+      if (e.field && controls.showError(e.field, e.message)) $('status').textContent = `Not analysed: ${e.message}`;
+      else $('status').textContent = `Error: ${e.message}`;
+    }
+  }
+
   async function recompute() {
     if (view() === 'sweep') return recomputeSweep();
+    if (view() === 'hessian') return recomputeAnatomy();
     const started = performance.now();
     $('status').textContent = 'Running…';
     try {
@@ -289,7 +315,7 @@ async function main() {
     const q = new URLSearchParams(location.search);
     if (p) {
       const extra = ['embed', 'plot'].filter((k) => q.has(k)).map((k) => `&${k}=${encodeURIComponent(q.get(k))}`).join('');
-      const v = p.view === 'sweep' || p.view === 'geometry2d' ? `&view=${p.view}` : '';
+      const v = ['sweep', 'geometry2d', 'hessian'].includes(p.view) ? `&view=${p.view}` : '';
       history.replaceState(null, '', `${location.pathname}?${p.query}${v}${extra}`);
       state.spec = p.spec;
     } else {
@@ -316,11 +342,12 @@ async function main() {
   for (const b of document.querySelectorAll('[data-export]')) {
     b.addEventListener('click', async () => {
       const what = b.dataset.export;
-      if (!state.result && what !== 'sweep' && what !== 'spec') return;
+      if (!state.result && !['sweep', 'spec', 'anatomy'].includes(what)) return;
       if (what.startsWith('png-')) download(`steepest-${what.slice(4)}.png`, await plots.png(what.slice(4)));
       else if (what === 'csv') download('steepest-traces.csv', new Blob([toCsv(state.result)], { type: 'text/csv' }));
       else if (what === 'result') download('steepest-result.json', new Blob([JSON.stringify(state.result)], { type: 'application/json' }));
       else if (what === 'report') download('steepest-smoothness.json', new Blob([JSON.stringify(state.report)], { type: 'application/json' }));
+      else if (what === 'anatomy') download('steepest-hessian.json', new Blob([JSON.stringify(state.anatomy ?? null)], { type: 'application/json' }));
       else if (what === 'sweep') download('steepest-sweep.json', new Blob([JSON.stringify(state.sweep ?? null)], { type: 'application/json' }));
       else if (what === 'spec') download('steepest-spec.json', new Blob([JSON.stringify(resolveSpec(state.spec), null, 2)], { type: 'application/json' }));
     });

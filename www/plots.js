@@ -1,7 +1,7 @@
 // Canvas plots drawn by the Rust core (plotters), sized for the screen's pixel density, with a
 // hover read-out computed from the frame each drawing returns. Text reaches the page through
 // textContent only.
-import { drawTraces, drawBounds, drawSweepMap, drawSweepScatter, palette } from './pkg/steepest.js';
+import { drawTraces, drawBounds, drawSweepMap, drawSweepScatter, drawSpectrum, drawHeatMap, palette } from './pkg/steepest.js';
 
 // Read after the core is initialised (module code runs before init()).
 let colors = null;
@@ -22,7 +22,9 @@ export class Plots {
       const canvas = fig.querySelector('canvas');
       const hover = fig.querySelector('.hover');
       const entry = { fig, canvas, hover, frame: null };
-      const name = fig.dataset.plot || `sweep-${fig.dataset.sweep}`;
+      const { plot, sweep, anatomy } = fig.dataset;
+      const name = plot || (sweep && `sweep-${sweep}`) || (anatomy && `anatomy-${anatomy}`);
+      if (!name) continue;
       this.figures.set(name, entry);
       canvas.addEventListener('pointermove', (e) => this.hover(name, e));
       canvas.addEventListener('pointerleave', () => { hover.hidden = true; });
@@ -52,6 +54,11 @@ export class Plots {
     this.drawAll();
   }
 
+  setAnatomy(anatomy) {
+    this.anatomy = anatomy;
+    this.drawAll();
+  }
+
   drawAll() {
     for (const name of this.figures.keys()) this.draw(name);
   }
@@ -77,7 +84,8 @@ export class Plots {
     const entry = this.figures.get(name);
     if (!entry || entry.fig.hidden || entry.fig.offsetParent === null) return;
     const sweepPlot = name.startsWith('sweep-');
-    if (sweepPlot ? !this.sweep : !this.result) return;
+    const anatomyPlot = name.startsWith('anatomy-');
+    if (anatomyPlot ? !this.anatomy : sweepPlot ? !this.sweep : !this.result) return;
     const dpr = this.size(entry);
     if (name === 'bounds' && !this.report) {
       entry.frame = null;
@@ -89,7 +97,9 @@ export class Plots {
       return;
     }
     try {
-      if (name === 'sweep-scatter') entry.frame = drawSweepScatter(entry.canvas, this.sweep, dpr, dark());
+      if (name === 'anatomy-spectrum') entry.frame = drawSpectrum(entry.canvas, this.anatomy, dpr, dark());
+      else if (anatomyPlot) entry.frame = this.drawHeat(entry, name.slice('anatomy-'.length), dpr);
+      else if (name === 'sweep-scatter') entry.frame = drawSweepScatter(entry.canvas, this.sweep, dpr, dark());
       else if (sweepPlot) entry.frame = drawSweepMap(entry.canvas, this.sweep, name.slice(6), dpr, dark());
       else if (name === 'bounds') entry.frame = drawBounds(entry.canvas, this.report, dpr, dark());
       else entry.frame = drawTraces(entry.canvas, this.result, name, dpr, dark());
@@ -99,6 +109,32 @@ export class Plots {
       ctx.clearRect(0, 0, entry.canvas.width, entry.canvas.height);
       ctx.fillText(`Could not draw: ${e.message}`, 10, 20);
     }
+  }
+
+  /** A heat map: axes and colour bar from the core, then its cells as one image scaled into the
+   * frame without smoothing, and the layer boundaries over it. */
+  drawHeat(entry, side, dpr) {
+    const { frame, size, rgba } = drawHeatMap(entry.canvas, this.anatomy, side, dpr, dark());
+    const cells = document.createElement('canvas');
+    cells.width = size;
+    cells.height = size;
+    cells.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba), size, size), 0, 0);
+    const ctx = entry.canvas.getContext('2d');
+    const [x, y, w, h] = [frame.left * dpr, frame.top * dpr, (frame.right - frame.left) * dpr, (frame.bottom - frame.top) * dpr];
+    ctx.imageSmoothingEnabled = false;
+    ctx.drawImage(cells, x, y, w, h);
+    ctx.strokeStyle = 'rgba(255, 255, 255, 0.85)';
+    ctx.lineWidth = dpr;
+    ctx.beginPath();
+    for (const b of this.anatomy.blocks.slice(1)) {
+      const t = b.start / this.anatomy.d;
+      ctx.moveTo(x + t * w, y);
+      ctx.lineTo(x + t * w, y + h);
+      ctx.moveTo(x, y + t * h);
+      ctx.lineTo(x + w, y + t * h);
+    }
+    ctx.stroke();
+    return frame;
   }
 
   hover(name, e) {
@@ -116,6 +152,8 @@ export class Plots {
     if (name === 'bounds') lines = this.boundsLines(f, x);
     else if (name === 'sweep-scatter') lines = [[null, `Spearman rho = ${fmt(this.sweep.spearman)}`]];
     else if (name.startsWith('sweep-')) lines = this.cellLines(f, x, y);
+    else if (name === 'anatomy-spectrum') lines = this.spectrumLines(f, x);
+    else if (name.startsWith('anatomy-')) lines = this.heatLines(name.slice('anatomy-'.length), f, x, y);
     else lines = this.traceLines(name, f, x);
     entry.hover.replaceChildren(...lines.map(([color, text]) => {
       const row = document.createElement('div');
@@ -165,6 +203,25 @@ export class Plots {
     ];
     c.gd_steps.forEach((g, k) => lines.push([null, `problem ${k + 1}: GD ${g} steps, sign GD ${c.sign_steps[k]}`]));
     return lines;
+  }
+
+  spectrumLines(f, x) {
+    const h = this.anatomy.histogram;
+    const v = f.x_min + ((x - f.left) / (f.right - f.left)) * (f.x_max - f.x_min);
+    const width = (h.hi - h.lo) / h.counts.length;
+    const k = Math.min(h.counts.length - 1, Math.max(0, Math.floor((v - h.lo) / (width || 1))));
+    return [[null, `eigenvalues in [${fmt(h.lo + k * width)}, ${fmt(h.lo + (k + 1) * width)}): ${h.counts[k]}`]];
+  }
+
+  heatLines(side, f, x, y) {
+    const a = this.anatomy;
+    const heat = a[side].heat;
+    const cell = (p, lo, hi) => Math.min(heat.size - 1, Math.floor(((p - lo) / (hi - lo)) * heat.size));
+    const [i, j] = [cell(y, f.top, f.bottom), cell(x, f.left, f.right)];
+    const block = (k) => a.blocks.find((b) => k >= b.start && k < b.start + b.len)?.name.split(':')[0];
+    const range = (k) => `${heat.starts[k]}–${heat.starts[k + 1] - 1}`;
+    const where = a.blocks.length ? ` (${block(heat.starts[i])} × ${block(heat.starts[j])})` : '';
+    return [[null, `rows ${range(i)}, columns ${range(j)}${where}`], [null, `largest |H_ij| there: ${fmt(heat.cells[i * heat.size + j])}`]];
   }
 
   boundsLines(f, x) {

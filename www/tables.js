@@ -35,7 +35,7 @@ export function renderSummary(tbody, result) {
 
 export function renderGeometry(tbody, r) {
   if (!r) {
-    tbody.replaceChildren(row(['geometry', 'Not measured in the page for networks of more than 8 hidden units (their dense Hessian takes a pass over the data per parameter): run steepest smoothness --spec with the exported spec.'], true));
+    tbody.replaceChildren(row(['geometry', 'Not measured yet.'], true));
     return;
   }
   const linf = r.linf_exact != null
@@ -74,4 +74,26 @@ export function verdict(result, report) {
   const last = (m) => m.f[m.f.length - 1];
   const ratio = last(gd) / last(sign);
   return `${head} Measured after the run: f − f* is ${fmt(last(gd))} for GD and ${fmt(last(sign))} for sign GD, a ratio of ${fmt(ratio, 3)}.`;
+}
+
+/** The Hessian analysis: spectrum read-outs, then each mass and bound read-out for the Hessian
+ * and for its same-spectrum rotation side by side. */
+export function renderAnatomy(tbody, a) {
+  const both = (label, get) => row([label, get(a.hessian), get(a.rotated)], true);
+  const linf = (m) => (m.linf_exact != null ? `${fmt(m.linf_exact, 6)} (exact)` : `[${fmt(m.linf_lower, 5)}, ${fmt(m.linf_upper, 5)}]`);
+  const rows = [
+    row(['where', a.scope, ''], true),
+    row(['d; f at the checkpoint', `${a.d}; ${fmt(a.f, 6)}`, ''], true),
+    row(['λ_max, λ_min', `${fmt(a.lambda_max)}, ${fmt(a.lambda_min)}`, 'the same'], true),
+    row(['λ̄ = tr H / d; spread λ_max / λ̄', `${fmt(a.lambda_bar)}; ${fmt(a.spread)}`, 'the same'], true),
+    row(['largest eigenvalues', a.top.map((v) => fmt(v, 3)).join(', '), 'the same'], true),
+    both('ρ_diag = Σ|H_ii| / Σ|H_ij|', (m) => fmt(m.rho_diag)),
+  ];
+  if (a.blocks.length) {
+    rows.push(both('mass in the layer blocks', (m) => `${(100 * m.block_mass).toFixed(1)}%`));
+    a.blocks.forEach((b, k) => rows.push(both(`ρ_diag of ${b.name} (${b.len} parameters)`, (m) => fmt(m.block_rho_diag[k]))));
+  }
+  rows.push(both('L∞ = ‖H‖∞,1', linf));
+  rows.push(both('predicted advantage d L₂ / L∞', (m) => interval(m.predicted_ratio)));
+  tbody.replaceChildren(...rows);
 }

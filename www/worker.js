@@ -1,8 +1,21 @@
 // Runs experiments off the main thread: the same wasm core, the same numbers. Messages in:
-// {id, spec, task: 'all' | 'smoothness' | 'sweep'}; out: {id, type: 'progress', phase, fraction} |
-// {id, type: 'done', result, report, sweep} | {id, type: 'error', message, field}.
-import init, { run, smoothness, sweep } from './pkg/steepest.js';
-import { heavyGeometry, ensureData } from './compute.js';
+// {id, spec, task: 'all' | 'smoothness' | 'sweep' | 'anatomy'}; out: {id, type: 'progress', phase,
+// fraction} | {id, type: 'done', result, report, sweep, anatomy} | {id, type: 'error', message, field}.
+import init, { run, smoothness, sweep, hessianAnatomy } from './pkg/steepest.js';
+import { ensureData } from './compute.js';
+
+/** A progress callback for the core that posts at most every 100 ms. */
+function reporter(id, phase, from = 0, span = 1) {
+  let last = 0;
+  return (f) => {
+    const now = Date.now();
+    if (now - last > 100) {
+      last = now;
+      self.postMessage({ id, type: 'progress', phase, fraction: from + span * f });
+    }
+    return true;
+  };
+}
 
 const ready = init();
 
@@ -11,16 +24,12 @@ self.onmessage = async ({ data: { id, spec, task } }) => {
   try {
     await ensureData(spec);
     if (task === 'sweep') {
-      let last = 0;
-      const map = sweep(spec, (f) => {
-        const now = Date.now();
-        if (now - last > 100) {
-          last = now;
-          self.postMessage({ id, type: 'progress', phase: 'sweeping the grid', fraction: f });
-        }
-        return true;
-      });
-      self.postMessage({ id, type: 'done', sweep: map });
+      self.postMessage({ id, type: 'done', sweep: sweep(spec, reporter(id, 'sweeping the grid')) });
+      return;
+    }
+    if (task === 'anatomy') {
+      self.postMessage({ id, type: 'progress', phase: 'training to the checkpoint', fraction: 0 });
+      self.postMessage({ id, type: 'done', anatomy: hessianAnatomy(spec, reporter(id, 'the Hessian and its spectrum')) });
       return;
     }
     let result = null;
@@ -28,20 +37,8 @@ self.onmessage = async ({ data: { id, spec, task } }) => {
       self.postMessage({ id, type: 'progress', phase: 'running the methods', fraction: 0 });
       result = run(spec);
     }
-    if (heavyGeometry(spec)) {
-      self.postMessage({ id, type: 'done', result, report: null });
-      return;
-    }
     self.postMessage({ id, type: 'progress', phase: 'measuring the geometry', fraction: 0.5 });
-    let last = 0;
-    const report = smoothness(spec, undefined, (f) => {
-      const now = Date.now();
-      if (now - last > 100) {
-        last = now;
-        self.postMessage({ id, type: 'progress', phase: 'exact L∞', fraction: 0.5 + 0.5 * f });
-      }
-      return true;
-    });
+    const report = smoothness(spec, undefined, reporter(id, 'exact L∞', 0.5, 0.5));
     self.postMessage({ id, type: 'done', result, report });
   } catch (e) {
     self.postMessage({ id, type: 'error', message: e.message, field: e.field });

@@ -3,6 +3,7 @@
 //! device pixels and returns the `Frame` of its plot area in CSS pixels, so that the page can map
 //! the pointer to data coordinates for its hover read-out without redrawing.
 
+mod anatomy;
 mod bounds;
 mod geometry2d;
 mod input;
@@ -10,6 +11,7 @@ mod style;
 mod sweep;
 mod traces;
 
+pub use anatomy::{draw_heat_frame, draw_spectrum, heat_rgba, AnatomyInput, HeatSide};
 pub use bounds::draw_bounds;
 pub use geometry2d::{draw_geometry2d, Geometry2dInput};
 pub use input::BoundsInput;
