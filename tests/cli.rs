@@ -174,3 +174,24 @@ fn smoothness_along_a_trajectory_is_labelled_local() {
     let bad = steepest(&["smoothness", "--spec", "-", "--along-trajectory", "0"], spec);
     assert_eq!(bad.status.code(), Some(2));
 }
+
+#[test]
+fn anatomy_at_several_checkpoints_and_its_errors() {
+    let spec = r#"{"problem": {"kind": "rosenbrock", "d": 4}, "methods": [{"kind": "gd", "rule": "const", "lr": 0.001}], "run": {"steps": 50}}"#;
+    let out = json(&steepest(&["anatomy", "--spec", "-", "--at", "0,25,50"], spec));
+    let list = out.as_array().unwrap();
+    assert_eq!(list.iter().map(|a| a["step"].as_u64().unwrap()).collect::<Vec<_>>(), vec![0, 25, 50]);
+    // The checkpoints are later iterates of GD, below the start; each analysis carries its
+    // spectrum and both matrices' read-outs.
+    let f: Vec<f64> = list.iter().map(|a| a["f"].as_f64().unwrap()).collect();
+    assert!(f[1] < f[0] && f[2] < f[0], "{f:?}");
+    for a in list {
+        assert_eq!(a["histogram"]["counts"].as_array().unwrap().iter().map(|c| c.as_u64().unwrap()).sum::<u64>(), 4);
+        assert!(a["hessian"]["rho_diag"].is_number() && a["rotated"]["heat"]["cells"].as_array().unwrap().len() == 16);
+    }
+    let bad = steepest(&["anatomy", "--spec", "-", "--at", "0,99"], spec);
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("hessian.step"));
+    let usage = steepest(&["anatomy", "--spec", "-", "--at", "zero"], spec);
+    assert_eq!(usage.status.code(), Some(2));
+}

@@ -86,3 +86,17 @@ fn network_specs_need_their_data_set_registered_first() {
     assert!(web::register_dataset("breast_cancer", vec![0u8; 10]).is_err());
     assert!(web::register_dataset("mnist", vec![]).is_err());
 }
+
+#[wasm_bindgen_test]
+fn hessian_anatomy_of_a_diagonal_quadratic_and_a_bad_checkpoint() {
+    // diag(1, ..., 1, 9, 9) in d = 6: tr = 22, rho_diag = 1, and L_inf = tr H exactly.
+    let spec = parse(r#"{"problem": {"kind": "quadratic", "d": 6, "spectrum": "outliers", "outliers": 2, "lambda_max": 9, "lambda_min": 1, "rotation": 0}}"#);
+    let a = web::hessian_anatomy_js(spec, None).unwrap();
+    assert_eq!(get(&a, "d").as_f64(), Some(6.0));
+    assert_eq!(get(&get(&a, "hessian"), "rho_diag").as_f64(), Some(1.0));
+    assert_eq!(get(&get(&a, "hessian"), "linf_exact").as_f64(), Some(22.0));
+    assert!(get(&get(&a, "rotated"), "rho_diag").as_f64().unwrap() < 1.0);
+    let err = web::hessian_anatomy_js(parse(r#"{"run": {"steps": 5}, "hessian": {"step": 6}}"#), None).unwrap_err();
+    assert_eq!(get(&err, "field").as_string().as_deref(), Some("hessian.step"));
+    assert_eq!(web::spec_dimension(parse(r#"{"problem": {"kind": "network", "hidden": 16, "hidden2": 8}}"#)).unwrap(), 16 * 65 + 8 * 17 + 10 * 9);
+}

@@ -264,6 +264,10 @@ test('every preset link renders its plots and shows measured and predicted numbe
       const rho = await page.evaluate(() => window.steepest.sweep.spearman);
       assert.ok(rho >= 0.6, `${p.name}: Spearman ${rho}`);
       assert.match(await page.locator('#status').textContent(), /Spearman rank correlation of measured and predicted: \d/);
+    } else if (p.view === 'hessian') {
+      await page.waitForFunction(() => window.steepest.anatomies >= 1, null, { timeout: 60000 });
+      for (const w of ['spectrum', 'hessian', 'rotated']) assert.ok(await inkFraction(page, `figure[data-anatomy="${w}"] canvas`) > 0.01, `${p.name} ${w}`);
+      assert.match(await page.locator('#anatomy').textContent(), /ρ_diag of layer 1.*predicted advantage/s);
     } else if (p.view === 'geometry2d') {
       assert.ok(await inkFraction(page, 'figure[data-geo="2d"] canvas') > 0.01, p.name);
       assert.match(await page.locator('#geo-constants').textContent(), /predicted d L₂ \/ L∞ = \d/);
@@ -292,5 +296,33 @@ test('a network on the shipped digits trains in the worker and reports its accur
   assert.match(await page.locator('#summary').textContent(), /accuracy \d+\.\d% train, \d+\.\d% test/);
   const spec = await page.evaluate(() => window.steepest.spec);
   assert.deepEqual(result, cli(spec));
+  await page.close();
+});
+
+test('the Hessian view analyses a checkpoint like the CLI, reads out a cell, and names a bad checkpoint', async () => {
+  const query = '?view=hessian&problem=network&dataset=breast_cancer&hidden=4&hidden2=3&m0=adam&m0.lr=0.01&steps=30&target=0&hessian.step=20';
+  const { page, problems } = await open(browser, base, `/${query}`);
+  await page.waitForFunction(() => window.steepest.anatomies >= 1, null, { timeout: 30000 });
+  const spec = await page.evaluate(() => window.steepest.spec);
+  const web = await page.evaluate(() => window.steepest.anatomy);
+  const out = JSON.parse(execFileSync(join(root, 'target/release/steepest'), ['anatomy', '--spec', '-'], { input: JSON.stringify(spec) }).toString());
+  delete out.seconds;
+  assert.deepEqual(web, out);
+  assert.equal(web.step, 20);
+  assert.deepEqual(web.blocks.map((b) => b.len), [4 * 31, 3 * 5, 2 * 4]);
+  assert.match(await page.locator('#anatomy').textContent(), /after 20 steps of Adam/);
+  const canvas = 'figure[data-anatomy="hessian"] canvas';
+  await page.locator(canvas).scrollIntoViewIfNeeded();
+  const box = await page.locator(canvas).boundingBox();
+  const frame = await page.evaluate(() => ({ ...window.steepest.anatomy.hessian.heat }));
+  assert.ok(frame.size > 0);
+  await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.3);
+  await page.locator('figure[data-anatomy="hessian"] .hover').waitFor({ state: 'visible' });
+  assert.match(await page.locator('figure[data-anatomy="hessian"] .hover').textContent(), /rows \d+–\d+, columns \d+–\d+ .*largest \|H_ij\| there/);
+  await page.fill('#ctl-hessian-step', '31');
+  await page.press('#ctl-hessian-step', 'Tab');
+  await page.waitForFunction(() => /hessian\.step/.test(document.getElementById('status').textContent));
+  assert.match(await page.locator('#status').textContent(), /0 to run\.steps = 30/);
+  assert.deepEqual(problems, []);
   await page.close();
 });
