@@ -6,6 +6,7 @@
 //    (compute + draw) and as latency from the input event (which also waits for the next frame)
 //  - exact L_inf (d = 20, 24, 28) and L_sep (d = 100, 200) through the wasm API
 //  - one epoch of the default network on the digits
+//  - the Hessian analysis of networks of 1210 to 1960 parameters
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -76,6 +77,14 @@ const core = await page.evaluate(async () => {
   const epoch = { problem: { kind: 'network', hidden: 16 }, methods: [{ kind: 'adam', lr: 0.01 }], run: { steps: 44, target: 0, batch: 32 } };
   const [ms] = time(() => m.run(epoch));
   out['one epoch of the 16-unit MLP on the digits (Adam, batch 32, full loss recorded per step)'] = `${ms.toFixed(0)} ms`;
+  // The Hessian analysis (train to the checkpoint, dense Hessian, spectrum, rotated twin, bounds)
+  // of the digits-hessian preset, then of nets of about 1500 and 2000 parameters.
+  const preset = m.presets().find((p) => p.name === 'digits-hessian').spec;
+  for (const [label, problem] of [['16 units, 1210 parameters (the digits-hessian preset)', {}], ['16 + 16 units, 1482 parameters', { hidden2: 16 }], ['26 units, 1960 parameters', { hidden: 26 }]]) {
+    const spec = { ...preset, problem: { ...preset.problem, ...problem } };
+    const [t, a] = time(() => m.hessianAnatomy(spec));
+    out[`Hessian analysis, ${label}`] = `${(t / 1000).toFixed(2)} s (d = ${a.d})`;
+  }
   return out;
 });
 for (const [k, v] of Object.entries(core)) console.log(`${k}: ${v}`);

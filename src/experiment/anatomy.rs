@@ -6,7 +6,7 @@
 
 use super::geometry::GeometryError;
 use super::problem::{build, network};
-use super::run::run_problem;
+use super::run::{label, resolve_step, run_config, tuning_grid};
 use crate::linalg::Matrix;
 use crate::objective::{haar_similar, Objective};
 use crate::optimizer::{run, RunConfig};
@@ -155,26 +155,22 @@ pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy
 }
 
 /// The iterate of method `hessian.method` after `hessian.step` steps of its run (the step size it
-/// was given or tuned to, the schedule of the whole run), its label, and the step reached.
+/// was given or tuned to, the schedule of the whole run), its label, and the step reached. Only
+/// that method runs, and only to the checkpoint.
 fn checkpoint(spec: &Spec, problem: &super::problem::Problem) -> (Vec<f64>, String, usize) {
-    let mut one = spec.resolved();
-    one.methods = vec![one.methods[spec.hessian.method as usize].clone()];
+    let spec = spec.resolved();
+    let m = &spec.methods[spec.hessian.method as usize];
+    let obj = problem.objective.as_ref();
+    let cfg = run_config(&spec, obj.dim());
+    let step = resolve_step(m, problem, &cfg, &tuning_grid(&spec), &mut Vec::new());
+    let name = label(m, step.rule, step.lr, spec.run.batch > 0);
     let steps = spec.hessian.step as usize;
-    let result = run_problem(one, problem);
-    let m = &result.spec.methods[0];
-    let first = &result.methods[0];
     if steps == 0 {
-        return (problem.x0.clone(), first.label.clone(), 0);
+        return (problem.x0.clone(), name, 0);
     }
-    let run_spec = &result.spec.run;
-    let cfg = RunConfig {
-        batch: run_spec.batch as usize,
-        batch_seed: result.spec.problem.seed,
-        ..RunConfig::new(steps, (run_spec.target > 0.0).then_some(run_spec.target))
-    };
-    let smoothness = first.smoothness.as_ref().map(|c| c.value);
-    let out = run(problem.objective.as_ref(), &problem.x0, &mut m.chain(first.rule, first.lr, smoothness, run_spec.steps as usize), &cfg, None);
-    (out.x, first.label.clone(), out.stopped_at)
+    let mut chain = m.chain(step.rule, step.lr, step.smoothness.as_ref().map(|c| c.value), cfg.steps);
+    let out = run(obj, &problem.x0, &mut chain, &RunConfig { steps, x_every: 0, ..cfg }, None);
+    (out.x, name, out.stopped_at)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -211,6 +207,10 @@ mod tests {
         assert_eq!(a.hessian.mass.block_rho_diag.len(), 3);
         let start = hessian_anatomy(&Spec { hessian: crate::spec::HessianSpec { step: 0, ..spec.hessian.clone() }, ..spec.clone() }, &mut |_| true).unwrap();
         assert!(a.f < start.f, "training lowers the loss: {} vs {}", a.f, start.f);
+        // The checkpoint is the run's own iterate: f there is the run's trace at step 20.
+        let run = crate::experiment::run_spec(&spec).unwrap();
+        assert_eq!(a.f, run.methods[0].trace.f[20]);
+        assert_eq!(start.f, run.methods[0].trace.f[0]);
         // The rotation keeps the spectrum, so the trace, and moves mass off the diagonal.
         assert!(a.rotated.mass.rho_diag < a.hessian.mass.rho_diag);
     }

@@ -93,34 +93,16 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
 pub(crate) fn run_problem(spec: Spec, problem: &super::problem::Problem) -> RunResult {
     let obj = problem.objective.as_ref();
     let d = obj.dim();
-    let cfg = RunConfig {
-        steps: spec.run.steps as usize,
-        target: (spec.run.target > 0.0).then_some(spec.run.target),
-        x_every: usize::from(d <= KEEP_X_MAX_D),
-        batch: spec.run.batch as usize,
-        batch_seed: spec.problem.seed,
-    };
-    let grid = log_grid(spec.run.tune_min, spec.run.tune_max, spec.run.tune_points as usize);
+    let cfg = run_config(&spec, d);
+    let grid = tuning_grid(&spec);
     let evaluator = super::problem::Evaluator::of(&spec);
     // Networks: iterates at a stride, for the training curves (not part of the output).
     let curve_every = (cfg.steps / CURVE_POINTS).max(1);
     let mut constants: Vec<(Norm, Constant)> = Vec::new();
     let mut methods = Vec::with_capacity(spec.methods.len());
     for m in &spec.methods {
-        let rule = m.step_rule();
-        let smoothness = match (rule, m.kind.theory_norm(&m.hyper())) {
-            (StepRule::Theory, Some(norm)) => Some(constant(&mut constants, norm, obj)),
-            _ => None,
-        };
+        let ResolvedStep { rule, lr, smoothness, tuning } = resolve_step(m, problem, &cfg, &grid, &mut constants);
         let make_chain = |lr: f64| m.chain(rule, lr, smoothness.as_ref().map(|c| c.value), cfg.steps);
-        let (lr, tuning) = if m.tune {
-            let report = tune(obj, &problem.x0, make_chain, &cfg, &grid);
-            // When every grid value diverged, show the smallest: its divergence is the story.
-            let lr = grid[report.best.unwrap_or(0)];
-            (lr, Some(report))
-        } else {
-            (m.lr_value(), None)
-        };
         let mut trace = Trace::default();
         let run_cfg = if evaluator.is_some() { RunConfig { x_every: curve_every, ..cfg } } else { cfg };
         let out = run(obj, &problem.x0, &mut make_chain(lr), &run_cfg, Some(&mut trace));
@@ -171,6 +153,50 @@ pub(crate) fn run_problem(spec: Spec, problem: &super::problem::Problem) -> RunR
     }
 }
 
+/// How a spec's methods run on a problem of dimension d (iterates kept only for small d).
+pub(crate) fn run_config(spec: &Spec, d: usize) -> RunConfig {
+    RunConfig {
+        steps: spec.run.steps as usize,
+        target: (spec.run.target > 0.0).then_some(spec.run.target),
+        x_every: usize::from(d <= KEEP_X_MAX_D),
+        batch: spec.run.batch as usize,
+        batch_seed: spec.problem.seed,
+    }
+}
+
+/// The step scales `tune` tries.
+pub(crate) fn tuning_grid(spec: &Spec) -> Vec<f64> {
+    log_grid(spec.run.tune_min, spec.run.tune_max, spec.run.tune_points as usize)
+}
+
+/// A method's step as run: its rule, its step scale (tuned on the grid when asked) and the
+/// smoothness constant a theory step uses.
+pub(crate) struct ResolvedStep {
+    pub rule: StepRule,
+    pub lr: f64,
+    pub smoothness: Option<Constant>,
+    pub tuning: Option<TuneReport>,
+}
+
+pub(crate) fn resolve_step(m: &MethodSpec, problem: &super::problem::Problem, cfg: &RunConfig, grid: &[f64], constants: &mut Vec<(Norm, Constant)>) -> ResolvedStep {
+    let obj = problem.objective.as_ref();
+    let rule = m.step_rule();
+    let smoothness = match (rule, m.kind.theory_norm(&m.hyper())) {
+        (StepRule::Theory, Some(norm)) => Some(constant(constants, norm, obj)),
+        _ => None,
+    };
+    let make_chain = |lr: f64| m.chain(rule, lr, smoothness.as_ref().map(|c| c.value), cfg.steps);
+    let (lr, tuning) = if m.tune {
+        let report = tune(obj, &problem.x0, make_chain, cfg, grid);
+        // When every grid value diverged, show the smallest: its divergence is the story.
+        let lr = grid[report.best.unwrap_or(0)];
+        (lr, Some(report))
+    } else {
+        (m.lr_value(), None)
+    };
+    ResolvedStep { rule, lr, smoothness, tuning }
+}
+
 /// The smoothness constant for `norm`, computed once per run.
 fn constant(cache: &mut Vec<(Norm, Constant)>, norm: Norm, obj: &dyn Objective) -> Constant {
     if let Some((_, c)) = cache.iter().find(|(n, _)| *n == norm) {
@@ -182,7 +208,7 @@ fn constant(cache: &mut Vec<(Norm, Constant)>, norm: Norm, obj: &dyn Objective) 
     c
 }
 
-fn label(m: &MethodSpec, rule: StepRule, lr: f64, stochastic: bool) -> String {
+pub(crate) fn label(m: &MethodSpec, rule: StepRule, lr: f64, stochastic: bool) -> String {
     if let Some(l) = &m.label {
         return l.clone();
     }
