@@ -100,6 +100,30 @@ impl Matrix {
         Matrix { n, data: (0..n * n).map(|k| self.data[(k % n) * n + k / n]).collect() }
     }
 
+/// Q^T A Q, as two products of row-major matrices written as row updates (contiguous, in a
+    /// fixed order): M = A Q with M_i += A_ik Q_k, then R_i += Q_ki M_k.
+    pub fn congruence(&self, q: &Matrix) -> Matrix {
+        let n = self.n;
+        let mut m = Matrix::zeros(n);
+        for i in 0..n {
+            for k in 0..n {
+                let a = self.data[i * n + k];
+                let (mi, qk) = (&mut m.data[i * n..(i + 1) * n], &q.data[k * n..(k + 1) * n]);
+                mi.iter_mut().zip(qk).for_each(|(x, y)| *x += a * y);
+            }
+        }
+        let mut r = Matrix::zeros(n);
+        for k in 0..n {
+            for i in 0..n {
+                let qki = q.data[k * n + i];
+                let (ri, mk) = (&mut r.data[i * n..(i + 1) * n], &m.data[k * n..(k + 1) * n]);
+                ri.iter_mut().zip(mk).for_each(|(x, y)| *x += qki * y);
+            }
+        }
+        r.symmetrize();
+        r
+    }
+
     pub fn trace(&self) -> f64 {
         (0..self.n).map(|i| self.get(i, i)).sum()
     }
@@ -438,6 +462,19 @@ mod tests {
             let lam2 = a.sym_eigenvalues();
             for (x, y) in lam.iter().zip(&lam2) {
                 assert!((x - y).abs() < 1e-10);
+            }
+        }
+    }
+
+    #[test]
+    fn congruence_matches_the_definition() {
+        let a = random_symmetric(7, 3);
+        let q = random_symmetric(7, 4);
+        let r = a.congruence(&q);
+        for i in 0..7 {
+            for j in 0..7 {
+                let brute: f64 = (0..7).flat_map(|k| (0..7).map(move |l| (k, l))).map(|(k, l)| q.get(k, i) * a.get(k, l) * q.get(l, j)).sum();
+                assert!((r.get(i, j) - brute).abs() < 1e-12, "({i},{j}): {} vs {brute}", r.get(i, j));
             }
         }
     }

@@ -2,7 +2,7 @@
 //! momentum variants are equivariant under rotations (their iterates are Q times the original
 //! ones), sign-based methods are not: the paper's test of what a basis buys.
 //!
-//! grad g(z) = Q^T grad f(Q z), and Hess g(z) v = Q^T Hess f(Q z) Q v.
+//! grad g(z) = Q^T grad f(Q z), and Hess g(z) = Q^T Hess f(Q z) Q.
 
 use super::Objective;
 use crate::linalg::Matrix;
@@ -52,6 +52,12 @@ impl Objective for Rotated {
         self.q.matvec_transposed_into(&w, out);
     }
 
+    /// Q^T H(Q z) Q from the inner objective's dense Hessian: two matrix products instead of d
+    /// Hessian-vector products.
+    fn hessian(&self, z: &[f64]) -> Option<Matrix> {
+        self.inner.hessian(&self.q.matvec(z)).map(|h| h.congruence(&self.q))
+    }
+
     fn rows(&self) -> usize {
         self.inner.rows()
     }
@@ -76,6 +82,19 @@ mod tests {
     use crate::rng::Rng;
 
     const H: Hyper = Hyper { beta: 0.9, beta2: 0.999, eps: 1e-8, p: 3.0, block: 2 };
+
+    #[test]
+    fn dense_hessian_is_the_rotated_inner_hessian() {
+        let d = 6;
+        let rotated = Rotated::new(Box::new(Rosenbrock::new(d)), HaarRotation::new(d, &mut Rng::new(2)).matrix(1.0));
+        let z: Vec<f64> = Rng::new(3).normals(d);
+        let (dense, by_columns) = (rotated.hessian(&z).unwrap(), crate::objective::hessian_by_columns(&rotated, &z));
+        for i in 0..d {
+            for j in 0..d {
+                assert!((dense.get(i, j) - by_columns.get(i, j)).abs() < 1e-9 * (1.0 + by_columns.get(i, j).abs()));
+            }
+        }
+    }
 
     fn curves(kind: MethodKind, lr: f64) -> (Vec<f64>, Vec<f64>) {
         let d = 6;
