@@ -276,9 +276,8 @@ pub fn draw_heat_map_js(canvas: HtmlCanvasElement, anatomy: JsValue, side: &str,
     let data: AnatomyInput = from_js(anatomy, "anatomy")?;
     let look = Look { scale: dpr, dark };
     let frame = draw_heat_frame(&canvas_area(canvas)?, &data, &look).map_err(|e| js_sys::Error::new(&e))?;
-    let size = match side {
-        HeatSide::Hessian => data.hessian.heat.size,
-        HeatSide::Rotated => data.rotated.heat.size,
+    let Some(size) = data.heat(side).map(|h| h.size) else {
+        return Err(js_sys::Error::new("the Hessian was not formed (above the dense limit): no heat map").into());
     };
     to_js(&HeatDrawing { frame, size, rgba: heat_rgba(&data, side, &look) })
 }

@@ -27,7 +27,7 @@ export class Computer {
     this.pending = null; // {id, resolve, reject}
   }
 
-  /** Resolves to {result, report}; rejects with an Error (with .field for spec errors), or with
+  /** Resolves to {result, report, reportError}; rejects with an Error (with .field for spec errors), or with
    * an Error named 'Cancelled' when cancelled or superseded by a newer request. */
   async compute(spec) {
     this.cancel();
@@ -77,7 +77,7 @@ export class Computer {
     const { resolve, reject } = this.pending;
     this.pending = null;
     this.onProgress(null);
-    if (msg.type === 'done') resolve({ result: msg.result, report: msg.report, sweep: msg.sweep, anatomy: msg.anatomy, where: 'worker' });
+    if (msg.type === 'done') resolve({ result: msg.result, report: msg.report, reportError: msg.reportError, sweep: msg.sweep, anatomy: msg.anatomy, where: 'worker' });
     else reject(Object.assign(new Error(msg.message), { field: msg.field }));
   }
 

@@ -203,6 +203,8 @@ async function main() {
     try {
       const { anatomy } = await computer.anatomy(spec);
       state.anatomy = anatomy;
+      // Above the dense limit only the spectrum is estimated: no heat maps to show.
+      for (const side of ['hessian', 'rotated']) document.querySelector(`figure[data-anatomy="${side}"]`).hidden = !anatomy.hessian;
       plots.setAnatomy(anatomy);
       renderAnatomy($('anatomy').querySelector('tbody'), anatomy);
       const ms = performance.now() - started;
@@ -223,13 +225,13 @@ async function main() {
     $('status').textContent = 'Running…';
     try {
       const spec = state.spec;
-      const { result, report, where } = await computer.compute(spec);
-      Object.assign(state, { result, report, where });
+      const { result, report, reportError, where } = await computer.compute(spec);
+      Object.assign(state, { result, report, reportError, where });
       const accuracy = document.querySelector('figure[data-plot="accuracy"]');
       if (!document.body.classList.contains('embed')) accuracy.hidden = !result.methods.some((m) => m.curves);
       plots.set(result, report);
       renderSummary($('summary').querySelector('tbody'), result);
-      renderGeometry($('geometry').querySelector('tbody'), report);
+      renderGeometry($('geometry').querySelector('tbody'), report, reportError);
       showVerdict();
       if (view() === 'geometry2d') showGeometry2d();
       const ms = performance.now() - started;

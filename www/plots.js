@@ -87,15 +87,7 @@ export class Plots {
     const anatomyPlot = name.startsWith('anatomy-');
     if (anatomyPlot ? !this.anatomy : sweepPlot ? !this.sweep : !this.result) return;
     const dpr = this.size(entry);
-    if (name === 'bounds' && !this.report) {
-      entry.frame = null;
-      const ctx = entry.canvas.getContext('2d');
-      ctx.clearRect(0, 0, entry.canvas.width, entry.canvas.height);
-      ctx.fillStyle = dark() ? '#ddd' : '#333';
-      ctx.font = `${14 * dpr}px sans-serif`;
-      ctx.fillText('Not measured here for this network (see the geometry table).', 12 * dpr, 30 * dpr);
-      return;
-    }
+    if (name === 'bounds' && !this.report) return this.message(entry, dpr, 'Not measured (see the geometry table).');
     try {
       if (name === 'anatomy-spectrum') entry.frame = drawSpectrum(entry.canvas, this.anatomy, dpr, dark());
       else if (anatomyPlot) entry.frame = this.drawHeat(entry, name.slice('anatomy-'.length), dpr);
@@ -109,6 +101,16 @@ export class Plots {
       ctx.clearRect(0, 0, entry.canvas.width, entry.canvas.height);
       ctx.fillText(`Could not draw: ${e.message}`, 10, 20);
     }
+  }
+
+  /** A one-line note in place of a plot. */
+  message(entry, dpr, text) {
+    entry.frame = null;
+    const ctx = entry.canvas.getContext('2d');
+    ctx.clearRect(0, 0, entry.canvas.width, entry.canvas.height);
+    ctx.fillStyle = dark() ? '#ddd' : '#333';
+    ctx.font = `${14 * dpr}px sans-serif`;
+    ctx.fillText(text, 12 * dpr, 30 * dpr);
   }
 
   /** A heat map: axes and colour bar from the core, then its cells as one image scaled into the

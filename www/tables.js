@@ -33,9 +33,9 @@ export function renderSummary(tbody, result) {
   }));
 }
 
-export function renderGeometry(tbody, r) {
+export function renderGeometry(tbody, r, why) {
   if (!r) {
-    tbody.replaceChildren(row(['geometry', 'Not measured yet.'], true));
+    tbody.replaceChildren(row(['geometry', why ? `Not measured: ${why}.` : 'Not measured yet.'], true));
     return;
   }
   const linf = r.linf_exact != null
@@ -79,16 +79,18 @@ export function verdict(result, report) {
 /** The Hessian analysis: spectrum read-outs, then each mass and bound read-out for the Hessian
  * and for its same-spectrum rotation side by side. */
 export function renderAnatomy(tbody, a) {
-  const both = (label, get) => row([label, get(a.hessian), get(a.rotated)], true);
+  const both = (label, get) => row([label, a.hessian ? get(a.hessian) : '—', a.rotated ? get(a.rotated) : '—'], true);
   const linf = (m) => (m.linf_exact != null ? `${fmt(m.linf_exact, 6)} (exact)` : `[${fmt(m.linf_lower, 5)}, ${fmt(m.linf_upper, 5)}]`);
   const rows = [
     row(['where', a.scope, ''], true),
     row(['d; f at the checkpoint', `${a.d}; ${fmt(a.f, 6)}`, ''], true),
+    row(['spectrum from', a.spectrum_method, ''], true),
     row(['λ_max, λ_min', `${fmt(a.lambda_max)}, ${fmt(a.lambda_min)}`, 'the same'], true),
     row(['λ̄ = tr H / d; spread λ_max / λ̄', `${fmt(a.lambda_bar)}; ${fmt(a.spread)}`, 'the same'], true),
     row(['largest eigenvalues', a.top.map((v) => fmt(v, 3)).join(', '), 'the same'], true),
-    both('ρ_diag = Σ|H_ii| / Σ|H_ij|', (m) => fmt(m.rho_diag)),
   ];
+  if (!a.hessian) rows.push(row(['the matrix itself', 'not formed: ρ_diag, the blocks, the heat maps and L∞ need the dense Hessian (at most 2000 parameters)', ''], true));
+  rows.push(both('ρ_diag = Σ|H_ii| / Σ|H_ij|', (m) => fmt(m.rho_diag)));
   if (a.blocks.length) {
     rows.push(both('mass in the layer blocks', (m) => `${(100 * m.block_mass).toFixed(1)}%`));
     a.blocks.forEach((b, k) => rows.push(both(`ρ_diag of ${b.name} (${b.len} parameters)`, (m) => fmt(m.block_rho_diag[k]))));

@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 use std::time::Instant;
 use steepest::experiment::{
-    build, hessian_anatomy, parse_matrix, preset, preset_names, presets, run_spec, run_sweep, spec_geometry, sweep_csv, to_csv, trajectory_geometry,
+    build, dense_hessian, hessian_anatomy, parse_matrix, preset, preset_names, presets, run_spec, run_sweep, spec_geometry, sweep_csv, to_csv, trajectory_geometry,
     TraceTable,
 };
 use steepest::smoothness::{report, ExactMode, ReportOptions};
@@ -122,7 +122,7 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
             let spec = read_spec(&opts)?.ok_or_else(|| CliError::Usage("hessian needs --spec FILE or --spec -".into()))?;
             let problem = build(&spec);
             let obj = problem.objective.as_ref();
-            let h = obj.hessian(&problem.x0).expect("validated d is within the dense limit");
+            let h = dense_hessian(obj, &problem.x0).map_err(|e| CliError::Failed(e.to_string()))?;
             Ok(to_json(&serde_json::json!({ "matrix": h.to_rows() })))
         }
         ["smoothness", rest @ ..] => smoothness(&Options::parse(rest, &["--matrix", "--spec", "--exact", "--seed", "--along-trajectory"])?),

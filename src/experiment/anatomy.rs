@@ -8,10 +8,10 @@ use super::geometry::GeometryError;
 use super::problem::{build, network};
 use super::run::{label, resolve_step, run_config, tuning_grid};
 use crate::linalg::Matrix;
-use crate::objective::{haar_similar, Objective};
+use crate::objective::{haar_similar, Objective, DENSE_HESSIAN_MAX_D};
 use crate::optimizer::{run, RunConfig};
 use crate::rng::Rng;
-use crate::smoothness::{heat_map, histogram, mass, report_with_eigenvalues, ExactMode, HeatMap, Histogram, Interval, MassReport, Progress, ReportError, ReportOptions};
+use crate::smoothness::{heat_map, histogram, mass, quadrature, report_with_eigenvalues, ExactMode, HeatMap, Histogram, Interval, MassReport, Progress, ReportError, ReportOptions};
 use crate::spec::{ProblemKind, Spec};
 use serde::Serialize;
 
@@ -43,17 +43,18 @@ pub struct MatrixAnatomy {
     pub heat: HeatMap,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct HessianAnatomy {
     /// Where the Hessian was taken, in words.
     pub scope: String,
+    /// How the spectrum was obtained: exactly from the dense Hessian, or estimated by Lanczos.
+    pub spectrum_method: String,
     pub method: String,
     /// The step actually reached (earlier than asked when the run stopped first).
     pub step: usize,
     /// f at the checkpoint (training loss plus penalty for a network).
     pub f: f64,
     pub d: usize,
-    pub psd: bool,
     pub lambda_max: f64,
     pub lambda_min: f64,
     /// Mean eigenvalue tr H / d.
@@ -65,39 +66,61 @@ pub struct HessianAnatomy {
     pub top: Vec<f64>,
     pub histogram: Histogram,
     pub blocks: Vec<Block>,
-    pub hessian: MatrixAnatomy,
-    pub rotated: MatrixAnatomy,
+    /// The read-outs that need the dense matrix: None above DENSE_HESSIAN_MAX_D.
+    pub hessian: Option<MatrixAnatomy>,
+    pub rotated: Option<MatrixAnatomy>,
 }
 
-/// The analysis of a spec at its checkpoint (validated here, with `validate_hessian`).
+/// The analysis of a spec at its checkpoint (validated here, with `validate_hessian`): from the
+/// dense Hessian up to DENSE_HESSIAN_MAX_D parameters, by Lanczos beyond.
 pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy, GeometryError> {
     spec.validate_hessian().map_err(GeometryError::Spec)?;
     spec.check_data().map_err(GeometryError::Spec)?;
-    let cancelled = || GeometryError::Report(ReportError::Cancelled);
     let problem = build(spec);
     let (z, method, step) = checkpoint(spec, &problem);
     if !progress(0.1) {
         return Err(cancelled());
     }
-    let f = problem.objective.value(&z);
-    // A network's Hessian is taken in its own parameters, even when the run optimised rotated
-    // ones: the rotated run's Hessian is that matrix turned by Q, which the comparison shows.
-    let (h, blocks, basis) = if spec.problem.kind == ProblemKind::Network {
+    let obj = problem.objective.as_ref();
+    let f = obj.value(&z);
+    let blocks = if spec.problem.kind == ProblemKind::Network {
         let net = network(&spec.problem);
-        let blocks = net
-            .layer_ranges()
+        net.layer_ranges()
             .iter()
             .zip(net.layer_shapes())
             .enumerate()
             .map(|(k, (r, (i, o)))| Block { name: format!("layer {}: {i} → {o}", k + 1), start: r.start, len: r.len() })
-            .collect();
-        let basis = if problem.rotation.is_some() { ", in the network's own parameters (the run's were rotated)" } else { "" };
-        (net.hessian(&problem.original(&z)).expect("validated: d within the dense limit"), blocks, basis)
+            .collect()
     } else {
-        let obj = problem.objective.as_ref();
-        let h = obj.constant_hessian().cloned().or_else(|| obj.hessian(&z)).expect("validated: d within the dense limit");
-        (h, vec![], "")
+        vec![]
     };
+    let mut scope = if step == 0 && spec.hessian.step == 0 { "at the start point".to_string() } else { format!("after {step} steps of {method}") };
+    let spectrum = if obj.dim() > DENSE_HESSIAN_MAX_D {
+        scope.push_str(&format!(" (above {DENSE_HESSIAN_MAX_D} parameters the Hessian is never formed: Lanczos estimates)"));
+        lanczos_spectrum(obj, &z, spec, progress)?
+    } else {
+        // A network's Hessian is taken in its own parameters, even when the run optimised rotated
+        // ones: the rotated run's Hessian is that matrix turned by Q, which the comparison shows.
+        let h = if spec.problem.kind == ProblemKind::Network {
+            if problem.rotation.is_some() {
+                scope.push_str(", in the network's own parameters (the run's were rotated)");
+            }
+            network(&spec.problem).hessian(&problem.original(&z))
+        } else {
+            obj.constant_hessian().cloned().or_else(|| obj.hessian(&z))
+        };
+        dense_spectrum(h.expect("d is within the dense limit"), &blocks, spec, progress)?
+    };
+    Ok(HessianAnatomy { scope, method, step, f, blocks, ..spectrum })
+}
+
+fn cancelled() -> GeometryError {
+    GeometryError::Report(ReportError::Cancelled)
+}
+
+/// The spectrum and both matrices' read-outs from the dense Hessian h (the run fields are filled
+/// in by the caller).
+fn dense_spectrum(h: Matrix, blocks: &[Block], spec: &Spec, progress: Progress) -> Result<HessianAnatomy, GeometryError> {
     if !progress(0.4) {
         return Err(cancelled());
     }
@@ -109,48 +132,95 @@ pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy
     if !progress(0.75) {
         return Err(cancelled());
     }
-    let ranges: Vec<_> = blocks.iter().map(|b: &Block| b.start..b.start + b.len).collect();
+    let ranges: Vec<_> = blocks.iter().map(|b| b.start..b.start + b.len).collect();
     let opts = ReportOptions { exact: ExactMode::Auto, seed: spec.problem.seed, starts: 4, exact_work: 1 << 24, ..ReportOptions::default() };
-    let side = |m: &Matrix| -> Result<(MatrixAnatomy, bool), GeometryError> {
+    let side = |m: &Matrix| -> Result<MatrixAnatomy, GeometryError> {
         let r = report_with_eigenvalues(m, eigenvalues.clone(), &opts, &mut |_| true).map_err(GeometryError::Report)?;
-        let anatomy = MatrixAnatomy {
+        Ok(MatrixAnatomy {
             mass: mass(m, &ranges),
             linf_lower: r.linf_lower,
             linf_upper: r.linf_upper,
             linf_exact: r.linf_exact,
             predicted_ratio: r.predicted_ratio,
             heat: heat_map(m, HEAT_MAP_SIZE),
-        };
-        Ok((anatomy, r.psd))
+        })
     };
-    let (hessian, psd) = side(&h)?;
+    let hessian = side(&h)?;
     if !progress(0.9) {
         return Err(cancelled());
     }
-    let (rotated, _) = side(&rotated)?;
+    let rotated = side(&rotated)?;
     let d = eigenvalues.len();
     let lambda_bar = h.trace() / d.max(1) as f64;
-    let scope = if step == 0 && spec.hessian.step == 0 {
-        format!("at the start point{basis}")
-    } else {
-        format!("after {step} steps of {method}{basis}")
-    };
+    let lambda_max = eigenvalues.last().copied().unwrap_or(0.0);
     Ok(HessianAnatomy {
-        scope,
-        method,
-        step,
-        f,
+        spectrum_method: "all eigenvalues of the dense Hessian".into(),
         d,
-        psd,
-        lambda_max: eigenvalues.last().copied().unwrap_or(0.0),
+        lambda_max,
         lambda_min: eigenvalues.first().copied().unwrap_or(0.0),
         lambda_bar,
-        spread: (lambda_bar > 0.0).then(|| eigenvalues.last().copied().unwrap_or(0.0) / lambda_bar),
+        spread: (lambda_bar > 0.0).then(|| lambda_max / lambda_bar),
         top: eigenvalues.iter().rev().take(TOP).copied().collect(),
         histogram: histogram(&eigenvalues, spec.hessian.bins as usize),
-        blocks,
-        hessian,
-        rotated,
+        hessian: Some(hessian),
+        rotated: Some(rotated),
+        ..HessianAnatomy::default()
+    })
+}
+
+/// Probe vectors and Lanczos steps of the estimates above the dense limit.
+const PROBES: usize = 3;
+const PROBE_STEPS: usize = 50;
+const STREAM_PROBES: u64 = 22;
+
+/// Spectrum estimates from Hessian-vector products alone (stochastic Lanczos quadrature over
+/// Rademacher probes u, ||u||^2 = d): the density from the Ritz values and weights, lambda_bar from
+/// the quadrature's mean (u^T H u / d, Hutchinson's trace estimate), the largest eigenvalues from
+/// the first probe's Ritz values (outliers converge first), and lambda_min as the smallest Ritz
+/// value (an upper bound on it). Mass, heat maps and L_inf need the matrix: left out.
+fn lanczos_spectrum(obj: &dyn Objective, z: &[f64], spec: &Spec, progress: Progress) -> Result<HessianAnatomy, GeometryError> {
+    let d = obj.dim();
+    let mut rng = Rng::derive(spec.problem.seed, STREAM_PROBES);
+    let total = (PROBES * PROBE_STEPS.min(d)) as f64;
+    let mut done = 0.0;
+    let mut probes = Vec::with_capacity(PROBES);
+    for _ in 0..PROBES {
+        let u: Vec<f64> = (0..d).map(|_| if rng.uniform() < 0.5 { -1.0 } else { 1.0 }).collect();
+        let mut step_done = || {
+            done += 1.0;
+            progress(0.1 + 0.9 * done / total)
+        };
+        let nodes = quadrature(|v, out| obj.hessian_vector(z, v, out), u, PROBE_STEPS, &mut step_done).ok_or_else(cancelled)?;
+        probes.push(nodes);
+    }
+    let all: Vec<f64> = probes.iter().flatten().map(|(t, _)| *t).collect();
+    let lambda_bar = probes.iter().map(|p| p.iter().map(|(t, w)| t * w).sum::<f64>()).sum::<f64>() / PROBES as f64;
+    let mut top: Vec<f64> = probes[0].iter().map(|(t, _)| *t).collect();
+    top.sort_by(|a, b| b.total_cmp(a));
+    top.truncate(TOP);
+    let lambda_max = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut hist = histogram(&all, spec.hessian.bins as usize);
+    // Weighted counts: each Ritz value carries its weight, scaled to d eigenvalues in all.
+    let bins = hist.counts.len();
+    let width = (hist.hi - hist.lo) / bins as f64;
+    hist.counts = vec![0.0; bins];
+    for (t, w) in probes.iter().flatten() {
+        let k = if width > 0.0 { ((t - hist.lo) / width) as usize } else { 0 };
+        hist.counts[k.min(bins - 1)] += w * d as f64 / PROBES as f64;
+    }
+    Ok(HessianAnatomy {
+        spectrum_method: format!(
+            "stochastic Lanczos quadrature: {PROBES} Rademacher probes x {} steps (the histogram's counts are estimates; the largest eigenvalues are Ritz values)",
+            PROBE_STEPS.min(d)
+        ),
+        d,
+        lambda_max,
+        lambda_min: all.iter().copied().fold(f64::INFINITY, f64::min),
+        lambda_bar,
+        spread: (lambda_bar > 0.0).then(|| lambda_max / lambda_bar),
+        top,
+        histogram: hist,
+        ..HessianAnatomy::default()
     })
 }
 
@@ -182,12 +252,12 @@ mod tests {
         let spec = Spec::from_json(r#"{"problem": {"kind": "quadratic", "d": 40, "spectrum": "outliers", "outliers": 2, "lambda_max": 50, "rotation": 0}}"#).unwrap();
         let a = hessian_anatomy(&spec, &mut |_| true).unwrap();
         assert_eq!(a.scope, "at the start point");
-        assert_eq!(a.hessian.mass.rho_diag, 1.0);
-        assert!(a.rotated.mass.rho_diag < 0.5, "{}", a.rotated.mass.rho_diag);
+        assert_eq!(a.hessian.as_ref().unwrap().mass.rho_diag, 1.0);
+        assert!(a.rotated.as_ref().unwrap().mass.rho_diag < 0.5, "{}", a.rotated.as_ref().unwrap().mass.rho_diag);
         // Diagonal H: L_inf = tr H exactly, so d L_2 / L_inf = lambda_max / lambda_bar.
-        assert_eq!(a.hessian.linf_exact, Some(a.lambda_bar * 40.0));
-        assert!((a.hessian.predicted_ratio.low - a.spread.unwrap()).abs() < 1e-12);
-        assert_eq!(a.histogram.counts.iter().sum::<usize>(), 40);
+        assert_eq!(a.hessian.as_ref().unwrap().linf_exact, Some(a.lambda_bar * 40.0));
+        assert!((a.hessian.as_ref().unwrap().predicted_ratio.low - a.spread.unwrap()).abs() < 1e-12);
+        assert_eq!(a.histogram.counts.iter().sum::<f64>(), 40.0);
         assert_eq!(a.top[..2], [50.0, 50.0]);
     }
 
@@ -204,7 +274,7 @@ mod tests {
         let lens: Vec<usize> = a.blocks.iter().map(|b| b.len).collect();
         assert_eq!(lens, vec![4 * 31, 3 * 5, 2 * 4]);
         assert_eq!(a.d, lens.iter().sum::<usize>());
-        assert_eq!(a.hessian.mass.block_rho_diag.len(), 3);
+        assert_eq!(a.hessian.as_ref().unwrap().mass.block_rho_diag.len(), 3);
         let start = hessian_anatomy(&Spec { hessian: crate::spec::HessianSpec { step: 0, ..spec.hessian.clone() }, ..spec.clone() }, &mut |_| true).unwrap();
         assert!(a.f < start.f, "training lowers the loss: {} vs {}", a.f, start.f);
         // The checkpoint is the run's own iterate: f there is the run's trace at step 20.
@@ -212,7 +282,38 @@ mod tests {
         assert_eq!(a.f, run.methods[0].trace.f[20]);
         assert_eq!(start.f, run.methods[0].trace.f[0]);
         // The rotation keeps the spectrum, so the trace, and moves mass off the diagonal.
-        assert!(a.rotated.mass.rho_diag < a.hessian.mass.rho_diag);
+        assert!(a.rotated.as_ref().unwrap().mass.rho_diag < a.hessian.as_ref().unwrap().mass.rho_diag);
+    }
+
+    /// Above the dense limit the estimates come from Lanczos; checked against the dense answer
+    /// by running the same estimator below the limit.
+    #[test]
+    fn lanczos_estimates_agree_with_the_dense_spectrum() {
+        let spec = Spec::from_json(r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 8}, "methods": [{"kind": "adam", "lr": 0.01}], "run": {"steps": 40}, "hessian": {"step": 40}}"#).unwrap();
+        let dense = hessian_anatomy(&spec, &mut |_| true).unwrap();
+        let problem = build(&spec);
+        let (z, _, _) = checkpoint(&spec, &problem);
+        let est = lanczos_spectrum(problem.objective.as_ref(), &z, &spec, &mut |_| true).unwrap();
+        assert!(est.spectrum_method.starts_with("stochastic Lanczos quadrature"));
+        // Outliers converge first: the top Ritz values match the top eigenvalues.
+        for k in 0..3 {
+            assert!((est.top[k] - dense.top[k]).abs() <= 1e-6 * dense.top[0], "{k}: {} vs {}", est.top[k], dense.top[k]);
+        }
+        assert!(est.lambda_min >= dense.lambda_min - 1e-9);
+        // Hutchinson's estimate of the mean eigenvalue, from three probes: within 30%.
+        assert!((est.lambda_bar - dense.lambda_bar).abs() <= 0.3 * dense.lambda_bar, "{} vs {}", est.lambda_bar, dense.lambda_bar);
+        assert!((est.histogram.counts.iter().sum::<f64>() - dense.d as f64).abs() < 1e-6 * dense.d as f64);
+    }
+
+    #[test]
+    fn a_network_above_the_dense_limit_gets_lanczos_read_outs_only() {
+        let spec = Spec::from_json(r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 64, "hidden2": 30}, "run": {"steps": 1}, "methods": [{"kind": "gd", "lr": 0.1}]}"#).unwrap();
+        assert!(spec.dim() > DENSE_HESSIAN_MAX_D);
+        let a = hessian_anatomy(&spec, &mut |_| true).unwrap();
+        assert!(a.hessian.is_none() && a.rotated.is_none());
+        assert!(a.scope.contains("Lanczos"), "{}", a.scope);
+        assert!(a.lambda_max >= a.top[1] && a.top.len() == 10);
+        assert_eq!(a.blocks.len(), 3);
     }
 
     #[test]

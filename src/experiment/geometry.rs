@@ -4,6 +4,8 @@
 
 use super::problem::build;
 use super::run::run_problem;
+use crate::linalg::Matrix;
+use crate::objective::{Objective, DENSE_HESSIAN_MAX_D};
 use crate::optimizer::{run, RunConfig};
 use crate::smoothness::{report, ExactMode, Progress, ReportError, ReportOptions, SmoothnessReport};
 use crate::spec::{Spec, SpecError};
@@ -24,9 +26,19 @@ pub fn spec_geometry(spec: &Spec, opts: &ReportOptions, progress: Progress) -> R
     let obj = problem.objective.as_ref();
     let (scope, h) = match obj.constant_hessian() {
         Some(h) => ("global", h.clone()),
-        None => ("local at x0", obj.hessian(&problem.x0).expect("d is within the dense limit")),
+        None => ("local at x0", dense_hessian(obj, &problem.x0)?),
     };
     Ok(SpecGeometry { scope, report: report(&h, opts, progress)? })
+}
+
+/// The dense Hessian at x, or why there is none.
+pub fn dense_hessian(obj: &dyn Objective, x: &[f64]) -> Result<Matrix, ReportError> {
+    obj.hessian(x).ok_or_else(|| {
+        ReportError::Spec(format!(
+            "the dense Hessian is formed for at most {DENSE_HESSIAN_MAX_D} parameters and this problem has {}; the Hessian analysis (steepest anatomy, the page's Hessian view) reads it by Lanczos",
+            obj.dim()
+        ))
+    })
 }
 
 /// The read-outs of the Hessian at one point of a trajectory.
@@ -89,7 +101,7 @@ pub fn trajectory_geometry(spec: &Spec, opts: &ReportOptions, points: usize, pro
     let quick = ReportOptions { exact: if opts.exact == ExactMode::Always { ExactMode::Always } else { ExactMode::Never }, ..opts.clone() };
     let mut out = Vec::with_capacity(xs.len());
     for (k, x) in xs.iter().enumerate() {
-        let h = obj.hessian(x).expect("d is within the dense limit");
+        let h = dense_hessian(obj, x).map_err(GeometryError::Report)?;
         let r = report(&h, &quick, &mut |_| true).map_err(GeometryError::Report)?;
         out.push(PointGeometry {
             t: k * every,
@@ -137,5 +149,12 @@ mod tests {
         // PSD there: L_inf = max over signs of v^T H v = a + c + 2|b| = 2490.
         assert!(g.points[0].linf_lower <= 2490.0 + 1e-9 && g.points[0].linf_upper >= 2490.0 - 1e-9);
         assert!(g.max_l2 >= g.points.iter().map(|p| p.l2).fold(0.0, f64::max));
+    }
+
+    #[test]
+    fn a_network_beyond_the_dense_limit_is_refused_with_a_reason() {
+        let spec = Spec::from_json(r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 64, "hidden2": 30}}"#).unwrap();
+        let e = spec_geometry(&spec, &ReportOptions::default(), &mut |_| true).unwrap_err().to_string();
+        assert!(e.contains("at most 2000 parameters") && e.contains("Lanczos"), "{e}");
     }
 }

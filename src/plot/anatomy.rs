@@ -17,7 +17,7 @@ pub const DECADES: f64 = 6.0;
 pub struct HistogramInput {
     pub lo: f64,
     pub hi: f64,
-    pub counts: Vec<usize>,
+    pub counts: Vec<f64>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -46,8 +46,9 @@ pub struct AnatomyInput {
     pub lambda_bar: f64,
     pub histogram: HistogramInput,
     pub blocks: Vec<BlockInput>,
-    pub hessian: SideInput,
-    pub rotated: SideInput,
+    /// None when the Hessian was never formed (Lanczos estimates only).
+    pub hessian: Option<SideInput>,
+    pub rotated: Option<SideInput>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,16 +58,17 @@ pub enum HeatSide {
 }
 
 impl AnatomyInput {
-    fn heat(&self, side: HeatSide) -> &HeatInput {
+    pub fn heat(&self, side: HeatSide) -> Option<&HeatInput> {
         match side {
-            HeatSide::Hessian => &self.hessian.heat,
-            HeatSide::Rotated => &self.rotated.heat,
+            HeatSide::Hessian => self.hessian.as_ref(),
+            HeatSide::Rotated => self.rotated.as_ref(),
         }
+        .map(|s| &s.heat)
     }
 
     /// The top of the shared colour scale: the largest |H_ij| of either matrix.
     fn heat_max(&self) -> f64 {
-        self.hessian.heat.cells.iter().chain(&self.rotated.heat.cells).fold(0.0, |m, v| m.max(*v))
+        [HeatSide::Hessian, HeatSide::Rotated].iter().filter_map(|s| self.heat(*s)).flat_map(|h| &h.cells).fold(0.0, |m, v| m.max(*v))
     }
 }
 
@@ -86,12 +88,12 @@ fn scale_position(v: f64, max: f64) -> Option<f64> {
 }
 
 /// The heat map's cells as RGBA, row-major from the top-left (row 0 of H at the top); exact
-/// zeros take the background colour.
+/// zeros take the background colour. Empty when the matrix was not formed.
 pub fn heat_rgba(data: &AnatomyInput, side: HeatSide, look: &Look) -> Vec<u8> {
     let max = data.heat_max();
     let bg = look.bg();
-    data.heat(side)
-        .cells
+    let Some(heat) = data.heat(side) else { return vec![] };
+    heat.cells
         .iter()
         .flat_map(|v| match scale_position(*v, max) {
             Some(t) => {
@@ -111,7 +113,7 @@ pub fn draw_spectrum<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &A
     let bins = h.counts.len().max(1);
     let pad = ((h.hi - h.lo) * 0.02).max(1e-12);
     let (x0, x1) = (h.lo - pad, h.hi + pad);
-    let top = h.counts.iter().copied().max().unwrap_or(1).max(1) as f64;
+    let top = h.counts.iter().copied().fold(1.0, f64::max);
     let mut chart = ChartBuilder::on(area)
         .margin(look.px(10.0))
         .margin_right(look.px(16.0))
@@ -137,11 +139,11 @@ pub fn draw_spectrum<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &A
     let width = (h.hi - h.lo) / bins as f64;
     let bar = look.series(0);
     chart
-        .draw_series(h.counts.iter().enumerate().filter(|(_, c)| **c > 0).map(|(k, c)| {
+        .draw_series(h.counts.iter().enumerate().filter(|(_, c)| **c > 0.0).map(|(k, c)| {
             let a = h.lo + k as f64 * width;
             // A spectrum of one value has zero width: give its bar the padding's width.
             let b = if width > 0.0 { a + width } else { a + pad };
-            Rectangle::new([(a, 0.7), (b, *c as f64)], bar.mix(0.85).filled())
+            Rectangle::new([(a, 0.7), (b, c.max(0.7))], bar.mix(0.85).filled())
         }))
         .map_err(err)?;
     let mean = look.series(1);
@@ -257,10 +259,10 @@ mod tests {
         AnatomyInput {
             d: 4,
             lambda_bar: 1.5,
-            histogram: HistogramInput { lo: 0.0, hi: 3.0, counts: vec![2, 0, 2] },
+            histogram: HistogramInput { lo: 0.0, hi: 3.0, counts: vec![2.0, 0.0, 2.0] },
             blocks: vec![BlockInput { name: "layer 1: 2 → 1".into(), start: 0, len: 3 }, BlockInput { name: "layer 2: 1 → 1".into(), start: 3, len: 1 }],
-            hessian: heat(vec![2.0, 0.0, 0.0, 2e-3]),
-            rotated: heat(vec![1.0, 1.0, 1.0, 1.0]),
+            hessian: Some(heat(vec![2.0, 0.0, 0.0, 2e-3])),
+            rotated: Some(heat(vec![1.0, 1.0, 1.0, 1.0])),
         }
     }
 

@@ -8,12 +8,12 @@ use crate::objective::rho_diag;
 use serde::Serialize;
 use std::ops::Range;
 
-/// Eigenvalue counts in equal bins over [lo, hi].
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// Eigenvalue counts in equal bins over [lo, hi] (fractional when estimated).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct Histogram {
     pub lo: f64,
     pub hi: f64,
-    pub counts: Vec<usize>,
+    pub counts: Vec<f64>,
 }
 
 /// |H_ij| pooled onto a size x size grid by the maximum over each cell, row-major: the largest
@@ -40,14 +40,14 @@ pub struct MassReport {
 pub fn histogram(eigenvalues: &[f64], bins: usize) -> Histogram {
     let lo = eigenvalues.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = eigenvalues.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut counts = vec![0; bins.max(1)];
+    let mut counts = vec![0.0; bins.max(1)];
     if eigenvalues.is_empty() {
         return Histogram { lo: 0.0, hi: 0.0, counts };
     }
     let width = (hi - lo) / counts.len() as f64;
     for l in eigenvalues {
         let k = if width > 0.0 { ((l - lo) / width) as usize } else { 0 };
-        counts[k.min(bins.max(1) - 1)] += 1;
+        counts[k.min(bins.max(1) - 1)] += 1.0;
     }
     Histogram { lo, hi, counts }
 }
@@ -87,8 +87,8 @@ mod tests {
     fn histogram_counts_every_eigenvalue_once_in_its_bin() {
         let h = histogram(&[0.0, 0.1, 0.5, 0.99, 1.0], 4);
         assert_eq!((h.lo, h.hi), (0.0, 1.0));
-        assert_eq!(h.counts, vec![2, 0, 1, 2]);
-        assert_eq!(histogram(&[2.0, 2.0], 3).counts, vec![2, 0, 0]);
+        assert_eq!(h.counts, vec![2.0, 0.0, 1.0, 2.0]);
+        assert_eq!(histogram(&[2.0, 2.0], 3).counts, vec![2.0, 0.0, 0.0]);
     }
 
     #[test]

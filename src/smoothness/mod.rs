@@ -14,7 +14,7 @@ mod sdp;
 
 pub use anatomy::{heat_map, histogram, mass, HeatMap, Histogram, MassReport};
 pub use bounds::{local_search, psd_value};
-pub use lanczos::{lanczos, Extremes};
+pub use lanczos::{lanczos, quadrature, Extremes};
 pub use linf::{linf_branch_and_bound, linf_enumerate, linf_exact, Progress};
 pub use norm_constant::{smoothness_constant, Constant, LINF_EXACT_MAX_D, SDP_MAX_D};
 pub use report::{report, report_with_eigenvalues, ExactMode, Estimate, Interval, ReportError, ReportOptions, SmoothnessReport};

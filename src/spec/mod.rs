@@ -20,6 +20,9 @@ use std::fmt;
 
 pub const SPEC_VERSION: u64 = 1;
 pub const MAX_D: u64 = 2000;
+/// Networks may be larger than MAX_D: they never form a d x d matrix unless asked for the dense
+/// Hessian (which stops at DENSE_HESSIAN_MAX_D); above it the Hessian is read by Lanczos.
+pub const MAX_NETWORK_PARAMS: usize = 10_000;
 pub const MAX_STEPS: u64 = 100_000;
 pub const MAX_METHODS: usize = 8;
 /// Largest integer a JS number holds exactly: seeds round-trip through the URL and the page.
@@ -411,11 +414,18 @@ impl Spec {
         if p.kind == ProblemKind::Network && p.hidden2 > 0 && p.hidden == 0 {
             return Err(SpecError::new("problem.hidden2", p.hidden2, "allowed: 0 when problem.hidden is 0 (a second hidden layer needs a first)"));
         }
-        if p.kind == ProblemKind::Network && self.dim() > MAX_D as usize {
+        if p.kind == ProblemKind::Network && self.dim() > MAX_NETWORK_PARAMS {
             return Err(SpecError::new(
                 "problem.hidden",
                 p.hidden,
-                format!("allowed: a network of at most {MAX_D} parameters (this one has {})", self.dim()),
+                format!("allowed: a network of at most {MAX_NETWORK_PARAMS} parameters (this one has {})", self.dim()),
+            ));
+        }
+        if p.rotate_params && self.dim() > MAX_D as usize {
+            return Err(SpecError::new(
+                "problem.rotate_params",
+                true,
+                format!("allowed for at most {MAX_D} parameters (the rotation is a dense d x d matrix; this problem has {})", self.dim()),
             ));
         }
         match (&p.matrix, p.kind) {
@@ -558,7 +568,7 @@ impl Spec {
 pub fn schema() -> serde_json::Value {
     serde_json::json!({
         "version": SPEC_VERSION,
-        "limits": { "max_d": MAX_D, "max_steps": MAX_STEPS, "max_methods": MAX_METHODS },
+        "limits": { "max_d": MAX_D, "max_network_params": MAX_NETWORK_PARAMS, "max_steps": MAX_STEPS, "max_methods": MAX_METHODS },
         "params": PARAMS,
     })
 }

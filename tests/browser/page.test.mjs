@@ -326,3 +326,18 @@ test('the Hessian view analyses a checkpoint like the CLI, reads out a cell, and
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a network beyond the dense Hessian runs without its geometry, and the Hessian view estimates its spectrum by Lanczos', async () => {
+  const query = '?problem=network&dataset=breast_cancer&hidden=64&hidden2=30&m0=adam&m0.lr=0.01&steps=20&target=0';
+  const { page, problems } = await open(browser, base, `/${query}`);
+  await page.waitForFunction(() => window.steepest.result, null, { timeout: 30000 });
+  assert.equal(await page.evaluate(() => window.steepest.result.problem.d), 64 * 31 + 30 * 65 + 2 * 31);
+  assert.match(await page.locator('#geometry').textContent(), /Not measured: the dense Hessian is formed for at most 2000 parameters/);
+  await page.click('#tab-hessian');
+  await page.waitForFunction(() => window.steepest.anatomies >= 1, null, { timeout: 30000 });
+  assert.match(await page.locator('#anatomy').textContent(), /stochastic Lanczos quadrature/);
+  assert.ok(await inkFraction(page, 'figure[data-anatomy="spectrum"] canvas') > 0.01);
+  assert.equal(await page.locator('figure[data-anatomy="hessian"]').isVisible(), false);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
