@@ -6,10 +6,10 @@
 
 use super::geometry::GeometryError;
 use super::problem::{build, network};
-use super::run::{label, resolve_step, run_config, tuning_grid};
+use super::run::{method_step, run_config, run_resolved};
 use crate::linalg::Matrix;
 use crate::objective::{haar_similar, Objective, DENSE_HESSIAN_MAX_D};
-use crate::optimizer::{run, RunConfig};
+use crate::optimizer::RunConfig;
 use crate::rng::Rng;
 use crate::smoothness::{heat_map, histogram, mass, quadrature, report_with_eigenvalues, ExactMode, HeatMap, Histogram, Interval, MassReport, Progress, ReportError, ReportOptions};
 use crate::spec::{ProblemKind, Spec};
@@ -229,17 +229,10 @@ fn lanczos_spectrum(obj: &dyn Objective, z: &[f64], spec: &Spec, progress: Progr
 /// that method runs, and only to the checkpoint.
 fn checkpoint(spec: &Spec, problem: &super::problem::Problem) -> (Vec<f64>, String, usize) {
     let spec = spec.resolved();
-    let m = &spec.methods[spec.hessian.method as usize];
-    let obj = problem.objective.as_ref();
-    let cfg = run_config(&spec, obj.dim());
-    let step = resolve_step(m, problem, &cfg, &tuning_grid(&spec), &mut Vec::new());
-    let name = label(m, step.rule, step.lr, spec.run.batch > 0);
-    let steps = spec.hessian.step as usize;
-    if steps == 0 {
-        return (problem.x0.clone(), name, 0);
-    }
-    let mut chain = m.chain(step.rule, step.lr, step.smoothness.as_ref().map(|c| c.value), cfg.steps);
-    let out = run(obj, &problem.x0, &mut chain, &RunConfig { steps, x_every: 0, ..cfg }, None);
+    let i = spec.hessian.method as usize;
+    let (step, name) = method_step(&spec, i, problem);
+    let cfg = RunConfig { steps: spec.hessian.step as usize, x_every: 0, ..run_config(&spec, problem.objective.dim()) };
+    let out = run_resolved(&spec, i, problem, &step, &cfg, None);
     (out.x, name, out.stopped_at)
 }
 

@@ -3,10 +3,10 @@
 //! trajectory with the maximum of each read-out (a lower bound on its sup over the region).
 
 use super::problem::build;
-use super::run::run_problem;
+use super::run::{method_step, run_config, run_resolved};
 use crate::linalg::Matrix;
 use crate::objective::{Objective, DENSE_HESSIAN_MAX_D};
-use crate::optimizer::{run, RunConfig};
+use crate::optimizer::RunConfig;
 use crate::smoothness::{report, ExactMode, Progress, ReportError, ReportOptions, SmoothnessReport};
 use crate::spec::{Spec, SpecError};
 use serde::Serialize;
@@ -88,15 +88,15 @@ pub fn trajectory_geometry(spec: &Spec, opts: &ReportOptions, points: usize, pro
     spec.validate().map_err(GeometryError::Spec)?;
     spec.check_data().map_err(GeometryError::Spec)?;
     let problem = build(spec);
-    let result = run_problem(spec.resolved(), &problem);
-    let m = &result.spec.methods[0];
-    let first = &result.methods[0];
+    let spec = spec.resolved();
     let obj = problem.objective.as_ref();
-    let every = (first.stopped_at / points.max(1)).max(1);
-    let cfg = RunConfig { x_every: every, batch: result.spec.run.batch as usize, batch_seed: result.spec.problem.seed, ..RunConfig::new(first.stopped_at, None) };
-    let smoothness = first.smoothness.as_ref().map(|c| c.value);
+    // Once to learn where the run stops, then again keeping evenly spaced iterates.
+    let (step, label) = method_step(&spec, 0, &problem);
+    let cfg = run_config(&spec, obj.dim());
+    let stopped_at = run_resolved(&spec, 0, &problem, &step, &RunConfig { x_every: 0, ..cfg }, None).stopped_at;
+    let every = (stopped_at / points.max(1)).max(1);
     let mut trace = crate::optimizer::Trace::default();
-    run(obj, &problem.x0, &mut m.chain(first.rule, first.lr, smoothness, result.spec.run.steps as usize), &cfg, Some(&mut trace));
+    run_resolved(&spec, 0, &problem, &step, &RunConfig { steps: stopped_at, target: None, x_every: every, ..cfg }, Some(&mut trace));
     let xs = trace.x.unwrap_or_default();
     let quick = ReportOptions { exact: if opts.exact == ExactMode::Always { ExactMode::Always } else { ExactMode::Never }, ..opts.clone() };
     let mut out = Vec::with_capacity(xs.len());
@@ -119,7 +119,7 @@ pub fn trajectory_geometry(spec: &Spec, opts: &ReportOptions, points: usize, pro
     }
     let max = |f: fn(&PointGeometry) -> f64| out.iter().map(f).fold(f64::NEG_INFINITY, f64::max);
     Ok(TrajectoryGeometry {
-        scope: format!("local along the trajectory of {}", first.label),
+        scope: format!("local along the trajectory of {label}"),
         max_l2: max(|p| p.l2),
         max_linf_lower: max(|p| p.linf_lower),
         max_linf_upper: max(|p| p.linf_upper),

@@ -4,7 +4,7 @@
 use super::problem::build;
 use crate::norm::Norm;
 use crate::objective::Objective;
-use crate::optimizer::{log_grid, run, tune, RunConfig, Status, StepRule, Trace, TuneReport};
+use crate::optimizer::{log_grid, run, tune, Outcome, RunConfig, Status, StepRule, Trace, TuneReport};
 use crate::smoothness::{smoothness_constant, Constant};
 use crate::spec::{MethodSpec, Spec, SpecError};
 use serde::Serialize;
@@ -100,12 +100,12 @@ pub(crate) fn run_problem(spec: Spec, problem: &super::problem::Problem) -> RunR
     let curve_every = (cfg.steps / CURVE_POINTS).max(1);
     let mut constants: Vec<(Norm, Constant)> = Vec::new();
     let mut methods = Vec::with_capacity(spec.methods.len());
-    for m in &spec.methods {
-        let ResolvedStep { rule, lr, smoothness, tuning } = resolve_step(m, problem, &cfg, &grid, &mut constants);
-        let make_chain = |lr: f64| m.chain(rule, lr, smoothness.as_ref().map(|c| c.value), cfg.steps);
+    for (i, m) in spec.methods.iter().enumerate() {
+        let step = resolve_step(m, problem, &cfg, &grid, &mut constants);
         let mut trace = Trace::default();
         let run_cfg = if evaluator.is_some() { RunConfig { x_every: curve_every, ..cfg } } else { cfg };
-        let out = run(obj, &problem.x0, &mut make_chain(lr), &run_cfg, Some(&mut trace));
+        let out = run_resolved(&spec, i, problem, &step, &run_cfg, Some(&mut trace));
+        let ResolvedStep { rule, lr, smoothness, tuning } = step;
         let curves = evaluator.as_ref().map(|ev| {
             let mut c = Curves::default();
             for (k, x) in trace.x.take().unwrap_or_default().iter().enumerate() {
@@ -197,6 +197,22 @@ pub(crate) fn resolve_step(m: &MethodSpec, problem: &super::problem::Problem, cf
     ResolvedStep { rule, lr, smoothness, tuning }
 }
 
+/// Method i of a resolved spec on its own: its step (tuned when asked) and its label.
+pub(crate) fn method_step(spec: &Spec, i: usize, problem: &super::problem::Problem) -> (ResolvedStep, String) {
+    let m = &spec.methods[i];
+    let cfg = run_config(spec, problem.objective.dim());
+    let step = resolve_step(m, problem, &cfg, &tuning_grid(spec), &mut Vec::new());
+    let name = label(m, step.rule, step.lr, spec.run.batch > 0);
+    (step, name)
+}
+
+/// Runs method i with its resolved step under `cfg` (the schedule still spans run.steps, so a
+/// shorter run follows the full run's iterates).
+pub(crate) fn run_resolved(spec: &Spec, i: usize, problem: &super::problem::Problem, step: &ResolvedStep, cfg: &RunConfig, trace: Option<&mut Trace>) -> Outcome {
+    let mut chain = spec.methods[i].chain(step.rule, step.lr, step.smoothness.as_ref().map(|c| c.value), spec.run.steps as usize);
+    run(problem.objective.as_ref(), &problem.x0, &mut chain, cfg, trace)
+}
+
 /// The smoothness constant for `norm`, computed once per run.
 fn constant(cache: &mut Vec<(Norm, Constant)>, norm: Norm, obj: &dyn Objective) -> Constant {
     if let Some((_, c)) = cache.iter().find(|(n, _)| *n == norm) {
@@ -208,7 +224,7 @@ fn constant(cache: &mut Vec<(Norm, Constant)>, norm: Norm, obj: &dyn Objective) 
     c
 }
 
-pub(crate) fn label(m: &MethodSpec, rule: StepRule, lr: f64, stochastic: bool) -> String {
+fn label(m: &MethodSpec, rule: StepRule, lr: f64, stochastic: bool) -> String {
     if let Some(l) = &m.label {
         return l.clone();
     }
