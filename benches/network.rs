@@ -1,11 +1,12 @@
 //! The network objectives: one epoch of minibatch gradients for the default MLP on the digits
 //! (16 tanh units, batches of 32), a full-batch gradient, and the dense Hessian with its
 //! spectrum for nets of about 2000 parameters (26 units: 1960; 24 and 12 units: 1990), the
-//! Hessian both per layer pair and from Hessian-vector products.
+//! Hessian both per layer pair and from Hessian-vector products; the whole Hessian analysis.
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use steepest::data::{load, DatasetKind};
+use steepest::experiment::{hessian_anatomy, preset};
 use steepest::objective::{hessian_by_columns, Activation, Network, Objective};
 
 fn bench(c: &mut Criterion) {
@@ -43,6 +44,19 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("digits_mlp24x12_1990_params");
     group.sample_size(10);
     group.bench_function("dense Hessian, per layer pair", |b| b.iter(|| black_box(deep.hessian(&w))));
+    group.finish();
+
+    // The whole Hessian analysis of the digits-hessian preset (200 Adam steps to the checkpoint,
+    // the Hessian, its spectrum, the rotated twin, both read-outs), and of nets of 1960 and 8970
+    // parameters (the last above the dense limit: Lanczos estimates).
+    let spec = preset("digits-hessian").unwrap().spec;
+    let mut group = c.benchmark_group("hessian_analysis");
+    group.sample_size(10);
+    for (name, hidden, hidden2) in [("1210 parameters (the preset)", 16, 0), ("1960 parameters", 26, 0), ("8970 parameters, Lanczos", 64, 64)] {
+        let mut s = spec.clone();
+        (s.problem.hidden, s.problem.hidden2) = (hidden, hidden2);
+        group.bench_function(name, |b| b.iter(|| black_box(hessian_anatomy(&s, &mut |_| true).unwrap())));
+    }
     group.finish();
 }
 
