@@ -3,12 +3,11 @@
 import init, { schema as getSchema, specFromQuery, specToQuery, resolveSpec, toCsv, presets as getPresets } from './pkg/steepest.js';
 import { Controls } from './controls.js';
 import { Computer } from './compute.js';
-import { Plots } from './plots.js';
+import { Plots, figureName, viewOf } from './plots.js';
 import { Geometry2dView } from './geometry2d.js';
 import { renderSummary, renderGeometry, renderAnatomy, verdict } from './tables.js';
 
 const $ = (id) => document.getElementById(id);
-const PLOTS = ['f', 'grad', 'density', 'accuracy', 'bounds'];
 const state = { spec: null, result: null, report: null, timings: {}, issues: [] };
 window.steepest = state; // for tests and the curious
 
@@ -70,8 +69,16 @@ async function main() {
   const embed = new URLSearchParams(location.search).get('embed');
   if (embed === '1' || embed === 'true') {
     document.body.classList.add('embed');
-    const only = new URLSearchParams(location.search).get('plot') || 'f';
-    for (const fig of document.querySelectorAll('figure.plot')) fig.hidden = fig.dataset.plot !== (PLOTS.includes(only) ? only : 'f');
+    const q = new URLSearchParams(location.search);
+    const figures = [...document.querySelectorAll('figure.plot')];
+    const names = figures.map(figureName);
+    const only = names.includes(q.get('plot')) ? q.get('plot') : 'f';
+    figures.forEach((fig, k) => { fig.hidden = names[k] !== only; });
+    // The figure decides the view (a sweep map needs the sweep, a heat map the Hessian analysis).
+    if (viewOf(only) !== 'runs' && q.get('view') !== viewOf(only)) {
+      q.set('view', viewOf(only));
+      history.replaceState(null, '', `${location.pathname}?${q}`);
+    }
   }
 
   const presets = getPresets();
@@ -204,7 +211,9 @@ async function main() {
       const { anatomy } = await computer.anatomy(spec);
       state.anatomy = anatomy;
       // Above the dense limit only the spectrum is estimated: no heat maps to show.
-      for (const side of ['hessian', 'rotated']) document.querySelector(`figure[data-anatomy="${side}"]`).hidden = !anatomy.hessian;
+      if (!document.body.classList.contains('embed')) {
+        for (const side of ['hessian', 'rotated']) document.querySelector(`figure[data-anatomy="${side}"]`).hidden = !anatomy.hessian;
+      }
       plots.setAnatomy(anatomy);
       renderAnatomy($('anatomy').querySelector('tbody'), anatomy);
       const ms = performance.now() - started;

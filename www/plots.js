@@ -15,6 +15,22 @@ function fmt(v) {
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : String(Number(v.toPrecision(5)));
 }
 
+/** A figure's name, as `plot=` in an embed link: f, grad, density, accuracy, bounds,
+ * sweep-measured, sweep-predicted, sweep-scatter, anatomy-spectrum, anatomy-hessian,
+ * anatomy-rotated, geo-2d. */
+export function figureName(fig) {
+  const { plot, sweep, anatomy, geo } = fig.dataset;
+  return plot || (sweep && `sweep-${sweep}`) || (anatomy && `anatomy-${anatomy}`) || (geo && `geo-${geo}`) || null;
+}
+
+/** The view that draws a figure. */
+export function viewOf(name) {
+  if (name.startsWith('sweep-')) return 'sweep';
+  if (name.startsWith('anatomy-')) return 'hessian';
+  if (name.startsWith('geo-')) return 'geometry2d';
+  return 'runs';
+}
+
 export class Plots {
   constructor(root) {
     this.figures = new Map();
@@ -22,9 +38,8 @@ export class Plots {
       const canvas = fig.querySelector('canvas');
       const hover = fig.querySelector('.hover');
       const entry = { fig, canvas, hover, frame: null };
-      const { plot, sweep, anatomy } = fig.dataset;
-      const name = plot || (sweep && `sweep-${sweep}`) || (anatomy && `anatomy-${anatomy}`);
-      if (!name) continue;
+      const name = figureName(fig);
+      if (!name || name.startsWith('geo-')) continue;
       this.figures.set(name, entry);
       canvas.addEventListener('pointermove', (e) => this.hover(name, e));
       canvas.addEventListener('pointerleave', () => { hover.hidden = true; });

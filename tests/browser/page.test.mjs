@@ -128,6 +128,15 @@ test('embed mode renders one figure inside an iframe of a plain page', async () 
   const link = await frame.locator('#open-full').getAttribute('href');
   assert.ok(!/embed/.test(link) && /d=10/.test(link), link);
   await page.close();
+  // A heat map of the Hessian analysis embeds on its own; the figure brings its view.
+  const { page: heat, problems } = await open(browser, base, '/?embed=1&plot=anatomy-hessian&problem=network&dataset=breast_cancer&hidden=4&steps=10&target=0', { waitReady: false });
+  await heat.waitForFunction(() => window.steepest && window.steepest.anatomies >= 1, null, { timeout: 30000 });
+  assert.match(heat.url(), /view=hessian/);
+  assert.equal(await heat.locator('figure[data-anatomy="hessian"]').isVisible(), true);
+  assert.equal(await heat.locator('figure[data-anatomy="spectrum"]').isVisible(), false);
+  assert.ok(await inkFraction(heat, 'figure[data-anatomy="hessian"] canvas') > 0.01);
+  assert.deepEqual(problems, []);
+  await heat.close();
 });
 
 test('at phone width nothing overflows horizontally', async () => {
