@@ -173,7 +173,7 @@ pub fn draw_heat_frame<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: 
     area.fill(&look.bg()).map_err(err)?;
     let (w, h) = area.dim_in_pixel();
     // Square plot area: whatever the box, the matrix is not stretched.
-    let bar_w = look.px(64.0);
+    let bar_w = look.px(70.0);
     let left = look.px(if data.blocks.is_empty() { 48.0 } else { 96.0 });
     let bottom = look.px(34.0);
     let margin = look.px(10.0);
@@ -225,11 +225,12 @@ fn draw_colour_bar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, max: f64, 
         return Ok(());
     }
     let lo = max / 10f64.powf(DECADES);
+    // Labels right of the bar, where nothing else is drawn.
     let mut chart = ChartBuilder::on(area)
         .margin_top(look.px(10.0))
         .margin_bottom(look.px(44.0))
-        .margin_right(look.px(2.0))
-        .y_label_area_size(look.px(44.0))
+        .margin_left(look.px(8.0))
+        .right_y_label_area_size(look.px(44.0))
         .build_cartesian_2d(0f64..1.0, (lo..max).log_scale())?;
     chart
         .configure_mesh()
