@@ -133,7 +133,9 @@ fn dense_spectrum(h: Matrix, blocks: &[Block], spec: &Spec, progress: Progress) 
         return Err(cancelled());
     }
     let ranges: Vec<_> = blocks.iter().map(|b| b.start..b.start + b.len).collect();
-    let opts = ReportOptions { exact: ExactMode::Auto, seed: spec.problem.seed, starts: 4, exact_work: 1 << 24, ..ReportOptions::default() };
+    let defaults = ReportOptions::default();
+    let sdp_max_d = if spec.hessian.sdp { DENSE_HESSIAN_MAX_D } else { defaults.sdp_max_d };
+    let opts = ReportOptions { exact: ExactMode::Auto, seed: spec.problem.seed, starts: 4, exact_work: 1 << 24, sdp_max_d, ..defaults };
     let side = |m: &Matrix| -> Result<MatrixAnatomy, GeometryError> {
         let r = report_with_eigenvalues(m, eigenvalues.clone(), &opts, &mut |_| true).map_err(GeometryError::Report)?;
         Ok(MatrixAnatomy {

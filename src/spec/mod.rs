@@ -180,11 +180,17 @@ pub struct HessianSpec {
     pub method: u64,
     pub step: u64,
     pub bins: u64,
+    pub sdp: bool,
 }
 
 impl Default for HessianSpec {
     fn default() -> Self {
-        HessianSpec { method: default_int("hessian.method"), step: default_int("hessian.step"), bins: default_int("hessian.bins") }
+        HessianSpec {
+            method: default_int("hessian.method"),
+            step: default_int("hessian.step"),
+            bins: default_int("hessian.bins"),
+            sdp: default_bool("hessian.sdp"),
+        }
     }
 }
 
