@@ -312,6 +312,17 @@ mod tests {
     }
 
     #[test]
+    fn the_sdp_option_tightens_the_bracket_above_d_500() {
+        let json = |sdp: bool| format!(r#"{{"problem": {{"kind": "quadratic", "d": 520, "spectrum": "outliers", "outliers": 5, "lambda_max": 50, "rotation": 1}}, "hessian": {{"sdp": {sdp}}}}}"#);
+        let quick = hessian_anatomy(&Spec::from_json(&json(false)).unwrap(), &mut |_| true).unwrap().hessian.unwrap();
+        let sdp = hessian_anatomy(&Spec::from_json(&json(true)).unwrap(), &mut |_| true).unwrap().hessian.unwrap();
+        // Without the SDP the upper end is d L_2 = 520 x 50 (sum |H_ij| is larger for a rotated H).
+        assert!((quick.linf_upper - 26000.0).abs() < 1e-6, "{}", quick.linf_upper);
+        assert!(sdp.linf_upper < 0.95 * quick.linf_upper, "{} vs {}", sdp.linf_upper, quick.linf_upper);
+        assert!(sdp.linf_upper >= sdp.linf_lower && (sdp.linf_lower - quick.linf_lower).abs() <= 0.05 * quick.linf_lower);
+    }
+
+    #[test]
     fn a_checkpoint_past_the_run_is_refused_by_name() {
         let spec = Spec::from_json(r#"{"run": {"steps": 10}, "hessian": {"step": 11}}"#).unwrap();
         let e = hessian_anatomy(&spec, &mut |_| true).unwrap_err().to_string();
