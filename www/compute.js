@@ -27,7 +27,8 @@ export class Computer {
     this.pending = null; // {id, resolve, reject}
   }
 
-  /** Resolves to {result, report, reportError}; rejects with an Error (with .field for spec errors), or with
+  /** Resolves to {result, report} on the main thread, or to {result} from the worker (the page
+   * then asks for the report separately, so the curves show first); rejects with an Error (with .field for spec errors), or with
    * an Error named 'Cancelled' when cancelled or superseded by a newer request. */
   async compute(spec) {
     this.cancel();
@@ -36,7 +37,7 @@ export class Computer {
       const report = smoothness(spec, { exact: 'auto', exact_work: MAIN_THREAD_EXACT_WORK });
       return { result: run(spec), report, where: 'main' };
     }
-    return this.inWorker(spec, 'all');
+    return this.inWorker(spec, 'run');
   }
 
   /** The sweep map, in the worker. */
@@ -77,7 +78,7 @@ export class Computer {
     const { resolve, reject } = this.pending;
     this.pending = null;
     this.onProgress(null);
-    if (msg.type === 'done') resolve({ result: msg.result, report: msg.report, reportError: msg.reportError, sweep: msg.sweep, anatomy: msg.anatomy, where: 'worker' });
+    if (msg.type === 'done') resolve({ result: msg.result, report: msg.report, sweep: msg.sweep, anatomy: msg.anatomy, where: 'worker' });
     else reject(Object.assign(new Error(msg.message), { field: msg.field }));
   }
 

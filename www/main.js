@@ -234,13 +234,13 @@ async function main() {
     $('status').textContent = 'Running…';
     try {
       const spec = state.spec;
-      const { result, report, reportError, where } = await computer.compute(spec);
-      Object.assign(state, { result, report, reportError, where });
+      const { result, report = null, where } = await computer.compute(spec);
+      Object.assign(state, { result, report, where });
       const accuracy = document.querySelector('figure[data-plot="accuracy"]');
       if (!document.body.classList.contains('embed')) accuracy.hidden = !result.methods.some((m) => m.curves);
       plots.set(result, report);
       renderSummary($('summary').querySelector('tbody'), result);
-      renderGeometry($('geometry').querySelector('tbody'), report, reportError);
+      renderGeometry($('geometry').querySelector('tbody'), report, where === 'worker' ? 'Measuring in the worker…' : null);
       showVerdict();
       if (view() === 'geometry2d') showGeometry2d();
       const ms = performance.now() - started;
@@ -249,7 +249,9 @@ async function main() {
       if (editStart) state.timings.lastEditToDraw = performance.now() - editStart;
       if (!state.timings.firstPlot) state.timings.firstPlot = performance.now();
       state.runs = (state.runs || 0) + 1;
-      if (report && report.linf_exact == null && (report.psd || report.d <= 24)) refineGeometry(spec);
+      // From the worker the geometry follows the curves; on the main thread exact L_inf follows
+      // its quick bracket.
+      if (where === 'worker' || (report && report.linf_exact == null && (report.psd || report.d <= 24))) refineGeometry(spec);
     } catch (e) {
       if (e.name === 'Cancelled') return;
       if (e.field && controls.showError(e.field, e.message)) $('status').textContent = `Not run: ${e.message}`;
@@ -267,7 +269,9 @@ async function main() {
       showVerdict();
       state.refined = (state.refined || 0) + 1;
     } catch (e) {
-      if (e.name !== 'Cancelled') $('status').textContent = `Geometry: ${e.message}`;
+      if (e.name === 'Cancelled' || state.spec !== spec) return;
+      renderGeometry($('geometry').querySelector('tbody'), null, `Not measured: ${e.message}.`);
+      plots.set(state.result, null);
     }
   }
   // Run at once on an edit, at most once per animation frame: a burst of slider events

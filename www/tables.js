@@ -33,9 +33,10 @@ export function renderSummary(tbody, result) {
   }));
 }
 
+/** The geometry read-outs of report r, or `why` there are none (yet). */
 export function renderGeometry(tbody, r, why) {
   if (!r) {
-    tbody.replaceChildren(row(['geometry', why ? `Not measured: ${why}.` : 'Not measured yet.'], true));
+    tbody.replaceChildren(row(['geometry', why || 'Not measured yet.'], true));
     return;
   }
   const linf = r.linf_exact != null

@@ -1,7 +1,6 @@
 // Runs experiments off the main thread: the same wasm core, the same numbers. Messages in:
-// {id, spec, task: 'all' | 'smoothness' | 'sweep' | 'anatomy'}; out: {id, type: 'progress', phase,
-// fraction} | {id, type: 'done', result, report, reportError, sweep, anatomy} | {id, type: 'error', message,
-// field}.
+// {id, spec, task: 'run' | 'smoothness' | 'sweep' | 'anatomy'}; out: {id, type: 'progress', phase,
+// fraction} | {id, type: 'done', result | report | sweep | anatomy} | {id, type: 'error', message, field}.
 import init, { run, smoothness, sweep, hessianAnatomy } from './pkg/steepest.js';
 import { ensureData } from './compute.js';
 
@@ -33,22 +32,13 @@ self.onmessage = async ({ data: { id, spec, task } }) => {
       self.postMessage({ id, type: 'done', anatomy: hessianAnatomy(spec, reporter(id, 'the Hessian and its spectrum')) });
       return;
     }
-    let result = null;
-    if (task === 'all') {
+    if (task === 'run') {
       self.postMessage({ id, type: 'progress', phase: 'running the methods', fraction: 0 });
-      result = run(spec);
+      self.postMessage({ id, type: 'done', result: run(spec) });
+      return;
     }
-    self.postMessage({ id, type: 'progress', phase: 'measuring the geometry', fraction: 0.5 });
-    // A run stands without its geometry (e.g. a network beyond the dense Hessian's limit).
-    let report = null;
-    let reportError = null;
-    try {
-      report = smoothness(spec, undefined, reporter(id, 'exact L∞', 0.5, 0.5));
-    } catch (e) {
-      if (task !== 'all') throw e;
-      reportError = e.message;
-    }
-    self.postMessage({ id, type: 'done', result, report, reportError });
+    self.postMessage({ id, type: 'progress', phase: 'measuring the geometry', fraction: 0 });
+    self.postMessage({ id, type: 'done', report: smoothness(spec, undefined, reporter(id, 'measuring the geometry')) });
   } catch (e) {
     self.postMessage({ id, type: 'error', message: e.message, field: e.field });
   }

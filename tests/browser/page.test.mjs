@@ -305,6 +305,9 @@ test('a network on the shipped digits trains in the worker and reports its accur
   assert.match(await page.locator('#summary').textContent(), /accuracy \d+\.\d% train, \d+\.\d% test/);
   const spec = await page.evaluate(() => window.steepest.spec);
   assert.deepEqual(result, cli(spec));
+  // The curves come first; the Hessian's geometry follows from the worker.
+  await page.waitForFunction(() => window.steepest.report, null, { timeout: 30000 });
+  assert.match(await page.locator('#geometry').textContent(), /local at x0.*ρ_diag/s);
   await page.close();
 });
 

@@ -107,8 +107,8 @@ fn per_sample(net: &Network, w: &[f64]) -> Samples {
             curv[l - 1] = back.iter().zip(&slopes[l - 1]).map(|(b, (_, d2))| b * d2).collect();
             delta[l - 1] = back.iter().zip(&slopes[l - 1]).map(|(b, (d1, _))| b * d1).collect();
         }
-        for l in 0..layers {
-            s.delta[l].extend_from_slice(&delta[l]);
+        for (all, one) in s.delta.iter_mut().zip(&delta) {
+            all.extend_from_slice(one);
         }
         // A[m][l] = da_m/de_l = W_m diag(σ'(a_{m-1})) A[m-1][l], A[l][l] = I.
         let mut a: Vec<Vec<Vec<f64>>> = vec![vec![Vec::new(); layers]; layers];
@@ -163,8 +163,8 @@ fn add_block(net: &Network, s: &Samples, l: usize, m: usize, h: &mut Matrix) {
         for r in 0..s.n {
             let ui = &s.inputs[m][r * stride..(r + 1) * stride];
             let grow = &s.g[r * u * u + (ul + j) * u + um..][..n_m];
-            for jp in first..n_m {
-                let gv = inv * grow[jp];
+            for (jp, g) in grow.iter().enumerate().skip(first) {
+                let gv = inv * g;
                 let at = c.len();
                 c.extend(ui.iter().map(|v| gv * v));
                 if l < m {
