@@ -6,7 +6,7 @@ use crate::experiment::{
     hessian_anatomy, parse_matrix, GeometryError, presets as all_presets, run_spec, run_sweep, spec_geometry, to_csv, work_estimate, SweepError, TraceTable,
 };
 use crate::plot::{
-    draw_heat_frame, draw_spectrum, heat_rgba, AnatomyInput, HeatSide, draw_bounds, draw_geometry2d, draw_sweep_map, draw_sweep_scatter, draw_traces, shared_scale, BoundsInput, Geometry2dInput, Look, SweepInput, SweepMap, TraceKind,
+    draw_heat_frame, draw_spectrum, draw_track, heat_rgba, AnatomyInput, HeatSide, draw_bounds, draw_geometry2d, draw_sweep_map, draw_sweep_scatter, draw_traces, shared_scale, BoundsInput, Geometry2dInput, Look, SweepInput, SweepMap, TraceKind,
     PALETTE_HEX,
 };
 use crate::spec::url::{from_query, to_query};
@@ -254,6 +254,13 @@ pub fn hessian_anatomy_js(spec: JsValue, progress: Option<js_sys::Function>) -> 
 pub fn draw_spectrum_js(canvas: HtmlCanvasElement, anatomy: JsValue, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
     let data: AnatomyInput = from_js(anatomy, "anatomy")?;
     drawn(draw_spectrum(&canvas_area(canvas)?, &data, &Look { scale: dpr, dark }))
+}
+
+/// Draws the largest eigenvalues along the run of a Hessian analysis (`hessian.track`).
+#[wasm_bindgen(js_name = drawTrack)]
+pub fn draw_track_js(canvas: HtmlCanvasElement, anatomy: JsValue, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
+    let data: AnatomyInput = from_js(anatomy, "anatomy")?;
+    drawn(draw_track(&canvas_area(canvas)?, &data, &Look { scale: dpr, dark }))
 }
 
 /// A heat map's cells and frame.

@@ -213,6 +213,7 @@ async function main() {
       // Above the dense limit only the spectrum is estimated: no heat maps to show.
       if (!document.body.classList.contains('embed')) {
         for (const side of ['hessian', 'rotated']) document.querySelector(`figure[data-anatomy="${side}"]`).hidden = !anatomy.hessian;
+        document.querySelector('figure[data-anatomy="track"]').hidden = anatomy.track.length === 0;
       }
       plots.setAnatomy(anatomy);
       renderAnatomy($('anatomy').querySelector('tbody'), anatomy);

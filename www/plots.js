@@ -1,7 +1,7 @@
 // Canvas plots drawn by the Rust core (plotters), sized for the screen's pixel density, with a
 // hover read-out computed from the frame each drawing returns. Text reaches the page through
 // textContent only.
-import { drawTraces, drawBounds, drawSweepMap, drawSweepScatter, drawSpectrum, drawHeatMap, palette } from './pkg/steepest.js';
+import { drawTraces, drawBounds, drawSweepMap, drawSweepScatter, drawSpectrum, drawHeatMap, drawTrack, palette } from './pkg/steepest.js';
 
 // Read after the core is initialised (module code runs before init()).
 let colors = null;
@@ -16,8 +16,8 @@ function fmt(v) {
 }
 
 /** A figure's name, as `plot=` in an embed link: f, grad, density, accuracy, bounds,
- * sweep-measured, sweep-predicted, sweep-scatter, anatomy-spectrum, anatomy-hessian,
- * anatomy-rotated, geo-2d. */
+ * sweep-measured, sweep-predicted, sweep-scatter, anatomy-spectrum, anatomy-track,
+ * anatomy-hessian, anatomy-rotated, geo-2d. */
 export function figureName(fig) {
   const { plot, sweep, anatomy, geo } = fig.dataset;
   return plot || (sweep && `sweep-${sweep}`) || (anatomy && `anatomy-${anatomy}`) || (geo && `geo-${geo}`) || null;
@@ -105,6 +105,7 @@ export class Plots {
     if (name === 'bounds' && !this.report) return this.message(entry, dpr, 'Not measured (see the geometry table).');
     try {
       if (name === 'anatomy-spectrum') entry.frame = drawSpectrum(entry.canvas, this.anatomy, dpr, dark());
+      else if (name === 'anatomy-track') entry.frame = drawTrack(entry.canvas, this.anatomy, dpr, dark());
       else if (anatomyPlot) entry.frame = this.drawHeat(entry, name.slice('anatomy-'.length), dpr);
       else if (name === 'sweep-scatter') entry.frame = drawSweepScatter(entry.canvas, this.sweep, dpr, dark());
       else if (sweepPlot) entry.frame = drawSweepMap(entry.canvas, this.sweep, name.slice(6), dpr, dark());
@@ -170,6 +171,7 @@ export class Plots {
     else if (name === 'sweep-scatter') lines = [[null, `Spearman rho = ${fmt(this.sweep.spearman)}`]];
     else if (name.startsWith('sweep-')) lines = this.cellLines(f, x, y);
     else if (name === 'anatomy-spectrum') lines = this.spectrumLines(f, x);
+    else if (name === 'anatomy-track') lines = this.trackLines(f, x);
     else if (name.startsWith('anatomy-')) lines = this.heatLines(name.slice('anatomy-'.length), f, x, y);
     else lines = this.traceLines(name, f, x);
     entry.hover.replaceChildren(...lines.map(([color, text]) => {
@@ -228,6 +230,13 @@ export class Plots {
     const width = (h.hi - h.lo) / h.counts.length;
     const k = Math.min(h.counts.length - 1, Math.max(0, Math.floor((v - h.lo) / (width || 1))));
     return [[null, `eigenvalues in [${fmt(h.lo + k * width)}, ${fmt(h.lo + (k + 1) * width)}): ${h.counts[k]}`]];
+  }
+
+  trackLines(f, x) {
+    const t = f.x_min + ((x - f.left) / (f.right - f.left)) * (f.x_max - f.x_min);
+    const track = this.anatomy.track;
+    const p = track.reduce((b, q) => (Math.abs(q.step - t) < Math.abs(b.step - t) ? q : b), track[0]);
+    return [[null, `step ${p.step}`], ...p.top.map((v, k) => [color(k), `${k + 1}. ${fmt(v)}`])];
   }
 
   heatLines(side, f, x, y) {

@@ -9,7 +9,7 @@ use super::problem::{build, network};
 use super::run::{method_step, run_config, run_resolved};
 use crate::linalg::Matrix;
 use crate::objective::{haar_similar, Objective, DENSE_HESSIAN_MAX_D};
-use crate::optimizer::RunConfig;
+use crate::optimizer::{RunConfig, Trace};
 use crate::rng::Rng;
 use crate::smoothness::{heat_map, histogram, mass, quadrature, report_with_eigenvalues, ExactMode, HeatMap, Histogram, Interval, MassReport, Progress, ReportError, ReportOptions};
 use crate::spec::{ProblemKind, Spec};
@@ -29,6 +29,19 @@ pub struct Block {
     pub start: usize,
     pub len: usize,
 }
+
+/// The largest eigenvalues of the Hessian at one step of the run.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TrackPoint {
+    pub step: usize,
+    /// Largest first.
+    pub top: Vec<f64>,
+}
+
+/// Eigenvalues followed along the run, and the Lanczos steps that estimate them.
+const TRACK_TOP: usize = 5;
+const TRACK_STEPS: usize = 20;
+const STREAM_TRACK: u64 = 23;
 
 /// The read-outs of one matrix: the objective's Hessian or its rotated twin.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -66,6 +79,8 @@ pub struct HessianAnatomy {
     pub top: Vec<f64>,
     pub histogram: Histogram,
     pub blocks: Vec<Block>,
+    /// The largest eigenvalues at earlier points of the run (`hessian.track`), the checkpoint last.
+    pub track: Vec<TrackPoint>,
     /// The read-outs that need the dense matrix: None above DENSE_HESSIAN_MAX_D.
     pub hessian: Option<MatrixAnatomy>,
     pub rotated: Option<MatrixAnatomy>,
@@ -77,12 +92,13 @@ pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy
     spec.validate_hessian().map_err(GeometryError::Spec)?;
     spec.check_data().map_err(GeometryError::Spec)?;
     let problem = build(spec);
-    let (z, method, step) = checkpoint(spec, &problem);
+    let Checkpoint { x: z, label: method, step, earlier } = checkpoint(spec, &problem);
     if !progress(0.1) {
         return Err(cancelled());
     }
     let obj = problem.objective.as_ref();
     let f = obj.value(&z);
+    let mut track = track_earlier(obj, &earlier, spec.problem.seed, progress)?;
     let blocks = if spec.problem.kind == ProblemKind::Network {
         let net = network(&spec.problem);
         net.layer_ranges()
@@ -111,7 +127,10 @@ pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy
         };
         dense_spectrum(h.expect("d is within the dense limit"), &blocks, spec, progress)?
     };
-    Ok(HessianAnatomy { scope, method, step, f, blocks, ..spectrum })
+    if spec.hessian.track > 0 {
+        track.push(TrackPoint { step, top: spectrum.top.iter().take(TRACK_TOP).copied().collect() });
+    }
+    Ok(HessianAnatomy { scope, method, step, f, blocks, track, ..spectrum })
 }
 
 fn cancelled() -> GeometryError {
@@ -227,15 +246,50 @@ fn lanczos_spectrum(obj: &dyn Objective, z: &[f64], spec: &Spec, progress: Progr
 }
 
 /// The iterate of method `hessian.method` after `hessian.step` steps of its run (the step size it
-/// was given or tuned to, the schedule of the whole run), its label, and the step reached. Only
-/// that method runs, and only to the checkpoint.
-fn checkpoint(spec: &Spec, problem: &super::problem::Problem) -> (Vec<f64>, String, usize) {
+/// was given or tuned to, the schedule of the whole run), its label, the step reached, and the
+/// iterates at `hessian.track` evenly spaced earlier steps. Only that method runs, and only to
+/// the checkpoint.
+fn checkpoint(spec: &Spec, problem: &super::problem::Problem) -> Checkpoint {
     let spec = spec.resolved();
     let i = spec.hessian.method as usize;
-    let (step, name) = method_step(&spec, i, problem);
-    let cfg = RunConfig { steps: spec.hessian.step as usize, x_every: 0, ..run_config(&spec, problem.objective.dim()) };
-    let out = run_resolved(&spec, i, problem, &step, &cfg, None);
-    (out.x, name, out.stopped_at)
+    let (step, label) = method_step(&spec, i, problem);
+    let steps = spec.hessian.step as usize;
+    let every = match spec.hessian.track as usize {
+        0 => 0,
+        k => (steps / k).max(1),
+    };
+    let cfg = RunConfig { steps, x_every: every, ..run_config(&spec, problem.objective.dim()) };
+    let mut trace = Trace::default();
+    let out = run_resolved(&spec, i, problem, &step, &cfg, Some(&mut trace));
+    let earlier = trace.x.unwrap_or_default().into_iter().enumerate().map(|(k, x)| (k * every, x)).filter(|(t, _)| *t < out.stopped_at).collect();
+    Checkpoint { x: out.x, label, step: out.stopped_at, earlier }
+}
+
+struct Checkpoint {
+    x: Vec<f64>,
+    label: String,
+    step: usize,
+    earlier: Vec<(usize, Vec<f64>)>,
+}
+
+/// The TRACK_TOP largest Ritz values of the Hessian at each earlier iterate (TRACK_STEPS Lanczos
+/// steps from a seeded Rademacher start: the outliers converge first); the caller adds the
+/// checkpoint's own.
+fn track_earlier(obj: &dyn Objective, earlier: &[(usize, Vec<f64>)], seed: u64, progress: Progress) -> Result<Vec<TrackPoint>, GeometryError> {
+    let mut rng = Rng::derive(seed, STREAM_TRACK);
+    let mut points = Vec::with_capacity(earlier.len() + 1);
+    for (k, (t, x)) in earlier.iter().enumerate() {
+        let u: Vec<f64> = (0..x.len()).map(|_| if rng.uniform() < 0.5 { -1.0 } else { 1.0 }).collect();
+        let nodes = quadrature(|v, out| obj.hessian_vector(x, v, out), u, TRACK_STEPS, &mut || true).ok_or_else(cancelled)?;
+        let mut top: Vec<f64> = nodes.iter().map(|(theta, _)| *theta).collect();
+        top.sort_by(|a, b| b.total_cmp(a));
+        top.truncate(TRACK_TOP);
+        points.push(TrackPoint { step: *t, top });
+        if !progress(0.1 + 0.1 * (k + 1) as f64 / earlier.len() as f64) {
+            return Err(cancelled());
+        }
+    }
+    Ok(points)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -287,7 +341,7 @@ mod tests {
         let spec = Spec::from_json(r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 8}, "methods": [{"kind": "adam", "lr": 0.01}], "run": {"steps": 40}, "hessian": {"step": 40}}"#).unwrap();
         let dense = hessian_anatomy(&spec, &mut |_| true).unwrap();
         let problem = build(&spec);
-        let (z, _, _) = checkpoint(&spec, &problem);
+        let z = checkpoint(&spec, &problem).x;
         let est = lanczos_spectrum(problem.objective.as_ref(), &z, &spec, &mut |_| true).unwrap();
         assert!(est.spectrum_method.starts_with("stochastic Lanczos quadrature"));
         // Outliers converge first: the top Ritz values match the top eigenvalues.
@@ -309,6 +363,24 @@ mod tests {
         assert!(a.scope.contains("Lanczos"), "{}", a.scope);
         assert!(a.lambda_max >= a.top[1] && a.top.len() == 10);
         assert_eq!(a.blocks.len(), 3);
+    }
+
+    #[test]
+    fn the_track_follows_the_top_eigenvalues_of_earlier_iterates() {
+        let json = |step: u64, track: u64| {
+            format!(r#"{{"problem": {{"kind": "network", "dataset": "breast_cancer", "hidden": 6}}, "methods": [{{"kind": "adam", "lr": 0.02}}],
+                "run": {{"steps": 60}}, "hessian": {{"step": {step}, "track": {track}}}}}"#)
+        };
+        let a = hessian_anatomy(&Spec::from_json(&json(60, 4)).unwrap(), &mut |_| true).unwrap();
+        assert_eq!(a.track.iter().map(|p| p.step).collect::<Vec<_>>(), vec![0, 15, 30, 45, 60]);
+        assert_eq!(a.track[4].top, a.top[..5]);
+        // Each earlier point against the dense eigenvalues at that step.
+        for p in &a.track[..4] {
+            let dense = hessian_anatomy(&Spec::from_json(&json(p.step as u64, 0)).unwrap(), &mut |_| true).unwrap();
+            assert!((p.top[0] - dense.top[0]).abs() <= 1e-6 * dense.top[0], "step {}: {} vs {}", p.step, p.top[0], dense.top[0]);
+            assert!(p.top.iter().zip(&dense.top).all(|(r, e)| *r <= e + 1e-9), "Ritz values lie below the eigenvalues they estimate");
+        }
+        assert!(hessian_anatomy(&Spec::from_json(&json(60, 0)).unwrap(), &mut |_| true).unwrap().track.is_empty());
     }
 
     #[test]

@@ -39,6 +39,12 @@ pub struct BlockInput {
     pub len: usize,
 }
 
+#[derive(Clone, Debug, Deserialize)]
+pub struct TrackInput {
+    pub step: usize,
+    pub top: Vec<f64>,
+}
+
 /// The fields of a `HessianAnatomy` the pictures need.
 #[derive(Clone, Debug, Deserialize)]
 pub struct AnatomyInput {
@@ -46,6 +52,8 @@ pub struct AnatomyInput {
     pub lambda_bar: f64,
     pub histogram: HistogramInput,
     pub blocks: Vec<BlockInput>,
+    #[serde(default)]
+    pub track: Vec<TrackInput>,
     /// None when the Hessian was never formed (Lanczos estimates only).
     pub hessian: Option<SideInput>,
     pub rotated: Option<SideInput>,
@@ -165,6 +173,66 @@ pub fn draw_spectrum<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &A
     Ok(Frame::new(pixels, Axes { x: (x0, x1), y: (0.7, top * 1.6), x_log: false, y_log: true }, look))
 }
 
+/// The largest eigenvalues along the run: one line per rank (largest, second, ...), the
+/// checkpoint last. Returns the frame (x: step, y: eigenvalue).
+pub fn draw_track<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &AnatomyInput, look: &Look) -> Result<Frame, String> {
+    let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
+    area.fill(&look.bg()).map_err(err)?;
+    let t = &data.track;
+    let x1 = t.last().map_or(1.0, |p| p.step.max(1) as f64);
+    let values = t.iter().flat_map(|p| &p.top).copied();
+    let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
+    let (lo, hi) = if lo.is_finite() { (lo.min(0.0), hi.max(lo + 1e-12) * 1.08) } else { (0.0, 1.0) };
+    let mut chart = ChartBuilder::on(area)
+        .margin(look.px(10.0))
+        .margin_right(look.px(16.0))
+        .x_label_area_size(look.px(38.0))
+        .y_label_area_size(look.px(52.0))
+        .build_cartesian_2d(0f64..x1, lo..hi)
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("step")
+        .y_desc("eigenvalue")
+        .label_style(look.font(11.0))
+        .axis_desc_style(look.font(12.0))
+        .x_label_formatter(&|v| format!("{}", v.round()))
+        .y_label_formatter(&|v| tick_label(*v))
+        .light_line_style(look.grid())
+        .bold_line_style(look.fg().mix(0.2))
+        .axis_style(look.fg().mix(0.6))
+        .draw()
+        .map_err(err)?;
+    let ranks = t.iter().map(|p| p.top.len()).max().unwrap_or(0);
+    for k in 0..ranks {
+        let colour = look.series(k);
+        let points: Vec<(f64, f64)> = t.iter().filter_map(|p| p.top.get(k).map(|v| (p.step as f64, *v))).collect();
+        let name = match k {
+            0 => "largest".to_string(),
+            1 => "2nd".to_string(),
+            2 => "3rd".to_string(),
+            k => format!("{}th", k + 1),
+        };
+        chart
+            .draw_series(LineSeries::new(points.clone(), colour.stroke_width(look.px(2.0))))
+            .map_err(err)?
+            .label(name)
+            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2)));
+        chart.draw_series(points.into_iter().map(|p| Circle::new(p, look.px(3.0), colour.filled()))).map_err(err)?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font(look.font(11.0))
+        .background_style(look.bg().mix(0.85))
+        .border_style(look.fg().mix(0.3))
+        .draw()
+        .map_err(err)?;
+    let pixels = chart.plotting_area().get_pixel_range();
+    area.present().map_err(err)?;
+    Ok(Frame::new(pixels, Axes { x: (0.0, x1), y: (lo, hi), x_log: false, y_log: false }, look))
+}
+
 /// The heat map's axes (parameter index, row 0 at the top), with each block's name at its middle
 /// on the left and a colour bar on the right. The plot area is left for the caller's image; the
 /// frame's y runs from d (bottom) to 0 (top).
@@ -262,6 +330,7 @@ mod tests {
             lambda_bar: 1.5,
             histogram: HistogramInput { lo: 0.0, hi: 3.0, counts: vec![2.0, 0.0, 2.0] },
             blocks: vec![BlockInput { name: "layer 1: 2 → 1".into(), start: 0, len: 3 }, BlockInput { name: "layer 2: 1 → 1".into(), start: 3, len: 1 }],
+            track: vec![TrackInput { step: 0, top: vec![3.0, 1.0] }, TrackInput { step: 10, top: vec![5.0, 2.0] }],
             hessian: Some(heat(vec![2.0, 0.0, 0.0, 2e-3])),
             rotated: Some(heat(vec![1.0, 1.0, 1.0, 1.0])),
         }
@@ -302,5 +371,13 @@ mod tests {
             assert_eq!((f.y_min, f.y_max), (4.0, 0.0));
         }
         assert!(svg.contains("layer 1") && svg.contains("layer 2"));
+        let mut svg = String::new();
+        {
+            let area = SVGBackend::with_string(&mut svg, (480, 300)).into_drawing_area();
+            let f = draw_track(&area, &data, &look).unwrap();
+            assert_eq!((f.x_min, f.x_max), (0.0, 10.0));
+            assert!(f.y_min <= 0.0 && f.y_max >= 5.0);
+        }
+        assert!(svg.contains("largest") && svg.contains("2nd"));
     }
 }

@@ -11,7 +11,7 @@ mod style;
 mod sweep;
 mod traces;
 
-pub use anatomy::{draw_heat_frame, draw_spectrum, heat_rgba, AnatomyInput, HeatSide};
+pub use anatomy::{draw_heat_frame, draw_spectrum, draw_track, heat_rgba, AnatomyInput, HeatSide};
 pub use bounds::draw_bounds;
 pub use geometry2d::{draw_geometry2d, Geometry2dInput};
 pub use input::BoundsInput;

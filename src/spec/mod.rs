@@ -180,6 +180,7 @@ pub struct HessianSpec {
     pub method: u64,
     pub step: u64,
     pub bins: u64,
+    pub track: u64,
     pub sdp: bool,
 }
 
@@ -189,6 +190,7 @@ impl Default for HessianSpec {
             method: default_int("hessian.method"),
             step: default_int("hessian.step"),
             bins: default_int("hessian.bins"),
+            track: default_int("hessian.track"),
             sdp: default_bool("hessian.sdp"),
         }
     }

@@ -275,7 +275,8 @@ test('every preset link renders its plots and shows measured and predicted numbe
       assert.match(await page.locator('#status').textContent(), /Spearman rank correlation of measured and predicted: \d/);
     } else if (p.view === 'hessian') {
       await page.waitForFunction(() => window.steepest.anatomies >= 1, null, { timeout: 60000 });
-      for (const w of ['spectrum', 'hessian', 'rotated']) assert.ok(await inkFraction(page, `figure[data-anatomy="${w}"] canvas`) > 0.01, `${p.name} ${w}`);
+      const figures = ['spectrum', 'hessian', 'rotated', ...(p.spec.hessian.track > 0 ? ['track'] : [])];
+      for (const w of figures) assert.ok(await inkFraction(page, `figure[data-anatomy="${w}"] canvas`) > 0.01, `${p.name} ${w}`);
       assert.match(await page.locator('#anatomy').textContent(), /ρ_diag of layer 1.*predicted advantage/s);
     } else if (p.view === 'geometry2d') {
       assert.ok(await inkFraction(page, 'figure[data-geo="2d"] canvas') > 0.01, p.name);
