@@ -80,8 +80,15 @@ const core = await page.evaluate(async () => {
   // The Hessian analysis (train to the checkpoint, dense Hessian, spectrum, rotated twin, bounds)
   // of the digits-hessian preset, then of nets of about 1500 and 2000 parameters.
   const preset = m.presets().find((p) => p.name === 'digits-hessian').spec;
-  for (const [label, problem] of [['16 units, 1210 parameters (the digits-hessian preset)', {}], ['16 + 16 units, 1482 parameters', { hidden2: 16 }], ['26 units, 1960 parameters', { hidden: 26 }]]) {
-    const spec = { ...preset, problem: { ...preset.problem, ...problem } };
+  const runs = [
+    ['16 units, 1210 parameters (the digits-hessian preset, with its 8-point eigenvalue track)', {}, preset.hessian.track],
+    ['16 units, 1210 parameters, no track', {}, 0],
+    ['16 + 16 units, 1482 parameters, no track', { hidden2: 16 }, 0],
+    ['26 units, 1960 parameters, no track', { hidden: 26 }, 0],
+    ['26 units, 1960 parameters, 8-point track', { hidden: 26 }, 8],
+  ];
+  for (const [label, problem, track] of runs) {
+    const spec = { ...preset, problem: { ...preset.problem, ...problem }, hessian: { ...preset.hessian, track } };
     const [t, a] = time(() => m.hessianAnatomy(spec));
     out[`Hessian analysis, ${label}`] = `${(t / 1000).toFixed(2)} s (d = ${a.d})`;
   }
