@@ -47,8 +47,9 @@ fn bench(c: &mut Criterion) {
     group.finish();
 
     // The whole Hessian analysis of the digits-hessian preset (200 Adam steps to the checkpoint,
-    // the Hessian, its spectrum, the rotated twin, both read-outs), and of nets of 1960 and 8970
-    // parameters (the last above the dense limit: Lanczos estimates).
+    // its 8-point eigenvalue track, the Hessian, its spectrum, the rotated twin, both read-outs),
+    // and the same for nets of 1960 and 8970 parameters (the last above the dense limit: Lanczos
+    // estimates).
     let spec = preset("digits-hessian").unwrap().spec;
     let mut group = c.benchmark_group("hessian_analysis");
     group.sample_size(10);
