@@ -185,6 +185,14 @@ async function main() {
   });
 
   let editStart = 0;
+  /** Shows why a computation failed: beside the control it names, else in the status line
+   * (`verb` says what did not happen); a cancellation is not a failure. */
+  function fail(e, verb) {
+    if (e.name === 'Cancelled') return;
+    if (e.field && controls.showError(e.field, e.message)) $('status').textContent = `${verb}: ${e.message}`;
+    else $('status').textContent = `Error: ${e.message}`;
+  }
+
   async function recomputeSweep() {
     const spec = state.spec;
     $('status').textContent = 'Sweeping the grid in a worker…';
@@ -197,9 +205,7 @@ async function main() {
       $('status').textContent = `${sweep.cells.length} cells × ${spec.sweep.problems} problems in ${((performance.now() - started) / 1000).toFixed(1)} s; Spearman rank correlation of measured and predicted: ${sweep.spearman.toFixed(2)}${censored ? `; in ${censored} cells a run missed the target within ${spec.run.steps} steps (its count is a lower bound)` : ''}.`;
       state.sweeps = (state.sweeps || 0) + 1;
     } catch (e) {
-      if (e.name === 'Cancelled') return;
-      if (e.field && controls.showError(e.field, e.message)) $('status').textContent = `Not run: ${e.message}`;
-      else $('status').textContent = `Error: ${e.message}`;
+      fail(e, 'Not run');
     }
   }
 
@@ -222,9 +228,7 @@ async function main() {
       $('status').textContent = `Hessian of ${anatomy.d} parameters ${anatomy.scope}: analysed and drawn in ${(ms / 1000).toFixed(1)} s.`;
       state.anatomies = (state.anatomies || 0) + 1;
     } catch (e) {
-      if (e.name === 'Cancelled') return;
-      if (e.field && controls.showError(e.field, e.message)) $('status').textContent = `Not analysed: ${e.message}`;
-      else $('status').textContent = `Error: ${e.message}`;
+      fail(e, 'Not analysed');
     }
   }
 
@@ -254,9 +258,7 @@ async function main() {
       // its quick bracket.
       if (where === 'worker' || (report && report.linf_exact == null && (report.psd || report.d <= 24))) refineGeometry(spec);
     } catch (e) {
-      if (e.name === 'Cancelled') return;
-      if (e.field && controls.showError(e.field, e.message)) $('status').textContent = `Not run: ${e.message}`;
-      else $('status').textContent = `Error: ${e.message}`;
+      fail(e, 'Not run');
     }
   }
   /** Exact L_inf in the worker after a quick main-thread bracket; dropped if settings change. */

@@ -4,7 +4,7 @@
 //! by the caller (one image, not thousands of rectangles); this module draws its axes, block
 //! labels and colour bar, and computes the image.
 
-use super::style::{tick_label, Look};
+use super::style::{draw_legend, tick_label, Look};
 use super::{Axes, Frame};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -160,14 +160,7 @@ pub fn draw_spectrum<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &A
         .map_err(err)?
         .label(format!("mean eigenvalue λ̄ = {}", tick_label(data.lambda_bar)))
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], mean.stroke_width(2)));
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(look.font(11.0))
-        .background_style(look.bg().mix(0.85))
-        .border_style(look.fg().mix(0.3))
-        .draw()
-        .map_err(err)?;
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight, look).map_err(err)?;
     let pixels = chart.plotting_area().get_pixel_range();
     area.present().map_err(err)?;
     Ok(Frame::new(pixels, Axes { x: (x0, x1), y: (0.7, top * 1.6), x_log: false, y_log: true }, look))
@@ -220,14 +213,7 @@ pub fn draw_track<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Anat
             .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2)));
         chart.draw_series(points.into_iter().map(|p| Circle::new(p, look.px(3.0), colour.filled()))).map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(look.font(11.0))
-        .background_style(look.bg().mix(0.85))
-        .border_style(look.fg().mix(0.3))
-        .draw()
-        .map_err(err)?;
+    draw_legend(&mut chart, SeriesLabelPosition::UpperRight, look).map_err(err)?;
     let pixels = chart.plotting_area().get_pixel_range();
     area.present().map_err(err)?;
     Ok(Frame::new(pixels, Axes { x: (0.0, x1), y: (lo, hi), x_log: false, y_log: false }, look))

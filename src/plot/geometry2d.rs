@@ -2,7 +2,7 @@
 //! current point with each norm's steepest-descent direction, and every method's trajectory up
 //! to the current step. Equal scales on both axes, so that circles look round.
 
-use super::style::{tick_label, Look};
+use super::style::{draw_legend, tick_label, Look};
 use super::{Axes, Frame};
 use crate::linalg::Matrix;
 use crate::norm::Norm;
@@ -131,14 +131,7 @@ pub fn draw_geometry2d<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: 
         Some(p) if p.1 > (y0 + y1) / 2.0 => SeriesLabelPosition::LowerRight,
         _ => SeriesLabelPosition::UpperRight,
     };
-    chart
-        .configure_series_labels()
-        .position(corner)
-        .background_style(look.bg().mix(0.85))
-        .border_style(look.fg().mix(0.3))
-        .label_font(look.font(12.0))
-        .draw()
-        .map_err(err)?;
+    draw_legend(&mut chart, corner, look).map_err(err)?;
     let pixels = chart.plotting_area().get_pixel_range();
     area.present().map_err(err)?;
     Ok(Frame::new(pixels, Axes { x: (x0, x1), y: (y0, y1), x_log: false, y_log: false }, look))

@@ -52,6 +52,22 @@ impl Look {
     }
 }
 
+/// The series labels in the plots' shared style: a translucent box in `position`.
+pub(crate) fn draw_legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    position: SeriesLabelPosition,
+    look: &Look,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    chart
+        .configure_series_labels()
+        .position(position)
+        .background_style(look.bg().mix(0.85))
+        .border_style(look.fg().mix(0.3))
+        .label_font(look.font(12.0))
+        .margin(look.px(6.0))
+        .draw()
+}
+
 /// A linear-axis tick label: plain decimals from 1e-3 to 1e4 (no float noise), otherwise
 /// mantissa and exponent with up to three significant digits (2.5e-7, never 9999e-5).
 pub fn tick_label(v: f64) -> String {

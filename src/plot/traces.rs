@@ -3,7 +3,7 @@
 
 use crate::experiment::{TraceColumns, TraceTable};
 use crate::optimizer::Status;
-use super::style::{log_tick_label, tick_label, Look};
+use super::style::{draw_legend, log_tick_label, tick_label, Look};
 use super::{Axes, Frame};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -70,7 +70,7 @@ pub fn draw_traces<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Tra
             let pts = kind.points(m).into_iter().filter(|(_, v)| v.is_finite());
             draw_line(&mut c, i, m, pts.collect(), look).map_err(err)?;
         }
-        legend(&mut c, look).map_err(err)?;
+        draw_legend(&mut c, SeriesLabelPosition::UpperRight, look).map_err(err)?;
         frame_of(&c, look, false)
     } else {
         let (lo, hi) = log_range(data, kind);
@@ -85,7 +85,7 @@ pub fn draw_traces<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Tra
                 .map(|(t, v)| (t, v.clamp(lo, hi)));
             draw_line(&mut c, i, m, pts.collect(), look).map_err(err)?;
         }
-        legend(&mut c, look).map_err(err)?;
+        draw_legend(&mut c, SeriesLabelPosition::UpperRight, look).map_err(err)?;
         frame_of(&c, look, true)
     };
     area.present().map_err(err)?;
@@ -157,15 +157,6 @@ fn draw_line<'a, DB: DrawingBackend + 'a, Y: YAxis>(
     Ok(())
 }
 
-fn legend<'a, DB: DrawingBackend + 'a, Y: YAxis>(c: &mut Chart<'a, DB, Y>, look: &Look) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    c.configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .background_style(look.bg().mix(0.85))
-        .border_style(look.fg().mix(0.3))
-        .label_font(look.font(12.0))
-        .margin(look.px(6.0))
-        .draw()
-}
 
 fn frame_of<'a, DB: DrawingBackend + 'a, Y: YAxis>(c: &Chart<'a, DB, Y>, look: &Look, y_log: bool) -> Frame {
     let (xr, yr) = (c.x_range(), c.y_range());
