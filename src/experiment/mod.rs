@@ -10,7 +10,7 @@ mod problem;
 mod run;
 mod sweep;
 
-pub use anatomy::{hessian_anatomy, Block, HessianAnatomy, MatrixAnatomy};
+pub use anatomy::{hessian_anatomy, Block, HessianAnatomy, MatrixAnatomy, TrackPoint};
 pub use cost::work_estimate;
 pub use export::{to_csv, TraceColumns, TraceTable};
 pub use geometry::{dense_hessian, spec_geometry, trajectory_geometry, PointGeometry, SpecGeometry, GeometryError, TrajectoryGeometry};
