@@ -58,6 +58,11 @@ impl Rng {
     pub fn normals(&mut self, n: usize) -> Vec<f64> {
         (0..n).map(|_| self.normal()).collect()
     }
+
+    /// A vector of `n` random signs (Rademacher), each -1 or 1 with probability 1/2.
+    pub fn signs(&mut self, n: usize) -> Vec<f64> {
+        (0..n).map(|_| if self.uniform() < 0.5 { -1.0 } else { 1.0 }).collect()
+    }
 }
 
 #[cfg(test)]

@@ -11,7 +11,7 @@ use crate::linalg::Matrix;
 use crate::objective::{haar_similar, Objective, DENSE_HESSIAN_MAX_D};
 use crate::optimizer::{RunConfig, Trace};
 use crate::rng::Rng;
-use crate::smoothness::{heat_map, histogram, mass, quadrature, report_with_eigenvalues, ExactMode, HeatMap, Histogram, Interval, MassReport, Progress, ReportError, ReportOptions};
+use crate::smoothness::{heat_map, histogram, mass, quadrature, weighted_histogram, report_with_eigenvalues, ExactMode, HeatMap, Histogram, Interval, MassReport, Progress, ReportError, ReportOptions};
 use crate::spec::{ProblemKind, Spec};
 use serde::Serialize;
 
@@ -206,7 +206,7 @@ fn lanczos_spectrum(obj: &dyn Objective, z: &[f64], spec: &Spec, progress: Progr
     let mut done = 0.0;
     let mut probes = Vec::with_capacity(PROBES);
     for _ in 0..PROBES {
-        let u: Vec<f64> = (0..d).map(|_| if rng.uniform() < 0.5 { -1.0 } else { 1.0 }).collect();
+        let u = rng.signs(d);
         let mut step_done = || {
             done += 1.0;
             progress(0.1 + 0.9 * done / total)
@@ -220,15 +220,8 @@ fn lanczos_spectrum(obj: &dyn Objective, z: &[f64], spec: &Spec, progress: Progr
     top.sort_by(|a, b| b.total_cmp(a));
     top.truncate(TOP);
     let lambda_max = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut hist = histogram(&all, spec.hessian.bins as usize);
-    // Weighted counts: each Ritz value carries its weight, scaled to d eigenvalues in all.
-    let bins = hist.counts.len();
-    let width = (hist.hi - hist.lo) / bins as f64;
-    hist.counts = vec![0.0; bins];
-    for (t, w) in probes.iter().flatten() {
-        let k = if width > 0.0 { ((t - hist.lo) / width) as usize } else { 0 };
-        hist.counts[k.min(bins - 1)] += w * d as f64 / PROBES as f64;
-    }
+    // Each Ritz value carries its weight, scaled to d eigenvalues in all.
+    let hist = weighted_histogram(probes.iter().flatten().map(|(t, w)| (*t, w * d as f64 / PROBES as f64)), spec.hessian.bins as usize);
     Ok(HessianAnatomy {
         spectrum_method: format!(
             "stochastic Lanczos quadrature: {PROBES} Rademacher probes x {} steps (the histogram's counts are estimates; the largest eigenvalues are Ritz values)",
@@ -279,7 +272,7 @@ fn track_earlier(obj: &dyn Objective, earlier: &[(usize, Vec<f64>)], seed: u64, 
     let mut rng = Rng::derive(seed, STREAM_TRACK);
     let mut points = Vec::with_capacity(earlier.len() + 1);
     for (k, (t, x)) in earlier.iter().enumerate() {
-        let u: Vec<f64> = (0..x.len()).map(|_| if rng.uniform() < 0.5 { -1.0 } else { 1.0 }).collect();
+        let u = rng.signs(x.len());
         let nodes = quadrature(|v, out| obj.hessian_vector(x, v, out), u, TRACK_STEPS, &mut || true).ok_or_else(cancelled)?;
         let mut top: Vec<f64> = nodes.iter().map(|(theta, _)| *theta).collect();
         top.sort_by(|a, b| b.total_cmp(a));

@@ -38,16 +38,22 @@ pub struct MassReport {
 }
 
 pub fn histogram(eigenvalues: &[f64], bins: usize) -> Histogram {
-    let lo = eigenvalues.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = eigenvalues.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    weighted_histogram(eigenvalues.iter().map(|l| (*l, 1.0)), bins)
+}
+
+/// Sums of weights in equal bins over the values' range: estimated counts when each value
+/// (a Ritz value) stands for a weight of eigenvalues.
+pub fn weighted_histogram(weighted: impl Iterator<Item = (f64, f64)> + Clone, bins: usize) -> Histogram {
+    let lo = weighted.clone().map(|(v, _)| v).fold(f64::INFINITY, f64::min);
+    let hi = weighted.clone().map(|(v, _)| v).fold(f64::NEG_INFINITY, f64::max);
     let mut counts = vec![0.0; bins.max(1)];
-    if eigenvalues.is_empty() {
+    if !lo.is_finite() {
         return Histogram { lo: 0.0, hi: 0.0, counts };
     }
     let width = (hi - lo) / counts.len() as f64;
-    for l in eigenvalues {
-        let k = if width > 0.0 { ((l - lo) / width) as usize } else { 0 };
-        counts[k.min(bins.max(1) - 1)] += 1.0;
+    for (v, w) in weighted {
+        let k = if width > 0.0 { ((v - lo) / width) as usize } else { 0 };
+        counts[k.min(bins.max(1) - 1)] += w;
     }
     Histogram { lo, hi, counts }
 }

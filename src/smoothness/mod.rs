@@ -12,7 +12,7 @@ mod norm_constant;
 mod report;
 mod sdp;
 
-pub use anatomy::{heat_map, histogram, mass, HeatMap, Histogram, MassReport};
+pub use anatomy::{heat_map, histogram, mass, weighted_histogram, HeatMap, Histogram, MassReport};
 pub use bounds::{local_search, psd_value};
 pub use lanczos::{lanczos, quadrature, Extremes};
 pub use linf::{linf_branch_and_bound, linf_enumerate, linf_exact, Progress};
