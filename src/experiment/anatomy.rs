@@ -253,7 +253,8 @@ fn checkpoint(spec: &Spec, problem: &super::problem::Problem) -> Checkpoint {
     };
     let cfg = RunConfig { steps, x_every: every, ..run_config(&spec, problem.objective.dim()) };
     let mut trace = Trace::default();
-    let out = run_resolved(&spec, i, problem, &step, &cfg, Some(&mut trace));
+    // The per-step trace is only wanted for the tracked iterates.
+    let out = run_resolved(&spec, i, problem, &step, &cfg, (every > 0).then_some(&mut trace));
     let earlier = trace.x.unwrap_or_default().into_iter().enumerate().map(|(k, x)| (k * every, x)).filter(|(t, _)| *t < out.stopped_at).collect();
     Checkpoint { x: out.x, label, step: out.stopped_at, earlier }
 }
