@@ -33,7 +33,9 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("digits_mlp26_1960_params");
     group.sample_size(10);
     group.bench_function("dense Hessian, per layer pair", |b| b.iter(|| black_box(big.hessian(&w))));
-    group.bench_function("dense Hessian, 1960 Hessian-vector products", |b| b.iter(|| black_box(hessian_by_columns(&big, &w))));
+    group.bench_function("dense Hessian, 1960 Hessian-vector products", |b| {
+        b.iter(|| black_box(hessian_by_columns(&big, &w)))
+    });
     let h = big.hessian(&w).unwrap();
     group.bench_function("its eigenvalues", |b| b.iter(|| black_box(h.sym_eigenvalues())));
     group.finish();
@@ -53,7 +55,9 @@ fn bench(c: &mut Criterion) {
     let spec = preset("digits-hessian").unwrap().spec;
     let mut group = c.benchmark_group("hessian_analysis");
     group.sample_size(10);
-    for (name, hidden, hidden2) in [("1210 parameters (the preset)", 16, 0), ("1960 parameters", 26, 0), ("8970 parameters, Lanczos", 64, 64)] {
+    for (name, hidden, hidden2) in
+        [("1210 parameters (the preset)", 16, 0), ("1960 parameters", 26, 0), ("8970 parameters, Lanczos", 64, 64)]
+    {
         let mut s = spec.clone();
         (s.problem.hidden, s.problem.hidden2) = (hidden, hidden2);
         group.bench_function(name, |b| b.iter(|| black_box(hessian_anatomy(&s, &mut |_| true).unwrap())));

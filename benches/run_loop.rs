@@ -34,7 +34,9 @@ fn bench(c: &mut Criterion) {
             black_box(&y);
         })
     });
-    for (name, kind, lr) in [("gd const x1000", MethodKind::Gd, 1e-3), ("sign_gd const x1000", MethodKind::SignGd, 1e-4)] {
+    for (name, kind, lr) in
+        [("gd const x1000", MethodKind::Gd, 1e-3), ("sign_gd const x1000", MethodKind::SignGd, 1e-4)]
+    {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let mut chain = kind.chain(&hyper, StepRule::Const, lr, None);

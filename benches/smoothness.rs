@@ -27,7 +27,9 @@ fn bench(c: &mut Criterion) {
     g.sample_size(10);
     for d in [20usize, 24, 28] {
         let h = rotated_outliers(d, 1);
-        g.bench_with_input(BenchmarkId::new("gray_code", d), &h, |b, h| b.iter(|| black_box(linf_enumerate(h, &mut |_| true))));
+        g.bench_with_input(BenchmarkId::new("gray_code", d), &h, |b, h| {
+            b.iter(|| black_box(linf_enumerate(h, &mut |_| true)))
+        });
         // Branch and bound on the paper's matrices (a few outliers: it prunes almost everything)
         // and on full-rank Wishart matrices (its hard case).
         g.bench_with_input(BenchmarkId::new("branch_and_bound_outliers", d), &h, |b, h| {

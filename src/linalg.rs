@@ -100,7 +100,7 @@ impl Matrix {
         Matrix { n, data: (0..n * n).map(|k| self.data[(k % n) * n + k / n]).collect() }
     }
 
-/// Q^T A Q, as two products of row-major matrices written as row updates (contiguous, in a
+    /// Q^T A Q, as two products of row-major matrices written as row updates (contiguous, in a
     /// fixed order): M = A Q with M_i += A_ik Q_k, then R_i += Q_ki M_k.
     pub fn congruence(&self, q: &Matrix) -> Matrix {
         let n = self.n;
@@ -439,7 +439,6 @@ mod tests {
     use super::*;
     use crate::testing::random_symmetric;
 
-
     #[test]
     fn eigenpairs_satisfy_a_v_equals_lambda_v_and_are_orthonormal() {
         for (n, seed) in [(1, 1), (2, 2), (5, 3), (17, 4), (40, 5)] {
@@ -473,7 +472,10 @@ mod tests {
         let r = a.congruence(&q);
         for i in 0..7 {
             for j in 0..7 {
-                let brute: f64 = (0..7).flat_map(|k| (0..7).map(move |l| (k, l))).map(|(k, l)| q.get(k, i) * a.get(k, l) * q.get(l, j)).sum();
+                let brute: f64 = (0..7)
+                    .flat_map(|k| (0..7).map(move |l| (k, l)))
+                    .map(|(k, l)| q.get(k, i) * a.get(k, l) * q.get(l, j))
+                    .sum();
                 assert!((r.get(i, j) - brute).abs() < 1e-12, "({i},{j}): {} vs {brute}", r.get(i, j));
             }
         }

@@ -19,10 +19,14 @@ pub enum Norm {
     LInf,
     L1,
     /// l_p with 1 < p < inf; dual l_q with q = p / (p - 1).
-    Lp { p: f64 },
+    Lp {
+        p: f64,
+    },
     /// max over consecutive blocks of `size` coordinates (the last may be shorter) of the block's
     /// l2 norm; dual: the sum of block l2 norms.
-    Block { size: usize },
+    Block {
+        size: usize,
+    },
 }
 
 /// <a, b> over the common length, summed in eight interleaved partial sums and then pairwise.

@@ -3,20 +3,22 @@
 //! the field and whose `field`, `value` and `allowed` properties carry the parts.
 
 use crate::experiment::{
-    hessian_anatomy, parse_matrix, GeometryError, presets as all_presets, run_spec, run_sweep, spec_geometry, to_csv, work_estimate, SweepError, TraceTable,
+    hessian_anatomy, parse_matrix, presets as all_presets, run_spec, run_sweep, spec_geometry, to_csv, work_estimate,
+    GeometryError, SweepError, TraceTable,
 };
 use crate::plot::{
-    draw_heat_frame, draw_spectrum, draw_track, heat_rgba, AnatomyInput, HeatSide, draw_bounds, draw_geometry2d, draw_sweep_map, draw_sweep_scatter, draw_traces, shared_scale, BoundsInput, Geometry2dInput, Look, SweepInput, SweepMap, TraceKind,
-    PALETTE_HEX,
+    draw_bounds, draw_geometry2d, draw_heat_frame, draw_spectrum, draw_sweep_map, draw_sweep_scatter, draw_traces,
+    draw_track, heat_rgba, shared_scale, AnatomyInput, BoundsInput, Geometry2dInput, HeatSide, Look, SweepInput,
+    SweepMap, TraceKind, PALETTE_HEX,
 };
+use crate::smoothness::{report, ExactMode, ReportOptions};
 use crate::spec::url::{from_query, to_query};
+use crate::spec::{schema as spec_schema, Spec, SpecError};
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
-use web_sys::HtmlCanvasElement;
-use crate::smoothness::{report, ExactMode, ReportOptions};
-use crate::spec::{schema as spec_schema, Spec, SpecError};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use web_sys::HtmlCanvasElement;
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
     value
@@ -42,7 +44,9 @@ fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result
 /// cancels.
 fn js_progress(progress: &Option<js_sys::Function>) -> impl FnMut(f64) -> bool + '_ {
     move |f: f64| match progress {
-        Some(cb) => cb.call1(&JsValue::NULL, &JsValue::from_f64(f)).map(|r| r.as_bool() != Some(false)).unwrap_or(false),
+        Some(cb) => {
+            cb.call1(&JsValue::NULL, &JsValue::from_f64(f)).map(|r| r.as_bool() != Some(false)).unwrap_or(false)
+        }
         None => true,
     }
 }
@@ -158,7 +162,9 @@ pub fn palette() -> Vec<String> {
     PALETTE_HEX.iter().map(|s| s.to_string()).collect()
 }
 
-fn canvas_area(canvas: HtmlCanvasElement) -> Result<plotters::drawing::DrawingArea<CanvasBackend, plotters::coord::Shift>, JsValue> {
+fn canvas_area(
+    canvas: HtmlCanvasElement,
+) -> Result<plotters::drawing::DrawingArea<CanvasBackend, plotters::coord::Shift>, JsValue> {
     CanvasBackend::with_canvas_object(canvas)
         .map(|b| b.into_drawing_area())
         .ok_or_else(|| js_sys::Error::new("the canvas has no 2-D context").into())
@@ -168,13 +174,21 @@ fn canvas_area(canvas: HtmlCanvasElement) -> Result<plotters::drawing::DrawingAr
 /// backing size the caller has set to its CSS size times `dpr`. Returns the plot frame in CSS
 /// pixels for hover read-outs.
 #[wasm_bindgen(js_name = drawTraces)]
-pub fn draw_traces_js(canvas: HtmlCanvasElement, result: JsValue, kind: &str, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
+pub fn draw_traces_js(
+    canvas: HtmlCanvasElement,
+    result: JsValue,
+    kind: &str,
+    dpr: f64,
+    dark: bool,
+) -> Result<JsValue, JsValue> {
     let kind = match kind {
         "f" => TraceKind::Suboptimality,
         "grad" => TraceKind::GradNorm,
         "density" => TraceKind::Density,
         "accuracy" => TraceKind::TestAccuracy,
-        other => return Err(js_sys::Error::new(&format!("plot kind {other}: allowed f, grad, density, accuracy")).into()),
+        other => {
+            return Err(js_sys::Error::new(&format!("plot kind {other}: allowed f, grad, density, accuracy")).into())
+        }
     };
     let data: TraceTable = from_js(result, "result")?;
     drawn(draw_traces(&canvas_area(canvas)?, &data, kind, &Look { scale: dpr, dark }))
@@ -206,11 +220,16 @@ pub fn sweep(spec: JsValue, progress: Option<js_sys::Function>) -> Result<JsValu
     }
 }
 
-
 /// Draws one heat map of a sweep result (`which`: "measured" or "predicted"); both maps share
 /// one colour scale, and the predicted one carries the colour bar.
 #[wasm_bindgen(js_name = drawSweepMap)]
-pub fn draw_sweep_map_js(canvas: HtmlCanvasElement, result: JsValue, which: &str, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
+pub fn draw_sweep_map_js(
+    canvas: HtmlCanvasElement,
+    result: JsValue,
+    which: &str,
+    dpr: f64,
+    dark: bool,
+) -> Result<JsValue, JsValue> {
     let which = match which {
         "measured" => SweepMap::Measured,
         "predicted" => SweepMap::Predicted,
@@ -218,12 +237,24 @@ pub fn draw_sweep_map_js(canvas: HtmlCanvasElement, result: JsValue, which: &str
     };
     let data: SweepInput = from_js(result, "sweep")?;
     let scale = shared_scale(&data);
-    drawn(draw_sweep_map(&canvas_area(canvas)?, &data, which, scale, which == SweepMap::Predicted, &Look { scale: dpr, dark }))
+    drawn(draw_sweep_map(
+        &canvas_area(canvas)?,
+        &data,
+        which,
+        scale,
+        which == SweepMap::Predicted,
+        &Look { scale: dpr, dark },
+    ))
 }
 
 /// Draws measured against predicted advantage of a sweep result.
 #[wasm_bindgen(js_name = drawSweepScatter)]
-pub fn draw_sweep_scatter_js(canvas: HtmlCanvasElement, result: JsValue, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
+pub fn draw_sweep_scatter_js(
+    canvas: HtmlCanvasElement,
+    result: JsValue,
+    dpr: f64,
+    dark: bool,
+) -> Result<JsValue, JsValue> {
     let data: SweepInput = from_js(result, "sweep")?;
     drawn(draw_sweep_scatter(&canvas_area(canvas)?, &data, &Look { scale: dpr, dark }))
 }
@@ -231,7 +262,13 @@ pub fn draw_sweep_scatter_js(canvas: HtmlCanvasElement, result: JsValue, dpr: f6
 /// Draws the 2-D view of a run result on a 2-D quadratic at animation step `step`: contours,
 /// unit balls and steepest directions at the first method's current point, trajectories.
 #[wasm_bindgen(js_name = drawGeometry2d)]
-pub fn draw_geometry2d_js(canvas: HtmlCanvasElement, result: JsValue, step: usize, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
+pub fn draw_geometry2d_js(
+    canvas: HtmlCanvasElement,
+    result: JsValue,
+    step: usize,
+    dpr: f64,
+    dark: bool,
+) -> Result<JsValue, JsValue> {
     let data: Geometry2dInput = from_js(result, "result")?;
     drawn(draw_geometry2d(&canvas_area(canvas)?, &data, step, &Look { scale: dpr, dark }))
 }
@@ -274,7 +311,13 @@ struct HeatDrawing {
 /// Draws the axes and colour bar of one |H_ij| heat map (`side`: "hessian" or "rotated") and
 /// returns `{frame, size, rgba}`: the caller paints the size x size RGBA cells into the frame.
 #[wasm_bindgen(js_name = drawHeatMap)]
-pub fn draw_heat_map_js(canvas: HtmlCanvasElement, anatomy: JsValue, side: &str, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
+pub fn draw_heat_map_js(
+    canvas: HtmlCanvasElement,
+    anatomy: JsValue,
+    side: &str,
+    dpr: f64,
+    dark: bool,
+) -> Result<JsValue, JsValue> {
     let side = match side {
         "hessian" => HeatSide::Hessian,
         "rotated" => HeatSide::Rotated,
@@ -307,5 +350,6 @@ pub fn register_dataset(name: &str, bytes: Vec<u8>) -> Result<(), JsValue> {
 /// Whether a data set is loaded (see registerDataset).
 #[wasm_bindgen(js_name = hasDataset)]
 pub fn has_dataset(name: &str) -> bool {
-    serde_json::from_value::<crate::data::DatasetKind>(serde_json::Value::String(name.into())).is_ok_and(crate::data::available)
+    serde_json::from_value::<crate::data::DatasetKind>(serde_json::Value::String(name.into()))
+        .is_ok_and(crate::data::available)
 }

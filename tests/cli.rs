@@ -93,8 +93,19 @@ fn schema_has_type_range_default_and_help_for_every_parameter() {
 fn smoothness_of_a_matrix_has_every_documented_key() {
     let out = json(&steepest(&["smoothness", "--matrix", "-"], r#"{"matrix": [[4, 1, 0], [1, 3, 1], [0, 1, 2]]}"#));
     for key in [
-        "l2", "lambda_max", "lambda_mean", "trace", "abs_sum", "rho_diag", "linf_lower", "linf_upper", "linf_exact", "l_sep",
-        "separable", "gap", "seconds",
+        "l2",
+        "lambda_max",
+        "lambda_mean",
+        "trace",
+        "abs_sum",
+        "rho_diag",
+        "linf_lower",
+        "linf_upper",
+        "linf_exact",
+        "l_sep",
+        "separable",
+        "gap",
+        "seconds",
     ] {
         assert!(out.get(key).is_some(), "missing {key}");
     }
@@ -107,7 +118,8 @@ fn smoothness_of_a_matrix_has_every_documented_key() {
 
 #[test]
 fn smoothness_never_mode_leaves_exact_null_and_bad_matrices_are_named() {
-    let rows: Vec<Vec<f64>> = (0..6).map(|i| (0..6).map(|j| if i == j { 3.0 } else { 1.0 / (1.0 + (i + j) as f64) }).collect()).collect();
+    let rows: Vec<Vec<f64>> =
+        (0..6).map(|i| (0..6).map(|j| if i == j { 3.0 } else { 1.0 / (1.0 + (i + j) as f64) }).collect()).collect();
     let text = serde_json::to_string(&rows).unwrap();
     let out = json(&steepest(&["smoothness", "--matrix", "-", "--exact", "never"], &text));
     assert!(out["linf_exact"].is_null() || out["linf_exact_method"].as_str().unwrap().starts_with("bounds meet"));
@@ -157,7 +169,8 @@ fn sweep_prints_a_map_as_json_or_csv() {
     let text = String::from_utf8(csv.stdout).unwrap();
     assert_eq!(text.lines().count(), 5);
     assert!(text.starts_with("spread,rotation,rho_diag,predicted,measured,censored"));
-    let bad = steepest(&["sweep", "--spec", "-"], r#"{"problem": {"d": 10, "outliers": 2}, "sweep": {"spread_max": 9}}"#);
+    let bad =
+        steepest(&["sweep", "--spec", "-"], r#"{"problem": {"d": 10, "outliers": 2}, "sweep": {"spread_max": 9}}"#);
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("sweep.spread_max"));
 }

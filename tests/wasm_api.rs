@@ -27,8 +27,10 @@ fn default_spec_round_trips_through_resolve() {
 fn run_returns_traces_that_start_at_the_start() {
     // GD with step 1/L on diag(1, 4) from x0 = (1, 1): f0 = (1 + 4)/2 = 2.5, and
     // x1 = (1 - 1/4, 1 - 4/4) = (0.75, 0): f1 = 0.75^2 / 2 = 0.28125.
-    let spec = parse(r#"{"problem": {"kind": "matrix", "matrix": [[1, 0], [0, 4]], "x0": [1, 1]},
-        "methods": [{"kind": "gd"}], "run": {"steps": 3, "target": 0}}"#);
+    let spec = parse(
+        r#"{"problem": {"kind": "matrix", "matrix": [[1, 0], [0, 4]], "x0": [1, 1]},
+        "methods": [{"kind": "gd"}], "run": {"steps": 3, "target": 0}}"#,
+    );
     let result = web::run(spec).unwrap();
     let m = js_sys::Array::from(&get(&result, "methods")).get(0);
     let f = js_sys::Array::from(&get(&m, "f"));
@@ -79,7 +81,9 @@ fn smoothness_of_a_pasted_matrix_and_of_a_spec() {
 
 #[wasm_bindgen_test]
 fn network_specs_need_their_data_set_registered_first() {
-    let spec = parse(r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 0}, "methods": [{"kind": "gd", "lr": 0.5}], "run": {"steps": 5}}"#);
+    let spec = parse(
+        r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 0}, "methods": [{"kind": "gd", "lr": 0.5}], "run": {"steps": 5}}"#,
+    );
     let err = web::run(spec.clone()).unwrap_err();
     assert_eq!(get(&err, "field").as_string().unwrap(), "problem.dataset");
     assert!(!web::has_dataset("breast_cancer"));
@@ -90,7 +94,9 @@ fn network_specs_need_their_data_set_registered_first() {
 #[wasm_bindgen_test]
 fn hessian_anatomy_of_a_diagonal_quadratic_and_a_bad_checkpoint() {
     // diag(1, ..., 1, 9, 9) in d = 6: tr = 22, rho_diag = 1, and L_inf = tr H exactly.
-    let spec = parse(r#"{"problem": {"kind": "quadratic", "d": 6, "spectrum": "outliers", "outliers": 2, "lambda_max": 9, "lambda_min": 1, "rotation": 0}}"#);
+    let spec = parse(
+        r#"{"problem": {"kind": "quadratic", "d": 6, "spectrum": "outliers", "outliers": 2, "lambda_max": 9, "lambda_min": 1, "rotation": 0}}"#,
+    );
     let a = web::hessian_anatomy_js(spec, None).unwrap();
     assert_eq!(get(&a, "d").as_f64(), Some(6.0));
     assert_eq!(get(&get(&a, "hessian"), "rho_diag").as_f64(), Some(1.0));
@@ -98,5 +104,8 @@ fn hessian_anatomy_of_a_diagonal_quadratic_and_a_bad_checkpoint() {
     assert!(get(&get(&a, "rotated"), "rho_diag").as_f64().unwrap() < 1.0);
     let err = web::hessian_anatomy_js(parse(r#"{"run": {"steps": 5}, "hessian": {"step": 6}}"#), None).unwrap_err();
     assert_eq!(get(&err, "field").as_string().as_deref(), Some("hessian.step"));
-    assert_eq!(web::spec_dimension(parse(r#"{"problem": {"kind": "network", "hidden": 16, "hidden2": 8}}"#)).unwrap(), 16 * 65 + 8 * 17 + 10 * 9);
+    assert_eq!(
+        web::spec_dimension(parse(r#"{"problem": {"kind": "network", "hidden": 16, "hidden2": 8}}"#)).unwrap(),
+        16 * 65 + 8 * 17 + 10 * 9
+    );
 }

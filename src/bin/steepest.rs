@@ -6,8 +6,8 @@ use std::io::{IsTerminal, Read};
 use std::process::ExitCode;
 use std::time::Instant;
 use steepest::experiment::{
-    build, dense_hessian, hessian_anatomy, parse_matrix, preset, preset_names, presets, run_spec, run_sweep, spec_geometry, sweep_csv, to_csv, trajectory_geometry,
-    TraceTable,
+    build, dense_hessian, hessian_anatomy, parse_matrix, preset, preset_names, presets, run_spec, run_sweep,
+    spec_geometry, sweep_csv, to_csv, trajectory_geometry, TraceTable,
 };
 use steepest::smoothness::{report, ExactMode, ReportOptions};
 use steepest::spec::{schema, HessianSpec, Spec};
@@ -119,13 +119,16 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
         ["anatomy", rest @ ..] => anatomy(&Options::parse(rest, &["--spec", "--preset", "--at"])?),
         ["hessian", rest @ ..] => {
             let opts = Options::parse(rest, &["--spec"])?;
-            let spec = read_spec(&opts)?.ok_or_else(|| CliError::Usage("hessian needs --spec FILE or --spec -".into()))?;
+            let spec =
+                read_spec(&opts)?.ok_or_else(|| CliError::Usage("hessian needs --spec FILE or --spec -".into()))?;
             let problem = build(&spec);
             let obj = problem.objective.as_ref();
             let h = dense_hessian(obj, &problem.x0).map_err(|e| CliError::Failed(e.to_string()))?;
             Ok(to_json(&serde_json::json!({ "matrix": h.to_rows() })))
         }
-        ["smoothness", rest @ ..] => smoothness(&Options::parse(rest, &["--matrix", "--spec", "--exact", "--seed", "--along-trajectory"])?),
+        ["smoothness", rest @ ..] => {
+            smoothness(&Options::parse(rest, &["--matrix", "--spec", "--exact", "--seed", "--along-trajectory"])?)
+        }
         [cmd, ..] => Err(CliError::Usage(format!("unknown command or options: {cmd}"))),
     }
 }
@@ -143,7 +146,11 @@ fn anatomy(opts: &Options) -> Result<String, CliError> {
         Some(list) => {
             let steps = list
                 .split(',')
-                .map(|s| s.trim().parse::<u64>().map_err(|_| CliError::Usage(format!("--at {list}: allowed comma-separated step numbers, e.g. 0,100,200"))))
+                .map(|s| {
+                    s.trim().parse::<u64>().map_err(|_| {
+                        CliError::Usage(format!("--at {list}: allowed comma-separated step numbers, e.g. 0,100,200"))
+                    })
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(to_json(&steps.into_iter().map(analyse).collect::<Result<Vec<_>, _>>()?))
         }
@@ -166,7 +173,9 @@ fn smoothness(opts: &Options) -> Result<String, CliError> {
         other => return Err(CliError::Usage(format!("--exact {other}: allowed auto, always or never"))),
     };
     let seed = match opts.get("--seed") {
-        Some(s) => s.parse().map_err(|_| CliError::Usage(format!("--seed {s}: allowed an integer from 0 to 2^64 - 1")))?,
+        Some(s) => {
+            s.parse().map_err(|_| CliError::Usage(format!("--seed {s}: allowed an integer from 0 to 2^64 - 1")))?
+        }
         None => 1,
     };
     let options = ReportOptions { exact, seed, ..Default::default() };
@@ -193,7 +202,8 @@ fn smoothness(opts: &Options) -> Result<String, CliError> {
                 let points = n.parse::<usize>().ok().filter(|p| (1..=200).contains(p)).ok_or_else(|| {
                     CliError::Usage(format!("--along-trajectory {n}: allowed an integer from 1 to 200"))
                 })?;
-                let r = trajectory_geometry(&spec, &options, points, &mut progress).map_err(|e| CliError::Failed(e.to_string()))?;
+                let r = trajectory_geometry(&spec, &options, points, &mut progress)
+                    .map_err(|e| CliError::Failed(e.to_string()))?;
                 to_json(&Timed { report: r, seconds: start.elapsed().as_secs_f64() })
             }
             None => {
@@ -227,7 +237,9 @@ fn to_json<T: Serialize>(value: &T) -> String {
 fn read_spec(opts: &Options) -> Result<Option<Spec>, CliError> {
     match opts.get("--spec") {
         None => Ok(None),
-        Some(path) => Spec::from_json(&read_input(path)?).map(Some).map_err(|e| CliError::Failed(format!("invalid spec: {e}"))),
+        Some(path) => {
+            Spec::from_json(&read_input(path)?).map(Some).map_err(|e| CliError::Failed(format!("invalid spec: {e}")))
+        }
     }
 }
 

@@ -51,7 +51,11 @@ pub fn register(kind: DatasetKind, bytes: Vec<u8>) -> Result<(), String> {
         DatasetKind::BreastCancer => (BREAST_CANCER_LEN, 121, 2),
     };
     if bytes.len() != len || bytes.chunks_exact(row).any(|r| r[row - 1] as usize >= classes) {
-        return Err(format!("{}: the file is not the shipped data set ({} bytes, expected {len})", kind.name(), bytes.len()));
+        return Err(format!(
+            "{}: the file is not the shipped data set ({} bytes, expected {len})",
+            kind.name(),
+            bytes.len()
+        ));
     }
     REGISTERED.with(|r| r.borrow_mut().push((kind, std::rc::Rc::new(bytes))));
     Ok(())
@@ -178,7 +182,9 @@ pub fn load(kind: DatasetKind, seed: u64) -> (Dataset, Dataset) {
         classes: all.classes,
         x: rows
             .iter()
-            .flat_map(|&i| all.row(i).iter().zip(&mean).zip(&sd).map(|((v, m), s)| if *s > 0.0 { (v - m) / s } else { 0.0 }))
+            .flat_map(|&i| {
+                all.row(i).iter().zip(&mean).zip(&sd).map(|((v, m), s)| if *s > 0.0 { (v - m) / s } else { 0.0 })
+            })
             .collect(),
         y: rows.iter().map(|&i| all.y[i]).collect(),
     };

@@ -11,7 +11,10 @@ use crate::linalg::Matrix;
 use crate::objective::{haar_similar, Objective, DENSE_HESSIAN_MAX_D};
 use crate::optimizer::{RunConfig, Trace};
 use crate::rng::Rng;
-use crate::smoothness::{heat_map, histogram, mass, quadrature, weighted_histogram, report_with_eigenvalues, ExactMode, HeatMap, Histogram, Interval, MassReport, Progress, ReportError, ReportOptions};
+use crate::smoothness::{
+    heat_map, histogram, mass, quadrature, report_with_eigenvalues, weighted_histogram, ExactMode, HeatMap, Histogram,
+    Interval, MassReport, Progress, ReportError, ReportOptions,
+};
 use crate::spec::{ProblemKind, Spec};
 use serde::Serialize;
 
@@ -105,14 +108,22 @@ pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy
             .iter()
             .zip(net.layer_shapes())
             .enumerate()
-            .map(|(k, (r, (i, o)))| Block { name: format!("layer {}: {i} → {o}", k + 1), start: r.start, len: r.len() })
+            .map(|(k, (r, (i, o)))| Block {
+                name: format!("layer {}: {i} → {o}", k + 1), start: r.start, len: r.len()
+            })
             .collect()
     } else {
         vec![]
     };
-    let mut scope = if step == 0 && spec.hessian.step == 0 { "at the start point".to_string() } else { format!("after {step} steps of {method}") };
+    let mut scope = if step == 0 && spec.hessian.step == 0 {
+        "at the start point".to_string()
+    } else {
+        format!("after {step} steps of {method}")
+    };
     let spectrum = if obj.dim() > DENSE_HESSIAN_MAX_D {
-        scope.push_str(&format!(" (above {DENSE_HESSIAN_MAX_D} parameters the Hessian is never formed: Lanczos estimates)"));
+        scope.push_str(&format!(
+            " (above {DENSE_HESSIAN_MAX_D} parameters the Hessian is never formed: Lanczos estimates)"
+        ));
         lanczos_spectrum(obj, &z, spec, progress)?
     } else {
         // A network's Hessian is taken in its own parameters, even when the run optimised rotated
@@ -139,7 +150,12 @@ fn cancelled() -> GeometryError {
 
 /// The spectrum and both matrices' read-outs from the dense Hessian h (the run fields are filled
 /// in by the caller).
-fn dense_spectrum(h: Matrix, blocks: &[Block], spec: &Spec, progress: Progress) -> Result<HessianAnatomy, GeometryError> {
+fn dense_spectrum(
+    h: Matrix,
+    blocks: &[Block],
+    spec: &Spec,
+    progress: Progress,
+) -> Result<HessianAnatomy, GeometryError> {
     if !progress(0.4) {
         return Err(cancelled());
     }
@@ -154,7 +170,14 @@ fn dense_spectrum(h: Matrix, blocks: &[Block], spec: &Spec, progress: Progress) 
     let ranges: Vec<_> = blocks.iter().map(|b| b.start..b.start + b.len).collect();
     let defaults = ReportOptions::default();
     let sdp_max_d = if spec.hessian.sdp { DENSE_HESSIAN_MAX_D } else { defaults.sdp_max_d };
-    let opts = ReportOptions { exact: ExactMode::Auto, seed: spec.problem.seed, starts: 4, exact_work: 1 << 24, sdp_max_d, ..defaults };
+    let opts = ReportOptions {
+        exact: ExactMode::Auto,
+        seed: spec.problem.seed,
+        starts: 4,
+        exact_work: 1 << 24,
+        sdp_max_d,
+        ..defaults
+    };
     let side = |m: &Matrix| -> Result<MatrixAnatomy, GeometryError> {
         let r = report_with_eigenvalues(m, eigenvalues.clone(), &opts, &mut |_| true).map_err(GeometryError::Report)?;
         Ok(MatrixAnatomy {
@@ -199,7 +222,12 @@ const STREAM_PROBES: u64 = 22;
 /// the quadrature's mean (u^T H u / d, Hutchinson's trace estimate), the largest eigenvalues from
 /// the first probe's Ritz values (outliers converge first), and lambda_min as the smallest Ritz
 /// value (an upper bound on it). Mass, heat maps and L_inf need the matrix: left out.
-fn lanczos_spectrum(obj: &dyn Objective, z: &[f64], spec: &Spec, progress: Progress) -> Result<HessianAnatomy, GeometryError> {
+fn lanczos_spectrum(
+    obj: &dyn Objective,
+    z: &[f64],
+    spec: &Spec,
+    progress: Progress,
+) -> Result<HessianAnatomy, GeometryError> {
     let d = obj.dim();
     let mut rng = Rng::derive(spec.problem.seed, STREAM_PROBES);
     let total = (PROBES * PROBE_STEPS.min(d)) as f64;
@@ -211,7 +239,8 @@ fn lanczos_spectrum(obj: &dyn Objective, z: &[f64], spec: &Spec, progress: Progr
             done += 1.0;
             progress(0.1 + 0.9 * done / total)
         };
-        let nodes = quadrature(|v, out| obj.hessian_vector(z, v, out), u, PROBE_STEPS, &mut step_done).ok_or_else(cancelled)?;
+        let nodes =
+            quadrature(|v, out| obj.hessian_vector(z, v, out), u, PROBE_STEPS, &mut step_done).ok_or_else(cancelled)?;
         probes.push(nodes);
     }
     let all: Vec<f64> = probes.iter().flatten().map(|(t, _)| *t).collect();
@@ -221,7 +250,10 @@ fn lanczos_spectrum(obj: &dyn Objective, z: &[f64], spec: &Spec, progress: Progr
     top.truncate(TOP);
     let lambda_max = all.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     // Each Ritz value carries its weight, scaled to d eigenvalues in all.
-    let hist = weighted_histogram(probes.iter().flatten().map(|(t, w)| (*t, w * d as f64 / PROBES as f64)), spec.hessian.bins as usize);
+    let hist = weighted_histogram(
+        probes.iter().flatten().map(|(t, w)| (*t, w * d as f64 / PROBES as f64)),
+        spec.hessian.bins as usize,
+    );
     Ok(HessianAnatomy {
         spectrum_method: format!(
             "stochastic Lanczos quadrature: {PROBES} Rademacher probes x {} steps (the histogram's counts are estimates; the largest eigenvalues are Ritz values)",
@@ -255,7 +287,14 @@ fn checkpoint(spec: &Spec, problem: &super::problem::Problem) -> Checkpoint {
     let mut trace = Trace::default();
     // The per-step trace is only wanted for the tracked iterates.
     let out = run_resolved(&spec, i, problem, &step, &cfg, (every > 0).then_some(&mut trace));
-    let earlier = trace.x.unwrap_or_default().into_iter().enumerate().map(|(k, x)| (k * every, x)).filter(|(t, _)| *t < out.stopped_at).collect();
+    let earlier = trace
+        .x
+        .unwrap_or_default()
+        .into_iter()
+        .enumerate()
+        .map(|(k, x)| (k * every, x))
+        .filter(|(t, _)| *t < out.stopped_at)
+        .collect();
     Checkpoint { x: out.x, label, step: out.stopped_at, earlier }
 }
 
@@ -269,12 +308,18 @@ struct Checkpoint {
 /// The TRACK_TOP largest Ritz values of the Hessian at each earlier iterate (TRACK_STEPS Lanczos
 /// steps from a seeded Rademacher start: the outliers converge first); the caller adds the
 /// checkpoint's own.
-fn track_earlier(obj: &dyn Objective, earlier: &[(usize, Vec<f64>)], seed: u64, progress: Progress) -> Result<Vec<TrackPoint>, GeometryError> {
+fn track_earlier(
+    obj: &dyn Objective,
+    earlier: &[(usize, Vec<f64>)],
+    seed: u64,
+    progress: Progress,
+) -> Result<Vec<TrackPoint>, GeometryError> {
     let mut rng = Rng::derive(seed, STREAM_TRACK);
     let mut points = Vec::with_capacity(earlier.len() + 1);
     for (k, (t, x)) in earlier.iter().enumerate() {
         let u = rng.signs(x.len());
-        let nodes = quadrature(|v, out| obj.hessian_vector(x, v, out), u, TRACK_STEPS, &mut || true).ok_or_else(cancelled)?;
+        let nodes =
+            quadrature(|v, out| obj.hessian_vector(x, v, out), u, TRACK_STEPS, &mut || true).ok_or_else(cancelled)?;
         let mut top: Vec<f64> = nodes.iter().map(|(theta, _)| *theta).collect();
         top.sort_by(|a, b| b.total_cmp(a));
         top.truncate(TRACK_TOP);
@@ -318,7 +363,11 @@ mod tests {
         assert_eq!(lens, vec![4 * 31, 3 * 5, 2 * 4]);
         assert_eq!(a.d, lens.iter().sum::<usize>());
         assert_eq!(a.hessian.as_ref().unwrap().mass.block_rho_diag.len(), 3);
-        let start = hessian_anatomy(&Spec { hessian: crate::spec::HessianSpec { step: 0, ..spec.hessian.clone() }, ..spec.clone() }, &mut |_| true).unwrap();
+        let start = hessian_anatomy(
+            &Spec { hessian: crate::spec::HessianSpec { step: 0, ..spec.hessian.clone() }, ..spec.clone() },
+            &mut |_| true,
+        )
+        .unwrap();
         assert!(a.f < start.f, "training lowers the loss: {} vs {}", a.f, start.f);
         // The checkpoint is the run's own iterate: f there is the run's trace at step 20.
         let run = crate::experiment::run_spec(&spec).unwrap();
@@ -340,11 +389,21 @@ mod tests {
         assert!(est.spectrum_method.starts_with("stochastic Lanczos quadrature"));
         // Outliers converge first: the top Ritz values match the top eigenvalues.
         for k in 0..3 {
-            assert!((est.top[k] - dense.top[k]).abs() <= 1e-6 * dense.top[0], "{k}: {} vs {}", est.top[k], dense.top[k]);
+            assert!(
+                (est.top[k] - dense.top[k]).abs() <= 1e-6 * dense.top[0],
+                "{k}: {} vs {}",
+                est.top[k],
+                dense.top[k]
+            );
         }
         assert!(est.lambda_min >= dense.lambda_min - 1e-9);
         // Hutchinson's estimate of the mean eigenvalue, from three probes: within 30%.
-        assert!((est.lambda_bar - dense.lambda_bar).abs() <= 0.3 * dense.lambda_bar, "{} vs {}", est.lambda_bar, dense.lambda_bar);
+        assert!(
+            (est.lambda_bar - dense.lambda_bar).abs() <= 0.3 * dense.lambda_bar,
+            "{} vs {}",
+            est.lambda_bar,
+            dense.lambda_bar
+        );
         assert!((est.histogram.counts.iter().sum::<f64>() - dense.d as f64).abs() < 1e-6 * dense.d as f64);
     }
 
@@ -362,8 +421,10 @@ mod tests {
     #[test]
     fn the_track_follows_the_top_eigenvalues_of_earlier_iterates() {
         let json = |step: u64, track: u64| {
-            format!(r#"{{"problem": {{"kind": "network", "dataset": "breast_cancer", "hidden": 6}}, "methods": [{{"kind": "adam", "lr": 0.02}}],
-                "run": {{"steps": 60}}, "hessian": {{"step": {step}, "track": {track}}}}}"#)
+            format!(
+                r#"{{"problem": {{"kind": "network", "dataset": "breast_cancer", "hidden": 6}}, "methods": [{{"kind": "adam", "lr": 0.02}}],
+                "run": {{"steps": 60}}, "hessian": {{"step": {step}, "track": {track}}}}}"#
+            )
         };
         let a = hessian_anatomy(&Spec::from_json(&json(60, 4)).unwrap(), &mut |_| true).unwrap();
         assert_eq!(a.track.iter().map(|p| p.step).collect::<Vec<_>>(), vec![0, 15, 30, 45, 60]);
@@ -371,21 +432,36 @@ mod tests {
         // Each earlier point against the dense eigenvalues at that step.
         for p in &a.track[..4] {
             let dense = hessian_anatomy(&Spec::from_json(&json(p.step as u64, 0)).unwrap(), &mut |_| true).unwrap();
-            assert!((p.top[0] - dense.top[0]).abs() <= 1e-6 * dense.top[0], "step {}: {} vs {}", p.step, p.top[0], dense.top[0]);
-            assert!(p.top.iter().zip(&dense.top).all(|(r, e)| *r <= e + 1e-9), "Ritz values lie below the eigenvalues they estimate");
+            assert!(
+                (p.top[0] - dense.top[0]).abs() <= 1e-6 * dense.top[0],
+                "step {}: {} vs {}",
+                p.step,
+                p.top[0],
+                dense.top[0]
+            );
+            assert!(
+                p.top.iter().zip(&dense.top).all(|(r, e)| *r <= e + 1e-9),
+                "Ritz values lie below the eigenvalues they estimate"
+            );
         }
         assert!(hessian_anatomy(&Spec::from_json(&json(60, 0)).unwrap(), &mut |_| true).unwrap().track.is_empty());
     }
 
     #[test]
     fn the_sdp_option_tightens_the_bracket_above_d_500() {
-        let json = |sdp: bool| format!(r#"{{"problem": {{"kind": "quadratic", "d": 520, "spectrum": "outliers", "outliers": 5, "lambda_max": 50, "rotation": 1}}, "hessian": {{"sdp": {sdp}}}}}"#);
+        let json = |sdp: bool| {
+            format!(
+                r#"{{"problem": {{"kind": "quadratic", "d": 520, "spectrum": "outliers", "outliers": 5, "lambda_max": 50, "rotation": 1}}, "hessian": {{"sdp": {sdp}}}}}"#
+            )
+        };
         let quick = hessian_anatomy(&Spec::from_json(&json(false)).unwrap(), &mut |_| true).unwrap().hessian.unwrap();
         let sdp = hessian_anatomy(&Spec::from_json(&json(true)).unwrap(), &mut |_| true).unwrap().hessian.unwrap();
         // Without the SDP the upper end is d L_2 = 520 x 50 (sum |H_ij| is larger for a rotated H).
         assert!((quick.linf_upper - 26000.0).abs() < 1e-6, "{}", quick.linf_upper);
         assert!(sdp.linf_upper < 0.95 * quick.linf_upper, "{} vs {}", sdp.linf_upper, quick.linf_upper);
-        assert!(sdp.linf_upper >= sdp.linf_lower && (sdp.linf_lower - quick.linf_lower).abs() <= 0.05 * quick.linf_lower);
+        assert!(
+            sdp.linf_upper >= sdp.linf_lower && (sdp.linf_lower - quick.linf_lower).abs() <= 0.05 * quick.linf_lower
+        );
     }
 
     #[test]

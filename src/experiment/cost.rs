@@ -29,7 +29,10 @@ pub fn work_estimate(spec: &Spec) -> f64 {
     // (A diagonal Hessian, an unrotated generated quadratic, has L_inf = tr H at once.)
     let diagonal = p.kind == ProblemKind::Quadratic && p.rotation == 0.0;
     let linf = !diagonal
-        && spec.methods.iter().any(|m| m.step_rule() == StepRule::Theory && matches!(m.kind, crate::optimizer::MethodKind::SignGd));
+        && spec
+            .methods
+            .iter()
+            .any(|m| m.step_rule() == StepRule::Theory && matches!(m.kind, crate::optimizer::MethodKind::SignGd));
     // Generated quadratics are PSD: branch and bound, typically a few thousand nodes.
     let psd = matches!(p.kind, ProblemKind::Quadratic | ProblemKind::Quad2d);
     let constants = match (linf, spec.dim()) {

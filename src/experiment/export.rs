@@ -47,7 +47,8 @@ pub struct CurveColumns {
 
 impl TraceTable {
     pub fn of(result: &RunResult) -> Self {
-        serde_json::from_value(serde_json::to_value(result).expect("results serialise")).expect("a result has every column")
+        serde_json::from_value(serde_json::to_value(result).expect("results serialise"))
+            .expect("a result has every column")
     }
 }
 
@@ -65,7 +66,11 @@ pub fn to_csv(table: &TraceTable) -> String {
         let label = format!("\"{}\"", m.label.replace('"', "\"\""));
         for t in 0..m.f.len() {
             let step = m.step.get(t).map_or(String::new(), |s| s.to_string());
-            let _ = write!(out, "{label},{t},{},{},{},{},{},{step}", m.f[t], m.grad_l2[t], m.grad_l1[t], m.grad_linf[t], m.density[t]);
+            let _ = write!(
+                out,
+                "{label},{t},{},{},{},{},{},{step}",
+                m.f[t], m.grad_l2[t], m.grad_l1[t], m.grad_linf[t], m.density[t]
+            );
             if let Some(xs) = &m.x {
                 for v in &xs[t] {
                     let _ = write!(out, ",{v}");

@@ -84,7 +84,12 @@ impl std::fmt::Display for GeometryError {
 
 /// Runs the spec's first method (with the step it was given or tuned to) and reports the
 /// Hessian's geometry at `points` evenly spaced iterates (exact L_inf when it is quick).
-pub fn trajectory_geometry(spec: &Spec, opts: &ReportOptions, points: usize, progress: Progress) -> Result<TrajectoryGeometry, GeometryError> {
+pub fn trajectory_geometry(
+    spec: &Spec,
+    opts: &ReportOptions,
+    points: usize,
+    progress: Progress,
+) -> Result<TrajectoryGeometry, GeometryError> {
     spec.validate().map_err(GeometryError::Spec)?;
     spec.check_data().map_err(GeometryError::Spec)?;
     let problem = build(spec);
@@ -96,9 +101,19 @@ pub fn trajectory_geometry(spec: &Spec, opts: &ReportOptions, points: usize, pro
     let stopped_at = run_resolved(&spec, 0, &problem, &step, &RunConfig { x_every: 0, ..cfg }, None).stopped_at;
     let every = (stopped_at / points.max(1)).max(1);
     let mut trace = crate::optimizer::Trace::default();
-    run_resolved(&spec, 0, &problem, &step, &RunConfig { steps: stopped_at, target: None, x_every: every, ..cfg }, Some(&mut trace));
+    run_resolved(
+        &spec,
+        0,
+        &problem,
+        &step,
+        &RunConfig { steps: stopped_at, target: None, x_every: every, ..cfg },
+        Some(&mut trace),
+    );
     let xs = trace.x.unwrap_or_default();
-    let quick = ReportOptions { exact: if opts.exact == ExactMode::Always { ExactMode::Always } else { ExactMode::Never }, ..opts.clone() };
+    let quick = ReportOptions {
+        exact: if opts.exact == ExactMode::Always { ExactMode::Always } else { ExactMode::Never },
+        ..opts.clone()
+    };
     let mut out = Vec::with_capacity(xs.len());
     for (k, x) in xs.iter().enumerate() {
         let h = dense_hessian(obj, x).map_err(GeometryError::Report)?;
@@ -153,7 +168,10 @@ mod tests {
 
     #[test]
     fn a_network_beyond_the_dense_limit_is_refused_with_a_reason() {
-        let spec = Spec::from_json(r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 64, "hidden2": 30}}"#).unwrap();
+        let spec = Spec::from_json(
+            r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 64, "hidden2": 30}}"#,
+        )
+        .unwrap();
         let e = spec_geometry(&spec, &ReportOptions::default(), &mut |_| true).unwrap_err().to_string();
         assert!(e.contains("at most 2000 parameters") && e.contains("Lanczos"), "{e}");
     }

@@ -13,7 +13,9 @@ mod sweep;
 pub use anatomy::{hessian_anatomy, Block, HessianAnatomy, MatrixAnatomy, TrackPoint};
 pub use cost::work_estimate;
 pub use export::{to_csv, TraceColumns, TraceTable};
-pub use geometry::{dense_hessian, spec_geometry, trajectory_geometry, PointGeometry, SpecGeometry, GeometryError, TrajectoryGeometry};
+pub use geometry::{
+    dense_hessian, spec_geometry, trajectory_geometry, GeometryError, PointGeometry, SpecGeometry, TrajectoryGeometry,
+};
 pub use matrix_input::parse_matrix;
 pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Problem};

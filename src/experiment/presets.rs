@@ -203,7 +203,8 @@ mod tests {
 
     #[test]
     fn five_cycle_has_linf_16_and_a_loose_sdp() {
-        let g = spec_geometry(&preset("separable-vs-linf").unwrap().spec, &ReportOptions::default(), &mut |_| true).unwrap();
+        let g = spec_geometry(&preset("separable-vs-linf").unwrap().spec, &ReportOptions::default(), &mut |_| true)
+            .unwrap();
         assert_eq!(g.report.linf_exact, Some(16.0));
         // SDP value of max-cut on C5: (5/2)(1 - cos(4 pi / 5)) cut edges; v^T L v = 4 cut.
         let sdp = 4.0 * 2.5 * (1.0 - (4.0 * std::f64::consts::PI / 5.0).cos());

@@ -1,7 +1,9 @@
 //! Builds the objective and the start point a spec describes.
 
 use crate::data::load;
-use crate::objective::{hessian_2d, rotated_hessian, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock, Rotated};
+use crate::objective::{
+    hessian_2d, rotated_hessian, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock, Rotated,
+};
 use crate::rng::Rng;
 use crate::spec::{ProblemKind, ProblemSpec, Spec, StartKind, MAX_D};
 

@@ -119,7 +119,9 @@ pub(crate) fn run_problem(spec: Spec, problem: &super::problem::Problem) -> RunR
             c
         });
         let message = match &tuning {
-            Some(t) if t.best.is_none() => format!("every tuning grid value diverged; showing the smallest. {}", out.message),
+            Some(t) if t.best.is_none() => {
+                format!("every tuning grid value diverged; showing the smallest. {}", out.message)
+            }
             _ => out.message,
         };
         methods.push(MethodResult {
@@ -178,7 +180,13 @@ pub(crate) struct ResolvedStep {
     pub tuning: Option<TuneReport>,
 }
 
-pub(crate) fn resolve_step(m: &MethodSpec, problem: &super::problem::Problem, cfg: &RunConfig, grid: &[f64], constants: &mut Vec<(Norm, Constant)>) -> ResolvedStep {
+pub(crate) fn resolve_step(
+    m: &MethodSpec,
+    problem: &super::problem::Problem,
+    cfg: &RunConfig,
+    grid: &[f64],
+    constants: &mut Vec<(Norm, Constant)>,
+) -> ResolvedStep {
     let obj = problem.objective.as_ref();
     let rule = m.step_rule();
     let smoothness = match (rule, m.kind.theory_norm(&m.hyper())) {
@@ -208,8 +216,16 @@ pub(crate) fn method_step(spec: &Spec, i: usize, problem: &super::problem::Probl
 
 /// Runs method i with its resolved step under `cfg` (the schedule still spans run.steps, so a
 /// shorter run follows the full run's iterates).
-pub(crate) fn run_resolved(spec: &Spec, i: usize, problem: &super::problem::Problem, step: &ResolvedStep, cfg: &RunConfig, trace: Option<&mut Trace>) -> Outcome {
-    let mut chain = spec.methods[i].chain(step.rule, step.lr, step.smoothness.as_ref().map(|c| c.value), spec.run.steps as usize);
+pub(crate) fn run_resolved(
+    spec: &Spec,
+    i: usize,
+    problem: &super::problem::Problem,
+    step: &ResolvedStep,
+    cfg: &RunConfig,
+    trace: Option<&mut Trace>,
+) -> Outcome {
+    let mut chain =
+        spec.methods[i].chain(step.rule, step.lr, step.smoothness.as_ref().map(|c| c.value), spec.run.steps as usize);
     run(problem.objective.as_ref(), &problem.x0, &mut chain, cfg, trace)
 }
 
@@ -243,10 +259,18 @@ fn label(m: &MethodSpec, rule: StepRule, lr: f64, stochastic: bool) -> String {
     let lr_s = short(lr);
     match rule {
         StepRule::Theory if m.kind == crate::optimizer::MethodKind::Gd => {
-            if lr == 1.0 && !m.tune { format!("{name} (1/L)") } else { format!("{name} ({tuned}{lr_s}/L)") }
+            if lr == 1.0 && !m.tune {
+                format!("{name} (1/L)")
+            } else {
+                format!("{name} ({tuned}{lr_s}/L)")
+            }
         }
         StepRule::Theory => {
-            if lr == 1.0 && !m.tune { format!("{name} (||g||*/L)") } else { format!("{name} ({tuned}{lr_s} ||g||*/L)") }
+            if lr == 1.0 && !m.tune {
+                format!("{name} (||g||*/L)")
+            } else {
+                format!("{name} ({tuned}{lr_s} ||g||*/L)")
+            }
         }
         StepRule::Const => format!("{name} ({tuned}lr {lr_s})"),
     }
@@ -313,7 +337,9 @@ mod tests {
         let rotated = network_curves(r#", "batch": 32"#, true, 1);
         assert!(close(&a[0], &rotated[0], 1e-9), "SGD in a rotated space");
         assert!(!close(&a[1], &rotated[1], 1e-3), "signSGD notices the rotation");
-        let e = Spec::from_json(r#"{"problem": {"kind": "network", "dataset": "breast_cancer"}, "run": {"batch": 500}}"#).unwrap_err();
+        let e =
+            Spec::from_json(r#"{"problem": {"kind": "network", "dataset": "breast_cancer"}, "run": {"batch": 500}}"#)
+                .unwrap_err();
         assert_eq!(e.field, "run.batch");
         assert!(e.allowed.contains("455"), "{}", e.allowed);
         assert_eq!(Spec::from_json(r#"{"run": {"batch": 8}}"#).unwrap_err().field, "run.batch");

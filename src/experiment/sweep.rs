@@ -18,10 +18,10 @@
 
 use super::problem::build;
 use super::run::run_problem;
+use crate::optimizer::MethodKind;
 use crate::optimizer::{log_grid, Status};
 use crate::smoothness::Progress;
 use crate::spec::{MethodSpec, Rule, Spec, SpecError, SweepMeasure, SweepRule};
-use crate::optimizer::MethodKind;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -147,7 +147,10 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, SweepEr
             }
         }
     }
-    let spearman = spearman(&cells.iter().map(|c| c.measured).collect::<Vec<_>>(), &cells.iter().map(|c| c.predicted).collect::<Vec<_>>());
+    let spearman = spearman(
+        &cells.iter().map(|c| c.measured).collect::<Vec<_>>(),
+        &cells.iter().map(|c| c.predicted).collect::<Vec<_>>(),
+    );
     Ok(SweepResult { spec: spec.resolved(), spreads, rotations, cells, spearman })
 }
 
@@ -186,7 +189,10 @@ pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
 pub fn sweep_csv(r: &SweepResult) -> String {
     let mut out = String::from("spread,rotation,rho_diag,predicted,measured,censored\n");
     for c in &r.cells {
-        out.push_str(&format!("{},{},{},{},{},{}\n", c.spread, c.rotation, c.rho_diag, c.predicted, c.measured, c.censored));
+        out.push_str(&format!(
+            "{},{},{},{},{},{}\n",
+            c.spread, c.rotation, c.rho_diag, c.predicted, c.measured, c.censored
+        ));
     }
     out
 }
@@ -242,7 +248,10 @@ mod tests {
 
     #[test]
     fn sweeps_need_an_outlier_quadratic_that_can_reach_the_spread() {
-        let e = run_sweep(&Spec::from_json(r#"{"problem": {"d": 10, "outliers": 2}, "sweep": {"spread_max": 6}}"#).unwrap(), &mut |_| true);
+        let e = run_sweep(
+            &Spec::from_json(r#"{"problem": {"d": 10, "outliers": 2}, "sweep": {"spread_max": 6}}"#).unwrap(),
+            &mut |_| true,
+        );
         assert!(matches!(e, Err(SweepError::Spec(ref s)) if s.field == "sweep.spread_max"), "{e:?}");
         let e = run_sweep(&Spec::from_json(r#"{"problem": {"kind": "rosenbrock"}}"#).unwrap(), &mut |_| true);
         assert!(matches!(e, Err(SweepError::Spec(ref s)) if s.field == "problem.kind"));

@@ -32,9 +32,7 @@ pub fn spectrum(kind: SpectrumKind, d: usize, lambda_min: f64, lambda_max: f64, 
     let frac = |i: usize| if d > 1 { i as f64 / (d - 1) as f64 } else { 1.0 };
     let mut lam: Vec<f64> = match kind {
         SpectrumKind::Uniform => (0..d).map(|i| lambda_min + (lambda_max - lambda_min) * frac(i)).collect(),
-        SpectrumKind::Geometric => {
-            (0..d).map(|i| lambda_min * libm::pow(lambda_max / lambda_min, frac(i))).collect()
-        }
+        SpectrumKind::Geometric => (0..d).map(|i| lambda_min * libm::pow(lambda_max / lambda_min, frac(i))).collect(),
         SpectrumKind::Outliers => {
             (0..d).map(|i| if i + outliers.min(d) >= d { lambda_max } else { lambda_min }).collect()
         }
@@ -268,7 +266,8 @@ mod tests {
         let mut one = vec![0.0; d];
         one[0] = 1.0;
         let n = 4000;
-        let mean: f64 = (0..n).map(|s| d as f64 * haar_similar(&one, &mut Rng::new(s)).get(3, 3)).sum::<f64>() / n as f64;
+        let mean: f64 =
+            (0..n).map(|s| d as f64 * haar_similar(&one, &mut Rng::new(s)).get(3, 3)).sum::<f64>() / n as f64;
         // Var(d q^2) = 2 d / (d + 2) = 1.6, so the standard error is about 0.02.
         assert!((mean - 1.0).abs() < 0.08, "mean of d H_33: {mean}");
     }

@@ -99,7 +99,13 @@ pub struct Trace {
 }
 
 /// Runs `chain` on `obj` from `x0`; records into `trace` when given (tuning runs pass None).
-pub fn run(obj: &dyn Objective, x0: &[f64], chain: &mut Chain, cfg: &RunConfig, mut trace: Option<&mut Trace>) -> Outcome {
+pub fn run(
+    obj: &dyn Objective,
+    x0: &[f64],
+    chain: &mut Chain,
+    cfg: &RunConfig,
+    mut trace: Option<&mut Trace>,
+) -> Outcome {
     let d = obj.dim();
     let f_star = obj.minimum();
     let target = if f_star.is_some() { cfg.target } else { None };
@@ -128,14 +134,23 @@ pub fn run(obj: &dyn Objective, x0: &[f64], chain: &mut Chain, cfg: &RunConfig, 
         }
         let stop = |status, message: String| Outcome { status, stopped_at: t, final_f: f, message, x: x.clone() };
         if !f.is_finite() || !gl2.is_finite() {
-            return stop(Status::Diverged, format!("diverged at step {t}: f or its gradient is {}", if f.is_nan() || gl2.is_nan() { "NaN" } else { "infinite" }));
+            return stop(
+                Status::Diverged,
+                format!(
+                    "diverged at step {t}: f or its gradient is {}",
+                    if f.is_nan() || gl2.is_nan() { "NaN" } else { "infinite" }
+                ),
+            );
         }
         let blown_up = match f_star {
             Some(_) => f > DIVERGENCE_FACTOR * f0.max(f64::MIN_POSITIVE),
             None => (f - f0).abs() > DIVERGENCE_FACTOR * (1.0 + f0.abs()),
         };
         if t > 0 && blown_up {
-            return stop(Status::Diverged, format!("diverged at step {t}: f - f* = {f:.3e} grew past 1e10 times its start value"));
+            return stop(
+                Status::Diverged,
+                format!("diverged at step {t}: f - f* = {f:.3e} grew past 1e10 times its start value"),
+            );
         }
         if let Some(tg) = target {
             if f <= tg * f0 {
@@ -213,7 +228,6 @@ mod tests {
         }
     }
 
-
     #[test]
     fn theory_steps_decrease_f_by_the_guarantee() {
         // f(x) - f(x+) >= ||g||_*^2 / (2L) at every step, for l2 (L = lambda_max) and l_inf (L by
@@ -224,7 +238,8 @@ mod tests {
             let l2c = q.known_spectrum().unwrap().last().copied().unwrap();
             let linf = crate::testing::brute_quadratic(q.hessian_matrix());
             assert!((linf - linf_exact(q.hessian_matrix()).0).abs() < 1e-9 * linf);
-            let cases: [(MethodKind, f64, fn(&[f64]) -> f64); 2] = [(MethodKind::Gd, l2c, l2), (MethodKind::SignGd, linf, l1)];
+            let cases: [(MethodKind, f64, fn(&[f64]) -> f64); 2] =
+                [(MethodKind::Gd, l2c, l2), (MethodKind::SignGd, linf, l1)];
             for (kind, l, dual) in cases {
                 let mut trace = Trace::default();
                 let mut chain = kind.chain(&H, StepRule::Theory, 1.0, Some(l));

@@ -229,7 +229,12 @@ mod tests {
         assert!(factors(ScheduleKind::Constant, 5).iter().all(|f| *f == 1.0));
         // Cosine over 4 steps: t = 1..4 at fractions 0, 1/4, 1/2, 3/4.
         let c = factors(ScheduleKind::Cosine, 4);
-        let want = [1.0, 0.5 * (1.0 + (std::f64::consts::FRAC_PI_4).cos()), 0.5, 0.5 * (1.0 - (std::f64::consts::FRAC_PI_4).cos())];
+        let want = [
+            1.0,
+            0.5 * (1.0 + (std::f64::consts::FRAC_PI_4).cos()),
+            0.5,
+            0.5 * (1.0 - (std::f64::consts::FRAC_PI_4).cos()),
+        ];
         for (a, b) in c.iter().zip(want) {
             assert!((a - b).abs() < 1e-15, "{a} vs {b}");
         }

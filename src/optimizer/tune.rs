@@ -43,7 +43,13 @@ pub struct TuneReport {
 }
 
 /// Runs `make_chain(scale)` for every scale of `grid` and picks the best by the rule above.
-pub fn tune(obj: &dyn Objective, x0: &[f64], make_chain: impl Fn(f64) -> Chain, cfg: &RunConfig, grid: &[f64]) -> TuneReport {
+pub fn tune(
+    obj: &dyn Objective,
+    x0: &[f64],
+    make_chain: impl Fn(f64) -> Chain,
+    cfg: &RunConfig,
+    grid: &[f64],
+) -> TuneReport {
     let quiet = RunConfig { x_every: 0, ..*cfg };
     let outcomes: Vec<GridOutcome> = grid
         .iter()

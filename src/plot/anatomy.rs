@@ -76,13 +76,18 @@ impl AnatomyInput {
 
     /// The top of the shared colour scale: the largest |H_ij| of either matrix.
     fn heat_max(&self) -> f64 {
-        [HeatSide::Hessian, HeatSide::Rotated].iter().filter_map(|s| self.heat(*s)).flat_map(|h| &h.cells).fold(0.0, |m, v| m.max(*v))
+        [HeatSide::Hessian, HeatSide::Rotated]
+            .iter()
+            .filter_map(|s| self.heat(*s))
+            .flat_map(|h| &h.cells)
+            .fold(0.0, |m, v| m.max(*v))
     }
 }
 
 /// Viridis (matplotlib's perceptually uniform map) through five of its stops, t in [0, 1].
 fn viridis(t: f64) -> [u8; 3] {
-    const STOPS: [[f64; 3]; 5] = [[68.0, 1.0, 84.0], [59.0, 82.0, 139.0], [33.0, 145.0, 140.0], [94.0, 201.0, 98.0], [253.0, 231.0, 37.0]];
+    const STOPS: [[f64; 3]; 5] =
+        [[68.0, 1.0, 84.0], [59.0, 82.0, 139.0], [33.0, 145.0, 140.0], [94.0, 201.0, 98.0], [253.0, 231.0, 37.0]];
     let x = t.clamp(0.0, 1.0) * 4.0;
     let k = (x.floor() as usize).min(3);
     let f = x - k as f64;
@@ -114,7 +119,11 @@ pub fn heat_rgba(data: &AnatomyInput, side: HeatSide, look: &Look) -> Vec<u8> {
 }
 
 /// The eigenvalue histogram; returns the frame (x: eigenvalue, y: count on a log axis).
-pub fn draw_spectrum<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &AnatomyInput, look: &Look) -> Result<Frame, String> {
+pub fn draw_spectrum<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &AnatomyInput,
+    look: &Look,
+) -> Result<Frame, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&look.bg()).map_err(err)?;
     let h = &data.histogram;
@@ -156,7 +165,10 @@ pub fn draw_spectrum<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &A
         .map_err(err)?;
     let mean = look.series(1);
     chart
-        .draw_series(std::iter::once(PathElement::new(vec![(data.lambda_bar, 0.7), (data.lambda_bar, top * 1.6)], mean.stroke_width(look.px(2.0)))))
+        .draw_series(std::iter::once(PathElement::new(
+            vec![(data.lambda_bar, 0.7), (data.lambda_bar, top * 1.6)],
+            mean.stroke_width(look.px(2.0)),
+        )))
         .map_err(err)?
         .label(format!("mean eigenvalue λ̄ = {}", tick_label(data.lambda_bar)))
         .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], mean.stroke_width(2)));
@@ -168,7 +180,11 @@ pub fn draw_spectrum<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &A
 
 /// The largest eigenvalues along the run: one line per rank (largest, second, ...), the
 /// checkpoint last. Returns the frame (x: step, y: eigenvalue).
-pub fn draw_track<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &AnatomyInput, look: &Look) -> Result<Frame, String> {
+pub fn draw_track<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &AnatomyInput,
+    look: &Look,
+) -> Result<Frame, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&look.bg()).map_err(err)?;
     let t = &data.track;
@@ -222,7 +238,11 @@ pub fn draw_track<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Anat
 /// The heat map's axes (parameter index, row 0 at the top), with each block's name at its middle
 /// on the left and a colour bar on the right. The plot area is left for the caller's image; the
 /// frame's y runs from d (bottom) to 0 (top).
-pub fn draw_heat_frame<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &AnatomyInput, look: &Look) -> Result<Frame, String> {
+pub fn draw_heat_frame<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &AnatomyInput,
+    look: &Look,
+) -> Result<Frame, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&look.bg()).map_err(err)?;
     let (w, h) = area.dim_in_pixel();
@@ -231,7 +251,8 @@ pub fn draw_heat_frame<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: 
     let left = look.px(if data.blocks.is_empty() { 48.0 } else { 96.0 });
     let bottom = look.px(34.0);
     let margin = look.px(10.0);
-    let side_px = (w.saturating_sub(bar_w + left + 2 * margin)).min(h.saturating_sub(bottom + 2 * margin)).max(look.px(40.0));
+    let side_px =
+        (w.saturating_sub(bar_w + left + 2 * margin)).min(h.saturating_sub(bottom + 2 * margin)).max(look.px(40.0));
     let (plot_column, rest) = area.split_horizontally(left + side_px + 2 * margin);
     let (plot_box, _) = plot_column.split_vertically(bottom + side_px + 2 * margin);
     let (bar_column, _) = rest.split_horizontally(bar_w);
@@ -274,7 +295,11 @@ pub fn draw_heat_frame<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: 
 }
 
 /// The shared colour scale of |H_ij|, from max / 10^DECADES to max.
-fn draw_colour_bar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, max: f64, look: &Look) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+fn draw_colour_bar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    max: f64,
+    look: &Look,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     if max <= 0.0 {
         return Ok(());
     }
@@ -315,7 +340,10 @@ mod tests {
             d: 4,
             lambda_bar: 1.5,
             histogram: HistogramInput { lo: 0.0, hi: 3.0, counts: vec![2.0, 0.0, 2.0] },
-            blocks: vec![BlockInput { name: "layer 1: 2 → 1".into(), start: 0, len: 3 }, BlockInput { name: "layer 2: 1 → 1".into(), start: 3, len: 1 }],
+            blocks: vec![
+                BlockInput { name: "layer 1: 2 → 1".into(), start: 0, len: 3 },
+                BlockInput { name: "layer 2: 1 → 1".into(), start: 3, len: 1 },
+            ],
             track: vec![TrackInput { step: 0, top: vec![3.0, 1.0] }, TrackInput { step: 10, top: vec![5.0, 2.0] }],
             hessian: Some(heat(vec![2.0, 0.0, 0.0, 2e-3])),
             rotated: Some(heat(vec![1.0, 1.0, 1.0, 1.0])),

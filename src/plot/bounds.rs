@@ -14,7 +14,11 @@ enum Row {
 }
 
 /// Draws the bracket of `r` into `area`; returns the plot area's frame (y in row units).
-pub fn draw_bounds<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: &BoundsInput, look: &Look) -> Result<Frame, String> {
+pub fn draw_bounds<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    r: &BoundsInput,
+    look: &Look,
+) -> Result<Frame, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&look.bg()).map_err(err)?;
     let mut rows: Vec<Row> = Vec::new();
@@ -27,7 +31,8 @@ pub fn draw_bounds<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: &Bounds
     for e in &r.upper_bounds {
         rows.push(Row::Point { label: format!("upper: {}", e.method), value: e.value, lower: false });
     }
-    let values: Vec<f64> = r.lower_bounds.iter().chain(&r.upper_bounds).map(|e| e.value).filter(|v| *v > 0.0 && v.is_finite()).collect();
+    let values: Vec<f64> =
+        r.lower_bounds.iter().chain(&r.upper_bounds).map(|e| e.value).filter(|v| *v > 0.0 && v.is_finite()).collect();
     let (vmin, vmax) = values.iter().fold((f64::INFINITY, 0.0f64), |(a, b), v| (a.min(*v), b.max(*v)));
     let (xlo, xhi) = if vmin.is_finite() && vmax > 0.0 { (vmin / 1.6, vmax * 1.6) } else { (0.1, 10.0) };
     let n = rows.len();
@@ -45,7 +50,13 @@ pub fn draw_bounds<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: &Bounds
     let max_chars = ((max_label - 12.0) / 6.0).max(8.0) as usize;
     let labels: Vec<String> = labels
         .into_iter()
-        .map(|l| if l.chars().count() > max_chars { format!("{}…", l.chars().take(max_chars - 1).collect::<String>()) } else { l })
+        .map(|l| {
+            if l.chars().count() > max_chars {
+                format!("{}…", l.chars().take(max_chars - 1).collect::<String>())
+            } else {
+                l
+            }
+        })
         .collect();
     let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(10) as f64 * 6.0 + 12.0;
     let mut chart = ChartBuilder::on(area)
@@ -57,7 +68,11 @@ pub fn draw_bounds<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: &Bounds
         .map_err(err)?;
     let row_label = |y: &f64| {
         let i = y.round();
-        if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n { labels[n - 1 - i as usize].clone() } else { String::new() }
+        if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n {
+            labels[n - 1 - i as usize].clone()
+        } else {
+            String::new()
+        }
     };
     chart
         .configure_mesh()
@@ -89,18 +104,33 @@ pub fn draw_bounds<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: &Bounds
                     chart.draw_series(std::iter::once(Circle::new(p, size, color.filled()))).map_err(err)?;
                 }
                 chart
-                    .draw_series(std::iter::once(Text::new(tick_label(*value), (value * 1.08, y + 0.18), look.font(11.0))))
+                    .draw_series(std::iter::once(Text::new(
+                        tick_label(*value),
+                        (value * 1.08, y + 0.18),
+                        look.font(11.0),
+                    )))
                     .map_err(err)?;
             }
             Row::Point { .. } => {}
             Row::Bracket { lo, hi, exact } => {
                 if *lo > 0.0 && hi.is_finite() {
-                    chart.draw_series(std::iter::once(PathElement::new(vec![(*lo, y), (*hi, y)], fg.stroke_width(look.px(4.0))))).map_err(err)?;
+                    chart
+                        .draw_series(std::iter::once(PathElement::new(
+                            vec![(*lo, y), (*hi, y)],
+                            fg.stroke_width(look.px(4.0)),
+                        )))
+                        .map_err(err)?;
                 }
                 if let Some(e) = exact {
-                    chart.draw_series(std::iter::once(Circle::new((*e, y), look.px(7.0), green.filled()))).map_err(err)?;
                     chart
-                        .draw_series(std::iter::once(Text::new(format!("L_inf = {}", tick_label(*e)), (e * 1.1, y + 0.3), look.font(12.0))))
+                        .draw_series(std::iter::once(Circle::new((*e, y), look.px(7.0), green.filled())))
+                        .map_err(err)?;
+                    chart
+                        .draw_series(std::iter::once(Text::new(
+                            format!("L_inf = {}", tick_label(*e)),
+                            (e * 1.1, y + 0.3),
+                            look.font(12.0),
+                        )))
                         .map_err(err)?;
                 }
             }
@@ -114,9 +144,14 @@ pub fn draw_bounds<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, r: &Bounds
     for (v, name) in refs {
         if v > xlo && v < xhi {
             chart
-                .draw_series(std::iter::once(PathElement::new(vec![(v, -0.5), (v, n as f64 - 0.5)], fg.mix(0.35).stroke_width(w / 2 + 1))))
+                .draw_series(std::iter::once(PathElement::new(
+                    vec![(v, -0.5), (v, n as f64 - 0.5)],
+                    fg.mix(0.35).stroke_width(w / 2 + 1),
+                )))
                 .map_err(err)?;
-            chart.draw_series(std::iter::once(Text::new(name.to_string(), (v * 1.03, n as f64 - 0.8), look.font(11.0)))).map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Text::new(name.to_string(), (v * 1.03, n as f64 - 0.8), look.font(11.0))))
+                .map_err(err)?;
         }
     }
     let pixels = chart.plotting_area().get_pixel_range();

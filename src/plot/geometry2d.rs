@@ -32,7 +32,12 @@ const BALLS: [(Norm, &str); 4] =
     [(Norm::L2, "l2"), (Norm::LInf, "l_inf"), (Norm::L1, "l1"), (Norm::Lp { p: 3.0 }, "l_3")];
 
 /// Draws the view at step `step` (clamped to each trajectory's length).
-pub fn draw_geometry2d<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Geometry2dInput, step: usize, look: &Look) -> Result<Frame, String> {
+pub fn draw_geometry2d<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &Geometry2dInput,
+    step: usize,
+    look: &Look,
+) -> Result<Frame, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&look.bg()).map_err(err)?;
     if data.problem.hessian.len() != 2 || data.methods.iter().any(|m| m.x.first().is_none_or(|p| p.len() != 2)) {
@@ -41,10 +46,12 @@ pub fn draw_geometry2d<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: 
     let h = Matrix::from_rows(&data.problem.hessian);
     let c = &data.problem.x_star;
     // View: every trajectory point and the minimiser, padded, with equal units per pixel.
-    let pts: Vec<(f64, f64)> = data.methods.iter().flat_map(|m| m.x.iter().map(|p| (p[0], p[1]))).chain([(c[0], c[1])]).collect();
-    let (mut x0, mut x1, mut y0, mut y1) = pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY), |(a, b, cc, d), p| {
-        (a.min(p.0), b.max(p.0), cc.min(p.1), d.max(p.1))
-    });
+    let pts: Vec<(f64, f64)> =
+        data.methods.iter().flat_map(|m| m.x.iter().map(|p| (p[0], p[1]))).chain([(c[0], c[1])]).collect();
+    let (mut x0, mut x1, mut y0, mut y1) =
+        pts.iter().fold((f64::INFINITY, f64::NEG_INFINITY, f64::INFINITY, f64::NEG_INFINITY), |(a, b, cc, d), p| {
+            (a.min(p.0), b.max(p.0), cc.min(p.1), d.max(p.1))
+        });
     let span = (x1 - x0).max(y1 - y0).max(1e-9) * 1.3;
     let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
     let (w, hgt) = area.dim_in_pixel();
@@ -71,21 +78,27 @@ pub fn draw_geometry2d<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: 
     let (lam, v) = h.sym_eigen();
     let start = data.methods.first().map(|m| m.x[0].clone()).unwrap_or_else(|| vec![c[0] + 1.0, c[1]]);
     let z0 = [start[0] - c[0], start[1] - c[1]];
-    let f0 = 0.5 * (z0[0] * (h.get(0, 0) * z0[0] + h.get(0, 1) * z0[1]) + z0[1] * (h.get(1, 0) * z0[0] + h.get(1, 1) * z0[1]));
+    let f0 = 0.5
+        * (z0[0] * (h.get(0, 0) * z0[0] + h.get(0, 1) * z0[1]) + z0[1] * (h.get(1, 0) * z0[0] + h.get(1, 1) * z0[1]));
     if lam[0] > 0.0 && f0 > 0.0 {
         for k in 0..10 {
             let level = f0 * libm::pow(0.35, k as f64);
             let ring: Vec<(f64, f64)> = (0..=96)
                 .map(|i| {
                     let t = i as f64 / 96.0 * std::f64::consts::TAU;
-                    let (a, b) = (libm::cos(t) * libm::sqrt(2.0 * level / lam[0]), libm::sin(t) * libm::sqrt(2.0 * level / lam[1]));
+                    let (a, b) = (
+                        libm::cos(t) * libm::sqrt(2.0 * level / lam[0]),
+                        libm::sin(t) * libm::sqrt(2.0 * level / lam[1]),
+                    );
                     (c[0] + v.get(0, 0) * a + v.get(0, 1) * b, c[1] + v.get(1, 0) * a + v.get(1, 1) * b)
                 })
                 .collect();
             chart.draw_series(LineSeries::new(ring, look.fg().mix(0.25).stroke_width(look.px(1.0)))).map_err(err)?;
         }
     }
-    chart.draw_series(std::iter::once(Cross::new((c[0], c[1]), look.px(5.0), look.fg().stroke_width(look.px(2.0))))).map_err(err)?;
+    chart
+        .draw_series(std::iter::once(Cross::new((c[0], c[1]), look.px(5.0), look.fg().stroke_width(look.px(2.0)))))
+        .map_err(err)?;
     // Trajectories up to `step`.
     let mut current = None;
     for (i, m) in data.methods.iter().enumerate() {
@@ -104,7 +117,10 @@ pub fn draw_geometry2d<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: 
     // Unit balls and steepest-descent directions -s at the first method's current point.
     if let Some(p) = current {
         let r = 0.12 * (x1 - x0).min(y1 - y0);
-        let g = [h.get(0, 0) * (p.0 - c[0]) + h.get(0, 1) * (p.1 - c[1]), h.get(1, 0) * (p.0 - c[0]) + h.get(1, 1) * (p.1 - c[1])];
+        let g = [
+            h.get(0, 0) * (p.0 - c[0]) + h.get(0, 1) * (p.1 - c[1]),
+            h.get(1, 0) * (p.0 - c[0]) + h.get(1, 1) * (p.1 - c[1]),
+        ];
         for (k, (norm, name)) in BALLS.iter().enumerate() {
             let colour = look.fg().mix(0.35 + 0.15 * k as f64);
             let ring: Vec<(f64, f64)> = (0..=128)

@@ -4,7 +4,8 @@ use plotters::prelude::*;
 
 /// Okabe & Ito's palette, distinguishable with the common colour-vision deficiencies; yellow
 /// (low contrast on white) comes last.
-pub const PALETTE_HEX: [&str; 8] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
+pub const PALETTE_HEX: [&str; 8] =
+    ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000", "#F0E442"];
 const PALETTE: [RGBColor; 8] = [
     RGBColor(0x00, 0x72, 0xB2),
     RGBColor(0xD5, 0x5E, 0x00),
@@ -35,11 +36,19 @@ impl Look {
     }
 
     pub fn fg(&self) -> RGBColor {
-        if self.dark { RGBColor(0xE8, 0xE8, 0xE8) } else { RGBColor(0x22, 0x22, 0x22) }
+        if self.dark {
+            RGBColor(0xE8, 0xE8, 0xE8)
+        } else {
+            RGBColor(0x22, 0x22, 0x22)
+        }
     }
 
     pub fn bg(&self) -> RGBColor {
-        if self.dark { RGBColor(0x1E, 0x1E, 0x1E) } else { WHITE }
+        if self.dark {
+            RGBColor(0x1E, 0x1E, 0x1E)
+        } else {
+            WHITE
+        }
     }
 
     pub fn grid(&self) -> RGBAColor {
@@ -48,7 +57,11 @@ impl Look {
 
     pub fn series(&self, i: usize) -> RGBColor {
         let c = PALETTE[i % PALETTE.len()];
-        if self.dark && c == RGBColor(0, 0, 0) { RGBColor(0xFF, 0xFF, 0xFF) } else { c }
+        if self.dark && c == RGBColor(0, 0, 0) {
+            RGBColor(0xFF, 0xFF, 0xFF)
+        } else {
+            c
+        }
     }
 }
 

@@ -87,7 +87,11 @@ pub fn draw_sweep_map<DB: DrawingBackend>(
     let rotations = data.rotations.clone();
     let x_fmt = move |x: &f64| {
         let i = x.floor() as usize;
-        if (x - i as f64 - 0.5).abs() < 1e-6 && i < spreads.len() { tick_label((spreads[i] * 100.0).round() / 100.0) } else { String::new() }
+        if (x - i as f64 - 0.5).abs() < 1e-6 && i < spreads.len() {
+            tick_label((spreads[i] * 100.0).round() / 100.0)
+        } else {
+            String::new()
+        }
     };
     let y_fmt = move |y: &f64| {
         let j = y.floor() as usize;
@@ -117,16 +121,23 @@ pub fn draw_sweep_map<DB: DrawingBackend>(
                 SweepMap::Measured => c.measured,
                 SweepMap::Predicted => c.predicted,
             };
-            let colour = if v > 0.0 && v.is_finite() { diverging(v.log2() / scale) } else { RGBColor(0x99, 0x99, 0x99) };
+            let colour =
+                if v > 0.0 && v.is_finite() { diverging(v.log2() / scale) } else { RGBColor(0x99, 0x99, 0x99) };
             let (x0, y0) = (i as f64, j as f64);
-            chart.draw_series(std::iter::once(Rectangle::new([(x0, y0), (x0 + 1.0, y0 + 1.0)], colour.filled()))).map_err(err)?;
+            chart
+                .draw_series(std::iter::once(Rectangle::new([(x0, y0), (x0 + 1.0, y0 + 1.0)], colour.filled())))
+                .map_err(err)?;
             let dark_cell = v > 0.0 && (v.log2() / scale).abs() > 0.6;
             let text_colour = if dark_cell { WHITE } else { BLACK };
-            let style = ("sans-serif", 11.0 * look.scale).into_font().color(&text_colour).pos(plotters::style::text_anchor::Pos::new(
-                plotters::style::text_anchor::HPos::Center,
-                plotters::style::text_anchor::VPos::Center,
-            ));
-            chart.draw_series(std::iter::once(Text::new(format!("{:.2}", v), (x0 + 0.5, y0 + 0.5), style))).map_err(err)?;
+            let style = ("sans-serif", 11.0 * look.scale).into_font().color(&text_colour).pos(
+                plotters::style::text_anchor::Pos::new(
+                    plotters::style::text_anchor::HPos::Center,
+                    plotters::style::text_anchor::VPos::Center,
+                ),
+            );
+            chart
+                .draw_series(std::iter::once(Text::new(format!("{:.2}", v), (x0 + 0.5, y0 + 0.5), style)))
+                .map_err(err)?;
         }
     }
     if colour_bar {
@@ -138,7 +149,11 @@ pub fn draw_sweep_map<DB: DrawingBackend>(
 }
 
 /// A vertical colour bar: ratios from 2^-scale (GD ahead, blue) to 2^scale (sign GD ahead, red).
-fn draw_colour_bar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scale: f64, look: &Look) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+fn draw_colour_bar<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    scale: f64,
+    look: &Look,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let mut chart = ChartBuilder::on(area)
         .margin_top(look.px(30.0))
         .margin_bottom(look.px(48.0))
@@ -155,18 +170,27 @@ fn draw_colour_bar<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, scale: f64
         .draw()?;
     let steps = 64;
     for k in 0..steps {
-        let (a, b) = (-scale + 2.0 * scale * k as f64 / steps as f64, -scale + 2.0 * scale * (k + 1) as f64 / steps as f64);
+        let (a, b) =
+            (-scale + 2.0 * scale * k as f64 / steps as f64, -scale + 2.0 * scale * (k + 1) as f64 / steps as f64);
         let colour = diverging((a + b) / 2.0 / scale);
-        chart.draw_series(std::iter::once(Rectangle::new([(0.0, 2f64.powf(a)), (1.0, 2f64.powf(b))], colour.filled())))?;
+        chart.draw_series(std::iter::once(Rectangle::new(
+            [(0.0, 2f64.powf(a)), (1.0, 2f64.powf(b))],
+            colour.filled(),
+        )))?;
     }
     Ok(())
 }
 
 /// Measured against predicted, log-log, with the line y = x and Spearman's rho.
-pub fn draw_sweep_scatter<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &SweepInput, look: &Look) -> Result<Frame, String> {
+pub fn draw_sweep_scatter<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &SweepInput,
+    look: &Look,
+) -> Result<Frame, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&look.bg()).map_err(err)?;
-    let vals: Vec<f64> = data.cells.iter().flat_map(|c| [c.measured, c.predicted]).filter(|v| *v > 0.0 && v.is_finite()).collect();
+    let vals: Vec<f64> =
+        data.cells.iter().flat_map(|c| [c.measured, c.predicted]).filter(|v| *v > 0.0 && v.is_finite()).collect();
     let lo = vals.iter().cloned().fold(f64::INFINITY, f64::min).min(0.9) / 1.3;
     let hi = vals.iter().cloned().fold(0.0, f64::max).max(1.1) * 1.3;
     let mut chart = ChartBuilder::on(area)
@@ -189,7 +213,9 @@ pub fn draw_sweep_scatter<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, dat
         .axis_style(look.fg().mix(0.6))
         .draw()
         .map_err(err)?;
-    chart.draw_series(LineSeries::new(vec![(lo, lo), (hi, hi)], look.fg().mix(0.4).stroke_width(look.px(1.0)))).map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(vec![(lo, lo), (hi, hi)], look.fg().mix(0.4).stroke_width(look.px(1.0))))
+        .map_err(err)?;
     let nr = data.rotations.len().max(2) - 1;
     for c in &data.cells {
         let j = data.rotations.iter().position(|r| *r == c.rotation).unwrap_or(0);
@@ -221,8 +247,11 @@ mod tests {
 
     #[test]
     fn maps_and_scatter_draw_every_cell() {
-        let spec = Spec::from_json(r#"{"problem": {"d": 10, "outliers": 1}, "run": {"steps": 3000},
-            "sweep": {"spread_min": 1.5, "spread_max": 4, "spread_points": 3, "rotation_points": 2, "problems": 1}}"#).unwrap();
+        let spec = Spec::from_json(
+            r#"{"problem": {"d": 10, "outliers": 1}, "run": {"steps": 3000},
+            "sweep": {"spread_min": 1.5, "spread_max": 4, "spread_points": 3, "rotation_points": 2, "problems": 1}}"#,
+        )
+        .unwrap();
         let r = run_sweep(&spec, &mut |_| true).unwrap();
         let data: SweepInput = serde_json::from_value(serde_json::to_value(&r).unwrap()).unwrap();
         let look = Look { scale: 1.0, dark: false };

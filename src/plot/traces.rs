@@ -1,10 +1,10 @@
 //! Per-step traces, one line per method: suboptimality and gradient norm on log axes, gradient
 //! density on [0, 1].
 
-use crate::experiment::{TraceColumns, TraceTable};
-use crate::optimizer::Status;
 use super::style::{draw_legend, log_tick_label, tick_label, Look};
 use super::{Axes, Frame};
+use crate::experiment::{TraceColumns, TraceTable};
+use crate::optimizer::Status;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -52,7 +52,12 @@ impl TraceKind {
 }
 
 /// Draws `kind` for every method into `area`; returns the plot area's frame.
-pub fn draw_traces<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &TraceTable, kind: TraceKind, look: &Look) -> Result<Frame, String> {
+pub fn draw_traces<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    data: &TraceTable,
+    kind: TraceKind,
+    look: &Look,
+) -> Result<Frame, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&look.bg()).map_err(err)?;
     let steps = data.methods.iter().map(|m| m.f.len()).max().unwrap_or(1).max(2) - 1;
@@ -95,7 +100,12 @@ pub fn draw_traces<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, data: &Tra
 /// Powers of ten around the positive finite values; a diverging run's values are capped at 1e4
 /// times the largest start value so that the others stay readable.
 fn log_range(data: &TraceTable, kind: TraceKind) -> (f64, f64) {
-    let start_max = data.methods.iter().filter_map(|m| kind.points(m).first().map(|p| p.1)).filter(|v| v.is_finite() && *v > 0.0).fold(0.0f64, f64::max);
+    let start_max = data
+        .methods
+        .iter()
+        .filter_map(|m| kind.points(m).first().map(|p| p.1))
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .fold(0.0f64, f64::max);
     let cap = if start_max > 0.0 { start_max * 1e4 } else { f64::MAX };
     let (mut lo, mut hi) = (f64::INFINITY, 0.0f64);
     for m in &data.methods {
@@ -111,7 +121,11 @@ fn log_range(data: &TraceTable, kind: TraceKind) -> (f64, f64) {
     }
     let lo = 10f64.powf(lo.log10().floor()).max(1e-300);
     let hi = 10f64.powf(hi.log10().ceil());
-    if hi <= lo { (lo, lo * 10.0) } else { (lo, hi) }
+    if hi <= lo {
+        (lo, lo * 10.0)
+    } else {
+        (lo, hi)
+    }
 }
 
 type Chart<'a, DB, Y> = ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>;
@@ -120,7 +134,11 @@ type Chart<'a, DB, Y> = ChartContext<'a, DB, Cartesian2d<plotters::coord::types:
 pub trait YAxis: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64> {}
 impl<T: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>> YAxis for T {}
 
-fn mesh<'a, DB: DrawingBackend + 'a, Y: YAxis>(c: &mut Chart<'a, DB, Y>, kind: TraceKind, look: &Look) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+fn mesh<'a, DB: DrawingBackend + 'a, Y: YAxis>(
+    c: &mut Chart<'a, DB, Y>,
+    kind: TraceKind,
+    look: &Look,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     c.configure_mesh()
         .x_desc("step t")
         .y_desc(kind.y_desc())
@@ -148,19 +166,22 @@ fn draw_line<'a, DB: DrawingBackend + 'a, Y: YAxis>(
     let diverged = m.status == Status::Diverged;
     let label = if diverged { format!("{} (diverged at step {})", m.label, m.stopped_at) } else { m.label.clone() };
     let last = pts.last().copied();
-    c.draw_series(LineSeries::new(pts, color.stroke_width(width)))?
-        .label(label)
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 18 * width as i32 / 2, y)], color.stroke_width(width)));
+    c.draw_series(LineSeries::new(pts, color.stroke_width(width)))?.label(label).legend(move |(x, y)| {
+        PathElement::new(vec![(x, y), (x + 18 * width as i32 / 2, y)], color.stroke_width(width))
+    });
     if let (Some(p), true) = (last, diverged) {
         c.draw_series(std::iter::once(Cross::new(p, look.px(6.0), color.stroke_width(width))))?;
     }
     Ok(())
 }
 
-
 fn frame_of<'a, DB: DrawingBackend + 'a, Y: YAxis>(c: &Chart<'a, DB, Y>, look: &Look, y_log: bool) -> Frame {
     let (xr, yr) = (c.x_range(), c.y_range());
-    Frame::new(c.plotting_area().get_pixel_range(), Axes { x: (xr.start, xr.end), y: (yr.start, yr.end), x_log: false, y_log }, look)
+    Frame::new(
+        c.plotting_area().get_pixel_range(),
+        Axes { x: (xr.start, xr.end), y: (yr.start, yr.end), x_log: false, y_log },
+        look,
+    )
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -193,8 +214,10 @@ mod tests {
 
     #[test]
     fn divergence_is_labelled_not_a_broken_plot() {
-        let (s, frame) =
-            svg(TraceKind::Suboptimality, r#"{"methods": [{"kind": "gd", "rule": "const", "lr": 10}, {"kind": "gd"}], "run": {"steps": 300}}"#);
+        let (s, frame) = svg(
+            TraceKind::Suboptimality,
+            r#"{"methods": [{"kind": "gd", "rule": "const", "lr": 10}, {"kind": "gd"}], "run": {"steps": 300}}"#,
+        );
         assert!(s.contains("(diverged at step"), "legend should say where it diverged");
         assert!(frame.y_max.is_finite());
         let (_, f) = svg(TraceKind::Density, "{}");

@@ -76,7 +76,10 @@ pub fn heat_map(h: &Matrix, size: usize) -> HeatMap {
 
 pub fn mass(h: &Matrix, blocks: &[Range<usize>]) -> MassReport {
     let total = h.abs_sum();
-    let inside: f64 = blocks.iter().map(|b| b.clone().map(|i| h.row(i)[b.clone()].iter().map(|v| v.abs()).sum::<f64>()).sum::<f64>()).sum();
+    let inside: f64 = blocks
+        .iter()
+        .map(|b| b.clone().map(|i| h.row(i)[b.clone()].iter().map(|v| v.abs()).sum::<f64>()).sum::<f64>())
+        .sum();
     let block_rho_diag = blocks.iter().map(|b| rho_diag(&submatrix(h, b.clone()))).collect();
     MassReport { rho_diag: rho_diag(h), block_mass: if total > 0.0 { inside / total } else { 1.0 }, block_rho_diag }
 }

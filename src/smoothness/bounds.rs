@@ -70,7 +70,8 @@ mod tests {
                 let h = Matrix::from_rows(&rows);
                 let (exact, _) = linf_exact(&h);
                 let start: Vec<f64> = r.normals(d);
-                let start_val = l1(&h.matvec(&start.iter().map(|x| if *x < 0.0 { -1.0 } else { 1.0 }).collect::<Vec<_>>()));
+                let start_val =
+                    l1(&h.matvec(&start.iter().map(|x| if *x < 0.0 { -1.0 } else { 1.0 }).collect::<Vec<_>>()));
                 let (val, v) = local_search(&h, psd, &start);
                 assert!(val <= exact * (1.0 + 1e-12));
                 assert!(val >= start_val * (1.0 - 1e-12) || psd);

@@ -58,7 +58,12 @@ pub fn lanczos(d: usize, apply: impl Fn(&[f64], &mut [f64]), tol: f64, seed: u64
 /// degree < 2k. Averaged over random probes u this estimates the eigenvalue density
 /// (stochastic Lanczos quadrature; Ubaru, Chen and Saad 2017). `step_done` runs after each
 /// product and cancels on false (then None).
-pub fn quadrature(apply: impl Fn(&[f64], &mut [f64]), start: Vec<f64>, steps: usize, step_done: &mut dyn FnMut() -> bool) -> Option<Vec<(f64, f64)>> {
+pub fn quadrature(
+    apply: impl Fn(&[f64], &mut [f64]),
+    start: Vec<f64>,
+    steps: usize,
+    step_done: &mut dyn FnMut() -> bool,
+) -> Option<Vec<(f64, f64)>> {
     let d = start.len();
     let mut p = Process::new(start);
     loop {
@@ -141,7 +146,9 @@ mod tests {
 
     #[test]
     fn matches_the_dense_eigenvalues() {
-        for (d, kind, seed) in [(50, SpectrumKind::Geometric, 1), (200, SpectrumKind::Outliers, 2), (120, SpectrumKind::Uniform, 3)] {
+        for (d, kind, seed) in
+            [(50, SpectrumKind::Geometric, 1), (200, SpectrumKind::Outliers, 2), (120, SpectrumKind::Uniform, 3)]
+        {
             let lam = spectrum(kind, d, 0.5, 80.0, 3);
             let h = rotated_hessian(&lam, &HaarRotation::new(d, &mut Rng::new(seed)), 1.0);
             let dense = h.sym_eigenvalues();
@@ -152,7 +159,8 @@ mod tests {
             assert!(ex.lambda_min >= dense[0] - 1e-10 * top && ex.lambda_min <= top);
             // The vector is an eigenvector: ||H u - lambda u|| small.
             let hu = h.matvec(&ex.top_vector);
-            let r: f64 = hu.iter().zip(&ex.top_vector).map(|(a, b)| (a - ex.lambda_max * b).powi(2)).sum::<f64>().sqrt();
+            let r: f64 =
+                hu.iter().zip(&ex.top_vector).map(|(a, b)| (a - ex.lambda_max * b).powi(2)).sum::<f64>().sqrt();
             assert!(r <= 1e-4 * top, "residual {r}");
         }
     }

@@ -152,10 +152,12 @@ mod tests {
     use crate::testing::{brute_bilinear, brute_quadratic, random_psd, random_symmetric};
 
     fn random(d: usize, seed: u64, psd: bool) -> Matrix {
-        if psd { random_psd(d, seed) } else { random_symmetric(d, seed) }
+        if psd {
+            random_psd(d, seed)
+        } else {
+            random_symmetric(d, seed)
+        }
     }
-
-
 
     #[test]
     fn enumeration_matches_brute_force() {
@@ -169,7 +171,6 @@ mod tests {
             }
         }
     }
-
 
     #[test]
     fn branch_and_bound_matches_brute_force_on_psd() {

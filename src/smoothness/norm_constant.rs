@@ -2,11 +2,11 @@
 //! upper bound otherwise (an upper bound keeps the step ||g||_*/L safe: it still decreases f).
 
 use super::linf::{linf_branch_and_bound, linf_exact};
-use crate::norm::l1;
 use super::sdp::{bilinear_lift, solve};
-use crate::objective::PSD_TOLERANCE;
 use crate::linalg::Matrix;
+use crate::norm::l1;
 use crate::norm::Norm;
+use crate::objective::PSD_TOLERANCE;
 use serde::Serialize;
 
 /// Enumeration for L_inf is used up to this dimension (about 0.1 s natively, 0.3 s in wasm).
@@ -36,7 +36,9 @@ pub fn smoothness_constant(norm: Norm, h: &Matrix, spectrum: Option<&[f64]>) -> 
     match norm {
         Norm::L2 => Constant { value: l2(), exact: true, method: "max |eigenvalue|" },
         Norm::LInf | Norm::Block { size: 1 } => linf(h, l2, psd),
-        Norm::Block { size } if size >= d => Constant { value: l2(), exact: true, method: "one block: max |eigenvalue|" },
+        Norm::Block { size } if size >= d => {
+            Constant { value: l2(), exact: true, method: "one block: max |eigenvalue|" }
+        }
         Norm::L1 => Constant {
             value: (0..d).flat_map(|i| h.row(i).iter()).fold(0.0f64, |m, v| m.max(v.abs())),
             exact: true,
@@ -118,7 +120,6 @@ mod tests {
     use crate::norm::Norm;
     use crate::rng::Rng;
     use crate::testing::random_psd;
-
 
     /// Every constant bounds ||H v||_* / ||v|| from above on random and extreme directions.
     #[test]

@@ -42,7 +42,14 @@ pub struct ReportOptions {
 
 impl Default for ReportOptions {
     fn default() -> Self {
-        ReportOptions { exact: ExactMode::Auto, seed: 1, sdp_gap: 1e-6, starts: 16, exact_work: 1 << 30, sdp_max_d: crate::smoothness::SDP_MAX_D }
+        ReportOptions {
+            exact: ExactMode::Auto,
+            seed: 1,
+            sdp_gap: 1e-6,
+            starts: 16,
+            exact_work: 1 << 30,
+            sdp_max_d: crate::smoothness::SDP_MAX_D,
+        }
     }
 }
 
@@ -125,7 +132,10 @@ pub enum ReportError {
     Cancelled,
     /// The spec cannot be measured here (e.g. its data set is not loaded).
     Spec(String),
-    TooLargeForExact { d: usize, max: usize },
+    TooLargeForExact {
+        d: usize,
+        max: usize,
+    },
 }
 
 impl std::fmt::Display for ReportError {
@@ -148,9 +158,15 @@ pub fn report(h: &Matrix, opts: &ReportOptions, progress: Progress) -> Result<Sm
 }
 
 /// The report of symmetric `h` whose eigenvalues (ascending) are already known: O(d^3) saved.
-pub fn report_with_eigenvalues(h: &Matrix, eigenvalues: Vec<f64>, opts: &ReportOptions, progress: Progress) -> Result<SmoothnessReport, ReportError> {
+pub fn report_with_eigenvalues(
+    h: &Matrix,
+    eigenvalues: Vec<f64>,
+    opts: &ReportOptions,
+    progress: Progress,
+) -> Result<SmoothnessReport, ReportError> {
     let d = h.n();
-    let (lambda_min, lambda_max) = (eigenvalues.first().copied().unwrap_or(0.0), eigenvalues.last().copied().unwrap_or(0.0));
+    let (lambda_min, lambda_max) =
+        (eigenvalues.first().copied().unwrap_or(0.0), eigenvalues.last().copied().unwrap_or(0.0));
     let l2 = lambda_max.abs().max(lambda_min.abs());
     let psd = lambda_min >= -crate::objective::PSD_TOLERANCE * l2;
     if !psd && opts.exact == ExactMode::Always && d > ALWAYS_MAX_D {
@@ -158,9 +174,14 @@ pub fn report_with_eigenvalues(h: &Matrix, eigenvalues: Vec<f64>, opts: &ReportO
     }
     let trace = h.trace();
     let abs_sum = h.abs_sum();
-    let mut lower = vec![Estimate { value: trace, method: "tr H".into() }, Estimate { value: l2, method: "max |eigenvalue|".into() }];
-    let mut upper =
-        vec![Estimate { value: d as f64 * l2, method: "d L_2".into() }, Estimate { value: abs_sum, method: "sum |H_ij|".into() }];
+    let mut lower = vec![
+        Estimate { value: trace, method: "tr H".into() },
+        Estimate { value: l2, method: "max |eigenvalue|".into() },
+    ];
+    let mut upper = vec![
+        Estimate { value: d as f64 * l2, method: "d L_2".into() },
+        Estimate { value: abs_sum, method: "sum |H_ij|".into() },
+    ];
 
     // Good sign vectors: the top eigenvector's signs, random starts, SDP roundings; each improved
     // by local search.
@@ -187,7 +208,12 @@ pub fn report_with_eigenvalues(h: &Matrix, eigenvalues: Vec<f64>, opts: &ReportO
             }
         }
         if opts.starts > 0 {
-            consider(&mut lower, &format!("best of {} seeded local searches", opts.starts), &best_random.1, &mut best_v);
+            consider(
+                &mut lower,
+                &format!("best of {} seeded local searches", opts.starts),
+                &best_random.1,
+                &mut best_v,
+            );
         }
     }
 
@@ -220,7 +246,11 @@ pub fn report_with_eigenvalues(h: &Matrix, eigenvalues: Vec<f64>, opts: &ReportO
         if cert.valid {
             upper.push(Estimate {
                 value: cert.upper,
-                method: if psd { "L_sep (certified SDP dual)".into() } else { "SDP dual of the bilinear form (certified)".into() },
+                method: if psd {
+                    "L_sep (certified SDP dual)".into()
+                } else {
+                    "SDP dual of the bilinear form (certified)".into()
+                },
             });
         }
         sdp = Some((sol.primal, cert));
@@ -307,7 +337,14 @@ fn best(list: &[Estimate], pick: fn(f64, f64) -> f64) -> Estimate {
 /// Exact L_inf by the mode's algorithm, or None when not attempted (or over budget in auto).
 /// The value is recomputed from the maximising vector as ||H v||_1, the same formula as the
 /// lower bounds, so that rounding in the incremental updates cannot put it below them.
-fn exact(h: &Matrix, psd: bool, mode: ExactMode, work: u64, start: &[f64], progress: Progress) -> Result<Option<(f64, String)>, ReportError> {
+fn exact(
+    h: &Matrix,
+    psd: bool,
+    mode: ExactMode,
+    work: u64,
+    start: &[f64],
+    progress: Progress,
+) -> Result<Option<(f64, String)>, ReportError> {
     let d = h.n();
     // Enumeration in auto mode: small enough, and within the work budget.
     let enumerate = d <= AUTO_ENUMERATION_MAX_D && (d as u64) << (d.max(1) - 1) <= work;
@@ -352,7 +389,6 @@ mod tests {
     fn run(h: &Matrix, exact: ExactMode) -> SmoothnessReport {
         report(h, &ReportOptions { exact, ..Default::default() }, &mut |_| true).unwrap()
     }
-
 
     #[test]
     fn diagonal_hessian_all_agree_on_the_trace() {

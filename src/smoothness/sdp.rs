@@ -211,7 +211,6 @@ mod tests {
     use crate::smoothness::linf::linf_exact;
     use crate::testing::random_psd;
 
-
     #[test]
     fn diagonal_sdp_value_is_the_trace() {
         let b = Matrix::diagonal(&[3.0, 1.0, 2.0]);
@@ -231,7 +230,11 @@ mod tests {
             assert!(cert.valid);
             assert!(sol.primal <= cert.upper * (1.0 + 1e-12));
             assert!((cert.upper - sol.primal) / cert.upper < 1e-6, "gap {} vs {}", cert.upper, sol.primal);
-            assert!(linf <= cert.upper * (1.0 + 1e-12) && cert.upper <= std::f64::consts::FRAC_PI_2 * linf, "d={d}: {linf} {}", cert.upper);
+            assert!(
+                linf <= cert.upper * (1.0 + 1e-12) && cert.upper <= std::f64::consts::FRAC_PI_2 * linf,
+                "d={d}: {linf} {}",
+                cert.upper
+            );
         }
     }
 

@@ -9,7 +9,9 @@
 mod params;
 pub mod url;
 
-pub use params::{allowed, param, Kind, Param, METHOD_KINDS, PARAMS, PROBLEM_KINDS, RULES, SPECTRUM_KINDS, START_KINDS};
+pub use params::{
+    allowed, param, Kind, Param, METHOD_KINDS, PARAMS, PROBLEM_KINDS, RULES, SPECTRUM_KINDS, START_KINDS,
+};
 use params::{check_float, check_int, default_bool, default_choice, default_float, default_int};
 
 use crate::data::DatasetKind;
@@ -403,10 +405,18 @@ impl Spec {
         let p = &self.problem;
         if p.kind == ProblemKind::Quadratic {
             if p.lambda_min > p.lambda_max {
-                return Err(SpecError::new("problem.lambda_min", p.lambda_min, format!("allowed: at most problem.lambda_max = {}", p.lambda_max)));
+                return Err(SpecError::new(
+                    "problem.lambda_min",
+                    p.lambda_min,
+                    format!("allowed: at most problem.lambda_max = {}", p.lambda_max),
+                ));
             }
             if p.spectrum == SpectrumKind::Outliers && p.outliers > p.d {
-                return Err(SpecError::new("problem.outliers", p.outliers, format!("allowed: at most problem.d = {}", p.d)));
+                return Err(SpecError::new(
+                    "problem.outliers",
+                    p.outliers,
+                    format!("allowed: at most problem.d = {}", p.d),
+                ));
             }
         }
         if p.kind == ProblemKind::Rosenbrock && p.d < 2 {
@@ -420,7 +430,11 @@ impl Spec {
             ));
         }
         if p.kind == ProblemKind::Network && p.hidden2 > 0 && p.hidden == 0 {
-            return Err(SpecError::new("problem.hidden2", p.hidden2, "allowed: 0 when problem.hidden is 0 (a second hidden layer needs a first)"));
+            return Err(SpecError::new(
+                "problem.hidden2",
+                p.hidden2,
+                "allowed: 0 when problem.hidden is 0 (a second hidden layer needs a first)",
+            ));
         }
         if p.kind == ProblemKind::Network && self.dim() > MAX_NETWORK_PARAMS {
             return Err(SpecError::new(
@@ -438,7 +452,11 @@ impl Spec {
         }
         match (&p.matrix, p.kind) {
             (None, ProblemKind::Matrix) => {
-                return Err(SpecError::new("problem.matrix", "nothing", "allowed: a square symmetric matrix as rows, required for kind matrix"))
+                return Err(SpecError::new(
+                    "problem.matrix",
+                    "nothing",
+                    "allowed: a square symmetric matrix as rows, required for kind matrix",
+                ))
             }
             (Some(rows), ProblemKind::Matrix) => {
                 crate::objective::check_matrix(rows, MAX_D as usize)
@@ -452,51 +470,95 @@ impl Spec {
         let d = self.dim();
         if let Some(x0) = &p.x0 {
             if x0.len() != d {
-                return Err(SpecError::new("problem.x0", format!("{} numbers", x0.len()), format!("allowed: exactly d = {d} numbers")));
+                return Err(SpecError::new(
+                    "problem.x0",
+                    format!("{} numbers", x0.len()),
+                    format!("allowed: exactly d = {d} numbers"),
+                ));
             }
             if let Some(i) = x0.iter().position(|v| !v.is_finite() || v.abs() > MAX_ABS_X0) {
-                return Err(SpecError::new(format!("problem.x0[{i}]"), x0[i], format!("allowed: a finite number with |x| <= {MAX_ABS_X0:e}")));
+                return Err(SpecError::new(
+                    format!("problem.x0[{i}]"),
+                    x0[i],
+                    format!("allowed: a finite number with |x| <= {MAX_ABS_X0:e}"),
+                ));
             }
         }
         if self.methods.is_empty() || self.methods.len() > MAX_METHODS {
-            return Err(SpecError::new("methods", format!("{} methods", self.methods.len()), format!("allowed: 1 to {MAX_METHODS} methods")));
+            return Err(SpecError::new(
+                "methods",
+                format!("{} methods", self.methods.len()),
+                format!("allowed: 1 to {MAX_METHODS} methods"),
+            ));
         }
         for (i, m) in self.methods.iter().enumerate() {
             let f = |name: &str| format!("methods[{i}].{name}");
             if let Some(label) = &m.label {
                 if label.chars().count() > 80 {
-                    return Err(SpecError::new(f("label"), format!("{} characters", label.chars().count()), "allowed: at most 80 characters"));
+                    return Err(SpecError::new(
+                        f("label"),
+                        format!("{} characters", label.chars().count()),
+                        "allowed: at most 80 characters",
+                    ));
                 }
             }
             if m.rule == Rule::Theory {
                 if m.kind.theory_norm(&m.hyper()).is_none() {
-                    return Err(SpecError::new(f("rule"), "theory", format!("allowed for {}: const or auto (it has no smoothness step)", m.kind.id())));
+                    return Err(SpecError::new(
+                        f("rule"),
+                        "theory",
+                        format!("allowed for {}: const or auto (it has no smoothness step)", m.kind.id()),
+                    ));
                 }
                 if !p.kind.has_global_smoothness() {
                     let kind = format!("{:?}", p.kind).to_lowercase();
-                    return Err(SpecError::new(f("rule"), "theory", format!("allowed for {kind}: const (it has no global smoothness constant)")));
+                    return Err(SpecError::new(
+                        f("rule"),
+                        "theory",
+                        format!("allowed for {kind}: const (it has no global smoothness constant)"),
+                    ));
                 }
             }
         }
         let r = &self.run;
         if r.tune_min >= r.tune_max {
-            return Err(SpecError::new("run.tune_max", r.tune_max, format!("allowed: greater than run.tune_min = {}", r.tune_min)));
+            return Err(SpecError::new(
+                "run.tune_max",
+                r.tune_max,
+                format!("allowed: greater than run.tune_min = {}", r.tune_min),
+            ));
         }
         if r.batch > 0 {
             if p.kind != ProblemKind::Network {
-                return Err(SpecError::new("run.batch", r.batch, "allowed: 0 (full batch) unless problem.kind = network"));
+                return Err(SpecError::new(
+                    "run.batch",
+                    r.batch,
+                    "allowed: 0 (full batch) unless problem.kind = network",
+                ));
             }
             let rows = (crate::data::TRAIN_FRACTION * p.dataset.rows() as f64).round() as u64;
             if r.batch > rows {
-                return Err(SpecError::new("run.batch", r.batch, format!("allowed: at most the {rows} training rows of {}", p.dataset.name())));
+                return Err(SpecError::new(
+                    "run.batch",
+                    r.batch,
+                    format!("allowed: at most the {rows} training rows of {}", p.dataset.name()),
+                ));
             }
         }
         let w = &self.sweep;
         if w.tune_min >= w.tune_max {
-            return Err(SpecError::new("sweep.tune_max", w.tune_max, format!("allowed: greater than sweep.tune_min = {}", w.tune_min)));
+            return Err(SpecError::new(
+                "sweep.tune_max",
+                w.tune_max,
+                format!("allowed: greater than sweep.tune_min = {}", w.tune_min),
+            ));
         }
         if w.spread_min > w.spread_max {
-            return Err(SpecError::new("sweep.spread_max", w.spread_max, format!("allowed: at least sweep.spread_min = {}", w.spread_min)));
+            return Err(SpecError::new(
+                "sweep.spread_max",
+                w.spread_max,
+                format!("allowed: at least sweep.spread_min = {}", w.spread_min),
+            ));
         }
         Ok(())
     }
@@ -533,7 +595,11 @@ impl Spec {
     pub fn check_data(&self) -> Result<(), SpecError> {
         let d = self.problem.dataset;
         if self.problem.kind == ProblemKind::Network && !crate::data::available(d) {
-            return Err(SpecError::new("problem.dataset", d.name(), "allowed: a data set loaded into the core (the page fetches it first)"));
+            return Err(SpecError::new(
+                "problem.dataset",
+                d.name(),
+                "allowed: a data set loaded into the core (the page fetches it first)",
+            ));
         }
         Ok(())
     }
@@ -544,10 +610,18 @@ impl Spec {
         self.validate()?;
         let h = &self.hessian;
         if h.method as usize >= self.methods.len() {
-            return Err(SpecError::new("hessian.method", h.method, format!("allowed: 0 to {} (the index of one of the methods)", self.methods.len() - 1)));
+            return Err(SpecError::new(
+                "hessian.method",
+                h.method,
+                format!("allowed: 0 to {} (the index of one of the methods)", self.methods.len() - 1),
+            ));
         }
         if h.step > self.run.steps {
-            return Err(SpecError::new("hessian.step", h.step, format!("allowed: 0 to run.steps = {}", self.run.steps)));
+            return Err(SpecError::new(
+                "hessian.step",
+                h.step,
+                format!("allowed: 0 to run.steps = {}", self.run.steps),
+            ));
         }
         Ok(())
     }
@@ -558,14 +632,26 @@ impl Spec {
         self.validate()?;
         let p = &self.problem;
         if p.kind != ProblemKind::Quadratic || p.spectrum != SpectrumKind::Outliers {
-            return Err(SpecError::new("problem.kind", format!("{:?} with spectrum {:?}", p.kind, p.spectrum).to_lowercase(), "allowed for a sweep: quadratic with spectrum outliers"));
+            return Err(SpecError::new(
+                "problem.kind",
+                format!("{:?} with spectrum {:?}", p.kind, p.spectrum).to_lowercase(),
+                "allowed for a sweep: quadratic with spectrum outliers",
+            ));
         }
         if p.outliers == 0 || p.outliers >= p.d {
-            return Err(SpecError::new("problem.outliers", p.outliers, format!("allowed for a sweep: 1 to d - 1 = {}", p.d - 1)));
+            return Err(SpecError::new(
+                "problem.outliers",
+                p.outliers,
+                format!("allowed for a sweep: 1 to d - 1 = {}", p.d - 1),
+            ));
         }
         let limit = p.d as f64 / p.outliers as f64;
         if self.sweep.spread_max >= limit {
-            return Err(SpecError::new("sweep.spread_max", self.sweep.spread_max, format!("allowed: below d / outliers = {limit}")));
+            return Err(SpecError::new(
+                "sweep.spread_max",
+                self.sweep.spread_max,
+                format!("allowed: below d / outliers = {limit}"),
+            ));
         }
         Ok(())
     }

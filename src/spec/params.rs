@@ -9,11 +9,27 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Copy, Debug, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Kind {
-    Integer { min: u64, max: u64, default: u64 },
+    Integer {
+        min: u64,
+        max: u64,
+        default: u64,
+    },
     /// A float in [min, max], or (min, max] when `min_exclusive`.
-    Float { min: f64, max: f64, min_exclusive: bool, max_exclusive: bool, default: f64, log_scale: bool },
-    Choice { choices: &'static [&'static str], default: &'static str },
-    Boolean { default: bool },
+    Float {
+        min: f64,
+        max: f64,
+        min_exclusive: bool,
+        max_exclusive: bool,
+        default: f64,
+        log_scale: bool,
+    },
+    Choice {
+        choices: &'static [&'static str],
+        default: &'static str,
+    },
+    Boolean {
+        default: bool,
+    },
     /// Optional list of numbers (length and limits are checked against other fields).
     Vector,
     /// Optional square matrix given as rows.
@@ -50,8 +66,19 @@ pub const PROBLEM_KINDS: &[&str] = &["quadratic", "quad2d", "matrix", "rosenbroc
 pub const SPECTRUM_KINDS: &[&str] = &["uniform", "geometric", "outliers"];
 pub const START_KINDS: &[&str] = &["gaussian", "ones"];
 pub const RULES: &[&str] = &["auto", "theory", "const"];
-pub const METHOD_KINDS: &[&str] =
-    &["gd", "sign_gd", "normalized_gd", "coordinate", "lp", "block", "heavy_ball", "nesterov", "signum", "adam", "lion"];
+pub const METHOD_KINDS: &[&str] = &[
+    "gd",
+    "sign_gd",
+    "normalized_gd",
+    "coordinate",
+    "lp",
+    "block",
+    "heavy_ball",
+    "nesterov",
+    "signum",
+    "adam",
+    "lion",
+];
 
 /// Every parameter. The single source of truth for defaults, ranges and help.
 pub static PARAMS: &[Param] = &[
@@ -177,4 +204,3 @@ pub(super) fn check_float(field: &str, name: &str, v: f64) -> Result<(), SpecErr
         Err(SpecError::new(field, v, allowed(name)))
     }
 }
-

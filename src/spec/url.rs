@@ -233,26 +233,42 @@ fn parse_value(kind: &Kind, raw: &str) -> Result<Value, String> {
     match *kind {
         Kind::Integer { min, max, .. } => {
             let v: u64 = raw.trim().parse().map_err(|_| format!("{raw:?} is not a whole number"))?;
-            if (min..=max).contains(&v) { Ok(Value::from(v)) } else { Err("out of range".into()) }
+            if (min..=max).contains(&v) {
+                Ok(Value::from(v))
+            } else {
+                Err("out of range".into())
+            }
         }
         Kind::Float { min, max, min_exclusive, max_exclusive, .. } => {
             let v = number(raw)?;
             let above = if min_exclusive { v > min } else { v >= min };
             let below = if max_exclusive { v < max } else { v <= max };
-            if above && below { Ok(Value::from(v)) } else { Err("out of range".into()) }
+            if above && below {
+                Ok(Value::from(v))
+            } else {
+                Err("out of range".into())
+            }
         }
         Kind::Choice { choices, .. } => {
-            if choices.contains(&raw) { Ok(Value::from(raw)) } else { Err("not one of the choices".into()) }
+            if choices.contains(&raw) {
+                Ok(Value::from(raw))
+            } else {
+                Err("not one of the choices".into())
+            }
         }
         Kind::Boolean { .. } => match raw {
             "true" | "1" => Ok(Value::Bool(true)),
             "false" | "0" => Ok(Value::Bool(false)),
             _ => Err("not true or false".into()),
         },
-        Kind::Vector => raw.split(',').map(|s| number(s).map(Value::from)).collect::<Result<Vec<_>, _>>().map(Value::Array),
+        Kind::Vector => {
+            raw.split(',').map(|s| number(s).map(Value::from)).collect::<Result<Vec<_>, _>>().map(Value::Array)
+        }
         Kind::Matrix => raw
             .split(';')
-            .map(|row| row.split(',').map(|s| number(s).map(Value::from)).collect::<Result<Vec<_>, _>>().map(Value::Array))
+            .map(|row| {
+                row.split(',').map(|s| number(s).map(Value::from)).collect::<Result<Vec<_>, _>>().map(Value::Array)
+            })
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
         Kind::Text => Ok(Value::from(raw)),
@@ -371,7 +387,12 @@ mod tests {
         s.problem.d = 2;
         s.run.target = 1e-9;
         s.methods = vec![
-            MethodSpec { lr: Some(0.003), tune: true, label: Some("my Adam & co = 100%".into()), ..MethodSpec::of(MethodKind::Adam) },
+            MethodSpec {
+                lr: Some(0.003),
+                tune: true,
+                label: Some("my Adam & co = 100%".into()),
+                ..MethodSpec::of(MethodKind::Adam)
+            },
             MethodSpec { rule: Rule::Const, ..MethodSpec::of(MethodKind::SignGd) },
         ];
         let q = to_query(&s);

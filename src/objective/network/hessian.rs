@@ -54,7 +54,11 @@ pub(super) fn assemble(net: &Network, w: &[f64]) -> Matrix {
 fn param_index(net: &Network, l: usize, j: usize, i: usize) -> usize {
     let inputs = net.sizes[l];
     let (wo, bo) = net.offsets[l];
-    if i < inputs { wo + j * inputs + i } else { bo + j }
+    if i < inputs {
+        wo + j * inputs + i
+    } else {
+        bo + j
+    }
 }
 
 /// Rows x cols product of small row-major matrices.
@@ -116,15 +120,20 @@ fn per_sample(net: &Network, w: &[f64]) -> Samples {
             a[l][l] = (0..n_out[l] * n_out[l]).map(|k| if k / n_out[l] == k % n_out[l] { 1.0 } else { 0.0 }).collect();
             for m in l + 1..layers {
                 let (wm, inner) = (net.weights(w, m), n_out[m - 1]);
-                let scaled: Vec<f64> = (0..inner * n_out[l]).map(|k| slopes[m - 1][k / n_out[l]].0 * a[m - 1][l][k]).collect();
+                let scaled: Vec<f64> =
+                    (0..inner * n_out[l]).map(|k| slopes[m - 1][k / n_out[l]].0 * a[m - 1][l][k]).collect();
                 a[m][l] = product(wm, &scaled, n_out[m], inner, n_out[l]);
                 s.k[m][l].extend_from_slice(&scaled);
             }
         }
         // G over all pre-activations.
         let classes = n_out[last];
-        let curvature: Vec<f64> =
-            (0..classes * classes).map(|k| (if k / classes == k % classes { fw.p[k / classes] } else { 0.0 }) - fw.p[k / classes] * fw.p[k % classes]).collect();
+        let curvature: Vec<f64> = (0..classes * classes)
+            .map(|k| {
+                (if k / classes == k % classes { fw.p[k / classes] } else { 0.0 })
+                    - fw.p[k / classes] * fw.p[k % classes]
+            })
+            .collect();
         let mut g = vec![0.0; u * u];
         for l in 0..layers {
             let at_l = transpose(&a[last][l], classes, n_out[l]);
@@ -132,12 +141,15 @@ fn per_sample(net: &Network, w: &[f64]) -> Samples {
                 let sa = product(&curvature, &a[last][m], classes, classes, n_out[m]);
                 let mut block = product(&at_l, &sa, n_out[l], classes, n_out[m]);
                 for k in l.max(m)..last {
-                    let scaled: Vec<f64> = (0..n_out[k] * n_out[m]).map(|t| curv[k][t / n_out[m]] * a[k][m][t]).collect();
-                    let extra = product(&transpose(&a[k][l], n_out[k], n_out[l]), &scaled, n_out[l], n_out[k], n_out[m]);
+                    let scaled: Vec<f64> =
+                        (0..n_out[k] * n_out[m]).map(|t| curv[k][t / n_out[m]] * a[k][m][t]).collect();
+                    let extra =
+                        product(&transpose(&a[k][l], n_out[k], n_out[l]), &scaled, n_out[l], n_out[k], n_out[m]);
                     block.iter_mut().zip(extra).for_each(|(b, e)| *b += e);
                 }
                 for j in 0..n_out[l] {
-                    g[(u_off[l] + j) * u + u_off[m]..][..n_out[m]].copy_from_slice(&block[j * n_out[m]..(j + 1) * n_out[m]]);
+                    g[(u_off[l] + j) * u + u_off[m]..][..n_out[m]]
+                        .copy_from_slice(&block[j * n_out[m]..(j + 1) * n_out[m]]);
                 }
             }
         }
@@ -217,7 +229,12 @@ mod tests {
     /// Against the columns H e_i from the R-operator: an independent derivation.
     #[test]
     fn assembled_hessian_matches_hessian_vector_products() {
-        for (hidden, act) in [(vec![], Activation::Tanh), (vec![5], Activation::Tanh), (vec![4, 3], Activation::Tanh), (vec![4, 3], Activation::Relu)] {
+        for (hidden, act) in [
+            (vec![], Activation::Tanh),
+            (vec![5], Activation::Tanh),
+            (vec![4, 3], Activation::Tanh),
+            (vec![4, 3], Activation::Relu),
+        ] {
             let net = small(&hidden, act);
             let w = net.init(5, 1.5);
             let h = net.hessian(&w).unwrap();

@@ -65,7 +65,11 @@ struct Forward {
 impl Forward {
     /// The input of layer l: the sample for the first layer, else the previous activation.
     fn input<'a>(&'a self, x: &'a [f64], l: usize) -> &'a [f64] {
-        if l == 0 { x } else { &self.act[l - 1] }
+        if l == 0 {
+            x
+        } else {
+            &self.act[l - 1]
+        }
     }
 
     /// (first, second) derivatives of the activation at hidden layer l.
@@ -77,7 +81,8 @@ impl Forward {
 impl Network {
     /// A network with the given hidden layer widths (none: logistic regression).
     pub fn new(data: Dataset, hidden: &[usize], activation: Activation, l2: f64) -> Self {
-        let sizes: Vec<usize> = std::iter::once(data.features).chain(hidden.iter().copied()).chain(std::iter::once(data.classes)).collect();
+        let sizes: Vec<usize> =
+            std::iter::once(data.features).chain(hidden.iter().copied()).chain(std::iter::once(data.classes)).collect();
         let mut offsets = Vec::new();
         let mut at = 0;
         for l in 0..sizes.len() - 1 {
@@ -89,7 +94,8 @@ impl Network {
 
     /// Parameters of a network on `features` inputs and `classes` outputs.
     pub fn param_count(features: usize, classes: usize, hidden: &[usize]) -> usize {
-        let sizes: Vec<usize> = std::iter::once(features).chain(hidden.iter().copied()).chain(std::iter::once(classes)).collect();
+        let sizes: Vec<usize> =
+            std::iter::once(features).chain(hidden.iter().copied()).chain(std::iter::once(classes)).collect();
         sizes.windows(2).map(|w| w[1] * (w[0] + 1)).sum()
     }
 
@@ -301,7 +307,9 @@ impl Objective for Network {
                     let mut rback = transposed_product(self.weights(v, l), &delta);
                     rback.iter_mut().zip(transposed_product(self.weights(w, l), &rdelta)).for_each(|(a, b)| *a += b);
                     let slopes = fw.slopes(self.activation, l - 1);
-                    rdelta = (0..back.len()).map(|j| rback[j] * slopes[j].0 + back[j] * slopes[j].1 * r_pre[l - 1][j]).collect();
+                    rdelta = (0..back.len())
+                        .map(|j| rback[j] * slopes[j].0 + back[j] * slopes[j].1 * r_pre[l - 1][j])
+                        .collect();
                     delta = back.iter().zip(&slopes).map(|(b, (d1, _))| b * d1).collect();
                 }
             }
@@ -333,7 +341,12 @@ mod tests {
 
     #[test]
     fn gradient_and_hessian_vector_products_match_central_differences() {
-        for (hidden, act) in [(vec![], Activation::Tanh), (vec![5], Activation::Tanh), (vec![5], Activation::Relu), (vec![4, 3], Activation::Tanh)] {
+        for (hidden, act) in [
+            (vec![], Activation::Tanh),
+            (vec![5], Activation::Tanh),
+            (vec![5], Activation::Relu),
+            (vec![4, 3], Activation::Tanh),
+        ] {
             let net = small(&hidden, act);
             let d = net.dim();
             assert_eq!(d, Network::param_count(64, 10, &hidden));
