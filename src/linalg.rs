@@ -444,11 +444,11 @@ mod tests {
         for (n, seed) in [(1, 1), (2, 2), (5, 3), (17, 4), (40, 5)] {
             let a = random_symmetric(n, seed);
             let (lam, v) = a.sym_eigen();
-            for k in 0..n {
+            for (k, &lam_k) in lam.iter().enumerate() {
                 let col: Vec<f64> = (0..n).map(|r| v.get(r, k)).collect();
                 let av = a.matvec(&col);
                 for r in 0..n {
-                    assert!((av[r] - lam[k] * col[r]).abs() < 1e-10, "n={n} k={k}");
+                    assert!((av[r] - lam_k * col[r]).abs() < 1e-10, "n={n} k={k}");
                 }
                 for k2 in 0..n {
                     let col2: Vec<f64> = (0..n).map(|r| v.get(r, k2)).collect();

@@ -238,17 +238,17 @@ mod tests {
             let l2c = q.known_spectrum().unwrap().last().copied().unwrap();
             let linf = crate::testing::brute_quadratic(q.hessian_matrix());
             assert!((linf - linf_exact(q.hessian_matrix()).0).abs() < 1e-9 * linf);
-            let cases: [(MethodKind, f64, fn(&[f64]) -> f64); 2] =
-                [(MethodKind::Gd, l2c, l2), (MethodKind::SignGd, linf, l1)];
+            type DualNorm = fn(&[f64]) -> f64;
+            let cases: [(MethodKind, f64, DualNorm); 2] = [(MethodKind::Gd, l2c, l2), (MethodKind::SignGd, linf, l1)];
             for (kind, l, dual) in cases {
                 let mut trace = Trace::default();
                 let mut chain = kind.chain(&H, StepRule::Theory, 1.0, Some(l));
                 let x0 = Rng::new(seed).normals(d);
                 run(&q, &x0, &mut chain, &cfg(40), Some(&mut trace));
                 let xs = trace.x.as_ref().unwrap();
-                for t in 0..xs.len() - 1 {
+                for (t, x) in xs.iter().enumerate().take(xs.len() - 1) {
                     let mut g = vec![0.0; d];
-                    q.value_and_gradient(&xs[t], &mut g);
+                    q.value_and_gradient(x, &mut g);
                     let decrease = trace.f[t] - trace.f[t + 1];
                     let guaranteed = dual(&g).powi(2) / (2.0 * l);
                     assert!(decrease >= guaranteed * (1.0 - 1e-9) - 1e-14, "{kind:?} t={t}: {decrease} < {guaranteed}");
