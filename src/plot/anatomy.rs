@@ -4,7 +4,7 @@
 //! by the caller (one image, not thousands of rectangles); this module draws its axes, block
 //! labels and colour bar, and computes the image.
 
-use super::style::{draw_legend, tick_label, Look};
+use super::style::{draw_legend, plot_frame, styled_mesh, tick_label, Look};
 use super::{Axes, Frame};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -131,26 +131,15 @@ pub fn draw_spectrum<DB: DrawingBackend>(
     let pad = ((h.hi - h.lo) * 0.02).max(1e-12);
     let (x0, x1) = (h.lo - pad, h.hi + pad);
     let top = h.counts.iter().copied().fold(1.0, f64::max);
-    let mut chart = ChartBuilder::on(area)
-        .margin(look.px(10.0))
-        .margin_right(look.px(16.0))
-        .x_label_area_size(look.px(38.0))
-        .y_label_area_size(look.px(48.0))
-        .build_cartesian_2d(x0..x1, (0.7f64..top * 1.6).log_scale())
-        .map_err(err)?;
-    chart
-        .configure_mesh()
+    let mut chart =
+        plot_frame(area, look, 48.0).build_cartesian_2d(x0..x1, (0.7f64..top * 1.6).log_scale()).map_err(err)?;
+    styled_mesh(&mut chart, look)
         .x_desc("eigenvalue")
         .y_desc("count (log)")
-        .label_style(look.font(11.0))
-        .axis_desc_style(look.font(12.0))
         .x_label_formatter(&|v| tick_label(*v))
         .y_label_formatter(&|v| tick_label(*v))
         .x_labels(6)
         .y_labels(5)
-        .light_line_style(look.grid())
-        .bold_line_style(look.fg().mix(0.2))
-        .axis_style(look.fg().mix(0.6))
         .draw()
         .map_err(err)?;
     let width = (h.hi - h.lo) / bins as f64;
@@ -192,24 +181,12 @@ pub fn draw_track<DB: DrawingBackend>(
     let values = t.iter().flat_map(|p| &p.top).copied();
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     let (lo, hi) = if lo.is_finite() { (lo.min(0.0), hi.max(lo + 1e-12) * 1.08) } else { (0.0, 1.0) };
-    let mut chart = ChartBuilder::on(area)
-        .margin(look.px(10.0))
-        .margin_right(look.px(16.0))
-        .x_label_area_size(look.px(38.0))
-        .y_label_area_size(look.px(52.0))
-        .build_cartesian_2d(0f64..x1, lo..hi)
-        .map_err(err)?;
-    chart
-        .configure_mesh()
+    let mut chart = plot_frame(area, look, 52.0).build_cartesian_2d(0f64..x1, lo..hi).map_err(err)?;
+    styled_mesh(&mut chart, look)
         .x_desc("step")
         .y_desc("eigenvalue")
-        .label_style(look.font(11.0))
-        .axis_desc_style(look.font(12.0))
         .x_label_formatter(&|v| format!("{}", v.round()))
         .y_label_formatter(&|v| tick_label(*v))
-        .light_line_style(look.grid())
-        .bold_line_style(look.fg().mix(0.2))
-        .axis_style(look.fg().mix(0.6))
         .draw()
         .map_err(err)?;
     let ranks = t.iter().map(|p| p.top.len()).max().unwrap_or(0);

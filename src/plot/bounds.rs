@@ -3,7 +3,7 @@
 //! d L_2 (the numerator of the predicted ratio d L_2 / L_inf).
 
 use super::input::BoundsInput;
-use super::style::{log_tick_label, tick_label, Look};
+use super::style::{log_tick_label, plot_frame, styled_mesh, tick_label, Look};
 use super::{Axes, Frame};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -59,11 +59,8 @@ pub fn draw_bounds<DB: DrawingBackend>(
         })
         .collect();
     let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(10) as f64 * 6.0 + 12.0;
-    let mut chart = ChartBuilder::on(area)
-        .margin(look.px(10.0))
+    let mut chart = plot_frame(area, look, label_width)
         .margin_right(look.px(20.0))
-        .x_label_area_size(look.px(38.0))
-        .y_label_area_size(look.px(label_width))
         .build_cartesian_2d((xlo..xhi).log_scale(), -0.5f64..(n as f64 - 0.5))
         .map_err(err)?;
     let row_label = |y: &f64| {
@@ -74,19 +71,13 @@ pub fn draw_bounds<DB: DrawingBackend>(
             String::new()
         }
     };
-    chart
-        .configure_mesh()
+    styled_mesh(&mut chart, look)
         .x_desc("value (log scale)")
-        .label_style(look.font(11.0))
-        .axis_desc_style(look.font(12.0))
         .x_label_formatter(&|v| log_tick_label(*v))
         .y_label_formatter(&row_label)
         .x_labels(4)
         .y_labels(n * 2 + 1)
         .disable_y_mesh()
-        .light_line_style(look.grid())
-        .bold_line_style(look.fg().mix(0.2))
-        .axis_style(look.fg().mix(0.6))
         .draw()
         .map_err(err)?;
     let (blue, red, green, fg) = (look.series(0), look.series(1), look.series(2), look.fg());

@@ -2,7 +2,7 @@
 //! current point with each norm's steepest-descent direction, and every method's trajectory up
 //! to the current step. Equal scales on both axes, so that circles look round.
 
-use super::style::{draw_legend, tick_label, Look};
+use super::style::{draw_legend, styled_mesh, tick_label, Look};
 use super::{Axes, Frame};
 use crate::linalg::Matrix;
 use crate::norm::Norm;
@@ -64,12 +64,9 @@ pub fn draw_geometry2d<DB: DrawingBackend>(
         .y_label_area_size(look.px(44.0))
         .build_cartesian_2d(x0..x1, y0..y1)
         .map_err(err)?;
-    chart
-        .configure_mesh()
+    styled_mesh(&mut chart, look)
         .light_line_style(TRANSPARENT)
         .bold_line_style(look.fg().mix(0.12))
-        .axis_style(look.fg().mix(0.6))
-        .label_style(look.font(11.0))
         .x_label_formatter(&|v| tick_label(*v))
         .y_label_formatter(&|v| tick_label(*v))
         .draw()

@@ -1,5 +1,7 @@
 //! Colours, sizes and tick labels shared by the plots.
 
+use plotters::chart::MeshStyle;
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::prelude::*;
 
 /// Okabe & Ito's palette, distinguishable with the common colour-vision deficiencies; yellow
@@ -63,6 +65,42 @@ impl Look {
             c
         }
     }
+}
+
+/// The frame of a line or scatter plot: 10 px margins (16 on the right, where the last x tick
+/// label overhangs), 38 px for the x ticks and their title, and `y_labels_css` for the y ticks.
+pub(crate) fn plot_frame<'a, 'b, DB: DrawingBackend>(
+    area: &'a DrawingArea<DB, plotters::coord::Shift>,
+    look: &Look,
+    y_labels_css: f64,
+) -> ChartBuilder<'a, 'b, DB> {
+    let mut builder = ChartBuilder::on(area);
+    builder
+        .margin(look.px(10.0))
+        .margin_right(look.px(16.0))
+        .x_label_area_size(look.px(38.0))
+        .y_label_area_size(look.px(y_labels_css));
+    builder
+}
+
+/// The axes in the plots' shared style: tick labels at 11 px, axis titles at 12 px, a faint
+/// grid and grey axes. Callers add titles, formatters and label counts (or override these).
+pub(crate) fn styled_mesh<'a, 'b, X, Y, XT, YT, DB>(
+    chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    look: &Look,
+) -> MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+    DB: DrawingBackend,
+{
+    let mut mesh = chart.configure_mesh();
+    mesh.label_style(look.font(11.0))
+        .axis_desc_style(look.font(12.0))
+        .light_line_style(look.grid())
+        .bold_line_style(look.fg().mix(0.2))
+        .axis_style(look.fg().mix(0.6));
+    mesh
 }
 
 /// The series labels in the plots' shared style: a translucent box in `position`.

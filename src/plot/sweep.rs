@@ -1,7 +1,7 @@
 //! The sweep map: two heat maps (measured and predicted advantage of sign GD) on one diverging
 //! colour scale, with a colour bar, and a scatter of measured against predicted.
 
-use super::style::{log_tick_label, tick_label, Look};
+use super::style::{log_tick_label, styled_mesh, tick_label, Look};
 use super::{Axes, Frame};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -200,17 +200,11 @@ pub fn draw_sweep_scatter<DB: DrawingBackend>(
         .y_label_area_size(look.px(52.0))
         .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())
         .map_err(err)?;
-    chart
-        .configure_mesh()
+    styled_mesh(&mut chart, look)
         .x_desc("predicted d L_2 / L_inf")
         .y_desc("measured advantage")
-        .label_style(look.font(11.0))
-        .axis_desc_style(look.font(12.0))
         .x_label_formatter(&|v| log_tick_label(*v))
         .y_label_formatter(&|v| log_tick_label(*v))
-        .light_line_style(look.grid())
-        .bold_line_style(look.fg().mix(0.2))
-        .axis_style(look.fg().mix(0.6))
         .draw()
         .map_err(err)?;
     chart

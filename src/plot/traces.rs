@@ -1,7 +1,7 @@
 //! Per-step traces, one line per method: suboptimality and gradient norm on log axes, gradient
 //! density on [0, 1].
 
-use super::style::{draw_legend, log_tick_label, tick_label, Look};
+use super::style::{draw_legend, log_tick_label, plot_frame, styled_mesh, tick_label, Look};
 use super::{Axes, Frame};
 use crate::experiment::{TraceColumns, TraceTable};
 use crate::optimizer::Status;
@@ -62,12 +62,7 @@ pub fn draw_traces<DB: DrawingBackend>(
     area.fill(&look.bg()).map_err(err)?;
     let steps = data.methods.iter().map(|m| m.f.len()).max().unwrap_or(1).max(2) - 1;
     let x_range = 0f64..steps as f64;
-    let mut chart = ChartBuilder::on(area);
-    chart
-        .margin(look.px(10.0))
-        .margin_right(look.px(16.0))
-        .x_label_area_size(look.px(38.0))
-        .y_label_area_size(look.px(58.0));
+    let mut chart = plot_frame(area, look, 58.0);
     let frame = if kind.unit_interval() {
         let mut c = chart.build_cartesian_2d(x_range, 0f64..1.0).map_err(err)?;
         mesh(&mut c, kind, look).map_err(err)?;
@@ -139,16 +134,13 @@ fn mesh<'a, DB: DrawingBackend + 'a, Y: YAxis>(
     kind: TraceKind,
     look: &Look,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    c.configure_mesh()
+    styled_mesh(c, look)
         .x_desc("step t")
         .y_desc(kind.y_desc())
         .label_style(look.font(12.0))
         .axis_desc_style(look.font(13.0))
         .x_label_formatter(&|v| tick_label(*v))
         .y_label_formatter(&|v| if kind.unit_interval() { tick_label(*v) } else { log_tick_label(*v) })
-        .light_line_style(look.grid())
-        .bold_line_style(look.fg().mix(0.2))
-        .axis_style(look.fg().mix(0.6))
         .x_labels(6)
         .y_labels(8)
         .draw()
