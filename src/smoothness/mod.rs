@@ -8,6 +8,7 @@ mod anatomy;
 mod bounds;
 mod lanczos;
 mod linf;
+mod low_rank;
 mod norm_constant;
 mod report;
 mod sdp;
@@ -16,6 +17,7 @@ pub use anatomy::{heat_map, histogram, mass, weighted_histogram, HeatMap, Histog
 pub use bounds::{local_search, psd_value};
 pub use lanczos::{lanczos, quadrature, Extremes};
 pub use linf::{linf_branch_and_bound, linf_enumerate, linf_exact, Progress};
+pub use low_rank::{linf_low_rank, low_rank_work, LowRankMax};
 pub use norm_constant::{smoothness_constant, Constant, LINF_EXACT_MAX_D, SDP_MAX_D};
 pub use report::{
     report, report_with_eigenvalues, Estimate, ExactMode, Interval, ReportError, ReportOptions, SmoothnessReport,

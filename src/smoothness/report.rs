@@ -5,6 +5,8 @@
 use super::bounds::local_search;
 use super::lanczos::lanczos;
 use super::linf::{linf_branch_and_bound, linf_enumerate, Progress};
+use super::low_rank::linf_low_rank;
+use super::norm_constant::{LOW_RANK_MAX_RANK, LOW_RANK_WORK};
 use super::sdp::{bilinear_lift, sdp_rank, solve, Certificate};
 use crate::linalg::Matrix;
 use crate::norm::l1;
@@ -261,7 +263,7 @@ pub fn report_with_eigenvalues(
     let (linf_exact, linf_exact_method) = if lo.value >= hi.value * (1.0 - 1e-12) {
         (Some(lo.value), Some(format!("bounds meet: {} = {}", lo.method, hi.method)))
     } else {
-        match exact(h, psd, opts.exact, opts.exact_work, &best_v, progress)? {
+        match exact(h, psd, lambda_min, opts.exact, opts.exact_work, &best_v, progress)? {
             Some((v, m)) => (Some(v), Some(m)),
             None => (None, None),
         }
@@ -340,6 +342,7 @@ fn best(list: &[Estimate], pick: fn(f64, f64) -> f64) -> Estimate {
 fn exact(
     h: &Matrix,
     psd: bool,
+    lambda_min: f64,
     mode: ExactMode,
     work: u64,
     start: &[f64],
@@ -351,6 +354,12 @@ fn exact(
     let finish = |found: Option<(f64, Vec<f64>)>, method: &str| {
         found.map(|(_, v)| Some((l1(&h.matvec(&v)), method.to_string()))).ok_or(ReportError::Cancelled)
     };
+    if psd && mode != ExactMode::Never {
+        if let Some(found) = linf_low_rank(h, lambda_min, LOW_RANK_MAX_RANK, LOW_RANK_WORK) {
+            let method = format!("identity plus rank {}: zonotope vertices", found.rank);
+            return Ok(Some((found.value, method)));
+        }
+    }
     const BNB: &str = "branch and bound";
     const GRAY: &str = "Gray-code enumeration";
     match (mode, psd) {
