@@ -5,6 +5,7 @@ mod cost;
 mod export;
 mod geometry;
 mod matrix_input;
+mod prediction;
 mod presets;
 mod problem;
 mod run;
@@ -17,6 +18,7 @@ pub use geometry::{
     dense_hessian, spec_geometry, trajectory_geometry, GeometryError, PointGeometry, SpecGeometry, TrajectoryGeometry,
 };
 pub use matrix_input::parse_matrix;
+pub use prediction::{guaranteed_rate, predicted_ratio, winner_agreement, Advantage, RunRecord};
 pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Problem};
 pub use run::{run_spec, Accuracy, MethodResult, ProblemInfo, RunResult};
