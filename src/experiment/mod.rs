@@ -1,6 +1,7 @@
 //! Experiments: a validated spec in, plain data out (serialisable, no I/O).
 
 mod anatomy;
+mod claims;
 mod cost;
 mod export;
 mod geometry;
@@ -12,6 +13,7 @@ mod run;
 mod sweep;
 
 pub use anatomy::{hessian_anatomy, Block, HessianAnatomy, MatrixAnatomy, TrackPoint};
+pub use claims::{check_claims, Claim, ClaimCheck, ClaimInput, Number};
 pub use cost::work_estimate;
 pub use export::{to_csv, TraceColumns, TraceTable};
 pub use geometry::{

@@ -23,10 +23,10 @@
 //! multiplier eta scales the worst-case guarantee by eta (2 - eta), which vanishes at eta = 2 where
 //! runs still progress, so it would say nothing there.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The three numbers for one pair of runs (or the geometric means over a sweep cell's problems).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Advantage {
     /// d L_2 / L_inf.
     pub ceiling: f64,
