@@ -40,7 +40,7 @@ fn bench(c: &mut Criterion) {
         group.bench_function(name, |b| {
             b.iter(|| {
                 let mut chain = kind.chain(&hyper, StepRule::Const, lr, None);
-                black_box(run(obj, &problem.x0, &mut chain, &cfg, None))
+                black_box(run(obj, &problem.x0, &mut chain, &cfg, &mut []))
             })
         });
     }

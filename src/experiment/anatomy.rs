@@ -9,7 +9,7 @@ use super::problem::{build, network};
 use super::run::{method_step, run_config, run_resolved};
 use crate::linalg::Matrix;
 use crate::objective::{haar_similar, Objective, DENSE_HESSIAN_MAX_D};
-use crate::optimizer::{RunConfig, Trace};
+use crate::optimizer::{Observer, Point, RunConfig, Status};
 use crate::rng::Rng;
 use crate::smoothness::{
     heat_map, histogram, mass, quadrature, report_with_eigenvalues, weighted_histogram, ExactMode, HeatMap, Histogram,
@@ -17,6 +17,7 @@ use crate::smoothness::{
 };
 use crate::spec::{ProblemKind, Spec};
 use serde::Serialize;
+use std::ops::ControlFlow;
 
 /// Cells per side of the |H_ij| pictures.
 pub const HEAT_MAP_SIZE: usize = 160;
@@ -95,13 +96,12 @@ pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy
     spec.validate_hessian().map_err(GeometryError::Spec)?;
     spec.check_data().map_err(GeometryError::Spec)?;
     let problem = build(spec);
-    let Checkpoint { x: z, label: method, step, earlier } = checkpoint(spec, &problem);
+    let Checkpoint { x: z, label: method, step, mut track } = checkpoint(spec, &problem, &mut *progress)?;
     if !progress(0.1) {
         return Err(cancelled());
     }
     let obj = problem.objective.as_ref();
     let f = obj.value(&z);
-    let mut track = track_earlier(obj, &earlier, spec.problem.seed, progress)?;
     let blocks = if spec.problem.kind == ProblemKind::Network {
         let net = network(&spec.problem);
         net.layer_ranges()
@@ -272,9 +272,9 @@ fn lanczos_spectrum(
 
 /// The iterate of method `hessian.method` after `hessian.step` steps of its run (the step size it
 /// was given or tuned to, the schedule of the whole run), its label, the step reached, and the
-/// iterates at `hessian.track` evenly spaced earlier steps. Only that method runs, and only to
-/// the checkpoint.
-fn checkpoint(spec: &Spec, problem: &super::problem::Problem) -> Checkpoint {
+/// eigenvalue track at `hessian.track` evenly spaced earlier steps. Only that method runs, and
+/// only to the checkpoint; the track's Lanczos runs report progress up to 0.1.
+fn checkpoint(spec: &Spec, problem: &super::problem::Problem, progress: Progress) -> Result<Checkpoint, GeometryError> {
     let spec = spec.resolved();
     let i = spec.hessian.method as usize;
     let (step, label) = method_step(&spec, i, problem);
@@ -283,52 +283,55 @@ fn checkpoint(spec: &Spec, problem: &super::problem::Problem) -> Checkpoint {
         0 => 0,
         k => (steps / k).max(1),
     };
-    let cfg = RunConfig { steps, x_every: every, ..run_config(&spec, problem.objective.dim()) };
-    let mut trace = Trace::default();
-    // The per-step trace is only wanted for the tracked iterates.
-    let out = run_resolved(&spec, i, problem, &step, &cfg, (every > 0).then_some(&mut trace));
-    let earlier = trace
-        .x
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-        .map(|(k, x)| (k * every, x))
-        .filter(|(t, _)| *t < out.stopped_at)
-        .collect();
-    Checkpoint { x: out.x, label, step: out.stopped_at, earlier }
+    let cfg = RunConfig { steps, ..run_config(&spec) };
+    let mut track =
+        EigenTrack { every, steps, rng: Rng::derive(spec.problem.seed, STREAM_TRACK), points: Vec::new(), progress };
+    let out = run_resolved(&spec, i, problem, &step, &cfg, &mut [&mut track]);
+    if out.status == Status::Halted {
+        return Err(cancelled());
+    }
+    Ok(Checkpoint { x: out.x, label, step: out.stopped_at, track: track.points })
 }
 
 struct Checkpoint {
     x: Vec<f64>,
     label: String,
     step: usize,
-    earlier: Vec<(usize, Vec<f64>)>,
+    track: Vec<TrackPoint>,
 }
 
-/// The TRACK_TOP largest Ritz values of the Hessian at each earlier iterate (TRACK_STEPS Lanczos
-/// steps from a seeded Rademacher start: the outliers converge first); the caller adds the
-/// checkpoint's own.
-fn track_earlier(
-    obj: &dyn Objective,
-    earlier: &[(usize, Vec<f64>)],
-    seed: u64,
-    progress: Progress,
-) -> Result<Vec<TrackPoint>, GeometryError> {
-    let mut rng = Rng::derive(seed, STREAM_TRACK);
-    let mut points = Vec::with_capacity(earlier.len() + 1);
-    for (k, (t, x)) in earlier.iter().enumerate() {
-        let u = rng.signs(x.len());
-        let nodes =
-            quadrature(|v, out| obj.hessian_vector(x, v, out), u, TRACK_STEPS, &mut || true).ok_or_else(cancelled)?;
+/// The TRACK_TOP largest Ritz values of the Hessian every `every` steps of the run, before its
+/// last point (whose eigenvalues the analysis computes in full and adds): TRACK_STEPS Lanczos
+/// steps from a seeded Rademacher start, as the outliers converge first. Halts the run when
+/// cancelled.
+struct EigenTrack<'a> {
+    every: usize,
+    /// The checkpoint's step, for the progress fraction.
+    steps: usize,
+    rng: Rng,
+    points: Vec<TrackPoint>,
+    progress: Progress<'a>,
+}
+
+impl Observer for EigenTrack<'_> {
+    fn observe(&mut self, p: &Point) -> ControlFlow<()> {
+        if !p.every(self.every) || p.stop.is_some() {
+            return ControlFlow::Continue(());
+        }
+        let u = self.rng.signs(p.x.len());
+        let Some(nodes) = quadrature(|v, out| p.objective.hessian_vector(p.x, v, out), u, TRACK_STEPS, &mut || true)
+        else {
+            return ControlFlow::Break(());
+        };
         let mut top: Vec<f64> = nodes.iter().map(|(theta, _)| *theta).collect();
         top.sort_by(|a, b| b.total_cmp(a));
         top.truncate(TRACK_TOP);
-        points.push(TrackPoint { step: *t, top });
-        if !progress(0.1 + 0.1 * (k + 1) as f64 / earlier.len() as f64) {
-            return Err(cancelled());
+        self.points.push(TrackPoint { step: p.t, top });
+        match (self.progress)(0.1 * p.t as f64 / self.steps as f64) {
+            true => ControlFlow::Continue(()),
+            false => ControlFlow::Break(()),
         }
     }
-    Ok(points)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -384,7 +387,7 @@ mod tests {
         let spec = Spec::from_json(r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 8}, "methods": [{"kind": "adam", "lr": 0.01}], "run": {"steps": 40}, "hessian": {"step": 40}}"#).unwrap();
         let dense = hessian_anatomy(&spec, &mut |_| true).unwrap();
         let problem = build(&spec);
-        let z = checkpoint(&spec, &problem).x;
+        let z = checkpoint(&spec, &problem, &mut |_| true).unwrap().x;
         let est = lanczos_spectrum(problem.objective.as_ref(), &z, &spec, &mut |_| true).unwrap();
         assert!(est.spectrum_method.starts_with("stochastic Lanczos quadrature"));
         // Outliers converge first: the top Ritz values match the top eigenvalues.
@@ -445,6 +448,26 @@ mod tests {
             );
         }
         assert!(hessian_anatomy(&Spec::from_json(&json(60, 0)).unwrap(), &mut |_| true).unwrap().track.is_empty());
+    }
+
+    /// Cancelling at a track point stops the checkpoint's run there: no later track point, and
+    /// no report of the run's end (progress 0.1).
+    #[test]
+    fn the_track_cancels_the_run_under_way() {
+        let spec = Spec::from_json(
+            r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 6}, "methods": [{"kind": "adam", "lr": 0.02}],
+                "run": {"steps": 60}, "hessian": {"step": 60, "track": 4}}"#,
+        )
+        .unwrap();
+        let mut calls = Vec::new();
+        let e = hessian_anatomy(&spec, &mut |f| {
+            calls.push(f);
+            calls.len() < 3
+        })
+        .unwrap_err();
+        assert_eq!(e.to_string(), "cancelled");
+        assert_eq!(calls.len(), 3, "{calls:?}");
+        assert!(calls.iter().all(|f| *f < 0.1), "{calls:?}");
     }
 
     #[test]

@@ -4,10 +4,11 @@
 use super::problem::build;
 use crate::norm::Norm;
 use crate::objective::Objective;
-use crate::optimizer::{log_grid, run, tune, Outcome, RunConfig, Status, StepRule, Trace, TuneReport};
+use crate::optimizer::{log_grid, run, tune, Observer, Outcome, Point, RunConfig, Status, StepRule, Trace, TuneReport};
 use crate::smoothness::{smoothness_constant, Constant};
 use crate::spec::{MethodSpec, Spec, SpecError};
 use serde::Serialize;
+use std::ops::ControlFlow;
 
 /// Iterates are recorded up to this dimension (for the 2-D/3-D views).
 pub const KEEP_X_MAX_D: usize = 3;
@@ -79,6 +80,30 @@ pub struct Curves {
 /// Training curves are measured at about this many evenly spaced steps.
 pub const CURVE_POINTS: usize = 50;
 
+/// Records the training curves of a network run: train and test loss and accuracy of the
+/// iterate every `every` steps, measured in the network's own parameters.
+struct CurveRecorder<'a> {
+    evaluator: &'a super::problem::Evaluator,
+    problem: &'a super::problem::Problem,
+    every: usize,
+    curves: Curves,
+}
+
+impl Observer for CurveRecorder<'_> {
+    fn observe(&mut self, p: &Point) -> ControlFlow<()> {
+        if p.every(self.every) {
+            let e = self.evaluator.evaluate(&self.problem.original(p.x));
+            let c = &mut self.curves;
+            c.t.push(p.t);
+            c.train_loss.push(e.train_loss);
+            c.test_loss.push(e.test_loss);
+            c.train_accuracy.push(e.train_accuracy);
+            c.test_accuracy.push(e.test_accuracy);
+        }
+        ControlFlow::Continue(())
+    }
+}
+
 /// Validates and runs `spec`.
 pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
     spec.validate()?;
@@ -93,31 +118,24 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
 pub(crate) fn run_problem(spec: Spec, problem: &super::problem::Problem) -> RunResult {
     let obj = problem.objective.as_ref();
     let d = obj.dim();
-    let cfg = run_config(&spec, d);
+    let cfg = run_config(&spec);
     let grid = tuning_grid(&spec);
     let evaluator = super::problem::Evaluator::of(&spec);
-    // Networks: iterates at a stride, for the training curves (not part of the output).
     let curve_every = (cfg.steps / CURVE_POINTS).max(1);
     let mut constants: Vec<(Norm, Constant)> = Vec::new();
     let mut methods = Vec::with_capacity(spec.methods.len());
     for (i, m) in spec.methods.iter().enumerate() {
         let step = resolve_step(m, problem, &cfg, &grid, &mut constants);
-        let mut trace = Trace::default();
-        let run_cfg = if evaluator.is_some() { RunConfig { x_every: curve_every, ..cfg } } else { cfg };
-        let out = run_resolved(&spec, i, problem, &step, &run_cfg, Some(&mut trace));
-        let ResolvedStep { rule, lr, smoothness, tuning } = step;
-        let curves = evaluator.as_ref().map(|ev| {
-            let mut c = Curves::default();
-            for (k, x) in trace.x.take().unwrap_or_default().iter().enumerate() {
-                let e = ev.evaluate(&problem.original(x));
-                c.t.push(k * curve_every);
-                c.train_loss.push(e.train_loss);
-                c.test_loss.push(e.test_loss);
-                c.train_accuracy.push(e.train_accuracy);
-                c.test_accuracy.push(e.test_accuracy);
-            }
-            c
+        let mut trace = if d <= KEEP_X_MAX_D { Trace::with_iterates() } else { Trace::default() };
+        let mut recorder = evaluator.as_ref().map(|evaluator| CurveRecorder {
+            evaluator,
+            problem,
+            every: curve_every,
+            curves: Curves::default(),
         });
+        let out = run_resolved(&spec, i, problem, &step, &cfg, &mut [&mut trace, &mut recorder]);
+        let curves = recorder.map(|r| r.curves);
+        let ResolvedStep { rule, lr, smoothness, tuning } = step;
         let message = match &tuning {
             Some(t) if t.best.is_none() => {
                 format!("every tuning grid value diverged; showing the smallest. {}", out.message)
@@ -155,12 +173,11 @@ pub(crate) fn run_problem(spec: Spec, problem: &super::problem::Problem) -> RunR
     }
 }
 
-/// How a spec's methods run on a problem of dimension d (iterates kept only for small d).
-pub(crate) fn run_config(spec: &Spec, d: usize) -> RunConfig {
+/// How a spec's methods run.
+pub(crate) fn run_config(spec: &Spec) -> RunConfig {
     RunConfig {
         steps: spec.run.steps as usize,
         target: (spec.run.target > 0.0).then_some(spec.run.target),
-        x_every: usize::from(d <= KEEP_X_MAX_D),
         batch: spec.run.batch as usize,
         batch_seed: spec.problem.seed,
     }
@@ -208,25 +225,25 @@ pub(crate) fn resolve_step(
 /// Method i of a resolved spec on its own: its step (tuned when asked) and its label.
 pub(crate) fn method_step(spec: &Spec, i: usize, problem: &super::problem::Problem) -> (ResolvedStep, String) {
     let m = &spec.methods[i];
-    let cfg = run_config(spec, problem.objective.dim());
+    let cfg = run_config(spec);
     let step = resolve_step(m, problem, &cfg, &tuning_grid(spec), &mut Vec::new());
     let name = label(m, step.rule, step.lr, spec.run.batch > 0);
     (step, name)
 }
 
-/// Runs method i with its resolved step under `cfg` (the schedule still spans run.steps, so a
-/// shorter run follows the full run's iterates).
+/// Runs method i with its resolved step under `cfg`, watched by `observers` (the schedule still
+/// spans run.steps, so a shorter run follows the full run's iterates).
 pub(crate) fn run_resolved(
     spec: &Spec,
     i: usize,
     problem: &super::problem::Problem,
     step: &ResolvedStep,
     cfg: &RunConfig,
-    trace: Option<&mut Trace>,
+    observers: &mut [&mut dyn Observer],
 ) -> Outcome {
     let mut chain =
         spec.methods[i].chain(step.rule, step.lr, step.smoothness.as_ref().map(|c| c.value), spec.run.steps as usize);
-    run(problem.objective.as_ref(), &problem.x0, &mut chain, cfg, trace)
+    run(problem.objective.as_ref(), &problem.x0, &mut chain, cfg, observers)
 }
 
 /// The smoothness constant for `norm`, computed once per run.

@@ -105,8 +105,8 @@ mod tests {
         let z0 = rotated.to_rotated(&x0);
         let cfg = RunConfig::new(200, None);
         let (mut a, mut b) = (Trace::default(), Trace::default());
-        run(&plain, &x0, &mut kind.chain(&H, StepRule::Const, lr, None), &cfg, Some(&mut a));
-        run(&rotated, &z0, &mut kind.chain(&H, StepRule::Const, lr, None), &cfg, Some(&mut b));
+        run(&plain, &x0, &mut kind.chain(&H, StepRule::Const, lr, None), &cfg, &mut [&mut a]);
+        run(&rotated, &z0, &mut kind.chain(&H, StepRule::Const, lr, None), &cfg, &mut [&mut b]);
         (a.f, b.f)
     }
 

@@ -4,7 +4,7 @@
 //! rule itself is kept). Score of a grid value, best first:
 //! 1. reached the target: fewer steps is better;
 //! 2. did not reach it (or no target): lower final f - f* is better;
-//! 3. diverged: never chosen.
+//! 3. diverged (or halted): never chosen.
 //!
 //! Ties go to the smaller step (the lower grid index), the safer choice.
 
@@ -50,18 +50,17 @@ pub fn tune(
     cfg: &RunConfig,
     grid: &[f64],
 ) -> TuneReport {
-    let quiet = RunConfig { x_every: 0, ..*cfg };
     let outcomes: Vec<GridOutcome> = grid
         .iter()
         .map(|&scale| {
-            let out = run(obj, x0, &mut make_chain(scale), &quiet, None);
+            let out = run(obj, x0, &mut make_chain(scale), cfg, &mut []);
             GridOutcome { scale, status: out.status, stopped_at: out.stopped_at, final_f: out.final_f }
         })
         .collect();
     let key = |o: &GridOutcome| match o.status {
         Status::Target => Some((0, o.stopped_at as f64)),
         Status::MaxSteps | Status::Stationary => Some((1, o.final_f)),
-        Status::Diverged => None,
+        Status::Diverged | Status::Halted => None,
     };
     let best = outcomes
         .iter()
