@@ -258,10 +258,13 @@ mod tests {
         assert!(out.final_f <= 1e-6 * q.value(&[1.0; 4]));
     }
 
+    /// What a witness saw at one point: t, x, f - f*, g, step, stop.
+    type Seen = (usize, Vec<f64>, f64, Vec<f64>, Option<f64>, Option<Status>);
+
     /// Records what it is shown and asks to halt at step `halt_at`.
     #[derive(Default)]
     struct Witness {
-        seen: Vec<(usize, Vec<f64>, f64, Vec<f64>, Option<f64>, Option<Status>)>,
+        seen: Vec<Seen>,
         halt_at: Option<usize>,
     }
 
