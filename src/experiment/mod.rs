@@ -10,6 +10,7 @@ mod prediction;
 mod presets;
 mod problem;
 mod run;
+mod step_ratio;
 mod sweep;
 
 pub use anatomy::{hessian_anatomy, Block, HessianAnatomy, MatrixAnatomy, TrackPoint};
@@ -24,4 +25,5 @@ pub use prediction::{guaranteed_rate, predicted_ratio, winner_agreement, Advanta
 pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Problem};
 pub use run::{run_spec, Accuracy, MethodResult, ProblemInfo, RunResult};
+pub use step_ratio::{StepRatioRecorder, StepRatios};
 pub use sweep::{lambda_max_for_spread, run_sweep, spearman, sweep_csv, SweepCell, SweepError, SweepResult};
