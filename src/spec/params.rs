@@ -52,6 +52,16 @@ pub struct Param {
     pub when: &'static [(&'static str, &'static [&'static str])],
 }
 
+/// The parameter groups in the order the page shows them, with their titles ("meta" has no
+/// controls). The page reads names and titles from the schema, never its own copy.
+pub const GROUPS: &[(&str, &str)] = &[
+    ("problem", "Problem"),
+    ("methods", "Methods"),
+    ("run", "Run"),
+    ("sweep", "Sweep map"),
+    ("hessian", "Hessian analysis"),
+];
+
 const fn float(min: f64, max: f64, default: f64) -> Kind {
     Kind::Float { min, max, min_exclusive: false, max_exclusive: false, default, log_scale: false }
 }

@@ -20,6 +20,16 @@ use std::collections::BTreeMap;
 /// Query keys that belong to the page (layout, embedding), not to the spec.
 pub const PAGE_KEYS: &[&str] = &["embed", "plot", "preset", "view"];
 
+/// The page's views (the values of `view`; the first is the default, which the URL omits), each
+/// with the parameter groups whose controls it shows: the groups its computation reads (the
+/// sweep runs its own GD and sign GD, so it has no methods).
+pub const PAGE_VIEWS: &[(&str, &[&str])] = &[
+    ("runs", &["problem", "methods", "run"]),
+    ("sweep", &["problem", "run", "sweep"]),
+    ("geometry2d", &["problem", "methods", "run"]),
+    ("hessian", &["problem", "methods", "run", "hessian"]),
+];
+
 /// A query parameter that could not be used.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct UrlIssue {
@@ -438,6 +448,24 @@ mod tests {
         let d = from_query("problem=matrix");
         assert!(!d.issues.is_empty());
         assert!(d.spec.validate().is_ok());
+    }
+
+    #[test]
+    fn page_views_and_groups_name_real_parameter_groups() {
+        use crate::spec::params::GROUPS;
+        let titled: Vec<&str> = GROUPS.iter().map(|g| g.0).collect();
+        for p in PARAMS.iter().filter(|p| p.group != "meta") {
+            assert!(titled.contains(&p.group), "{}: group {} has no title in GROUPS", p.name, p.group);
+        }
+        for (name, _) in GROUPS {
+            assert!(PARAMS.iter().any(|p| p.group == *name), "GROUPS lists {name}, which has no parameter");
+        }
+        for (view, groups) in PAGE_VIEWS {
+            for g in *groups {
+                assert!(titled.contains(g), "view {view}: group {g} is not in GROUPS");
+            }
+        }
+        assert_eq!(PAGE_VIEWS[0].0, "runs", "the default view comes first");
     }
 
     #[test]
