@@ -17,8 +17,9 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-/// Query keys that belong to the page (layout, embedding), not to the spec.
-pub const PAGE_KEYS: &[&str] = &["embed", "plot", "preset", "view"];
+/// Query keys that belong to the page (layout, embedding), not to the spec, in the order the page
+/// writes them after the spec's.
+pub const PAGE_KEYS: &[&str] = &["preset", "view", "embed", "plot"];
 
 /// The page's views (the values of `view`; the first is the default, which the URL omits), each
 /// with the parameter groups whose controls it shows: the groups its computation reads (the
