@@ -8,7 +8,6 @@ import init, { schema as getSchema, specFromQuery, resolveSpec, presets as getPr
 import { Controls } from './controls.js';
 import { Computer } from './compute.js';
 import { Plots } from './plots.js';
-import { Geometry2dView } from './geometry2d.js';
 import { FIGURES } from './figures.js';
 import { VIEWS } from './views.js';
 import { PageUrl } from './page-url.js';
@@ -70,14 +69,6 @@ async function main() {
   }
 
   const plots = new Plots(FIGURES, embed);
-  const geo = new Geometry2dView($('geometry2d-view'), (x0) => {
-    const candidate = structuredClone(state.spec);
-    candidate.problem.x0 = x0;
-    state.spec = candidate;
-    controls.sync(state.spec);
-    url.writeSpec(state.spec);
-    schedule();
-  });
   const computer = new Computer({
     onProgress: (p) => {
       $('progress').hidden = !p;
@@ -93,7 +84,7 @@ async function main() {
   });
 
   /** @type {PageContext} */
-  const ctx = { state, computer, plots, geo, embed, status, fail, editStart: 0 };
+  const ctx = { state, computer, plots, status, fail, editStart: 0, edit };
   /** Shows why a computation failed: beside the control it names, else in the status line
    * (`verb` says what did not happen); a cancellation is not a failure.
    * @param {any} e
@@ -102,6 +93,15 @@ async function main() {
     if (e.name === 'Cancelled') return;
     if (e.field && controls.showError(e.field, e.message)) status(`${verb}: ${e.message}`);
     else status(`Error: ${e.message}`);
+  }
+  /** @param {(spec: import('./types').Spec) => void} mutate */
+  function edit(mutate) {
+    const candidate = structuredClone(state.spec);
+    mutate(candidate);
+    state.spec = candidate;
+    controls.sync(state.spec);
+    url.writeSpec(state.spec);
+    schedule();
   }
   const recompute = () => view().compute(ctx);
   const schedule = perFrame(recompute);
@@ -158,6 +158,7 @@ async function main() {
   url.writeSpec(state.spec);
   picker.show(url.query().get('preset'));
   tabs.show(url.view());
+  for (const v of VIEWS) v.init?.(ctx);
 
   $('copy-link').addEventListener('click', async () => {
     const button = $('copy-link');

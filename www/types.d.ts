@@ -128,15 +128,15 @@ export interface PageContext {
   state: PageState;
   computer: import('./compute.js').Computer;
   plots: import('./plots.js').Plots;
-  geo: import('./geometry2d.js').Geometry2dView;
-  /** Whether the page is an embed (one figure, no tables or controls). */
-  embed: boolean;
   /** Sets the status line. */
   status: (text: string) => void;
   /** Shows why a computation failed (`verb` says what did not happen); ignores cancellations. */
   fail: (e: any, verb: string) => void;
   /** When the reader's last edit happened (performance.now()), 0 before any. */
   editStart: number;
+  /** Applies an edit of the spec made in a figure (not a control): syncs the controls and the
+   * URL, and recomputes. */
+  edit: (mutate: (spec: Spec) => void) => void;
 }
 
 /** A page view: a tab, its panel, and the computation behind it. */
@@ -146,6 +146,8 @@ export interface ViewDef {
   id: string;
   /** Its data exports (its figures add their PNGs). */
   exports: ExportDef[];
+  /** Sets up what the view owns beyond its figures (once, when the page starts). */
+  init?: (ctx: PageContext) => void;
   /** Runs its computation for the current spec (a worker task of worker.js, through
    * `ctx.computer`) and shows the outcome; reports failures through `ctx.fail`. */
   compute: (ctx: PageContext) => Promise<void>;

@@ -80,14 +80,18 @@ async function refineGeometry({ state, computer, plots }, spec) {
   }
 }
 
+/** The 2-D view's animation, made when the page starts; a click on it moves the start point.
+ * @type {Geometry2dView | null} */
+let geo = null;
+
 /** The 2-D view's animation and read-outs, or why it cannot show this problem.
  * @param {PageContext} ctx */
-function showGeometry2d({ state, geo }) {
+function showGeometry2d({ state }) {
   const ok = Geometry2dView.supports(state.result) && state.report;
   $('geo-note').textContent = ok
     ? 'Each arrow is the steepest-descent direction −s of one norm; its tip lies on that norm\'s unit ball. Play the trajectories, or click to start elsewhere.'
     : 'The 2-D view needs a 2-D quadratic: choose the problem kind quad2d, or a 2 x 2 matrix.';
-  if (ok) geo.set(state.result);
+  if (ok) geo?.set(state.result);
   const r = state.report;
   $('geo-constants').textContent = ok && r
     ? `L₂ = ${r.l2.toPrecision(4)}, L∞ = ${(r.linf_exact ?? r.linf_upper).toPrecision(4)}, ρ_diag = ${r.rho_diag.toPrecision(3)}, predicted d L₂ / L∞ = ${r.predicted_ratio.low.toPrecision(3)} (the Hessian is constant: these hold everywhere).`
@@ -126,8 +130,11 @@ export const VIEWS = [
   },
   {
     id: 'geometry2d',
+    init: (ctx) => {
+      geo = new Geometry2dView($('geometry2d-view'), (x0) => ctx.edit((spec) => { spec.problem.x0 = x0; }));
+    },
     compute: (ctx) => computeRuns(ctx, showGeometry2d),
-    leave: ({ geo }) => geo.pause(),
+    leave: () => geo?.pause(),
     exports: [],
   },
   {
