@@ -665,11 +665,8 @@ pub fn schema() -> serde_json::Value {
         "version": SPEC_VERSION,
         "limits": { "max_d": MAX_D, "max_network_params": MAX_NETWORK_PARAMS, "max_steps": MAX_STEPS, "max_methods": MAX_METHODS },
         "params": PARAMS,
-        "groups": params::GROUPS.iter().map(|(name, title)| serde_json::json!({ "name": name, "title": title })).collect::<Vec<_>>(),
-        "page": {
-            "keys": url::PAGE_KEYS,
-            "views": url::PAGE_VIEWS.iter().map(|(id, groups)| serde_json::json!({ "id": id, "groups": groups })).collect::<Vec<_>>(),
-        },
+        "groups": params::GROUPS,
+        "page": { "keys": url::PAGE_KEYS, "views": url::PAGE_VIEWS },
     })
 }
 

@@ -21,14 +21,21 @@ use std::collections::BTreeMap;
 /// writes them after the spec's.
 pub const PAGE_KEYS: &[&str] = &["preset", "view", "embed", "plot"];
 
-/// The page's views (the values of `view`; the first is the default, which the URL omits), each
-/// with the parameter groups whose controls it shows: the groups its computation reads (the
-/// sweep runs its own GD and sign GD, so it has no methods).
-pub const PAGE_VIEWS: &[(&str, &[&str])] = &[
-    ("runs", &["problem", "methods", "run"]),
-    ("sweep", &["problem", "run", "sweep"]),
-    ("geometry2d", &["problem", "methods", "run"]),
-    ("hessian", &["problem", "methods", "run", "hessian"]),
+/// A view of the page: its id (the value of `view`) and the parameter groups whose controls it
+/// shows, the groups its computation reads.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct PageView {
+    pub id: &'static str,
+    pub groups: &'static [&'static str],
+}
+
+/// The page's views in tab order; the first is the default, which the URL omits. The sweep runs
+/// its own GD and sign GD, so it has no methods.
+pub const PAGE_VIEWS: &[PageView] = &[
+    PageView { id: "runs", groups: &["problem", "methods", "run"] },
+    PageView { id: "sweep", groups: &["problem", "run", "sweep"] },
+    PageView { id: "geometry2d", groups: &["problem", "methods", "run"] },
+    PageView { id: "hessian", groups: &["problem", "methods", "run", "hessian"] },
 ];
 
 /// A query parameter that could not be used.
@@ -454,19 +461,19 @@ mod tests {
     #[test]
     fn page_views_and_groups_name_real_parameter_groups() {
         use crate::spec::params::GROUPS;
-        let titled: Vec<&str> = GROUPS.iter().map(|g| g.0).collect();
+        let titled: Vec<&str> = GROUPS.iter().map(|g| g.name).collect();
         for p in PARAMS.iter().filter(|p| p.group != "meta") {
             assert!(titled.contains(&p.group), "{}: group {} has no title in GROUPS", p.name, p.group);
         }
-        for (name, _) in GROUPS {
-            assert!(PARAMS.iter().any(|p| p.group == *name), "GROUPS lists {name}, which has no parameter");
+        for g in GROUPS {
+            assert!(PARAMS.iter().any(|p| p.group == g.name), "GROUPS lists {}, which has no parameter", g.name);
         }
-        for (view, groups) in PAGE_VIEWS {
-            for g in *groups {
-                assert!(titled.contains(g), "view {view}: group {g} is not in GROUPS");
+        for view in PAGE_VIEWS {
+            for g in view.groups {
+                assert!(titled.contains(g), "view {}: group {g} is not in GROUPS", view.id);
             }
         }
-        assert_eq!(PAGE_VIEWS[0].0, "runs", "the default view comes first");
+        assert_eq!(PAGE_VIEWS[0].id, "runs", "the default view comes first");
     }
 
     #[test]
