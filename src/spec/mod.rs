@@ -657,13 +657,16 @@ impl Spec {
     }
 }
 
-/// The schema: every parameter with type, range, default and help (what `steepest spec --schema`
-/// prints and what the page builds its controls from).
+/// The schema: every parameter with type, range, default and help, the groups and the page's
+/// views and query keys (what `steepest spec --schema` prints and what the page builds its
+/// controls and views from).
 pub fn schema() -> serde_json::Value {
     serde_json::json!({
         "version": SPEC_VERSION,
         "limits": { "max_d": MAX_D, "max_network_params": MAX_NETWORK_PARAMS, "max_steps": MAX_STEPS, "max_methods": MAX_METHODS },
         "params": PARAMS,
+        "groups": params::GROUPS,
+        "page": { "keys": url::PAGE_KEYS, "views": url::PAGE_VIEWS },
     })
 }
 

@@ -52,6 +52,23 @@ pub struct Param {
     pub when: &'static [(&'static str, &'static [&'static str])],
 }
 
+/// A group of parameters: the page shows each under its title.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Group {
+    pub name: &'static str,
+    pub title: &'static str,
+}
+
+/// The parameter groups in the order the page shows them ("meta" has no controls). The page
+/// reads names and titles from the schema, never its own copy.
+pub const GROUPS: &[Group] = &[
+    Group { name: "problem", title: "Problem" },
+    Group { name: "methods", title: "Methods" },
+    Group { name: "run", title: "Run" },
+    Group { name: "sweep", title: "Sweep map" },
+    Group { name: "hessian", title: "Hessian analysis" },
+];
+
 const fn float(min: f64, max: f64, default: f64) -> Kind {
     Kind::Float { min, max, min_exclusive: false, max_exclusive: false, default, log_scale: false }
 }

@@ -17,8 +17,26 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-/// Query keys that belong to the page (layout, embedding), not to the spec.
-pub const PAGE_KEYS: &[&str] = &["embed", "plot", "preset", "view"];
+/// Query keys that belong to the page (layout, embedding), not to the spec, in the order the page
+/// writes them after the spec's.
+pub const PAGE_KEYS: &[&str] = &["preset", "view", "embed", "plot"];
+
+/// A view of the page: its id (the value of `view`) and the parameter groups whose controls it
+/// shows, the groups its computation reads.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct PageView {
+    pub id: &'static str,
+    pub groups: &'static [&'static str],
+}
+
+/// The page's views in tab order; the first is the default, which the URL omits. The sweep runs
+/// its own GD and sign GD, so it has no methods.
+pub const PAGE_VIEWS: &[PageView] = &[
+    PageView { id: "runs", groups: &["problem", "methods", "run"] },
+    PageView { id: "sweep", groups: &["problem", "run", "sweep"] },
+    PageView { id: "geometry2d", groups: &["problem", "methods", "run"] },
+    PageView { id: "hessian", groups: &["problem", "methods", "run", "hessian"] },
+];
 
 /// A query parameter that could not be used.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -438,6 +456,24 @@ mod tests {
         let d = from_query("problem=matrix");
         assert!(!d.issues.is_empty());
         assert!(d.spec.validate().is_ok());
+    }
+
+    #[test]
+    fn page_views_and_groups_name_real_parameter_groups() {
+        use crate::spec::params::GROUPS;
+        let titled: Vec<&str> = GROUPS.iter().map(|g| g.name).collect();
+        for p in PARAMS.iter().filter(|p| p.group != "meta") {
+            assert!(titled.contains(&p.group), "{}: group {} has no title in GROUPS", p.name, p.group);
+        }
+        for g in GROUPS {
+            assert!(PARAMS.iter().any(|p| p.group == g.name), "GROUPS lists {}, which has no parameter", g.name);
+        }
+        for view in PAGE_VIEWS {
+            for g in view.groups {
+                assert!(titled.contains(g), "view {}: group {g} is not in GROUPS", view.id);
+            }
+        }
+        assert_eq!(PAGE_VIEWS[0].id, "runs", "the default view comes first");
     }
 
     #[test]
