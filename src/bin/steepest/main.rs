@@ -1,5 +1,10 @@
 //! The `steepest` command line: a thin shell over the library. JSON in, JSON (or CSV) out;
 //! errors on stderr with exit code 1, or 2 for a malformed command line.
+//!
+//! Native only: clap is a native dependency, so the wasm core never carries it. Cargo still
+//! builds every binary for `cargo test --target wasm32-unknown-unknown`; there it is empty.
+#![cfg_attr(target_arch = "wasm32", no_main)]
+#![cfg(not(target_arch = "wasm32"))]
 
 mod commands;
 mod output;
