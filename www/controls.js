@@ -182,6 +182,8 @@ export class Controls {
       input.addEventListener('change', () => {
         // A new rule changes lr's meaning: its default follows the rule.
         if (p.name === 'methods[].rule') this.onEdit((s) => { write(s, p.name, i, input.value); delete s.methods[i].lr; }, path);
+        // A new method brings its own hyperparameter defaults: redraw their placeholders.
+        else if (p.name === 'methods[].kind') this.onEdit((s) => write(s, p.name, i, input.value), path, true);
         else commit(input.value);
       });
       set = (v) => { input.value = v; };
@@ -191,10 +193,14 @@ export class Controls {
       input.addEventListener('change', () => commit(input.checked));
       set = (v) => { input.checked = Boolean(v); };
     } else if (p.type === 'integer' || p.type === 'float') {
-      const optional = p.name === 'methods[].lr';
+      // A method hyperparameter left empty takes its method's own default (schema.methods).
+      const own = i === undefined ? undefined : this.schema.methods.find((m) => m.id === spec.methods[i].kind)?.defaults[leaf(p.name)];
+      const optional = p.name === 'methods[].lr' || own !== undefined;
+      const fallback = own ?? p.default;
       input = el('input', {
         id, type: 'number', inputmode: 'decimal', step: 'any', min: p.min, max: p.max,
-        'aria-describedby': `${helpId} ${errId}`, placeholder: optional ? 'default for the rule' : undefined,
+        'aria-describedby': `${helpId} ${errId}`,
+        placeholder: p.name === 'methods[].lr' ? 'default for the rule' : own !== undefined ? `default ${own}` : undefined,
       });
       input.value = value ?? '';
       const wrap = el('div', { class: 'inputs' });
@@ -202,7 +208,7 @@ export class Controls {
       const sc = sliderScale(p);
       if (sc) {
         slider = el('input', { type: 'range', min: 0, max: SLIDER_STEPS, step: 1, 'aria-label': `${leaf(p.name)} slider`, tabindex: -1 });
-        slider.value = toSlider(sc, value ?? p.default);
+        slider.value = toSlider(sc, value ?? fallback);
         slider.addEventListener('input', () => {
           const v = fromSlider(p, sc, Number(slider.value));
           input.value = v;
@@ -221,7 +227,7 @@ export class Controls {
       });
       set = (v) => {
         input.value = v ?? '';
-        if (slider) slider.value = toSlider(sc, v ?? p.default);
+        if (slider) slider.value = toSlider(sc, v ?? fallback);
       };
       root.append(label, wrap, help, error);
       this.fields.set(path, { root, set, error, input });

@@ -50,11 +50,14 @@ pub fn build(spec: &Spec) -> Problem {
     };
     let x_star = match p.kind {
         ProblemKind::Rosenbrock => vec![1.0; d],
-        _ => vec![0.0; d],
+        ProblemKind::Quadratic | ProblemKind::Quad2d | ProblemKind::Matrix | ProblemKind::Network => vec![0.0; d],
     };
     let x0 = match (p.kind, &p.x0) {
         (ProblemKind::Network, None) => network(p).init(p.seed, p.start_scale),
-        _ => start_point(p, &x_star),
+        (_, Some(x0)) => x0.clone(),
+        (ProblemKind::Quadratic | ProblemKind::Quad2d | ProblemKind::Matrix | ProblemKind::Rosenbrock, None) => {
+            start_point(p, &x_star)
+        }
     };
     if p.rotate_params {
         let q = HaarRotation::new(d, &mut Rng::derive(p.seed, STREAM_ROTATION)).matrix(1.0);
@@ -82,10 +85,8 @@ pub(crate) fn network(p: &ProblemSpec) -> Network {
     Network::new(train, &p.hidden_layers(), p.activation, p.l2)
 }
 
+/// x* + start_scale z, z standard normal (seeded) or all ones.
 fn start_point(p: &ProblemSpec, x_star: &[f64]) -> Vec<f64> {
-    if let Some(x0) = &p.x0 {
-        return x0.clone();
-    }
     let z = match p.start {
         StartKind::Gaussian => Rng::derive(p.seed, STREAM_START).normals(x_star.len()),
         StartKind::Ones => vec![1.0; x_star.len()],

@@ -4,7 +4,9 @@
 use super::problem::build;
 use crate::norm::Norm;
 use crate::objective::Objective;
-use crate::optimizer::{log_grid, run, tune, Outcome, RunConfig, Status, StepRule, Trace, TuneReport};
+use crate::optimizer::{
+    log_grid, run, tune, Chain, Outcome, RunConfig, Status, StepRule, StepSize, Trace, TuneReport, Update,
+};
 use crate::smoothness::{smoothness_constant, Constant};
 use crate::spec::{MethodSpec, Spec, SpecError};
 use serde::Serialize;
@@ -105,7 +107,8 @@ pub(crate) fn run_problem(spec: Spec, problem: &super::problem::Problem) -> RunR
         let mut trace = Trace::default();
         let run_cfg = if evaluator.is_some() { RunConfig { x_every: curve_every, ..cfg } } else { cfg };
         let out = run_resolved(&spec, i, problem, &step, &run_cfg, Some(&mut trace));
-        let ResolvedStep { rule, lr, smoothness, tuning } = step;
+        let rule = step.rule();
+        let ResolvedStep { lr, smoothness, tuning } = step;
         let curves = evaluator.as_ref().map(|ev| {
             let mut c = Curves::default();
             for (k, x) in trace.x.take().unwrap_or_default().iter().enumerate() {
@@ -126,7 +129,7 @@ pub(crate) fn run_problem(spec: Spec, problem: &super::problem::Problem) -> RunR
         };
         methods.push(MethodResult {
             label: label(m, rule, lr, spec.run.batch > 0),
-            kind: m.kind.id(),
+            kind: m.kind.id,
             rule,
             lr,
             smoothness,
@@ -171,13 +174,34 @@ pub(crate) fn tuning_grid(spec: &Spec) -> Vec<f64> {
     log_grid(spec.run.tune_min, spec.run.tune_max, spec.run.tune_points as usize)
 }
 
-/// A method's step as run: its rule, its step scale (tuned on the grid when asked) and the
-/// smoothness constant a theory step uses.
+/// A method's step as run: its step scale (tuned on the grid when asked) and the smoothness
+/// constant of a theory step (None: the const rule).
 pub(crate) struct ResolvedStep {
-    pub rule: StepRule,
     pub lr: f64,
     pub smoothness: Option<Constant>,
     pub tuning: Option<TuneReport>,
+}
+
+impl ResolvedStep {
+    pub fn rule(&self) -> StepRule {
+        match self.smoothness {
+            Some(_) => StepRule::Theory,
+            None => StepRule::Const,
+        }
+    }
+}
+
+/// The step size of scale `lr` under the theory step of `smoothness`, or constant.
+fn step_size(lr: f64, smoothness: Option<&Constant>) -> StepSize {
+    match smoothness {
+        Some(c) => StepSize::Theory { lr, smoothness: c.value },
+        None => StepSize::Const(lr),
+    }
+}
+
+/// Method `m`'s chain: its links at step size `step`, then its schedule over `horizon` steps.
+fn chain(m: &MethodSpec, step: StepSize, horizon: usize) -> Chain {
+    m.kind.chain(&m.hypers(), step).with_schedule(m.schedule, horizon)
 }
 
 pub(crate) fn resolve_step(
@@ -188,12 +212,11 @@ pub(crate) fn resolve_step(
     constants: &mut Vec<(Norm, Constant)>,
 ) -> ResolvedStep {
     let obj = problem.objective.as_ref();
-    let rule = m.step_rule();
-    let smoothness = match (rule, m.kind.theory_norm(&m.hyper())) {
+    let smoothness = match (m.step_rule(), m.kind.theory_norm(&m.hypers())) {
         (StepRule::Theory, Some(norm)) => Some(constant(constants, norm, obj)),
         _ => None,
     };
-    let make_chain = |lr: f64| m.chain(rule, lr, smoothness.as_ref().map(|c| c.value), cfg.steps);
+    let make_chain = |lr: f64| chain(m, step_size(lr, smoothness.as_ref()), cfg.steps);
     let (lr, tuning) = if m.tune {
         let report = tune(obj, &problem.x0, make_chain, cfg, grid);
         // When every grid value diverged, show the smallest: its divergence is the story.
@@ -202,7 +225,7 @@ pub(crate) fn resolve_step(
     } else {
         (m.lr_value(), None)
     };
-    ResolvedStep { rule, lr, smoothness, tuning }
+    ResolvedStep { lr, smoothness, tuning }
 }
 
 /// Method i of a resolved spec on its own: its step (tuned when asked) and its label.
@@ -210,7 +233,7 @@ pub(crate) fn method_step(spec: &Spec, i: usize, problem: &super::problem::Probl
     let m = &spec.methods[i];
     let cfg = run_config(spec, problem.objective.dim());
     let step = resolve_step(m, problem, &cfg, &tuning_grid(spec), &mut Vec::new());
-    let name = label(m, step.rule, step.lr, spec.run.batch > 0);
+    let name = label(m, step.rule(), step.lr, spec.run.batch > 0);
     (step, name)
 }
 
@@ -224,8 +247,7 @@ pub(crate) fn run_resolved(
     cfg: &RunConfig,
     trace: Option<&mut Trace>,
 ) -> Outcome {
-    let mut chain =
-        spec.methods[i].chain(step.rule, step.lr, step.smoothness.as_ref().map(|c| c.value), spec.run.steps as usize);
+    let mut chain = chain(&spec.methods[i], step_size(step.lr, step.smoothness.as_ref()), spec.run.steps as usize);
     run(problem.objective.as_ref(), &problem.x0, &mut chain, cfg, trace)
 }
 
@@ -244,12 +266,10 @@ fn label(m: &MethodSpec, rule: StepRule, lr: f64, stochastic: bool) -> String {
     if let Some(l) = &m.label {
         return l.clone();
     }
-    let name = m.kind.display_name(&m.hyper());
     // On minibatches GD and sign GD are SGD and signSGD.
-    let name = match (stochastic, m.kind) {
-        (true, crate::optimizer::MethodKind::Gd) => "SGD".to_string(),
-        (true, crate::optimizer::MethodKind::SignGd) => "signSGD".to_string(),
-        _ => name,
+    let name = match (stochastic, m.kind.stochastic_name) {
+        (true, Some(name)) => name.to_string(),
+        _ => m.kind.display_name(&m.hypers()),
     };
     let tuned = if m.tune { "tuned " } else { "" };
     let name = match m.schedule {
@@ -257,22 +277,22 @@ fn label(m: &MethodSpec, rule: StepRule, lr: f64, stochastic: bool) -> String {
         s => format!("{name}, {} schedule", s.id()),
     };
     let lr_s = short(lr);
-    match rule {
-        StepRule::Theory if m.kind == crate::optimizer::MethodKind::Gd => {
+    match (rule, &m.kind.update) {
+        (StepRule::Theory, Update::Gradient) => {
             if lr == 1.0 && !m.tune {
                 format!("{name} (1/L)")
             } else {
                 format!("{name} ({tuned}{lr_s}/L)")
             }
         }
-        StepRule::Theory => {
+        (StepRule::Theory, Update::Steepest(_) | Update::Links(_)) => {
             if lr == 1.0 && !m.tune {
                 format!("{name} (||g||*/L)")
             } else {
                 format!("{name} ({tuned}{lr_s} ||g||*/L)")
             }
         }
-        StepRule::Const => format!("{name} ({tuned}lr {lr_s})"),
+        (StepRule::Const, _) => format!("{name} ({tuned}lr {lr_s})"),
     }
 }
 
@@ -285,7 +305,8 @@ fn short(x: f64) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::spec::{METHOD_KINDS, PROBLEM_KINDS};
+    use crate::optimizer::METHOD_IDS;
+    use crate::spec::PROBLEM_KINDS;
 
     /// GD and heavy ball on a network trace the same loss curve in a rotated parameter space
     /// (to 1e-9 relative); sign GD does not.
@@ -368,10 +389,10 @@ mod tests {
     #[test]
     fn every_problem_with_every_method_runs_on_defaults() {
         for problem in PROBLEM_KINDS {
-            for method in METHOD_KINDS {
+            for method in METHOD_IDS {
                 let json = format!(
                     r#"{{"problem": {{"kind": "{problem}", "d": 3, "matrix": {matrix}}}, "methods": [{{"kind": "{method}"}}], "run": {{"steps": 20}}}}"#,
-                    matrix = if *problem == "matrix" { "[[2, 1, 0], [1, 3, 1], [0, 1, 1]]" } else { "null" }
+                    matrix = if problem == "matrix" { "[[2, 1, 0], [1, 3, 1], [0, 1, 1]]" } else { "null" }
                 );
                 let spec = Spec::from_json(&json).unwrap_or_else(|e| panic!("{problem}/{method}: {e}"));
                 let r = run_spec(&spec).unwrap_or_else(|e| panic!("{problem}/{method}: {e}"));

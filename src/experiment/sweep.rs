@@ -18,7 +18,7 @@
 
 use super::problem::build;
 use super::run::run_problem;
-use crate::optimizer::MethodKind;
+use crate::optimizer::method::{GD, SIGN_GD};
 use crate::optimizer::{log_grid, Status};
 use crate::smoothness::Progress;
 use crate::spec::{MethodSpec, Rule, Spec, SpecError, SweepMeasure, SweepRule};
@@ -108,7 +108,7 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, SweepEr
                 s.run.tune_min = w.tune_min;
                 s.run.tune_max = w.tune_max;
                 s.run.tune_points = w.tune_points;
-                s.methods = [MethodKind::Gd, MethodKind::SignGd]
+                s.methods = [&GD, &SIGN_GD]
                     .map(|kind| MethodSpec { rule: Rule::Theory, tune, ..MethodSpec::of(kind) })
                     .to_vec();
                 s.validate().map_err(SweepError::Spec)?;
@@ -241,7 +241,7 @@ mod tests {
         let mut s = spec.clone();
         s.problem.rotation = c.rotation;
         s.problem.lambda_max = lambda_max_for_spread(c.spread, 12, 2, 1.0);
-        s.methods = vec![MethodSpec::of(MethodKind::Gd), MethodSpec::of(MethodKind::SignGd)];
+        s.methods = vec![MethodSpec::of(&GD), MethodSpec::of(&SIGN_GD)];
         let direct = crate::experiment::run_spec(&s).unwrap();
         assert_eq!((direct.methods[0].stopped_at, direct.methods[1].stopped_at), (c.gd_steps[0], c.sign_steps[0]));
     }

@@ -6,7 +6,7 @@ pub mod run;
 pub mod transform;
 pub mod tune;
 
-pub use method::{Hyper, MethodKind, StepRule};
+pub use method::{Hyper, Hypers, Method, MethodKind, StepRule, StepSize, Update, METHODS, METHOD_IDS};
 pub use run::{run, Outcome, RunConfig, Status, Trace};
 pub use transform::Chain;
 pub use transform::{Schedule, ScheduleKind};

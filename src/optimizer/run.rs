@@ -182,11 +182,10 @@ pub fn run(
 mod tests {
     use super::*;
     use crate::objective::{HaarRotation, Quadratic};
-    use crate::optimizer::{Hyper, MethodKind, StepRule};
+    use crate::optimizer::method::{Method, GD, SIGN_GD};
+    use crate::optimizer::StepSize;
     use crate::rng::Rng;
     use crate::smoothness::linf_exact;
-
-    const H: Hyper = Hyper { beta: 0.9, beta2: 0.999, eps: 1e-8, p: 3.0, block: 2 };
 
     fn random_quadratic(d: usize, seed: u64) -> Quadratic {
         let mut r = Rng::new(seed);
@@ -212,7 +211,7 @@ mod tests {
         let l = q.known_spectrum().unwrap().last().copied().unwrap();
         let x0 = vec![1.0; 6];
         let mut trace = Trace::default();
-        let mut chain = MethodKind::Gd.chain(&H, StepRule::Theory, 1.0, Some(l));
+        let mut chain = GD.chain(&GD.defaults(), StepSize::Theory { lr: 1.0, smoothness: l });
         run(&q, &x0, &mut chain, &cfg(30), Some(&mut trace));
         let h = q.hessian_matrix();
         let mut z: Vec<f64> = x0.iter().zip(q.x_star()).map(|(a, b)| a - b).collect();
@@ -239,10 +238,10 @@ mod tests {
             let linf = crate::testing::brute_quadratic(q.hessian_matrix());
             assert!((linf - linf_exact(q.hessian_matrix()).0).abs() < 1e-9 * linf);
             type DualNorm = fn(&[f64]) -> f64;
-            let cases: [(MethodKind, f64, DualNorm); 2] = [(MethodKind::Gd, l2c, l2), (MethodKind::SignGd, linf, l1)];
+            let cases: [(&Method, f64, DualNorm); 2] = [(&GD, l2c, l2), (&SIGN_GD, linf, l1)];
             for (kind, l, dual) in cases {
                 let mut trace = Trace::default();
-                let mut chain = kind.chain(&H, StepRule::Theory, 1.0, Some(l));
+                let mut chain = kind.chain(&kind.defaults(), StepSize::Theory { lr: 1.0, smoothness: l });
                 let x0 = Rng::new(seed).normals(d);
                 run(&q, &x0, &mut chain, &cfg(40), Some(&mut trace));
                 let xs = trace.x.as_ref().unwrap();
@@ -260,7 +259,7 @@ mod tests {
     #[test]
     fn divergence_is_reported_as_data() {
         let q = random_quadratic(4, 3);
-        let mut chain = MethodKind::Gd.chain(&H, StepRule::Const, 100.0, None);
+        let mut chain = GD.chain(&GD.defaults(), StepSize::Const(100.0));
         let mut trace = Trace::default();
         let out = run(&q, &[1.0; 4], &mut chain, &cfg(1000), Some(&mut trace));
         assert_eq!(out.status, Status::Diverged);
@@ -273,7 +272,7 @@ mod tests {
     fn target_stops_the_run() {
         let q = random_quadratic(4, 4);
         let l = q.known_spectrum().unwrap().last().copied().unwrap();
-        let mut chain = MethodKind::Gd.chain(&H, StepRule::Theory, 1.0, Some(l));
+        let mut chain = GD.chain(&GD.defaults(), StepSize::Theory { lr: 1.0, smoothness: l });
         let out = run(&q, &[1.0; 4], &mut chain, &RunConfig::new(100_000, Some(1e-6)), None);
         assert_eq!(out.status, Status::Target);
         assert!(out.final_f <= 1e-6 * q.value(&[1.0; 4]));

@@ -9,14 +9,13 @@
 mod params;
 pub mod url;
 
-pub use params::{
-    allowed, param, Kind, Param, METHOD_KINDS, PARAMS, PROBLEM_KINDS, RULES, SPECTRUM_KINDS, START_KINDS,
-};
-use params::{check_float, check_int, default_bool, default_choice, default_float, default_int};
+pub use params::{allowed, check_number, param, Kind, Param, When, PARAMS, RULES, SPECTRUM_KINDS, START_KINDS};
+use params::{check_float, check_int, default_bool, default_choice, default_choice_id, default_float, default_int};
 
 use crate::data::DatasetKind;
 use crate::objective::{Activation, Network, SpectrumKind};
-use crate::optimizer::{Chain, Hyper, MethodKind, Schedule, ScheduleKind, StepRule};
+use crate::optimizer::method::{method_id, GD, SIGN_GD};
+use crate::optimizer::{Hyper, Method, MethodKind, ScheduleKind, StepRule, METHODS};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -41,12 +40,46 @@ pub enum ProblemKind {
 }
 
 impl ProblemKind {
+    /// Every kind, in the order of the spec's choices.
+    pub const ALL: [ProblemKind; 5] = [
+        ProblemKind::Quadratic,
+        ProblemKind::Quad2d,
+        ProblemKind::Matrix,
+        ProblemKind::Rosenbrock,
+        ProblemKind::Network,
+    ];
+
+    /// The spec name (serde's), e.g. "quad2d".
+    pub const fn id(self) -> &'static str {
+        match self {
+            ProblemKind::Quadratic => "quadratic",
+            ProblemKind::Quad2d => "quad2d",
+            ProblemKind::Matrix => "matrix",
+            ProblemKind::Rosenbrock => "rosenbrock",
+            ProblemKind::Network => "network",
+        }
+    }
+
     /// Whether the objective has a global smoothness constant (a constant Hessian), which theory
     /// steps need.
-    pub fn has_global_smoothness(&self) -> bool {
-        !matches!(self, ProblemKind::Rosenbrock | ProblemKind::Network)
+    pub fn has_global_smoothness(self) -> bool {
+        match self {
+            ProblemKind::Quadratic | ProblemKind::Quad2d | ProblemKind::Matrix => true,
+            ProblemKind::Rosenbrock | ProblemKind::Network => false,
+        }
     }
 }
+
+/// The kinds' ids, in order (the choices of `problem.kind`).
+pub const PROBLEM_KINDS: [&str; ProblemKind::ALL.len()] = {
+    let mut ids = [""; ProblemKind::ALL.len()];
+    let mut i = 0;
+    while i < ids.len() {
+        ids[i] = ProblemKind::ALL[i].id();
+        i += 1;
+    }
+    ids
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -107,6 +140,7 @@ pub struct ProblemSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MethodSpec {
+    #[serde(with = "method_id")]
     pub kind: MethodKind,
     pub rule: Rule,
     /// None: 1 for the theory rule, 0.01 for const (filled in by `resolve`).
@@ -114,11 +148,18 @@ pub struct MethodSpec {
     pub lr: Option<f64>,
     pub tune: bool,
     pub schedule: ScheduleKind,
-    pub beta: f64,
-    pub beta2: f64,
-    pub eps: f64,
-    pub p: f64,
-    pub block: u64,
+    /// The hyperparameters (see `Hyper`); None: the method's own default (filled in by
+    /// `resolve` for the ones it reads; the others are dropped there).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub beta: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub beta2: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub eps: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub p: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub block: Option<u64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub label: Option<String>,
 }
@@ -139,7 +180,7 @@ impl Default for Spec {
         Spec {
             version: default_int("version"),
             problem: ProblemSpec::default(),
-            methods: vec![MethodSpec::of(MethodKind::Gd), MethodSpec::of(MethodKind::SignGd)],
+            methods: vec![MethodSpec::of(&GD), MethodSpec::of(&SIGN_GD)],
             run: RunSpec::default(),
             sweep: SweepSpec::default(),
             hessian: HessianSpec::default(),
@@ -243,17 +284,18 @@ impl Default for ProblemSpec {
 
 impl Default for MethodSpec {
     fn default() -> Self {
+        let kind = default_choice_id("methods[].kind");
         MethodSpec {
-            kind: default_choice("methods[].kind"),
+            kind: Method::by_id(kind).unwrap_or_else(|| unreachable!("methods[].kind: default {kind} is not a method")),
             rule: default_choice("methods[].rule"),
             lr: None,
             tune: default_bool("methods[].tune"),
             schedule: default_choice("methods[].schedule"),
-            beta: default_float("methods[].beta"),
-            beta2: default_float("methods[].beta2"),
-            eps: default_float("methods[].eps"),
-            p: default_float("methods[].p"),
-            block: default_int("methods[].block"),
+            beta: None,
+            beta2: None,
+            eps: None,
+            p: None,
+            block: None,
             label: None,
         }
     }
@@ -278,8 +320,46 @@ impl MethodSpec {
         MethodSpec { kind, ..Default::default() }
     }
 
-    pub fn hyper(&self) -> Hyper {
-        Hyper { beta: self.beta, beta2: self.beta2, eps: self.eps, p: self.p, block: self.block as usize }
+    /// An optional number field (lr or a hyperparameter) by its spec name: Some(value given);
+    /// None for other fields.
+    fn optional_number(&self, field: &str) -> Option<Option<f64>> {
+        match field {
+            "lr" => Some(self.lr),
+            _ => Hyper::from_id(field).map(|h| self.given(h)),
+        }
+    }
+
+    /// The value given for hyperparameter `h`, if any.
+    pub fn given(&self, h: Hyper) -> Option<f64> {
+        match h {
+            Hyper::Beta => self.beta,
+            Hyper::Beta2 => self.beta2,
+            Hyper::Eps => self.eps,
+            Hyper::P => self.p,
+            Hyper::Block => self.block.map(|b| b as f64),
+        }
+    }
+
+    fn set(&mut self, h: Hyper, v: Option<f64>) {
+        match h {
+            Hyper::Beta => self.beta = v,
+            Hyper::Beta2 => self.beta2 = v,
+            Hyper::Eps => self.eps = v,
+            Hyper::P => self.p = v,
+            Hyper::Block => self.block = v.map(|b| b as u64),
+        }
+    }
+
+    /// Hyperparameter `h` as the method reads it: the value given, else the method's default.
+    /// Methods read only the hyperparameters they declare (tested for every row).
+    pub fn hyper(&self, h: Hyper) -> f64 {
+        let default = self.kind.default_of(h);
+        self.given(h).or(default).unwrap_or_else(|| unreachable!("{} does not read {}", self.kind.id, h.id()))
+    }
+
+    /// The method's hyperparameter source.
+    pub fn hypers(&self) -> impl Fn(Hyper) -> f64 + '_ {
+        |h| self.hyper(h)
     }
 
     /// The concrete step rule: auto is theory where the method has one.
@@ -287,18 +367,9 @@ impl MethodSpec {
         match self.rule {
             Rule::Theory => StepRule::Theory,
             Rule::Const => StepRule::Const,
-            Rule::Auto if self.kind.theory_norm(&self.hyper()).is_some() => StepRule::Theory,
+            Rule::Auto if self.kind.theory_norm(&self.hypers()).is_some() => StepRule::Theory,
             Rule::Auto => StepRule::Const,
         }
-    }
-
-    /// The method's update chain: its rule's links, then the schedule over `horizon` steps.
-    pub fn chain(&self, rule: StepRule, lr: f64, smoothness: Option<f64>, horizon: usize) -> Chain {
-        let mut chain = self.kind.chain(&self.hyper(), rule, lr, smoothness);
-        if self.schedule != ScheduleKind::Constant {
-            chain.0.push(Box::new(Schedule { kind: self.schedule, horizon }));
-        }
-        chain
     }
 
     /// lr, or its rule's default: 1 for theory (the exact theory step), 0.01 for const.
@@ -379,6 +450,10 @@ impl Spec {
                 (_, StepRule::Theory, _) => Rule::Theory,
             };
             m.lr = Some(m.lr_value());
+            for h in Hyper::ALL {
+                let used = m.kind.default_of(h).map(|default| m.given(h).unwrap_or(default));
+                m.set(h, used);
+            }
         }
         s
     }
@@ -389,13 +464,10 @@ impl Spec {
             ProblemKind::Quad2d => 2,
             ProblemKind::Matrix => self.problem.matrix.as_ref().map_or(0, |m| m.len()),
             ProblemKind::Network => {
-                let (f, k) = match self.problem.dataset {
-                    DatasetKind::Digits => (64, 10),
-                    DatasetKind::BreastCancer => (30, 2),
-                };
-                Network::param_count(f, k, &self.problem.hidden_layers())
+                let data = self.problem.dataset;
+                Network::param_count(data.features(), data.classes(), &self.problem.hidden_layers())
             }
-            _ => self.problem.d as usize,
+            ProblemKind::Quadratic | ProblemKind::Rosenbrock => self.problem.d as usize,
         }
     }
 
@@ -503,19 +575,18 @@ impl Spec {
                 }
             }
             if m.rule == Rule::Theory {
-                if m.kind.theory_norm(&m.hyper()).is_none() {
+                if m.kind.theory_norm(&m.hypers()).is_none() {
                     return Err(SpecError::new(
                         f("rule"),
                         "theory",
-                        format!("allowed for {}: const or auto (it has no smoothness step)", m.kind.id()),
+                        format!("allowed for {}: const or auto (it has no smoothness step)", m.kind.id),
                     ));
                 }
                 if !p.kind.has_global_smoothness() {
-                    let kind = format!("{:?}", p.kind).to_lowercase();
                     return Err(SpecError::new(
                         f("rule"),
                         "theory",
-                        format!("allowed for {kind}: const (it has no global smoothness constant)"),
+                        format!("allowed for {}: const (it has no global smoothness constant)", p.kind.id()),
                     ));
                 }
             }
@@ -564,10 +635,9 @@ impl Spec {
     }
 
     /// Every integer and float field against its table range, in table order (method fields
-    /// for each method). A float that serialises as null is NaN or infinite, except the
-    /// optional ones, which are then absent.
+    /// for each method). A float that serialises as null is NaN or infinite; a method's
+    /// optional numbers (lr, hyperparameters) are read from the method itself.
     fn check_ranges(&self) -> Result<(), SpecError> {
-        const OPTIONAL: &[&str] = &["methods[].lr"];
         let json = serde_json::to_value(self).expect("a spec serialises");
         for p in PARAMS {
             let targets: Vec<(String, &serde_json::Value)> = match p.name.split_once('.') {
@@ -578,12 +648,16 @@ impl Spec {
                     .unwrap_or_default(),
                 Some((group, f)) => vec![(p.name.to_string(), &json[group][f])],
             };
-            for (field, v) in targets {
-                match p.kind {
-                    Kind::Integer { .. } => check_int(&field, p.name, v.as_u64().unwrap_or(u64::MAX))?,
-                    Kind::Float { .. } if v.is_null() && OPTIONAL.contains(&p.name) => {}
-                    Kind::Float { .. } => check_float(&field, p.name, v.as_f64().unwrap_or(f64::NAN))?,
-                    _ => {}
+            for (i, (field, v)) in targets.into_iter().enumerate() {
+                let numeric = matches!(p.kind, Kind::Integer { .. } | Kind::Float { .. });
+                match p.name.strip_prefix("methods[].").and_then(|f| self.methods[i].optional_number(f)) {
+                    Some(None) => {}
+                    Some(Some(x)) => check_number(&field, p.name, x)?,
+                    None if !numeric => {}
+                    None => match p.kind {
+                        Kind::Integer { .. } => check_int(&field, p.name, v.as_u64().unwrap_or(u64::MAX))?,
+                        _ => check_float(&field, p.name, v.as_f64().unwrap_or(f64::NAN))?,
+                    },
                 }
             }
         }
@@ -657,13 +731,24 @@ impl Spec {
     }
 }
 
-/// The schema: every parameter with type, range, default and help (what `steepest spec --schema`
-/// prints and what the page builds its controls from).
+/// The schema: every parameter with type, range, default and help, and every method with its
+/// own hyperparameter defaults (what `steepest spec --schema` prints and what the page builds
+/// its controls from).
 pub fn schema() -> serde_json::Value {
+    let methods: Vec<serde_json::Value> = METHODS
+        .iter()
+        .map(|m| {
+            let defaults: serde_json::Map<String, serde_json::Value> =
+                m.hyper.iter().map(|(h, v)| (h.id().to_string(), (*v).into())).collect();
+            let norm = m.theory_norm(&m.defaults()).map(|n| n.name());
+            serde_json::json!({ "id": m.id, "name": m.display_name(&m.defaults()), "theory_norm": norm, "defaults": defaults })
+        })
+        .collect();
     serde_json::json!({
         "version": SPEC_VERSION,
         "limits": { "max_d": MAX_D, "max_network_params": MAX_NETWORK_PARAMS, "max_steps": MAX_STEPS, "max_methods": MAX_METHODS },
         "params": PARAMS,
+        "methods": methods,
     })
 }
 
@@ -699,9 +784,89 @@ mod tests {
                 }
             }
         }
-        // The method kinds listed equal the optimiser's.
-        let ids: Vec<&str> = MethodKind::ALL.iter().map(|k| k.id()).collect();
-        assert_eq!(ids, METHOD_KINDS);
+        // The problem kinds listed are serde's names of ProblemKind::ALL.
+        for k in ProblemKind::ALL {
+            assert_eq!(serde_json::to_value(k).unwrap(), k.id());
+        }
+    }
+
+    /// Every field of a spec with every optional field set has a row in the parameter table,
+    /// and every row names a field.
+    #[test]
+    fn every_spec_field_has_a_parameter_row() {
+        let mut s = Spec::default();
+        s.problem.x0 = Some(vec![0.0; s.dim()]);
+        s.problem.matrix = Some(vec![vec![1.0]]);
+        s.methods[0] = MethodSpec {
+            lr: Some(0.1),
+            beta: Some(0.5),
+            beta2: Some(0.5),
+            eps: Some(0.1),
+            p: Some(2.0),
+            block: Some(1),
+            label: Some("x".into()),
+            ..MethodSpec::of(&GD)
+        };
+        let json = serde_json::to_value(&s).unwrap();
+        let mut fields = Vec::new();
+        for (k, v) in json.as_object().unwrap() {
+            match v {
+                serde_json::Value::Object(group) => fields.extend(group.keys().map(|f| format!("{k}.{f}"))),
+                serde_json::Value::Array(methods) => {
+                    fields.extend(methods[0].as_object().unwrap().keys().map(|f| format!("{k}[].{f}")))
+                }
+                _ => fields.push(k.clone()),
+            }
+        }
+        let mut rows: Vec<String> = PARAMS.iter().map(|p| p.name.to_string()).collect();
+        fields.sort();
+        rows.sort();
+        assert_eq!(fields, rows);
+    }
+
+    /// A hyperparameter's control shows for exactly the methods that read it, and the schema
+    /// carries each method's own defaults.
+    #[test]
+    fn hyperparameter_controls_follow_the_method_rows() {
+        let schema = schema();
+        for h in Hyper::ALL {
+            let name = format!("methods[].{}", h.id());
+            let row = schema["params"].as_array().unwrap().iter().find(|p| p["name"] == name.as_str()).unwrap();
+            assert!(row.get("default").is_none(), "{name}: the default is each method's");
+            let shown: Vec<&str> = row["when"][0][1].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+            let readers: Vec<&str> = METHODS.iter().filter(|m| m.default_of(h).is_some()).map(|m| m.id).collect();
+            assert_eq!((row["when"][0][0].as_str(), shown), (Some("methods[].kind"), readers), "{name}");
+        }
+        let lion = schema["methods"].as_array().unwrap().iter().find(|m| m["id"] == "lion").unwrap();
+        assert_eq!(lion["defaults"], serde_json::json!({"beta": 0.9, "beta2": 0.99}));
+        let adam = schema["methods"].as_array().unwrap().iter().find(|m| m["id"] == "adam").unwrap();
+        assert_eq!(adam["defaults"]["beta2"], 0.999);
+    }
+
+    /// An absent hyperparameter takes the method's own default, a given one is kept (old specs
+    /// wrote every hyperparameter for every method), and the resolved spec lists exactly the
+    /// ones the method read.
+    #[test]
+    fn hyperparameters_default_per_method_and_resolve_to_what_was_read() {
+        let s = Spec::from_json(
+            r#"{"methods": [{"kind": "lion"}, {"kind": "adam"}, {"kind": "lion", "beta2": 0.999},
+                {"kind": "gd", "beta": 0.9, "beta2": 0.999, "eps": 1e-8, "p": 3, "block": 2}]}"#,
+        )
+        .unwrap();
+        assert_eq!(s.methods[0].beta2, None);
+        assert_eq!(s.methods[0].hyper(Hyper::Beta2), 0.99);
+        assert_eq!(s.methods[1].hyper(Hyper::Beta2), 0.999);
+        assert_eq!(s.methods[2].hyper(Hyper::Beta2), 0.999);
+        let r = s.resolved();
+        assert_eq!((r.methods[0].beta, r.methods[0].beta2, r.methods[0].eps), (Some(0.9), Some(0.99), None));
+        assert_eq!(r.methods[2].beta2, Some(0.999));
+        let gd = &r.methods[3];
+        assert_eq!((gd.beta, gd.beta2, gd.eps, gd.p, gd.block), (None, None, None, None, None));
+        let e = Spec::from_json(r#"{"methods": [{"kind": "lion", "beta2": 1}]}"#).unwrap_err();
+        assert_eq!(e.field, "methods[0].beta2");
+        let mut nan = Spec::default();
+        nan.methods[0].beta = Some(f64::NAN);
+        assert_eq!(nan.validate().unwrap_err().field, "methods[0].beta");
     }
 
     #[test]

@@ -375,7 +375,7 @@ fn encode(s: &str) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::optimizer::MethodKind;
+    use crate::optimizer::method::{ADAM, SIGN_GD};
     use crate::spec::{ProblemKind, Rule};
 
     #[test]
@@ -391,9 +391,9 @@ mod tests {
                 lr: Some(0.003),
                 tune: true,
                 label: Some("my Adam & co = 100%".into()),
-                ..MethodSpec::of(MethodKind::Adam)
+                ..MethodSpec::of(&ADAM)
             },
-            MethodSpec { rule: Rule::Const, ..MethodSpec::of(MethodKind::SignGd) },
+            MethodSpec { rule: Rule::Const, ..MethodSpec::of(&SIGN_GD) },
         ];
         let q = to_query(&s);
         let back = from_query(&q);
