@@ -17,7 +17,7 @@ fn bench(c: &mut Criterion) {
     spec.problem.d = D;
     spec.problem.outliers = 10;
     spec.problem.rotation = 1.0;
-    let problem = build(&spec);
+    let problem = build(&spec.run_task().unwrap());
     let obj = problem.objective.as_ref();
     let h = obj.constant_hessian().unwrap();
     let x = problem.x0.clone();

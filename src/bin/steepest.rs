@@ -121,7 +121,8 @@ fn dispatch(args: &[String]) -> Result<String, CliError> {
             let opts = Options::parse(rest, &["--spec"])?;
             let spec =
                 read_spec(&opts)?.ok_or_else(|| CliError::Usage("hessian needs --spec FILE or --spec -".into()))?;
-            let problem = build(&spec);
+            let task = spec.run_task().map_err(|e| CliError::Failed(format!("invalid spec: {e}")))?;
+            let problem = build(&task);
             let obj = problem.objective.as_ref();
             let h = dense_hessian(obj, &problem.x0).map_err(|e| CliError::Failed(e.to_string()))?;
             Ok(to_json(&serde_json::json!({ "matrix": h.to_rows() })))

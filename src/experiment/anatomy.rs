@@ -15,7 +15,7 @@ use crate::smoothness::{
     heat_map, histogram, mass, quadrature, report_with_eigenvalues, weighted_histogram, ExactMode, HeatMap, Histogram,
     Interval, MassReport, Progress, ReportError, ReportOptions,
 };
-use crate::spec::{ProblemKind, Spec};
+use crate::spec::{AnalysisTask, ProblemKind, Spec};
 use serde::Serialize;
 
 /// Cells per side of the |H_ij| pictures.
@@ -89,13 +89,13 @@ pub struct HessianAnatomy {
     pub rotated: Option<MatrixAnatomy>,
 }
 
-/// The analysis of a spec at its checkpoint (validated here, with `validate_hessian`): from the
+/// The analysis of a spec at its checkpoint (validated here into an `AnalysisTask`): from the
 /// dense Hessian up to DENSE_HESSIAN_MAX_D parameters, by Lanczos beyond.
 pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy, GeometryError> {
-    spec.validate_hessian().map_err(GeometryError::Spec)?;
-    spec.check_data().map_err(GeometryError::Spec)?;
-    let problem = build(spec);
-    let Checkpoint { x: z, label: method, step, earlier } = checkpoint(spec, &problem);
+    let task = spec.analysis_task().map_err(GeometryError::Spec)?;
+    let problem = build(&task);
+    let Checkpoint { x: z, label: method, step, earlier } = checkpoint(&task, &problem);
+    let spec: &Spec = &task;
     if !progress(0.1) {
         return Err(cancelled());
     }
@@ -120,23 +120,28 @@ pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy
     } else {
         format!("after {step} steps of {method}")
     };
-    let spectrum = if obj.dim() > DENSE_HESSIAN_MAX_D {
-        scope.push_str(&format!(
-            " (above {DENSE_HESSIAN_MAX_D} parameters the Hessian is never formed: Lanczos estimates)"
-        ));
-        lanczos_spectrum(obj, &z, spec, progress)?
+    // A network's Hessian is taken in its own parameters, even when the run optimised rotated
+    // ones: the rotated run's Hessian is that matrix turned by Q, which the comparison shows.
+    // Objectives form it up to DENSE_HESSIAN_MAX_D parameters.
+    let network_hessian = spec.problem.kind == ProblemKind::Network;
+    let dense = if network_hessian {
+        network(&spec.problem).hessian(&problem.original(&z))
     } else {
-        // A network's Hessian is taken in its own parameters, even when the run optimised rotated
-        // ones: the rotated run's Hessian is that matrix turned by Q, which the comparison shows.
-        let h = if spec.problem.kind == ProblemKind::Network {
-            if problem.rotation.is_some() {
+        obj.constant_hessian().cloned().or_else(|| obj.hessian(&z))
+    };
+    let spectrum = match dense {
+        Some(h) => {
+            if network_hessian && problem.rotation.is_some() {
                 scope.push_str(", in the network's own parameters (the run's were rotated)");
             }
-            network(&spec.problem).hessian(&problem.original(&z))
-        } else {
-            obj.constant_hessian().cloned().or_else(|| obj.hessian(&z))
-        };
-        dense_spectrum(h.expect("d is within the dense limit"), &blocks, spec, progress)?
+            dense_spectrum(h, &blocks, spec, progress)?
+        }
+        None => {
+            scope.push_str(&format!(
+                " (above {DENSE_HESSIAN_MAX_D} parameters the Hessian is never formed: Lanczos estimates)"
+            ));
+            lanczos_spectrum(obj, &z, spec, progress)?
+        }
     };
     if spec.hessian.track > 0 {
         track.push(TrackPoint { step, top: spectrum.top.iter().take(TRACK_TOP).copied().collect() });
@@ -274,19 +279,19 @@ fn lanczos_spectrum(
 /// was given or tuned to, the schedule of the whole run), its label, the step reached, and the
 /// iterates at `hessian.track` evenly spaced earlier steps. Only that method runs, and only to
 /// the checkpoint.
-fn checkpoint(spec: &Spec, problem: &super::problem::Problem) -> Checkpoint {
-    let spec = spec.resolved();
-    let i = spec.hessian.method as usize;
-    let (step, label) = method_step(&spec, i, problem);
+fn checkpoint(task: &AnalysisTask, problem: &super::problem::Problem) -> Checkpoint {
+    let spec: &Spec = task;
+    let i = task.method();
+    let (step, label) = method_step(spec, i, problem);
     let steps = spec.hessian.step as usize;
     let every = match spec.hessian.track as usize {
         0 => 0,
         k => (steps / k).max(1),
     };
-    let cfg = RunConfig { steps, x_every: every, ..run_config(&spec, problem.objective.dim()) };
+    let cfg = RunConfig { steps, x_every: every, ..run_config(spec, problem.objective.dim()) };
     let mut trace = Trace::default();
     // The per-step trace is only wanted for the tracked iterates.
-    let out = run_resolved(&spec, i, problem, &step, &cfg, (every > 0).then_some(&mut trace));
+    let out = run_resolved(spec, i, problem, &step, &cfg, (every > 0).then_some(&mut trace));
     let earlier = trace
         .x
         .unwrap_or_default()
@@ -383,8 +388,9 @@ mod tests {
     fn lanczos_estimates_agree_with_the_dense_spectrum() {
         let spec = Spec::from_json(r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 8}, "methods": [{"kind": "adam", "lr": 0.01}], "run": {"steps": 40}, "hessian": {"step": 40}}"#).unwrap();
         let dense = hessian_anatomy(&spec, &mut |_| true).unwrap();
-        let problem = build(&spec);
-        let z = checkpoint(&spec, &problem).x;
+        let task = spec.analysis_task().unwrap();
+        let problem = build(&task);
+        let z = checkpoint(&task, &problem).x;
         let est = lanczos_spectrum(problem.objective.as_ref(), &z, &spec, &mut |_| true).unwrap();
         assert!(est.spectrum_method.starts_with("stochastic Lanczos quadrature"));
         // Outliers converge first: the top Ritz values match the top eigenvalues.

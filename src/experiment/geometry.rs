@@ -21,8 +21,8 @@ pub struct SpecGeometry {
 
 /// The report of the spec's Hessian (validated spec).
 pub fn spec_geometry(spec: &Spec, opts: &ReportOptions, progress: Progress) -> Result<SpecGeometry, ReportError> {
-    spec.check_data().map_err(|e| ReportError::Spec(e.to_string()))?;
-    let problem = build(spec);
+    let task = spec.run_task().map_err(|e| ReportError::Spec(e.to_string()))?;
+    let problem = build(&task);
     let obj = problem.objective.as_ref();
     let (scope, h) = match obj.constant_hessian() {
         Some(h) => ("global", h.clone()),
@@ -90,19 +90,18 @@ pub fn trajectory_geometry(
     points: usize,
     progress: Progress,
 ) -> Result<TrajectoryGeometry, GeometryError> {
-    spec.validate().map_err(GeometryError::Spec)?;
-    spec.check_data().map_err(GeometryError::Spec)?;
-    let problem = build(spec);
-    let spec = spec.resolved();
+    let task = spec.run_task().map_err(GeometryError::Spec)?;
+    let problem = build(&task);
+    let spec: &Spec = &task;
     let obj = problem.objective.as_ref();
     // Once to learn where the run stops, then again keeping evenly spaced iterates.
-    let (step, label) = method_step(&spec, 0, &problem);
-    let cfg = run_config(&spec, obj.dim());
-    let stopped_at = run_resolved(&spec, 0, &problem, &step, &RunConfig { x_every: 0, ..cfg }, None).stopped_at;
+    let (step, label) = method_step(spec, 0, &problem);
+    let cfg = run_config(spec, obj.dim());
+    let stopped_at = run_resolved(spec, 0, &problem, &step, &RunConfig { x_every: 0, ..cfg }, None).stopped_at;
     let every = (stopped_at / points.max(1)).max(1);
     let mut trace = crate::optimizer::Trace::default();
     run_resolved(
-        &spec,
+        spec,
         0,
         &problem,
         &step,

@@ -5,7 +5,7 @@ use crate::objective::{
     hessian_2d, rotated_hessian, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock, Rotated,
 };
 use crate::rng::Rng;
-use crate::spec::{ProblemKind, ProblemSpec, Spec, StartKind, MAX_D};
+use crate::spec::{ProblemKind, ProblemSpec, RunTask, Spec, StartKind};
 
 /// Independent random streams of one seed, so that e.g. changing the rotation does not move the
 /// start point.
@@ -21,10 +21,10 @@ pub struct Problem {
     pub x0: Vec<f64>,
 }
 
-/// The objective of a validated spec.
-pub fn build(spec: &Spec) -> Problem {
-    let p = &spec.problem;
-    let d = spec.dim();
+/// The objective and start point of a run task.
+pub fn build(task: &RunTask) -> Problem {
+    let p = &task.problem;
+    let d = task.dim();
     let objective: Box<dyn Objective> = match p.kind {
         ProblemKind::Quadratic => {
             let lam = spectrum(p.spectrum, d, p.lambda_min, p.lambda_max, p.outliers as usize);
@@ -41,10 +41,10 @@ pub fn build(spec: &Spec) -> Problem {
             lam.sort_by(f64::total_cmp);
             Box::new(Quadratic::with_spectrum(hessian_2d(p.lambda_max, p.lambda_min, p.angle), vec![0.0; 2], lam))
         }
-        ProblemKind::Matrix => {
-            let rows = p.matrix.as_ref().expect("validated: kind matrix has a matrix");
-            Box::new(Quadratic::from_rows(rows, MAX_D as usize).expect("validated matrix"))
-        }
+        ProblemKind::Matrix => match task.matrix() {
+            Some(h) => Box::new(Quadratic::from_symmetric(h.clone())),
+            None => unreachable!("a run task of kind matrix holds its checked matrix"),
+        },
         ProblemKind::Rosenbrock => Box::new(Rosenbrock::new(d)),
         ProblemKind::Network => Box::new(network(p)),
     };

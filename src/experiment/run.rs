@@ -2,13 +2,13 @@
 //! where asked, and one recorded run per method.
 
 use super::problem::build;
+use crate::linalg::Matrix;
 use crate::norm::Norm;
-use crate::objective::Objective;
 use crate::optimizer::{
     log_grid, run, tune, Chain, Outcome, RunConfig, Status, StepRule, StepSize, Trace, TuneReport, Update,
 };
 use crate::smoothness::{smoothness_constant, Constant};
-use crate::spec::{MethodSpec, Spec, SpecError};
+use crate::spec::{MethodSpec, RunTask, Spec, SpecError};
 use serde::Serialize;
 
 /// Iterates are recorded up to this dimension (for the 2-D/3-D views).
@@ -83,16 +83,15 @@ pub const CURVE_POINTS: usize = 50;
 
 /// Validates and runs `spec`.
 pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
-    spec.validate()?;
-    spec.check_data()?;
-    let spec = spec.resolved();
-    let problem = build(&spec);
-    Ok(run_problem(spec, &problem))
+    let task = spec.run_task()?;
+    let problem = build(&task);
+    Ok(run_problem(&task, &problem))
 }
 
-/// Runs a validated, resolved spec on its already built problem (the sweep reads the problem's
-/// Hessian too, and builds each problem once).
-pub(crate) fn run_problem(spec: Spec, problem: &super::problem::Problem) -> RunResult {
+/// Runs a task on its already built problem (the sweep reads the problem's Hessian too, and
+/// builds each problem once).
+pub(crate) fn run_problem(task: &RunTask, problem: &super::problem::Problem) -> RunResult {
+    let spec = Spec::clone(task);
     let obj = problem.objective.as_ref();
     let d = obj.dim();
     let cfg = run_config(&spec, d);
@@ -212,8 +211,9 @@ pub(crate) fn resolve_step(
     constants: &mut Vec<(Norm, Constant)>,
 ) -> ResolvedStep {
     let obj = problem.objective.as_ref();
-    let smoothness = match (m.step_rule(), m.kind.theory_norm(&m.hypers())) {
-        (StepRule::Theory, Some(norm)) => Some(constant(constants, norm, obj)),
+    // Validation allows the theory rule only on objectives with a constant Hessian.
+    let smoothness = match (m.step_rule(), m.kind.theory_norm(&m.hypers()), obj.constant_hessian()) {
+        (StepRule::Theory, Some(norm), Some(h)) => Some(constant(constants, norm, h, obj.known_spectrum())),
         _ => None,
     };
     let make_chain = |lr: f64| chain(m, step_size(lr, smoothness.as_ref()), cfg.steps);
@@ -251,13 +251,12 @@ pub(crate) fn run_resolved(
     run(problem.objective.as_ref(), &problem.x0, &mut chain, cfg, trace)
 }
 
-/// The smoothness constant for `norm`, computed once per run.
-fn constant(cache: &mut Vec<(Norm, Constant)>, norm: Norm, obj: &dyn Objective) -> Constant {
+/// The smoothness constant for `norm` of the constant Hessian h, computed once per run.
+fn constant(cache: &mut Vec<(Norm, Constant)>, norm: Norm, h: &Matrix, spectrum: Option<&[f64]>) -> Constant {
     if let Some((_, c)) = cache.iter().find(|(n, _)| *n == norm) {
         return c.clone();
     }
-    let h = obj.constant_hessian().expect("validated: theory steps only on quadratics");
-    let c = smoothness_constant(norm, h, obj.known_spectrum());
+    let c = smoothness_constant(norm, h, spectrum);
     cache.push((norm, c.clone()));
     c
 }

@@ -77,7 +77,8 @@ pub fn lambda_max_for_spread(s: f64, d: usize, k: usize, lambda_min: f64) -> f64
 
 /// Runs the sweep of a spec; `progress(fraction)` after each cell, false cancels.
 pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, SweepError> {
-    spec.validate_sweep().map_err(SweepError::Spec)?;
+    let task = spec.sweep_task().map_err(SweepError::Spec)?;
+    let spec: &Spec = &task;
     let w = &spec.sweep;
     let spreads = log_grid(w.spread_min, w.spread_max, w.spread_points as usize);
     let rotations: Vec<f64> = (0..w.rotation_points).map(|i| i as f64 / (w.rotation_points - 1) as f64).collect();
@@ -111,16 +112,19 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, SweepEr
                 s.methods = [&GD, &SIGN_GD]
                     .map(|kind| MethodSpec { rule: Rule::Theory, tune, ..MethodSpec::of(kind) })
                     .to_vec();
-                s.validate().map_err(SweepError::Spec)?;
-                let s = s.resolved();
-                let problem = build(&s);
-                let hess = problem.objective.constant_hessian().expect("a quadratic");
-                cell.rho_diag += crate::objective::rho_diag(hess) / w.problems as f64;
-                let r = run_problem(s, &problem);
+                let cell_task = s.run_task().map_err(SweepError::Spec)?;
+                let problem = build(&cell_task);
+                let r = run_problem(&cell_task, &problem);
                 let (gd, sign) = (&r.methods[0], &r.methods[1]);
-                let linf = sign.smoothness.as_ref().expect("a theory step has its constant").value;
-                let l2 = gd.smoothness.as_ref().expect("a theory step has its constant").value;
-                log_pred += libm::log(d as f64 * l2 / linf);
+                // A sweep's problems are quadratics run with theory steps: each has its Hessian,
+                // and both methods their constants.
+                let (Some(hess), Some(l2), Some(linf)) =
+                    (problem.objective.constant_hessian(), &gd.smoothness, &sign.smoothness)
+                else {
+                    unreachable!("a sweep task's cells are quadratics run with theory steps")
+                };
+                cell.rho_diag += crate::objective::rho_diag(hess) / w.problems as f64;
+                log_pred += libm::log(d as f64 * l2.value / linf.value);
                 let steps = |m: &super::run::MethodResult| m.stopped_at.max(1);
                 let missed = |m: &super::run::MethodResult| m.status != Status::Target;
                 let ratio = match w.measure {
@@ -151,7 +155,7 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, SweepEr
         &cells.iter().map(|c| c.measured).collect::<Vec<_>>(),
         &cells.iter().map(|c| c.predicted).collect::<Vec<_>>(),
     );
-    Ok(SweepResult { spec: spec.resolved(), spreads, rotations, cells, spearman })
+    Ok(SweepResult { spec: spec.clone(), spreads, rotations, cells, spearman })
 }
 
 /// Ranks from 1, ties sharing their average rank.

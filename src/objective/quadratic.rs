@@ -55,14 +55,13 @@ impl Quadratic {
         Quadratic { h, x_star, f_star: psd.then_some(0.0), spectrum: Some(spectrum) }
     }
 
-    /// From a user's matrix: checked square, finite and symmetric, then tested for PSD.
-    pub fn from_rows(rows: &[Vec<f64>], max_n: usize) -> Result<Self, MatrixError> {
-        let h = check_matrix(rows, max_n)?;
+    /// From a user's matrix as `check_matrix` returns it (exactly symmetric), tested for PSD.
+    pub fn from_symmetric(h: Matrix) -> Self {
         let n = h.n();
         let spectrum = h.sym_eigenvalues();
         let scale = spectrum.iter().fold(0.0f64, |m, l| m.max(l.abs()));
         let psd = spectrum[0] >= -PSD_TOLERANCE * scale;
-        Ok(Quadratic { h, x_star: vec![0.0; n], f_star: psd.then_some(0.0), spectrum: Some(spectrum) })
+        Quadratic { h, x_star: vec![0.0; n], f_star: psd.then_some(0.0), spectrum: Some(spectrum) }
     }
 
     pub fn hessian_matrix(&self) -> &Matrix {
@@ -165,17 +164,21 @@ mod tests {
         assert_eq!(h.get(0, 1), h.get(1, 0));
     }
 
+    fn from_rows(rows: &[Vec<f64>]) -> Quadratic {
+        Quadratic::from_symmetric(check_matrix(rows, 10).unwrap())
+    }
+
     #[test]
     fn psd_decides_whether_the_minimum_is_known() {
-        let psd = Quadratic::from_rows(&[vec![2.0, 1.0], vec![1.0, 2.0]], 10).unwrap();
+        let psd = from_rows(&[vec![2.0, 1.0], vec![1.0, 2.0]]);
         assert_eq!(psd.minimum(), Some(0.0));
-        let indefinite = Quadratic::from_rows(&[vec![1.0, 2.0], vec![2.0, 1.0]], 10).unwrap();
+        let indefinite = from_rows(&[vec![1.0, 2.0], vec![2.0, 1.0]]);
         assert_eq!(indefinite.minimum(), None);
     }
 
     #[test]
     fn gradient_matches_finite_differences() {
-        let q = Quadratic::from_rows(&[vec![3.0, 1.0, 0.0], vec![1.0, 2.0, -1.0], vec![0.0, -1.0, 4.0]], 10).unwrap();
+        let q = from_rows(&[vec![3.0, 1.0, 0.0], vec![1.0, 2.0, -1.0], vec![0.0, -1.0, 4.0]]);
         let x = [0.3, -1.2, 0.7];
         let mut g = [0.0; 3];
         q.value_and_gradient(&x, &mut g);
