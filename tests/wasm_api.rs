@@ -86,6 +86,13 @@ fn network_specs_need_their_data_set_registered_first() {
     );
     let err = web::run(spec.clone()).unwrap_err();
     assert_eq!(get(&err, "field").as_string().unwrap(), "problem.dataset");
+    // The smoothness report refuses it the same way, with the field.
+    let err = web::smoothness(spec.clone(), JsValue::UNDEFINED, None).unwrap_err();
+    assert_eq!(get(&err, "field").as_string().unwrap(), "problem.dataset");
+    assert_eq!(
+        get(&err, "allowed").as_string().unwrap(),
+        "allowed: a data set loaded into the core (the page fetches it first)"
+    );
     assert!(!web::has_dataset("breast_cancer"));
     assert!(web::register_dataset("breast_cancer", vec![0u8; 10]).is_err());
     assert!(web::register_dataset("mnist", vec![]).is_err());

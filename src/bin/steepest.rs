@@ -191,10 +191,10 @@ fn smoothness(opts: &Options) -> Result<String, CliError> {
         }
         true
     };
-    let failed = |e: steepest::smoothness::ReportError| CliError::Failed(e.to_string());
+    let failed = |e: steepest::Error| CliError::Failed(e.to_string());
     let out = match (opts.get("--matrix"), read_spec(opts)?) {
         (Some(path), None) => {
-            let h = parse_matrix(&read_input(path)?).map_err(CliError::Failed)?;
+            let h = parse_matrix(&read_input(path)?).map_err(failed)?;
             let r = report(&h, &options, &mut progress).map_err(failed)?;
             to_json(&Timed { report: r, seconds: start.elapsed().as_secs_f64() })
         }

@@ -61,17 +61,13 @@ impl DatasetKind {
 /// Hands the bytes of a data file to the core (the page does this after fetching
 /// data/NAME.bin); checks their size and labels.
 #[cfg(target_arch = "wasm32")]
-pub fn register(kind: DatasetKind, bytes: Vec<u8>) -> Result<(), String> {
+pub fn register(kind: DatasetKind, bytes: Vec<u8>) -> Result<(), crate::Error> {
     let (len, row) = match kind {
         DatasetKind::Digits => (DIGITS_LEN, 65),
         DatasetKind::BreastCancer => (BREAST_CANCER_LEN, 121),
     };
     if bytes.len() != len || bytes.chunks_exact(row).any(|r| r[row - 1] as usize >= kind.classes()) {
-        return Err(format!(
-            "{}: the file is not the shipped data set ({} bytes, expected {len})",
-            kind.name(),
-            bytes.len()
-        ));
+        return Err(crate::Error::DataFile { name: kind.name(), len: bytes.len(), expected: len });
     }
     REGISTERED.with(|r| r.borrow_mut().push((kind, std::rc::Rc::new(bytes))));
     Ok(())

@@ -4,7 +4,6 @@
 //! no preferred basis, so the difference between the two is what the objective's own basis (for
 //! a network: its layers and units) buys a sign method (paper-notes section 3).
 
-use super::geometry::GeometryError;
 use super::problem::{build, network};
 use super::run::{method_step, run_config, run_resolved};
 use crate::linalg::Matrix;
@@ -13,9 +12,10 @@ use crate::optimizer::{RunConfig, Trace};
 use crate::rng::Rng;
 use crate::smoothness::{
     heat_map, histogram, mass, quadrature, report_with_eigenvalues, weighted_histogram, ExactMode, HeatMap, Histogram,
-    Interval, MassReport, Progress, ReportError, ReportOptions,
+    Interval, MassReport, Progress, ReportOptions,
 };
 use crate::spec::{AnalysisTask, ProblemKind, Spec};
+use crate::Error;
 use serde::Serialize;
 
 /// Cells per side of the |H_ij| pictures.
@@ -91,13 +91,13 @@ pub struct HessianAnatomy {
 
 /// The analysis of a spec at its checkpoint (validated here into an `AnalysisTask`): from the
 /// dense Hessian up to DENSE_HESSIAN_MAX_D parameters, by Lanczos beyond.
-pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy, GeometryError> {
-    let task = spec.analysis_task().map_err(GeometryError::Spec)?;
+pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy, Error> {
+    let task = spec.analysis_task()?;
     let problem = build(&task);
     let Checkpoint { x: z, label: method, step, earlier } = checkpoint(&task, &problem);
     let spec: &Spec = &task;
     if !progress(0.1) {
-        return Err(cancelled());
+        return Err(Error::Cancelled);
     }
     let obj = problem.objective.as_ref();
     let f = obj.value(&z);
@@ -149,28 +149,19 @@ pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy
     Ok(HessianAnatomy { scope, method, step, f, blocks, track, ..spectrum })
 }
 
-fn cancelled() -> GeometryError {
-    GeometryError::Report(ReportError::Cancelled)
-}
-
 /// The spectrum and both matrices' read-outs from the dense Hessian h (the run fields are filled
 /// in by the caller).
-fn dense_spectrum(
-    h: Matrix,
-    blocks: &[Block],
-    spec: &Spec,
-    progress: Progress,
-) -> Result<HessianAnatomy, GeometryError> {
+fn dense_spectrum(h: Matrix, blocks: &[Block], spec: &Spec, progress: Progress) -> Result<HessianAnatomy, Error> {
     if !progress(0.4) {
-        return Err(cancelled());
+        return Err(Error::Cancelled);
     }
     let eigenvalues = h.sym_eigenvalues();
     if !progress(0.6) {
-        return Err(cancelled());
+        return Err(Error::Cancelled);
     }
     let rotated = haar_similar(&eigenvalues, &mut Rng::derive(spec.problem.seed, STREAM_COMPARISON));
     if !progress(0.75) {
-        return Err(cancelled());
+        return Err(Error::Cancelled);
     }
     let ranges: Vec<_> = blocks.iter().map(|b| b.start..b.start + b.len).collect();
     let defaults = ReportOptions::default();
@@ -183,8 +174,8 @@ fn dense_spectrum(
         sdp_max_d,
         ..defaults
     };
-    let side = |m: &Matrix| -> Result<MatrixAnatomy, GeometryError> {
-        let r = report_with_eigenvalues(m, eigenvalues.clone(), &opts, &mut |_| true).map_err(GeometryError::Report)?;
+    let side = |m: &Matrix| -> Result<MatrixAnatomy, Error> {
+        let r = report_with_eigenvalues(m, eigenvalues.clone(), &opts, &mut |_| true)?;
         Ok(MatrixAnatomy {
             mass: mass(m, &ranges),
             linf_lower: r.linf_lower,
@@ -196,7 +187,7 @@ fn dense_spectrum(
     };
     let hessian = side(&h)?;
     if !progress(0.9) {
-        return Err(cancelled());
+        return Err(Error::Cancelled);
     }
     let rotated = side(&rotated)?;
     let d = eigenvalues.len();
@@ -227,12 +218,7 @@ const STREAM_PROBES: u64 = 22;
 /// the quadrature's mean (u^T H u / d, Hutchinson's trace estimate), the largest eigenvalues from
 /// the first probe's Ritz values (outliers converge first), and lambda_min as the smallest Ritz
 /// value (an upper bound on it). Mass, heat maps and L_inf need the matrix: left out.
-fn lanczos_spectrum(
-    obj: &dyn Objective,
-    z: &[f64],
-    spec: &Spec,
-    progress: Progress,
-) -> Result<HessianAnatomy, GeometryError> {
+fn lanczos_spectrum(obj: &dyn Objective, z: &[f64], spec: &Spec, progress: Progress) -> Result<HessianAnatomy, Error> {
     let d = obj.dim();
     let mut rng = Rng::derive(spec.problem.seed, STREAM_PROBES);
     let total = (PROBES * PROBE_STEPS.min(d)) as f64;
@@ -244,8 +230,8 @@ fn lanczos_spectrum(
             done += 1.0;
             progress(0.1 + 0.9 * done / total)
         };
-        let nodes =
-            quadrature(|v, out| obj.hessian_vector(z, v, out), u, PROBE_STEPS, &mut step_done).ok_or_else(cancelled)?;
+        let nodes = quadrature(|v, out| obj.hessian_vector(z, v, out), u, PROBE_STEPS, &mut step_done)
+            .ok_or(Error::Cancelled)?;
         probes.push(nodes);
     }
     let all: Vec<f64> = probes.iter().flatten().map(|(t, _)| *t).collect();
@@ -318,19 +304,19 @@ fn track_earlier(
     earlier: &[(usize, Vec<f64>)],
     seed: u64,
     progress: Progress,
-) -> Result<Vec<TrackPoint>, GeometryError> {
+) -> Result<Vec<TrackPoint>, Error> {
     let mut rng = Rng::derive(seed, STREAM_TRACK);
     let mut points = Vec::with_capacity(earlier.len() + 1);
     for (k, (t, x)) in earlier.iter().enumerate() {
         let u = rng.signs(x.len());
         let nodes =
-            quadrature(|v, out| obj.hessian_vector(x, v, out), u, TRACK_STEPS, &mut || true).ok_or_else(cancelled)?;
+            quadrature(|v, out| obj.hessian_vector(x, v, out), u, TRACK_STEPS, &mut || true).ok_or(Error::Cancelled)?;
         let mut top: Vec<f64> = nodes.iter().map(|(theta, _)| *theta).collect();
         top.sort_by(|a, b| b.total_cmp(a));
         top.truncate(TRACK_TOP);
         points.push(TrackPoint { step: *t, top });
         if !progress(0.1 + 0.1 * (k + 1) as f64 / earlier.len() as f64) {
-            return Err(cancelled());
+            return Err(Error::Cancelled);
         }
     }
     Ok(points)

@@ -7,8 +7,9 @@ use super::run::{method_step, run_config, run_resolved};
 use crate::linalg::Matrix;
 use crate::objective::{Objective, DENSE_HESSIAN_MAX_D};
 use crate::optimizer::RunConfig;
-use crate::smoothness::{report, ExactMode, Progress, ReportError, ReportOptions, SmoothnessReport};
-use crate::spec::{Spec, SpecError};
+use crate::smoothness::{report, ExactMode, Progress, ReportOptions, SmoothnessReport};
+use crate::spec::Spec;
+use crate::Error;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -20,8 +21,8 @@ pub struct SpecGeometry {
 }
 
 /// The report of the spec's Hessian (validated spec).
-pub fn spec_geometry(spec: &Spec, opts: &ReportOptions, progress: Progress) -> Result<SpecGeometry, ReportError> {
-    let task = spec.run_task().map_err(|e| ReportError::Spec(e.to_string()))?;
+pub fn spec_geometry(spec: &Spec, opts: &ReportOptions, progress: Progress) -> Result<SpecGeometry, Error> {
+    let task = spec.run_task()?;
     let problem = build(&task);
     let obj = problem.objective.as_ref();
     let (scope, h) = match obj.constant_hessian() {
@@ -32,13 +33,8 @@ pub fn spec_geometry(spec: &Spec, opts: &ReportOptions, progress: Progress) -> R
 }
 
 /// The dense Hessian at x, or why there is none.
-pub fn dense_hessian(obj: &dyn Objective, x: &[f64]) -> Result<Matrix, ReportError> {
-    obj.hessian(x).ok_or_else(|| {
-        ReportError::Spec(format!(
-            "the dense Hessian is formed for at most {DENSE_HESSIAN_MAX_D} parameters and this problem has {}; the Hessian analysis (steepest anatomy, the page's Hessian view) reads it by Lanczos",
-            obj.dim()
-        ))
-    })
+pub fn dense_hessian(obj: &dyn Objective, x: &[f64]) -> Result<Matrix, Error> {
+    obj.hessian(x).ok_or(Error::DenseLimit { d: obj.dim(), max: DENSE_HESSIAN_MAX_D })
 }
 
 /// The read-outs of the Hessian at one point of a trajectory.
@@ -66,22 +62,6 @@ pub struct TrajectoryGeometry {
     pub max_linf_upper: f64,
 }
 
-/// Why a trajectory report could not be made.
-#[derive(Clone, Debug, PartialEq)]
-pub enum GeometryError {
-    Spec(SpecError),
-    Report(ReportError),
-}
-
-impl std::fmt::Display for GeometryError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GeometryError::Spec(e) => write!(f, "{e}"),
-            GeometryError::Report(e) => write!(f, "{e}"),
-        }
-    }
-}
-
 /// Runs the spec's first method (with the step it was given or tuned to) and reports the
 /// Hessian's geometry at `points` evenly spaced iterates (exact L_inf when it is quick).
 pub fn trajectory_geometry(
@@ -89,8 +69,8 @@ pub fn trajectory_geometry(
     opts: &ReportOptions,
     points: usize,
     progress: Progress,
-) -> Result<TrajectoryGeometry, GeometryError> {
-    let task = spec.run_task().map_err(GeometryError::Spec)?;
+) -> Result<TrajectoryGeometry, Error> {
+    let task = spec.run_task()?;
     let problem = build(&task);
     let spec: &Spec = &task;
     let obj = problem.objective.as_ref();
@@ -115,8 +95,8 @@ pub fn trajectory_geometry(
     };
     let mut out = Vec::with_capacity(xs.len());
     for (k, x) in xs.iter().enumerate() {
-        let h = dense_hessian(obj, x).map_err(GeometryError::Report)?;
-        let r = report(&h, &quick, &mut |_| true).map_err(GeometryError::Report)?;
+        let h = dense_hessian(obj, x)?;
+        let r = report(&h, &quick, &mut |_| true)?;
         out.push(PointGeometry {
             t: k * every,
             l2: r.l2,
@@ -128,7 +108,7 @@ pub fn trajectory_geometry(
             psd: r.psd,
         });
         if !progress((k + 1) as f64 / xs.len() as f64) {
-            return Err(GeometryError::Report(ReportError::Cancelled));
+            return Err(Error::Cancelled);
         }
     }
     let max = |f: fn(&PointGeometry) -> f64| out.iter().map(f).fold(f64::NEG_INFINITY, f64::max);

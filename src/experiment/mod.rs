@@ -14,10 +14,10 @@ pub use anatomy::{hessian_anatomy, Block, HessianAnatomy, MatrixAnatomy, TrackPo
 pub use cost::work_estimate;
 pub use export::{to_csv, TraceColumns, TraceTable};
 pub use geometry::{
-    dense_hessian, spec_geometry, trajectory_geometry, GeometryError, PointGeometry, SpecGeometry, TrajectoryGeometry,
+    dense_hessian, spec_geometry, trajectory_geometry, PointGeometry, SpecGeometry, TrajectoryGeometry,
 };
 pub use matrix_input::parse_matrix;
 pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Problem};
 pub use run::{run_spec, Accuracy, MethodResult, ProblemInfo, RunResult};
-pub use sweep::{lambda_max_for_spread, run_sweep, spearman, sweep_csv, SweepCell, SweepError, SweepResult};
+pub use sweep::{lambda_max_for_spread, run_sweep, spearman, sweep_csv, SweepCell, SweepResult};

@@ -8,7 +8,8 @@ use crate::optimizer::{
     log_grid, run, tune, Chain, Outcome, RunConfig, Status, StepRule, StepSize, Trace, TuneReport, Update,
 };
 use crate::smoothness::{smoothness_constant, Constant};
-use crate::spec::{MethodSpec, RunTask, Spec, SpecError};
+use crate::spec::{MethodSpec, RunTask, Spec};
+use crate::Error;
 use serde::Serialize;
 
 /// Iterates are recorded up to this dimension (for the 2-D/3-D views).
@@ -82,7 +83,7 @@ pub struct Curves {
 pub const CURVE_POINTS: usize = 50;
 
 /// Validates and runs `spec`.
-pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
+pub fn run_spec(spec: &Spec) -> Result<RunResult, Error> {
     let task = spec.run_task()?;
     let problem = build(&task);
     Ok(run_problem(&task, &problem))

@@ -21,7 +21,8 @@ use super::run::run_problem;
 use crate::optimizer::method::{GD, SIGN_GD};
 use crate::optimizer::{log_grid, Status};
 use crate::smoothness::Progress;
-use crate::spec::{MethodSpec, Rule, Spec, SpecError, SweepMeasure, SweepRule};
+use crate::spec::{MethodSpec, Rule, Spec, SweepMeasure, SweepRule};
+use crate::Error;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -54,30 +55,14 @@ pub struct SweepResult {
     pub spearman: f64,
 }
 
-/// Why a sweep did not finish.
-#[derive(Clone, Debug, PartialEq)]
-pub enum SweepError {
-    Spec(SpecError),
-    Cancelled,
-}
-
-impl std::fmt::Display for SweepError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SweepError::Spec(e) => write!(f, "{e}"),
-            SweepError::Cancelled => write!(f, "cancelled"),
-        }
-    }
-}
-
 /// lambda_max giving spread s with k outliers over d - k at lambda_min.
 pub fn lambda_max_for_spread(s: f64, d: usize, k: usize, lambda_min: f64) -> f64 {
     s * (d - k) as f64 * lambda_min / (d as f64 - s * k as f64)
 }
 
 /// Runs the sweep of a spec; `progress(fraction)` after each cell, false cancels.
-pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, SweepError> {
-    let task = spec.sweep_task().map_err(SweepError::Spec)?;
+pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, Error> {
+    let task = spec.sweep_task()?;
     let spec: &Spec = &task;
     let w = &spec.sweep;
     let spreads = log_grid(w.spread_min, w.spread_max, w.spread_points as usize);
@@ -112,7 +97,7 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, SweepEr
                 s.methods = [&GD, &SIGN_GD]
                     .map(|kind| MethodSpec { rule: Rule::Theory, tune, ..MethodSpec::of(kind) })
                     .to_vec();
-                let cell_task = s.run_task().map_err(SweepError::Spec)?;
+                let cell_task = s.run_task()?;
                 let problem = build(&cell_task);
                 let r = run_problem(&cell_task, &problem);
                 let (gd, sign) = (&r.methods[0], &r.methods[1]);
@@ -147,7 +132,7 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, SweepEr
             cell.measured = libm::exp(log_meas / w.problems as f64);
             cells.push(cell);
             if !progress(cells.len() as f64 / total) {
-                return Err(SweepError::Cancelled);
+                return Err(Error::Cancelled);
             }
         }
     }
@@ -251,13 +236,23 @@ mod tests {
     }
 
     #[test]
+    fn a_cancelled_sweep_says_so() {
+        let spec = Spec::from_json(
+            r#"{"problem": {"d": 12, "outliers": 2}, "run": {"steps": 100},
+                "sweep": {"spread_max": 5, "spread_points": 2, "rotation_points": 2, "problems": 1}}"#,
+        )
+        .unwrap();
+        assert_eq!(run_sweep(&spec, &mut |_| false).unwrap_err(), Error::Cancelled);
+    }
+
+    #[test]
     fn sweeps_need_an_outlier_quadratic_that_can_reach_the_spread() {
         let e = run_sweep(
             &Spec::from_json(r#"{"problem": {"d": 10, "outliers": 2}, "sweep": {"spread_max": 6}}"#).unwrap(),
             &mut |_| true,
         );
-        assert!(matches!(e, Err(SweepError::Spec(ref s)) if s.field == "sweep.spread_max"), "{e:?}");
+        assert!(matches!(e, Err(Error::Spec(ref s)) if s.field == "sweep.spread_max"), "{e:?}");
         let e = run_sweep(&Spec::from_json(r#"{"problem": {"kind": "rosenbrock"}}"#).unwrap(), &mut |_| true);
-        assert!(matches!(e, Err(SweepError::Spec(ref s)) if s.field == "problem.kind"));
+        assert!(matches!(e, Err(Error::Spec(ref s)) if s.field == "problem.kind"));
     }
 }

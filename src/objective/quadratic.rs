@@ -14,31 +14,21 @@ pub struct Quadratic {
     spectrum: Option<Vec<f64>>,
 }
 
-/// Why a user-given matrix was refused.
-#[derive(Clone, Debug, PartialEq)]
+/// Why a user-given matrix was refused (wrapped by the crate's `Error::Matrix`).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum MatrixError {
+    #[error("the matrix is empty; give at least one row")]
     Empty,
+    #[error("the matrix is not square: row {row} has {len} entries, expected {n}")]
     NotSquare { row: usize, len: usize, n: usize },
+    #[error("entry ({row}, {col}) is not a finite number")]
     NotFinite { row: usize, col: usize },
+    #[error(
+        "the matrix is not symmetric: entries ({row}, {col}) and ({col}, {row}) differ by {relative:.3e} relative to the largest entry (allowed 1e-9)"
+    )]
     NotSymmetric { row: usize, col: usize, relative: f64 },
+    #[error("the matrix is {n} x {n}; at most {max} x {max} is allowed")]
     TooLarge { n: usize, max: usize },
-}
-
-impl std::fmt::Display for MatrixError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            MatrixError::Empty => write!(f, "the matrix is empty; give at least one row"),
-            MatrixError::NotSquare { row, len, n } => {
-                write!(f, "the matrix is not square: row {row} has {len} entries, expected {n}")
-            }
-            MatrixError::NotFinite { row, col } => write!(f, "entry ({row}, {col}) is not a finite number"),
-            MatrixError::NotSymmetric { row, col, relative } => write!(
-                f,
-                "the matrix is not symmetric: entries ({row}, {col}) and ({col}, {row}) differ by {relative:.3e} relative to the largest entry (allowed 1e-9)"
-            ),
-            MatrixError::TooLarge { n, max } => write!(f, "the matrix is {n} x {n}; at most {max} x {max} is allowed"),
-        }
-    }
 }
 
 /// Relative asymmetry tolerated in a user matrix (rounding in a pasted matrix); it is then
