@@ -6,7 +6,7 @@
 //! over with `register` (the web API's registerDataset); until then a run asking for it is
 //! refused with a message naming problem.dataset.
 
-use crate::rng::Rng;
+use crate::rng::{Rng, Stream};
 use serde::{Deserialize, Serialize};
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -170,7 +170,7 @@ pub fn load(kind: DatasetKind, seed: u64) -> (Dataset, Dataset) {
     let all = decode(kind);
     let n = all.rows();
     let mut order: Vec<usize> = (0..n).collect();
-    let mut rng = Rng::derive(seed, 3);
+    let mut rng = Rng::stream(seed, Stream::DataSplit);
     for i in (1..n).rev() {
         let j = (rng.next_u64() % (i as u64 + 1)) as usize;
         order.swap(i, j);

@@ -9,7 +9,7 @@ use super::run::{method_step, run_config, run_resolved};
 use crate::linalg::Matrix;
 use crate::objective::{haar_similar, Objective, DENSE_HESSIAN_MAX_D};
 use crate::optimizer::{RunConfig, Trace};
-use crate::rng::Rng;
+use crate::rng::{Rng, Stream};
 use crate::smoothness::{
     heat_map, histogram, mass, quadrature, report_with_eigenvalues, weighted_histogram, ExactMode, HeatMap, Histogram,
     Interval, MassReport, Progress, ReportOptions,
@@ -22,8 +22,6 @@ use serde::Serialize;
 pub const HEAT_MAP_SIZE: usize = 160;
 /// Largest eigenvalues listed.
 const TOP: usize = 10;
-/// RNG stream of the comparison rotation.
-const STREAM_COMPARISON: u64 = 21;
 
 /// A named range of parameters (a network layer's weights and biases).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -44,7 +42,6 @@ pub struct TrackPoint {
 /// Eigenvalues followed along the run, and the Lanczos steps that estimate them.
 const TRACK_TOP: usize = 5;
 const TRACK_STEPS: usize = 20;
-const STREAM_TRACK: u64 = 23;
 
 /// The read-outs of one matrix: the objective's Hessian or its rotated twin.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -159,7 +156,7 @@ fn dense_spectrum(h: Matrix, blocks: &[Block], spec: &Spec, progress: Progress) 
     if !progress(0.6) {
         return Err(Error::Cancelled);
     }
-    let rotated = haar_similar(&eigenvalues, &mut Rng::derive(spec.problem.seed, STREAM_COMPARISON));
+    let rotated = haar_similar(&eigenvalues, &mut Rng::stream(spec.problem.seed, Stream::Comparison));
     if !progress(0.75) {
         return Err(Error::Cancelled);
     }
@@ -211,7 +208,6 @@ fn dense_spectrum(h: Matrix, blocks: &[Block], spec: &Spec, progress: Progress) 
 /// Probe vectors and Lanczos steps of the estimates above the dense limit.
 const PROBES: usize = 3;
 const PROBE_STEPS: usize = 50;
-const STREAM_PROBES: u64 = 22;
 
 /// Spectrum estimates from Hessian-vector products alone (stochastic Lanczos quadrature over
 /// Rademacher probes u, ||u||^2 = d): the density from the Ritz values and weights, lambda_bar from
@@ -220,7 +216,7 @@ const STREAM_PROBES: u64 = 22;
 /// value (an upper bound on it). Mass, heat maps and L_inf need the matrix: left out.
 fn lanczos_spectrum(obj: &dyn Objective, z: &[f64], spec: &Spec, progress: Progress) -> Result<HessianAnatomy, Error> {
     let d = obj.dim();
-    let mut rng = Rng::derive(spec.problem.seed, STREAM_PROBES);
+    let mut rng = Rng::stream(spec.problem.seed, Stream::Probes);
     let total = (PROBES * PROBE_STEPS.min(d)) as f64;
     let mut done = 0.0;
     let mut probes = Vec::with_capacity(PROBES);
@@ -305,7 +301,7 @@ fn track_earlier(
     seed: u64,
     progress: Progress,
 ) -> Result<Vec<TrackPoint>, Error> {
-    let mut rng = Rng::derive(seed, STREAM_TRACK);
+    let mut rng = Rng::stream(seed, Stream::Track);
     let mut points = Vec::with_capacity(earlier.len() + 1);
     for (k, (t, x)) in earlier.iter().enumerate() {
         let u = rng.signs(x.len());

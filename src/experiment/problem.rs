@@ -4,13 +4,8 @@ use crate::data::load;
 use crate::objective::{
     hessian_2d, rotated_hessian, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock, Rotated,
 };
-use crate::rng::Rng;
+use crate::rng::{Rng, Stream};
 use crate::spec::{ProblemKind, ProblemSpec, RunTask, Spec, StartKind};
-
-/// Independent random streams of one seed, so that e.g. changing the rotation does not move the
-/// start point.
-const STREAM_ROTATION: u64 = 1;
-const STREAM_START: u64 = 2;
 
 pub struct Problem {
     pub objective: Box<dyn Objective>,
@@ -31,7 +26,7 @@ pub fn build(task: &RunTask) -> Problem {
             let h = if p.rotation == 0.0 {
                 crate::linalg::Matrix::diagonal(&lam)
             } else {
-                let rot = HaarRotation::new(d, &mut Rng::derive(p.seed, STREAM_ROTATION));
+                let rot = HaarRotation::new(d, &mut Rng::stream(p.seed, Stream::Rotation));
                 rotated_hessian(&lam, &rot, p.rotation)
             };
             Box::new(Quadratic::with_spectrum(h, vec![0.0; d], lam))
@@ -60,7 +55,7 @@ pub fn build(task: &RunTask) -> Problem {
         }
     };
     if p.rotate_params {
-        let q = HaarRotation::new(d, &mut Rng::derive(p.seed, STREAM_ROTATION)).matrix(1.0);
+        let q = HaarRotation::new(d, &mut Rng::stream(p.seed, Stream::Rotation)).matrix(1.0);
         let rotated = Rotated::new(objective, q.clone());
         // Start from the same point of the original space: z0 = Q^T x0.
         let z0 = rotated.to_rotated(&x0);
@@ -88,7 +83,7 @@ pub(crate) fn network(p: &ProblemSpec) -> Network {
 /// x* + start_scale z, z standard normal (seeded) or all ones.
 fn start_point(p: &ProblemSpec, x_star: &[f64]) -> Vec<f64> {
     let z = match p.start {
-        StartKind::Gaussian => Rng::derive(p.seed, STREAM_START).normals(x_star.len()),
+        StartKind::Gaussian => Rng::stream(p.seed, Stream::Start).normals(x_star.len()),
         StartKind::Ones => vec![1.0; x_star.len()],
     };
     x_star.iter().zip(&z).map(|(c, zi)| c + p.start_scale * zi).collect()

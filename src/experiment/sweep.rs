@@ -108,7 +108,7 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, Error> 
                 else {
                     unreachable!("a sweep task's cells are quadratics run with theory steps")
                 };
-                cell.rho_diag += crate::objective::rho_diag(hess) / w.problems as f64;
+                cell.rho_diag += crate::linalg::rho_diag(hess) / w.problems as f64;
                 log_pred += libm::log(d as f64 * l2.value / linf.value);
                 let steps = |m: &super::run::MethodResult| m.stopped_at.max(1);
                 let missed = |m: &super::run::MethodResult| m.status != Status::Target;

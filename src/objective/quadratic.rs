@@ -1,7 +1,7 @@
 //! f(x) = 1/2 (x - x*)^T H (x - x*).
 
 use super::Objective;
-use crate::linalg::Matrix;
+use crate::linalg::{Matrix, PSD_TOLERANCE};
 use crate::norm::dot;
 
 /// A quadratic with symmetric Hessian H and centre x*. For PSD H the minimum is f* = 0 at x*;
@@ -34,9 +34,6 @@ pub enum MatrixError {
 /// Relative asymmetry tolerated in a user matrix (rounding in a pasted matrix); it is then
 /// symmetrised exactly.
 pub const SYMMETRY_TOLERANCE: f64 = 1e-9;
-
-/// A matrix counts as PSD when its smallest eigenvalue is at least -PSD_TOLERANCE * max |lambda|.
-pub const PSD_TOLERANCE: f64 = 1e-10;
 
 impl Quadratic {
     /// From a Hessian whose spectrum is known by construction (always PSD in our generators).

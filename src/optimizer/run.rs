@@ -43,7 +43,12 @@ struct Batches {
 
 impl Batches {
     fn new(rows: usize, size: usize, seed: u64) -> Self {
-        Batches { order: (0..rows).collect(), next: rows, size: size.min(rows), rng: crate::rng::Rng::derive(seed, 5) }
+        Batches {
+            order: (0..rows).collect(),
+            next: rows,
+            size: size.min(rows),
+            rng: crate::rng::Rng::stream(seed, crate::rng::Stream::Batches),
+        }
     }
 
     fn take(&mut self) -> &[usize] {

@@ -6,10 +6,10 @@ use super::bounds::local_search;
 use super::lanczos::lanczos;
 use super::linf::{linf_branch_and_bound, linf_enumerate, Progress};
 use super::sdp::{bilinear_lift, sdp_rank, solve, Certificate};
+use crate::linalg::rho_diag;
 use crate::linalg::Matrix;
 use crate::norm::l1;
-use crate::objective::rho_diag;
-use crate::rng::Rng;
+use crate::rng::{Rng, Stream};
 use crate::Error;
 use serde::{Deserialize, Serialize};
 
@@ -143,7 +143,7 @@ pub fn report_with_eigenvalues(
     let (lambda_min, lambda_max) =
         (eigenvalues.first().copied().unwrap_or(0.0), eigenvalues.last().copied().unwrap_or(0.0));
     let l2 = lambda_max.abs().max(lambda_min.abs());
-    let psd = lambda_min >= -crate::objective::PSD_TOLERANCE * l2;
+    let psd = lambda_min >= -crate::linalg::PSD_TOLERANCE * l2;
     if !psd && opts.exact == ExactMode::Always && d > ALWAYS_MAX_D {
         return Err(Error::TooLargeForExact { d, max: ALWAYS_MAX_D });
     }
@@ -174,7 +174,7 @@ pub fn report_with_eigenvalues(
         let v = signs(&top);
         lower.push(Estimate { value: l1(&h.matvec(&v)), method: "sign of the top eigenvector".into() });
         consider(&mut lower, "local search from the top eigenvector's signs", &top, &mut best_v);
-        let mut rng = Rng::derive(opts.seed, 11);
+        let mut rng = Rng::stream(opts.seed, Stream::LocalSearch);
         let mut best_random = (f64::NEG_INFINITY, vec![]);
         for _ in 0..opts.starts {
             let (val, v) = local_search(h, psd, &rng.normals(d));
@@ -206,7 +206,7 @@ pub fn report_with_eigenvalues(
             return Err(Error::Cancelled);
         }
         // Goemans-Williamson rounding: z_i = sign(<r, v_i>) for Gaussian r.
-        let mut rng = Rng::derive(opts.seed, 12);
+        let mut rng = Rng::stream(opts.seed, Stream::Rounding);
         let mut best_round = (f64::NEG_INFINITY, vec![]);
         for _ in 0..ROUNDINGS {
             let r = rng.normals(rank);
