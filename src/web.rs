@@ -291,7 +291,7 @@ pub fn draw_spectrum_js(canvas: HtmlCanvasElement, anatomy: JsValue, dpr: f64, d
     drawn(draw_spectrum(&canvas_area(canvas)?, &data, &Look { scale: dpr, dark }))
 }
 
-/// Draws the largest eigenvalues along the run of a Hessian analysis (`hessian.track`).
+/// Draws the largest eigenvalues along the run of a Hessian analysis (`analysis.track`).
 #[wasm_bindgen(js_name = drawTrack)]
 pub fn draw_track_js(canvas: HtmlCanvasElement, anatomy: JsValue, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
     let data: AnatomyInput = from_js(anatomy, "anatomy")?;

@@ -207,7 +207,7 @@ fn anatomy_at_several_checkpoints_and_its_errors() {
     }
     let bad = steepest(&["anatomy", "--spec", "-", "--at", "0,99"], spec);
     assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("hessian.step"));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("analysis.step"));
     let usage = steepest(&["anatomy", "--spec", "-", "--at", "zero"], spec);
     assert_eq!(usage.status.code(), Some(2));
 }

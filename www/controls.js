@@ -7,7 +7,7 @@ const GROUPS = [
   ['methods', 'Methods'],
   ['run', 'Run'],
   ['sweep', 'Sweep map'],
-  ['hessian', 'Hessian analysis'],
+  ['analysis', 'Hessian analysis'],
 ];
 
 // Slider positions. Sliders move on a log scale for parameters the schema marks log-scaled and

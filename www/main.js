@@ -109,7 +109,7 @@ async function main() {
     runs: ['problem', 'methods', 'run'],
     sweep: ['problem', 'run', 'sweep'],
     geometry2d: ['problem', 'methods', 'run'],
-    hessian: ['problem', 'methods', 'run', 'hessian'],
+    hessian: ['problem', 'methods', 'run', 'analysis'],
   };
   const view = () => {
     const v = new URLSearchParams(location.search).get('view');

@@ -10,7 +10,7 @@ use steepest::experiment::{
     spec_geometry, sweep_csv, to_csv, trajectory_geometry, TraceTable,
 };
 use steepest::smoothness::{report, ExactMode, ReportOptions};
-use steepest::spec::{schema, HessianSpec, Spec};
+use steepest::spec::{schema, AnalysisSpec, Spec};
 
 const USAGE: &str = "\
 steepest: steepest descent, sign GD and the geometry that decides between them
@@ -138,12 +138,12 @@ fn anatomy(opts: &Options) -> Result<String, CliError> {
     let spec = spec_or_preset(opts, "anatomy")?;
     let analyse = |step: u64| {
         let start = Instant::now();
-        let spec = Spec { hessian: HessianSpec { step, ..spec.hessian.clone() }, ..spec.clone() };
+        let spec = Spec { analysis: AnalysisSpec { step, ..spec.analysis.clone() }, ..spec.clone() };
         let a = hessian_anatomy(&spec, &mut |_| true).map_err(|e| CliError::Failed(format!("invalid spec: {e}")))?;
         Ok::<_, CliError>(Timed { report: a, seconds: start.elapsed().as_secs_f64() })
     };
     match opts.get("--at") {
-        None => Ok(to_json(&analyse(spec.hessian.step)?)),
+        None => Ok(to_json(&analyse(spec.analysis.step)?)),
         Some(list) => {
             let steps = list
                 .split(',')

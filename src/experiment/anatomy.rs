@@ -1,5 +1,5 @@
-//! The Hessian analysis at a checkpoint (spec section `hessian`): the Hessian of the objective at
-//! one method's iterate after `hessian.step` steps, its spectrum and where its mass sits, set
+//! The Hessian analysis at a checkpoint (spec section `analysis`): the Hessian of the objective at
+//! one method's iterate after `analysis.step` steps, its spectrum and where its mass sits, set
 //! against a matrix with the same spectrum under a Haar-random rotation. The rotated matrix has
 //! no preferred basis, so the difference between the two is what the objective's own basis (for
 //! a network: its layers and units) buys a sign method (paper-notes section 3).
@@ -79,7 +79,7 @@ pub struct HessianAnatomy {
     pub top: Vec<f64>,
     pub histogram: Histogram,
     pub blocks: Vec<Block>,
-    /// The largest eigenvalues at earlier points of the run (`hessian.track`), the checkpoint last.
+    /// The largest eigenvalues at earlier points of the run (`analysis.track`), the checkpoint last.
     pub track: Vec<TrackPoint>,
     /// The read-outs that need the dense matrix: None above DENSE_HESSIAN_MAX_D.
     pub hessian: Option<MatrixAnatomy>,
@@ -112,7 +112,7 @@ pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy
     } else {
         vec![]
     };
-    let mut scope = if step == 0 && spec.hessian.step == 0 {
+    let mut scope = if step == 0 && spec.analysis.step == 0 {
         "at the start point".to_string()
     } else {
         format!("after {step} steps of {method}")
@@ -140,7 +140,7 @@ pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy
             lanczos_spectrum(obj, &z, spec, progress)?
         }
     };
-    if spec.hessian.track > 0 {
+    if spec.analysis.track > 0 {
         track.push(TrackPoint { step, top: spectrum.top.iter().take(TRACK_TOP).copied().collect() });
     }
     Ok(HessianAnatomy { scope, method, step, f, blocks, track, ..spectrum })
@@ -162,7 +162,7 @@ fn dense_spectrum(h: Matrix, blocks: &[Block], spec: &Spec, progress: Progress) 
     }
     let ranges: Vec<_> = blocks.iter().map(|b| b.start..b.start + b.len).collect();
     let defaults = ReportOptions::default();
-    let sdp_max_d = if spec.hessian.sdp { DENSE_HESSIAN_MAX_D } else { defaults.sdp_max_d };
+    let sdp_max_d = if spec.analysis.sdp { DENSE_HESSIAN_MAX_D } else { defaults.sdp_max_d };
     let opts = ReportOptions {
         exact: ExactMode::Auto,
         seed: spec.problem.seed,
@@ -198,7 +198,7 @@ fn dense_spectrum(h: Matrix, blocks: &[Block], spec: &Spec, progress: Progress) 
         lambda_bar,
         spread: (lambda_bar > 0.0).then(|| lambda_max / lambda_bar),
         top: eigenvalues.iter().rev().take(TOP).copied().collect(),
-        histogram: histogram(&eigenvalues, spec.hessian.bins as usize),
+        histogram: histogram(&eigenvalues, spec.analysis.bins as usize),
         hessian: Some(hessian),
         rotated: Some(rotated),
         ..HessianAnatomy::default()
@@ -239,7 +239,7 @@ fn lanczos_spectrum(obj: &dyn Objective, z: &[f64], spec: &Spec, progress: Progr
     // Each Ritz value carries its weight, scaled to d eigenvalues in all.
     let hist = weighted_histogram(
         probes.iter().flatten().map(|(t, w)| (*t, w * d as f64 / PROBES as f64)),
-        spec.hessian.bins as usize,
+        spec.analysis.bins as usize,
     );
     Ok(HessianAnatomy {
         spectrum_method: format!(
@@ -257,16 +257,16 @@ fn lanczos_spectrum(obj: &dyn Objective, z: &[f64], spec: &Spec, progress: Progr
     })
 }
 
-/// The iterate of method `hessian.method` after `hessian.step` steps of its run (the step size it
+/// The iterate of method `analysis.method` after `analysis.step` steps of its run (the step size it
 /// was given or tuned to, the schedule of the whole run), its label, the step reached, and the
-/// iterates at `hessian.track` evenly spaced earlier steps. Only that method runs, and only to
+/// iterates at `analysis.track` evenly spaced earlier steps. Only that method runs, and only to
 /// the checkpoint.
 fn checkpoint(task: &AnalysisTask, problem: &super::problem::Problem) -> Checkpoint {
     let spec: &Spec = task;
     let i = task.method();
     let (step, label) = method_step(spec, i, problem);
-    let steps = spec.hessian.step as usize;
-    let every = match spec.hessian.track as usize {
+    let steps = spec.analysis.step as usize;
+    let every = match spec.analysis.track as usize {
         0 => 0,
         k => (steps / k).max(1),
     };
@@ -340,7 +340,7 @@ mod tests {
     fn a_network_checkpoint_has_layer_blocks_and_a_later_iterate() {
         let spec = Spec::from_json(
             r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 4, "hidden2": 3},
-                "methods": [{"kind": "adam", "lr": 0.01}], "run": {"steps": 30}, "hessian": {"step": 20}}"#,
+                "methods": [{"kind": "adam", "lr": 0.01}], "run": {"steps": 30}, "analysis": {"step": 20}}"#,
         )
         .unwrap();
         let a = hessian_anatomy(&spec, &mut |_| true).unwrap();
@@ -351,7 +351,7 @@ mod tests {
         assert_eq!(a.d, lens.iter().sum::<usize>());
         assert_eq!(a.hessian.as_ref().unwrap().mass.block_rho_diag.len(), 3);
         let start = hessian_anatomy(
-            &Spec { hessian: crate::spec::HessianSpec { step: 0, ..spec.hessian.clone() }, ..spec.clone() },
+            &Spec { analysis: crate::spec::AnalysisSpec { step: 0, ..spec.analysis.clone() }, ..spec.clone() },
             &mut |_| true,
         )
         .unwrap();
@@ -368,7 +368,7 @@ mod tests {
     /// by running the same estimator below the limit.
     #[test]
     fn lanczos_estimates_agree_with_the_dense_spectrum() {
-        let spec = Spec::from_json(r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 8}, "methods": [{"kind": "adam", "lr": 0.01}], "run": {"steps": 40}, "hessian": {"step": 40}}"#).unwrap();
+        let spec = Spec::from_json(r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 8}, "methods": [{"kind": "adam", "lr": 0.01}], "run": {"steps": 40}, "analysis": {"step": 40}}"#).unwrap();
         let dense = hessian_anatomy(&spec, &mut |_| true).unwrap();
         let task = spec.analysis_task().unwrap();
         let problem = build(&task);
@@ -411,7 +411,7 @@ mod tests {
         let json = |step: u64, track: u64| {
             format!(
                 r#"{{"problem": {{"kind": "network", "dataset": "breast_cancer", "hidden": 6}}, "methods": [{{"kind": "adam", "lr": 0.02}}],
-                "run": {{"steps": 60}}, "hessian": {{"step": {step}, "track": {track}}}}}"#
+                "run": {{"steps": 60}}, "analysis": {{"step": {step}, "track": {track}}}}}"#
             )
         };
         let a = hessian_anatomy(&Spec::from_json(&json(60, 4)).unwrap(), &mut |_| true).unwrap();
@@ -439,7 +439,7 @@ mod tests {
     fn the_sdp_option_tightens_the_bracket_above_d_500() {
         let json = |sdp: bool| {
             format!(
-                r#"{{"problem": {{"kind": "quadratic", "d": 520, "spectrum": "outliers", "outliers": 5, "lambda_max": 50, "rotation": 1}}, "hessian": {{"sdp": {sdp}}}}}"#
+                r#"{{"problem": {{"kind": "quadratic", "d": 520, "spectrum": "outliers", "outliers": 5, "lambda_max": 50, "rotation": 1}}, "analysis": {{"sdp": {sdp}}}}}"#
             )
         };
         let quick = hessian_anatomy(&Spec::from_json(&json(false)).unwrap(), &mut |_| true).unwrap().hessian.unwrap();
@@ -454,10 +454,10 @@ mod tests {
 
     #[test]
     fn a_checkpoint_past_the_run_is_refused_by_name() {
-        let spec = Spec::from_json(r#"{"run": {"steps": 10}, "hessian": {"step": 11}}"#).unwrap();
+        let spec = Spec::from_json(r#"{"run": {"steps": 10}, "analysis": {"step": 11}}"#).unwrap();
         let e = hessian_anatomy(&spec, &mut |_| true).unwrap_err().to_string();
-        assert!(e.contains("hessian.step") && e.contains("0 to run.steps = 10"), "{e}");
-        let spec = Spec::from_json(r#"{"hessian": {"method": 2}}"#).unwrap();
-        assert!(hessian_anatomy(&spec, &mut |_| true).unwrap_err().to_string().contains("hessian.method"));
+        assert!(e.contains("analysis.step") && e.contains("0 to run.steps = 10"), "{e}");
+        let spec = Spec::from_json(r#"{"analysis": {"method": 2}}"#).unwrap();
+        assert!(hessian_anatomy(&spec, &mut |_| true).unwrap_err().to_string().contains("analysis.method"));
     }
 }

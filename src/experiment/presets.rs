@@ -112,16 +112,16 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
         View::Runs,
         r#"{"problem": {"kind": "network", "dataset": "digits", "hidden": 16, "hidden2": 16, "activation": "tanh"},
             "methods": [{"kind": "gd", "rule": "const", "lr": 0.3}, {"kind": "signum", "lr": 0.003}, {"kind": "adam", "lr": 0.01}],
-            "run": {"steps": 200, "target": 0, "batch": 32}, "hessian": {"method": 2, "step": 200}}"#,
+            "run": {"steps": 200, "target": 0, "batch": 32}, "analysis": {"method": 2, "step": 200}}"#,
     ),
     (
         "digits-hessian",
         "The trained network's Hessian against a rotated twin",
-        "The Hessian of the 16-unit network (1210 parameters) after 200 Adam steps. Its spectrum is a bulk near 0 with a few outliers (lambda_max about 43 times the mean eigenvalue) and a few slightly negative eigenvalues. Its mass is not concentrated on the diagonal (rho_diag about 0.02, against 0.01 for the rotated twin), so the paper's diagonal argument is weak here; the heat map shows the layer blocks and the bias rows instead. Where the basis does matter is L_inf: the best sign vector found gives v^T H v about 180 for the network against about 299 for the twin. Switch on hessian.sdp (slow: about a minute here) to certify the upper ends: L_inf lies in [180, 204] for the network and in [299, 343] for the twin, so the predicted advantage d L_2 / L_inf of sign descent is at least 2.27 in the network's own basis and at most 1.55 after the rotation. The track plot follows the five largest eigenvalues over the run: the outliers are there from the start (lambda_max about 1.13, 137 times lambda_bar, at initialisation) and shrink as Adam trains (0.38 after 200 steps), while lambda_bar stays near 0.009.",
+        "The Hessian of the 16-unit network (1210 parameters) after 200 Adam steps. Its spectrum is a bulk near 0 with a few outliers (lambda_max about 43 times the mean eigenvalue) and a few slightly negative eigenvalues. Its mass is not concentrated on the diagonal (rho_diag about 0.02, against 0.01 for the rotated twin), so the paper's diagonal argument is weak here; the heat map shows the layer blocks and the bias rows instead. Where the basis does matter is L_inf: the best sign vector found gives v^T H v about 180 for the network against about 299 for the twin. Switch on analysis.sdp (slow: about a minute here) to certify the upper ends: L_inf lies in [180, 204] for the network and in [299, 343] for the twin, so the predicted advantage d L_2 / L_inf of sign descent is at least 2.27 in the network's own basis and at most 1.55 after the rotation. The track plot follows the five largest eigenvalues over the run: the outliers are there from the start (lambda_max about 1.13, 137 times lambda_bar, at initialisation) and shrink as Adam trains (0.38 after 200 steps), while lambda_bar stays near 0.009.",
         View::Hessian,
         r#"{"problem": {"kind": "network", "dataset": "digits", "hidden": 16, "activation": "tanh"},
             "methods": [{"kind": "adam", "lr": 0.01}],
-            "run": {"steps": 200, "target": 0, "batch": 32}, "hessian": {"method": 0, "step": 200, "track": 8}}"#,
+            "run": {"steps": 200, "target": 0, "batch": 32}, "analysis": {"method": 0, "step": 200, "track": 8}}"#,
     ),
 ];
 

@@ -1,7 +1,7 @@
 //! Defaults, read from the parameter table by name; a method's hyperparameters have none here
 //! (absent, each takes its method's own default from its row).
 
-use super::model::{HessianSpec, MethodSpec, ProblemSpec, RunSpec, Spec, SweepSpec};
+use super::model::{AnalysisSpec, MethodSpec, ProblemSpec, RunSpec, Spec, SweepSpec};
 use super::params::{default_bool, default_choice, default_choice_id, default_float, default_int};
 use crate::optimizer::method::{GD, SIGN_GD};
 use crate::optimizer::Method;
@@ -14,19 +14,20 @@ impl Default for Spec {
             methods: vec![MethodSpec::of(&GD), MethodSpec::of(&SIGN_GD)],
             run: RunSpec::default(),
             sweep: SweepSpec::default(),
-            hessian: HessianSpec::default(),
+            analysis: AnalysisSpec::default(),
+            hessian: None,
         }
     }
 }
 
-impl Default for HessianSpec {
+impl Default for AnalysisSpec {
     fn default() -> Self {
-        HessianSpec {
-            method: default_int("hessian.method"),
-            step: default_int("hessian.step"),
-            bins: default_int("hessian.bins"),
-            track: default_int("hessian.track"),
-            sdp: default_bool("hessian.sdp"),
+        AnalysisSpec {
+            method: default_int("analysis.method"),
+            step: default_int("analysis.step"),
+            bins: default_int("analysis.bins"),
+            track: default_int("analysis.track"),
+            sdp: default_bool("analysis.sdp"),
         }
     }
 }

@@ -20,12 +20,12 @@ mod validate;
 
 pub use error::SpecError;
 pub use model::{
-    HessianSpec, MethodSpec, ProblemKind, ProblemSpec, Rule, RunSpec, Spec, StartKind, SweepMeasure, SweepRule,
+    AnalysisSpec, MethodSpec, ProblemKind, ProblemSpec, Rule, RunSpec, Spec, StartKind, SweepMeasure, SweepRule,
     SweepSpec, PROBLEM_KINDS,
 };
 pub use params::{allowed, check_number, param, Kind, Param, When, PARAMS, RULES, SPECTRUM_KINDS, START_KINDS};
 pub use schema::schema;
-pub use validate::{AnalysisTask, RunTask, SweepTask, MAX_ABS_X0};
+pub use validate::{AnalysisTask, Read, RunTask, SweepTask, MAX_ABS_X0};
 
 pub const SPEC_VERSION: u64 = 1;
 pub const MAX_D: u64 = 2000;

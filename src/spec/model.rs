@@ -86,7 +86,11 @@ pub struct Spec {
     pub sweep: SweepSpec,
     /// The Hessian analysis at a checkpoint of one method's run (`steepest anatomy`, the page's
     /// Hessian view).
-    pub hessian: HessianSpec,
+    pub analysis: AnalysisSpec,
+    /// `analysis` under its old name: still read (reading moves it to `analysis` with a
+    /// deprecation warning), never written.
+    #[serde(default, skip_serializing)]
+    pub hessian: Option<AnalysisSpec>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -184,7 +188,7 @@ pub struct SweepSpec {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-pub struct HessianSpec {
+pub struct AnalysisSpec {
     pub method: u64,
     pub step: u64,
     pub bins: u64,

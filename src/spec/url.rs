@@ -3,7 +3,8 @@
 //! Every field is written, so a shared link keeps its numbers even if a default changes later
 //! (the `v` key names the spec version). Keys: `v`; the problem's and the run's fields by their
 //! own names (`d`, `rotation`, `steps`, ...; the problem kind is `problem`), the sweep's and the
-//! Hessian analysis's as `sweep.{field}` and `hessian.{field}`; method i as `m{i}`
+//! Hessian analysis's as `sweep.{field}` and `analysis.{field}` (the old `hessian.{field}` is
+//! still read, with a notice that it is deprecated); method i as `m{i}`
 //! (its kind) and `m{i}.{field}`. Lists are comma-separated (`x0=1,-2`), matrix rows
 //! semicolon-separated (`matrix=2,1;1,2`).
 //!
@@ -39,13 +40,16 @@ enum Slot {
     Top(&'static str),
     Problem(&'static str),
     Run(&'static str),
-    /// A group written with its prefix (`sweep.points`, `hessian.step`): group, field.
+    /// A group written with its prefix (`sweep.points`, `analysis.step`): group, field.
     Prefixed(&'static str, &'static str),
     Method(&'static str),
 }
 
 /// Groups whose URL keys carry the group's name.
-const PREFIXED: &[&str] = &["sweep", "hessian"];
+const PREFIXED: &[&str] = &["sweep", "analysis"];
+
+/// The old prefix of the `analysis.*` keys, still read and reported as deprecated.
+const DEPRECATED_PREFIX: &str = "hessian.";
 
 fn slot(name: &'static str) -> Slot {
     if let Some(f) = name.strip_prefix("problem.") {
@@ -146,6 +150,18 @@ pub fn from_query(query: &str) -> Decoded {
         if PAGE_KEYS.contains(&k.as_str()) {
             continue;
         }
+        let k = match k.strip_prefix(DEPRECATED_PREFIX) {
+            Some(field) => {
+                let new = format!("analysis.{field}");
+                issue(
+                    &k,
+                    &raw,
+                    format!("{k} is deprecated: the Hessian analysis's keys are now analysis.*; read as {new}"),
+                );
+                new
+            }
+            None => k,
+        };
         let Some((name, target)) = resolve(&k) else {
             issue(&k, &raw, format!("unknown parameter {k}; see the schema for the parameters"));
             continue;
@@ -438,6 +454,16 @@ mod tests {
         let d = from_query("problem=matrix");
         assert!(!d.issues.is_empty());
         assert!(d.spec.validate().is_ok());
+    }
+
+    #[test]
+    fn old_analysis_keys_are_read_and_named_deprecated() {
+        let d = from_query("steps=30&hessian.step=20&analysis.bins=10");
+        assert_eq!((d.spec.analysis.step, d.spec.analysis.bins), (20, 10));
+        assert_eq!(d.issues.len(), 1);
+        assert_eq!(d.issues[0].param, "hessian.step");
+        assert!(d.issues[0].message.contains("deprecated") && d.issues[0].message.contains("analysis.step"));
+        assert!(to_query(&d.spec).contains("analysis.step=20"));
     }
 
     #[test]

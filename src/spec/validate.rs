@@ -2,13 +2,21 @@
 //! extra rules of each task. A task type (`RunTask`, `SweepTask`, `AnalysisTask`) is made only
 //! here, so what its checks established holds wherever one is used.
 
-use super::model::{ProblemKind, Rule, Spec};
+use super::model::{AnalysisSpec, ProblemKind, Rule, Spec};
 use super::params::{check_float, check_int, check_number, Kind, PARAMS};
 use super::{SpecError, MAX_D, MAX_METHODS, MAX_NETWORK_PARAMS};
 use crate::linalg::Matrix;
 use crate::objective::SpectrumKind;
 use std::fmt;
 use std::ops::Deref;
+
+/// A spec as read: valid, with a warning for each deprecated name the input used (for the
+/// caller to show).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Read {
+    pub spec: Spec,
+    pub warnings: Vec<String>,
+}
 
 /// A spec checked for a run (and the data it needs) and resolved (every default and `auto`
 /// explicit), with the user's Hessian as checked: what runs, smoothness reports and the
@@ -74,7 +82,12 @@ pub const MAX_ABS_X0: f64 = 1e12;
 impl Spec {
     /// Parses JSON, naming the field of any type error or unknown key, then validates.
     pub fn from_json(text: &str) -> Result<Spec, SpecError> {
-        Spec::deserialize_checked(&mut serde_json::Deserializer::from_str(text))
+        Ok(Spec::read_json(text)?.spec)
+    }
+
+    /// `from_json`, with a warning for each deprecated name the text used.
+    pub fn read_json(text: &str) -> Result<Read, SpecError> {
+        Spec::read(&mut serde_json::Deserializer::from_str(text))
     }
 
     /// Deserialises from any serde format (JSON text, a JS object in wasm), naming the failing
@@ -83,13 +96,35 @@ impl Spec {
     where
         D::Error: fmt::Display,
     {
-        let spec: Spec = serde_path_to_error::deserialize(de).map_err(|e| {
+        Ok(Spec::read(de)?.spec)
+    }
+
+    /// `deserialize_checked`, with a warning for each deprecated name the input used (their
+    /// values are read under the new names).
+    pub fn read<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Read, SpecError>
+    where
+        D::Error: fmt::Display,
+    {
+        let mut spec: Spec = serde_path_to_error::deserialize(de).map_err(|e| {
             let path = e.path().to_string();
             let field = if path == "." { "spec".to_string() } else { path };
             SpecError::new(field, "the value given", format!("{}", e.inner()))
         })?;
+        let mut warnings = Vec::new();
+        if let Some(old) = spec.hessian.take() {
+            if spec.analysis != AnalysisSpec::default() {
+                return Err(SpecError::new(
+                    "hessian",
+                    "a section beside analysis",
+                    "allowed: one of analysis and hessian, its deprecated name",
+                ));
+            }
+            spec.analysis = old;
+            warnings
+                .push("the spec section hessian is deprecated: it is now called analysis (read as analysis)".into());
+        }
         spec.validate()?;
-        Ok(spec)
+        Ok(Read { spec, warnings })
     }
 
     /// Checks every numeric field against its range in the table, then the cross-field rules.
@@ -316,17 +351,17 @@ impl Spec {
     /// checkpoint it no longer reaches).
     pub fn analysis_task(&self) -> Result<AnalysisTask, SpecError> {
         let run = self.run_task()?;
-        let h = &self.hessian;
+        let h = &self.analysis;
         if h.method as usize >= self.methods.len() {
             return Err(SpecError::new(
-                "hessian.method",
+                "analysis.method",
                 h.method,
                 format!("allowed: 0 to {} (the index of one of the methods)", self.methods.len() - 1),
             ));
         }
         if h.step > self.run.steps {
             return Err(SpecError::new(
-                "hessian.step",
+                "analysis.step",
                 h.step,
                 format!("allowed: 0 to run.steps = {}", self.run.steps),
             ));
@@ -555,6 +590,23 @@ mod tests {
         let mut s = Spec::default();
         s.problem.rotation = f64::NAN;
         assert_eq!(s.validate().unwrap_err().field, "problem.rotation");
+    }
+
+    /// The section `hessian` is read as `analysis`, with a warning; never both.
+    #[test]
+    fn the_old_section_name_is_read_with_a_warning() {
+        let old = Spec::read_json(r#"{"run": {"steps": 30}, "hessian": {"method": 1, "step": 20}}"#).unwrap();
+        assert_eq!((old.spec.analysis.method, old.spec.analysis.step), (1, 20));
+        assert_eq!(old.spec.hessian, None);
+        assert_eq!(old.warnings.len(), 1);
+        assert!(old.warnings[0].contains("deprecated"), "{:?}", old.warnings);
+        let new = Spec::read_json(r#"{"run": {"steps": 30}, "analysis": {"method": 1, "step": 20}}"#).unwrap();
+        assert_eq!((new.spec, new.warnings), (old.spec.clone(), vec![]));
+        assert!(!old.spec.to_json_pretty().contains("hessian"));
+        let both = Spec::from_json(r#"{"hessian": {"step": 1}, "analysis": {"step": 2}}"#).unwrap_err();
+        assert_eq!(both.field, "hessian");
+        let e = Spec::from_json(r#"{"hessian": {"step": 501}}"#).unwrap().analysis_task().unwrap_err();
+        assert_eq!(e.field, "analysis.step");
     }
 
     #[test]

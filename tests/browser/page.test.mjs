@@ -275,7 +275,7 @@ test('every preset link renders its plots and shows measured and predicted numbe
       assert.match(await page.locator('#status').textContent(), /Spearman rank correlation of measured and predicted: \d/);
     } else if (p.view === 'hessian') {
       await page.waitForFunction(() => window.steepest.anatomies >= 1, null, { timeout: 60000 });
-      const figures = ['spectrum', 'hessian', 'rotated', ...(p.spec.hessian.track > 0 ? ['track'] : [])];
+      const figures = ['spectrum', 'hessian', 'rotated', ...(p.spec.analysis.track > 0 ? ['track'] : [])];
       for (const w of figures) assert.ok(await inkFraction(page, `figure[data-anatomy="${w}"] canvas`) > 0.01, `${p.name} ${w}`);
       assert.match(await page.locator('#anatomy').textContent(), /ρ_diag of layer 1.*predicted advantage/s);
     } else if (p.view === 'geometry2d') {
@@ -313,7 +313,7 @@ test('a network on the shipped digits trains in the worker and reports its accur
 });
 
 test('the Hessian view analyses a checkpoint like the CLI, reads out a cell, and names a bad checkpoint', async () => {
-  const query = '?view=hessian&problem=network&dataset=breast_cancer&hidden=4&hidden2=3&m0=adam&m0.lr=0.01&steps=30&target=0&hessian.step=20';
+  const query = '?view=hessian&problem=network&dataset=breast_cancer&hidden=4&hidden2=3&m0=adam&m0.lr=0.01&steps=30&target=0&analysis.step=20';
   const { page, problems } = await open(browser, base, `/${query}`);
   await page.waitForFunction(() => window.steepest.anatomies >= 1, null, { timeout: 30000 });
   const spec = await page.evaluate(() => window.steepest.spec);
