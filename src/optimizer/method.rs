@@ -207,7 +207,8 @@ impl Method {
         self.hyper.iter().find(|(k, _)| *k == h).map(|(_, v)| *v)
     }
 
-    /// Reads its own defaults.
+    /// Reads its own defaults (NaN for a hyperparameter it does not declare, which it never
+    /// reads: tested for every row).
     pub fn defaults(&self) -> impl Fn(Hyper) -> f64 + '_ {
         |h| self.default_of(h).unwrap_or(f64::NAN)
     }
