@@ -332,9 +332,9 @@ test('the Hessian view analyses a checkpoint like the CLI, reads out a cell, and
   await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.3);
   await page.locator('figure[data-anatomy="hessian"] .hover').waitFor({ state: 'visible' });
   assert.match(await page.locator('figure[data-anatomy="hessian"] .hover').textContent(), /rows \d+–\d+, columns \d+–\d+ .*largest \|H_ij\| there/);
-  await page.fill('#ctl-hessian-step', '31');
-  await page.press('#ctl-hessian-step', 'Tab');
-  await page.waitForFunction(() => /hessian\.step/.test(document.getElementById('status').textContent));
+  await page.fill('#ctl-analysis-step', '31');
+  await page.press('#ctl-analysis-step', 'Tab');
+  await page.waitForFunction(() => /analysis\.step/.test(document.getElementById('status').textContent));
   assert.match(await page.locator('#status').textContent(), /0 to run\.steps = 30/);
   assert.deepEqual(problems, []);
   await page.close();
