@@ -92,6 +92,13 @@ fn network_specs_need_their_data_set_registered_first() {
     );
     let err = web::run(spec.clone()).unwrap_err();
     assert_eq!(get(&err, "field").as_string().unwrap(), "problem.dataset");
+    // The smoothness report refuses it the same way, with the field.
+    let err = web::smoothness(spec.clone(), JsValue::UNDEFINED, None).unwrap_err();
+    assert_eq!(get(&err, "field").as_string().unwrap(), "problem.dataset");
+    assert_eq!(
+        get(&err, "allowed").as_string().unwrap(),
+        "allowed: a data set loaded into the core (the page fetches it first)"
+    );
     assert!(!web::has_dataset("breast_cancer"));
     assert!(web::register_dataset("breast_cancer", vec![0u8; 10]).is_err());
     assert!(web::register_dataset("mnist", vec![]).is_err());
@@ -108,8 +115,8 @@ fn hessian_anatomy_of_a_diagonal_quadratic_and_a_bad_checkpoint() {
     assert_eq!(get(&get(&a, "hessian"), "rho_diag").as_f64(), Some(1.0));
     assert_eq!(get(&get(&a, "hessian"), "linf_exact").as_f64(), Some(22.0));
     assert!(get(&get(&a, "rotated"), "rho_diag").as_f64().unwrap() < 1.0);
-    let err = web::hessian_anatomy_js(parse(r#"{"run": {"steps": 5}, "hessian": {"step": 6}}"#), None).unwrap_err();
-    assert_eq!(get(&err, "field").as_string().as_deref(), Some("hessian.step"));
+    let err = web::hessian_anatomy_js(parse(r#"{"run": {"steps": 5}, "analysis": {"step": 6}}"#), None).unwrap_err();
+    assert_eq!(get(&err, "field").as_string().as_deref(), Some("analysis.step"));
     assert_eq!(
         web::spec_dimension(parse(r#"{"problem": {"kind": "network", "hidden": 16, "hidden2": 8}}"#)).unwrap(),
         16 * 65 + 8 * 17 + 10 * 9

@@ -220,6 +220,8 @@ export class Controls {
       select.addEventListener('change', () => {
         // A new rule changes lr's meaning: its default follows the rule.
         if (p.name === 'methods[].rule') this.onEdit((s) => { write(s, p.name, i, select.value); delete s.methods[/** @type {number} */ (i)].lr; }, path);
+        // A new method brings its own hyperparameter defaults: redraw their placeholders.
+        else if (p.name === 'methods[].kind') this.onEdit((s) => write(s, p.name, i, select.value), path, true);
         else commit(select.value);
       });
       set = (v) => { select.value = v; };
@@ -231,10 +233,14 @@ export class Controls {
       set = (v) => { box.checked = Boolean(v); };
       input = box;
     } else if (p.type === 'integer' || p.type === 'float') {
-      const optional = p.name === 'methods[].lr';
+      // A method hyperparameter left empty takes its method's own default (schema.methods).
+      const own = i === undefined ? undefined : this.schema.methods.find((m) => m.id === spec.methods[i].kind)?.defaults[leaf(p.name)];
+      const optional = p.name === 'methods[].lr' || own !== undefined;
+      const fallback = own ?? p.default;
       const number = el('input', {
         id, type: 'number', inputmode: 'decimal', step: 'any', min: p.min, max: p.max,
-        'aria-describedby': `${helpId} ${errId}`, placeholder: optional ? 'default for the rule' : undefined,
+        'aria-describedby': `${helpId} ${errId}`,
+        placeholder: p.name === 'methods[].lr' ? 'default for the rule' : own !== undefined ? `default ${own}` : undefined,
       });
       number.value = value ?? '';
       const wrap = el('div', { class: 'inputs' });
@@ -243,7 +249,7 @@ export class Controls {
       const sc = sliderScale(p);
       if (sc) {
         const range = el('input', { type: 'range', min: 0, max: SLIDER_STEPS, step: 1, 'aria-label': `${leaf(p.name)} slider`, tabindex: -1 });
-        range.value = String(toSlider(sc, value ?? p.default));
+        range.value = String(toSlider(sc, value ?? fallback));
         range.addEventListener('input', () => {
           const v = fromSlider(p, sc, Number(range.value));
           number.value = String(v);
@@ -263,7 +269,7 @@ export class Controls {
       });
       set = (v) => {
         number.value = v ?? '';
-        if (slider && sc) slider.value = String(toSlider(sc, v ?? p.default));
+        if (slider && sc) slider.value = String(toSlider(sc, v ?? fallback));
       };
       root.append(label, wrap, help, error);
       this.fields.set(path, { root, set, error, input: number });

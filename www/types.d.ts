@@ -34,6 +34,9 @@ export interface Schema {
   version: number;
   limits: { max_d: number; max_network_params: number; max_steps: number; max_methods: number };
   params: Param[];
+  /** Every method with its reader's name, the norm of its theory step and its own hyperparameter
+   * defaults (a hyperparameter left out of a method's spec takes these). */
+  methods: { id: string; name: string; theory_norm: string | null; defaults: Record<string, number> }[];
   /** The parameter groups in display order, with their titles. */
   groups: { name: string; title: string }[];
   /** Query keys the page owns, and its views with the groups whose controls each shows. */

@@ -7,8 +7,9 @@ use super::run::{method_step, run_config, run_resolved};
 use crate::linalg::Matrix;
 use crate::objective::{Objective, DENSE_HESSIAN_MAX_D};
 use crate::optimizer::{Observer, Point, RunConfig};
-use crate::smoothness::{report, ExactMode, Progress, ReportError, ReportOptions, SmoothnessReport};
-use crate::spec::{Spec, SpecError};
+use crate::smoothness::{report, ExactMode, Progress, ReportOptions, SmoothnessReport};
+use crate::spec::Spec;
+use crate::Error;
 use serde::Serialize;
 use std::ops::ControlFlow;
 
@@ -21,9 +22,9 @@ pub struct SpecGeometry {
 }
 
 /// The report of the spec's Hessian (validated spec).
-pub fn spec_geometry(spec: &Spec, opts: &ReportOptions, progress: Progress) -> Result<SpecGeometry, ReportError> {
-    spec.check_data().map_err(|e| ReportError::Spec(e.to_string()))?;
-    let problem = build(spec);
+pub fn spec_geometry(spec: &Spec, opts: &ReportOptions, progress: Progress) -> Result<SpecGeometry, Error> {
+    let task = spec.run_task()?;
+    let problem = build(&task);
     let obj = problem.objective.as_ref();
     let (scope, h) = match obj.constant_hessian() {
         Some(h) => ("global", h.clone()),
@@ -33,13 +34,8 @@ pub fn spec_geometry(spec: &Spec, opts: &ReportOptions, progress: Progress) -> R
 }
 
 /// The dense Hessian at x, or why there is none.
-pub fn dense_hessian(obj: &dyn Objective, x: &[f64]) -> Result<Matrix, ReportError> {
-    obj.hessian(x).ok_or_else(|| {
-        ReportError::Spec(format!(
-            "the dense Hessian is formed for at most {DENSE_HESSIAN_MAX_D} parameters and this problem has {}; the Hessian analysis (steepest anatomy, the page's Hessian view) reads it by Lanczos",
-            obj.dim()
-        ))
-    })
+pub fn dense_hessian(obj: &dyn Objective, x: &[f64]) -> Result<Matrix, Error> {
+    obj.hessian(x).ok_or(Error::DenseLimit { d: obj.dim(), max: DENSE_HESSIAN_MAX_D })
 }
 
 /// The read-outs of the Hessian at one point of a trajectory.
@@ -67,22 +63,6 @@ pub struct TrajectoryGeometry {
     pub max_linf_upper: f64,
 }
 
-/// Why a trajectory report could not be made.
-#[derive(Clone, Debug, PartialEq)]
-pub enum GeometryError {
-    Spec(SpecError),
-    Report(ReportError),
-}
-
-impl std::fmt::Display for GeometryError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GeometryError::Spec(e) => write!(f, "{e}"),
-            GeometryError::Report(e) => write!(f, "{e}"),
-        }
-    }
-}
-
 /// Runs the spec's first method (with the step it was given or tuned to) and reports the
 /// Hessian's geometry at `points` evenly spaced iterates (exact L_inf when it is quick).
 pub fn trajectory_geometry(
@@ -90,24 +70,23 @@ pub fn trajectory_geometry(
     opts: &ReportOptions,
     points: usize,
     progress: Progress,
-) -> Result<TrajectoryGeometry, GeometryError> {
-    spec.validate().map_err(GeometryError::Spec)?;
-    spec.check_data().map_err(GeometryError::Spec)?;
-    let problem = build(spec);
-    let spec = spec.resolved();
-    let (step, label) = method_step(&spec, 0, &problem);
+) -> Result<TrajectoryGeometry, Error> {
+    let task = spec.run_task()?;
+    let problem = build(&task);
+    let spec: &Spec = &task;
+    let (step, label) = method_step(spec, 0, &problem);
     let quick = ReportOptions {
         exact: if opts.exact == ExactMode::Always { ExactMode::Always } else { ExactMode::Never },
         ..opts.clone()
     };
-    let mut cfg = run_config(&spec);
+    let mut cfg = run_config(spec);
     // One run, unless it stops before its spacing is settled (see Readouts): then once more to
     // where it stopped, spaced for that length.
     let out = loop {
         let mut along = Readouts::planned(cfg.steps, points, &quick, &mut *progress);
-        let stopped_at = run_resolved(&spec, 0, &problem, &step, &cfg, &mut [&mut along]).stopped_at;
+        let stopped_at = run_resolved(spec, 0, &problem, &step, &cfg, &mut [&mut along]).stopped_at;
         if let Some(e) = along.failed {
-            return Err(GeometryError::Report(e));
+            return Err(e);
         }
         if spacing(stopped_at, points) == along.every {
             break along.done;
@@ -145,7 +124,7 @@ struct Readouts<'a> {
     expected: usize,
     progress: Progress<'a>,
     /// Why the run was halted: a read-out failed or the progress callback cancelled.
-    failed: Option<ReportError>,
+    failed: Option<Error>,
 }
 
 impl<'a> Readouts<'a> {
@@ -163,7 +142,7 @@ impl<'a> Readouts<'a> {
         }
     }
 
-    fn read_out(&mut self, obj: &dyn Objective, t: usize, x: &[f64]) -> Result<(), ReportError> {
+    fn read_out(&mut self, obj: &dyn Objective, t: usize, x: &[f64]) -> Result<(), Error> {
         let h = dense_hessian(obj, x)?;
         let r = report(&h, self.opts, &mut |_| true)?;
         self.done.push(PointGeometry {
@@ -178,7 +157,7 @@ impl<'a> Readouts<'a> {
         });
         match (self.progress)(self.done.len() as f64 / self.expected as f64) {
             true => Ok(()),
-            false => Err(ReportError::Cancelled),
+            false => Err(Error::Cancelled),
         }
     }
 }

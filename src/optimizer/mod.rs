@@ -9,7 +9,7 @@ pub mod trace;
 pub mod transform;
 pub mod tune;
 
-pub use method::{Hyper, MethodKind, StepRule};
+pub use method::{Hyper, Hypers, Method, MethodKind, StepRule, StepSize, Update, METHODS, METHOD_IDS};
 pub use observe::{Observer, Point};
 pub use run::{run, Outcome, RunConfig, Status};
 pub use trace::Trace;

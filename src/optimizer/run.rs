@@ -42,7 +42,12 @@ struct Batches {
 
 impl Batches {
     fn new(rows: usize, size: usize, seed: u64) -> Self {
-        Batches { order: (0..rows).collect(), next: rows, size: size.min(rows), rng: crate::rng::Rng::derive(seed, 5) }
+        Batches {
+            order: (0..rows).collect(),
+            next: rows,
+            size: size.min(rows),
+            rng: crate::rng::Rng::stream(seed, crate::rng::Stream::Batches),
+        }
     }
 
     fn take(&mut self) -> &[usize] {
@@ -161,11 +166,11 @@ mod tests {
     use super::*;
     use crate::norm::l1;
     use crate::objective::{HaarRotation, Quadratic};
-    use crate::optimizer::{Hyper, MethodKind, StepRule, Trace};
+    use crate::optimizer::method::{Method, GD, SIGN_GD};
+    use crate::optimizer::StepSize;
+    use crate::optimizer::Trace;
     use crate::rng::Rng;
     use crate::smoothness::linf_exact;
-
-    const H: Hyper = Hyper { beta: 0.9, beta2: 0.999, eps: 1e-8, p: 3.0, block: 2 };
 
     fn random_quadratic(d: usize, seed: u64) -> Quadratic {
         let mut r = Rng::new(seed);
@@ -191,7 +196,7 @@ mod tests {
         let l = q.known_spectrum().unwrap().last().copied().unwrap();
         let x0 = vec![1.0; 6];
         let mut trace = Trace::with_iterates();
-        let mut chain = MethodKind::Gd.chain(&H, StepRule::Theory, 1.0, Some(l));
+        let mut chain = GD.chain(&GD.defaults(), StepSize::Theory { lr: 1.0, smoothness: l });
         run(&q, &x0, &mut chain, &cfg(30), &mut [&mut trace]);
         let h = q.hessian_matrix();
         let mut z: Vec<f64> = x0.iter().zip(q.x_star()).map(|(a, b)| a - b).collect();
@@ -218,10 +223,10 @@ mod tests {
             let linf = crate::testing::brute_quadratic(q.hessian_matrix());
             assert!((linf - linf_exact(q.hessian_matrix()).0).abs() < 1e-9 * linf);
             type DualNorm = fn(&[f64]) -> f64;
-            let cases: [(MethodKind, f64, DualNorm); 2] = [(MethodKind::Gd, l2c, l2), (MethodKind::SignGd, linf, l1)];
+            let cases: [(&Method, f64, DualNorm); 2] = [(&GD, l2c, l2), (&SIGN_GD, linf, l1)];
             for (kind, l, dual) in cases {
                 let mut trace = Trace::with_iterates();
-                let mut chain = kind.chain(&H, StepRule::Theory, 1.0, Some(l));
+                let mut chain = kind.chain(&kind.defaults(), StepSize::Theory { lr: 1.0, smoothness: l });
                 let x0 = Rng::new(seed).normals(d);
                 run(&q, &x0, &mut chain, &cfg(40), &mut [&mut trace]);
                 let xs = trace.x.as_ref().unwrap();
@@ -239,7 +244,7 @@ mod tests {
     #[test]
     fn divergence_is_reported_as_data() {
         let q = random_quadratic(4, 3);
-        let mut chain = MethodKind::Gd.chain(&H, StepRule::Const, 100.0, None);
+        let mut chain = GD.chain(&GD.defaults(), StepSize::Const(100.0));
         let mut trace = Trace::default();
         let out = run(&q, &[1.0; 4], &mut chain, &cfg(1000), &mut [&mut trace]);
         assert_eq!(out.status, Status::Diverged);
@@ -252,7 +257,7 @@ mod tests {
     fn target_stops_the_run() {
         let q = random_quadratic(4, 4);
         let l = q.known_spectrum().unwrap().last().copied().unwrap();
-        let mut chain = MethodKind::Gd.chain(&H, StepRule::Theory, 1.0, Some(l));
+        let mut chain = GD.chain(&GD.defaults(), StepSize::Theory { lr: 1.0, smoothness: l });
         let out = run(&q, &[1.0; 4], &mut chain, &RunConfig::new(100_000, Some(1e-6)), &mut []);
         assert_eq!(out.status, Status::Target);
         assert!(out.final_f <= 1e-6 * q.value(&[1.0; 4]));
@@ -287,8 +292,8 @@ mod tests {
         let lr = 0.05;
         let x0 = Rng::new(7).normals(5);
         let mut w = Witness::default();
-        let watched = run(&q, &x0, &mut MethodKind::Gd.chain(&H, StepRule::Const, lr, None), &cfg(25), &mut [&mut w]);
-        let alone = run(&q, &x0, &mut MethodKind::Gd.chain(&H, StepRule::Const, lr, None), &cfg(25), &mut []);
+        let watched = run(&q, &x0, &mut GD.chain(&GD.defaults(), StepSize::Const(lr)), &cfg(25), &mut [&mut w]);
+        let alone = run(&q, &x0, &mut GD.chain(&GD.defaults(), StepSize::Const(lr)), &cfg(25), &mut []);
         assert_eq!(watched, alone);
         assert_eq!(w.seen.len(), 26);
         let mut g = vec![0.0; 5];
@@ -313,7 +318,7 @@ mod tests {
         let q = random_quadratic(4, 8);
         let mut halting = Witness { halt_at: Some(7), ..Witness::default() };
         let mut trace = Trace::default();
-        let mut chain = MethodKind::SignGd.chain(&H, StepRule::Const, 0.01, None);
+        let mut chain = SIGN_GD.chain(&SIGN_GD.defaults(), StepSize::Const(0.01));
         let out = run(&q, &[1.0; 4], &mut chain, &cfg(100), &mut [&mut halting, &mut trace]);
         assert_eq!((out.status, out.stopped_at), (Status::Halted, 7));
         assert_eq!(out.x, halting.seen[7].1);

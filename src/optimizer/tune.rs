@@ -76,7 +76,8 @@ mod tests {
     use super::*;
     use crate::linalg::Matrix;
     use crate::objective::Quadratic;
-    use crate::optimizer::{Hyper, MethodKind, StepRule};
+    use crate::optimizer::method::GD;
+    use crate::optimizer::StepSize;
 
     #[test]
     fn grid_is_log_spaced_with_exact_ends() {
@@ -93,10 +94,9 @@ mod tests {
         // On diag(1, 10), GD with step a converges at rate max(|1 - a|, |1 - 10 a|), best at
         // a = 2/11. The grid holds 0.1, 0.18.., 0.2 .., and larger values that diverge (a > 0.2).
         let q = Quadratic::with_spectrum(Matrix::diagonal(&[1.0, 10.0]), vec![0.0, 0.0], vec![1.0, 10.0]);
-        let h = Hyper { beta: 0.9, beta2: 0.999, eps: 1e-8, p: 2.0, block: 1 };
         let grid = [0.01, 0.1, 2.0 / 11.0, 0.19, 0.25, 1.0];
         let cfg = RunConfig::new(2000, Some(1e-10));
-        let rep = tune(&q, &[1.0, 1.0], |s| MethodKind::Gd.chain(&h, StepRule::Const, s, None), &cfg, &grid);
+        let rep = tune(&q, &[1.0, 1.0], |s| GD.chain(&GD.defaults(), StepSize::Const(s)), &cfg, &grid);
         assert_eq!(rep.best, Some(2));
         assert_eq!(rep.grid[4].status, Status::Diverged);
         assert_eq!(rep.grid[5].status, Status::Diverged);

@@ -3,7 +3,8 @@
 //! Every field is written, so a shared link keeps its numbers even if a default changes later
 //! (the `v` key names the spec version). Keys: `v`; the problem's and the run's fields by their
 //! own names (`d`, `rotation`, `steps`, ...; the problem kind is `problem`), the sweep's and the
-//! Hessian analysis's as `sweep.{field}` and `hessian.{field}`; method i as `m{i}`
+//! Hessian analysis's as `sweep.{field}` and `analysis.{field}` (the old `hessian.{field}` is
+//! still read, with a notice that it is deprecated); method i as `m{i}`
 //! (its kind) and `m{i}.{field}`. Lists are comma-separated (`x0=1,-2`), matrix rows
 //! semicolon-separated (`matrix=2,1;1,2`).
 //!
@@ -36,7 +37,7 @@ pub const PAGE_VIEWS: &[PageView] = &[
     PageView { id: "runs", groups: &["problem", "methods", "run"] },
     PageView { id: "sweep", groups: &["problem", "run", "sweep"] },
     PageView { id: "geometry2d", groups: &["problem", "methods", "run"] },
-    PageView { id: "hessian", groups: &["problem", "methods", "run", "hessian"] },
+    PageView { id: "hessian", groups: &["problem", "methods", "run", "analysis"] },
 ];
 
 /// A query parameter that could not be used.
@@ -58,13 +59,16 @@ enum Slot {
     Top(&'static str),
     Problem(&'static str),
     Run(&'static str),
-    /// A group written with its prefix (`sweep.points`, `hessian.step`): group, field.
+    /// A group written with its prefix (`sweep.points`, `analysis.step`): group, field.
     Prefixed(&'static str, &'static str),
     Method(&'static str),
 }
 
 /// Groups whose URL keys carry the group's name.
-const PREFIXED: &[&str] = &["sweep", "hessian"];
+const PREFIXED: &[&str] = &["sweep", "analysis"];
+
+/// The old prefix of the `analysis.*` keys, still read and reported as deprecated.
+const DEPRECATED_PREFIX: &str = "hessian.";
 
 fn slot(name: &'static str) -> Slot {
     if let Some(f) = name.strip_prefix("problem.") {
@@ -225,6 +229,18 @@ fn set_pairs(
         issues.push(UrlIssue { param: param.into(), value: value.into(), message });
     };
     for (k, raw) in pairs {
+        let k = match k.strip_prefix(DEPRECATED_PREFIX) {
+            Some(field) => {
+                let new = format!("analysis.{field}");
+                issue(
+                    &k,
+                    &raw,
+                    format!("{k} is deprecated: the Hessian analysis's keys are now analysis.*; read as {new}"),
+                );
+                new
+            }
+            None => k,
+        };
         let Some((name, target)) = resolve(&k) else {
             issue(&k, &raw, format!("unknown parameter {k}; see the schema for the parameters"));
             continue;
@@ -443,7 +459,7 @@ fn encode(s: &str) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::optimizer::MethodKind;
+    use crate::optimizer::method::{ADAM, GD, LION, SIGN_GD};
     use crate::spec::{ProblemKind, Rule};
 
     #[test]
@@ -459,9 +475,9 @@ mod tests {
                 lr: Some(0.003),
                 tune: true,
                 label: Some("my Adam & co = 100%".into()),
-                ..MethodSpec::of(MethodKind::Adam)
+                ..MethodSpec::of(&ADAM)
             },
-            MethodSpec { rule: Rule::Const, ..MethodSpec::of(MethodKind::SignGd) },
+            MethodSpec { rule: Rule::Const, ..MethodSpec::of(&SIGN_GD) },
         ];
         let q = to_query(&s);
         let back = from_query(&q);
@@ -527,6 +543,16 @@ mod tests {
     }
 
     #[test]
+    fn old_analysis_keys_are_read_and_named_deprecated() {
+        let d = from_query("steps=30&hessian.step=20&analysis.bins=10");
+        assert_eq!((d.spec.analysis.step, d.spec.analysis.bins), (20, 10));
+        assert_eq!(d.issues.len(), 1);
+        assert_eq!(d.issues[0].param, "hessian.step");
+        assert!(d.issues[0].message.contains("deprecated") && d.issues[0].message.contains("analysis.step"));
+        assert!(to_query(&d.spec).contains("analysis.step=20"));
+    }
+
+    #[test]
     fn hostile_values_stay_data() {
         let d = from_query("m0=gd&m0.label=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&%3Cscript%3E=1");
         assert_eq!(d.spec.methods[0].label.as_deref(), Some("<img src=x onerror=alert(1)>"));
@@ -548,28 +574,25 @@ mod tests {
         assert_eq!(s.problem.rotation, 0.3);
         assert_eq!(s.problem.d, 30);
         assert_eq!(s.methods.len(), 2);
-        assert_eq!((s.methods[0].kind, s.methods[0].lr), (MethodKind::Gd, Some(0.5)));
+        assert_eq!((s.methods[0].kind, s.methods[0].lr), (&GD, Some(0.5)));
         assert_eq!(s.methods[1], base.methods[1]);
         // A kind names the list, as in a link: here one fresh Adam.
         let s = apply_pairs(&base, &kv(&[("m1", "adam"), ("m1.tune", "true")])).unwrap();
-        assert_eq!(s.methods, vec![MethodSpec { tune: true, ..MethodSpec::of(MethodKind::Adam) }]);
+        assert_eq!(s.methods, vec![MethodSpec { tune: true, ..MethodSpec::of(&ADAM) }]);
         // Kinds and a base method's field together: the named methods, in index order.
         let s = apply_pairs(&base, &kv(&[("m2", "lion"), ("m1.lr", "0.125")])).unwrap();
-        assert_eq!(
-            s.methods,
-            vec![MethodSpec { lr: Some(0.125), ..base.methods[1].clone() }, MethodSpec::of(MethodKind::Lion)]
-        );
+        assert_eq!(s.methods, vec![MethodSpec { lr: Some(0.125), ..base.methods[1].clone() }, MethodSpec::of(&LION)]);
     }
 
     #[test]
     fn pairs_of_a_link_give_the_links_spec_over_any_base() {
         let mut s = Spec::default();
         s.problem.rotation = 0.35;
-        s.methods = vec![MethodSpec { lr: Some(0.003), ..MethodSpec::of(MethodKind::Adam) }];
+        s.methods = vec![MethodSpec { lr: Some(0.003), ..MethodSpec::of(&ADAM) }];
         let link = to_query(&s);
         let mut base = Spec::default();
         base.problem.d = 7;
-        base.methods.push(MethodSpec::of(MethodKind::Lion));
+        base.methods.push(MethodSpec::of(&LION));
         assert_eq!(apply_pairs(&base, &pairs(&link)).unwrap(), s);
         let short = "d=50&m0=adam&m0.lr=0.01";
         assert_eq!(apply_pairs(&base, &pairs(short)).unwrap(), from_query(short).spec);

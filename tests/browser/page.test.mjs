@@ -339,7 +339,7 @@ test('a network on the shipped digits trains in the worker and reports its accur
 });
 
 test('the Hessian view analyses a checkpoint like the CLI, reads out a cell, and names a bad checkpoint', async () => {
-  const query = '?view=hessian&problem=network&dataset=breast_cancer&hidden=4&hidden2=3&m0=adam&m0.lr=0.01&steps=30&target=0&hessian.step=20';
+  const query = '?view=hessian&problem=network&dataset=breast_cancer&hidden=4&hidden2=3&m0=adam&m0.lr=0.01&steps=30&target=0&analysis.step=20';
   const { page, problems } = await open(browser, base, `/${query}`);
   await page.waitForFunction(() => window.steepest.anatomies >= 1, null, { timeout: 30000 });
   const spec = await page.evaluate(() => window.steepest.spec);
@@ -358,9 +358,9 @@ test('the Hessian view analyses a checkpoint like the CLI, reads out a cell, and
   await page.mouse.move(box.x + box.width * 0.35, box.y + box.height * 0.3);
   await page.locator('figure[data-anatomy="hessian"] .hover').waitFor({ state: 'visible' });
   assert.match(await page.locator('figure[data-anatomy="hessian"] .hover').textContent(), /rows \d+–\d+, columns \d+–\d+ .*largest \|H_ij\| there/);
-  await page.fill('#ctl-hessian-step', '31');
-  await page.press('#ctl-hessian-step', 'Tab');
-  await page.waitForFunction(() => /hessian\.step/.test(/** @type {HTMLElement} */ (document.getElementById('status')).textContent ?? ''));
+  await page.fill('#ctl-analysis-step', '31');
+  await page.press('#ctl-analysis-step', 'Tab');
+  await page.waitForFunction(() => /analysis\.step/.test(/** @type {HTMLElement} */ (document.getElementById('status')).textContent ?? ''));
   assert.match(await page.locator('#status').textContent(), /0 to run\.steps = 30/);
   assert.deepEqual(problems, []);
   await page.close();

@@ -12,7 +12,7 @@ use steepest::experiment::{
 };
 use steepest::smoothness::{report, ExactMode, ReportOptions};
 use steepest::spec::url::to_query;
-use steepest::spec::{schema, HessianSpec, Spec};
+use steepest::spec::{schema, AnalysisSpec, Spec};
 
 pub fn dispatch(command: Command) -> Result<String, CliError> {
     match command {
@@ -59,18 +59,19 @@ fn analysis(args: &AnalysisArgs) -> Result<String, CliError> {
     let spec = args.source.spec()?;
     let analyse = |step: u64| {
         let start = Instant::now();
-        let spec = Spec { hessian: HessianSpec { step, ..spec.hessian.clone() }, ..spec.clone() };
+        let spec = Spec { analysis: AnalysisSpec { step, ..spec.analysis.clone() }, ..spec.clone() };
         Ok::<_, CliError>(Timed::since(start, hessian_anatomy(&spec, &mut |_| true).map_err(invalid)?))
     };
     match &args.at {
-        None => Ok(to_json(&analyse(spec.hessian.step)?)),
+        None => Ok(to_json(&analyse(spec.analysis.step)?)),
         Some(steps) => Ok(to_json(&steps.iter().map(|s| analyse(*s)).collect::<Result<Vec<_>, _>>()?)),
     }
 }
 
 fn hessian_matrix(args: &SourceArgs) -> Result<String, CliError> {
     let spec = args.source.spec()?;
-    let problem = build(&spec);
+    let task = spec.run_task().map_err(|e| CliError::failed(format!("invalid spec: {e}")))?;
+    let problem = build(&task);
     let h = dense_hessian(problem.objective.as_ref(), &problem.x0).map_err(|e| CliError::failed(e.to_string()))?;
     Ok(to_json(&serde_json::json!({ "matrix": h.to_rows() })))
 }
@@ -126,10 +127,10 @@ fn smoothness(args: &SmoothnessArgs) -> Result<String, CliError> {
         }
         true
     };
-    let failed = |e: steepest::smoothness::ReportError| CliError::failed(e.to_string());
+    let failed = |e: steepest::Error| CliError::failed(e.to_string());
     let out = match &args.matrix {
         Some(path) => {
-            let h = parse_matrix(&read_input(path)?).map_err(CliError::failed)?;
+            let h = parse_matrix(&read_input(path)?).map_err(failed)?;
             to_json(&Timed::since(start, report(&h, &options, &mut progress).map_err(failed)?))
         }
         None => {
