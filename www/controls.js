@@ -36,7 +36,7 @@ function el(tag, attrs = {}, ...children) {
 /** Leaf name shown to readers, e.g. "lambda_max".
  * @param {string} name */
 function leaf(name) {
-  return name.split('.').pop();
+  return name.slice(name.lastIndexOf('.') + 1);
 }
 
 /** The value at a param path in a spec (method params need the method index).

@@ -1,3 +1,4 @@
+// @ts-check
 // The native CLI and the wasm core (the page's www/pkg, here in Node) read a spec's numbers
 // alike: a normalised-GD run whose 17-digit lr serde_json once read 1 ulp low (without its
 // float_roundtrip feature) gives the same numbers from both, whether the lr comes in JSON or as
@@ -12,6 +13,8 @@ import { initSync, run, specFromQuery } from '../../www/pkg/steepest.js';
 
 initSync({ module: readFileSync(join(root, 'www/pkg/steepest_bg.wasm')) });
 
+/** The release CLI's JSON output.
+ * @param {string[]} args @param {string} [input] stdin */
 function cli(args, input = '') {
   return JSON.parse(execFileSync(join(root, 'target/release/steepest'), args, { input }).toString());
 }
