@@ -113,7 +113,7 @@ async function main() {
   const html = readFileSync(join(root, 'index.html'), 'utf8')
     .replace('href="www/style.css"', `href="assets/${done.get('www/style.css')}"`)
     .replace('src="www/main.js"', `src="assets/${done.get('www/main.js')}"`);
-  if (/["'](\/|www\/)/.test(html)) throw new Error('index.html still names a file outside dist/ or an absolute path');
+  if (/\b(href|src)=["'](\/|www\/)/.test(html)) throw new Error('index.html still names a file outside dist/ or an absolute path');
   writeFileSync(join(DIST, 'index.html'), html);
   mkdirSync(join(DIST, 'data'));
   for (const f of readdirSync(join(root, 'data')).filter((n) => n.endsWith('.bin'))) cpSync(join(root, 'data', f), join(DIST, 'data', f));

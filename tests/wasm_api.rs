@@ -6,7 +6,7 @@ mod seventeen_digits;
 
 use js_sys::Reflect;
 use seventeen_digits::{seventeen_digit_numbers, specs_holding};
-use steepest::experiment::run_spec;
+use steepest::experiment::parse_rows;
 use steepest::spec::Spec;
 use steepest::web;
 use wasm_bindgen::{JsCast, JsValue};
@@ -127,52 +127,41 @@ fn numbers(v: &JsValue) -> Vec<f64> {
     js_sys::Array::from(v).iter().map(|x| x.as_f64().unwrap()).collect()
 }
 
+/// The page reads numbers with JavaScript (`JSON.parse`, `Number`); the core's own text reader
+/// (`parse_rows`: a pasted matrix, `steepest smoothness --matrix`) with Rust's correctly rounded
+/// `str::parse`, natively and here alike. Both must give every one of 10,000 hard 17-digit
+/// numbers exactly; tests/exact_numbers.rs checks the CLI's JSON reader against the same truth.
 #[wasm_bindgen_test]
-fn json_numbers_read_as_json_parse_reads_them() {
+fn numbers_read_as_json_parse_reads_them() {
     let numbers = seventeen_digit_numbers(10_000, 17);
     let text = format!("[{}]", numbers.join(","));
     let page = self::numbers(&parse(&text));
-    let cli: Vec<f64> = serde_json::from_str(&text).unwrap();
-    for ((s, x), j) in numbers.iter().zip(&cli).zip(&page) {
-        assert_eq!(x.to_bits(), j.to_bits(), "{s}: serde_json {x:e}, JSON.parse {j:e}");
+    let core = parse_rows(&format!("[{text}]")).unwrap().remove(0);
+    let rows = parse_rows(&numbers.join(" ")).unwrap().remove(0);
+    for (((s, x), j), r) in numbers.iter().zip(&core).zip(&page).zip(&rows) {
+        assert_eq!((x.to_bits(), r.to_bits()), (j.to_bits(), j.to_bits()), "{s}: core {x:e}, JSON.parse {j:e}");
         assert_eq!(x.to_bits(), s.parse::<f64>().unwrap().to_bits(), "{s}");
         // Each side's shortest form, read by the other, gives the number back (== rather than
         // bits: JSON.stringify writes -0 as 0).
         assert_eq!(parse(&serde_json::to_string(x).unwrap()).as_f64().unwrap(), *j, "{s}");
         let js_printed = js_sys::JSON::stringify(&JsValue::from_f64(*j)).unwrap().as_string().unwrap();
-        assert_eq!(serde_json::from_str::<f64>(&js_printed).unwrap(), *x, "{s} printed by JS as {js_printed}");
+        assert_eq!(js_printed.parse::<f64>().unwrap(), *x, "{s} printed by JS as {js_printed}");
     }
 }
 
+/// A spec read on the page (JSON.parse, then the core) holds exactly the numbers written.
 #[wasm_bindgen_test]
 fn specs_hold_the_numbers_json_parse_reads() {
     for (text, truth) in specs_holding(&seventeen_digit_numbers(10_000, 17)) {
-        let cli = Spec::from_json(&text).unwrap();
         let page = web::resolve_spec(parse(&text)).unwrap();
-        let (cli, page) = match cli.problem.x0 {
-            Some(x0) => (x0, numbers(&get(&get(&page, "problem"), "x0"))),
-            None => (
-                cli.methods.iter().map(|m| m.lr.unwrap()).collect(),
-                js_sys::Array::from(&get(&page, "methods")).iter().map(|m| get(&m, "lr").as_f64().unwrap()).collect(),
-            ),
+        let spec: Spec = serde_wasm_bindgen::from_value(page).unwrap();
+        let got: Vec<f64> = match spec.problem.x0 {
+            Some(x0) => x0,
+            None => spec.methods.iter().map(|m| m.lr.unwrap()).collect(),
         };
-        assert_eq!(cli.len(), truth.len());
-        for ((c, p), t) in cli.iter().zip(&page).zip(&truth) {
-            assert_eq!((c.to_bits(), p.to_bits()), (t.to_bits(), t.to_bits()), "CLI {c:e}, page {p:e}, exact {t:e}");
+        assert_eq!(got.len(), truth.len());
+        for (p, t) in got.iter().zip(&truth) {
+            assert_eq!(p.to_bits(), t.to_bits(), "page {p:e}, exact {t:e}");
         }
     }
-}
-
-#[wasm_bindgen_test]
-fn a_run_with_a_17_digit_lr_gives_the_pages_numbers() {
-    // serde_json without float_roundtrip read this lr 1 ulp low (0.045892272650244974). Normalised
-    // GD with a constant step never settles, and the ulp grew into a run whose last f was
-    // 0.025039 in the CLI against 0.025647 on the page, 2.4% apart.
-    let text = r#"{"problem": {"d": 50, "rotation": 1}, "methods": [{"kind": "normalized_gd", "rule": "const", "lr": 4.5892272650244980e-2}], "run": {"steps": 5000, "target": 0}}"#;
-    let page = web::run(parse(text)).unwrap();
-    let cli = run_spec(&Spec::from_json(text).unwrap()).unwrap();
-    assert_eq!(cli.methods[0].lr, 0.04589227265024498);
-    // Both as JSON text from JavaScript numbers: equal text means bit-identical doubles.
-    let cli = parse(&serde_json::to_string(&cli).unwrap());
-    assert_eq!(js_sys::JSON::stringify(&page).unwrap(), js_sys::JSON::stringify(&cli).unwrap());
 }

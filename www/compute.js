@@ -1,7 +1,8 @@
 // @ts-check
 // Runs a spec: on the main thread when it is small (so a slider redraws within a frame), in a
 // Web Worker otherwise (the page stays responsive, shows progress, and can cancel).
-import { run, smoothness, workEstimate, specDimension, registerDataset, hasDataset } from './pkg/steepest.js';
+import { run, smoothness, workEstimate, specDimension } from './pkg/steepest.js';
+import { ensureData } from './data.js';
 
 /** @typedef {import('./types').Spec} Spec */
 /** @typedef {{ phase: string, fraction: number }} ProgressReport */
@@ -13,17 +14,6 @@ const MAIN_THREAD_MAX_D = 150;
 // On the main thread, exact L_inf only within a few milliseconds of work (branch and bound
 // usually finishes far sooner); otherwise the bracket comes first and the worker refines it.
 const MAIN_THREAD_EXACT_WORK = 1 << 22;
-
-/** Fetches the shipped data file a network spec needs (data/NAME.bin, from this site) into
- * this thread's core, once.
- * @param {Spec} spec */
-export async function ensureData(spec) {
-  if (spec.problem.kind !== 'network' || hasDataset(spec.problem.dataset)) return;
-  const name = spec.problem.dataset;
-  const res = await fetch(new URL(`../data/${name}.bin`, import.meta.url));
-  if (!res.ok) throw Object.assign(new Error(`problem.dataset: could not fetch data/${name}.bin (HTTP ${res.status})`), { field: 'problem.dataset' });
-  if (!hasDataset(name)) registerDataset(name, new Uint8Array(await res.arrayBuffer()));
-}
 
 export class Computer {
   /** @param {{ onProgress: (p: ProgressReport | null) => void }} options */

@@ -3,7 +3,7 @@
 // {id, spec, task} with a task of TASKS; out: {id, type: 'progress', phase, fraction} |
 // {id, type: 'done', ...what the task returns} | {id, type: 'error', message, field}.
 import init, { run, smoothness, sweep, hessianAnatomy } from './pkg/steepest.js';
-import { ensureData } from './compute.js';
+import { ensureData } from './data.js';
 
 /** @typedef {(fraction: number) => boolean} Progress */
 

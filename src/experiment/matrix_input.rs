@@ -1,43 +1,143 @@
-//! A matrix pasted or read as JSON: `{"matrix": [[...], ...]}` or a bare array of rows.
+//! A matrix pasted, typed or read from a file, in any of the forms people write one:
+//! - JSON: `{"matrix": [[...], ...]}` or a bare array of rows `[[2, 1], [1, 2]]`;
+//! - text: rows separated by newlines or `;`, numbers by spaces, commas or tabs (`2 1; 1 2`, CSV).
+//!
+//! Numbers are read by Rust's own correctly rounded `str::parse::<f64>`, the same code natively
+//! and in wasm and the same value JavaScript's `Number` and `JSON.parse` give, so a matrix means the
+//! same numbers in the CLI and in the page. Errors name the row and the column.
 
 use crate::linalg::Matrix;
 use crate::objective::check_matrix;
 use crate::spec::MAX_D;
 use crate::Error;
-use serde_json::Value;
 
 /// Parses and checks (square, finite, symmetric to 1e-9 relative, at most MAX_D rows) a matrix;
 /// the error says what is wrong and where.
 pub fn parse_matrix(text: &str) -> Result<Matrix, Error> {
-    let value: Value = serde_json::from_str(text).map_err(|e| input(format!("not valid JSON: {e}")))?;
-    let rows = match &value {
-        Value::Array(rows) => rows,
-        Value::Object(map) => match map.get("matrix") {
-            Some(Value::Array(rows)) => rows,
-            Some(_) => return Err(input("the \"matrix\" key must hold an array of rows")),
-            None => return Err(input(EXPECTED)),
-        },
-        _ => return Err(input(EXPECTED)),
+    Ok(check_matrix(&parse_rows(text)?, MAX_D as usize)?)
+}
+
+/// The rows of a matrix in one of the accepted forms, before any check of shape or values.
+pub fn parse_rows(text: &str) -> Result<Vec<Vec<f64>>, Error> {
+    let t = text.trim();
+    let rows = match t.chars().next() {
+        None => return Err(input("empty: expected rows of numbers")),
+        Some('{') => json_rows(unwrap_matrix_key(t)?)?,
+        Some('[') => json_rows(t)?,
+        Some(_) => text_rows(t)?,
     };
     if rows.len() > MAX_D as usize {
         return Err(input(format!("{} rows; at most {MAX_D} are allowed", rows.len())));
     }
-    let mut parsed = Vec::with_capacity(rows.len());
-    for (i, row) in rows.iter().enumerate() {
-        let Value::Array(entries) = row else { return Err(input(format!("row {i} is not an array of numbers"))) };
-        let mut r = Vec::with_capacity(entries.len());
-        for (j, x) in entries.iter().enumerate() {
-            r.push(x.as_f64().ok_or_else(|| input(format!("entry ({i}, {j}) is not a number: {x}")))?);
-        }
-        parsed.push(r);
-    }
-    Ok(check_matrix(&parsed, MAX_D as usize)?)
+    Ok(rows)
 }
 
-const EXPECTED: &str = "expected {\"matrix\": [[...], ...]} or an array of rows";
+const EXPECTED: &str = "expected {\"matrix\": [[...], ...]}, an array of rows, or rows of numbers";
 
 fn input(why: impl Into<String>) -> Error {
     Error::MatrixInput(why.into())
+}
+
+/// One number, named by its position when it is not one (a JSON `null`, a word, `1,5`).
+fn number(token: &str, i: usize, j: usize) -> Result<f64, Error> {
+    token.parse::<f64>().map_err(|_| input(format!("row {i}, column {j}: {token:?} is not a number")))
+}
+
+/// Rows separated by newlines or ';', numbers by spaces, commas or tabs; blank rows are skipped.
+fn text_rows(t: &str) -> Result<Vec<Vec<f64>>, Error> {
+    t.split(['\n', ';'])
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .enumerate()
+        .map(|(i, r)| {
+            r.split([' ', ',', '\t', '\r'])
+                .filter(|x| !x.is_empty())
+                .enumerate()
+                .map(|(j, x)| number(x, i, j))
+                .collect()
+        })
+        .collect()
+}
+
+/// `{"matrix": X}` -> X (the only key allowed).
+fn unwrap_matrix_key(t: &str) -> Result<&str, Error> {
+    let inner = t.strip_prefix('{').and_then(|s| s.strip_suffix('}')).ok_or_else(|| input(EXPECTED))?.trim();
+    let rest = inner.strip_prefix("\"matrix\"").ok_or_else(|| input(EXPECTED))?.trim_start();
+    rest.strip_prefix(':').map(str::trim).ok_or_else(|| input(EXPECTED))
+}
+
+/// A JSON array of arrays of numbers, read token by token: brackets, commas and number tokens.
+fn json_rows(t: &str) -> Result<Vec<Vec<f64>>, Error> {
+    let malformed = |why: &str| input(format!("not valid JSON: {why}"));
+    let mut rows: Vec<Vec<f64>> = Vec::new();
+    let mut depth = 0usize;
+    // Whether the next item of the current array may start (after '[' or ',').
+    let mut expect_item = false;
+    let mut closed = false;
+    let mut chars = t.char_indices().peekable();
+    while let Some((k, c)) = chars.next() {
+        if closed && !c.is_whitespace() {
+            return Err(malformed("text after the matrix"));
+        }
+        match c {
+            c if c.is_whitespace() => {}
+            '[' => {
+                if depth == 1 && !expect_item {
+                    return Err(malformed("a comma is missing between rows"));
+                }
+                depth += 1;
+                if depth > 2 {
+                    return Err(input(format!("row {} is not an array of numbers", rows.len().saturating_sub(1))));
+                }
+                if depth == 2 {
+                    rows.push(Vec::new());
+                }
+                expect_item = true;
+            }
+            ']' => {
+                if depth == 0 {
+                    return Err(malformed("an unopened ']'"));
+                }
+                let row = rows.last().map_or(0, Vec::len);
+                let empty = if depth == 2 { row == 0 } else { rows.is_empty() };
+                if expect_item && !empty {
+                    return Err(malformed("a trailing comma"));
+                }
+                depth -= 1;
+                closed = depth == 0;
+                expect_item = false;
+            }
+            ',' => {
+                if expect_item || depth == 0 {
+                    return Err(malformed("a comma without an item before it"));
+                }
+                expect_item = true;
+            }
+            _ => {
+                let end = t[k..]
+                    .find(|c: char| c == ',' || c == ']' || c == '[' || c.is_whitespace())
+                    .map_or(t.len(), |e| k + e);
+                let token = &t[k..end];
+                while chars.peek().is_some_and(|(i, _)| *i < end) {
+                    chars.next();
+                }
+                let i = rows.len().saturating_sub(1);
+                if depth != 2 {
+                    return Err(input(format!("row {} is not an array of numbers", rows.len())));
+                }
+                if !expect_item {
+                    return Err(malformed("a comma is missing between numbers"));
+                }
+                let row = rows.last_mut().expect("depth 2 is inside a row");
+                row.push(number(token, i, row.len())?);
+                expect_item = false;
+            }
+        }
+    }
+    if !closed {
+        return Err(malformed("the matrix is not closed with ']'"));
+    }
+    Ok(rows)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -50,8 +150,47 @@ mod tests {
         assert_eq!(parse_matrix(r#"{"matrix": [[1]]}"#).unwrap().n(), 1);
         assert!(parse_matrix("[[1, 2], [3, 4]]").unwrap_err().to_string().contains("not symmetric"));
         assert!(parse_matrix("[[1, 2]]").unwrap_err().to_string().contains("not square"));
-        assert!(parse_matrix(r#"[[1, "a"], [1, 1]]"#).unwrap_err().to_string().contains("entry (0, 1)"));
+        assert!(parse_matrix(r#"[[1, "a"], [1, 1]]"#).unwrap_err().to_string().contains("row 0, column 1"));
         assert!(parse_matrix("{\"m\": 1}").unwrap_err().to_string().contains("expected"));
         assert!(parse_matrix("[[1, 2],").unwrap_err().to_string().contains("not valid JSON"));
+    }
+
+    #[test]
+    fn text_rows_take_newlines_semicolons_spaces_commas_and_tabs() {
+        let want = vec![vec![2.0, -1.0], vec![-1.0, 2.0]];
+        for text in ["2 -1\n-1 2", "2,-1;-1,2", "2\t-1\r\n-1\t2\n", " 2, -1 ;\n\n -1 ,2 "] {
+            assert_eq!(parse_rows(text).unwrap(), want, "{text:?}");
+        }
+        let e = parse_rows("1 2\n3 x").unwrap_err().to_string();
+        assert!(e.contains("row 1, column 1") && e.contains("\"x\""), "{e}");
+    }
+
+    #[test]
+    fn json_forms_read_like_json_parse() {
+        assert_eq!(parse_rows("[[1e-3, 2.5E2], [-0.0, 3]]").unwrap(), vec![vec![1e-3, 250.0], vec![-0.0, 3.0]]);
+        assert_eq!(parse_rows(" { \"matrix\" : [ [ 1 ] ] } ").unwrap(), vec![vec![1.0]]);
+        assert_eq!(parse_rows("[]").unwrap(), Vec::<Vec<f64>>::new());
+        for (bad, why) in [
+            ("[[1, 2] [3, 4]]", "comma is missing between rows"),
+            ("[[1 2]]", "comma is missing between numbers"),
+            ("[[1, 2,]]", "trailing comma"),
+            ("[[1], [2]] x", "text after"),
+            ("[[[1]]]", "not an array of numbers"),
+            ("[1, 2]", "row 0 is not an array of numbers"),
+            ("[[1, null]]", "row 0, column 1"),
+        ] {
+            let e = parse_rows(bad).unwrap_err().to_string();
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn long_numbers_reach_the_parser_whole() {
+        // Decimals an inexact reader rounds to a neighbouring double; tokens must arrive uncut.
+        for s in ["4.5892272650244980e-2", "2.2250738585072011e-308", "9007199254740993", "0.30000000000000004"] {
+            let rows = parse_rows(&format!("[[{s}]]")).unwrap();
+            assert_eq!(rows[0][0].to_bits(), s.parse::<f64>().unwrap().to_bits(), "{s}");
+            assert_eq!(parse_rows(s).unwrap()[0][0].to_bits(), s.parse::<f64>().unwrap().to_bits());
+        }
     }
 }

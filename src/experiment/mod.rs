@@ -20,7 +20,7 @@ pub use export::{to_csv, TraceColumns, TraceTable};
 pub use geometry::{
     dense_hessian, spec_geometry, trajectory_geometry, PointGeometry, SpecGeometry, TrajectoryGeometry,
 };
-pub use matrix_input::parse_matrix;
+pub use matrix_input::{parse_matrix, parse_rows};
 pub use prediction::{guaranteed_rate, predicted_ratio, winner_agreement, Advantage, RunRecord};
 pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Problem};
