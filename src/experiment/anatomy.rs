@@ -7,7 +7,7 @@
 use super::geometry::GeometryError;
 use super::problem::{build, network};
 use super::run::{method_step, run_config, run_resolved};
-use crate::linalg::Matrix;
+use crate::linalg::{EigenError, Matrix};
 use crate::objective::{haar_similar, Objective, DENSE_HESSIAN_MAX_D};
 use crate::optimizer::{RunConfig, Trace};
 use crate::rng::Rng;
@@ -144,6 +144,10 @@ pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy
     Ok(HessianAnatomy { scope, method, step, f, blocks, track, ..spectrum })
 }
 
+fn eigen_failed(e: EigenError) -> GeometryError {
+    GeometryError::Report(ReportError::Eigen(e))
+}
+
 fn cancelled() -> GeometryError {
     GeometryError::Report(ReportError::Cancelled)
 }
@@ -159,7 +163,7 @@ fn dense_spectrum(
     if !progress(0.4) {
         return Err(cancelled());
     }
-    let eigenvalues = h.sym_eigenvalues();
+    let eigenvalues = h.sym_eigenvalues().map_err(eigen_failed)?;
     if !progress(0.6) {
         return Err(cancelled());
     }
@@ -239,8 +243,9 @@ fn lanczos_spectrum(
             done += 1.0;
             progress(0.1 + 0.9 * done / total)
         };
-        let nodes =
-            quadrature(|v, out| obj.hessian_vector(z, v, out), u, PROBE_STEPS, &mut step_done).ok_or_else(cancelled)?;
+        let nodes = quadrature(|v, out| obj.hessian_vector(z, v, out), u, PROBE_STEPS, &mut step_done)
+            .map_err(eigen_failed)?
+            .ok_or_else(cancelled)?;
         probes.push(nodes);
     }
     let all: Vec<f64> = probes.iter().flatten().map(|(t, _)| *t).collect();
@@ -318,8 +323,9 @@ fn track_earlier(
     let mut points = Vec::with_capacity(earlier.len() + 1);
     for (k, (t, x)) in earlier.iter().enumerate() {
         let u = rng.signs(x.len());
-        let nodes =
-            quadrature(|v, out| obj.hessian_vector(x, v, out), u, TRACK_STEPS, &mut || true).ok_or_else(cancelled)?;
+        let nodes = quadrature(|v, out| obj.hessian_vector(x, v, out), u, TRACK_STEPS, &mut || true)
+            .map_err(eigen_failed)?
+            .ok_or_else(cancelled)?;
         let mut top: Vec<f64> = nodes.iter().map(|(theta, _)| *theta).collect();
         top.sort_by(|a, b| b.total_cmp(a));
         top.truncate(TRACK_TOP);

@@ -1,7 +1,7 @@
 //! f(x) = 1/2 (x - x*)^T H (x - x*).
 
 use super::Objective;
-use crate::linalg::Matrix;
+use crate::linalg::{EigenError, Matrix};
 use crate::norm::dot;
 
 /// A quadratic with symmetric Hessian H and centre x*. For PSD H the minimum is f* = 0 at x*;
@@ -22,6 +22,7 @@ pub enum MatrixError {
     NotFinite { row: usize, col: usize },
     NotSymmetric { row: usize, col: usize, relative: f64 },
     TooLarge { n: usize, max: usize },
+    Eigen(EigenError),
 }
 
 impl std::fmt::Display for MatrixError {
@@ -37,6 +38,7 @@ impl std::fmt::Display for MatrixError {
                 "the matrix is not symmetric: entries ({row}, {col}) and ({col}, {row}) differ by {relative:.3e} relative to the largest entry (allowed 1e-9)"
             ),
             MatrixError::TooLarge { n, max } => write!(f, "the matrix is {n} x {n}; at most {max} x {max} is allowed"),
+            MatrixError::Eigen(e) => write!(f, "{e}"),
         }
     }
 }
@@ -59,7 +61,7 @@ impl Quadratic {
     pub fn from_rows(rows: &[Vec<f64>], max_n: usize) -> Result<Self, MatrixError> {
         let h = check_matrix(rows, max_n)?;
         let n = h.n();
-        let spectrum = h.sym_eigenvalues();
+        let spectrum = h.sym_eigenvalues().map_err(MatrixError::Eigen)?;
         let scale = spectrum.iter().fold(0.0f64, |m, l| m.max(l.abs()));
         let psd = spectrum[0] >= -PSD_TOLERANCE * scale;
         Ok(Quadratic { h, x_star: vec![0.0; n], f_star: psd.then_some(0.0), spectrum: Some(spectrum) })
