@@ -7,6 +7,7 @@
 //! operation order is fixed and which never fuses multiply-adds.
 
 mod eigen;
+mod householder;
 mod tridiagonal;
 
 pub use eigen::EigenError;
@@ -220,7 +221,7 @@ mod tests {
 
     #[test]
     fn eigenpairs_satisfy_a_v_equals_lambda_v_and_are_orthonormal() {
-        for (n, seed) in [(1, 1), (2, 2), (5, 3), (17, 4), (40, 5)] {
+        for (n, seed) in [(1, 1), (2, 2), (5, 3), (17, 4), (40, 5), (75, 6)] {
             let a = random_symmetric(n, seed);
             let (lam, v) = a.sym_eigen().unwrap();
             for (k, &lam_k) in lam.iter().enumerate() {
@@ -283,20 +284,22 @@ mod tests {
         let lam = j.sym_eigenvalues().unwrap();
         assert!((lam[n - 1] - n as f64).abs() < 1e-12);
         assert!(lam[..n - 1].iter().all(|l| l.abs() < 1e-12));
-        // Tridiagonal Toeplitz (2, -1): 2 - 2 cos(k pi / (n + 1)).
-        let n = 12;
-        let mut t = Matrix::zeros(n);
-        for i in 0..n {
-            t.set(i, i, 2.0);
-            if i + 1 < n {
-                t.set(i, i + 1, -1.0);
-                t.set(i + 1, i, -1.0);
+        // Tridiagonal Toeplitz (2, -1): 2 - 2 cos(k pi / (n + 1)); n = 150 spans five panels of
+        // the blocked reduction.
+        for n in [12, 150] {
+            let mut t = Matrix::zeros(n);
+            for i in 0..n {
+                t.set(i, i, 2.0);
+                if i + 1 < n {
+                    t.set(i, i + 1, -1.0);
+                    t.set(i + 1, i, -1.0);
+                }
             }
-        }
-        let lam = t.sym_eigenvalues().unwrap();
-        for (k, l) in lam.iter().enumerate() {
-            let want = 2.0 - 2.0 * (((k + 1) as f64) * std::f64::consts::PI / (n as f64 + 1.0)).cos();
-            assert!((l - want).abs() < 1e-12, "{l} vs {want}");
+            let lam = t.sym_eigenvalues().unwrap();
+            for (k, l) in lam.iter().enumerate() {
+                let want = 2.0 - 2.0 * (((k + 1) as f64) * std::f64::consts::PI / (n as f64 + 1.0)).cos();
+                assert!((l - want).abs() < 1e-12, "{l} vs {want}");
+            }
         }
     }
 }
