@@ -26,6 +26,13 @@ pub enum Error {
         "exact L_inf of an indefinite {d} x {d} matrix needs 2^{exponent} sign vectors; --exact always allows d <= {max}", exponent = .d - 1
     )]
     TooLargeForExact { d: usize, max: usize },
+    /// The symmetric eigensolver failed (no convergence within its budget).
+    #[error(transparent)]
+    Eigen(#[from] crate::linalg::EigenError),
+    /// A constant of the matrix exceeds the largest float, though the work on the matrix scaled to
+    /// largest entry 1 did not overflow.
+    #[error("{field} of this matrix exceeds the largest float ({max:e}); scale the matrix down", max = f64::MAX)]
+    Overflow { field: &'static str },
     /// A data file handed to the core that is not the shipped data set.
     #[error("{name}: the file is not the shipped data set ({len} bytes, expected {expected})")]
     DataFile { name: &'static str, len: usize, expected: usize },
@@ -52,6 +59,8 @@ impl Error {
             Error::MatrixInput(_) | Error::Matrix(_) => Some("problem.matrix"),
             Error::DenseLimit { .. }
             | Error::TooLargeForExact { .. }
+            | Error::Eigen(_)
+            | Error::Overflow { .. }
             | Error::DataFile { .. }
             | Error::Usage(_)
             | Error::Plot(_)

@@ -36,14 +36,47 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
     let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f64 = ca.remainder().iter().zip(cb.remainder()).map(|(x, y)| x * y).sum();
+    let tail = tail_dot(ca.remainder(), cb.remainder());
     let mut acc = [0.0f64; 8];
     for (x, y) in ca.zip(cb) {
         for k in 0..8 {
             acc[k] += x[k] * y[k];
         }
     }
-    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7])) + tail
+    combine(acc) + tail
+}
+
+/// <r, x> for each of R equally long rows r, each summed exactly as `dot` sums it (the same
+/// bits), with every load of x shared: the matrix-vector product's kernel.
+pub fn dot_rows<const R: usize>(rows: [&[f64]; R], x: &[f64]) -> [f64; R] {
+    let n = rows.iter().fold(x.len(), |m, r| m.min(r.len()));
+    let (body, x_tail) = x[..n].split_at(n - n % 8);
+    let mut acc = [[0.0f64; 8]; R];
+    for (c, y) in body.chunks_exact(8).enumerate() {
+        for (acc_r, row) in acc.iter_mut().zip(&rows) {
+            let p = &row[8 * c..8 * c + 8];
+            for k in 0..8 {
+                acc_r[k] += p[k] * y[k];
+            }
+        }
+    }
+    let mut out = [0.0; R];
+    for ((o, acc_r), row) in out.iter_mut().zip(acc).zip(&rows) {
+        *o = combine(acc_r) + tail_dot(&row[body.len()..n], x_tail);
+    }
+    out
+}
+
+/// The eight partial sums of `dot`, added pairwise.
+#[inline(always)]
+fn combine(acc: [f64; 8]) -> f64 {
+    ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
+}
+
+/// The last (fewer than eight) products of `dot`, summed in order.
+#[inline(always)]
+fn tail_dot(a: &[f64], b: &[f64]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
 pub fn l2(x: &[f64]) -> f64 {

@@ -152,7 +152,7 @@ fn dense_spectrum(h: Matrix, blocks: &[Block], spec: &Spec, progress: Progress) 
     if !progress(0.4) {
         return Err(Error::Cancelled);
     }
-    let eigenvalues = h.sym_eigenvalues();
+    let eigenvalues = h.sym_eigenvalues()?;
     if !progress(0.6) {
         return Err(Error::Cancelled);
     }
@@ -226,7 +226,7 @@ fn lanczos_spectrum(obj: &dyn Objective, z: &[f64], spec: &Spec, progress: Progr
             done += 1.0;
             progress(0.1 + 0.9 * done / total)
         };
-        let nodes = quadrature(|v, out| obj.hessian_vector(z, v, out), u, PROBE_STEPS, &mut step_done)
+        let nodes = quadrature(|v, out| obj.hessian_vector(z, v, out), u, PROBE_STEPS, &mut step_done)?
             .ok_or(Error::Cancelled)?;
         probes.push(nodes);
     }
@@ -271,11 +271,17 @@ fn checkpoint(task: &AnalysisTask, problem: &super::problem::Problem, progress: 
         k => (steps / k).max(1),
     };
     let cfg = RunConfig { steps, ..run_config(spec) };
-    let mut track =
-        EigenTrack { every, steps, rng: Rng::stream(spec.problem.seed, Stream::Track), points: Vec::new(), progress };
+    let mut track = EigenTrack {
+        every,
+        steps,
+        rng: Rng::stream(spec.problem.seed, Stream::Track),
+        points: Vec::new(),
+        progress,
+        failed: None,
+    };
     let out = run_resolved(spec, i, problem, &step, &cfg, &mut [&mut track]);
     if out.status == Status::Halted {
-        return Err(Error::Cancelled);
+        return Err(track.failed.unwrap_or(Error::Cancelled));
     }
     Ok(Checkpoint { x: out.x, label, step: out.stopped_at, track: track.points })
 }
@@ -298,6 +304,8 @@ struct EigenTrack<'a> {
     rng: Rng,
     points: Vec<TrackPoint>,
     progress: Progress<'a>,
+    /// Why the track halted the run, when it was not a cancellation.
+    failed: Option<Error>,
 }
 
 impl Observer for EigenTrack<'_> {
@@ -306,9 +314,13 @@ impl Observer for EigenTrack<'_> {
             return ControlFlow::Continue(());
         }
         let u = self.rng.signs(p.x.len());
-        let Some(nodes) = quadrature(|v, out| p.objective.hessian_vector(p.x, v, out), u, TRACK_STEPS, &mut || true)
-        else {
-            return ControlFlow::Break(());
+        let nodes = match quadrature(|v, out| p.objective.hessian_vector(p.x, v, out), u, TRACK_STEPS, &mut || true) {
+            Ok(Some(nodes)) => nodes,
+            Ok(None) => return ControlFlow::Break(()),
+            Err(e) => {
+                self.failed = Some(e.into());
+                return ControlFlow::Break(());
+            }
         };
         let mut top: Vec<f64> = nodes.iter().map(|(theta, _)| *theta).collect();
         top.sort_by(|a, b| b.total_cmp(a));

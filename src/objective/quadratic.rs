@@ -45,10 +45,17 @@ impl Quadratic {
     /// From a user's matrix as `check_matrix` returns it (exactly symmetric), tested for PSD.
     pub fn from_symmetric(h: Matrix) -> Self {
         let n = h.n();
-        let spectrum = h.sym_eigenvalues();
-        let scale = spectrum.iter().fold(0.0f64, |m, l| m.max(l.abs()));
-        let psd = spectrum[0] >= -PSD_TOLERANCE * scale;
-        Quadratic { h, x_star: vec![0.0; n], f_star: psd.then_some(0.0), spectrum: Some(spectrum) }
+        // The eigensolver fails only on a pathological matrix (no convergence in 30 n sweeps);
+        // then Gershgorin's proven lower bound decides PSD, and the spectrum is left to whoever
+        // needs it (they fall back to bounds too).
+        let (psd, spectrum) = match h.sym_eigenvalues() {
+            Ok(spectrum) => {
+                let scale = spectrum.iter().fold(0.0f64, |m, l| m.max(l.abs()));
+                (spectrum[0] >= -PSD_TOLERANCE * scale, Some(spectrum))
+            }
+            Err(_) => (h.gershgorin().0 >= 0.0, None),
+        };
+        Quadratic { h, x_star: vec![0.0; n], f_star: psd.then_some(0.0), spectrum }
     }
 
     pub fn hessian_matrix(&self) -> &Matrix {

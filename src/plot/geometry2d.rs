@@ -72,7 +72,7 @@ pub fn draw_geometry2d<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     // Contours: {z : z^T H z / 2 = level}, z(theta) = sqrt(2 level) V diag(1/sqrt(lambda)) (cos, sin).
-    let (lam, v) = h.sym_eigen();
+    let (lam, v) = h.sym_eigen().map_err(|e| e.to_string())?;
     let start = data.methods.first().map(|m| m.x[0].clone()).unwrap_or_else(|| vec![c[0] + 1.0, c[1]]);
     let z0 = [start[0] - c[0], start[1] - c[1]];
     let f0 = 0.5

@@ -32,16 +32,29 @@ pub struct Constant {
 /// L for `norm` of the quadratic with Hessian `h`; `spectrum` are its eigenvalues when known.
 pub fn smoothness_constant(norm: Norm, h: &Matrix, spectrum: Option<&[f64]>) -> Constant {
     let d = h.n();
-    // Eigenvalues only when a constant needs them (O(d^3)).
+    // Eigenvalues only when a constant needs them (O(d^3)). Should the solver fail (a non-finite
+    // entry, or QL past its step budget), Gershgorin's interval stands in for the spectrum: L_2 is
+    // then an upper bound, which keeps the step ||g||_* / L safe.
     let computed = std::cell::OnceCell::new();
-    let lam = || spectrum.unwrap_or_else(|| computed.get_or_init(|| h.sym_eigenvalues()));
+    let solved = || {
+        computed.get_or_init(|| match h.sym_eigenvalues() {
+            Ok(lam) => (lam, true),
+            Err(_) => {
+                let (lo, hi) = h.gershgorin();
+                (vec![lo, hi], false)
+            }
+        })
+    };
+    let lam = || spectrum.unwrap_or_else(|| &solved().0);
+    let l2_exact = || spectrum.is_some() || solved().1;
     let l2 = || lam().iter().fold(0.0f64, |m, l| m.max(l.abs()));
     let psd = || lam().first().is_none_or(|l| *l >= -PSD_TOLERANCE * l2());
     match norm {
-        Norm::L2 => Constant { value: l2(), exact: true, method: "max |eigenvalue|" },
+        Norm::L2 if l2_exact() => Constant { value: l2(), exact: true, method: "max |eigenvalue|" },
+        Norm::L2 => Constant { value: l2(), exact: false, method: "bound Gershgorin (the eigensolver failed)" },
         Norm::LInf | Norm::Block { size: 1 } => linf(h, l2, psd, || lam().first().copied().unwrap_or(0.0)),
         Norm::Block { size } if size >= d => {
-            Constant { value: l2(), exact: true, method: "one block: max |eigenvalue|" }
+            Constant { value: l2(), exact: l2_exact(), method: "one block: max |eigenvalue|" }
         }
         Norm::L1 => Constant {
             value: (0..d).flat_map(|i| h.row(i).iter()).fold(0.0f64, |m, v| m.max(v.abs())),

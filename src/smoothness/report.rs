@@ -61,6 +61,9 @@ impl Default for ReportOptions {
 pub const AUTO_ENUMERATION_MAX_D: usize = 24;
 /// `always` refuses enumeration beyond this dimension (2^39 vectors: hours).
 pub const ALWAYS_MAX_D: usize = 40;
+/// Multiply-adds allowed to the Lanczos run that finds the top eigenvector (about 0.5 s): on a
+/// clustered spectrum it would otherwise run d steps, O(d^3) with full reorthogonalisation.
+const LANCZOS_WORK: f64 = 1e9;
 /// Hyperplane roundings of the SDP solution.
 const ROUNDINGS: usize = 32;
 
@@ -110,8 +113,8 @@ pub struct SmoothnessReport {
     /// (l_sep - sdp_primal) / l_sep.
     pub gap: Option<f64>,
     pub certificate: Option<CertificateCheck>,
-    /// lambda_max / lambda_bar.
-    pub spread: f64,
+    /// lambda_max / lambda_bar; None when tr H = 0 but H is not (see `degenerate`).
+    pub spread: Option<f64>,
     /// d L_2 / L_inf, the paper's predicted per-step advantage of sign descent, as implied by
     /// the L_inf bracket (a point when L_inf is exact).
     pub predicted_ratio: Interval,
@@ -120,7 +123,16 @@ pub struct SmoothnessReport {
     /// rho_diag lambda_max / lambda_bar <= d L_2 / L_inf <= lambda_max / lambda_bar (PSD H).
     pub two_sided_bound: Option<Interval>,
     pub eigenvalues: Vec<f64>,
+    /// The case that gives a ratio no value of its own, and the value chosen: H = 0, or a
+    /// trace-zero H (no spread).
+    pub degenerate: Option<String>,
 }
+
+/// What `degenerate` says for H = 0. Every ratio takes its value at c I as c -> 0: GD and sign
+/// descent both stop at once, neither has an advantage, and all constants coincide.
+pub const ZERO_MATRIX: &str = "H = 0: every method stops at once; every constant is 0 and every ratio (spread, d L_2 / L_inf, L_sep / L_inf, the two-sided bound, the SDP gap) takes its value at c I as c -> 0, which is 1 (0 for the gap)";
+/// What `degenerate` says for an indefinite H with tr H = 0.
+pub const ZERO_TRACE: &str = "tr H = 0 with H != 0: lambda_bar = 0, so the spread lambda_max / lambda_bar is undefined";
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct CertificateCheck {
@@ -131,11 +143,28 @@ pub struct CertificateCheck {
 
 /// The report of symmetric `h` (checked by the caller).
 pub fn report(h: &Matrix, opts: &ReportOptions, progress: Progress) -> Result<SmoothnessReport, Error> {
-    report_with_eigenvalues(h, h.sym_eigenvalues(), opts, progress)
+    report_with_eigenvalues(h, h.sym_eigenvalues()?, opts, progress)
 }
 
 /// The report of symmetric `h` whose eigenvalues (ascending) are already known: O(d^3) saved.
+///
+/// Every constant in the report is homogeneous of degree 1 in H and every ratio of degree 0, so
+/// the work is done on H / 2^e, with 2^e <= max |H_ij| < 2^(e+1) (exact), and the constants are
+/// multiplied back by 2^e: entries of 1e300 cannot overflow a product, and a constant that
+/// exceeds the largest float after all is named.
 pub fn report_with_eigenvalues(
+    h: &Matrix,
+    eigenvalues: Vec<f64>,
+    opts: &ReportOptions,
+    progress: Progress,
+) -> Result<SmoothnessReport, Error> {
+    let e = h.exponent_of_largest();
+    let scaled_eigenvalues = eigenvalues.iter().map(|v| libm::scalbn(*v, -e)).collect();
+    let r = report_of_scaled(&h.scaled_by_power_of_two(-e), scaled_eigenvalues, opts, progress)?;
+    r.scaled_back(e)
+}
+
+fn report_of_scaled(
     h: &Matrix,
     eigenvalues: Vec<f64>,
     opts: &ReportOptions,
@@ -172,9 +201,16 @@ pub fn report_with_eigenvalues(
         lower.push(Estimate { value: val, method: method.into() });
     };
     if d > 0 {
-        let top = lanczos(d, |v, out| h.matvec_into(v, out), 1e-10, opts.seed).top_vector;
+        let ex =
+            lanczos(d, |v, out| h.matvec_into(v, out), 1e-10, opts.seed, lanczos_steps(d)).map_err(Error::Eigen)?;
+        let top = ex.top_vector;
         let v = signs(&top);
-        lower.push(Estimate { value: l1(&h.matvec(&v)), method: "sign of the top eigenvector".into() });
+        let method = if ex.converged {
+            "sign of the top eigenvector".to_string()
+        } else {
+            format!("sign of the top Ritz vector after {} Lanczos steps (budget spent)", ex.iterations)
+        };
+        lower.push(Estimate { value: l1(&h.matvec(&v)), method });
         consider(&mut lower, "local search from the top eigenvector's signs", &top, &mut best_v);
         let mut rng = Rng::stream(opts.seed, Stream::LocalSearch);
         let mut best_random = (f64::NEG_INFINITY, vec![]);
@@ -245,8 +281,11 @@ pub fn report_with_eigenvalues(
     };
 
     let lambda_mean = if d > 0 { trace / d as f64 } else { 0.0 };
+    let zero = abs_sum == 0.0;
+    let one = Interval { low: 1.0, high: 1.0 };
     let dl2 = d as f64 * l2;
     let predicted_ratio = match linf_exact {
+        _ if zero => one,
         Some(e) => Interval { low: dl2 / e, high: dl2 / e },
         None => Interval { low: dl2 / hi.value, high: dl2 / lo.value },
     };
@@ -256,7 +295,7 @@ pub fn report_with_eigenvalues(
             cert.valid.then_some(cert.upper),
             cert.valid.then(|| if psd { cert.l.clone() } else { vec![] }),
             Some(*primal),
-            cert.valid.then(|| (cert.upper - primal) / cert.upper),
+            cert.valid.then(|| if zero { 0.0 } else { (cert.upper - primal) / cert.upper }),
             Some(check(cert)),
         ),
         None => (None, None, None, None, None),
@@ -280,12 +319,27 @@ pub fn report_with_eigenvalues(
         linf_exact,
         linf_exact_method,
         l_sep_over_linf: l_sep.map(|s| match linf_exact {
+            _ if zero => one,
             Some(e) => Interval { low: s / e, high: s / e },
             None => Interval { low: s / hi.value, high: s / lo.value },
         }),
-        two_sided_bound: (psd && lambda_mean > 0.0)
-            .then(|| Interval { low: rho * lambda_max / lambda_mean, high: lambda_max / lambda_mean }),
-        spread: if lambda_mean != 0.0 { lambda_max / lambda_mean } else { f64::INFINITY },
+        two_sided_bound: match () {
+            _ if zero => Some(one),
+            _ if psd && lambda_mean > 0.0 => {
+                Some(Interval { low: rho * lambda_max / lambda_mean, high: lambda_max / lambda_mean })
+            }
+            _ => None,
+        },
+        spread: match () {
+            _ if zero => Some(1.0),
+            _ if lambda_mean != 0.0 => Some(lambda_max / lambda_mean),
+            _ => None,
+        },
+        degenerate: match () {
+            _ if zero => Some(ZERO_MATRIX.into()),
+            _ if lambda_mean == 0.0 => Some(ZERO_TRACE.into()),
+            _ => None,
+        },
         predicted_ratio,
         lower_bounds: lower,
         upper_bounds: upper,
@@ -298,8 +352,52 @@ pub fn report_with_eigenvalues(
     })
 }
 
+impl SmoothnessReport {
+    /// The report of 2^e H from that of H: constants times 2^e (exact), ratios unchanged; a
+    /// constant past the largest float is named.
+    fn scaled_back(mut self, e: i32) -> Result<Self, Error> {
+        let mut overflow = None;
+        let mut up = |field: &'static str, v: &mut f64| {
+            *v = libm::scalbn(*v, e);
+            if !v.is_finite() {
+                overflow = overflow.or(Some(field));
+            }
+        };
+        up("l2", &mut self.l2);
+        up("lambda_max", &mut self.lambda_max);
+        up("lambda_min", &mut self.lambda_min);
+        up("lambda_mean", &mut self.lambda_mean);
+        up("trace", &mut self.trace);
+        up("abs_sum", &mut self.abs_sum);
+        up("linf_lower", &mut self.linf_lower);
+        up("linf_upper", &mut self.linf_upper);
+        self.linf_exact.iter_mut().for_each(|v| up("linf_exact", v));
+        self.l_sep.iter_mut().for_each(|v| up("l_sep", v));
+        self.sdp_primal.iter_mut().for_each(|v| up("sdp_primal", v));
+        self.lower_bounds.iter_mut().for_each(|b| up("lower_bounds", &mut b.value));
+        self.upper_bounds.iter_mut().for_each(|b| up("upper_bounds", &mut b.value));
+        self.separable.iter_mut().flatten().for_each(|v| up("separable", v));
+        self.eigenvalues.iter_mut().for_each(|v| up("eigenvalues", v));
+        if let Some(c) = &mut self.certificate {
+            up("certificate.min_eigenvalue", &mut c.min_eigenvalue);
+            up("certificate.tolerance", &mut c.tolerance);
+        }
+        match overflow {
+            Some(field) => Err(Error::Overflow { field }),
+            None => Ok(self),
+        }
+    }
+}
+
 fn check(c: &Certificate) -> CertificateCheck {
     CertificateCheck { min_eigenvalue: c.min_eigenvalue, tolerance: c.tolerance, valid: c.valid }
+}
+
+/// Lanczos steps within LANCZOS_WORK: K steps cost K d^2 (products) + 2 K^2 d (reorthogonalising
+/// twice), so K is the positive root of 2 d K^2 + d^2 K = LANCZOS_WORK.
+fn lanczos_steps(d: usize) -> usize {
+    let d = d as f64;
+    ((libm::sqrt(d * d * d * d + 8.0 * d * LANCZOS_WORK) - d * d) / (4.0 * d)) as usize
 }
 
 fn signs(v: &[f64]) -> Vec<f64> {
@@ -431,5 +529,46 @@ mod tests {
             assert!(rep.linf_lower <= exact * (1.0 + 1e-12) && exact <= rep.linf_upper * (1.0 + 1e-12));
             assert!(rep.l_sep.is_none());
         }
+    }
+
+    #[test]
+    fn huge_entries_are_scaled_away_and_the_constants_scaled_back() {
+        // [[a]]: every constant is |a|. [[1, b], [b, 1]]: eigenvalues 1 +- b, L_inf = sum |H_ij|.
+        let r = run(&Matrix::from_rows(&[vec![-1e300]]), ExactMode::Auto);
+        assert_eq!((r.l2, r.lambda_min, r.linf_exact), (1e300, -1e300, Some(1e300)));
+        assert_eq!(r.predicted_ratio, Interval { low: 1.0, high: 1.0 });
+        let b = 1e300;
+        let r = run(&Matrix::from_rows(&[vec![1.0, b], vec![b, 1.0]]), ExactMode::Auto);
+        assert!(!r.psd && (r.l2 - b).abs() <= 1e-15 * b);
+        assert!((r.linf_exact.unwrap() - 2.0 * b).abs() <= 1e-15 * b);
+        // A power-of-two multiple gives the same report with the constants multiplied, exactly.
+        let h = random_psd(8, 3);
+        let (base, big) = (run(&h, ExactMode::Auto), run(&h.scaled_by_power_of_two(900), ExactMode::Auto));
+        assert_eq!(big, base.clone().scaled_back(900).unwrap());
+        assert_eq!((big.rho_diag, big.predicted_ratio, big.gap), (base.rho_diag, base.predicted_ratio, base.gap));
+        // Constants past the largest float are named.
+        let m = f64::MAX;
+        let err = report(&Matrix::from_rows(&[vec![m, m], vec![m, m]]), &ReportOptions::default(), &mut |_| true);
+        assert_eq!(err, Err(Error::Overflow { field: "l2" }));
+    }
+
+    #[test]
+    fn the_zero_matrix_gets_named_ratios() {
+        for d in [1, 3] {
+            let r = run(&Matrix::zeros(d), ExactMode::Auto);
+            let one = Interval { low: 1.0, high: 1.0 };
+            assert_eq!((r.l2, r.linf_exact, r.l_sep), (0.0, Some(0.0), Some(0.0)));
+            assert_eq!(
+                (r.spread, r.predicted_ratio, r.l_sep_over_linf, r.two_sided_bound),
+                (Some(1.0), one, Some(one), Some(one))
+            );
+            assert_eq!((r.rho_diag, r.gap), (1.0, Some(0.0)));
+            assert_eq!(r.degenerate.as_deref(), Some(ZERO_MATRIX));
+            let json = serde_json::to_string(&r).unwrap();
+            assert!(!json.contains("null"), "{json}");
+        }
+        // A trace-zero H != 0 has no spread, and says so.
+        let r = run(&Matrix::diagonal(&[1.0, -1.0]), ExactMode::Auto);
+        assert_eq!((r.spread, r.degenerate.as_deref()), (None, Some(ZERO_TRACE)));
     }
 }
