@@ -23,51 +23,50 @@ const TILE: usize = 4;
 /// out (rows x cols, row-major) += L R for R (inner x cols, row-major).
 pub(super) fn add_product(out: &mut [f64], cols: usize, left: Left, right: &[f64], inner: usize) {
     let rows = out.len().checked_div(cols).unwrap_or(0);
-    debug_assert!(right.len() >= inner * cols);
-    let (full_r, full_c) = (rows - rows % TILE, cols - cols % TILE);
-    for r0 in (0..full_r).step_by(TILE) {
+    assert!(right.len() >= inner * cols, "the right factor has {} entries, not {inner} x {cols}", right.len());
+    // TILE rows of L packed k-major (as BLAS packs its panels), zeros past the last row: read
+    // once per row of tiles, then contiguously by each tile.
+    let mut panel = vec![0.0; inner * TILE];
+    for r0 in (0..rows).step_by(TILE) {
+        let height = TILE.min(rows - r0);
+        for k in 0..inner {
+            for r in 0..height {
+                panel[k * TILE + r] = left.data[(r0 + r) * left.row + k * left.step];
+            }
+        }
+        let full_c = cols - cols % TILE;
         for c0 in (0..full_c).step_by(TILE) {
-            tile::<TILE, TILE>(out, cols, left, right, inner, r0, c0);
+            tile::<TILE>(out, cols, &panel, right, (r0, height), c0);
         }
         for c0 in full_c..cols {
-            tile::<TILE, 1>(out, cols, left, right, inner, r0, c0);
-        }
-    }
-    for r0 in full_r..rows {
-        for c0 in (0..full_c).step_by(TILE) {
-            tile::<1, TILE>(out, cols, left, right, inner, r0, c0);
-        }
-        for c0 in full_c..cols {
-            tile::<1, 1>(out, cols, left, right, inner, r0, c0);
+            tile::<1>(out, cols, &panel, right, (r0, height), c0);
         }
     }
 }
 
-/// The R x C block of `out` at (r0, c0), accumulated over every k in registers.
+/// The `height` x C block of `out` at (r0, c0), accumulated over every k in registers.
 #[inline(always)]
-fn tile<const R: usize, const C: usize>(
+fn tile<const C: usize>(
     out: &mut [f64],
     cols: usize,
-    left: Left,
+    panel: &[f64],
     right: &[f64],
-    inner: usize,
-    r0: usize,
+    (r0, height): (usize, usize),
     c0: usize,
 ) {
-    let mut acc = [[0.0; C]; R];
-    for (r, a) in acc.iter_mut().enumerate() {
+    let mut acc = [[0.0; C]; TILE];
+    for (r, a) in acc.iter_mut().enumerate().take(height) {
         a.copy_from_slice(&out[(r0 + r) * cols + c0..][..C]);
     }
-    for k in 0..inner {
-        let rk: &[f64; C] = right[k * cols + c0..][..C].try_into().unwrap();
-        for (r, a) in acc.iter_mut().enumerate() {
-            let l = left.data[(r0 + r) * left.row + k * left.step];
-            for c in 0..C {
-                a[c] += l * rk[c];
+    for (lk, rk) in panel.chunks_exact(TILE).zip(right.chunks_exact(cols)) {
+        let rk = &rk[c0..c0 + C];
+        for (a, l) in acc.iter_mut().zip(lk) {
+            for (ac, rc) in a.iter_mut().zip(rk) {
+                *ac += l * rc;
             }
         }
     }
-    for (r, a) in acc.iter().enumerate() {
+    for (r, a) in acc.iter().enumerate().take(height) {
         out[(r0 + r) * cols + c0..][..C].copy_from_slice(a);
     }
 }
