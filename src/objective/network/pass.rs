@@ -49,36 +49,12 @@ impl Forward {
     }
 }
 
-/// U Wᵀ for a layer's W (outputs x fan, row-major), each entry summed as `norm::dot` sums it
-/// (as the per-row pass did): eight interleaved partial sums, s over features k ≡ s (mod 8),
-/// combined pairwise, then the features past the last multiple of 8. Partial sum s of every row
-/// and output at once is the product of U's columns s, s + 8, ... with the matching rows of Wᵀ,
-/// so the pass is eight tiled products rather than rows x outputs separate dots.
+/// U Wᵀ for a layer's W (outputs x fan, row-major), each entry one `dot` (as the per-row pass
+/// computed it).
 fn products(u: &[f64], w: &[f64], fan: usize) -> Vec<f64> {
-    const LANES: usize = 8;
-    let (rows, outputs, chunks) = (u.len() / fan, w.len() / fan, fan / LANES);
-    let size = rows * outputs;
-    let mut partial = vec![0.0; LANES * size];
-    let mut wt = vec![0.0; chunks * outputs];
-    for (s, part) in partial.chunks_exact_mut(size.max(1)).enumerate() {
-        for (k, wk) in wt.chunks_exact_mut(outputs).enumerate() {
-            wk.iter_mut().enumerate().for_each(|(c, v)| *v = w[c * fan + LANES * k + s]);
-        }
-        add_product(part, outputs, Left { data: &u[s.min(u.len())..], row: fan, step: LANES }, &wt, chunks);
-    }
-    let p: Vec<&[f64]> = partial.chunks_exact(size.max(1)).collect();
-    let mut z: Vec<f64> = (0..size)
-        .map(|i| ((p[0][i] + p[1][i]) + (p[2][i] + p[3][i])) + ((p[4][i] + p[5][i]) + (p[6][i] + p[7][i])))
-        .collect();
-    // The features past the last multiple of 8, in order. (With none, dot adds an empty sum,
-    // -0.0, which changes nothing.)
-    let head = LANES * chunks;
-    if head < fan {
-        for (zr, ur) in z.chunks_exact_mut(outputs).zip(u.chunks_exact(fan)) {
-            for (zc, wc) in zr.iter_mut().zip(w.chunks_exact(fan)) {
-                *zc += wc[head..].iter().zip(&ur[head..]).map(|(x, y)| x * y).sum::<f64>();
-            }
-        }
+    let mut z = Vec::with_capacity(u.len() / fan * (w.len() / fan));
+    for row in u.chunks_exact(fan) {
+        z.extend(w.chunks_exact(fan).map(|wj| dot(wj, row)));
     }
     z
 }

@@ -19,27 +19,40 @@ pub(super) struct Left<'a> {
 
 /// Tile of `out`: 4 x 4 entries, eight 2-lane registers, with room left for the operands.
 const TILE: usize = 4;
+/// Columns and k per block of R: a block (128 KB) stays in cache while every row of tiles passes
+/// over it, so large products (the Hessian's) read R from memory once.
+const BLOCK_COLS: usize = 64;
+const BLOCK_K: usize = 256;
 
-/// out (rows x cols, row-major) += L R for R (inner x cols, row-major).
+/// out (rows x cols, row-major) += L R for R (inner x cols, row-major). The k blocks are taken
+/// in order, each continuing every entry's running sum where the last one stopped.
 pub(super) fn add_product(out: &mut [f64], cols: usize, left: Left, right: &[f64], inner: usize) {
     let rows = out.len().checked_div(cols).unwrap_or(0);
     assert!(right.len() >= inner * cols, "the right factor has {} entries, not {inner} x {cols}", right.len());
-    // TILE rows of L packed k-major (as BLAS packs its panels), zeros past the last row: read
-    // once per row of tiles, then contiguously by each tile.
-    let mut panel = vec![0.0; inner * TILE];
-    for r0 in (0..rows).step_by(TILE) {
-        let height = TILE.min(rows - r0);
-        for k in 0..inner {
-            for r in 0..height {
-                panel[k * TILE + r] = left.data[(r0 + r) * left.row + k * left.step];
+    // TILE rows of L over a k block, packed k-major (as BLAS packs its panels), zeros past the
+    // last row: read once per block, then contiguously by each tile.
+    let mut panel = vec![0.0; inner.min(BLOCK_K) * TILE];
+    for c_start in (0..cols).step_by(BLOCK_COLS) {
+        let c_end = (c_start + BLOCK_COLS).min(cols);
+        let full_end = c_end - (c_end - c_start) % TILE;
+        for k0 in (0..inner).step_by(BLOCK_K) {
+            let k1 = (k0 + BLOCK_K).min(inner);
+            let block = &right[k0 * cols..];
+            for r0 in (0..rows).step_by(TILE) {
+                let height = TILE.min(rows - r0);
+                for k in k0..k1 {
+                    for r in 0..height {
+                        panel[(k - k0) * TILE + r] = left.data[(r0 + r) * left.row + k * left.step];
+                    }
+                }
+                let panel = &panel[..(k1 - k0) * TILE];
+                for c0 in (c_start..full_end).step_by(TILE) {
+                    tile::<TILE>(out, cols, panel, block, (r0, height), c0);
+                }
+                for c0 in full_end..c_end {
+                    tile::<1>(out, cols, panel, block, (r0, height), c0);
+                }
             }
-        }
-        let full_c = cols - cols % TILE;
-        for c0 in (0..full_c).step_by(TILE) {
-            tile::<TILE>(out, cols, &panel, right, (r0, height), c0);
-        }
-        for c0 in full_c..cols {
-            tile::<1>(out, cols, &panel, right, (r0, height), c0);
         }
     }
 }
@@ -78,11 +91,13 @@ mod tests {
 
     /// Against the textbook triple loop with k outermost (one outer product at a time): the same
     /// order of operations, so the same bits, for every shape around the tile edges and both
-    /// layouts of the left factor.
+    /// layouts of the left factor, and past a block of columns and of k.
     #[test]
     fn equals_one_outer_product_at_a_time() {
         let mut rng = Rng::new(4);
-        for (rows, cols, inner) in [(1, 1, 1), (3, 5, 2), (4, 4, 7), (9, 6, 33), (16, 64, 32), (5, 0, 3), (4, 3, 0)] {
+        for (rows, cols, inner) in
+            [(1, 1, 1), (3, 5, 2), (4, 4, 7), (9, 6, 33), (16, 64, 32), (6, 70, 300), (5, 0, 3), (4, 3, 0)]
+        {
             let a = rng.normals(rows * inner);
             let b = rng.normals(inner * cols);
             let start = rng.normals(rows * cols);
