@@ -1,7 +1,8 @@
-//! The network's passes over a batch of rows at once, each layer a matrix product over the batch
-//! (`product.rs`): forward (activations, softmax, losses), backward (the gradient), and the
-//! R-operator (the Hessian-vector product). Every sum runs over the features, units or rows in
-//! the same order as one row at a time would, so batching changes speed, not numbers.
+//! The network's passes over a batch of rows at once, each layer a matrix over the batch:
+//! forward (activations, softmax, losses; U Wᵀ one `dot` per entry), backward (the gradient) and
+//! the R-operator (the Hessian-vector product), whose sums over rows and units are register-tiled
+//! products (`product.rs`). Every sum runs over the features, units or rows in the same order as
+//! one row at a time would, so batching changes speed, not numbers.
 //!
 //! With U_l the layer inputs (rows x in_l, U_0 = X) and Z_l = U_l W_lᵀ + b_l:
 //!   forward   U_{l+1} = σ(Z_l),  P = softmax(Z_L);

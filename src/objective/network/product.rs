@@ -1,4 +1,4 @@
-//! The one matrix product behind the network's batched passes and its Hessian assembly:
+//! The one matrix product behind the network's backward passes and its Hessian assembly:
 //!
 //!   out[r][c] += Σ_k L[r][k] R[k][c],   k = 0, 1, ..., inner - 1 in this order,
 //!
