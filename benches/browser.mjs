@@ -88,7 +88,7 @@ const core = await page.evaluate(async () => {
   // of the digits-hessian preset, then of nets of about 1500 and 2000 parameters.
   const preset = m.presets().find((p) => p.name === 'digits-hessian').spec;
   const runs = [
-    ['16 units, 1210 parameters (the digits-hessian preset, with its 8-point eigenvalue track)', {}, preset.hessian.track],
+    ['16 units, 1210 parameters (the digits-hessian preset, with its 8-point eigenvalue track)', {}, preset.analysis.track],
     ['16 units, 1210 parameters, no track', {}, 0],
     ['16 + 16 units, 1482 parameters, no track', { hidden2: 16 }, 0],
     ['26 units, 1960 parameters, no track', { hidden: 26 }, 0],

@@ -11,14 +11,14 @@ use std::hint::black_box;
 use steepest::data::{load, DatasetKind};
 use steepest::experiment::{build, hessian_anatomy, preset, run_spec};
 use steepest::objective::{hessian_by_columns, Activation, Network, Objective};
-use steepest::optimizer::{Hyper, MethodKind, StepRule};
+use steepest::optimizer::method::{Hyper, ADAM};
+use steepest::optimizer::StepSize;
 use steepest::rng::Rng;
 use steepest::spec::Spec;
 
 const STEPS: usize = 200;
 const BATCH: usize = 32;
 const LR: f64 = 0.01;
-const HYPER: Hyper = Hyper { beta: 0.9, beta2: 0.999, eps: 1e-8, p: 3.0, block: 2 };
 
 /// The page's training run: the digits-mlp preset with Adam alone.
 const PAGE_RUN: &str = r#"{"problem": {"kind": "network", "dataset": "digits", "hidden": 16, "activation": "tanh"},
@@ -41,7 +41,7 @@ fn batches(rows: usize) -> Vec<Vec<usize>> {
 
 /// The equal-work loop: one minibatch gradient and one Adam update per step, nothing else.
 fn train(net: &dyn Objective, x0: &[f64], batches: &[Vec<usize>]) -> Vec<f64> {
-    let mut chain = MethodKind::Adam.chain(&HYPER, StepRule::Const, LR, None);
+    let mut chain = ADAM.chain(&ADAM.defaults(), StepSize::Const(LR));
     let mut x = x0.to_vec();
     let mut g = vec![0.0; x.len()];
     for (t, rows) in batches.iter().enumerate() {
@@ -56,10 +56,11 @@ fn train(net: &dyn Objective, x0: &[f64], batches: &[Vec<usize>]) -> Vec<f64> {
 /// target/bench-network/adam_digits_mlp16.json for benches/reference_jax.py.
 fn export(x0: &[f64], batches: &[Vec<usize>], end: &[f64]) {
     let (train, _) = load(DatasetKind::Digits, 1);
+    let hyper = ADAM.defaults();
     let work = json!({
         "features": train.features, "hidden": 16, "classes": train.classes, "l2": 1e-4,
         "x": train.x, "y": train.y, "w0": x0, "batches": batches,
-        "lr": LR, "beta1": HYPER.beta, "beta2": HYPER.beta2, "eps": HYPER.eps, "w_end": end,
+        "lr": LR, "beta1": hyper(Hyper::Beta), "beta2": hyper(Hyper::Beta2), "eps": hyper(Hyper::Eps), "w_end": end,
     });
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench-network");
     std::fs::create_dir_all(dir).unwrap();
@@ -68,7 +69,7 @@ fn export(x0: &[f64], batches: &[Vec<usize>], end: &[f64]) {
 
 fn bench(c: &mut Criterion) {
     let spec = Spec::from_json(PAGE_RUN).unwrap();
-    let problem = build(&spec);
+    let problem = build(&spec.run_task().unwrap());
     let net = problem.objective.as_ref();
     let steps = batches(net.rows());
     export(&problem.x0, &steps, &train(net, &problem.x0, &steps));

@@ -3,7 +3,7 @@
 
 The same SDP, max { tr(H X) : X PSD, diag X = 1 } (whose value is L_sep), solved by a
 general-purpose solver (cvxpy with Clarabel and with SCS), and numpy's eigvalsh, against
-`steepest smoothness` on the very same matrices (exported by `steepest hessian`).
+`steepest smoothness` on the very same matrices (exported by `steepest hessian-matrix`).
 
 The script installs numpy and cvxpy into a throwaway virtual environment (benches/.venv); they
 are never dependencies of the project. Run: python3 benches/reference_sdp.py [d ...]
@@ -61,7 +61,7 @@ def main():
     rows = []
     for d in sizes:
         spec = json.dumps({"problem": {"d": d, "rotation": 1, "outliers": max(1, d // 10), "seed": 2}})
-        h = np.array(steepest("hessian", "--spec", "-", stdin=spec)["matrix"])
+        h = np.array(steepest("hessian-matrix", "--spec", "-", stdin=spec)["matrix"])
         with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as f:
             json.dump({"matrix": h.tolist()}, f)
             path = f.name

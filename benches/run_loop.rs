@@ -5,7 +5,8 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::hint::black_box;
 use steepest::experiment::build;
-use steepest::optimizer::{run, Hyper, MethodKind, RunConfig, StepRule};
+use steepest::optimizer::method::{GD, SIGN_GD};
+use steepest::optimizer::{run, RunConfig, StepSize};
 use steepest::spec::Spec;
 
 const D: u64 = 1000;
@@ -16,12 +17,11 @@ fn bench(c: &mut Criterion) {
     spec.problem.d = D;
     spec.problem.outliers = 10;
     spec.problem.rotation = 1.0;
-    let problem = build(&spec);
+    let problem = build(&spec.run_task().unwrap());
     let obj = problem.objective.as_ref();
     let h = obj.constant_hessian().unwrap();
     let x = problem.x0.clone();
     let mut y = vec![0.0; D as usize];
-    let hyper = Hyper { beta: 0.9, beta2: 0.999, eps: 1e-8, p: 3.0, block: 2 };
     let cfg = RunConfig::new(STEPS, None);
 
     let mut group = c.benchmark_group("d1000");
@@ -34,13 +34,11 @@ fn bench(c: &mut Criterion) {
             black_box(&y);
         })
     });
-    for (name, kind, lr) in
-        [("gd const x1000", MethodKind::Gd, 1e-3), ("sign_gd const x1000", MethodKind::SignGd, 1e-4)]
-    {
+    for (name, kind, lr) in [("gd const x1000", &GD, 1e-3), ("sign_gd const x1000", &SIGN_GD, 1e-4)] {
         group.bench_function(name, |b| {
             b.iter(|| {
-                let mut chain = kind.chain(&hyper, StepRule::Const, lr, None);
-                black_box(run(obj, &problem.x0, &mut chain, &cfg, None))
+                let mut chain = kind.chain(&kind.defaults(), StepSize::Const(lr));
+                black_box(run(obj, &problem.x0, &mut chain, &cfg, &mut []))
             })
         });
     }

@@ -1,9 +1,11 @@
+// @ts-check
 // A small static file server for the site: sends application/wasm, refuses paths outside the
 // project root, binds to loopback only.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
 
+/** @type {Record<string, string>} */
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -16,11 +18,14 @@ const TYPES = {
   '.ico': 'image/x-icon',
 };
 
-/** Serves `root` on 127.0.0.1:`port` (0 picks a free port); resolves to the http.Server. */
+/** Serves `root` on 127.0.0.1:`port` (0 picks a free port); resolves to the http.Server.
+ * @param {string} root
+ * @param {number} port
+ * @returns {Promise<import('node:http').Server>} */
 export function serve(root, port) {
   const server = createServer(async (req, res) => {
     try {
-      const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+      const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
       let file = normalize(join(root, path));
       if (file !== root && !file.startsWith(root + sep)) {
         res.writeHead(403).end('forbidden');

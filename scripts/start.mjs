@@ -1,3 +1,4 @@
+// @ts-check
 // npm start: install what is missing, build the wasm core, serve the playground.
 // Port: PORT=9000 npm start, or npm start -- --port 9000.
 import { buildWasm, log, root } from './setup.mjs';
@@ -12,8 +13,8 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 try {
   buildWasm();
 } catch (e) {
-  console.error(`error: ${e.message}`);
+  console.error(`error: ${/** @type {Error} */ (e).message}`);
   process.exit(1);
 }
 const server = await serve(root, port);
-log(`serving the playground at http://127.0.0.1:${server.address().port}/  (Ctrl-C stops)`);
+log(`serving the playground at http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}/  (Ctrl-C stops)`);

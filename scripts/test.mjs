@@ -1,9 +1,26 @@
-// npm test: install what the tests need, then run every suite: native cargo tests (unit,
+// @ts-check
+// npm test: install what the tests need, then the gates and every suite, cheapest first:
+// formatting (cargo fmt --check), lints (clippy, warnings are errors), the JS type check (tsc,
+// against the .d.ts that wasm-bindgen emits with the wasm core), native cargo tests (unit,
 // property, integration, CLI), wasm API tests in Node, and browser tests in headless Chromium.
 import { readdirSync } from 'node:fs';
-import { buildWasm, ensureChromium, ensureNodeModules, ensureWasmBindgen, ensureWasmTarget, log, sh } from './setup.mjs';
+import { buildWasm, ensureChromium, ensureNodeModules, ensureRustComponents, ensureWasmBindgen, ensureWasmTarget, log, sh } from './setup.mjs';
 
+/** @type {[string, () => void][]} */
 const steps = [
+  ['format (cargo fmt --check)', () => {
+    ensureRustComponents();
+    sh('cargo', ['fmt', '--check']);
+  }],
+  ['lints (cargo clippy --all-targets -- -D warnings)', () => sh('cargo', ['clippy', '--all-targets', '--', '-D', 'warnings'])],
+  ['JS type check (tsc --noEmit, with the wasm bindings built first)', () => {
+    ensureNodeModules();
+    buildWasm();
+    sh('npx', ['--no-install', 'tsc', '--noEmit', '-p', '.']);
+    // The browser tests: the same options, except that null checks are off (they assert on
+    // Playwright's `string | null` text directly; a null fails the assertion anyway).
+    sh('npx', ['--no-install', 'tsc', '--noEmit', '-p', 'tests/browser']);
+  }],
   ['native tests (cargo test)', () => sh('cargo', ['test'])],
   ['wasm API tests (wasm-bindgen-test in Node)', () => {
     ensureWasmTarget();
@@ -12,10 +29,8 @@ const steps = [
       env: { ...process.env, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: 'wasm-bindgen-test-runner' },
     });
   }],
-  ['browser tests (headless Chromium)', () => {
-    ensureNodeModules();
+  ['browser tests (headless Chromium, with the wasm core built above)', () => {
     ensureChromium();
-    buildWasm();
     sh('cargo', ['build', '--release', '--bin', 'steepest']);
     const files = readdirSync('tests/browser').filter((f) => f.endsWith('.test.mjs')).map((f) => `tests/browser/${f}`);
     sh('node', ['--test', '--test-concurrency=1', ...files]);
@@ -27,7 +42,7 @@ for (const [name, run] of steps) {
   try {
     run();
   } catch (e) {
-    log(`FAILED: ${name}: ${e.message}`);
+    log(`FAILED: ${name}: ${/** @type {Error} */ (e).message}`);
     process.exit(1);
   }
 }

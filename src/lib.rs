@@ -17,9 +17,11 @@
 //! - [`plot`]: plots drawn with plotters, generic over the backend (canvas in wasm, SVG natively).
 //! - [`json`]: JSON conventions shared by exports and plots.
 //! - [`rng`]: the seeded, portable random generator behind every random choice.
+//! - [`error`]: the crate's one error type.
 //! - `web` (wasm32 only): the JavaScript API.
 
 pub mod data;
+pub mod error;
 pub mod experiment;
 pub mod json;
 pub mod linalg;
@@ -30,6 +32,8 @@ pub mod plot;
 pub mod rng;
 pub mod smoothness;
 pub mod spec;
+
+pub use error::Error;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

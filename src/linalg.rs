@@ -434,6 +434,18 @@ fn tql2(v: &mut ColumnMajor, d: &mut [f64], e: &mut [f64], want_vectors: bool) {
     }
 }
 
+/// A matrix counts as PSD when its smallest eigenvalue is at least -PSD_TOLERANCE * max |lambda|.
+pub const PSD_TOLERANCE: f64 = 1e-10;
+
+/// rho_diag(H) = sum_i |H_ii| / sum_ij |H_ij| (paper-notes section 3); 1 for the zero matrix.
+pub fn rho_diag(h: &Matrix) -> f64 {
+    let total = h.abs_sum();
+    if total == 0.0 {
+        return 1.0;
+    }
+    (0..h.n()).map(|i| h.get(i, i).abs()).sum::<f64>() / total
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;

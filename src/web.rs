@@ -1,10 +1,11 @@
 //! The JavaScript API (wasm32 only): a thin shell that moves specs and results across the
-//! boundary with serde-wasm-bindgen. Errors arrive in JS as `Error` objects whose message names
-//! the field and whose `field`, `value` and `allowed` properties carry the parts.
+//! boundary with serde-wasm-bindgen. Every error is the crate's `Error`, turned into a JS
+//! `Error` in one place (`js_error`): its message is the error's text, and an error about a
+//! spec field carries `field` (and for a spec error `value` and `allowed`) as properties.
 
 use crate::experiment::{
     hessian_anatomy, parse_matrix, presets as all_presets, run_spec, run_sweep, spec_geometry, to_csv, work_estimate,
-    GeometryError, SweepError, TraceTable,
+    TraceTable,
 };
 use crate::plot::{
     draw_bounds, draw_geometry2d, draw_heat_frame, draw_spectrum, draw_sweep_map, draw_sweep_scatter, draw_traces,
@@ -13,31 +14,43 @@ use crate::plot::{
 };
 use crate::smoothness::{report, ExactMode, ReportOptions};
 use crate::spec::url::{from_query, to_query};
-use crate::spec::{schema as spec_schema, Spec, SpecError};
+use crate::spec::{schema as spec_schema, Spec};
+use crate::Error;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| js_sys::Error::new(&format!("internal: could not convert the result: {e}")).into())
-}
-
-fn spec_error(e: &SpecError) -> JsValue {
+/// The one conversion of an error to JS: an Error with the text, and the field's parts.
+fn js_error(e: Error) -> JsValue {
     let err = js_sys::Error::new(&e.to_string());
-    for (key, value) in [("field", &e.field), ("value", &e.value), ("allowed", &e.allowed)] {
+    let parts = match &e {
+        Error::Spec(s) => {
+            vec![("field", s.field.as_str()), ("value", s.value.as_str()), ("allowed", s.allowed.as_str())]
+        }
+        _ => e.field().map(|f| ("field", f)).into_iter().collect(),
+    };
+    for (key, value) in parts {
         // Setting a property on a fresh Error object cannot fail.
         let _ = js_sys::Reflect::set(&err, &JsValue::from_str(key), &JsValue::from_str(value));
     }
     err.into()
 }
 
+fn usage(message: String) -> JsValue {
+    js_error(Error::Usage(message))
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| js_error(Error::Internal(format!("could not convert the result: {e}"))))
+}
+
 /// Reads a JS object into `T`, naming `what` in the error.
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| js_sys::Error::new(&format!("{what}: {e}")).into())
+    serde_wasm_bindgen::from_value(value).map_err(|e| usage(format!("{what}: {e}")))
 }
 
 /// A progress callback for the core: calls `progress(fraction)`; a false return (or a throw)
@@ -53,18 +66,18 @@ fn js_progress(progress: &Option<js_sys::Function>) -> impl FnMut(f64) -> bool +
 
 /// A drawing's frame, or its error as a JS Error.
 fn drawn(frame: Result<crate::plot::Frame, String>) -> Result<JsValue, JsValue> {
-    to_js(&frame.map_err(|e| js_sys::Error::new(&e))?)
+    to_js(&frame.map_err(|e| js_error(Error::Plot(e)))?)
 }
 
 fn parse_spec(spec: JsValue) -> Result<Spec, JsValue> {
-    Spec::deserialize_checked(serde_wasm_bindgen::Deserializer::from(spec)).map_err(|e| spec_error(&e))
+    Spec::deserialize_checked(serde_wasm_bindgen::Deserializer::from(spec)).map_err(|e| js_error(e.into()))
 }
 
 /// Runs a spec (a plain JS object; missing fields take their defaults) and returns the result.
 #[wasm_bindgen]
 pub fn run(spec: JsValue) -> Result<JsValue, JsValue> {
     let spec = parse_spec(spec)?;
-    let result = run_spec(&spec).map_err(|e| spec_error(&e))?;
+    let result = run_spec(&spec).map_err(js_error)?;
     to_js(&result)
 }
 
@@ -116,17 +129,12 @@ pub fn smoothness(input: JsValue, options: JsValue, progress: Option<js_sys::Fun
         ..defaults
     };
     let mut callback = js_progress(&progress);
-    let failed = |e: crate::smoothness::ReportError| JsValue::from(js_sys::Error::new(&e.to_string()));
     match input.as_string() {
         Some(text) => {
-            let h = parse_matrix(&text).map_err(|e| {
-                let err = js_sys::Error::new(&e);
-                let _ = js_sys::Reflect::set(&err, &JsValue::from_str("field"), &JsValue::from_str("problem.matrix"));
-                JsValue::from(err)
-            })?;
-            to_js(&report(&h, &opts, &mut callback).map_err(failed)?)
+            let h = parse_matrix(&text).map_err(js_error)?;
+            to_js(&report(&h, &opts, &mut callback).map_err(js_error)?)
         }
-        None => to_js(&spec_geometry(&parse_spec(input)?, &opts, &mut callback).map_err(failed)?),
+        None => to_js(&spec_geometry(&parse_spec(input)?, &opts, &mut callback).map_err(js_error)?),
     }
 }
 
@@ -167,7 +175,7 @@ fn canvas_area(
 ) -> Result<plotters::drawing::DrawingArea<CanvasBackend, plotters::coord::Shift>, JsValue> {
     CanvasBackend::with_canvas_object(canvas)
         .map(|b| b.into_drawing_area())
-        .ok_or_else(|| js_sys::Error::new("the canvas has no 2-D context").into())
+        .ok_or_else(|| usage("the canvas has no 2-D context".into()))
 }
 
 /// Draws a trace plot (`kind`: "f", "grad" or "density") of a run result on `canvas`, whose
@@ -186,9 +194,7 @@ pub fn draw_traces_js(
         "grad" => TraceKind::GradNorm,
         "density" => TraceKind::Density,
         "accuracy" => TraceKind::TestAccuracy,
-        other => {
-            return Err(js_sys::Error::new(&format!("plot kind {other}: allowed f, grad, density, accuracy")).into())
-        }
+        other => return Err(usage(format!("plot kind {other}: allowed f, grad, density, accuracy"))),
     };
     let data: TraceTable = from_js(result, "result")?;
     drawn(draw_traces(&canvas_area(canvas)?, &data, kind, &Look { scale: dpr, dark }))
@@ -213,11 +219,7 @@ pub fn presets() -> Result<JsValue, JsValue> {
 pub fn sweep(spec: JsValue, progress: Option<js_sys::Function>) -> Result<JsValue, JsValue> {
     let spec = parse_spec(spec)?;
     let mut callback = js_progress(&progress);
-    match run_sweep(&spec, &mut callback) {
-        Ok(r) => to_js(&r),
-        Err(SweepError::Spec(e)) => Err(spec_error(&e)),
-        Err(SweepError::Cancelled) => Err(js_sys::Error::new("cancelled").into()),
-    }
+    to_js(&run_sweep(&spec, &mut callback).map_err(js_error)?)
 }
 
 /// Draws one heat map of a sweep result (`which`: "measured" or "predicted"); both maps share
@@ -233,7 +235,7 @@ pub fn draw_sweep_map_js(
     let which = match which {
         "measured" => SweepMap::Measured,
         "predicted" => SweepMap::Predicted,
-        other => return Err(js_sys::Error::new(&format!("map {other}: allowed measured, predicted")).into()),
+        other => return Err(usage(format!("map {other}: allowed measured, predicted"))),
     };
     let data: SweepInput = from_js(result, "sweep")?;
     let scale = shared_scale(&data);
@@ -279,11 +281,7 @@ pub fn draw_geometry2d_js(
 pub fn hessian_anatomy_js(spec: JsValue, progress: Option<js_sys::Function>) -> Result<JsValue, JsValue> {
     let spec = parse_spec(spec)?;
     let mut callback = js_progress(&progress);
-    match hessian_anatomy(&spec, &mut callback) {
-        Ok(a) => to_js(&a),
-        Err(GeometryError::Spec(e)) => Err(spec_error(&e)),
-        Err(e) => Err(js_sys::Error::new(&e.to_string()).into()),
-    }
+    to_js(&hessian_anatomy(&spec, &mut callback).map_err(js_error)?)
 }
 
 /// Draws the eigenvalue histogram of a Hessian analysis.
@@ -293,7 +291,7 @@ pub fn draw_spectrum_js(canvas: HtmlCanvasElement, anatomy: JsValue, dpr: f64, d
     drawn(draw_spectrum(&canvas_area(canvas)?, &data, &Look { scale: dpr, dark }))
 }
 
-/// Draws the largest eigenvalues along the run of a Hessian analysis (`hessian.track`).
+/// Draws the largest eigenvalues along the run of a Hessian analysis (`analysis.track`).
 #[wasm_bindgen(js_name = drawTrack)]
 pub fn draw_track_js(canvas: HtmlCanvasElement, anatomy: JsValue, dpr: f64, dark: bool) -> Result<JsValue, JsValue> {
     let data: AnatomyInput = from_js(anatomy, "anatomy")?;
@@ -321,13 +319,13 @@ pub fn draw_heat_map_js(
     let side = match side {
         "hessian" => HeatSide::Hessian,
         "rotated" => HeatSide::Rotated,
-        other => return Err(js_sys::Error::new(&format!("heat map {other}: allowed hessian, rotated")).into()),
+        other => return Err(usage(format!("heat map {other}: allowed hessian, rotated"))),
     };
     let data: AnatomyInput = from_js(anatomy, "anatomy")?;
     let look = Look { scale: dpr, dark };
-    let frame = draw_heat_frame(&canvas_area(canvas)?, &data, &look).map_err(|e| js_sys::Error::new(&e))?;
+    let frame = draw_heat_frame(&canvas_area(canvas)?, &data, &look).map_err(|e| js_error(Error::Plot(e)))?;
     let Some(size) = data.heat(side).map(|h| h.size) else {
-        return Err(js_sys::Error::new("the Hessian was not formed (above the dense limit): no heat map").into());
+        return Err(usage("the Hessian was not formed (above the dense limit): no heat map".into()));
     };
     to_js(&HeatDrawing { frame, size, rgba: heat_rgba(&data, side, &look) })
 }
@@ -343,8 +341,8 @@ pub fn spec_dimension(spec: JsValue) -> Result<usize, JsValue> {
 #[wasm_bindgen(js_name = registerDataset)]
 pub fn register_dataset(name: &str, bytes: Vec<u8>) -> Result<(), JsValue> {
     let kind: crate::data::DatasetKind = serde_json::from_value(serde_json::Value::String(name.into()))
-        .map_err(|_| js_sys::Error::new(&format!("dataset {name}: allowed digits, breast_cancer")))?;
-    crate::data::register(kind, bytes).map_err(|e| js_sys::Error::new(&e).into())
+        .map_err(|_| usage(format!("dataset {name}: allowed digits, breast_cancer")))?;
+    crate::data::register(kind, bytes).map_err(js_error)
 }
 
 /// Whether a data set is loaded (see registerDataset).

@@ -84,7 +84,10 @@ fn schema_has_type_range_default_and_help_for_every_parameter() {
     for p in schema["params"].as_array().unwrap() {
         assert!(p["name"].is_string() && p["type"].is_string() && p["help"].is_string(), "{p}");
         if p["type"] == "integer" || p["type"] == "float" {
-            assert!(p["min"].is_number() && p["max"].is_number() && p["default"].is_number(), "{p}");
+            // A method hyperparameter's default is each method's own, listed with the methods.
+            let field = p["name"].as_str().unwrap().trim_start_matches("methods[].");
+            let per_method = schema["methods"].as_array().unwrap().iter().any(|m| m["defaults"][field].is_number());
+            assert!(p["min"].is_number() && p["max"].is_number() && (p["default"].is_number() || per_method), "{p}");
         }
     }
 }
@@ -153,8 +156,9 @@ fn presets_run_by_name_and_list_their_urls() {
     }
     let out = json(&steepest(&["run", "--preset", "outliers-diagonal"], ""));
     assert_eq!(out["spec"]["problem"]["d"], 10);
+    // An unknown preset is a usage error, listing the names.
     let bad = steepest(&["run", "--preset", "nope"], "");
-    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("outliers-diagonal"));
 }
 
@@ -204,7 +208,191 @@ fn anatomy_at_several_checkpoints_and_its_errors() {
     }
     let bad = steepest(&["anatomy", "--spec", "-", "--at", "0,99"], spec);
     assert!(!bad.status.success());
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("hessian.step"));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("analysis.step"));
     let usage = steepest(&["anatomy", "--spec", "-", "--at", "zero"], spec);
     assert_eq!(usage.status.code(), Some(2));
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8(bytes.to_vec()).unwrap()
+}
+
+#[test]
+fn every_subcommand_has_help_and_the_binary_a_version() {
+    let help = steepest(&["--help"], "");
+    assert!(help.status.success());
+    let commands = ["run", "sweep", "presets", "smoothness", "analysis", "hessian-matrix", "url", "spec"];
+    for c in commands {
+        assert!(text(&help.stdout).contains(&format!("\n  {c} ")), "{c} missing from --help");
+        let sub = steepest(&[c, "--help"], "");
+        assert!(sub.status.success(), "{c} --help");
+        assert!(text(&sub.stdout).contains(&format!("Usage: steepest {c}")), "{c}: {}", text(&sub.stdout));
+    }
+    let version = steepest(&["--version"], "");
+    assert_eq!(text(&version.stdout), format!("steepest {}\n", env!("CARGO_PKG_VERSION")));
+    // The bare command prints the help, as it always did.
+    assert_eq!(steepest(&[], "").stdout, help.stdout);
+}
+
+#[test]
+fn flags_take_their_value_after_an_equals_sign() {
+    let spec = r#"{"problem": {"kind": "quad2d"}, "methods": [{"kind": "gd"}], "run": {"steps": 5, "target": 0}}"#;
+    let spaced = steepest(&["run", "--spec", "-", "--format", "csv"], spec);
+    let joined = steepest(&["run", "--spec=-", "--format=csv"], spec);
+    assert!(joined.status.success());
+    assert_eq!(joined.stdout, spaced.stdout);
+}
+
+#[test]
+fn a_bare_spec_prints_the_defaults() {
+    let bare = steepest(&["spec"], "");
+    assert!(bare.status.success());
+    assert_eq!(bare.stdout, steepest(&["spec", "--defaults"], "").stdout);
+    let defaults = json(&bare);
+    assert_eq!(defaults["methods"].as_array().unwrap().len(), 2);
+}
+
+#[test]
+fn set_takes_the_page_keys_over_a_spec_a_preset_or_the_defaults() {
+    let spec = json(&steepest(&["spec", "--set", "d=50", "--set", "rotation=0.3", "--set", "m1.lr=0.25"], ""));
+    assert_eq!(spec["problem"]["d"], 50);
+    assert_eq!(spec["problem"]["rotation"], 0.3);
+    assert_eq!(spec["methods"][0]["kind"], "gd");
+    assert_eq!((&spec["methods"][1]["kind"], &spec["methods"][1]["lr"]), (&"sign_gd".into(), &0.25.into()));
+    // Over a preset: only the named field changes.
+    let preset = json(&steepest(&["spec", "--preset", "outliers-rotated"], ""));
+    let mut changed = json(&steepest(&["spec", "--preset", "outliers-rotated", "--set", "steps=77"], ""));
+    assert_eq!(changed["run"]["steps"], 77);
+    changed["run"]["steps"] = preset["run"]["steps"].clone();
+    assert_eq!(changed, preset);
+    // Over a spec file, and the run uses it.
+    let out = json(&steepest(
+        &["run", "--spec", "-", "--set", "m0=adam", "--set", "m0.lr=0.01"],
+        r#"{"run": {"steps": 20}}"#,
+    ));
+    assert_eq!(out["spec"]["run"]["steps"], 20);
+    assert_eq!(out["methods"].as_array().unwrap().len(), 1);
+    assert_eq!(out["methods"][0]["kind"], "adam");
+    assert_eq!(out["methods"][0]["lr"], 0.01);
+}
+
+#[test]
+fn bad_set_pairs_are_usage_errors_naming_the_key_and_range() {
+    let out = steepest(&["run", "--set", "d=5000", "--set", "bogus=1", "--set", "m0.lr=fast"], "");
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(lines[0].starts_with("error: --set d = 5000") && lines[0].contains("1 to 2000"), "{err}");
+    assert!(lines[1].contains("unknown parameter bogus"), "{err}");
+    assert!(lines[2].contains("m0.lr") && lines[2].contains("not a finite number"), "{err}");
+    assert!(out.stdout.is_empty());
+    // Page keys are not spec keys; a pair needs its '='.
+    assert_eq!(steepest(&["run", "--set", "view=sweep"], "").status.code(), Some(2));
+    assert_eq!(steepest(&["run", "--set", "d"], "").status.code(), Some(2));
+    // Each pair is fine alone, the spec they make is not: exit 1, as for a bad spec file.
+    let out = steepest(&["run", "--set", "lambda_max=50", "--set", "lambda_min=80"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("problem.lambda_min"));
+}
+
+#[test]
+fn url_prints_the_query_the_page_reads() {
+    let list = json(&steepest(&["presets"], ""));
+    for p in list.as_array().unwrap() {
+        let name = p["name"].as_str().unwrap();
+        let url = steepest(&["url", "--preset", name], "");
+        assert_eq!(
+            text(&url.stdout),
+            format!("{}\n", p["query"].as_str().unwrap().strip_prefix(&format!("preset={name}&")).unwrap())
+        );
+    }
+    let query = text(&steepest(&["url", "--set", "d=50", "--set", "m0=adam", "--set", "m0.lr=0.125"], "").stdout);
+    assert!(query.contains("&d=50&") && query.contains("&m0=adam&") && query.contains("&m0.lr=0.125&"), "{query}");
+    assert!(!query.contains("m1="), "{query}");
+    // The query fed back as pairs gives the same spec.
+    let pairs: Vec<String> = query.trim_end().split('&').flat_map(|kv| ["--set".to_string(), kv.to_string()]).collect();
+    let mut args = vec!["spec"];
+    args.extend(pairs.iter().map(String::as_str));
+    let back = json(&steepest(&args, ""));
+    assert_eq!(back, json(&steepest(&["spec", "--set", "d=50", "--set", "m0=adam", "--set", "m0.lr=0.125"], "")));
+    let full = text(&steepest(&["url", "--set", "d=5", "--base", "http://127.0.0.1:8080/"], "").stdout);
+    assert!(full.starts_with("http://127.0.0.1:8080/?v=1&"), "{full}");
+    let embedded = text(&steepest(&["url", "--set", "d=5", "--base", "https://host/steepest/?embed=1"], "").stdout);
+    assert!(embedded.starts_with("https://host/steepest/?embed=1&v=1&"), "{embedded}");
+}
+
+#[test]
+fn old_command_names_still_work_with_a_deprecation_note() {
+    let spec = r#"{"problem": {"kind": "quad2d"}}"#;
+    let new = steepest(&["hessian-matrix", "--spec", "-"], spec);
+    let old = steepest(&["hessian", "--spec", "-"], spec);
+    assert_eq!(old.stdout, new.stdout);
+    assert!(json(&new)["matrix"].is_array() && new.stderr.is_empty());
+    assert!(text(&old.stderr).contains("deprecated") && text(&old.stderr).contains("hessian-matrix"));
+
+    let spec = r#"{"problem": {"kind": "rosenbrock", "d": 3}, "methods": [{"kind": "gd", "rule": "const", "lr": 0.001}], "run": {"steps": 5}}"#;
+    let new = json(&steepest(&["analysis", "--spec", "-"], spec));
+    let old = steepest(&["anatomy", "--spec", "-"], spec);
+    assert!(text(&old.stderr).contains("deprecated") && text(&old.stderr).contains("analysis"));
+    assert_eq!(json(&old)["spectrum"], new["spectrum"]);
+}
+
+#[test]
+fn a_closed_or_full_stdout_ends_without_a_panic() {
+    // The run prints about 140 kB, more than a pipe holds: the write meets the closed pipe.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_steepest"))
+        .args(["run", "--preset", "outliers-diagonal"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(out.stderr.is_empty(), "{}", text(&out.stderr));
+
+    let full = std::fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_steepest")).arg("presets").stdout(full).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).starts_with("error: writing the output:"), "{}", text(&out.stderr));
+}
+
+#[cfg(unix)]
+#[test]
+fn file_names_are_paths_not_text() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = std::env::temp_dir().join(format!("steepest-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(std::ffi::OsStr::from_bytes(b"caf\xe9.json"));
+    std::fs::write(&path, r#"{"problem": {"kind": "quad2d"}, "run": {"steps": 3}}"#).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_steepest")).arg("run").arg("--spec").arg(&path).output().unwrap();
+    assert_eq!(json(&out)["spec"]["run"]["steps"], 3);
+    let missing = dir.join(std::ffi::OsStr::from_bytes(b"nope\xff.json"));
+    let out = Command::new(env!("CARGO_BIN_EXE_steepest")).arg("run").arg("--spec").arg(&missing).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).starts_with("error: reading "), "{}", text(&out.stderr));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn messages_escape_control_characters() {
+    // A spec whose method kind would clear the screen and reverse the text that follows.
+    let out = steepest(&["run", "--spec", "-"], r#"{"methods": [{"kind": "\u001b[2J\u202e\u0000"}]}"#);
+    assert_eq!(out.status.code(), Some(1));
+    let err = text(&out.stderr);
+    assert!(err.contains(r"\u{1b}[2J\u{202e}\u{0}"), "{err}");
+    assert!(!err.chars().any(|c| c.is_control() && c != '\n' || c == '\u{202e}'), "{err:?}");
+    // The same through --set, and through the argument parser's own errors.
+    let cases: [(&[&str], &str); 2] = [
+        (&["run", "--set", "m0=\u{1b}]0;owned\u{7}"], r"\u{1b}]0;owned\u{7}"),
+        (&["run", "--preset", "sweep", "--format", "\u{202e}csv"], r"\u{202e}csv"),
+    ];
+    for (args, shown) in cases {
+        let out = steepest(args, "");
+        assert_eq!(out.status.code(), Some(2));
+        let err = text(&out.stderr);
+        assert!(err.contains(shown), "{err}");
+        assert!(!err.chars().any(|c| c.is_control() && c != '\n' || c == '\u{202e}'), "{err:?}");
+    }
 }

@@ -1,6 +1,11 @@
+// @ts-check
 // Runs a spec: on the main thread when it is small (so a slider redraws within a frame), in a
 // Web Worker otherwise (the page stays responsive, shows progress, and can cancel).
 import { run, smoothness, workEstimate, specDimension, registerDataset, hasDataset } from './pkg/steepest.js';
+
+/** @typedef {import('./types').Spec} Spec */
+/** @typedef {{ phase: string, fraction: number }} ProgressReport */
+/** @typedef {{ result?: any, report?: any, sweep?: any, anatomy?: any, where: 'main' | 'worker' }} Outcome */
 
 // About 10 ms of work in wasm on a laptop core.
 const MAIN_THREAD_WORK = 2e7;
@@ -10,7 +15,8 @@ const MAIN_THREAD_MAX_D = 150;
 const MAIN_THREAD_EXACT_WORK = 1 << 22;
 
 /** Fetches the shipped data file a network spec needs (data/NAME.bin, from this site) into
- * this thread's core, once. */
+ * this thread's core, once.
+ * @param {Spec} spec */
 export async function ensureData(spec) {
   if (spec.problem.kind !== 'network' || hasDataset(spec.problem.dataset)) return;
   const name = spec.problem.dataset;
@@ -20,16 +26,21 @@ export async function ensureData(spec) {
 }
 
 export class Computer {
+  /** @param {{ onProgress: (p: ProgressReport | null) => void }} options */
   constructor({ onProgress }) {
     this.onProgress = onProgress;
+    /** @type {Worker | null} */
     this.worker = null;
     this.nextId = 1;
-    this.pending = null; // {id, resolve, reject}
+    /** @type {{ id: number, resolve: (o: Outcome) => void, reject: (e: Error) => void } | null} */
+    this.pending = null;
   }
 
   /** Resolves to {result, report} on the main thread, or to {result} from the worker (the page
    * then asks for the report separately, so the curves show first); rejects with an Error (with .field for spec errors), or with
-   * an Error named 'Cancelled' when cancelled or superseded by a newer request. */
+   * an Error named 'Cancelled' when cancelled or superseded by a newer request.
+   * @param {Spec} spec
+   * @returns {Promise<Outcome>} */
   async compute(spec) {
     this.cancel();
     if (workEstimate(spec) <= MAIN_THREAD_WORK && specDimension(spec) <= MAIN_THREAD_MAX_D) {
@@ -40,24 +51,19 @@ export class Computer {
     return this.inWorker(spec, 'run');
   }
 
-  /** The sweep map, in the worker. */
-  sweep(spec) {
+  /** A task of worker.js (`sweep`, `anatomy`, `smoothness`, ...) in the worker; resolves and
+   * rejects like `compute`.
+   * @param {string} task
+   * @param {Spec} spec
+   * @returns {Promise<Outcome>} */
+  run(task, spec) {
     this.cancel();
-    return this.inWorker(spec, 'sweep');
+    return this.inWorker(spec, task);
   }
 
-  /** The Hessian analysis at the spec's checkpoint, in the worker. */
-  anatomy(spec) {
-    this.cancel();
-    return this.inWorker(spec, 'anatomy');
-  }
-
-  /** The smoothness report with exact L_inf where affordable, computed in the worker. */
-  refine(spec) {
-    this.cancel();
-    return this.inWorker(spec, 'smoothness');
-  }
-
+  /** @param {Spec} spec
+   * @param {string} task
+   * @returns {Promise<Outcome>} */
   inWorker(spec, task) {
     if (!this.worker) {
       this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
@@ -65,13 +71,15 @@ export class Computer {
       this.worker.onerror = (e) => this.fail(new Error(`the worker failed: ${e.message}`));
     }
     const id = this.nextId++;
+    const worker = this.worker;
     return new Promise((resolve, reject) => {
       this.pending = { id, resolve, reject };
       this.onProgress({ phase: 'starting', fraction: 0 });
-      this.worker.postMessage({ id, spec, task });
+      worker.postMessage({ id, spec, task });
     });
   }
 
+  /** @param {any} msg a message of worker.js */
   receive(msg) {
     if (!this.pending || msg.id !== this.pending.id) return;
     if (msg.type === 'progress') return this.onProgress(msg);
@@ -82,6 +90,7 @@ export class Computer {
     else reject(Object.assign(new Error(msg.message), { field: msg.field }));
   }
 
+  /** @param {Error} error */
   fail(error) {
     if (!this.pending) return;
     const { reject } = this.pending;

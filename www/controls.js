@@ -1,55 +1,73 @@
-// The settings form, generated from the spec schema (one source of truth for names, ranges,
-// defaults and help). It never computes maths: it edits a spec object and asks the caller to
-// apply it; the caller validates it with the wasm core and reports errors back by field.
+// @ts-check
+// The settings form, generated from the spec schema (one source of truth for names, groups,
+// ranges, defaults and help). It never computes maths: it edits a spec object and asks the caller
+// to apply it; the caller validates it with the wasm core and reports errors back by field.
 
-const GROUPS = [
-  ['problem', 'Problem'],
-  ['methods', 'Methods'],
-  ['run', 'Run'],
-  ['sweep', 'Sweep map'],
-  ['hessian', 'Hessian analysis'],
-];
+/** @typedef {import('./types').Param} Param */
+/** @typedef {import('./types').Schema} Schema */
+/** @typedef {import('./types').Spec} Spec */
+/** @typedef {{ kind: 'log' | 'log1p' | 'linear', lo: number, hi: number }} SliderScale */
+/** @typedef {{ root: HTMLElement, set: (value: any) => void, error: HTMLElement, input: HTMLElement }} Field */
+/** @typedef {(mutate: (spec: Spec) => void, field: string, structural?: boolean) => void} OnEdit */
 
 // Slider positions. Sliders move on a log scale for parameters the schema marks log-scaled and
 // for integer ranges of two decades or more; log(1 + v) when such a range starts at 0.
 const SLIDER_STEPS = 1000;
 
+/** An element with attributes (`text` sets its text, `class` its class; null, undefined and
+ * false are left out) and children.
+ * @template {keyof HTMLElementTagNameMap} K
+ * @param {K} tag
+ * @param {Record<string, string | number | boolean | null | undefined>} [attrs]
+ * @param {(Node | string)[]} children
+ * @returns {HTMLElementTagNameMap[K]} */
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === null || v === false) continue;
-    if (k === 'text') e.textContent = v;
-    else if (k === 'class') e.className = v;
+    if (k === 'text') e.textContent = String(v);
+    else if (k === 'class') e.className = String(v);
     else e.setAttribute(k, v === true ? '' : String(v));
   }
   e.append(...children);
   return e;
 }
 
-/** Leaf name shown to readers, e.g. "lambda_max". */
+/** Leaf name shown to readers, e.g. "lambda_max".
+ * @param {string} name */
 function leaf(name) {
-  return name.split('.').pop();
+  return name.slice(name.lastIndexOf('.') + 1);
 }
 
-/** The value at a param path in a spec (method params need the method index). */
+/** The value at a param path in a spec (method params need the method index).
+ * @param {Spec} spec
+ * @param {string} name
+ * @param {number} [i] */
 function read(spec, name, i) {
   const [group, field] = name.split('.');
-  if (group === 'methods[]') return spec.methods[i][field];
+  if (group === 'methods[]') return spec.methods[/** @type {number} */ (i)][field];
   if (!field) return spec[group];
   return spec[group][field];
 }
 
+/** @param {Spec} spec
+ * @param {string} name
+ * @param {number | undefined} i
+ * @param {unknown} value undefined removes the field (it takes its default) */
 function write(spec, name, i, value) {
   const [group, field] = name.split('.');
   if (group === 'methods[]') {
-    if (value === undefined) delete spec.methods[i][field];
-    else spec.methods[i][field] = value;
+    const m = spec.methods[/** @type {number} */ (i)];
+    if (value === undefined) delete m[field];
+    else m[field] = value;
   } else if (value === undefined) delete spec[group][field];
   else spec[group][field] = value;
 }
 
 /** The slider's mapping for a numeric parameter, or null when a slider would not help (a range
- * too wide, or a linear range whose useful values sit at its very bottom, like a target of 1e-6). */
+ * too wide, or a linear range whose useful values sit at its very bottom, like a target of 1e-6).
+ * @param {Param} p
+ * @returns {SliderScale | null} */
 function sliderScale(p) {
   if (p.max > 1e6) return null;
   if (p.log_scale) {
@@ -61,6 +79,8 @@ function sliderScale(p) {
   return { kind: 'linear', lo: p.min, hi: p.max };
 }
 
+/** @param {SliderScale} sc
+ * @param {number} v */
 function toSlider(sc, v) {
   const f = sc.kind === 'log' ? Math.log(v / sc.lo) / Math.log(sc.hi / sc.lo)
     : sc.kind === 'log1p' ? Math.log1p(v - sc.lo) / Math.log1p(sc.hi - sc.lo)
@@ -68,6 +88,9 @@ function toSlider(sc, v) {
   return Math.round(Math.min(1, Math.max(0, f)) * SLIDER_STEPS);
 }
 
+/** @param {Param} p
+ * @param {SliderScale} sc
+ * @param {number} s */
 function fromSlider(p, sc, s) {
   const f = s / SLIDER_STEPS;
   let v = sc.kind === 'log' ? sc.lo * Math.pow(sc.hi / sc.lo, f)
@@ -81,13 +104,16 @@ function fromSlider(p, sc, s) {
   return v;
 }
 
+/** @param {Param} p */
 function describeRange(p) {
   if (p.type === 'integer') return `an integer from ${p.min} to ${p.max}`;
   if (p.type === 'float') return `a number in ${p.min_exclusive ? '(' : '['}${p.min}, ${p.max}${p.max_exclusive ? ')' : ']'}`;
   return '';
 }
 
-/** Parses a matrix typed as JSON or as rows (lines or ';') of numbers (commas or spaces). */
+/** Parses a matrix typed as JSON or as rows (lines or ';') of numbers (commas or spaces).
+ * @param {string} text
+ * @returns {number[][] | undefined} */
 export function parseMatrixText(text) {
   const t = text.trim();
   if (!t) return undefined;
@@ -98,6 +124,7 @@ export function parseMatrixText(text) {
   return t.split(/\n|;/).map((r) => r.trim()).filter(Boolean).map((r) => r.split(/[\s,]+/).filter(Boolean).map(Number));
 }
 
+/** @param {string} text */
 function parseList(text) {
   const t = text.trim();
   if (!t) return undefined;
@@ -106,31 +133,34 @@ function parseList(text) {
 
 export class Controls {
   /**
-   * @param form the <form> to fill
-   * @param schema from the wasm core
-   * @param onEdit (mutate: spec => void, field: string) => void, called on every edit
+   * @param {HTMLElement} form the <form> to fill
+   * @param {Schema} schema from the wasm core
+   * @param {OnEdit} onEdit called on every edit (`structural` when the controls must be rebuilt)
    */
   constructor(form, schema, onEdit) {
     this.form = form;
     this.schema = schema;
     this.params = schema.params;
     this.onEdit = onEdit;
-    this.fields = new Map(); // field path ("problem.d", "methods[1].lr") -> {root, set(value), error}
+    /** Field path ("problem.d", "methods[1].lr") -> its control. @type {Map<string, Field>} */
+    this.fields = new Map();
     form.addEventListener('submit', (e) => e.preventDefault());
   }
 
+  /** @param {string} name */
   param(name) {
-    return this.params.find((p) => p.name === name);
+    return /** @type {Param} */ (this.params.find((p) => p.name === name));
   }
 
   /** Rebuilds the controls of `groups` for `spec` (on load, when methods are added or removed,
-   * and when the view changes). */
-  render(spec, groups = this.groups || ['problem', 'methods', 'run']) {
-    this.groups = groups;
+   * and when the view changes), in the schema's group order.
+   * @param {Spec} spec
+   * @param {string[]} groups */
+  render(spec, groups) {
     const focusId = document.activeElement && this.form.contains(document.activeElement) ? document.activeElement.id : null;
     this.form.replaceChildren();
     this.fields.clear();
-    for (const [group, title] of GROUPS.filter(([g]) => groups.includes(g))) {
+    for (const { name: group, title } of this.schema.groups.filter((g) => groups.includes(g.name))) {
       const fs = el('fieldset', { class: `group group-${group}` }, el('legend', { text: title }));
       if (group === 'methods') this.renderMethods(fs, spec);
       else for (const p of this.params.filter((q) => q.group === group)) fs.append(this.control(p, spec, undefined));
@@ -140,9 +170,11 @@ export class Controls {
     if (focusId) document.getElementById(focusId)?.focus();
   }
 
+  /** @param {HTMLFieldSetElement} fs
+   * @param {Spec} spec */
   renderMethods(fs, spec) {
     const methodParams = this.params.filter((p) => p.group === 'methods');
-    spec.methods.forEach((m, i) => {
+    spec.methods.forEach((/** @type {unknown} */ _m, /** @type {number} */ i) => {
       const box = el('fieldset', { class: 'method' }, el('legend', { text: `Method ${i + 1}` }));
       const basic = el('div', { class: 'method-basic' });
       const more = el('details', { class: 'method-more' }, el('summary', { text: 'More settings' }));
@@ -162,7 +194,11 @@ export class Controls {
     fs.append(add);
   }
 
-  /** One labelled control with its help text and an error slot. */
+  /** One labelled control with its help text and an error slot.
+   * @param {Param} p
+   * @param {Spec} spec
+   * @param {number | undefined} i the method's index, for a method parameter
+   * @returns {HTMLElement} */
   control(p, spec, i) {
     const path = i === undefined ? p.name : p.name.replace('methods[]', `methods[${i}]`);
     const id = `ctl-${path.replace(/[^a-z0-9_]+/gi, '-')}`;
@@ -173,46 +209,58 @@ export class Controls {
     const help = el('small', { id: helpId, class: 'help', text: p.help + (describeRange(p) ? ` — ${describeRange(p)}` : '') });
     const error = el('span', { id: errId, class: 'error', role: 'alert' });
     const value = read(spec, p.name, i);
-    const commit = (v) => this.onEdit((s) => write(s, p.name, i, v), path);
+    const commit = (/** @type {unknown} */ v) => this.onEdit((s) => write(s, p.name, i, v), path);
+    /** @type {HTMLSelectElement | HTMLInputElement | HTMLTextAreaElement} */
     let input;
+    /** @type {Field['set']} */
     let set;
     if (p.type === 'choice') {
-      input = el('select', { id, 'aria-describedby': `${helpId} ${errId}` }, ...p.choices.map((c) => el('option', { value: c, text: c })));
-      input.value = value;
-      input.addEventListener('change', () => {
+      const select = el('select', { id, 'aria-describedby': `${helpId} ${errId}` }, ...p.choices.map((c) => el('option', { value: c, text: c })));
+      select.value = value;
+      select.addEventListener('change', () => {
         // A new rule changes lr's meaning: its default follows the rule.
-        if (p.name === 'methods[].rule') this.onEdit((s) => { write(s, p.name, i, input.value); delete s.methods[i].lr; }, path);
-        else commit(input.value);
+        if (p.name === 'methods[].rule') this.onEdit((s) => { write(s, p.name, i, select.value); delete s.methods[/** @type {number} */ (i)].lr; }, path);
+        // A new method brings its own hyperparameter defaults: redraw their placeholders.
+        else if (p.name === 'methods[].kind') this.onEdit((s) => write(s, p.name, i, select.value), path, true);
+        else commit(select.value);
       });
-      set = (v) => { input.value = v; };
+      set = (v) => { select.value = v; };
+      input = select;
     } else if (p.type === 'boolean') {
-      input = el('input', { id, type: 'checkbox', 'aria-describedby': `${helpId} ${errId}` });
-      input.checked = Boolean(value);
-      input.addEventListener('change', () => commit(input.checked));
-      set = (v) => { input.checked = Boolean(v); };
+      const box = el('input', { id, type: 'checkbox', 'aria-describedby': `${helpId} ${errId}` });
+      box.checked = Boolean(value);
+      box.addEventListener('change', () => commit(box.checked));
+      set = (v) => { box.checked = Boolean(v); };
+      input = box;
     } else if (p.type === 'integer' || p.type === 'float') {
-      const optional = p.name === 'methods[].lr';
-      input = el('input', {
+      // A method hyperparameter left empty takes its method's own default (schema.methods).
+      const own = i === undefined ? undefined : this.schema.methods.find((m) => m.id === spec.methods[i].kind)?.defaults[leaf(p.name)];
+      const optional = p.name === 'methods[].lr' || own !== undefined;
+      const fallback = own ?? p.default;
+      const number = el('input', {
         id, type: 'number', inputmode: 'decimal', step: 'any', min: p.min, max: p.max,
-        'aria-describedby': `${helpId} ${errId}`, placeholder: optional ? 'default for the rule' : undefined,
+        'aria-describedby': `${helpId} ${errId}`,
+        placeholder: p.name === 'methods[].lr' ? 'default for the rule' : own !== undefined ? `default ${own}` : undefined,
       });
-      input.value = value ?? '';
+      number.value = value ?? '';
       const wrap = el('div', { class: 'inputs' });
+      /** @type {HTMLInputElement | null} */
       let slider = null;
       const sc = sliderScale(p);
       if (sc) {
-        slider = el('input', { type: 'range', min: 0, max: SLIDER_STEPS, step: 1, 'aria-label': `${leaf(p.name)} slider`, tabindex: -1 });
-        slider.value = toSlider(sc, value ?? p.default);
-        slider.addEventListener('input', () => {
-          const v = fromSlider(p, sc, Number(slider.value));
-          input.value = v;
+        const range = el('input', { type: 'range', min: 0, max: SLIDER_STEPS, step: 1, 'aria-label': `${leaf(p.name)} slider`, tabindex: -1 });
+        range.value = String(toSlider(sc, value ?? fallback));
+        range.addEventListener('input', () => {
+          const v = fromSlider(p, sc, Number(range.value));
+          number.value = String(v);
           commit(v);
         });
-        wrap.append(slider);
+        wrap.append(range);
+        slider = range;
       }
-      wrap.append(input);
-      input.addEventListener('change', () => {
-        const raw = input.value.trim();
+      wrap.append(number);
+      number.addEventListener('change', () => {
+        const raw = number.value.trim();
         if (raw === '' && optional) return commit(undefined);
         const v = Number(raw);
         if (raw === '' || !Number.isFinite(v)) return this.showError(path, `${leaf(p.name)}: "${raw}" is not a number; allowed: ${describeRange(p)}`);
@@ -220,57 +268,64 @@ export class Controls {
         commit(v);
       });
       set = (v) => {
-        input.value = v ?? '';
-        if (slider) slider.value = toSlider(sc, v ?? p.default);
+        number.value = v ?? '';
+        if (slider && sc) slider.value = String(toSlider(sc, v ?? fallback));
       };
       root.append(label, wrap, help, error);
-      this.fields.set(path, { root, set, error, input });
+      this.fields.set(path, { root, set, error, input: number });
       return root;
     } else if (p.type === 'matrix') {
-      input = el('textarea', { id, rows: 4, spellcheck: 'false', 'aria-describedby': `${helpId} ${errId}`, placeholder: '2 1\n1 2' });
-      input.value = value ? value.map((r) => r.join(' ')).join('\n') : '';
-      input.addEventListener('change', () => {
+      const text = el('textarea', { id, rows: 4, spellcheck: 'false', 'aria-describedby': `${helpId} ${errId}`, placeholder: '2 1\n1 2' });
+      const rows = (/** @type {number[][] | null | undefined} */ m) => (m ? m.map((r) => r.join(' ')).join('\n') : '');
+      text.value = rows(value);
+      text.addEventListener('change', () => {
         let m;
-        try { m = parseMatrixText(input.value); } catch (e) { return this.showError(path, `matrix: not valid JSON (${e.message})`); }
+        try { m = parseMatrixText(text.value); } catch (e) { return this.showError(path, `matrix: not valid JSON (${/** @type {Error} */ (e).message})`); }
         commit(m);
       });
-      set = (v) => { input.value = v ? v.map((r) => r.join(' ')).join('\n') : ''; };
+      set = (v) => { text.value = rows(v); };
+      input = text;
     } else {
       // Vector (x0) and text (label).
       const vector = p.type === 'vector';
-      input = el('input', { id, type: 'text', 'aria-describedby': `${helpId} ${errId}`, placeholder: vector ? 'e.g. 1, -0.5' : 'automatic' });
-      input.value = value == null ? '' : vector ? value.join(', ') : value;
-      input.addEventListener('change', () => commit(vector ? parseList(input.value) : input.value.trim() || undefined));
-      set = (v) => { input.value = v == null ? '' : vector ? v.join(', ') : v; };
+      const line = el('input', { id, type: 'text', 'aria-describedby': `${helpId} ${errId}`, placeholder: vector ? 'e.g. 1, -0.5' : 'automatic' });
+      line.value = value == null ? '' : vector ? value.join(', ') : value;
+      line.addEventListener('change', () => commit(vector ? parseList(line.value) : line.value.trim() || undefined));
+      set = (v) => { line.value = v == null ? '' : vector ? v.join(', ') : v; };
+      input = line;
     }
     root.append(label, input, help, error);
     this.fields.set(path, { root, set, error, input });
     return root;
   }
 
-  /** Shows the controls whose `when` conditions hold for `spec`. */
+  /** Shows the controls whose `when` conditions hold for `spec`.
+   * @param {Spec} spec */
   updateVisibility(spec) {
-    for (const [path, f] of this.fields) {
-      const p = this.param(f.root.dataset.param);
+    for (const f of this.fields.values()) {
+      const p = this.param(/** @type {string} */ (f.root.dataset.param));
       const i = f.root.dataset.index === '' ? undefined : Number(f.root.dataset.index);
       const shown = (p.when || []).every(([name, values]) => values.includes(read(spec, name, i)));
       f.root.hidden = !shown;
-      void path;
     }
   }
 
-  /** Writes `spec`'s values into the controls (after an edit was applied elsewhere). */
+  /** Writes `spec`'s values into the controls (after an edit was applied elsewhere).
+   * @param {Spec} spec */
   sync(spec) {
-    for (const [, f] of this.fields) {
+    for (const f of this.fields.values()) {
       const i = f.root.dataset.index === '' ? undefined : Number(f.root.dataset.index);
-      if (document.activeElement !== f.input) f.set(read(spec, f.root.dataset.param, i));
+      if (document.activeElement !== f.input) f.set(read(spec, /** @type {string} */ (f.root.dataset.param), i));
       f.error.textContent = '';
       f.root.classList.remove('invalid');
     }
     this.updateVisibility(spec);
   }
 
-  /** Marks the control of `field` (e.g. "methods[1].lr", "problem.x0[2]") with a message. */
+  /** Marks the control of `field` (e.g. "methods[1].lr", "problem.x0[2]") with a message;
+   * false when no control shows that field.
+   * @param {string} field
+   * @param {string} message */
   showError(field, message) {
     const path = field.replace(/\[(\d+)\]$/, '').replace(/^(problem\.(x0|matrix)).*$/, '$1');
     const f = this.fields.get(path) || this.fields.get(field);

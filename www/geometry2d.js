@@ -1,24 +1,37 @@
+// @ts-check
 // The 2-D view: the Rust core draws contours, unit balls, steepest directions and the
 // trajectories up to step t; this module animates t and turns a click into a new start point.
 import { drawGeometry2d } from './pkg/steepest.js';
+import { dark } from './plots.js';
 
-const dark = () => window.matchMedia('(prefers-color-scheme: dark)').matches;
 const STEPS_PER_SECOND = 12;
 
 export class Geometry2dView {
-  /** @param onStart (x0: [number, number]) => void, called when the reader clicks the plot. */
+  /**
+   * @param {HTMLElement} root the view's panel
+   * @param {(x0: [number, number]) => void} onStart called when the reader clicks the plot
+   */
   constructor(root, onStart) {
+    /** @type {<T extends Element>(selector: string) => T} */
+    const find = (selector) => /** @type {any} */ (root.querySelector(selector));
     this.root = root;
-    this.canvas = root.querySelector('canvas');
-    this.slider = root.querySelector('#geo-t');
-    this.out = root.querySelector('#geo-t-out');
-    this.play = root.querySelector('#geo-play');
+    /** @type {HTMLCanvasElement} */
+    this.canvas = find('canvas');
+    /** @type {HTMLInputElement} */
+    this.slider = find('#geo-t');
+    /** @type {HTMLOutputElement} */
+    this.out = find('#geo-t-out');
+    /** @type {HTMLButtonElement} */
+    this.play = find('#geo-play');
+    /** @type {import('./types').RunResult | null} */
     this.result = null;
     this.t = 0;
+    /** @type {number | null} */
     this.timer = null;
+    /** @type {import('./types').Frame | null} */
     this.frame = null;
     this.slider.addEventListener('input', () => this.show(Number(this.slider.value)));
-    root.querySelector('#geo-step').addEventListener('click', () => this.show(Math.min(this.t + 1, this.last())));
+    find('#geo-step').addEventListener('click', () => this.show(Math.min(this.t + 1, this.last())));
     this.play.addEventListener('click', () => (this.timer ? this.pause() : this.start()));
     this.canvas.addEventListener('click', (e) => {
       const f = this.frame;
@@ -31,14 +44,16 @@ export class Geometry2dView {
       const py = f.y_max - ((y - f.top) / (f.bottom - f.top)) * (f.y_max - f.y_min);
       onStart([Number(px.toPrecision(4)), Number(py.toPrecision(4))]);
     });
-    new ResizeObserver(() => this.draw()).observe(this.canvas.parentElement);
+    new ResizeObserver(() => this.draw()).observe(/** @type {Element} */ (this.canvas.parentElement));
   }
 
-  /** True when the result can be shown (a 2-D quadratic with recorded iterates). */
+  /** True when the result can be shown (a 2-D quadratic with recorded iterates).
+   * @param {import('./types').RunResult | null} result */
   static supports(result) {
-    return Boolean(result && result.problem.d === 2 && result.problem.hessian && result.methods.every((m) => m.x));
+    return Boolean(result && result.problem.d === 2 && result.problem.hessian && result.methods.every((/** @type {any} */ m) => m.x));
   }
 
+  /** @param {import('./types').RunResult} result */
   set(result) {
     this.result = result;
     this.slider.max = String(this.last());
@@ -46,9 +61,10 @@ export class Geometry2dView {
   }
 
   last() {
-    return this.result ? Math.max(...this.result.methods.map((m) => m.x.length - 1)) : 0;
+    return this.result ? Math.max(...this.result.methods.map((/** @type {any} */ m) => m.x.length - 1)) : 0;
   }
 
+  /** @param {number} t */
   show(t) {
     this.t = t;
     this.slider.value = String(t);
@@ -60,6 +76,7 @@ export class Geometry2dView {
     if (this.t >= this.last()) this.t = 0;
     this.play.textContent = 'Pause';
     let last = performance.now();
+    /** @param {number} now */
     const tick = (now) => {
       if (!this.timer) return;
       if (now - last >= 1000 / STEPS_PER_SECOND) {
@@ -80,7 +97,7 @@ export class Geometry2dView {
 
   draw() {
     if (!Geometry2dView.supports(this.result) || this.root.hidden) return;
-    const wrap = this.canvas.parentElement;
+    const wrap = /** @type {HTMLElement} */ (this.canvas.parentElement);
     const dpr = window.devicePixelRatio || 1;
     const w = Math.max(200, wrap.clientWidth);
     const h = Math.max(200, wrap.clientHeight);

@@ -1,51 +1,36 @@
-// Canvas plots drawn by the Rust core (plotters), sized for the screen's pixel density, with a
-// hover read-out computed from the frame each drawing returns. Text reaches the page through
-// textContent only.
-import { drawTraces, drawBounds, drawSweepMap, drawSweepScatter, drawSpectrum, drawHeatMap, drawTrack, palette } from './pkg/steepest.js';
+// @ts-check
+// The canvases of the figures registry (figures.js): sized for the screen's pixel density,
+// redrawn when their data or size changes, with a hover read-out computed from the frame each
+// drawing returns. Text reaches the page through textContent only.
 
-// Read after the core is initialised (module code runs before init()).
-let colors = null;
-const color = (i) => (colors ??= palette())[i % colors.length];
-const dark = () => window.matchMedia('(prefers-color-scheme: dark)').matches;
+/** @typedef {import('./types').FigureDef} FigureDef */
+/** @typedef {import('./types').Frame} Frame */
+/** @typedef {import('./types').PageData} PageData */
+/** @typedef {{ def: FigureDef, fig: HTMLElement, canvas: HTMLCanvasElement, hover: HTMLElement, frame: Frame | null }} Entry */
 
-function fmt(v) {
-  if (v === null || v === undefined || Number.isNaN(v)) return 'NaN';
-  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : String(Number(v.toPrecision(5)));
-}
-
-/** A figure's name, as `plot=` in an embed link: f, grad, density, accuracy, bounds,
- * sweep-measured, sweep-predicted, sweep-scatter, anatomy-spectrum, anatomy-track,
- * anatomy-hessian, anatomy-rotated, geo-2d. */
-export function figureName(fig) {
-  const { plot, sweep, anatomy, geo } = fig.dataset;
-  return plot || (sweep && `sweep-${sweep}`) || (anatomy && `anatomy-${anatomy}`) || (geo && `geo-${geo}`) || null;
-}
-
-/** The view that draws a figure. */
-export function viewOf(name) {
-  if (name.startsWith('sweep-')) return 'sweep';
-  if (name.startsWith('anatomy-')) return 'hessian';
-  if (name.startsWith('geo-')) return 'geometry2d';
-  return 'runs';
-}
+export const dark = () => window.matchMedia('(prefers-color-scheme: dark)').matches;
 
 export class Plots {
-  constructor(root) {
+  /**
+   * @param {FigureDef[]} figures the figures to draw (those with a `draw`)
+   * @param {boolean} fixed whether which figures show is fixed (an embed), not decided by the data
+   */
+  constructor(figures, fixed) {
+    this.fixed = fixed;
+    /** @type {PageData} */
+    this.data = { result: null, report: null, sweep: null, anatomy: null };
+    /** @type {Map<string, Entry>} */
     this.figures = new Map();
-    for (const fig of root.querySelectorAll('figure.plot')) {
-      const canvas = fig.querySelector('canvas');
-      const hover = fig.querySelector('.hover');
-      const entry = { fig, canvas, hover, frame: null };
-      const name = figureName(fig);
-      if (!name || name.startsWith('geo-')) continue;
-      this.figures.set(name, entry);
-      canvas.addEventListener('pointermove', (e) => this.hover(name, e));
+    for (const def of figures) {
+      const fig = /** @type {HTMLElement} */ (document.querySelector(def.selector));
+      if (!def.draw) continue;
+      const canvas = /** @type {HTMLCanvasElement} */ (fig.querySelector('canvas'));
+      const hover = /** @type {HTMLElement} */ (fig.querySelector('.hover'));
+      this.figures.set(def.name, { def, fig, canvas, hover, frame: null });
+      canvas.addEventListener('pointermove', (e) => this.hover(def.name, e));
       canvas.addEventListener('pointerleave', () => { hover.hidden = true; });
     }
-    this.result = null;
-    this.report = null;
+    this.resizeQueued = false;
     const ro = new ResizeObserver(() => {
       // Redraw when a canvas changes size (rotation, window resize); coalesced per frame.
       if (this.resizeQueued) return;
@@ -55,22 +40,19 @@ export class Plots {
         this.drawAll();
       });
     });
-    for (const { fig } of this.figures.values()) ro.observe(fig.querySelector('.canvas-wrap'));
+    for (const { fig } of this.figures.values()) ro.observe(/** @type {Element} */ (fig.querySelector('.canvas-wrap')));
   }
 
-  set(result, report) {
-    this.result = result;
-    this.report = report;
-    this.drawAll();
-  }
-
-  setSweep(sweep) {
-    this.sweep = sweep;
-    this.drawAll();
-  }
-
-  setAnatomy(anatomy) {
-    this.anatomy = anatomy;
+  /** Takes new data (any of result, report, sweep, anatomy), shows the figures it has
+   * something for, and redraws.
+   * @param {Partial<PageData>} data */
+  set(data) {
+    Object.assign(this.data, data);
+    if (!this.fixed) {
+      for (const { def, fig } of this.figures.values()) {
+        if (def.available && def.needs in data && this.data[def.needs]) fig.hidden = !def.available(this.data);
+      }
+    }
     this.drawAll();
   }
 
@@ -78,9 +60,10 @@ export class Plots {
     for (const name of this.figures.keys()) this.draw(name);
   }
 
-  /** Backing store = CSS size x devicePixelRatio, so lines and text are sharp on HiDPI screens. */
+  /** Backing store = CSS size x devicePixelRatio, so lines and text are sharp on HiDPI screens.
+   * @param {Entry} entry */
   size(entry) {
-    const wrap = entry.canvas.parentElement;
+    const wrap = /** @type {HTMLElement} */ (entry.canvas.parentElement);
     const dpr = window.devicePixelRatio || 1;
     const w = Math.max(200, Math.floor(wrap.clientWidth));
     const h = Math.max(180, Math.floor(wrap.clientHeight || Math.min(420, w * 0.62)));
@@ -95,70 +78,43 @@ export class Plots {
     return dpr;
   }
 
+  /** @param {string} name */
   draw(name) {
     const entry = this.figures.get(name);
-    if (!entry || entry.fig.hidden || entry.fig.offsetParent === null) return;
-    const sweepPlot = name.startsWith('sweep-');
-    const anatomyPlot = name.startsWith('anatomy-');
-    if (anatomyPlot ? !this.anatomy : sweepPlot ? !this.sweep : !this.result) return;
+    if (!entry || entry.fig.hidden || entry.fig.offsetParent === null || !this.data[entry.def.needs]) return;
+    const { def, canvas } = entry;
     const dpr = this.size(entry);
-    if (name === 'bounds' && !this.report) return this.message(entry, dpr, 'Not measured (see the geometry table).');
+    const note = def.note?.(this.data);
+    if (note) return this.message(entry, dpr, note);
     try {
-      if (name === 'anatomy-spectrum') entry.frame = drawSpectrum(entry.canvas, this.anatomy, dpr, dark());
-      else if (name === 'anatomy-track') entry.frame = drawTrack(entry.canvas, this.anatomy, dpr, dark());
-      else if (anatomyPlot) entry.frame = this.drawHeat(entry, name.slice('anatomy-'.length), dpr);
-      else if (name === 'sweep-scatter') entry.frame = drawSweepScatter(entry.canvas, this.sweep, dpr, dark());
-      else if (sweepPlot) entry.frame = drawSweepMap(entry.canvas, this.sweep, name.slice(6), dpr, dark());
-      else if (name === 'bounds') entry.frame = drawBounds(entry.canvas, this.report, dpr, dark());
-      else entry.frame = drawTraces(entry.canvas, this.result, name, dpr, dark());
+      entry.frame = /** @type {NonNullable<FigureDef['draw']>} */ (def.draw)(canvas, this.data, dpr, dark());
     } catch (e) {
       entry.frame = null;
-      const ctx = entry.canvas.getContext('2d');
-      ctx.clearRect(0, 0, entry.canvas.width, entry.canvas.height);
-      ctx.fillText(`Could not draw: ${e.message}`, 10, 20);
+      const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+      ctx.clearRect(0, 0, canvas.width, canvas.height);
+      ctx.fillText(`Could not draw: ${/** @type {Error} */ (e).message}`, 10, 20);
     }
   }
 
-  /** A one-line note in place of a plot. */
+  /** A one-line note in place of a plot.
+   * @param {Entry} entry
+   * @param {number} dpr
+   * @param {string} text */
   message(entry, dpr, text) {
     entry.frame = null;
-    const ctx = entry.canvas.getContext('2d');
+    const ctx = /** @type {CanvasRenderingContext2D} */ (entry.canvas.getContext('2d'));
     ctx.clearRect(0, 0, entry.canvas.width, entry.canvas.height);
     ctx.fillStyle = dark() ? '#ddd' : '#333';
     ctx.font = `${14 * dpr}px sans-serif`;
     ctx.fillText(text, 12 * dpr, 30 * dpr);
   }
 
-  /** A heat map: axes and colour bar from the core, then its cells as one image scaled into the
-   * frame without smoothing, and the layer boundaries over it. */
-  drawHeat(entry, side, dpr) {
-    const { frame, size, rgba } = drawHeatMap(entry.canvas, this.anatomy, side, dpr, dark());
-    const cells = document.createElement('canvas');
-    cells.width = size;
-    cells.height = size;
-    cells.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba), size, size), 0, 0);
-    const ctx = entry.canvas.getContext('2d');
-    const [x, y, w, h] = [frame.left * dpr, frame.top * dpr, (frame.right - frame.left) * dpr, (frame.bottom - frame.top) * dpr];
-    ctx.imageSmoothingEnabled = false;
-    ctx.drawImage(cells, x, y, w, h);
-    ctx.strokeStyle = 'rgba(255, 255, 255, 0.85)';
-    ctx.lineWidth = dpr;
-    ctx.beginPath();
-    for (const b of this.anatomy.blocks.slice(1)) {
-      const t = b.start / this.anatomy.d;
-      ctx.moveTo(x + t * w, y);
-      ctx.lineTo(x + t * w, y + h);
-      ctx.moveTo(x, y + t * h);
-      ctx.lineTo(x + w, y + t * h);
-    }
-    ctx.stroke();
-    return frame;
-  }
-
+  /** @param {string} name
+   * @param {PointerEvent} e */
   hover(name, e) {
-    const entry = this.figures.get(name);
+    const entry = /** @type {Entry} */ (this.figures.get(name));
     const f = entry.frame;
-    if (!f) return;
+    if (!f || !entry.def.hover) return;
     const r = entry.canvas.getBoundingClientRect();
     const x = e.clientX - r.left;
     const y = e.clientY - r.top;
@@ -166,14 +122,7 @@ export class Plots {
       entry.hover.hidden = true;
       return;
     }
-    let lines;
-    if (name === 'bounds') lines = this.boundsLines(f, x);
-    else if (name === 'sweep-scatter') lines = [[null, `Spearman rho = ${fmt(this.sweep.spearman)}`]];
-    else if (name.startsWith('sweep-')) lines = this.cellLines(f, x, y);
-    else if (name === 'anatomy-spectrum') lines = this.spectrumLines(f, x);
-    else if (name === 'anatomy-track') lines = this.trackLines(f, x);
-    else if (name.startsWith('anatomy-')) lines = this.heatLines(name.slice('anatomy-'.length), f, x, y);
-    else lines = this.traceLines(name, f, x);
+    const lines = entry.def.hover(f, x, y, this.data);
     entry.hover.replaceChildren(...lines.map(([color, text]) => {
       const row = document.createElement('div');
       if (color) {
@@ -192,75 +141,11 @@ export class Plots {
     entry.hover.style.top = `${Math.max(0, y - 10)}px`;
   }
 
-  traceLines(name, f, x) {
-    const t = Math.round(f.x_min + ((x - f.left) / (f.right - f.left)) * (f.x_max - f.x_min));
-    const lines = [[null, `step ${t}`]];
-    this.result.methods.forEach((m, i) => {
-      let v;
-      if (name === 'accuracy') {
-        // The curve point nearest to t.
-        const c = m.curves;
-        const k = c ? c.t.reduce((b, s, j) => (Math.abs(s - t) < Math.abs(c.t[b] - t) ? j : b), 0) : -1;
-        v = k >= 0 ? c.test_accuracy[k] : undefined;
-      } else {
-        v = m[{ f: 'f', grad: 'grad_l2', density: 'density' }[name]][t];
-      }
-      lines.push([color(i), `${m.label}: ${v === undefined ? '(stopped)' : fmt(v)}`]);
-    });
-    return lines;
-  }
-
-  cellLines(f, x, y) {
-    const i = Math.floor(((x - f.left) / (f.right - f.left)) * f.x_max);
-    const j = Math.floor(((f.bottom - y) / (f.bottom - f.top)) * f.y_max);
-    const s = this.sweep;
-    const c = s.cells.find((c) => c.spread === s.spreads[i] && c.rotation === s.rotations[j]);
-    if (!c) return [];
-    const lines = [
-      [null, `spread ${fmt(c.spread)}, rotation ${fmt(c.rotation)}, ρ_diag ${fmt(c.rho_diag)}`],
-      [null, `measured ${fmt(c.measured)}${c.censored ? ' (a run missed the target)' : ''}, predicted ${fmt(c.predicted)}`],
-    ];
-    c.gd_steps.forEach((g, k) => lines.push([null, `problem ${k + 1}: GD ${g} steps, sign GD ${c.sign_steps[k]}`]));
-    return lines;
-  }
-
-  spectrumLines(f, x) {
-    const h = this.anatomy.histogram;
-    const v = f.x_min + ((x - f.left) / (f.right - f.left)) * (f.x_max - f.x_min);
-    const width = (h.hi - h.lo) / h.counts.length;
-    const k = Math.min(h.counts.length - 1, Math.max(0, Math.floor((v - h.lo) / (width || 1))));
-    return [[null, `eigenvalues in [${fmt(h.lo + k * width)}, ${fmt(h.lo + (k + 1) * width)}): ${h.counts[k]}`]];
-  }
-
-  trackLines(f, x) {
-    const t = f.x_min + ((x - f.left) / (f.right - f.left)) * (f.x_max - f.x_min);
-    const track = this.anatomy.track;
-    const p = track.reduce((b, q) => (Math.abs(q.step - t) < Math.abs(b.step - t) ? q : b), track[0]);
-    return [[null, `step ${p.step}`], ...p.top.map((v, k) => [color(k), `${k + 1}. ${fmt(v)}`])];
-  }
-
-  heatLines(side, f, x, y) {
-    const a = this.anatomy;
-    const heat = a[side].heat;
-    const cell = (p, lo, hi) => Math.min(heat.size - 1, Math.floor(((p - lo) / (hi - lo)) * heat.size));
-    const [i, j] = [cell(y, f.top, f.bottom), cell(x, f.left, f.right)];
-    const block = (k) => a.blocks.find((b) => k >= b.start && k < b.start + b.len)?.name.split(':')[0];
-    const range = (k) => `${heat.starts[k]}–${heat.starts[k + 1] - 1}`;
-    const where = a.blocks.length ? ` (${block(heat.starts[i])} × ${block(heat.starts[j])})` : '';
-    return [[null, `rows ${range(i)}, columns ${range(j)}${where}`], [null, `largest |H_ij| there: ${fmt(heat.cells[i * heat.size + j])}`]];
-  }
-
-  boundsLines(f, x) {
-    const v = Math.exp(Math.log(f.x_min) + ((x - f.left) / (f.right - f.left)) * (Math.log(f.x_max) - Math.log(f.x_min)));
-    const r = this.report;
-    const lines = [[null, `value ${fmt(v)}`]];
-    lines.push([null, `L∞ ∈ [${fmt(r.linf_lower)}, ${fmt(r.linf_upper)}]${r.linf_exact != null ? `, exact ${fmt(r.linf_exact)}` : ''}`]);
-    return lines;
-  }
-
-  /** A PNG of one plot. */
+  /** A PNG of one plot.
+   * @param {string} name
+   * @returns {Promise<Blob>} */
   png(name) {
-    const entry = this.figures.get(name);
-    return new Promise((resolve) => entry.canvas.toBlob(resolve, 'image/png'));
+    const entry = /** @type {Entry} */ (this.figures.get(name));
+    return new Promise((resolve, reject) => entry.canvas.toBlob((b) => (b ? resolve(b) : reject(new Error(`${name}: no image`))), 'image/png'));
   }
 }

@@ -1,5 +1,8 @@
+// @ts-check
 // The methods summary and the geometry read-outs as accessible tables (text only).
 
+/** @param {number | null | undefined} v
+ * @param {number} [digits] significant digits */
 function fmt(v, digits = 4) {
   if (v === null || v === undefined) return '—';
   if (Number.isNaN(v)) return 'NaN';
@@ -8,11 +11,15 @@ function fmt(v, digits = 4) {
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(digits - 1) : String(Number(v.toPrecision(digits)));
 }
 
+/** @param {{ low: number, high: number } | null | undefined} iv */
 function interval(iv) {
   if (!iv) return '—';
   return iv.low === iv.high ? fmt(iv.low) : `[${fmt(iv.low)}, ${fmt(iv.high)}]`;
 }
 
+/** A row of text cells; with `header`, the first is the row's header.
+ * @param {string[]} cells
+ * @param {boolean} [header] */
 function row(cells, header) {
   const tr = document.createElement('tr');
   cells.forEach((text, k) => {
@@ -24,8 +31,10 @@ function row(cells, header) {
   return tr;
 }
 
+/** @param {HTMLTableSectionElement} tbody
+ * @param {import('./types').RunResult} result */
 export function renderSummary(tbody, result) {
-  tbody.replaceChildren(...result.methods.map((m) => {
+  tbody.replaceChildren(...result.methods.map((/** @type {any} */ m) => {
     const last = m.f[m.f.length - 1];
     const scale = m.tuning ? `${fmt(m.lr)} (tuned)` : fmt(m.lr);
     const acc = m.accuracy ? `; accuracy ${(100 * m.accuracy.train).toFixed(1)}% train, ${(100 * m.accuracy.test).toFixed(1)}% test` : '';
@@ -33,7 +42,10 @@ export function renderSummary(tbody, result) {
   }));
 }
 
-/** The geometry read-outs of report r, or `why` there are none (yet). */
+/** The geometry read-outs of report r, or `why` there are none (yet).
+ * @param {HTMLTableSectionElement} tbody
+ * @param {import('./types').Report | null} r
+ * @param {string | null} [why] */
 export function renderGeometry(tbody, r, why) {
   if (!r) {
     tbody.replaceChildren(row(['geometry', why || 'Not measured yet.'], true));
@@ -59,11 +71,13 @@ export function renderGeometry(tbody, r, why) {
 }
 
 /** One sentence setting the measured advantage of sign GD (first GD and first sign GD with a
- * theory step) beside the predicted d L_2 / L_inf; null when the run has no such pair. */
+ * theory step) beside the predicted d L_2 / L_inf; null when the run has no such pair.
+ * @param {import('./types').RunResult} result
+ * @param {import('./types').Report | null} report */
 export function verdict(result, report) {
   if (!report) return null;
-  const gd = result.methods.find((m) => m.kind === 'gd' && m.rule === 'theory');
-  const sign = result.methods.find((m) => m.kind === 'sign_gd' && m.rule === 'theory');
+  const gd = result.methods.find((/** @type {any} */ m) => m.kind === 'gd' && m.rule === 'theory');
+  const sign = result.methods.find((/** @type {any} */ m) => m.kind === 'sign_gd' && m.rule === 'theory');
   if (!gd || !sign) return null;
   const pr = report.predicted_ratio;
   const predicted = pr.low === pr.high ? fmt(pr.low) : `between ${fmt(pr.low)} and ${fmt(pr.high)}`;
@@ -72,29 +86,32 @@ export function verdict(result, report) {
     const ratio = gd.stopped_at / sign.stopped_at;
     return `${head} Measured: GD needed ${gd.stopped_at} steps and sign GD ${sign.stopped_at} to reach the target, a ratio of ${fmt(ratio, 3)} (${ratio > 1 ? 'sign GD wins' : 'GD wins'}).`;
   }
-  const last = (m) => m.f[m.f.length - 1];
+  const last = (/** @type {any} */ m) => m.f[m.f.length - 1];
   const ratio = last(gd) / last(sign);
   return `${head} Measured after the run: f − f* is ${fmt(last(gd))} for GD and ${fmt(last(sign))} for sign GD, a ratio of ${fmt(ratio, 3)}.`;
 }
 
 /** The Hessian analysis: spectrum read-outs, then each mass and bound read-out for the Hessian
- * and for its same-spectrum rotation side by side. */
+ * and for its same-spectrum rotation side by side.
+ * @param {HTMLTableSectionElement} tbody
+ * @param {import('./types').Anatomy} a */
 export function renderAnatomy(tbody, a) {
+  /** @type {(label: string, get: (m: any) => string) => HTMLTableRowElement} */
   const both = (label, get) => row([label, a.hessian ? get(a.hessian) : '—', a.rotated ? get(a.rotated) : '—'], true);
-  const linf = (m) => (m.linf_exact != null ? `${fmt(m.linf_exact, 6)} (exact)` : `[${fmt(m.linf_lower, 5)}, ${fmt(m.linf_upper, 5)}]`);
+  const linf = (/** @type {any} */ m) => (m.linf_exact != null ? `${fmt(m.linf_exact, 6)} (exact)` : `[${fmt(m.linf_lower, 5)}, ${fmt(m.linf_upper, 5)}]`);
   const rows = [
     row(['where', a.scope, ''], true),
     row(['d; f at the checkpoint', `${a.d}; ${fmt(a.f, 6)}`, ''], true),
     row(['spectrum from', a.spectrum_method, ''], true),
     row(['λ_max, λ_min', `${fmt(a.lambda_max)}, ${fmt(a.lambda_min)}`, 'the same'], true),
     row(['λ̄ = tr H / d; spread λ_max / λ̄', `${fmt(a.lambda_bar)}; ${fmt(a.spread)}`, 'the same'], true),
-    row(['largest eigenvalues', a.top.map((v) => fmt(v, 3)).join(', '), 'the same'], true),
+    row(['largest eigenvalues', a.top.map((/** @type {number} */ v) => fmt(v, 3)).join(', '), 'the same'], true),
   ];
   if (!a.hessian) rows.push(row(['the matrix itself', 'not formed: ρ_diag, the blocks, the heat maps and L∞ need the dense Hessian (at most 2000 parameters)', ''], true));
   rows.push(both('ρ_diag = Σ|H_ii| / Σ|H_ij|', (m) => fmt(m.rho_diag)));
   if (a.blocks.length) {
     rows.push(both('mass in the layer blocks', (m) => `${(100 * m.block_mass).toFixed(1)}%`));
-    a.blocks.forEach((b, k) => rows.push(both(`ρ_diag of ${b.name} (${b.len} parameters)`, (m) => fmt(m.block_rho_diag[k]))));
+    a.blocks.forEach((/** @type {any} */ b, /** @type {number} */ k) => rows.push(both(`ρ_diag of ${b.name} (${b.len} parameters)`, (m) => fmt(m.block_rho_diag[k]))));
   }
   rows.push(both('L∞ = ‖H‖∞,1', linf));
   rows.push(both('predicted advantage d L₂ / L∞', (m) => interval(m.predicted_ratio)));

@@ -1,17 +1,41 @@
+// @ts-check
 // Runs experiments off the main thread: the same wasm core, the same numbers. Messages in:
-// {id, spec, task: 'run' | 'smoothness' | 'sweep' | 'anatomy'}; out: {id, type: 'progress', phase,
-// fraction} | {id, type: 'done', result | report | sweep | anatomy} | {id, type: 'error', message, field}.
+// {id, spec, task} with a task of TASKS; out: {id, type: 'progress', phase, fraction} |
+// {id, type: 'done', ...what the task returns} | {id, type: 'error', message, field}.
 import init, { run, smoothness, sweep, hessianAnatomy } from './pkg/steepest.js';
 import { ensureData } from './compute.js';
 
-/** A progress callback for the core that posts at most every 100 ms. */
-function reporter(id, phase, from = 0, span = 1) {
+/** @typedef {(fraction: number) => boolean} Progress */
+
+/** The tasks, by name: the phase shown when it starts, the phase of its progress reports, and
+ * what it computes. */
+const TASKS = {
+  run: { begins: 'running the methods', exec: (/** @type {any} */ spec) => ({ result: run(spec) }) },
+  smoothness: {
+    begins: 'measuring the geometry',
+    phase: 'measuring the geometry',
+    exec: (/** @type {any} */ spec, /** @type {Progress} */ progress) => ({ report: smoothness(spec, undefined, progress) }),
+  },
+  sweep: { phase: 'sweeping the grid', exec: (/** @type {any} */ spec, /** @type {Progress} */ progress) => ({ sweep: sweep(spec, progress) }) },
+  anatomy: {
+    begins: 'training to the checkpoint',
+    phase: 'the Hessian and its spectrum',
+    exec: (/** @type {any} */ spec, /** @type {Progress} */ progress) => ({ anatomy: hessianAnatomy(spec, progress) }),
+  },
+};
+/** @typedef {keyof typeof TASKS} Task */
+
+/** A progress callback for the core that posts at most every 100 ms.
+ * @param {number} id
+ * @param {string} phase
+ * @returns {Progress} */
+function reporter(id, phase) {
   let last = 0;
   return (f) => {
     const now = Date.now();
     if (now - last > 100) {
       last = now;
-      self.postMessage({ id, type: 'progress', phase, fraction: from + span * f });
+      self.postMessage({ id, type: 'progress', phase, fraction: f });
     }
     return true;
   };
@@ -19,27 +43,17 @@ function reporter(id, phase, from = 0, span = 1) {
 
 const ready = init();
 
+/** @param {MessageEvent<{ id: number, spec: any, task: Task }>} event */
 self.onmessage = async ({ data: { id, spec, task } }) => {
   await ready;
   try {
     await ensureData(spec);
-    if (task === 'sweep') {
-      self.postMessage({ id, type: 'done', sweep: sweep(spec, reporter(id, 'sweeping the grid')) });
-      return;
-    }
-    if (task === 'anatomy') {
-      self.postMessage({ id, type: 'progress', phase: 'training to the checkpoint', fraction: 0 });
-      self.postMessage({ id, type: 'done', anatomy: hessianAnatomy(spec, reporter(id, 'the Hessian and its spectrum')) });
-      return;
-    }
-    if (task === 'run') {
-      self.postMessage({ id, type: 'progress', phase: 'running the methods', fraction: 0 });
-      self.postMessage({ id, type: 'done', result: run(spec) });
-      return;
-    }
-    self.postMessage({ id, type: 'progress', phase: 'measuring the geometry', fraction: 0 });
-    self.postMessage({ id, type: 'done', report: smoothness(spec, undefined, reporter(id, 'measuring the geometry')) });
+    /** @type {{ begins?: string, phase?: string, exec: (spec: any, progress: Progress) => object }} */
+    const t = TASKS[task];
+    if (t.begins) self.postMessage({ id, type: 'progress', phase: t.begins, fraction: 0 });
+    self.postMessage({ id, type: 'done', ...t.exec(spec, reporter(id, t.phase ?? t.begins ?? task)) });
   } catch (e) {
-    self.postMessage({ id, type: 'error', message: e.message, field: e.field });
+    const err = /** @type {Error & { field?: string }} */ (e);
+    self.postMessage({ id, type: 'error', message: err.message, field: err.field });
   }
 };

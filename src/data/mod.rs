@@ -6,7 +6,7 @@
 //! over with `register` (the web API's registerDataset); until then a run asking for it is
 //! refused with a message naming problem.dataset.
 
-use crate::rng::Rng;
+use crate::rng::{Rng, Stream};
 use serde::{Deserialize, Serialize};
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -34,6 +34,22 @@ impl DatasetKind {
         }
     }
 
+    /// Features per row (a network's inputs).
+    pub fn features(&self) -> usize {
+        match self {
+            DatasetKind::Digits => 64,
+            DatasetKind::BreastCancer => 30,
+        }
+    }
+
+    /// Classes (a network's outputs).
+    pub fn classes(&self) -> usize {
+        match self {
+            DatasetKind::Digits => 10,
+            DatasetKind::BreastCancer => 2,
+        }
+    }
+
     pub fn name(&self) -> &'static str {
         match self {
             DatasetKind::Digits => "digits",
@@ -45,17 +61,13 @@ impl DatasetKind {
 /// Hands the bytes of a data file to the core (the page does this after fetching
 /// data/NAME.bin); checks their size and labels.
 #[cfg(target_arch = "wasm32")]
-pub fn register(kind: DatasetKind, bytes: Vec<u8>) -> Result<(), String> {
-    let (len, row, classes) = match kind {
-        DatasetKind::Digits => (DIGITS_LEN, 65, 10),
-        DatasetKind::BreastCancer => (BREAST_CANCER_LEN, 121, 2),
+pub fn register(kind: DatasetKind, bytes: Vec<u8>) -> Result<(), crate::Error> {
+    let (len, row) = match kind {
+        DatasetKind::Digits => (DIGITS_LEN, 65),
+        DatasetKind::BreastCancer => (BREAST_CANCER_LEN, 121),
     };
-    if bytes.len() != len || bytes.chunks_exact(row).any(|r| r[row - 1] as usize >= classes) {
-        return Err(format!(
-            "{}: the file is not the shipped data set ({} bytes, expected {len})",
-            kind.name(),
-            bytes.len()
-        ));
+    if bytes.len() != len || bytes.chunks_exact(row).any(|r| r[row - 1] as usize >= kind.classes()) {
+        return Err(crate::Error::DataFile { name: kind.name(), len: bytes.len(), expected: len });
     }
     REGISTERED.with(|r| r.borrow_mut().push((kind, std::rc::Rc::new(bytes))));
     Ok(())
@@ -130,8 +142,8 @@ fn decode_bytes(kind: DatasetKind, bytes: &[u8]) -> Dataset {
         DatasetKind::Digits => {
             let rows = bytes.chunks_exact(65);
             Dataset {
-                features: 64,
-                classes: 10,
+                features: kind.features(),
+                classes: kind.classes(),
                 x: rows.clone().flat_map(|r| r[..64].iter().map(|v| *v as f64)).collect(),
                 y: rows.map(|r| r[64] as usize).collect(),
             }
@@ -139,8 +151,8 @@ fn decode_bytes(kind: DatasetKind, bytes: &[u8]) -> Dataset {
         DatasetKind::BreastCancer => {
             let rows = bytes.chunks_exact(121);
             Dataset {
-                features: 30,
-                classes: 2,
+                features: kind.features(),
+                classes: kind.classes(),
                 x: rows
                     .clone()
                     .flat_map(|r| r[..120].chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]) as f64))
@@ -158,7 +170,7 @@ pub fn load(kind: DatasetKind, seed: u64) -> (Dataset, Dataset) {
     let all = decode(kind);
     let n = all.rows();
     let mut order: Vec<usize> = (0..n).collect();
-    let mut rng = Rng::derive(seed, 3);
+    let mut rng = Rng::stream(seed, Stream::DataSplit);
     for i in (1..n).rev() {
         let j = (rng.next_u64() % (i as u64 + 1)) as usize;
         order.swap(i, j);

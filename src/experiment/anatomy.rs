@@ -1,29 +1,28 @@
-//! The Hessian analysis at a checkpoint (spec section `hessian`): the Hessian of the objective at
-//! one method's iterate after `hessian.step` steps, its spectrum and where its mass sits, set
+//! The Hessian analysis at a checkpoint (spec section `analysis`): the Hessian of the objective at
+//! one method's iterate after `analysis.step` steps, its spectrum and where its mass sits, set
 //! against a matrix with the same spectrum under a Haar-random rotation. The rotated matrix has
 //! no preferred basis, so the difference between the two is what the objective's own basis (for
 //! a network: its layers and units) buys a sign method (paper-notes section 3).
 
-use super::geometry::GeometryError;
 use super::problem::{build, network};
 use super::run::{method_step, run_config, run_resolved};
 use crate::linalg::Matrix;
 use crate::objective::{haar_similar, Objective, DENSE_HESSIAN_MAX_D};
-use crate::optimizer::{RunConfig, Trace};
-use crate::rng::Rng;
+use crate::optimizer::{Observer, Point, RunConfig, Status};
+use crate::rng::{Rng, Stream};
 use crate::smoothness::{
     heat_map, histogram, mass, quadrature, report_with_eigenvalues, weighted_histogram, ExactMode, HeatMap, Histogram,
-    Interval, MassReport, Progress, ReportError, ReportOptions,
+    Interval, MassReport, Progress, ReportOptions,
 };
-use crate::spec::{ProblemKind, Spec};
+use crate::spec::{AnalysisTask, ProblemKind, Spec};
+use crate::Error;
 use serde::Serialize;
+use std::ops::ControlFlow;
 
 /// Cells per side of the |H_ij| pictures.
 pub const HEAT_MAP_SIZE: usize = 160;
 /// Largest eigenvalues listed.
 const TOP: usize = 10;
-/// RNG stream of the comparison rotation.
-const STREAM_COMPARISON: u64 = 21;
 
 /// A named range of parameters (a network layer's weights and biases).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -44,7 +43,6 @@ pub struct TrackPoint {
 /// Eigenvalues followed along the run, and the Lanczos steps that estimate them.
 const TRACK_TOP: usize = 5;
 const TRACK_STEPS: usize = 20;
-const STREAM_TRACK: u64 = 23;
 
 /// The read-outs of one matrix: the objective's Hessian or its rotated twin.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -82,26 +80,25 @@ pub struct HessianAnatomy {
     pub top: Vec<f64>,
     pub histogram: Histogram,
     pub blocks: Vec<Block>,
-    /// The largest eigenvalues at earlier points of the run (`hessian.track`), the checkpoint last.
+    /// The largest eigenvalues at earlier points of the run (`analysis.track`), the checkpoint last.
     pub track: Vec<TrackPoint>,
     /// The read-outs that need the dense matrix: None above DENSE_HESSIAN_MAX_D.
     pub hessian: Option<MatrixAnatomy>,
     pub rotated: Option<MatrixAnatomy>,
 }
 
-/// The analysis of a spec at its checkpoint (validated here, with `validate_hessian`): from the
+/// The analysis of a spec at its checkpoint (validated here into an `AnalysisTask`): from the
 /// dense Hessian up to DENSE_HESSIAN_MAX_D parameters, by Lanczos beyond.
-pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy, GeometryError> {
-    spec.validate_hessian().map_err(GeometryError::Spec)?;
-    spec.check_data().map_err(GeometryError::Spec)?;
-    let problem = build(spec);
-    let Checkpoint { x: z, label: method, step, earlier } = checkpoint(spec, &problem);
+pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy, Error> {
+    let task = spec.analysis_task()?;
+    let problem = build(&task);
+    let Checkpoint { x: z, label: method, step, mut track } = checkpoint(&task, &problem, &mut *progress)?;
+    let spec: &Spec = &task;
     if !progress(0.1) {
-        return Err(cancelled());
+        return Err(Error::Cancelled);
     }
     let obj = problem.objective.as_ref();
     let f = obj.value(&z);
-    let mut track = track_earlier(obj, &earlier, spec.problem.seed, progress)?;
     let blocks = if spec.problem.kind == ProblemKind::Network {
         let net = network(&spec.problem);
         net.layer_ranges()
@@ -115,61 +112,57 @@ pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy
     } else {
         vec![]
     };
-    let mut scope = if step == 0 && spec.hessian.step == 0 {
+    let mut scope = if step == 0 && spec.analysis.step == 0 {
         "at the start point".to_string()
     } else {
         format!("after {step} steps of {method}")
     };
-    let spectrum = if obj.dim() > DENSE_HESSIAN_MAX_D {
-        scope.push_str(&format!(
-            " (above {DENSE_HESSIAN_MAX_D} parameters the Hessian is never formed: Lanczos estimates)"
-        ));
-        lanczos_spectrum(obj, &z, spec, progress)?
+    // A network's Hessian is taken in its own parameters, even when the run optimised rotated
+    // ones: the rotated run's Hessian is that matrix turned by Q, which the comparison shows.
+    // Objectives form it up to DENSE_HESSIAN_MAX_D parameters.
+    let network_hessian = spec.problem.kind == ProblemKind::Network;
+    let dense = if network_hessian {
+        network(&spec.problem).hessian(&problem.original(&z))
     } else {
-        // A network's Hessian is taken in its own parameters, even when the run optimised rotated
-        // ones: the rotated run's Hessian is that matrix turned by Q, which the comparison shows.
-        let h = if spec.problem.kind == ProblemKind::Network {
-            if problem.rotation.is_some() {
+        obj.constant_hessian().cloned().or_else(|| obj.hessian(&z))
+    };
+    let spectrum = match dense {
+        Some(h) => {
+            if network_hessian && problem.rotation.is_some() {
                 scope.push_str(", in the network's own parameters (the run's were rotated)");
             }
-            network(&spec.problem).hessian(&problem.original(&z))
-        } else {
-            obj.constant_hessian().cloned().or_else(|| obj.hessian(&z))
-        };
-        dense_spectrum(h.expect("d is within the dense limit"), &blocks, spec, progress)?
+            dense_spectrum(h, &blocks, spec, progress)?
+        }
+        None => {
+            scope.push_str(&format!(
+                " (above {DENSE_HESSIAN_MAX_D} parameters the Hessian is never formed: Lanczos estimates)"
+            ));
+            lanczos_spectrum(obj, &z, spec, progress)?
+        }
     };
-    if spec.hessian.track > 0 {
+    if spec.analysis.track > 0 {
         track.push(TrackPoint { step, top: spectrum.top.iter().take(TRACK_TOP).copied().collect() });
     }
     Ok(HessianAnatomy { scope, method, step, f, blocks, track, ..spectrum })
 }
 
-fn cancelled() -> GeometryError {
-    GeometryError::Report(ReportError::Cancelled)
-}
-
 /// The spectrum and both matrices' read-outs from the dense Hessian h (the run fields are filled
 /// in by the caller).
-fn dense_spectrum(
-    h: Matrix,
-    blocks: &[Block],
-    spec: &Spec,
-    progress: Progress,
-) -> Result<HessianAnatomy, GeometryError> {
+fn dense_spectrum(h: Matrix, blocks: &[Block], spec: &Spec, progress: Progress) -> Result<HessianAnatomy, Error> {
     if !progress(0.4) {
-        return Err(cancelled());
+        return Err(Error::Cancelled);
     }
     let eigenvalues = h.sym_eigenvalues();
     if !progress(0.6) {
-        return Err(cancelled());
+        return Err(Error::Cancelled);
     }
-    let rotated = haar_similar(&eigenvalues, &mut Rng::derive(spec.problem.seed, STREAM_COMPARISON));
+    let rotated = haar_similar(&eigenvalues, &mut Rng::stream(spec.problem.seed, Stream::Comparison));
     if !progress(0.75) {
-        return Err(cancelled());
+        return Err(Error::Cancelled);
     }
     let ranges: Vec<_> = blocks.iter().map(|b| b.start..b.start + b.len).collect();
     let defaults = ReportOptions::default();
-    let sdp_max_d = if spec.hessian.sdp { DENSE_HESSIAN_MAX_D } else { defaults.sdp_max_d };
+    let sdp_max_d = if spec.analysis.sdp { DENSE_HESSIAN_MAX_D } else { defaults.sdp_max_d };
     let opts = ReportOptions {
         exact: ExactMode::Auto,
         seed: spec.problem.seed,
@@ -178,8 +171,8 @@ fn dense_spectrum(
         sdp_max_d,
         ..defaults
     };
-    let side = |m: &Matrix| -> Result<MatrixAnatomy, GeometryError> {
-        let r = report_with_eigenvalues(m, eigenvalues.clone(), &opts, &mut |_| true).map_err(GeometryError::Report)?;
+    let side = |m: &Matrix| -> Result<MatrixAnatomy, Error> {
+        let r = report_with_eigenvalues(m, eigenvalues.clone(), &opts, &mut |_| true)?;
         Ok(MatrixAnatomy {
             mass: mass(m, &ranges),
             linf_lower: r.linf_lower,
@@ -191,7 +184,7 @@ fn dense_spectrum(
     };
     let hessian = side(&h)?;
     if !progress(0.9) {
-        return Err(cancelled());
+        return Err(Error::Cancelled);
     }
     let rotated = side(&rotated)?;
     let d = eigenvalues.len();
@@ -205,7 +198,7 @@ fn dense_spectrum(
         lambda_bar,
         spread: (lambda_bar > 0.0).then(|| lambda_max / lambda_bar),
         top: eigenvalues.iter().rev().take(TOP).copied().collect(),
-        histogram: histogram(&eigenvalues, spec.hessian.bins as usize),
+        histogram: histogram(&eigenvalues, spec.analysis.bins as usize),
         hessian: Some(hessian),
         rotated: Some(rotated),
         ..HessianAnatomy::default()
@@ -215,21 +208,15 @@ fn dense_spectrum(
 /// Probe vectors and Lanczos steps of the estimates above the dense limit.
 const PROBES: usize = 3;
 const PROBE_STEPS: usize = 50;
-const STREAM_PROBES: u64 = 22;
 
 /// Spectrum estimates from Hessian-vector products alone (stochastic Lanczos quadrature over
 /// Rademacher probes u, ||u||^2 = d): the density from the Ritz values and weights, lambda_bar from
 /// the quadrature's mean (u^T H u / d, Hutchinson's trace estimate), the largest eigenvalues from
 /// the first probe's Ritz values (outliers converge first), and lambda_min as the smallest Ritz
 /// value (an upper bound on it). Mass, heat maps and L_inf need the matrix: left out.
-fn lanczos_spectrum(
-    obj: &dyn Objective,
-    z: &[f64],
-    spec: &Spec,
-    progress: Progress,
-) -> Result<HessianAnatomy, GeometryError> {
+fn lanczos_spectrum(obj: &dyn Objective, z: &[f64], spec: &Spec, progress: Progress) -> Result<HessianAnatomy, Error> {
     let d = obj.dim();
-    let mut rng = Rng::derive(spec.problem.seed, STREAM_PROBES);
+    let mut rng = Rng::stream(spec.problem.seed, Stream::Probes);
     let total = (PROBES * PROBE_STEPS.min(d)) as f64;
     let mut done = 0.0;
     let mut probes = Vec::with_capacity(PROBES);
@@ -239,8 +226,8 @@ fn lanczos_spectrum(
             done += 1.0;
             progress(0.1 + 0.9 * done / total)
         };
-        let nodes =
-            quadrature(|v, out| obj.hessian_vector(z, v, out), u, PROBE_STEPS, &mut step_done).ok_or_else(cancelled)?;
+        let nodes = quadrature(|v, out| obj.hessian_vector(z, v, out), u, PROBE_STEPS, &mut step_done)
+            .ok_or(Error::Cancelled)?;
         probes.push(nodes);
     }
     let all: Vec<f64> = probes.iter().flatten().map(|(t, _)| *t).collect();
@@ -252,7 +239,7 @@ fn lanczos_spectrum(
     // Each Ritz value carries its weight, scaled to d eigenvalues in all.
     let hist = weighted_histogram(
         probes.iter().flatten().map(|(t, w)| (*t, w * d as f64 / PROBES as f64)),
-        spec.hessian.bins as usize,
+        spec.analysis.bins as usize,
     );
     Ok(HessianAnatomy {
         spectrum_method: format!(
@@ -270,65 +257,68 @@ fn lanczos_spectrum(
     })
 }
 
-/// The iterate of method `hessian.method` after `hessian.step` steps of its run (the step size it
+/// The iterate of method `analysis.method` after `analysis.step` steps of its run (the step size it
 /// was given or tuned to, the schedule of the whole run), its label, the step reached, and the
-/// iterates at `hessian.track` evenly spaced earlier steps. Only that method runs, and only to
-/// the checkpoint.
-fn checkpoint(spec: &Spec, problem: &super::problem::Problem) -> Checkpoint {
-    let spec = spec.resolved();
-    let i = spec.hessian.method as usize;
-    let (step, label) = method_step(&spec, i, problem);
-    let steps = spec.hessian.step as usize;
-    let every = match spec.hessian.track as usize {
+/// eigenvalue track at `analysis.track` evenly spaced earlier steps. Only that method runs, and
+/// only to the checkpoint; the track's Lanczos runs report progress up to 0.1.
+fn checkpoint(task: &AnalysisTask, problem: &super::problem::Problem, progress: Progress) -> Result<Checkpoint, Error> {
+    let spec: &Spec = task;
+    let i = task.method();
+    let (step, label) = method_step(spec, i, problem);
+    let steps = spec.analysis.step as usize;
+    let every = match spec.analysis.track as usize {
         0 => 0,
         k => (steps / k).max(1),
     };
-    let cfg = RunConfig { steps, x_every: every, ..run_config(&spec, problem.objective.dim()) };
-    let mut trace = Trace::default();
-    // The per-step trace is only wanted for the tracked iterates.
-    let out = run_resolved(&spec, i, problem, &step, &cfg, (every > 0).then_some(&mut trace));
-    let earlier = trace
-        .x
-        .unwrap_or_default()
-        .into_iter()
-        .enumerate()
-        .map(|(k, x)| (k * every, x))
-        .filter(|(t, _)| *t < out.stopped_at)
-        .collect();
-    Checkpoint { x: out.x, label, step: out.stopped_at, earlier }
+    let cfg = RunConfig { steps, ..run_config(spec) };
+    let mut track =
+        EigenTrack { every, steps, rng: Rng::stream(spec.problem.seed, Stream::Track), points: Vec::new(), progress };
+    let out = run_resolved(spec, i, problem, &step, &cfg, &mut [&mut track]);
+    if out.status == Status::Halted {
+        return Err(Error::Cancelled);
+    }
+    Ok(Checkpoint { x: out.x, label, step: out.stopped_at, track: track.points })
 }
 
 struct Checkpoint {
     x: Vec<f64>,
     label: String,
     step: usize,
-    earlier: Vec<(usize, Vec<f64>)>,
+    track: Vec<TrackPoint>,
 }
 
-/// The TRACK_TOP largest Ritz values of the Hessian at each earlier iterate (TRACK_STEPS Lanczos
-/// steps from a seeded Rademacher start: the outliers converge first); the caller adds the
-/// checkpoint's own.
-fn track_earlier(
-    obj: &dyn Objective,
-    earlier: &[(usize, Vec<f64>)],
-    seed: u64,
-    progress: Progress,
-) -> Result<Vec<TrackPoint>, GeometryError> {
-    let mut rng = Rng::derive(seed, STREAM_TRACK);
-    let mut points = Vec::with_capacity(earlier.len() + 1);
-    for (k, (t, x)) in earlier.iter().enumerate() {
-        let u = rng.signs(x.len());
-        let nodes =
-            quadrature(|v, out| obj.hessian_vector(x, v, out), u, TRACK_STEPS, &mut || true).ok_or_else(cancelled)?;
+/// The TRACK_TOP largest Ritz values of the Hessian every `every` steps of the run, before its
+/// last point (whose eigenvalues the analysis computes in full and adds): TRACK_STEPS Lanczos
+/// steps from a seeded Rademacher start, as the outliers converge first. Halts the run when
+/// cancelled.
+struct EigenTrack<'a> {
+    every: usize,
+    /// The checkpoint's step, for the progress fraction.
+    steps: usize,
+    rng: Rng,
+    points: Vec<TrackPoint>,
+    progress: Progress<'a>,
+}
+
+impl Observer for EigenTrack<'_> {
+    fn observe(&mut self, p: &Point) -> ControlFlow<()> {
+        if !p.every(self.every) || p.stop.is_some() {
+            return ControlFlow::Continue(());
+        }
+        let u = self.rng.signs(p.x.len());
+        let Some(nodes) = quadrature(|v, out| p.objective.hessian_vector(p.x, v, out), u, TRACK_STEPS, &mut || true)
+        else {
+            return ControlFlow::Break(());
+        };
         let mut top: Vec<f64> = nodes.iter().map(|(theta, _)| *theta).collect();
         top.sort_by(|a, b| b.total_cmp(a));
         top.truncate(TRACK_TOP);
-        points.push(TrackPoint { step: *t, top });
-        if !progress(0.1 + 0.1 * (k + 1) as f64 / earlier.len() as f64) {
-            return Err(cancelled());
+        self.points.push(TrackPoint { step: p.t, top });
+        match (self.progress)(0.1 * p.t as f64 / self.steps as f64) {
+            true => ControlFlow::Continue(()),
+            false => ControlFlow::Break(()),
         }
     }
-    Ok(points)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -353,7 +343,7 @@ mod tests {
     fn a_network_checkpoint_has_layer_blocks_and_a_later_iterate() {
         let spec = Spec::from_json(
             r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 4, "hidden2": 3},
-                "methods": [{"kind": "adam", "lr": 0.01}], "run": {"steps": 30}, "hessian": {"step": 20}}"#,
+                "methods": [{"kind": "adam", "lr": 0.01}], "run": {"steps": 30}, "analysis": {"step": 20}}"#,
         )
         .unwrap();
         let a = hessian_anatomy(&spec, &mut |_| true).unwrap();
@@ -364,7 +354,7 @@ mod tests {
         assert_eq!(a.d, lens.iter().sum::<usize>());
         assert_eq!(a.hessian.as_ref().unwrap().mass.block_rho_diag.len(), 3);
         let start = hessian_anatomy(
-            &Spec { hessian: crate::spec::HessianSpec { step: 0, ..spec.hessian.clone() }, ..spec.clone() },
+            &Spec { analysis: crate::spec::AnalysisSpec { step: 0, ..spec.analysis.clone() }, ..spec.clone() },
             &mut |_| true,
         )
         .unwrap();
@@ -381,10 +371,11 @@ mod tests {
     /// by running the same estimator below the limit.
     #[test]
     fn lanczos_estimates_agree_with_the_dense_spectrum() {
-        let spec = Spec::from_json(r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 8}, "methods": [{"kind": "adam", "lr": 0.01}], "run": {"steps": 40}, "hessian": {"step": 40}}"#).unwrap();
+        let spec = Spec::from_json(r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 8}, "methods": [{"kind": "adam", "lr": 0.01}], "run": {"steps": 40}, "analysis": {"step": 40}}"#).unwrap();
         let dense = hessian_anatomy(&spec, &mut |_| true).unwrap();
-        let problem = build(&spec);
-        let z = checkpoint(&spec, &problem).x;
+        let task = spec.analysis_task().unwrap();
+        let problem = build(&task);
+        let z = checkpoint(&task, &problem, &mut |_| true).unwrap().x;
         let est = lanczos_spectrum(problem.objective.as_ref(), &z, &spec, &mut |_| true).unwrap();
         assert!(est.spectrum_method.starts_with("stochastic Lanczos quadrature"));
         // Outliers converge first: the top Ritz values match the top eigenvalues.
@@ -423,7 +414,7 @@ mod tests {
         let json = |step: u64, track: u64| {
             format!(
                 r#"{{"problem": {{"kind": "network", "dataset": "breast_cancer", "hidden": 6}}, "methods": [{{"kind": "adam", "lr": 0.02}}],
-                "run": {{"steps": 60}}, "hessian": {{"step": {step}, "track": {track}}}}}"#
+                "run": {{"steps": 60}}, "analysis": {{"step": {step}, "track": {track}}}}}"#
             )
         };
         let a = hessian_anatomy(&Spec::from_json(&json(60, 4)).unwrap(), &mut |_| true).unwrap();
@@ -447,11 +438,31 @@ mod tests {
         assert!(hessian_anatomy(&Spec::from_json(&json(60, 0)).unwrap(), &mut |_| true).unwrap().track.is_empty());
     }
 
+    /// Cancelling at a track point stops the checkpoint's run there: no later track point, and
+    /// no report of the run's end (progress 0.1).
+    #[test]
+    fn the_track_cancels_the_run_under_way() {
+        let spec = Spec::from_json(
+            r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 6}, "methods": [{"kind": "adam", "lr": 0.02}],
+                "run": {"steps": 60}, "analysis": {"step": 60, "track": 4}}"#,
+        )
+        .unwrap();
+        let mut calls = Vec::new();
+        let e = hessian_anatomy(&spec, &mut |f| {
+            calls.push(f);
+            calls.len() < 3
+        })
+        .unwrap_err();
+        assert_eq!(e.to_string(), "cancelled");
+        assert_eq!(calls.len(), 3, "{calls:?}");
+        assert!(calls.iter().all(|f| *f < 0.1), "{calls:?}");
+    }
+
     #[test]
     fn the_sdp_option_tightens_the_bracket_above_d_500() {
         let json = |sdp: bool| {
             format!(
-                r#"{{"problem": {{"kind": "quadratic", "d": 520, "spectrum": "outliers", "outliers": 5, "lambda_max": 50, "rotation": 1}}, "hessian": {{"sdp": {sdp}}}}}"#
+                r#"{{"problem": {{"kind": "quadratic", "d": 520, "spectrum": "outliers", "outliers": 5, "lambda_max": 50, "rotation": 1}}, "analysis": {{"sdp": {sdp}}}}}"#
             )
         };
         let quick = hessian_anatomy(&Spec::from_json(&json(false)).unwrap(), &mut |_| true).unwrap().hessian.unwrap();
@@ -466,10 +477,10 @@ mod tests {
 
     #[test]
     fn a_checkpoint_past_the_run_is_refused_by_name() {
-        let spec = Spec::from_json(r#"{"run": {"steps": 10}, "hessian": {"step": 11}}"#).unwrap();
+        let spec = Spec::from_json(r#"{"run": {"steps": 10}, "analysis": {"step": 11}}"#).unwrap();
         let e = hessian_anatomy(&spec, &mut |_| true).unwrap_err().to_string();
-        assert!(e.contains("hessian.step") && e.contains("0 to run.steps = 10"), "{e}");
-        let spec = Spec::from_json(r#"{"hessian": {"method": 2}}"#).unwrap();
-        assert!(hessian_anatomy(&spec, &mut |_| true).unwrap_err().to_string().contains("hessian.method"));
+        assert!(e.contains("analysis.step") && e.contains("0 to run.steps = 10"), "{e}");
+        let spec = Spec::from_json(r#"{"analysis": {"method": 2}}"#).unwrap();
+        assert!(hessian_anatomy(&spec, &mut |_| true).unwrap_err().to_string().contains("analysis.method"));
     }
 }

@@ -1,6 +1,7 @@
 //! A rough count of the multiply-adds a spec's run takes, so that the page can run small
 //! experiments at once on the main thread and send larger ones to a worker with a progress bar.
 
+use crate::norm::Norm;
 use crate::optimizer::StepRule;
 use crate::smoothness::{LINF_EXACT_MAX_D, SDP_MAX_D};
 use crate::spec::{ProblemKind, Spec};
@@ -13,14 +14,14 @@ pub fn work_estimate(spec: &Spec) -> f64 {
     let build = match p.kind {
         ProblemKind::Quadratic if p.rotation > 0.0 => 2.0 * d * d * d,
         ProblemKind::Matrix => d * d * d,
-        _ => d,
+        ProblemKind::Quadratic | ProblemKind::Quad2d | ProblemKind::Rosenbrock | ProblemKind::Network => d,
     };
     let per_step = match p.kind {
         ProblemKind::Rosenbrock => 10.0 * d,
         // A pass over the training rows (at most 1438) costs about 3 multiply-adds per
         // parameter and row.
         ProblemKind::Network => 3.0 * 1438.0 * d,
-        _ => d * d,
+        ProblemKind::Quadratic | ProblemKind::Quad2d | ProblemKind::Matrix => d * d,
     };
     let steps = spec.run.steps as f64;
     let grid = spec.run.tune_points as f64;
@@ -32,7 +33,7 @@ pub fn work_estimate(spec: &Spec) -> f64 {
         && spec
             .methods
             .iter()
-            .any(|m| m.step_rule() == StepRule::Theory && matches!(m.kind, crate::optimizer::MethodKind::SignGd));
+            .any(|m| m.step_rule() == StepRule::Theory && m.kind.theory_norm(&m.hypers()) == Some(Norm::LInf));
     // Generated quadratics are PSD: branch and bound, typically a few thousand nodes.
     let psd = matches!(p.kind, ProblemKind::Quadratic | ProblemKind::Quad2d);
     let constants = match (linf, spec.dim()) {

@@ -6,10 +6,12 @@ use super::problem::build;
 use super::run::{method_step, run_config, run_resolved};
 use crate::linalg::Matrix;
 use crate::objective::{Objective, DENSE_HESSIAN_MAX_D};
-use crate::optimizer::RunConfig;
-use crate::smoothness::{report, ExactMode, Progress, ReportError, ReportOptions, SmoothnessReport};
-use crate::spec::{Spec, SpecError};
+use crate::optimizer::{Observer, Point, RunConfig};
+use crate::smoothness::{report, ExactMode, Progress, ReportOptions, SmoothnessReport};
+use crate::spec::Spec;
+use crate::Error;
 use serde::Serialize;
+use std::ops::ControlFlow;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SpecGeometry {
@@ -20,9 +22,9 @@ pub struct SpecGeometry {
 }
 
 /// The report of the spec's Hessian (validated spec).
-pub fn spec_geometry(spec: &Spec, opts: &ReportOptions, progress: Progress) -> Result<SpecGeometry, ReportError> {
-    spec.check_data().map_err(|e| ReportError::Spec(e.to_string()))?;
-    let problem = build(spec);
+pub fn spec_geometry(spec: &Spec, opts: &ReportOptions, progress: Progress) -> Result<SpecGeometry, Error> {
+    let task = spec.run_task()?;
+    let problem = build(&task);
     let obj = problem.objective.as_ref();
     let (scope, h) = match obj.constant_hessian() {
         Some(h) => ("global", h.clone()),
@@ -32,13 +34,8 @@ pub fn spec_geometry(spec: &Spec, opts: &ReportOptions, progress: Progress) -> R
 }
 
 /// The dense Hessian at x, or why there is none.
-pub fn dense_hessian(obj: &dyn Objective, x: &[f64]) -> Result<Matrix, ReportError> {
-    obj.hessian(x).ok_or_else(|| {
-        ReportError::Spec(format!(
-            "the dense Hessian is formed for at most {DENSE_HESSIAN_MAX_D} parameters and this problem has {}; the Hessian analysis (steepest anatomy, the page's Hessian view) reads it by Lanczos",
-            obj.dim()
-        ))
-    })
+pub fn dense_hessian(obj: &dyn Objective, x: &[f64]) -> Result<Matrix, Error> {
+    obj.hessian(x).ok_or(Error::DenseLimit { d: obj.dim(), max: DENSE_HESSIAN_MAX_D })
 }
 
 /// The read-outs of the Hessian at one point of a trajectory.
@@ -66,22 +63,6 @@ pub struct TrajectoryGeometry {
     pub max_linf_upper: f64,
 }
 
-/// Why a trajectory report could not be made.
-#[derive(Clone, Debug, PartialEq)]
-pub enum GeometryError {
-    Spec(SpecError),
-    Report(ReportError),
-}
-
-impl std::fmt::Display for GeometryError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GeometryError::Spec(e) => write!(f, "{e}"),
-            GeometryError::Report(e) => write!(f, "{e}"),
-        }
-    }
-}
-
 /// Runs the spec's first method (with the step it was given or tuned to) and reports the
 /// Hessian's geometry at `points` evenly spaced iterates (exact L_inf when it is quick).
 pub fn trajectory_geometry(
@@ -89,49 +70,29 @@ pub fn trajectory_geometry(
     opts: &ReportOptions,
     points: usize,
     progress: Progress,
-) -> Result<TrajectoryGeometry, GeometryError> {
-    spec.validate().map_err(GeometryError::Spec)?;
-    spec.check_data().map_err(GeometryError::Spec)?;
-    let problem = build(spec);
-    let spec = spec.resolved();
-    let obj = problem.objective.as_ref();
-    // Once to learn where the run stops, then again keeping evenly spaced iterates.
-    let (step, label) = method_step(&spec, 0, &problem);
-    let cfg = run_config(&spec, obj.dim());
-    let stopped_at = run_resolved(&spec, 0, &problem, &step, &RunConfig { x_every: 0, ..cfg }, None).stopped_at;
-    let every = (stopped_at / points.max(1)).max(1);
-    let mut trace = crate::optimizer::Trace::default();
-    run_resolved(
-        &spec,
-        0,
-        &problem,
-        &step,
-        &RunConfig { steps: stopped_at, target: None, x_every: every, ..cfg },
-        Some(&mut trace),
-    );
-    let xs = trace.x.unwrap_or_default();
+) -> Result<TrajectoryGeometry, Error> {
+    let task = spec.run_task()?;
+    let problem = build(&task);
+    let spec: &Spec = &task;
+    let (step, label) = method_step(spec, 0, &problem);
     let quick = ReportOptions {
         exact: if opts.exact == ExactMode::Always { ExactMode::Always } else { ExactMode::Never },
         ..opts.clone()
     };
-    let mut out = Vec::with_capacity(xs.len());
-    for (k, x) in xs.iter().enumerate() {
-        let h = dense_hessian(obj, x).map_err(GeometryError::Report)?;
-        let r = report(&h, &quick, &mut |_| true).map_err(GeometryError::Report)?;
-        out.push(PointGeometry {
-            t: k * every,
-            l2: r.l2,
-            lambda_mean: r.lambda_mean,
-            rho_diag: r.rho_diag,
-            linf_lower: r.linf_lower,
-            linf_upper: r.linf_upper,
-            linf_exact: r.linf_exact,
-            psd: r.psd,
-        });
-        if !progress((k + 1) as f64 / xs.len() as f64) {
-            return Err(GeometryError::Report(ReportError::Cancelled));
+    let mut cfg = run_config(spec);
+    // One run, unless it stops before its spacing is settled (see Readouts): then once more to
+    // where it stopped, spaced for that length.
+    let out = loop {
+        let mut along = Readouts::planned(cfg.steps, points, &quick, &mut *progress);
+        let stopped_at = run_resolved(spec, 0, &problem, &step, &cfg, &mut [&mut along]).stopped_at;
+        if let Some(e) = along.failed {
+            return Err(e);
         }
-    }
+        if spacing(stopped_at, points) == along.every {
+            break along.done;
+        }
+        cfg = RunConfig { steps: stopped_at, target: None, ..cfg };
+    };
     let max = |f: fn(&PointGeometry) -> f64| out.iter().map(f).fold(f64::NEG_INFINITY, f64::max);
     Ok(TrajectoryGeometry {
         scope: format!("local along the trajectory of {label}"),
@@ -140,6 +101,82 @@ pub fn trajectory_geometry(
         max_linf_upper: max(|p| p.linf_upper),
         points: out,
     })
+}
+
+/// The spacing of `points` + 1 evenly spaced read-outs over a run that stops at step s:
+/// max(floor(s / points), 1), so the last read-out is at most `points` spacings from the start.
+fn spacing(s: usize, points: usize) -> usize {
+    (s / points.max(1)).max(1)
+}
+
+/// The Hessian's read-outs at every `every`-th iterate, taken as the run passes them. The spacing
+/// depends on where the run stops, known only at its end, so it is planned for a run to the last
+/// step, and iterates wait until stopping can no longer change it: spacing(s) grows with s, so
+/// from the first t with spacing(t) = every on, any stop keeps it. A run that stops earlier
+/// leaves its iterates waiting, and the caller runs it again to that step.
+struct Readouts<'a> {
+    every: usize,
+    points: usize,
+    opts: &'a ReportOptions,
+    waiting: Vec<(usize, Vec<f64>)>,
+    done: Vec<PointGeometry>,
+    /// How many read-outs a run to the last step takes (for the progress fraction).
+    expected: usize,
+    progress: Progress<'a>,
+    /// Why the run was halted: a read-out failed or the progress callback cancelled.
+    failed: Option<Error>,
+}
+
+impl<'a> Readouts<'a> {
+    fn planned(steps: usize, points: usize, opts: &'a ReportOptions, progress: Progress<'a>) -> Self {
+        let every = spacing(steps, points);
+        Readouts {
+            every,
+            points,
+            opts,
+            waiting: vec![],
+            done: vec![],
+            expected: steps / every + 1,
+            progress,
+            failed: None,
+        }
+    }
+
+    fn read_out(&mut self, obj: &dyn Objective, t: usize, x: &[f64]) -> Result<(), Error> {
+        let h = dense_hessian(obj, x)?;
+        let r = report(&h, self.opts, &mut |_| true)?;
+        self.done.push(PointGeometry {
+            t,
+            l2: r.l2,
+            lambda_mean: r.lambda_mean,
+            rho_diag: r.rho_diag,
+            linf_lower: r.linf_lower,
+            linf_upper: r.linf_upper,
+            linf_exact: r.linf_exact,
+            psd: r.psd,
+        });
+        match (self.progress)(self.done.len() as f64 / self.expected as f64) {
+            true => Ok(()),
+            false => Err(Error::Cancelled),
+        }
+    }
+}
+
+impl Observer for Readouts<'_> {
+    fn observe(&mut self, p: &Point) -> ControlFlow<()> {
+        if p.every(self.every) {
+            self.waiting.push((p.t, p.x.to_vec()));
+        }
+        if spacing(p.t, self.points) == self.every {
+            for (t, x) in std::mem::take(&mut self.waiting) {
+                if let Err(e) = self.read_out(p.objective, t, &x) {
+                    self.failed = Some(e);
+                    return ControlFlow::Break(());
+                }
+            }
+        }
+        ControlFlow::Continue(())
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -164,6 +201,28 @@ mod tests {
         // PSD there: L_inf = max over signs of v^T H v = a + c + 2|b| = 2490.
         assert!(g.points[0].linf_lower <= 2490.0 + 1e-9 && g.points[0].linf_upper >= 2490.0 - 1e-9);
         assert!(g.max_l2 >= g.points.iter().map(|p| p.l2).fold(0.0, f64::max));
+    }
+
+    /// The read-outs are spaced over the run as it went: a run that reaches its target at step s
+    /// is read at the points of the same run told to stop at s, whether the early stop changes
+    /// the spacing planned for all steps (5000 planned, 722 run: every 144, not every 1000) or
+    /// not (724 planned: every 144 either way).
+    #[test]
+    fn a_run_that_stops_early_is_read_where_it_went() {
+        let spec = |steps: u64, target: f64| {
+            Spec::from_json(&format!(
+                r#"{{"problem": {{"kind": "rosenbrock", "d": 2, "x0": [-1.2, 1]}}, "methods": [{{"kind": "adam", "lr": 0.05}}],
+                    "run": {{"steps": {steps}, "target": {target}}}}}"#
+            ))
+            .unwrap()
+        };
+        let along = |s: &Spec| trajectory_geometry(s, &ReportOptions::default(), 5, &mut |_| true).unwrap();
+        let stopped_at = crate::experiment::run_spec(&spec(5000, 1e-3)).unwrap().methods[0].stopped_at;
+        assert_eq!(stopped_at, 722);
+        let cut = along(&spec(722, 0.0));
+        assert_eq!(cut.points.iter().map(|p| p.t).collect::<Vec<_>>(), [0, 144, 288, 432, 576, 720]);
+        assert_eq!(along(&spec(5000, 1e-3)), cut);
+        assert_eq!(along(&spec(724, 1e-3)), cut);
     }
 
     #[test]

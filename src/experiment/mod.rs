@@ -1,23 +1,29 @@
 //! Experiments: a validated spec in, plain data out (serialisable, no I/O).
 
 mod anatomy;
+mod claims;
 mod cost;
 mod export;
 mod geometry;
 mod matrix_input;
+mod prediction;
 mod presets;
 mod problem;
 mod run;
+mod step_ratio;
 mod sweep;
 
 pub use anatomy::{hessian_anatomy, Block, HessianAnatomy, MatrixAnatomy, TrackPoint};
+pub use claims::{check_claims, Claim, ClaimCheck, ClaimInput, Number};
 pub use cost::work_estimate;
 pub use export::{to_csv, TraceColumns, TraceTable};
 pub use geometry::{
-    dense_hessian, spec_geometry, trajectory_geometry, GeometryError, PointGeometry, SpecGeometry, TrajectoryGeometry,
+    dense_hessian, spec_geometry, trajectory_geometry, PointGeometry, SpecGeometry, TrajectoryGeometry,
 };
 pub use matrix_input::parse_matrix;
+pub use prediction::{guaranteed_rate, predicted_ratio, winner_agreement, Advantage, RunRecord};
 pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Problem};
 pub use run::{run_spec, Accuracy, MethodResult, ProblemInfo, RunResult};
-pub use sweep::{lambda_max_for_spread, run_sweep, spearman, sweep_csv, SweepCell, SweepError, SweepResult};
+pub use step_ratio::{StepRatioRecorder, StepRatios};
+pub use sweep::{lambda_max_for_spread, run_sweep, spearman, sweep_csv, SweepCell, SweepResult};

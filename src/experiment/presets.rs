@@ -5,14 +5,12 @@
 use crate::spec::{url::to_query, Spec};
 use serde::Serialize;
 
-/// Which view of the page a preset is about.
+/// Which view of the page a preset is about, by the page's id for it (`?view=`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum View {
-    /// Convergence curves, gradient norms and the geometry tables.
-    Run,
-    /// The smoothness panel: L_inf against the best separable constants.
-    Smoothness,
+    /// Convergence curves, gradient norms, the geometry tables and the smoothness panel.
+    Runs,
     /// The 2-D contour view with unit balls, directions and trajectories.
     Geometry2d,
     /// The spread x rotation map of measured against predicted advantage.
@@ -38,7 +36,7 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
         "outliers-diagonal",
         "Outlier eigenvalues, diagonal Hessian: sign GD wins",
         "Two eigenvalues at 100 above eight at 1, on the diagonal. L_inf = tr H, so the predicted advantage d L_2 / L_inf = lambda_max / lambda_bar is large, and sign GD (step ||g||_1 / L_inf) reaches the target in fewer steps than GD (step 1/L_2). Sign GD with a constant step stalls in a band around the minimiser: it is shown tuned, but never used for step counts.",
-        View::Run,
+        View::Runs,
         r#"{"problem": {"kind": "quadratic", "d": 10, "spectrum": "outliers", "outliers": 2, "lambda_max": 100, "lambda_min": 1, "rotation": 0},
             "methods": [{"kind": "gd"}, {"kind": "sign_gd"}, {"kind": "sign_gd", "rule": "const", "tune": true}],
             "run": {"steps": 5000, "target": 1e-6}}"#,
@@ -47,7 +45,7 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
         "outliers-rotated",
         "The same spectrum, rotated: GD is unchanged, sign GD loses its edge",
         "The eigenvalues of the previous preset, Haar-rotated. GD sees only the eigenvalues and behaves as before; rho_diag falls, L_inf grows towards d lambda_max, the predicted advantage of sign GD shrinks below 1, and it now needs more steps than GD. Move the rotation slider to watch the crossover.",
-        View::Run,
+        View::Runs,
         r#"{"problem": {"kind": "quadratic", "d": 10, "spectrum": "outliers", "outliers": 2, "lambda_max": 100, "lambda_min": 1, "rotation": 1},
             "methods": [{"kind": "gd"}, {"kind": "sign_gd"}],
             "run": {"steps": 5000, "target": 1e-6}}"#,
@@ -56,7 +54,7 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
         "flat-spectrum",
         "A flat spectrum: no advantage for sign GD, whatever the rotation",
         "Eigenvalues evenly spaced in [1, 2]: lambda_max is close to lambda_bar, so even on the diagonal d L_2 / L_inf = lambda_max / lambda_bar is below 2, and GD converges faster. Rotating only makes sign GD worse.",
-        View::Run,
+        View::Runs,
         r#"{"problem": {"kind": "quadratic", "d": 10, "spectrum": "uniform", "lambda_max": 2, "lambda_min": 1, "rotation": 0},
             "methods": [{"kind": "gd"}, {"kind": "sign_gd"}],
             "run": {"steps": 5000, "target": 1e-6}}"#,
@@ -65,7 +63,7 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
         "separable-vs-linf",
         "Separable smoothness against l_inf smoothness",
         "The Laplacian of a 5-cycle. The best separable constants l_i (diag(l) >= H) sum to L_sep, the SDP relaxation of L_inf; here it is not tight: L_inf = 16 (a maximum cut of the cycle cuts 4 edges) while L_sep is about 18.09, within the pi/2 of Nesterov's theorem. Every result proved under separable smoothness holds with sum l_i replaced by the smaller L_inf.",
-        View::Smoothness,
+        View::Runs,
         r#"{"problem": {"kind": "matrix", "matrix": [[2, -1, 0, 0, -1], [-1, 2, -1, 0, 0], [0, -1, 2, -1, 0], [0, 0, -1, 2, -1], [-1, 0, 0, -1, 2]]},
             "methods": [{"kind": "gd"}, {"kind": "sign_gd"}],
             "run": {"steps": 2000, "target": 1e-6}}"#,
@@ -93,7 +91,7 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
         "digits-mlp",
         "A network on real data: SGD, signum and Adam on the digits",
         "A network with 16 tanh units on the 8x8 handwritten digits (1797 images shipped with the page), trained on seeded minibatches of 32. The curves show the full training loss; the table gives train and test accuracy (about 95% for each). Switch on rotate_params to train in a randomly rotated parameter space, or see the next preset.",
-        View::Run,
+        View::Runs,
         r#"{"problem": {"kind": "network", "dataset": "digits", "hidden": 16, "activation": "tanh"},
             "methods": [{"kind": "gd", "rule": "const", "lr": 0.3}, {"kind": "signum", "lr": 0.003}, {"kind": "adam", "lr": 0.01}],
             "run": {"steps": 200, "target": 0, "batch": 32}}"#,
@@ -102,7 +100,7 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
         "digits-mlp-rotated",
         "The same network in a rotated parameter space: SGD does not notice",
         "The previous preset optimised in a Haar-randomly rotated parameter space x = Q z. SGD's curve is the same to rounding: it is rotation-equivariant. Signum and Adam act coordinate-wise, so their curves change: the basis the network is written in matters to them, and not always for the worse.",
-        View::Run,
+        View::Runs,
         r#"{"problem": {"kind": "network", "dataset": "digits", "hidden": 16, "activation": "tanh", "rotate_params": true},
             "methods": [{"kind": "gd", "rule": "const", "lr": 0.3}, {"kind": "signum", "lr": 0.003}, {"kind": "adam", "lr": 0.01}],
             "run": {"steps": 200, "target": 0, "batch": 32}}"#,
@@ -111,19 +109,19 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
         "digits-mlp-deep",
         "Two hidden layers on the digits",
         "A network with two tanh layers of 16 units (1482 parameters), trained like the one-layer preset. The Hessian view of this spec shows three layer blocks.",
-        View::Run,
+        View::Runs,
         r#"{"problem": {"kind": "network", "dataset": "digits", "hidden": 16, "hidden2": 16, "activation": "tanh"},
             "methods": [{"kind": "gd", "rule": "const", "lr": 0.3}, {"kind": "signum", "lr": 0.003}, {"kind": "adam", "lr": 0.01}],
-            "run": {"steps": 200, "target": 0, "batch": 32}, "hessian": {"method": 2, "step": 200}}"#,
+            "run": {"steps": 200, "target": 0, "batch": 32}, "analysis": {"method": 2, "step": 200}}"#,
     ),
     (
         "digits-hessian",
         "The trained network's Hessian against a rotated twin",
-        "The Hessian of the 16-unit network (1210 parameters) after 200 Adam steps. Its spectrum is a bulk near 0 with a few outliers (lambda_max about 43 times the mean eigenvalue) and a few slightly negative eigenvalues. Its mass is not concentrated on the diagonal (rho_diag about 0.02, against 0.01 for the rotated twin), so the paper's diagonal argument is weak here; the heat map shows the layer blocks and the bias rows instead. Where the basis does matter is L_inf: the best sign vector found gives v^T H v about 180 for the network against about 299 for the twin. Switch on hessian.sdp (slow: about a minute here) to certify the upper ends: L_inf lies in [180, 204] for the network and in [299, 343] for the twin, so the predicted advantage d L_2 / L_inf of sign descent is at least 2.27 in the network's own basis and at most 1.55 after the rotation. The track plot follows the five largest eigenvalues over the run: the outliers are there from the start (lambda_max about 1.13, 137 times lambda_bar, at initialisation) and shrink as Adam trains (0.38 after 200 steps), while lambda_bar stays near 0.009.",
+        "The Hessian of the 16-unit network (1210 parameters) after 200 Adam steps. Its spectrum is a bulk near 0 with a few outliers (lambda_max about 43 times the mean eigenvalue) and a few slightly negative eigenvalues. Its mass is not concentrated on the diagonal (rho_diag about 0.02, against 0.01 for the rotated twin), so the paper's diagonal argument is weak here; the heat map shows the layer blocks and the bias rows instead. Where the basis does matter is L_inf: the best sign vector found gives v^T H v about 180 for the network against about 299 for the twin. Switch on analysis.sdp (slow: about a minute here) to certify the upper ends: L_inf lies in [180, 204] for the network and in [299, 343] for the twin, so the predicted advantage d L_2 / L_inf of sign descent is at least 2.27 in the network's own basis and at most 1.55 after the rotation. The track plot follows the five largest eigenvalues over the run: the outliers are there from the start (lambda_max about 1.13, 137 times lambda_bar, at initialisation) and shrink as Adam trains (0.38 after 200 steps), while lambda_bar stays near 0.009.",
         View::Hessian,
         r#"{"problem": {"kind": "network", "dataset": "digits", "hidden": 16, "activation": "tanh"},
             "methods": [{"kind": "adam", "lr": 0.01}],
-            "run": {"steps": 200, "target": 0, "batch": 32}, "hessian": {"method": 0, "step": 200, "track": 8}}"#,
+            "run": {"steps": 200, "target": 0, "batch": 32}, "analysis": {"method": 0, "step": 200, "track": 8}}"#,
     ),
 ];
 

@@ -4,13 +4,8 @@ use crate::data::load;
 use crate::objective::{
     hessian_2d, rotated_hessian, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock, Rotated,
 };
-use crate::rng::Rng;
-use crate::spec::{ProblemKind, ProblemSpec, Spec, StartKind, MAX_D};
-
-/// Independent random streams of one seed, so that e.g. changing the rotation does not move the
-/// start point.
-const STREAM_ROTATION: u64 = 1;
-const STREAM_START: u64 = 2;
+use crate::rng::{Rng, Stream};
+use crate::spec::{ProblemKind, ProblemSpec, RunTask, Spec, StartKind};
 
 pub struct Problem {
     pub objective: Box<dyn Objective>,
@@ -21,17 +16,17 @@ pub struct Problem {
     pub x0: Vec<f64>,
 }
 
-/// The objective of a validated spec.
-pub fn build(spec: &Spec) -> Problem {
-    let p = &spec.problem;
-    let d = spec.dim();
+/// The objective and start point of a run task.
+pub fn build(task: &RunTask) -> Problem {
+    let p = &task.problem;
+    let d = task.dim();
     let objective: Box<dyn Objective> = match p.kind {
         ProblemKind::Quadratic => {
             let lam = spectrum(p.spectrum, d, p.lambda_min, p.lambda_max, p.outliers as usize);
             let h = if p.rotation == 0.0 {
                 crate::linalg::Matrix::diagonal(&lam)
             } else {
-                let rot = HaarRotation::new(d, &mut Rng::derive(p.seed, STREAM_ROTATION));
+                let rot = HaarRotation::new(d, &mut Rng::stream(p.seed, Stream::Rotation));
                 rotated_hessian(&lam, &rot, p.rotation)
             };
             Box::new(Quadratic::with_spectrum(h, vec![0.0; d], lam))
@@ -41,23 +36,26 @@ pub fn build(spec: &Spec) -> Problem {
             lam.sort_by(f64::total_cmp);
             Box::new(Quadratic::with_spectrum(hessian_2d(p.lambda_max, p.lambda_min, p.angle), vec![0.0; 2], lam))
         }
-        ProblemKind::Matrix => {
-            let rows = p.matrix.as_ref().expect("validated: kind matrix has a matrix");
-            Box::new(Quadratic::from_rows(rows, MAX_D as usize).expect("validated matrix"))
-        }
+        ProblemKind::Matrix => match task.matrix() {
+            Some(h) => Box::new(Quadratic::from_symmetric(h.clone())),
+            None => unreachable!("a run task of kind matrix holds its checked matrix"),
+        },
         ProblemKind::Rosenbrock => Box::new(Rosenbrock::new(d)),
         ProblemKind::Network => Box::new(network(p)),
     };
     let x_star = match p.kind {
         ProblemKind::Rosenbrock => vec![1.0; d],
-        _ => vec![0.0; d],
+        ProblemKind::Quadratic | ProblemKind::Quad2d | ProblemKind::Matrix | ProblemKind::Network => vec![0.0; d],
     };
     let x0 = match (p.kind, &p.x0) {
         (ProblemKind::Network, None) => network(p).init(p.seed, p.start_scale),
-        _ => start_point(p, &x_star),
+        (_, Some(x0)) => x0.clone(),
+        (ProblemKind::Quadratic | ProblemKind::Quad2d | ProblemKind::Matrix | ProblemKind::Rosenbrock, None) => {
+            start_point(p, &x_star)
+        }
     };
     if p.rotate_params {
-        let q = HaarRotation::new(d, &mut Rng::derive(p.seed, STREAM_ROTATION)).matrix(1.0);
+        let q = HaarRotation::new(d, &mut Rng::stream(p.seed, Stream::Rotation)).matrix(1.0);
         let rotated = Rotated::new(objective, q.clone());
         // Start from the same point of the original space: z0 = Q^T x0.
         let z0 = rotated.to_rotated(&x0);
@@ -82,12 +80,10 @@ pub(crate) fn network(p: &ProblemSpec) -> Network {
     Network::new(train, &p.hidden_layers(), p.activation, p.l2)
 }
 
+/// x* + start_scale z, z standard normal (seeded) or all ones.
 fn start_point(p: &ProblemSpec, x_star: &[f64]) -> Vec<f64> {
-    if let Some(x0) = &p.x0 {
-        return x0.clone();
-    }
     let z = match p.start {
-        StartKind::Gaussian => Rng::derive(p.seed, STREAM_START).normals(x_star.len()),
+        StartKind::Gaussian => Rng::stream(p.seed, Stream::Start).normals(x_star.len()),
         StartKind::Ones => vec![1.0; x_star.len()],
     };
     x_star.iter().zip(&z).map(|(c, zi)| c + p.start_scale * zi).collect()

@@ -2,12 +2,17 @@
 //! where asked, and one recorded run per method.
 
 use super::problem::build;
+use crate::linalg::Matrix;
 use crate::norm::Norm;
-use crate::objective::Objective;
-use crate::optimizer::{log_grid, run, tune, Outcome, RunConfig, Status, StepRule, Trace, TuneReport};
+use crate::optimizer::{
+    log_grid, run, tune, Chain, Observer, Outcome, Point, RunConfig, Status, StepRule, StepSize, Trace, TuneReport,
+    Update,
+};
 use crate::smoothness::{smoothness_constant, Constant};
-use crate::spec::{MethodSpec, Spec, SpecError};
+use crate::spec::{MethodSpec, RunTask, Spec};
+use crate::Error;
 use serde::Serialize;
+use std::ops::ControlFlow;
 
 /// Iterates are recorded up to this dimension (for the 2-D/3-D views).
 pub const KEEP_X_MAX_D: usize = 3;
@@ -79,45 +84,62 @@ pub struct Curves {
 /// Training curves are measured at about this many evenly spaced steps.
 pub const CURVE_POINTS: usize = 50;
 
-/// Validates and runs `spec`.
-pub fn run_spec(spec: &Spec) -> Result<RunResult, SpecError> {
-    spec.validate()?;
-    spec.check_data()?;
-    let spec = spec.resolved();
-    let problem = build(&spec);
-    Ok(run_problem(spec, &problem))
+/// Records the training curves of a network run: train and test loss and accuracy of the
+/// iterate every `every` steps, measured in the network's own parameters.
+struct CurveRecorder<'a> {
+    evaluator: &'a super::problem::Evaluator,
+    problem: &'a super::problem::Problem,
+    every: usize,
+    curves: Curves,
 }
 
-/// Runs a validated, resolved spec on its already built problem (the sweep reads the problem's
-/// Hessian too, and builds each problem once).
-pub(crate) fn run_problem(spec: Spec, problem: &super::problem::Problem) -> RunResult {
+impl Observer for CurveRecorder<'_> {
+    fn observe(&mut self, p: &Point) -> ControlFlow<()> {
+        if p.every(self.every) {
+            let e = self.evaluator.evaluate(&self.problem.original(p.x));
+            let c = &mut self.curves;
+            c.t.push(p.t);
+            c.train_loss.push(e.train_loss);
+            c.test_loss.push(e.test_loss);
+            c.train_accuracy.push(e.train_accuracy);
+            c.test_accuracy.push(e.test_accuracy);
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Validates and runs `spec`.
+pub fn run_spec(spec: &Spec) -> Result<RunResult, Error> {
+    let task = spec.run_task()?;
+    let problem = build(&task);
+    Ok(run_problem(&task, &problem))
+}
+
+/// Runs a task on its already built problem (the sweep reads the problem's Hessian too, and
+/// builds each problem once).
+pub(crate) fn run_problem(task: &RunTask, problem: &super::problem::Problem) -> RunResult {
+    let spec = Spec::clone(task);
     let obj = problem.objective.as_ref();
     let d = obj.dim();
-    let cfg = run_config(&spec, d);
+    let cfg = run_config(&spec);
     let grid = tuning_grid(&spec);
     let evaluator = super::problem::Evaluator::of(&spec);
-    // Networks: iterates at a stride, for the training curves (not part of the output).
     let curve_every = (cfg.steps / CURVE_POINTS).max(1);
     let mut constants: Vec<(Norm, Constant)> = Vec::new();
     let mut methods = Vec::with_capacity(spec.methods.len());
     for (i, m) in spec.methods.iter().enumerate() {
         let step = resolve_step(m, problem, &cfg, &grid, &mut constants);
-        let mut trace = Trace::default();
-        let run_cfg = if evaluator.is_some() { RunConfig { x_every: curve_every, ..cfg } } else { cfg };
-        let out = run_resolved(&spec, i, problem, &step, &run_cfg, Some(&mut trace));
-        let ResolvedStep { rule, lr, smoothness, tuning } = step;
-        let curves = evaluator.as_ref().map(|ev| {
-            let mut c = Curves::default();
-            for (k, x) in trace.x.take().unwrap_or_default().iter().enumerate() {
-                let e = ev.evaluate(&problem.original(x));
-                c.t.push(k * curve_every);
-                c.train_loss.push(e.train_loss);
-                c.test_loss.push(e.test_loss);
-                c.train_accuracy.push(e.train_accuracy);
-                c.test_accuracy.push(e.test_accuracy);
-            }
-            c
+        let mut trace = if d <= KEEP_X_MAX_D { Trace::with_iterates() } else { Trace::default() };
+        let mut recorder = evaluator.as_ref().map(|evaluator| CurveRecorder {
+            evaluator,
+            problem,
+            every: curve_every,
+            curves: Curves::default(),
         });
+        let out = run_resolved(&spec, i, problem, &step, &cfg, &mut [&mut trace, &mut recorder]);
+        let curves = recorder.map(|r| r.curves);
+        let rule = step.rule();
+        let ResolvedStep { lr, smoothness, tuning } = step;
         let message = match &tuning {
             Some(t) if t.best.is_none() => {
                 format!("every tuning grid value diverged; showing the smallest. {}", out.message)
@@ -126,7 +148,7 @@ pub(crate) fn run_problem(spec: Spec, problem: &super::problem::Problem) -> RunR
         };
         methods.push(MethodResult {
             label: label(m, rule, lr, spec.run.batch > 0),
-            kind: m.kind.id(),
+            kind: m.kind.id,
             rule,
             lr,
             smoothness,
@@ -155,12 +177,11 @@ pub(crate) fn run_problem(spec: Spec, problem: &super::problem::Problem) -> RunR
     }
 }
 
-/// How a spec's methods run on a problem of dimension d (iterates kept only for small d).
-pub(crate) fn run_config(spec: &Spec, d: usize) -> RunConfig {
+/// How a spec's methods run.
+pub(crate) fn run_config(spec: &Spec) -> RunConfig {
     RunConfig {
         steps: spec.run.steps as usize,
         target: (spec.run.target > 0.0).then_some(spec.run.target),
-        x_every: usize::from(d <= KEEP_X_MAX_D),
         batch: spec.run.batch as usize,
         batch_seed: spec.problem.seed,
     }
@@ -171,13 +192,34 @@ pub(crate) fn tuning_grid(spec: &Spec) -> Vec<f64> {
     log_grid(spec.run.tune_min, spec.run.tune_max, spec.run.tune_points as usize)
 }
 
-/// A method's step as run: its rule, its step scale (tuned on the grid when asked) and the
-/// smoothness constant a theory step uses.
+/// A method's step as run: its step scale (tuned on the grid when asked) and the smoothness
+/// constant of a theory step (None: the const rule).
 pub(crate) struct ResolvedStep {
-    pub rule: StepRule,
     pub lr: f64,
     pub smoothness: Option<Constant>,
     pub tuning: Option<TuneReport>,
+}
+
+impl ResolvedStep {
+    pub fn rule(&self) -> StepRule {
+        match self.smoothness {
+            Some(_) => StepRule::Theory,
+            None => StepRule::Const,
+        }
+    }
+}
+
+/// The step size of scale `lr` under the theory step of `smoothness`, or constant.
+fn step_size(lr: f64, smoothness: Option<&Constant>) -> StepSize {
+    match smoothness {
+        Some(c) => StepSize::Theory { lr, smoothness: c.value },
+        None => StepSize::Const(lr),
+    }
+}
+
+/// Method `m`'s chain: its links at step size `step`, then its schedule over `horizon` steps.
+fn chain(m: &MethodSpec, step: StepSize, horizon: usize) -> Chain {
+    m.kind.chain(&m.hypers(), step).with_schedule(m.schedule, horizon)
 }
 
 pub(crate) fn resolve_step(
@@ -188,12 +230,12 @@ pub(crate) fn resolve_step(
     constants: &mut Vec<(Norm, Constant)>,
 ) -> ResolvedStep {
     let obj = problem.objective.as_ref();
-    let rule = m.step_rule();
-    let smoothness = match (rule, m.kind.theory_norm(&m.hyper())) {
-        (StepRule::Theory, Some(norm)) => Some(constant(constants, norm, obj)),
+    // Validation allows the theory rule only on objectives with a constant Hessian.
+    let smoothness = match (m.step_rule(), m.kind.theory_norm(&m.hypers()), obj.constant_hessian()) {
+        (StepRule::Theory, Some(norm), Some(h)) => Some(constant(constants, norm, h, obj.known_spectrum())),
         _ => None,
     };
-    let make_chain = |lr: f64| m.chain(rule, lr, smoothness.as_ref().map(|c| c.value), cfg.steps);
+    let make_chain = |lr: f64| chain(m, step_size(lr, smoothness.as_ref()), cfg.steps);
     let (lr, tuning) = if m.tune {
         let report = tune(obj, &problem.x0, make_chain, cfg, grid);
         // When every grid value diverged, show the smallest: its divergence is the story.
@@ -202,40 +244,38 @@ pub(crate) fn resolve_step(
     } else {
         (m.lr_value(), None)
     };
-    ResolvedStep { rule, lr, smoothness, tuning }
+    ResolvedStep { lr, smoothness, tuning }
 }
 
 /// Method i of a resolved spec on its own: its step (tuned when asked) and its label.
 pub(crate) fn method_step(spec: &Spec, i: usize, problem: &super::problem::Problem) -> (ResolvedStep, String) {
     let m = &spec.methods[i];
-    let cfg = run_config(spec, problem.objective.dim());
+    let cfg = run_config(spec);
     let step = resolve_step(m, problem, &cfg, &tuning_grid(spec), &mut Vec::new());
-    let name = label(m, step.rule, step.lr, spec.run.batch > 0);
+    let name = label(m, step.rule(), step.lr, spec.run.batch > 0);
     (step, name)
 }
 
-/// Runs method i with its resolved step under `cfg` (the schedule still spans run.steps, so a
-/// shorter run follows the full run's iterates).
+/// Runs method i with its resolved step under `cfg`, watched by `observers` (the schedule still
+/// spans run.steps, so a shorter run follows the full run's iterates).
 pub(crate) fn run_resolved(
     spec: &Spec,
     i: usize,
     problem: &super::problem::Problem,
     step: &ResolvedStep,
     cfg: &RunConfig,
-    trace: Option<&mut Trace>,
+    observers: &mut [&mut dyn Observer],
 ) -> Outcome {
-    let mut chain =
-        spec.methods[i].chain(step.rule, step.lr, step.smoothness.as_ref().map(|c| c.value), spec.run.steps as usize);
-    run(problem.objective.as_ref(), &problem.x0, &mut chain, cfg, trace)
+    let mut chain = chain(&spec.methods[i], step_size(step.lr, step.smoothness.as_ref()), spec.run.steps as usize);
+    run(problem.objective.as_ref(), &problem.x0, &mut chain, cfg, observers)
 }
 
-/// The smoothness constant for `norm`, computed once per run.
-fn constant(cache: &mut Vec<(Norm, Constant)>, norm: Norm, obj: &dyn Objective) -> Constant {
+/// The smoothness constant for `norm` of the constant Hessian h, computed once per run.
+fn constant(cache: &mut Vec<(Norm, Constant)>, norm: Norm, h: &Matrix, spectrum: Option<&[f64]>) -> Constant {
     if let Some((_, c)) = cache.iter().find(|(n, _)| *n == norm) {
         return c.clone();
     }
-    let h = obj.constant_hessian().expect("validated: theory steps only on quadratics");
-    let c = smoothness_constant(norm, h, obj.known_spectrum());
+    let c = smoothness_constant(norm, h, spectrum);
     cache.push((norm, c.clone()));
     c
 }
@@ -244,12 +284,10 @@ fn label(m: &MethodSpec, rule: StepRule, lr: f64, stochastic: bool) -> String {
     if let Some(l) = &m.label {
         return l.clone();
     }
-    let name = m.kind.display_name(&m.hyper());
     // On minibatches GD and sign GD are SGD and signSGD.
-    let name = match (stochastic, m.kind) {
-        (true, crate::optimizer::MethodKind::Gd) => "SGD".to_string(),
-        (true, crate::optimizer::MethodKind::SignGd) => "signSGD".to_string(),
-        _ => name,
+    let name = match (stochastic, m.kind.stochastic_name) {
+        (true, Some(name)) => name.to_string(),
+        _ => m.kind.display_name(&m.hypers()),
     };
     let tuned = if m.tune { "tuned " } else { "" };
     let name = match m.schedule {
@@ -257,22 +295,22 @@ fn label(m: &MethodSpec, rule: StepRule, lr: f64, stochastic: bool) -> String {
         s => format!("{name}, {} schedule", s.id()),
     };
     let lr_s = short(lr);
-    match rule {
-        StepRule::Theory if m.kind == crate::optimizer::MethodKind::Gd => {
+    match (rule, &m.kind.update) {
+        (StepRule::Theory, Update::Gradient) => {
             if lr == 1.0 && !m.tune {
                 format!("{name} (1/L)")
             } else {
                 format!("{name} ({tuned}{lr_s}/L)")
             }
         }
-        StepRule::Theory => {
+        (StepRule::Theory, Update::Steepest(_) | Update::Links(_)) => {
             if lr == 1.0 && !m.tune {
                 format!("{name} (||g||*/L)")
             } else {
                 format!("{name} ({tuned}{lr_s} ||g||*/L)")
             }
         }
-        StepRule::Const => format!("{name} ({tuned}lr {lr_s})"),
+        (StepRule::Const, _) => format!("{name} ({tuned}lr {lr_s})"),
     }
 }
 
@@ -285,7 +323,8 @@ fn short(x: f64) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::spec::{METHOD_KINDS, PROBLEM_KINDS};
+    use crate::optimizer::METHOD_IDS;
+    use crate::spec::PROBLEM_KINDS;
 
     /// GD and heavy ball on a network trace the same loss curve in a rotated parameter space
     /// (to 1e-9 relative); sign GD does not.
@@ -368,10 +407,10 @@ mod tests {
     #[test]
     fn every_problem_with_every_method_runs_on_defaults() {
         for problem in PROBLEM_KINDS {
-            for method in METHOD_KINDS {
+            for method in METHOD_IDS {
                 let json = format!(
                     r#"{{"problem": {{"kind": "{problem}", "d": 3, "matrix": {matrix}}}, "methods": [{{"kind": "{method}"}}], "run": {{"steps": 20}}}}"#,
-                    matrix = if *problem == "matrix" { "[[2, 1, 0], [1, 3, 1], [0, 1, 1]]" } else { "null" }
+                    matrix = if problem == "matrix" { "[[2, 1, 0], [1, 3, 1], [0, 1, 1]]" } else { "null" }
                 );
                 let spec = Spec::from_json(&json).unwrap_or_else(|e| panic!("{problem}/{method}: {e}"));
                 let r = run_spec(&spec).unwrap_or_else(|e| panic!("{problem}/{method}: {e}"));

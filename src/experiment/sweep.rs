@@ -18,10 +18,11 @@
 
 use super::problem::build;
 use super::run::run_problem;
-use crate::optimizer::MethodKind;
+use crate::optimizer::method::{GD, SIGN_GD};
 use crate::optimizer::{log_grid, Status};
 use crate::smoothness::Progress;
-use crate::spec::{MethodSpec, Rule, Spec, SpecError, SweepMeasure, SweepRule};
+use crate::spec::{MethodSpec, Rule, Spec, SweepMeasure, SweepRule};
+use crate::Error;
 use serde::Serialize;
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -54,30 +55,15 @@ pub struct SweepResult {
     pub spearman: f64,
 }
 
-/// Why a sweep did not finish.
-#[derive(Clone, Debug, PartialEq)]
-pub enum SweepError {
-    Spec(SpecError),
-    Cancelled,
-}
-
-impl std::fmt::Display for SweepError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SweepError::Spec(e) => write!(f, "{e}"),
-            SweepError::Cancelled => write!(f, "cancelled"),
-        }
-    }
-}
-
 /// lambda_max giving spread s with k outliers over d - k at lambda_min.
 pub fn lambda_max_for_spread(s: f64, d: usize, k: usize, lambda_min: f64) -> f64 {
     s * (d - k) as f64 * lambda_min / (d as f64 - s * k as f64)
 }
 
 /// Runs the sweep of a spec; `progress(fraction)` after each cell, false cancels.
-pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, SweepError> {
-    spec.validate_sweep().map_err(SweepError::Spec)?;
+pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, Error> {
+    let task = spec.sweep_task()?;
+    let spec: &Spec = &task;
     let w = &spec.sweep;
     let spreads = log_grid(w.spread_min, w.spread_max, w.spread_points as usize);
     let rotations: Vec<f64> = (0..w.rotation_points).map(|i| i as f64 / (w.rotation_points - 1) as f64).collect();
@@ -108,19 +94,22 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, SweepEr
                 s.run.tune_min = w.tune_min;
                 s.run.tune_max = w.tune_max;
                 s.run.tune_points = w.tune_points;
-                s.methods = [MethodKind::Gd, MethodKind::SignGd]
+                s.methods = [&GD, &SIGN_GD]
                     .map(|kind| MethodSpec { rule: Rule::Theory, tune, ..MethodSpec::of(kind) })
                     .to_vec();
-                s.validate().map_err(SweepError::Spec)?;
-                let s = s.resolved();
-                let problem = build(&s);
-                let hess = problem.objective.constant_hessian().expect("a quadratic");
-                cell.rho_diag += crate::objective::rho_diag(hess) / w.problems as f64;
-                let r = run_problem(s, &problem);
+                let cell_task = s.run_task()?;
+                let problem = build(&cell_task);
+                let r = run_problem(&cell_task, &problem);
                 let (gd, sign) = (&r.methods[0], &r.methods[1]);
-                let linf = sign.smoothness.as_ref().expect("a theory step has its constant").value;
-                let l2 = gd.smoothness.as_ref().expect("a theory step has its constant").value;
-                log_pred += libm::log(d as f64 * l2 / linf);
+                // A sweep's problems are quadratics run with theory steps: each has its Hessian,
+                // and both methods their constants.
+                let (Some(hess), Some(l2), Some(linf)) =
+                    (problem.objective.constant_hessian(), &gd.smoothness, &sign.smoothness)
+                else {
+                    unreachable!("a sweep task's cells are quadratics run with theory steps")
+                };
+                cell.rho_diag += crate::linalg::rho_diag(hess) / w.problems as f64;
+                log_pred += libm::log(d as f64 * l2.value / linf.value);
                 let steps = |m: &super::run::MethodResult| m.stopped_at.max(1);
                 let missed = |m: &super::run::MethodResult| m.status != Status::Target;
                 let ratio = match w.measure {
@@ -143,7 +132,7 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, SweepEr
             cell.measured = libm::exp(log_meas / w.problems as f64);
             cells.push(cell);
             if !progress(cells.len() as f64 / total) {
-                return Err(SweepError::Cancelled);
+                return Err(Error::Cancelled);
             }
         }
     }
@@ -151,7 +140,7 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, SweepEr
         &cells.iter().map(|c| c.measured).collect::<Vec<_>>(),
         &cells.iter().map(|c| c.predicted).collect::<Vec<_>>(),
     );
-    Ok(SweepResult { spec: spec.resolved(), spreads, rotations, cells, spearman })
+    Ok(SweepResult { spec: spec.clone(), spreads, rotations, cells, spearman })
 }
 
 /// Ranks from 1, ties sharing their average rank.
@@ -241,9 +230,19 @@ mod tests {
         let mut s = spec.clone();
         s.problem.rotation = c.rotation;
         s.problem.lambda_max = lambda_max_for_spread(c.spread, 12, 2, 1.0);
-        s.methods = vec![MethodSpec::of(MethodKind::Gd), MethodSpec::of(MethodKind::SignGd)];
+        s.methods = vec![MethodSpec::of(&GD), MethodSpec::of(&SIGN_GD)];
         let direct = crate::experiment::run_spec(&s).unwrap();
         assert_eq!((direct.methods[0].stopped_at, direct.methods[1].stopped_at), (c.gd_steps[0], c.sign_steps[0]));
+    }
+
+    #[test]
+    fn a_cancelled_sweep_says_so() {
+        let spec = Spec::from_json(
+            r#"{"problem": {"d": 12, "outliers": 2}, "run": {"steps": 100},
+                "sweep": {"spread_max": 5, "spread_points": 2, "rotation_points": 2, "problems": 1}}"#,
+        )
+        .unwrap();
+        assert_eq!(run_sweep(&spec, &mut |_| false).unwrap_err(), Error::Cancelled);
     }
 
     #[test]
@@ -252,8 +251,8 @@ mod tests {
             &Spec::from_json(r#"{"problem": {"d": 10, "outliers": 2}, "sweep": {"spread_max": 6}}"#).unwrap(),
             &mut |_| true,
         );
-        assert!(matches!(e, Err(SweepError::Spec(ref s)) if s.field == "sweep.spread_max"), "{e:?}");
+        assert!(matches!(e, Err(Error::Spec(ref s)) if s.field == "sweep.spread_max"), "{e:?}");
         let e = run_sweep(&Spec::from_json(r#"{"problem": {"kind": "rosenbrock"}}"#).unwrap(), &mut |_| true);
-        assert!(matches!(e, Err(SweepError::Spec(ref s)) if s.field == "problem.kind"));
+        assert!(matches!(e, Err(Error::Spec(ref s)) if s.field == "problem.kind"));
     }
 }

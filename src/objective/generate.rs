@@ -197,18 +197,10 @@ pub fn hessian_2d(l1: f64, l2: f64, angle_deg: f64) -> Matrix {
     ])
 }
 
-/// rho_diag(H) = sum_i |H_ii| / sum_ij |H_ij| (paper-notes section 3); 1 for the zero matrix.
-pub fn rho_diag(h: &Matrix) -> f64 {
-    let total = h.abs_sum();
-    if total == 0.0 {
-        return 1.0;
-    }
-    (0..h.n()).map(|i| h.get(i, i).abs()).sum::<f64>() / total
-}
-
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::linalg::rho_diag;
 
     #[test]
     fn spectra_have_their_documented_shape() {

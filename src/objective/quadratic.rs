@@ -1,7 +1,7 @@
 //! f(x) = 1/2 (x - x*)^T H (x - x*).
 
 use super::Objective;
-use crate::linalg::Matrix;
+use crate::linalg::{Matrix, PSD_TOLERANCE};
 use crate::norm::dot;
 
 /// A quadratic with symmetric Hessian H and centre x*. For PSD H the minimum is f* = 0 at x*;
@@ -14,39 +14,26 @@ pub struct Quadratic {
     spectrum: Option<Vec<f64>>,
 }
 
-/// Why a user-given matrix was refused.
-#[derive(Clone, Debug, PartialEq)]
+/// Why a user-given matrix was refused (wrapped by the crate's `Error::Matrix`).
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum MatrixError {
+    #[error("the matrix is empty; give at least one row")]
     Empty,
+    #[error("the matrix is not square: row {row} has {len} entries, expected {n}")]
     NotSquare { row: usize, len: usize, n: usize },
+    #[error("entry ({row}, {col}) is not a finite number")]
     NotFinite { row: usize, col: usize },
+    #[error(
+        "the matrix is not symmetric: entries ({row}, {col}) and ({col}, {row}) differ by {relative:.3e} relative to the largest entry (allowed 1e-9)"
+    )]
     NotSymmetric { row: usize, col: usize, relative: f64 },
+    #[error("the matrix is {n} x {n}; at most {max} x {max} is allowed")]
     TooLarge { n: usize, max: usize },
-}
-
-impl std::fmt::Display for MatrixError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            MatrixError::Empty => write!(f, "the matrix is empty; give at least one row"),
-            MatrixError::NotSquare { row, len, n } => {
-                write!(f, "the matrix is not square: row {row} has {len} entries, expected {n}")
-            }
-            MatrixError::NotFinite { row, col } => write!(f, "entry ({row}, {col}) is not a finite number"),
-            MatrixError::NotSymmetric { row, col, relative } => write!(
-                f,
-                "the matrix is not symmetric: entries ({row}, {col}) and ({col}, {row}) differ by {relative:.3e} relative to the largest entry (allowed 1e-9)"
-            ),
-            MatrixError::TooLarge { n, max } => write!(f, "the matrix is {n} x {n}; at most {max} x {max} is allowed"),
-        }
-    }
 }
 
 /// Relative asymmetry tolerated in a user matrix (rounding in a pasted matrix); it is then
 /// symmetrised exactly.
 pub const SYMMETRY_TOLERANCE: f64 = 1e-9;
-
-/// A matrix counts as PSD when its smallest eigenvalue is at least -PSD_TOLERANCE * max |lambda|.
-pub const PSD_TOLERANCE: f64 = 1e-10;
 
 impl Quadratic {
     /// From a Hessian whose spectrum is known by construction (always PSD in our generators).
@@ -55,14 +42,13 @@ impl Quadratic {
         Quadratic { h, x_star, f_star: psd.then_some(0.0), spectrum: Some(spectrum) }
     }
 
-    /// From a user's matrix: checked square, finite and symmetric, then tested for PSD.
-    pub fn from_rows(rows: &[Vec<f64>], max_n: usize) -> Result<Self, MatrixError> {
-        let h = check_matrix(rows, max_n)?;
+    /// From a user's matrix as `check_matrix` returns it (exactly symmetric), tested for PSD.
+    pub fn from_symmetric(h: Matrix) -> Self {
         let n = h.n();
         let spectrum = h.sym_eigenvalues();
         let scale = spectrum.iter().fold(0.0f64, |m, l| m.max(l.abs()));
         let psd = spectrum[0] >= -PSD_TOLERANCE * scale;
-        Ok(Quadratic { h, x_star: vec![0.0; n], f_star: psd.then_some(0.0), spectrum: Some(spectrum) })
+        Quadratic { h, x_star: vec![0.0; n], f_star: psd.then_some(0.0), spectrum: Some(spectrum) }
     }
 
     pub fn hessian_matrix(&self) -> &Matrix {
@@ -165,17 +151,21 @@ mod tests {
         assert_eq!(h.get(0, 1), h.get(1, 0));
     }
 
+    fn from_rows(rows: &[Vec<f64>]) -> Quadratic {
+        Quadratic::from_symmetric(check_matrix(rows, 10).unwrap())
+    }
+
     #[test]
     fn psd_decides_whether_the_minimum_is_known() {
-        let psd = Quadratic::from_rows(&[vec![2.0, 1.0], vec![1.0, 2.0]], 10).unwrap();
+        let psd = from_rows(&[vec![2.0, 1.0], vec![1.0, 2.0]]);
         assert_eq!(psd.minimum(), Some(0.0));
-        let indefinite = Quadratic::from_rows(&[vec![1.0, 2.0], vec![2.0, 1.0]], 10).unwrap();
+        let indefinite = from_rows(&[vec![1.0, 2.0], vec![2.0, 1.0]]);
         assert_eq!(indefinite.minimum(), None);
     }
 
     #[test]
     fn gradient_matches_finite_differences() {
-        let q = Quadratic::from_rows(&[vec![3.0, 1.0, 0.0], vec![1.0, 2.0, -1.0], vec![0.0, -1.0, 4.0]], 10).unwrap();
+        let q = from_rows(&[vec![3.0, 1.0, 0.0], vec![1.0, 2.0, -1.0], vec![0.0, -1.0, 4.0]]);
         let x = [0.3, -1.2, 0.7];
         let mut g = [0.0; 3];
         q.value_and_gradient(&x, &mut g);

@@ -78,10 +78,9 @@ impl Objective for Rotated {
 mod tests {
     use super::*;
     use crate::objective::{HaarRotation, Rosenbrock};
-    use crate::optimizer::{run, Hyper, MethodKind, RunConfig, StepRule, Trace};
+    use crate::optimizer::method::{Method, GD, HEAVY_BALL, SIGN_GD};
+    use crate::optimizer::{run, RunConfig, StepSize, Trace};
     use crate::rng::Rng;
-
-    const H: Hyper = Hyper { beta: 0.9, beta2: 0.999, eps: 1e-8, p: 3.0, block: 2 };
 
     #[test]
     fn dense_hessian_is_the_rotated_inner_hessian() {
@@ -96,7 +95,7 @@ mod tests {
         }
     }
 
-    fn curves(kind: MethodKind, lr: f64) -> (Vec<f64>, Vec<f64>) {
+    fn curves(kind: &Method, lr: f64) -> (Vec<f64>, Vec<f64>) {
         let d = 6;
         let q = HaarRotation::new(d, &mut Rng::new(5)).matrix(1.0);
         let plain = Rosenbrock::new(d);
@@ -105,20 +104,21 @@ mod tests {
         let z0 = rotated.to_rotated(&x0);
         let cfg = RunConfig::new(200, None);
         let (mut a, mut b) = (Trace::default(), Trace::default());
-        run(&plain, &x0, &mut kind.chain(&H, StepRule::Const, lr, None), &cfg, Some(&mut a));
-        run(&rotated, &z0, &mut kind.chain(&H, StepRule::Const, lr, None), &cfg, Some(&mut b));
+        let chain = || kind.chain(&kind.defaults(), StepSize::Const(lr));
+        run(&plain, &x0, &mut chain(), &cfg, &mut [&mut a]);
+        run(&rotated, &z0, &mut chain(), &cfg, &mut [&mut b]);
         (a.f, b.f)
     }
 
     #[test]
     fn gd_and_momentum_are_rotation_equivariant_and_sign_gd_is_not() {
-        for kind in [MethodKind::Gd, MethodKind::HeavyBall] {
+        for kind in [&GD, &HEAVY_BALL] {
             let (a, b) = curves(kind, 2e-4);
             for (x, y) in a.iter().zip(&b) {
                 assert!((x - y).abs() <= 1e-9 * x.abs().max(1e-12), "{kind:?}: {x} vs {y}");
             }
         }
-        let (a, b) = curves(MethodKind::SignGd, 1e-3);
+        let (a, b) = curves(&SIGN_GD, 1e-3);
         let worst = a.iter().zip(&b).map(|(x, y)| (x - y).abs() / x.abs()).fold(0.0, f64::max);
         assert!(worst > 1e-3, "sign GD should notice the rotation: {worst}");
     }

@@ -1,13 +1,18 @@
 //! Optimisers: composable update rules (`transform`), the named methods built from them
-//! (`method`), the run loop that records a trace (`run`), and step-size tuning (`tune`).
+//! (`method`), the run loop (`run`) and the observers it shows each point to (`observe`; the
+//! per-step `trace` is one), and step-size tuning (`tune`).
 
 pub mod method;
+pub mod observe;
 pub mod run;
+pub mod trace;
 pub mod transform;
 pub mod tune;
 
-pub use method::{Hyper, MethodKind, StepRule};
-pub use run::{run, Outcome, RunConfig, Status, Trace};
+pub use method::{Hyper, Hypers, Method, MethodKind, StepRule, StepSize, Update, METHODS, METHOD_IDS};
+pub use observe::{Observer, Point};
+pub use run::{run, Outcome, RunConfig, Status};
+pub use trace::Trace;
 pub use transform::Chain;
 pub use transform::{Schedule, ScheduleKind};
 pub use tune::{log_grid, tune, GridOutcome, TuneReport};

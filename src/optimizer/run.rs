@@ -1,7 +1,9 @@
-//! The run loop: x_{t+1} = x_t - chain(g_t), recording per step what the comparisons need.
+//! The run loop: x_{t+1} = x_t - chain(g_t), showing each evaluated point to its observers (the
+//! per-step trace is one).
 
+use super::observe::{Observer, Point};
 use super::transform::Chain;
-use crate::norm::{density, l1, l2, linf};
+use crate::norm::l2;
 use crate::objective::Objective;
 use serde::Serialize;
 
@@ -15,10 +17,7 @@ pub struct RunConfig {
     /// Stop when (f - f*) <= target (f(x_0) - f*); None runs all steps (and is forced when f* is
     /// unknown).
     pub target: Option<f64>,
-    /// Record the iterate x_t when t is a multiple of this (0: never). 1 for the 2-D view and
-    /// exports at small d; larger strides sample a long trajectory.
-    pub x_every: usize,
-    /// Minibatch size for objectives with data rows (0: full batch). The recorded values are
+    /// Minibatch size for objectives with data rows (0: full batch). The observed values are
     /// always the full objective's; only the update uses the minibatch gradient.
     pub batch: usize,
     /// Seeds the minibatch order.
@@ -26,9 +25,9 @@ pub struct RunConfig {
 }
 
 impl RunConfig {
-    /// Full batch, no iterates recorded.
+    /// Full batch.
     pub fn new(steps: usize, target: Option<f64>) -> Self {
-        RunConfig { steps, target, x_every: 0, batch: 0, batch_seed: 0 }
+        RunConfig { steps, target, batch: 0, batch_seed: 0 }
     }
 }
 
@@ -43,7 +42,12 @@ struct Batches {
 
 impl Batches {
     fn new(rows: usize, size: usize, seed: u64) -> Self {
-        Batches { order: (0..rows).collect(), next: rows, size: size.min(rows), rng: crate::rng::Rng::derive(seed, 5) }
+        Batches {
+            order: (0..rows).collect(),
+            next: rows,
+            size: size.min(rows),
+            rng: crate::rng::Rng::stream(seed, crate::rng::Stream::Batches),
+        }
     }
 
     fn take(&mut self) -> &[usize] {
@@ -69,6 +73,8 @@ pub enum Status {
     /// The gradient became exactly zero: nothing more to do.
     Stationary,
     Diverged,
+    /// An observer ended the run (a cancelled computation, a read-out that failed).
+    Halted,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -84,27 +90,14 @@ pub struct Outcome {
     pub x: Vec<f64>,
 }
 
-/// Per-step records. f, grad_* and density have one entry per evaluated point x_0, ..., x_T;
-/// step has one per update; x the iterates at the RunConfig's stride.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
-pub struct Trace {
-    pub f: Vec<f64>,
-    pub grad_l2: Vec<f64>,
-    pub grad_l1: Vec<f64>,
-    pub grad_linf: Vec<f64>,
-    pub density: Vec<f64>,
-    pub step: Vec<f64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub x: Option<Vec<Vec<f64>>>,
-}
-
-/// Runs `chain` on `obj` from `x0`; records into `trace` when given (tuning runs pass None).
+/// Runs `chain` on `obj` from `x0`, showing every evaluated point to each of `observers` in order
+/// (tuning runs pass none).
 pub fn run(
     obj: &dyn Objective,
     x0: &[f64],
     chain: &mut Chain,
     cfg: &RunConfig,
-    mut trace: Option<&mut Trace>,
+    observers: &mut [&mut dyn Observer],
 ) -> Outcome {
     let d = obj.dim();
     let f_star = obj.minimum();
@@ -113,66 +106,56 @@ pub fn run(
     let mut g = vec![0.0; d];
     let mut batches = (cfg.batch > 0 && obj.rows() > 0).then(|| Batches::new(obj.rows(), cfg.batch, cfg.batch_seed));
     let mut f0 = f64::NAN;
-    if let Some(tr) = trace.as_deref_mut() {
-        tr.x = (cfg.x_every > 0).then(Vec::new);
-    }
+    let mut step = None;
     for t in 0..=cfg.steps {
         let f = obj.value_and_gradient(&x, &mut g) - f_star.unwrap_or(0.0);
         if t == 0 {
             f0 = f;
         }
         let gl2 = l2(&g);
-        if let Some(tr) = trace.as_deref_mut() {
-            tr.f.push(f);
-            tr.grad_l2.push(gl2);
-            tr.grad_l1.push(l1(&g));
-            tr.grad_linf.push(linf(&g));
-            tr.density.push(density(&g));
-            if let Some(xs) = tr.x.as_mut().filter(|_| t % cfg.x_every.max(1) == 0) {
-                xs.push(x.clone());
-            }
-        }
-        let stop = |status, message: String| Outcome { status, stopped_at: t, final_f: f, message, x: x.clone() };
-        if !f.is_finite() || !gl2.is_finite() {
-            return stop(
+        let blown_up = match f_star {
+            Some(_) => f > DIVERGENCE_FACTOR * f0.max(f64::MIN_POSITIVE),
+            None => (f - f0).abs() > DIVERGENCE_FACTOR * (1.0 + f0.abs()),
+        };
+        let stop = if !f.is_finite() || !gl2.is_finite() {
+            Some((
                 Status::Diverged,
                 format!(
                     "diverged at step {t}: f or its gradient is {}",
                     if f.is_nan() || gl2.is_nan() { "NaN" } else { "infinite" }
                 ),
-            );
-        }
-        let blown_up = match f_star {
-            Some(_) => f > DIVERGENCE_FACTOR * f0.max(f64::MIN_POSITIVE),
-            None => (f - f0).abs() > DIVERGENCE_FACTOR * (1.0 + f0.abs()),
-        };
-        if t > 0 && blown_up {
-            return stop(
+            ))
+        } else if t > 0 && blown_up {
+            Some((
                 Status::Diverged,
                 format!("diverged at step {t}: f - f* = {f:.3e} grew past 1e10 times its start value"),
-            );
+            ))
+        } else if target.is_some_and(|tg| f <= tg * f0) {
+            Some((Status::Target, format!("reached the target at step {t}")))
+        } else if t == cfg.steps {
+            Some((Status::MaxSteps, format!("ran all {t} steps")))
+        } else if gl2 == 0.0 {
+            Some((Status::Stationary, format!("zero gradient at step {t}")))
+        } else {
+            None
+        };
+        let point = Point { t, x: &x, f, g: &g, step, stop: stop.as_ref().map(|(s, _)| *s), objective: obj };
+        // Every observer sees the point, even after one of them asks to halt.
+        let mut halted = false;
+        for o in observers.iter_mut() {
+            halted |= o.observe(&point).is_break();
         }
-        if let Some(tg) = target {
-            if f <= tg * f0 {
-                return stop(Status::Target, format!("reached the target at step {t}"));
-            }
-        }
-        if t == cfg.steps {
-            return stop(Status::MaxSteps, format!("ran all {t} steps"));
-        }
-        if gl2 == 0.0 {
-            return stop(Status::Stationary, format!("zero gradient at step {t}"));
+        let stop = if halted { Some((Status::Halted, format!("halted by an observer at step {t}"))) } else { stop };
+        if let Some((status, message)) = stop {
+            return Outcome { status, stopped_at: t, final_f: f, message, x };
         }
         if let Some(b) = batches.as_mut() {
             let rows = b.take().to_vec();
             obj.batch_gradient(&x, &rows, &mut g);
         }
-        let step = chain.update(&mut g, t + 1);
+        step = Some(chain.update(&mut g, t + 1));
         for (xi, ui) in x.iter_mut().zip(&g) {
             *xi -= ui;
-        }
-        if let Some(tr) = trace.as_deref_mut() {
-            tr.step.push(step);
         }
     }
     unreachable!("the loop returns at t = steps")
@@ -181,12 +164,13 @@ pub fn run(
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::norm::l1;
     use crate::objective::{HaarRotation, Quadratic};
-    use crate::optimizer::{Hyper, MethodKind, StepRule};
+    use crate::optimizer::method::{Method, GD, SIGN_GD};
+    use crate::optimizer::StepSize;
+    use crate::optimizer::Trace;
     use crate::rng::Rng;
     use crate::smoothness::linf_exact;
-
-    const H: Hyper = Hyper { beta: 0.9, beta2: 0.999, eps: 1e-8, p: 3.0, block: 2 };
 
     fn random_quadratic(d: usize, seed: u64) -> Quadratic {
         let mut r = Rng::new(seed);
@@ -202,7 +186,7 @@ mod tests {
     }
 
     fn cfg(steps: usize) -> RunConfig {
-        RunConfig { x_every: 1, ..RunConfig::new(steps, None) }
+        RunConfig::new(steps, None)
     }
 
     #[test]
@@ -211,9 +195,9 @@ mod tests {
         let q = random_quadratic(6, 1);
         let l = q.known_spectrum().unwrap().last().copied().unwrap();
         let x0 = vec![1.0; 6];
-        let mut trace = Trace::default();
-        let mut chain = MethodKind::Gd.chain(&H, StepRule::Theory, 1.0, Some(l));
-        run(&q, &x0, &mut chain, &cfg(30), Some(&mut trace));
+        let mut trace = Trace::with_iterates();
+        let mut chain = GD.chain(&GD.defaults(), StepSize::Theory { lr: 1.0, smoothness: l });
+        run(&q, &x0, &mut chain, &cfg(30), &mut [&mut trace]);
         let h = q.hessian_matrix();
         let mut z: Vec<f64> = x0.iter().zip(q.x_star()).map(|(a, b)| a - b).collect();
         for t in 0..=30 {
@@ -239,12 +223,12 @@ mod tests {
             let linf = crate::testing::brute_quadratic(q.hessian_matrix());
             assert!((linf - linf_exact(q.hessian_matrix()).0).abs() < 1e-9 * linf);
             type DualNorm = fn(&[f64]) -> f64;
-            let cases: [(MethodKind, f64, DualNorm); 2] = [(MethodKind::Gd, l2c, l2), (MethodKind::SignGd, linf, l1)];
+            let cases: [(&Method, f64, DualNorm); 2] = [(&GD, l2c, l2), (&SIGN_GD, linf, l1)];
             for (kind, l, dual) in cases {
-                let mut trace = Trace::default();
-                let mut chain = kind.chain(&H, StepRule::Theory, 1.0, Some(l));
+                let mut trace = Trace::with_iterates();
+                let mut chain = kind.chain(&kind.defaults(), StepSize::Theory { lr: 1.0, smoothness: l });
                 let x0 = Rng::new(seed).normals(d);
-                run(&q, &x0, &mut chain, &cfg(40), Some(&mut trace));
+                run(&q, &x0, &mut chain, &cfg(40), &mut [&mut trace]);
                 let xs = trace.x.as_ref().unwrap();
                 for (t, x) in xs.iter().enumerate().take(xs.len() - 1) {
                     let mut g = vec![0.0; d];
@@ -260,9 +244,9 @@ mod tests {
     #[test]
     fn divergence_is_reported_as_data() {
         let q = random_quadratic(4, 3);
-        let mut chain = MethodKind::Gd.chain(&H, StepRule::Const, 100.0, None);
+        let mut chain = GD.chain(&GD.defaults(), StepSize::Const(100.0));
         let mut trace = Trace::default();
-        let out = run(&q, &[1.0; 4], &mut chain, &cfg(1000), Some(&mut trace));
+        let out = run(&q, &[1.0; 4], &mut chain, &cfg(1000), &mut [&mut trace]);
         assert_eq!(out.status, Status::Diverged);
         assert!(out.stopped_at > 0 && out.stopped_at < 1000);
         assert!(out.message.starts_with(&format!("diverged at step {}", out.stopped_at)));
@@ -273,9 +257,71 @@ mod tests {
     fn target_stops_the_run() {
         let q = random_quadratic(4, 4);
         let l = q.known_spectrum().unwrap().last().copied().unwrap();
-        let mut chain = MethodKind::Gd.chain(&H, StepRule::Theory, 1.0, Some(l));
-        let out = run(&q, &[1.0; 4], &mut chain, &RunConfig::new(100_000, Some(1e-6)), None);
+        let mut chain = GD.chain(&GD.defaults(), StepSize::Theory { lr: 1.0, smoothness: l });
+        let out = run(&q, &[1.0; 4], &mut chain, &RunConfig::new(100_000, Some(1e-6)), &mut []);
         assert_eq!(out.status, Status::Target);
         assert!(out.final_f <= 1e-6 * q.value(&[1.0; 4]));
+    }
+
+    /// What a witness saw at one point: t, x, f - f*, g, step, stop.
+    type Seen = (usize, Vec<f64>, f64, Vec<f64>, Option<f64>, Option<Status>);
+
+    /// Records what it is shown and asks to halt at step `halt_at`.
+    #[derive(Default)]
+    struct Witness {
+        seen: Vec<Seen>,
+        halt_at: Option<usize>,
+    }
+
+    impl Observer for Witness {
+        fn observe(&mut self, p: &Point) -> std::ops::ControlFlow<()> {
+            self.seen.push((p.t, p.x.to_vec(), p.f, p.g.to_vec(), p.step, p.stop));
+            match self.halt_at == Some(p.t) {
+                true => std::ops::ControlFlow::Break(()),
+                false => std::ops::ControlFlow::Continue(()),
+            }
+        }
+    }
+
+    /// An observer sees every point in order, each with its own f - f* and gradient, the step
+    /// that led there (x_t = x_{t-1} - lr g_{t-1} for GD) and, at the last, why the run stops;
+    /// watching does not move the iterates.
+    #[test]
+    fn observers_see_every_point_and_change_nothing() {
+        let q = random_quadratic(5, 6);
+        let lr = 0.05;
+        let x0 = Rng::new(7).normals(5);
+        let mut w = Witness::default();
+        let watched = run(&q, &x0, &mut GD.chain(&GD.defaults(), StepSize::Const(lr)), &cfg(25), &mut [&mut w]);
+        let alone = run(&q, &x0, &mut GD.chain(&GD.defaults(), StepSize::Const(lr)), &cfg(25), &mut []);
+        assert_eq!(watched, alone);
+        assert_eq!(w.seen.len(), 26);
+        let mut g = vec![0.0; 5];
+        for (k, (t, x, f, gt, step, stop)) in w.seen.iter().enumerate() {
+            assert_eq!(*t, k);
+            assert_eq!(*f, q.value_and_gradient(x, &mut g) - q.minimum().unwrap());
+            assert_eq!(gt, &g);
+            assert_eq!(*step, (k > 0).then_some(lr));
+            assert_eq!(*stop, (k == 25).then_some(Status::MaxSteps));
+            if k > 0 {
+                let (_, before, _, g_before, _, _) = &w.seen[k - 1];
+                for i in 0..5 {
+                    assert!((x[i] - (before[i] - lr * g_before[i])).abs() <= 1e-15 * (1.0 + x[i].abs()));
+                }
+            }
+        }
+    }
+
+    /// An observer that asks to halt ends the run at that point, after every observer saw it.
+    #[test]
+    fn an_observer_halts_the_run() {
+        let q = random_quadratic(4, 8);
+        let mut halting = Witness { halt_at: Some(7), ..Witness::default() };
+        let mut trace = Trace::default();
+        let mut chain = SIGN_GD.chain(&SIGN_GD.defaults(), StepSize::Const(0.01));
+        let out = run(&q, &[1.0; 4], &mut chain, &cfg(100), &mut [&mut halting, &mut trace]);
+        assert_eq!((out.status, out.stopped_at), (Status::Halted, 7));
+        assert_eq!(out.x, halting.seen[7].1);
+        assert_eq!((halting.seen.len(), trace.f.len(), trace.step.len()), (8, 8, 7));
     }
 }

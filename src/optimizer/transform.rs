@@ -19,6 +19,15 @@ impl Chain {
     pub fn update(&mut self, u: &mut [f64], t: usize) -> f64 {
         self.0.iter_mut().map(|link| link.update(u, t)).product()
     }
+
+    /// The chain followed by the schedule `kind` over `horizon` steps (nothing for constant).
+    pub fn with_schedule(mut self, kind: ScheduleKind, horizon: usize) -> Chain {
+        match kind {
+            ScheduleKind::Constant => {}
+            ScheduleKind::Cosine | ScheduleKind::Step => self.0.push(Box::new(Schedule { kind, horizon })),
+        }
+        self
+    }
 }
 
 /// A step-size schedule over a horizon of T steps, as a factor s(t) for step t = 1, 2, ...
@@ -101,20 +110,20 @@ impl Transform for Steepest {
 }
 
 /// Momentum accumulator: v <- beta v + u; u <- v (heavy ball) or u + beta v (Nesterov),
-/// as in optax.trace and PyTorch SGD.
-pub struct Trace {
+/// as optax.trace and PyTorch SGD (named for what it is, beside the run's trace recorder).
+pub struct Momentum {
     beta: f64,
     nesterov: bool,
     v: Vec<f64>,
 }
 
-impl Trace {
+impl Momentum {
     pub fn new(beta: f64, nesterov: bool) -> Self {
-        Trace { beta, nesterov, v: vec![] }
+        Momentum { beta, nesterov, v: vec![] }
     }
 }
 
-impl Transform for Trace {
+impl Transform for Momentum {
     fn update(&mut self, u: &mut [f64], _t: usize) -> f64 {
         self.v.resize(u.len(), 0.0);
         for (ui, vi) in u.iter_mut().zip(self.v.iter_mut()) {

@@ -4,7 +4,7 @@
 //! rule itself is kept). Score of a grid value, best first:
 //! 1. reached the target: fewer steps is better;
 //! 2. did not reach it (or no target): lower final f - f* is better;
-//! 3. diverged: never chosen.
+//! 3. diverged (or halted): never chosen.
 //!
 //! Ties go to the smaller step (the lower grid index), the safer choice.
 
@@ -50,18 +50,17 @@ pub fn tune(
     cfg: &RunConfig,
     grid: &[f64],
 ) -> TuneReport {
-    let quiet = RunConfig { x_every: 0, ..*cfg };
     let outcomes: Vec<GridOutcome> = grid
         .iter()
         .map(|&scale| {
-            let out = run(obj, x0, &mut make_chain(scale), &quiet, None);
+            let out = run(obj, x0, &mut make_chain(scale), cfg, &mut []);
             GridOutcome { scale, status: out.status, stopped_at: out.stopped_at, final_f: out.final_f }
         })
         .collect();
     let key = |o: &GridOutcome| match o.status {
         Status::Target => Some((0, o.stopped_at as f64)),
         Status::MaxSteps | Status::Stationary => Some((1, o.final_f)),
-        Status::Diverged => None,
+        Status::Diverged | Status::Halted => None,
     };
     let best = outcomes
         .iter()
@@ -77,7 +76,8 @@ mod tests {
     use super::*;
     use crate::linalg::Matrix;
     use crate::objective::Quadratic;
-    use crate::optimizer::{Hyper, MethodKind, StepRule};
+    use crate::optimizer::method::GD;
+    use crate::optimizer::StepSize;
 
     #[test]
     fn grid_is_log_spaced_with_exact_ends() {
@@ -94,10 +94,9 @@ mod tests {
         // On diag(1, 10), GD with step a converges at rate max(|1 - a|, |1 - 10 a|), best at
         // a = 2/11. The grid holds 0.1, 0.18.., 0.2 .., and larger values that diverge (a > 0.2).
         let q = Quadratic::with_spectrum(Matrix::diagonal(&[1.0, 10.0]), vec![0.0, 0.0], vec![1.0, 10.0]);
-        let h = Hyper { beta: 0.9, beta2: 0.999, eps: 1e-8, p: 2.0, block: 1 };
         let grid = [0.01, 0.1, 2.0 / 11.0, 0.19, 0.25, 1.0];
         let cfg = RunConfig::new(2000, Some(1e-10));
-        let rep = tune(&q, &[1.0, 1.0], |s| MethodKind::Gd.chain(&h, StepRule::Const, s, None), &cfg, &grid);
+        let rep = tune(&q, &[1.0, 1.0], |s| GD.chain(&GD.defaults(), StepSize::Const(s)), &cfg, &grid);
         assert_eq!(rep.best, Some(2));
         assert_eq!(rep.grid[4].status, Status::Diverged);
         assert_eq!(rep.grid[5].status, Status::Diverged);

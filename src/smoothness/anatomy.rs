@@ -3,8 +3,7 @@
 //! spectrum. Paper-notes section 3: sign descent gains when mass concentrates on the diagonal
 //! (rho_diag near 1) and the spectrum has outliers (lambda_max >> lambda_bar).
 
-use crate::linalg::Matrix;
-use crate::objective::rho_diag;
+use crate::linalg::{rho_diag, Matrix};
 use serde::Serialize;
 use std::ops::Range;
 

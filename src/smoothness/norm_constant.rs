@@ -4,10 +4,9 @@
 use super::linf::{linf_branch_and_bound, linf_exact};
 use super::low_rank::linf_low_rank;
 use super::sdp::{bilinear_lift, solve};
-use crate::linalg::Matrix;
+use crate::linalg::{Matrix, PSD_TOLERANCE};
 use crate::norm::l1;
 use crate::norm::Norm;
-use crate::objective::PSD_TOLERANCE;
 use serde::Serialize;
 
 /// Enumeration for L_inf is used up to this dimension (about 0.1 s natively, 0.3 s in wasm).

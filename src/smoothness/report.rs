@@ -8,10 +8,11 @@ use super::linf::{linf_branch_and_bound, linf_enumerate, Progress};
 use super::low_rank::linf_low_rank;
 use super::norm_constant::{LOW_RANK_MAX_RANK, LOW_RANK_WORK};
 use super::sdp::{bilinear_lift, sdp_rank, solve, Certificate};
+use crate::linalg::rho_diag;
 use crate::linalg::Matrix;
 use crate::norm::l1;
-use crate::objective::rho_diag;
-use crate::rng::Rng;
+use crate::rng::{Rng, Stream};
+use crate::Error;
 use serde::{Deserialize, Serialize};
 
 /// When to compute L_inf exactly.
@@ -128,34 +129,8 @@ pub struct CertificateCheck {
     pub valid: bool,
 }
 
-/// Why a report could not be made.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ReportError {
-    Cancelled,
-    /// The spec cannot be measured here (e.g. its data set is not loaded).
-    Spec(String),
-    TooLargeForExact {
-        d: usize,
-        max: usize,
-    },
-}
-
-impl std::fmt::Display for ReportError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ReportError::Cancelled => write!(f, "cancelled"),
-            ReportError::Spec(e) => write!(f, "{e}"),
-            ReportError::TooLargeForExact { d, max } => write!(
-                f,
-                "exact L_inf of an indefinite {d} x {d} matrix needs 2^{} sign vectors; --exact always allows d <= {max}",
-                d - 1
-            ),
-        }
-    }
-}
-
 /// The report of symmetric `h` (checked by the caller).
-pub fn report(h: &Matrix, opts: &ReportOptions, progress: Progress) -> Result<SmoothnessReport, ReportError> {
+pub fn report(h: &Matrix, opts: &ReportOptions, progress: Progress) -> Result<SmoothnessReport, Error> {
     report_with_eigenvalues(h, h.sym_eigenvalues(), opts, progress)
 }
 
@@ -165,14 +140,14 @@ pub fn report_with_eigenvalues(
     eigenvalues: Vec<f64>,
     opts: &ReportOptions,
     progress: Progress,
-) -> Result<SmoothnessReport, ReportError> {
+) -> Result<SmoothnessReport, Error> {
     let d = h.n();
     let (lambda_min, lambda_max) =
         (eigenvalues.first().copied().unwrap_or(0.0), eigenvalues.last().copied().unwrap_or(0.0));
     let l2 = lambda_max.abs().max(lambda_min.abs());
-    let psd = lambda_min >= -crate::objective::PSD_TOLERANCE * l2;
+    let psd = lambda_min >= -crate::linalg::PSD_TOLERANCE * l2;
     if !psd && opts.exact == ExactMode::Always && d > ALWAYS_MAX_D {
-        return Err(ReportError::TooLargeForExact { d, max: ALWAYS_MAX_D });
+        return Err(Error::TooLargeForExact { d, max: ALWAYS_MAX_D });
     }
     let trace = h.trace();
     let abs_sum = h.abs_sum();
@@ -201,7 +176,7 @@ pub fn report_with_eigenvalues(
         let v = signs(&top);
         lower.push(Estimate { value: l1(&h.matvec(&v)), method: "sign of the top eigenvector".into() });
         consider(&mut lower, "local search from the top eigenvector's signs", &top, &mut best_v);
-        let mut rng = Rng::derive(opts.seed, 11);
+        let mut rng = Rng::stream(opts.seed, Stream::LocalSearch);
         let mut best_random = (f64::NEG_INFINITY, vec![]);
         for _ in 0..opts.starts {
             let (val, v) = local_search(h, psd, &rng.normals(d));
@@ -230,10 +205,10 @@ pub fn report_with_eigenvalues(
         let max_sweeps = (2e9 / ((n * n * rank) as f64)).clamp(50.0, 20_000.0) as usize;
         let (sol, cert) = solve(&b, opts.seed, opts.sdp_gap, max_sweeps);
         if !progress(0.5) {
-            return Err(ReportError::Cancelled);
+            return Err(Error::Cancelled);
         }
         // Goemans-Williamson rounding: z_i = sign(<r, v_i>) for Gaussian r.
-        let mut rng = Rng::derive(opts.seed, 12);
+        let mut rng = Rng::stream(opts.seed, Stream::Rounding);
         let mut best_round = (f64::NEG_INFINITY, vec![]);
         for _ in 0..ROUNDINGS {
             let r = rng.normals(rank);
@@ -347,12 +322,12 @@ fn exact(
     work: u64,
     start: &[f64],
     progress: Progress,
-) -> Result<Option<(f64, String)>, ReportError> {
+) -> Result<Option<(f64, String)>, Error> {
     let d = h.n();
     // Enumeration in auto mode: small enough, and within the work budget.
     let enumerate = d <= AUTO_ENUMERATION_MAX_D && (d as u64) << (d.max(1) - 1) <= work;
     let finish = |found: Option<(f64, Vec<f64>)>, method: &str| {
-        found.map(|(_, v)| Some((l1(&h.matvec(&v)), method.to_string()))).ok_or(ReportError::Cancelled)
+        found.map(|(_, v)| Some((l1(&h.matvec(&v)), method.to_string()))).ok_or(Error::Cancelled)
     };
     if psd && mode != ExactMode::Never {
         if let Some(found) = linf_low_rank(h, lambda_min, LOW_RANK_MAX_RANK, LOW_RANK_WORK) {
@@ -379,7 +354,7 @@ fn exact(
             };
             let found = linf_branch_and_bound(h, Some(start), &mut budgeted);
             match found {
-                _ if cancelled_by_user => Err(ReportError::Cancelled),
+                _ if cancelled_by_user => Err(Error::Cancelled),
                 Some(_) => finish(found, BNB),
                 None if enumerate => finish(linf_enumerate(h, progress), GRAY),
                 None => Ok(None),

@@ -2,17 +2,20 @@
 //! `Default` impls, its validation, the URL codec, the CLI's schema and the page's controls all
 //! read it.
 
-use super::{SpecError, MAX_D, MAX_SEED, MAX_STEPS, SPEC_VERSION};
-use serde::{Deserialize, Serialize};
+use super::{SpecError, MAX_D, MAX_SEED, MAX_STEPS, PROBLEM_KINDS, SPEC_VERSION};
+use crate::optimizer::{Hyper, METHODS, METHOD_IDS};
+use serde::{Deserialize, Serialize, Serializer};
 
-/// The type, range and default of one parameter.
+/// The type, range and default of one parameter. A method hyperparameter has no default here:
+/// each method has its own (`optimizer::METHODS`).
 #[derive(Clone, Copy, Debug, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Kind {
     Integer {
         min: u64,
         max: u64,
-        default: u64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        default: Option<u64>,
     },
     /// A float in [min, max], or (min, max] when `min_exclusive`.
     Float {
@@ -20,7 +23,8 @@ pub enum Kind {
         max: f64,
         min_exclusive: bool,
         max_exclusive: bool,
-        default: f64,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        default: Option<f64>,
         log_scale: bool,
     },
     Choice {
@@ -46,94 +50,132 @@ pub struct Param {
     #[serde(flatten)]
     pub kind: Kind,
     pub help: &'static str,
-    /// When the parameter matters: every (parameter, allowed values) pair must hold (a
-    /// `methods[]` parameter refers to the same method). Empty: always. The page hides the
-    /// control otherwise; the value still travels in the spec.
-    pub when: &'static [(&'static str, &'static [&'static str])],
+    /// When the parameter matters. The page hides the control otherwise; the value still
+    /// travels in the spec.
+    pub when: When,
 }
+
+/// When a parameter matters; serialised as a list of (parameter, allowed values) pairs that
+/// must all hold (a `methods[]` parameter refers to the same method), empty for always.
+#[derive(Clone, Copy, Debug)]
+pub enum When {
+    Always,
+    All(&'static [(&'static str, &'static [&'static str])]),
+    /// A method hyperparameter: for the methods whose rows declare it.
+    Reads(Hyper),
+}
+
+impl Serialize for When {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            When::Always => s.collect_seq(std::iter::empty::<()>()),
+            When::All(pairs) => pairs.serialize(s),
+            When::Reads(h) => {
+                let ids: Vec<&str> = METHODS.iter().filter(|m| m.default_of(*h).is_some()).map(|m| m.id).collect();
+                [("methods[].kind", ids)].serialize(s)
+            }
+        }
+    }
+}
+
+/// A group of parameters: the page shows each under its title.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct Group {
+    pub name: &'static str,
+    pub title: &'static str,
+}
+
+/// The parameter groups in the order the page shows them ("meta" has no controls). The page
+/// reads names and titles from the schema, never its own copy.
+pub const GROUPS: &[Group] = &[
+    Group { name: "problem", title: "Problem" },
+    Group { name: "methods", title: "Methods" },
+    Group { name: "run", title: "Run" },
+    Group { name: "sweep", title: "Sweep map" },
+    Group { name: "analysis", title: "Hessian analysis" },
+];
 
 const fn float(min: f64, max: f64, default: f64) -> Kind {
-    Kind::Float { min, max, min_exclusive: false, max_exclusive: false, default, log_scale: false }
+    Kind::Float { min, max, min_exclusive: false, max_exclusive: false, default: Some(default), log_scale: false }
 }
 const fn positive(max: f64, default: f64, log_scale: bool) -> Kind {
-    Kind::Float { min: 0.0, max, min_exclusive: true, max_exclusive: false, default, log_scale }
+    Kind::Float { min: 0.0, max, min_exclusive: true, max_exclusive: false, default: Some(default), log_scale }
 }
 const fn unit_open(default: f64) -> Kind {
-    Kind::Float { min: 0.0, max: 1.0, min_exclusive: false, max_exclusive: true, default, log_scale: false }
+    Kind::Float {
+        min: 0.0,
+        max: 1.0,
+        min_exclusive: false,
+        max_exclusive: true,
+        default: Some(default),
+        log_scale: false,
+    }
 }
+const fn integer(min: u64, max: u64, default: u64) -> Kind {
+    Kind::Integer { min, max, default: Some(default) }
+}
+/// A decay rate of a method: in [0, 1), default per method.
+const DECAY: Kind =
+    Kind::Float { min: 0.0, max: 1.0, min_exclusive: false, max_exclusive: true, default: None, log_scale: false };
 
-pub const PROBLEM_KINDS: &[&str] = &["quadratic", "quad2d", "matrix", "rosenbrock", "network"];
 pub const SPECTRUM_KINDS: &[&str] = &["uniform", "geometric", "outliers"];
 pub const START_KINDS: &[&str] = &["gaussian", "ones"];
 pub const RULES: &[&str] = &["auto", "theory", "const"];
-pub const METHOD_KINDS: &[&str] = &[
-    "gd",
-    "sign_gd",
-    "normalized_gd",
-    "coordinate",
-    "lp",
-    "block",
-    "heavy_ball",
-    "nesterov",
-    "signum",
-    "adam",
-    "lion",
-];
 
 /// Every parameter. The single source of truth for defaults, ranges and help.
 pub static PARAMS: &[Param] = &[
-    Param { name: "version", group: "meta", kind: Kind::Integer { min: 1, max: SPEC_VERSION, default: SPEC_VERSION }, help: "spec format version" , when: &[] },
-    Param { name: "problem.kind", group: "problem", kind: Kind::Choice { choices: PROBLEM_KINDS, default: "quadratic" }, help: "objective: generated quadratic, 2-D quadratic, your own matrix, Rosenbrock, or a softmax classifier on real data" , when: &[] },
-    Param { name: "problem.d", group: "problem", kind: Kind::Integer { min: 1, max: MAX_D, default: 20 }, help: "dimension (quadratic, rosenbrock >= 2)" , when: &[("problem.kind", &["quadratic", "rosenbrock"])] },
-    Param { name: "problem.spectrum", group: "problem", kind: Kind::Choice { choices: SPECTRUM_KINDS, default: "outliers" }, help: "eigenvalues: evenly spaced, geometric, or k outliers at lambda_max above a bulk at lambda_min" , when: &[("problem.kind", &["quadratic"])] },
-    Param { name: "problem.lambda_max", group: "problem", kind: positive(1e8, 100.0, true), help: "largest eigenvalue (quad2d: the first eigenvalue)" , when: &[("problem.kind", &["quadratic", "quad2d"])] },
-    Param { name: "problem.lambda_min", group: "problem", kind: positive(1e8, 1.0, true), help: "smallest eigenvalue, at most lambda_max (quad2d: the second eigenvalue)" , when: &[("problem.kind", &["quadratic", "quad2d"])] },
-    Param { name: "problem.outliers", group: "problem", kind: Kind::Integer { min: 0, max: MAX_D, default: 2 }, help: "number of outlier eigenvalues at lambda_max (spectrum outliers), at most d" , when: &[("problem.kind", &["quadratic"]), ("problem.spectrum", &["outliers"])] },
-    Param { name: "problem.rotation", group: "problem", kind: float(0.0, 1.0, 0.0), help: "0 = diagonal Hessian, 1 = Haar-random rotation; eigenvalues stay fixed" , when: &[("problem.kind", &["quadratic"])] },
-    Param { name: "problem.angle", group: "problem", kind: float(-180.0, 180.0, 30.0), help: "quad2d: angle of the first eigenvector in degrees" , when: &[("problem.kind", &["quad2d"])] },
-    Param { name: "problem.dataset", group: "problem", kind: Kind::Choice { choices: &["digits", "breast_cancer"], default: "digits" }, help: "data set (shipped): 8x8 handwritten digits (10 classes) or breast cancer (2 classes); 80% train, seeded split", when: &[("problem.kind", &["network"])] },
-    Param { name: "problem.hidden", group: "problem", kind: Kind::Integer { min: 0, max: 64, default: 16 }, help: "units of the first hidden layer; 0 is multinomial logistic regression (at most 10000 parameters in all; above 2000 the Hessian is read by Lanczos only)", when: &[("problem.kind", &["network"])] },
-    Param { name: "problem.hidden2", group: "problem", kind: Kind::Integer { min: 0, max: 64, default: 0 }, help: "units of a second hidden layer; 0 for one hidden layer (at most 10000 parameters in all)", when: &[("problem.kind", &["network"])] },
-    Param { name: "problem.activation", group: "problem", kind: Kind::Choice { choices: &["tanh", "relu"], default: "tanh" }, help: "activation of the hidden layers", when: &[("problem.kind", &["network"])] },
-    Param { name: "problem.l2", group: "problem", kind: float(0.0, 1.0, 1e-4), help: "L2 penalty (l2/2) ||W||^2 on the weights", when: &[("problem.kind", &["network"])] },
-    Param { name: "problem.rotate_params", group: "problem", kind: Kind::Boolean { default: false }, help: "optimise in a Haar-randomly rotated parameter space x = Q z (seeded): GD does not notice, sign methods do", when: &[("problem.kind", &["network", "rosenbrock"])] },
-    Param { name: "problem.seed", group: "problem", kind: Kind::Integer { min: 0, max: MAX_SEED, default: 1 }, help: "seed of every random choice (rotation, start point)" , when: &[] },
-    Param { name: "problem.start", group: "problem", kind: Kind::Choice { choices: START_KINDS, default: "gaussian" }, help: "start point x0 = x* + start_scale z, z standard normal or all ones (network: weights N(0, start_scale^2 / fan_in), biases 0)" , when: &[] },
-    Param { name: "problem.start_scale", group: "problem", kind: positive(1e6, 1.0, true), help: "distance scale of the start point from the minimiser" , when: &[] },
-    Param { name: "problem.x0", group: "problem", kind: Kind::Vector, help: "explicit start point (d numbers); overrides start" , when: &[] },
-    Param { name: "problem.matrix", group: "problem", kind: Kind::Matrix, help: "your Hessian as rows (kind matrix): square, finite, symmetric to 1e-9 relative" , when: &[("problem.kind", &["matrix"])] },
-    Param { name: "methods[].kind", group: "methods", kind: Kind::Choice { choices: METHOD_KINDS, default: "gd" }, help: "the optimiser" , when: &[] },
-    Param { name: "methods[].rule", group: "methods", kind: Kind::Choice { choices: RULES, default: "auto" }, help: "step rule: theory (||g||_*/L, or 1/L for GD), const (lr), or auto (theory where the method and objective allow it)" , when: &[] },
-    Param { name: "methods[].lr", group: "methods", kind: positive(1e6, 1.0, true), help: "constant step, or multiplier of the theory step (default 1 for theory, 0.01 for const)" , when: &[] },
-    Param { name: "methods[].tune", group: "methods", kind: Kind::Boolean { default: false }, help: "choose lr by the grid search of run.tune_*" , when: &[] },
-    Param { name: "methods[].schedule", group: "methods", kind: Kind::Choice { choices: &["constant", "cosine", "step"], default: "constant" }, help: "step-size schedule over run.steps: constant, cosine decay to 0, or tenfold steps at 1/3 and 2/3", when: &[] },
-    Param { name: "methods[].beta", group: "methods", kind: unit_open(0.9), help: "momentum / first-moment decay (heavy ball, Nesterov, signum, Adam beta1, Lion beta1)" , when: &[("methods[].kind", &["heavy_ball", "nesterov", "signum", "adam", "lion"])] },
-    Param { name: "methods[].beta2", group: "methods", kind: unit_open(0.999), help: "second decay (Adam beta2; Lion beta2, for which 0.99 is usual)" , when: &[("methods[].kind", &["adam", "lion"])] },
-    Param { name: "methods[].eps", group: "methods", kind: positive(1.0, 1e-8, true), help: "Adam's epsilon, added outside the square root" , when: &[("methods[].kind", &["adam"])] },
-    Param { name: "methods[].p", group: "methods", kind: Kind::Float { min: 1.0, max: 100.0, min_exclusive: true, max_exclusive: false, default: 3.0, log_scale: false }, help: "p of the l_p norm (method lp)" , when: &[("methods[].kind", &["lp"])] },
-    Param { name: "methods[].block", group: "methods", kind: Kind::Integer { min: 1, max: MAX_D, default: 2 }, help: "block size of the block-l2 norm (method block)" , when: &[("methods[].kind", &["block"])] },
-    Param { name: "methods[].label", group: "methods", kind: Kind::Text, help: "legend label (default: method and step rule)" , when: &[] },
-    Param { name: "run.steps", group: "run", kind: Kind::Integer { min: 1, max: MAX_STEPS, default: 500 }, help: "maximum number of steps" , when: &[] },
-    Param { name: "run.target", group: "run", kind: unit_open(1e-6), help: "stop at relative suboptimality (f - f*)/(f(x0) - f*) <= target; 0 runs all steps" , when: &[] },
-    Param { name: "run.batch", group: "run", kind: Kind::Integer { min: 0, max: 100_000, default: 0 }, help: "minibatch size for network objectives (0: full batch); epochs of seeded shuffles, recorded values always on the full training set", when: &[("problem.kind", &["network"])] },
-    Param { name: "run.tune_min", group: "run", kind: positive(1e6, 1e-4, true), help: "smallest step scale of the tuning grid" , when: &[] },
-    Param { name: "run.tune_max", group: "run", kind: positive(1e6, 10.0, true), help: "largest step scale of the tuning grid" , when: &[] },
-    Param { name: "run.tune_points", group: "run", kind: Kind::Integer { min: 2, max: 61, default: 16 }, help: "number of log-spaced grid values (16 over 1e-4..10 is three per decade)" , when: &[] },
-    Param { name: "hessian.method", group: "hessian", kind: Kind::Integer { min: 0, max: 7, default: 0 }, help: "the method (its index in methods) whose iterate the Hessian analysis takes", when: &[] },
-    Param { name: "hessian.step", group: "hessian", kind: Kind::Integer { min: 0, max: 1_000_000, default: 0 }, help: "the checkpoint: the step of that method's run at which the Hessian is taken (0 is the start point; at most run.steps)", when: &[] },
-    Param { name: "hessian.bins", group: "hessian", kind: Kind::Integer { min: 4, max: 200, default: 40 }, help: "bars of the eigenvalue histogram", when: &[] },
-    Param { name: "hessian.track", group: "hessian", kind: Kind::Integer { min: 0, max: 20, default: 0 }, help: "also follow the largest eigenvalues along the run: at this many points evenly spaced up to hessian.step (Lanczos, 20 Hessian-vector products each; 0 for none)", when: &[] },
-    Param { name: "hessian.sdp", group: "hessian", kind: Kind::Boolean { default: false }, help: "certify an upper bound on L_inf by the SDP also above d = 500 (slow: about 13 s per matrix natively at 1210 parameters, twice that in the page)", when: &[] },
-    Param { name: "sweep.spread_min", group: "sweep", kind: Kind::Float { min: 1.0, max: 1e4, min_exclusive: false, max_exclusive: false, default: 1.5, log_scale: true }, help: "smallest eigenvalue spread lambda_max / lambda_bar of the sweep map", when: &[] },
-    Param { name: "sweep.spread_max", group: "sweep", kind: Kind::Float { min: 1.0, max: 1e4, min_exclusive: false, max_exclusive: false, default: 8.0, log_scale: true }, help: "largest spread; below d / outliers (the spread of k outliers over a bulk cannot exceed d / k)", when: &[] },
-    Param { name: "sweep.spread_points", group: "sweep", kind: Kind::Integer { min: 2, max: 16, default: 6 }, help: "spreads, log-spaced", when: &[] },
-    Param { name: "sweep.rotation_points", group: "sweep", kind: Kind::Integer { min: 2, max: 16, default: 6 }, help: "rotations, evenly spaced from 0 (diagonal) to 1 (Haar)", when: &[] },
-    Param { name: "sweep.problems", group: "sweep", kind: Kind::Integer { min: 1, max: 20, default: 5 }, help: "seeded problems per cell (seeds problem.seed, +1, ...); results are geometric means", when: &[] },
-    Param { name: "sweep.rule", group: "sweep", kind: Kind::Choice { choices: &["tuned", "theory"], default: "tuned" }, help: "GD and sign GD with the theory steps 1/L_2 and ||g||_1/L_inf scaled by the best of the sweep.tune_* grid, or exactly the theory steps", when: &[] },
-    Param { name: "sweep.tune_min", group: "sweep", kind: positive(2.0, 0.25, true), help: "smallest multiplier of the theory step in the sweep's tuning grid (above 2 the guarantee is lost)", when: &[("sweep.rule", &["tuned"])] },
-    Param { name: "sweep.tune_max", group: "sweep", kind: positive(2.0, 2.0, true), help: "largest multiplier of the theory step in the sweep's tuning grid", when: &[("sweep.rule", &["tuned"])] },
-    Param { name: "sweep.tune_points", group: "sweep", kind: Kind::Integer { min: 2, max: 31, default: 13 }, help: "log-spaced multipliers in the sweep's tuning grid (13 over 0.25..2: steps of 19%)", when: &[("sweep.rule", &["tuned"])] },
-    Param { name: "sweep.measure", group: "sweep", kind: Kind::Choice { choices: &["steps", "suboptimality"], default: "steps" }, help: "measured advantage: GD steps / sign GD steps to the target, or GD / sign GD suboptimality after run.steps", when: &[] },
+    Param { name: "version", group: "meta", kind: integer(1, SPEC_VERSION, SPEC_VERSION), help: "spec format version" , when: When::Always },
+    Param { name: "problem.kind", group: "problem", kind: Kind::Choice { choices: &PROBLEM_KINDS, default: "quadratic" }, help: "objective: generated quadratic, 2-D quadratic, your own matrix, Rosenbrock, or a softmax classifier on real data" , when: When::Always },
+    Param { name: "problem.d", group: "problem", kind: integer(1, MAX_D, 20), help: "dimension (quadratic, rosenbrock >= 2)" , when: When::All(&[("problem.kind", &["quadratic", "rosenbrock"])]) },
+    Param { name: "problem.spectrum", group: "problem", kind: Kind::Choice { choices: SPECTRUM_KINDS, default: "outliers" }, help: "eigenvalues: evenly spaced, geometric, or k outliers at lambda_max above a bulk at lambda_min" , when: When::All(&[("problem.kind", &["quadratic"])]) },
+    Param { name: "problem.lambda_max", group: "problem", kind: positive(1e8, 100.0, true), help: "largest eigenvalue (quad2d: the first eigenvalue)" , when: When::All(&[("problem.kind", &["quadratic", "quad2d"])]) },
+    Param { name: "problem.lambda_min", group: "problem", kind: positive(1e8, 1.0, true), help: "smallest eigenvalue, at most lambda_max (quad2d: the second eigenvalue)" , when: When::All(&[("problem.kind", &["quadratic", "quad2d"])]) },
+    Param { name: "problem.outliers", group: "problem", kind: integer(0, MAX_D, 2), help: "number of outlier eigenvalues at lambda_max (spectrum outliers), at most d" , when: When::All(&[("problem.kind", &["quadratic"]), ("problem.spectrum", &["outliers"])]) },
+    Param { name: "problem.rotation", group: "problem", kind: float(0.0, 1.0, 0.0), help: "0 = diagonal Hessian, 1 = Haar-random rotation; eigenvalues stay fixed" , when: When::All(&[("problem.kind", &["quadratic"])]) },
+    Param { name: "problem.angle", group: "problem", kind: float(-180.0, 180.0, 30.0), help: "quad2d: angle of the first eigenvector in degrees" , when: When::All(&[("problem.kind", &["quad2d"])]) },
+    Param { name: "problem.dataset", group: "problem", kind: Kind::Choice { choices: &["digits", "breast_cancer"], default: "digits" }, help: "data set (shipped): 8x8 handwritten digits (10 classes) or breast cancer (2 classes); 80% train, seeded split", when: When::All(&[("problem.kind", &["network"])]) },
+    Param { name: "problem.hidden", group: "problem", kind: integer(0, 64, 16), help: "units of the first hidden layer; 0 is multinomial logistic regression (at most 10000 parameters in all; above 2000 the Hessian is read by Lanczos only)", when: When::All(&[("problem.kind", &["network"])]) },
+    Param { name: "problem.hidden2", group: "problem", kind: integer(0, 64, 0), help: "units of a second hidden layer; 0 for one hidden layer (at most 10000 parameters in all)", when: When::All(&[("problem.kind", &["network"])]) },
+    Param { name: "problem.activation", group: "problem", kind: Kind::Choice { choices: &["tanh", "relu"], default: "tanh" }, help: "activation of the hidden layers", when: When::All(&[("problem.kind", &["network"])]) },
+    Param { name: "problem.l2", group: "problem", kind: float(0.0, 1.0, 1e-4), help: "L2 penalty (l2/2) ||W||^2 on the weights", when: When::All(&[("problem.kind", &["network"])]) },
+    Param { name: "problem.rotate_params", group: "problem", kind: Kind::Boolean { default: false }, help: "optimise in a Haar-randomly rotated parameter space x = Q z (seeded): GD does not notice, sign methods do", when: When::All(&[("problem.kind", &["network", "rosenbrock"])]) },
+    Param { name: "problem.seed", group: "problem", kind: integer(0, MAX_SEED, 1), help: "seed of every random choice (rotation, start point)" , when: When::Always },
+    Param { name: "problem.start", group: "problem", kind: Kind::Choice { choices: START_KINDS, default: "gaussian" }, help: "start point x0 = x* + start_scale z, z standard normal or all ones (network: weights N(0, start_scale^2 / fan_in), biases 0)" , when: When::Always },
+    Param { name: "problem.start_scale", group: "problem", kind: positive(1e6, 1.0, true), help: "distance scale of the start point from the minimiser" , when: When::Always },
+    Param { name: "problem.x0", group: "problem", kind: Kind::Vector, help: "explicit start point (d numbers); overrides start" , when: When::Always },
+    Param { name: "problem.matrix", group: "problem", kind: Kind::Matrix, help: "your Hessian as rows (kind matrix): square, finite, symmetric to 1e-9 relative" , when: When::All(&[("problem.kind", &["matrix"])]) },
+    Param { name: "methods[].kind", group: "methods", kind: Kind::Choice { choices: &METHOD_IDS, default: "gd" }, help: "the optimiser" , when: When::Always },
+    Param { name: "methods[].rule", group: "methods", kind: Kind::Choice { choices: RULES, default: "auto" }, help: "step rule: theory (||g||_*/L, or 1/L for GD), const (lr), or auto (theory where the method and objective allow it)" , when: When::Always },
+    Param { name: "methods[].lr", group: "methods", kind: positive(1e6, 1.0, true), help: "constant step, or multiplier of the theory step (default 1 for theory, 0.01 for const)" , when: When::Always },
+    Param { name: "methods[].tune", group: "methods", kind: Kind::Boolean { default: false }, help: "choose lr by the grid search of run.tune_*" , when: When::Always },
+    Param { name: "methods[].schedule", group: "methods", kind: Kind::Choice { choices: &["constant", "cosine", "step"], default: "constant" }, help: "step-size schedule over run.steps: constant, cosine decay to 0, or tenfold steps at 1/3 and 2/3", when: When::Always },
+    Param { name: "methods[].beta", group: "methods", kind: DECAY, help: "momentum / first-moment decay (heavy ball, Nesterov, signum, Adam beta1, Lion beta1)", when: When::Reads(Hyper::Beta) },
+    Param { name: "methods[].beta2", group: "methods", kind: DECAY, help: "second decay (Adam beta2, 0.999 by default; Lion beta2, 0.99 by default)", when: When::Reads(Hyper::Beta2) },
+    Param { name: "methods[].eps", group: "methods", kind: Kind::Float { min: 0.0, max: 1.0, min_exclusive: true, max_exclusive: false, default: None, log_scale: true }, help: "Adam's epsilon, added outside the square root", when: When::Reads(Hyper::Eps) },
+    Param { name: "methods[].p", group: "methods", kind: Kind::Float { min: 1.0, max: 100.0, min_exclusive: true, max_exclusive: false, default: None, log_scale: false }, help: "p of the l_p norm (method lp)", when: When::Reads(Hyper::P) },
+    Param { name: "methods[].block", group: "methods", kind: Kind::Integer { min: 1, max: MAX_D, default: None }, help: "block size of the block-l2 norm (method block)", when: When::Reads(Hyper::Block) },
+    Param { name: "methods[].label", group: "methods", kind: Kind::Text, help: "legend label (default: method and step rule)" , when: When::Always },
+    Param { name: "run.steps", group: "run", kind: integer(1, MAX_STEPS, 500), help: "maximum number of steps" , when: When::Always },
+    Param { name: "run.target", group: "run", kind: unit_open(1e-6), help: "stop at relative suboptimality (f - f*)/(f(x0) - f*) <= target; 0 runs all steps" , when: When::Always },
+    Param { name: "run.batch", group: "run", kind: integer(0, 100_000, 0), help: "minibatch size for network objectives (0: full batch); epochs of seeded shuffles, recorded values always on the full training set", when: When::All(&[("problem.kind", &["network"])]) },
+    Param { name: "run.tune_min", group: "run", kind: positive(1e6, 1e-4, true), help: "smallest step scale of the tuning grid" , when: When::Always },
+    Param { name: "run.tune_max", group: "run", kind: positive(1e6, 10.0, true), help: "largest step scale of the tuning grid" , when: When::Always },
+    Param { name: "run.tune_points", group: "run", kind: integer(2, 61, 16), help: "number of log-spaced grid values (16 over 1e-4..10 is three per decade)" , when: When::Always },
+    Param { name: "analysis.method", group: "analysis", kind: integer(0, 7, 0), help: "the method (its index in methods) whose iterate the Hessian analysis takes", when: When::Always },
+    Param { name: "analysis.step", group: "analysis", kind: integer(0, 1_000_000, 0), help: "the checkpoint: the step of that method's run at which the Hessian is taken (0 is the start point; at most run.steps)", when: When::Always },
+    Param { name: "analysis.bins", group: "analysis", kind: integer(4, 200, 40), help: "bars of the eigenvalue histogram", when: When::Always },
+    Param { name: "analysis.track", group: "analysis", kind: integer(0, 20, 0), help: "also follow the largest eigenvalues along the run: at this many points evenly spaced up to analysis.step (Lanczos, 20 Hessian-vector products each; 0 for none)", when: When::Always },
+    Param { name: "analysis.sdp", group: "analysis", kind: Kind::Boolean { default: false }, help: "certify an upper bound on L_inf by the SDP also above d = 500 (slow: about 13 s per matrix natively at 1210 parameters, twice that in the page)", when: When::Always },
+    Param { name: "sweep.spread_min", group: "sweep", kind: Kind::Float { min: 1.0, max: 1e4, min_exclusive: false, max_exclusive: false, default: Some(1.5), log_scale: true }, help: "smallest eigenvalue spread lambda_max / lambda_bar of the sweep map", when: When::Always },
+    Param { name: "sweep.spread_max", group: "sweep", kind: Kind::Float { min: 1.0, max: 1e4, min_exclusive: false, max_exclusive: false, default: Some(8.0), log_scale: true }, help: "largest spread; below d / outliers (the spread of k outliers over a bulk cannot exceed d / k)", when: When::Always },
+    Param { name: "sweep.spread_points", group: "sweep", kind: integer(2, 16, 6), help: "spreads, log-spaced", when: When::Always },
+    Param { name: "sweep.rotation_points", group: "sweep", kind: integer(2, 16, 6), help: "rotations, evenly spaced from 0 (diagonal) to 1 (Haar)", when: When::Always },
+    Param { name: "sweep.problems", group: "sweep", kind: integer(1, 20, 5), help: "seeded problems per cell (seeds problem.seed, +1, ...); results are geometric means", when: When::Always },
+    Param { name: "sweep.rule", group: "sweep", kind: Kind::Choice { choices: &["tuned", "theory"], default: "tuned" }, help: "GD and sign GD with the theory steps 1/L_2 and ||g||_1/L_inf scaled by the best of the sweep.tune_* grid, or exactly the theory steps", when: When::Always },
+    Param { name: "sweep.tune_min", group: "sweep", kind: positive(2.0, 0.25, true), help: "smallest multiplier of the theory step in the sweep's tuning grid (above 2 the guarantee is lost)", when: When::All(&[("sweep.rule", &["tuned"])]) },
+    Param { name: "sweep.tune_max", group: "sweep", kind: positive(2.0, 2.0, true), help: "largest multiplier of the theory step in the sweep's tuning grid", when: When::All(&[("sweep.rule", &["tuned"])]) },
+    Param { name: "sweep.tune_points", group: "sweep", kind: integer(2, 31, 13), help: "log-spaced multipliers in the sweep's tuning grid (13 over 0.25..2: steps of 19%)", when: When::All(&[("sweep.rule", &["tuned"])]) },
+    Param { name: "sweep.measure", group: "sweep", kind: Kind::Choice { choices: &["steps", "suboptimality"], default: "steps" }, help: "measured advantage: GD steps / sign GD steps to the target, or GD / sign GD suboptimality after run.steps", when: When::Always },
 ];
 
 pub fn param(name: &str) -> &'static Param {
@@ -142,22 +184,26 @@ pub fn param(name: &str) -> &'static Param {
 
 pub(super) fn default_int(name: &str) -> u64 {
     match param(name).kind {
-        Kind::Integer { default, .. } => default,
-        _ => unreachable!("{name} is not an integer"),
+        Kind::Integer { default: Some(default), .. } => default,
+        _ => unreachable!("{name} is not an integer with a default"),
     }
 }
 pub(super) fn default_float(name: &str) -> f64 {
     match param(name).kind {
-        Kind::Float { default, .. } => default,
-        _ => unreachable!("{name} is not a float"),
+        Kind::Float { default: Some(default), .. } => default,
+        _ => unreachable!("{name} is not a float with a default"),
+    }
+}
+pub(super) fn default_choice_id(name: &str) -> &'static str {
+    match param(name).kind {
+        Kind::Choice { default, .. } => default,
+        _ => unreachable!("{name} is not a choice"),
     }
 }
 pub(super) fn default_choice<T: for<'de> Deserialize<'de>>(name: &str) -> T {
-    match param(name).kind {
-        Kind::Choice { default, .. } => serde_json::from_value(serde_json::Value::String(default.into()))
-            .unwrap_or_else(|_| unreachable!("{name}: default {default} is not a choice")),
-        _ => unreachable!("{name} is not a choice"),
-    }
+    let default = default_choice_id(name);
+    serde_json::from_value(serde_json::Value::String(default.into()))
+        .unwrap_or_else(|_| unreachable!("{name}: default {default} is not a choice"))
 }
 pub(super) fn default_bool(name: &str) -> bool {
     match param(name).kind {
@@ -183,6 +229,17 @@ pub fn allowed(name: &str) -> String {
         Kind::Text => "text".into(),
     };
     format!("allowed: {range} ({})", p.help)
+}
+
+/// Checks a number against the range of numeric parameter `name`, naming `field`.
+pub fn check_number(field: &str, name: &str, v: f64) -> Result<(), SpecError> {
+    match param(name).kind {
+        Kind::Integer { .. } if v.fract() == 0.0 && v >= 0.0 && v <= u64::MAX as f64 => {
+            check_int(field, name, v as u64)
+        }
+        Kind::Integer { .. } => Err(SpecError::new(field, v, allowed(name))),
+        _ => check_float(field, name, v),
+    }
 }
 
 pub(super) fn check_int(field: &str, name: &str, v: u64) -> Result<(), SpecError> {

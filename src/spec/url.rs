@@ -3,13 +3,15 @@
 //! Every field is written, so a shared link keeps its numbers even if a default changes later
 //! (the `v` key names the spec version). Keys: `v`; the problem's and the run's fields by their
 //! own names (`d`, `rotation`, `steps`, ...; the problem kind is `problem`), the sweep's and the
-//! Hessian analysis's as `sweep.{field}` and `hessian.{field}`; method i as `m{i}`
+//! Hessian analysis's as `sweep.{field}` and `analysis.{field}` (the old `hessian.{field}` is
+//! still read, with a notice that it is deprecated); method i as `m{i}`
 //! (its kind) and `m{i}.{field}`. Lists are comma-separated (`x0=1,-2`), matrix rows
 //! semicolon-separated (`matrix=2,1;1,2`).
 //!
 //! Decoding never fails: an unknown key, or a value of the wrong type or out of range, becomes
 //! an issue naming the key, the value and the allowed range, and only that field keeps its
-//! default. Keys the page owns (`PAGE_KEYS`) are left to it.
+//! default. Keys the page owns (`PAGE_KEYS`) are left to it. The command line's `--set KEY=VALUE`
+//! takes the same keys over a spec of its own (`apply_pairs`).
 
 use super::params::{allowed, Kind, PARAMS};
 use super::{MethodSpec, Spec, MAX_METHODS};
@@ -17,8 +19,26 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
 
-/// Query keys that belong to the page (layout, embedding), not to the spec.
-pub const PAGE_KEYS: &[&str] = &["embed", "plot", "preset", "view"];
+/// Query keys that belong to the page (layout, embedding), not to the spec, in the order the page
+/// writes them after the spec's.
+pub const PAGE_KEYS: &[&str] = &["preset", "view", "embed", "plot"];
+
+/// A view of the page: its id (the value of `view`) and the parameter groups whose controls it
+/// shows, the groups its computation reads.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct PageView {
+    pub id: &'static str,
+    pub groups: &'static [&'static str],
+}
+
+/// The page's views in tab order; the first is the default, which the URL omits. The sweep runs
+/// its own GD and sign GD, so it has no methods.
+pub const PAGE_VIEWS: &[PageView] = &[
+    PageView { id: "runs", groups: &["problem", "methods", "run"] },
+    PageView { id: "sweep", groups: &["problem", "run", "sweep"] },
+    PageView { id: "geometry2d", groups: &["problem", "methods", "run"] },
+    PageView { id: "hessian", groups: &["problem", "methods", "run", "analysis"] },
+];
 
 /// A query parameter that could not be used.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -39,13 +59,16 @@ enum Slot {
     Top(&'static str),
     Problem(&'static str),
     Run(&'static str),
-    /// A group written with its prefix (`sweep.points`, `hessian.step`): group, field.
+    /// A group written with its prefix (`sweep.points`, `analysis.step`): group, field.
     Prefixed(&'static str, &'static str),
     Method(&'static str),
 }
 
 /// Groups whose URL keys carry the group's name.
-const PREFIXED: &[&str] = &["sweep", "hessian"];
+const PREFIXED: &[&str] = &["sweep", "analysis"];
+
+/// The old prefix of the `analysis.*` keys, still read and reported as deprecated.
+const DEPRECATED_PREFIX: &str = "hessian.";
 
 fn slot(name: &'static str) -> Slot {
     if let Some(f) = name.strip_prefix("problem.") {
@@ -135,17 +158,89 @@ fn format_float(x: f64) -> String {
 
 /// Decodes a query string (with or without the leading `?`).
 pub fn from_query(query: &str) -> Decoded {
-    let mut issues = Vec::new();
     let defaults = serde_json::to_value(Spec::default()).expect("a spec serialises");
     let mut json = defaults.clone();
+    let spec_pairs = pairs(query).into_iter().filter(|(k, _)| !PAGE_KEYS.contains(&k.as_str()));
+    // A link's methods replace the default list.
+    let mut issues = set_pairs(&mut json, spec_pairs, Vec::new());
+    let mut issue = |param: &str, value: &str, message: String| {
+        issues.push(UrlIssue { param: param.into(), value: value.into(), message });
+    };
+    // Cross-field rules: reset the field that breaks one to its default, and try again.
+    for _ in 0..32 {
+        let spec: Spec = match serde_json::from_value(json.clone()) {
+            Ok(s) => s,
+            Err(e) => {
+                issue("spec", "", format!("could not be read ({e}); using the defaults"));
+                return Decoded { spec: Spec::default(), issues };
+            }
+        };
+        let Err(e) = spec.validate() else { return Decoded { spec, issues } };
+        let (url_key, path) = locate(&e.field);
+        issue(&url_key, &e.value, format!("{url_key}: {e}; using the default"));
+        if !reset(&mut json, &defaults, &path) {
+            break;
+        }
+    }
+    issue("spec", "", "the settings do not fit together; using the defaults".into());
+    Decoded { spec: Spec::default(), issues }
+}
+
+/// The spec `base` with (URL key, value) pairs applied over it: the command line's `--set`, read
+/// by the same rules as a link, so the pairs of a link give the link's spec over any base. Method
+/// keys follow the link: once any method's kind (`m{i}`) is given, the list holds exactly the
+/// methods the pairs name; a method named only by its fields (`m{i}.lr`) is the base's method i
+/// with those fields changed. Nothing falls back: every unusable pair, page keys included, is an
+/// issue, and the result is not yet validated as a whole (`Spec::validate`).
+pub fn apply_pairs(base: &Spec, pairs: &[(String, String)]) -> Result<Spec, Vec<UrlIssue>> {
+    let mut json = serde_json::to_value(base).expect("a spec serialises");
+    let base_methods = json["methods"].as_array().cloned().unwrap_or_default();
+    let (page, spec_pairs): (Vec<_>, Vec<_>) =
+        pairs.iter().cloned().partition(|(k, _)| PAGE_KEYS.contains(&k.as_str()));
+    let mut issues: Vec<UrlIssue> = page
+        .into_iter()
+        .map(|(k, v)| UrlIssue {
+            message: format!("{k} is a setting of the page, not of the spec"),
+            param: k,
+            value: v,
+        })
+        .collect();
+    issues.extend(set_pairs(&mut json, spec_pairs, base_methods));
+    if !issues.is_empty() {
+        return Err(issues);
+    }
+    serde_json::from_value(json).map_err(|e| {
+        vec![UrlIssue { param: "spec".into(), value: String::new(), message: format!("could not be read ({e})") }]
+    })
+}
+
+/// Writes each pair into the spec's JSON, range-checked field by field; the issues are the pairs
+/// that could not be used. A method given with its kind starts from the default method, one given
+/// by its fields alone from `base_methods[i]`; when any kind is given the named methods replace
+/// the list, in index order.
+fn set_pairs(
+    json: &mut Value,
+    pairs: impl IntoIterator<Item = (String, String)>,
+    base_methods: Vec<Value>,
+) -> Vec<UrlIssue> {
+    let mut issues = Vec::new();
     let mut methods: BTreeMap<usize, Map<String, Value>> = BTreeMap::new();
     let mut issue = |param: &str, value: &str, message: String| {
         issues.push(UrlIssue { param: param.into(), value: value.into(), message });
     };
-    for (k, raw) in pairs(query) {
-        if PAGE_KEYS.contains(&k.as_str()) {
-            continue;
-        }
+    for (k, raw) in pairs {
+        let k = match k.strip_prefix(DEPRECATED_PREFIX) {
+            Some(field) => {
+                let new = format!("analysis.{field}");
+                issue(
+                    &k,
+                    &raw,
+                    format!("{k} is deprecated: the Hessian analysis's keys are now analysis.*; read as {new}"),
+                );
+                new
+            }
+            None => k,
+        };
         let Some((name, target)) = resolve(&k) else {
             issue(&k, &raw, format!("unknown parameter {k}; see the schema for the parameters"));
             continue;
@@ -167,45 +262,34 @@ pub fn from_query(query: &str) -> Decoded {
     }
     if !methods.is_empty() {
         let default_method = serde_json::to_value(MethodSpec::default()).expect("serialises");
-        let mut list = Vec::new();
+        let restart = methods.values().any(|fields| fields.contains_key("kind"));
+        let mut list = if restart { Vec::new() } else { base_methods.clone() };
         for (i, fields) in methods {
-            if !fields.contains_key("kind") {
+            let mut m = if fields.contains_key("kind") {
+                default_method.clone()
+            } else if let Some(m) = base_methods.get(i) {
+                m.clone()
+            } else {
                 let k = format!("m{i}");
                 issue(&k, "", format!("settings of method {i} were given without {k}, its kind; they are ignored"));
                 continue;
-            }
-            if list.len() == MAX_METHODS {
-                issue(&format!("m{i}"), "", format!("at most {MAX_METHODS} methods; this one is ignored"));
-                continue;
-            }
-            let mut m = default_method.clone();
+            };
             for (f, v) in fields {
                 m[f.as_str()] = v;
             }
-            list.push(m);
+            if !restart {
+                list[i] = m;
+            } else if list.len() == MAX_METHODS {
+                issue(&format!("m{i}"), "", format!("at most {MAX_METHODS} methods; this one is ignored"));
+            } else {
+                list.push(m);
+            }
         }
         if !list.is_empty() {
             json["methods"] = Value::Array(list);
         }
     }
-    // Cross-field rules: reset the field that breaks one to its default, and try again.
-    for _ in 0..32 {
-        let spec: Spec = match serde_json::from_value(json.clone()) {
-            Ok(s) => s,
-            Err(e) => {
-                issue("spec", "", format!("could not be read ({e}); using the defaults"));
-                return Decoded { spec: Spec::default(), issues };
-            }
-        };
-        let Err(e) = spec.validate() else { return Decoded { spec, issues } };
-        let (url_key, path) = locate(&e.field);
-        issue(&url_key, &e.value, format!("{url_key}: {e}; using the default"));
-        if !reset(&mut json, &defaults, &path) {
-            break;
-        }
-    }
-    issue("spec", "", "the settings do not fit together; using the defaults".into());
-    Decoded { spec: Spec::default(), issues }
+    issues
 }
 
 /// (table name, method index) of a URL key.
@@ -375,7 +459,7 @@ fn encode(s: &str) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::optimizer::MethodKind;
+    use crate::optimizer::method::{ADAM, GD, LION, SIGN_GD};
     use crate::spec::{ProblemKind, Rule};
 
     #[test]
@@ -391,9 +475,9 @@ mod tests {
                 lr: Some(0.003),
                 tune: true,
                 label: Some("my Adam & co = 100%".into()),
-                ..MethodSpec::of(MethodKind::Adam)
+                ..MethodSpec::of(&ADAM)
             },
-            MethodSpec { rule: Rule::Const, ..MethodSpec::of(MethodKind::SignGd) },
+            MethodSpec { rule: Rule::Const, ..MethodSpec::of(&SIGN_GD) },
         ];
         let q = to_query(&s);
         let back = from_query(&q);
@@ -441,11 +525,93 @@ mod tests {
     }
 
     #[test]
+    fn page_views_and_groups_name_real_parameter_groups() {
+        use crate::spec::params::GROUPS;
+        let titled: Vec<&str> = GROUPS.iter().map(|g| g.name).collect();
+        for p in PARAMS.iter().filter(|p| p.group != "meta") {
+            assert!(titled.contains(&p.group), "{}: group {} has no title in GROUPS", p.name, p.group);
+        }
+        for g in GROUPS {
+            assert!(PARAMS.iter().any(|p| p.group == g.name), "GROUPS lists {}, which has no parameter", g.name);
+        }
+        for view in PAGE_VIEWS {
+            for g in view.groups {
+                assert!(titled.contains(g), "view {}: group {g} is not in GROUPS", view.id);
+            }
+        }
+        assert_eq!(PAGE_VIEWS[0].id, "runs", "the default view comes first");
+    }
+
+    #[test]
+    fn old_analysis_keys_are_read_and_named_deprecated() {
+        let d = from_query("steps=30&hessian.step=20&analysis.bins=10");
+        assert_eq!((d.spec.analysis.step, d.spec.analysis.bins), (20, 10));
+        assert_eq!(d.issues.len(), 1);
+        assert_eq!(d.issues[0].param, "hessian.step");
+        assert!(d.issues[0].message.contains("deprecated") && d.issues[0].message.contains("analysis.step"));
+        assert!(to_query(&d.spec).contains("analysis.step=20"));
+    }
+
+    #[test]
     fn hostile_values_stay_data() {
         let d = from_query("m0=gd&m0.label=%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E&%3Cscript%3E=1");
         assert_eq!(d.spec.methods[0].label.as_deref(), Some("<img src=x onerror=alert(1)>"));
         assert_eq!(d.issues[0].param, "<script>");
         let q = to_query(&d.spec);
         assert!(!q.contains('<') && !q.contains(' '));
+    }
+
+    fn kv(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+    }
+
+    #[test]
+    fn pairs_over_a_spec_change_only_what_they_name() {
+        let mut base = Spec::default();
+        base.problem.d = 30;
+        base.methods[1].lr = Some(0.25);
+        let s = apply_pairs(&base, &kv(&[("rotation", "0.3"), ("m0.lr", "0.5")])).unwrap();
+        assert_eq!(s.problem.rotation, 0.3);
+        assert_eq!(s.problem.d, 30);
+        assert_eq!(s.methods.len(), 2);
+        assert_eq!((s.methods[0].kind, s.methods[0].lr), (&GD, Some(0.5)));
+        assert_eq!(s.methods[1], base.methods[1]);
+        // A kind names the list, as in a link: here one fresh Adam.
+        let s = apply_pairs(&base, &kv(&[("m1", "adam"), ("m1.tune", "true")])).unwrap();
+        assert_eq!(s.methods, vec![MethodSpec { tune: true, ..MethodSpec::of(&ADAM) }]);
+        // Kinds and a base method's field together: the named methods, in index order.
+        let s = apply_pairs(&base, &kv(&[("m2", "lion"), ("m1.lr", "0.125")])).unwrap();
+        assert_eq!(s.methods, vec![MethodSpec { lr: Some(0.125), ..base.methods[1].clone() }, MethodSpec::of(&LION)]);
+    }
+
+    #[test]
+    fn pairs_of_a_link_give_the_links_spec_over_any_base() {
+        let mut s = Spec::default();
+        s.problem.rotation = 0.35;
+        s.methods = vec![MethodSpec { lr: Some(0.003), ..MethodSpec::of(&ADAM) }];
+        let link = to_query(&s);
+        let mut base = Spec::default();
+        base.problem.d = 7;
+        base.methods.push(MethodSpec::of(&LION));
+        assert_eq!(apply_pairs(&base, &pairs(&link)).unwrap(), s);
+        let short = "d=50&m0=adam&m0.lr=0.01";
+        assert_eq!(apply_pairs(&base, &pairs(short)).unwrap(), from_query(short).spec);
+    }
+
+    #[test]
+    fn unusable_pairs_are_issues_and_nothing_falls_back() {
+        let base = Spec::default();
+        let issues =
+            apply_pairs(&base, &kv(&[("d", "5000"), ("preset", "sweep"), ("m5.lr", "0.1"), ("x", "1")])).unwrap_err();
+        let params: Vec<&str> = issues.iter().map(|i| i.param.as_str()).collect();
+        assert_eq!(params, vec!["preset", "d", "x", "m5"]);
+        assert!(
+            issues[1].message.contains("d = 5000") && issues[1].message.contains("1 to 2000"),
+            "{}",
+            issues[1].message
+        );
+        // Cross-field rules are left to validation.
+        let s = apply_pairs(&base, &kv(&[("lambda_max", "50"), ("lambda_min", "80")])).unwrap();
+        assert_eq!(s.validate().unwrap_err().field, "problem.lambda_min");
     }
 }

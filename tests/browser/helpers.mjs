@@ -1,3 +1,4 @@
+// @ts-check
 // Shared set-up for the browser tests: the site served on a free loopback port, Debian's
 // chromium driven by playwright-core, and small probes of what a reader sees.
 import { chromium } from 'playwright-core';
@@ -8,7 +9,7 @@ export { root };
 
 export async function start() {
   const server = await serve(root, 0);
-  const base = `http://127.0.0.1:${server.address().port}`;
+  const base = `http://127.0.0.1:${/** @type {import('node:net').AddressInfo} */ (server.address()).port}`;
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
@@ -17,9 +18,14 @@ export async function start() {
   return { server, base, browser };
 }
 
-/** Opens `path`, collecting console errors and page errors; waits for the first results. */
+/** Opens `path`, collecting console errors and page errors; waits for the first results.
+ * @param {import('playwright-core').Browser} browser
+ * @param {string} base
+ * @param {string} path
+ * @param {{ viewport?: { width: number, height: number }, waitReady?: boolean }} [options] */
 export async function open(browser, base, path, { viewport, waitReady = true } = {}) {
   const page = await browser.newPage(viewport ? { viewport } : {});
+  /** @type {string[]} */
   const problems = [];
   page.on('console', (m) => { if (m.type() === 'error') problems.push(m.text()); });
   page.on('pageerror', (e) => problems.push(e.message));
@@ -28,11 +34,13 @@ export async function open(browser, base, path, { viewport, waitReady = true } =
   return { page, problems };
 }
 
-/** Fraction of a canvas's pixels that differ from its top-left pixel (0 = blank). */
+/** Fraction of a canvas's pixels that differ from its top-left pixel (0 = blank).
+ * @param {import('playwright-core').Page} page
+ * @param {string} selector */
 export function inkFraction(page, selector) {
   return page.evaluate((sel) => {
-    const c = document.querySelector(sel);
-    const ctx = c.getContext('2d');
+    const c = /** @type {HTMLCanvasElement} */ (document.querySelector(sel));
+    const ctx = /** @type {CanvasRenderingContext2D} */ (c.getContext('2d'));
     const { data } = ctx.getImageData(0, 0, c.width, c.height);
     let ink = 0;
     for (let i = 0; i < data.length; i += 4) {

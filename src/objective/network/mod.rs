@@ -15,7 +15,7 @@ mod product;
 use super::Objective;
 use crate::data::Dataset;
 use crate::linalg::Matrix;
-use crate::rng::Rng;
+use crate::rng::{Rng, Stream};
 use pass::BLOCK_ROWS;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -105,7 +105,7 @@ impl Network {
 
     /// Seeded initial parameters: weights N(0, scale^2 / fan_in), biases 0.
     pub fn init(&self, seed: u64, scale: f64) -> Vec<f64> {
-        let mut rng = Rng::derive(seed, 4);
+        let mut rng = Rng::stream(seed, Stream::NetworkInit);
         let mut params = Vec::with_capacity(self.dim());
         for l in 0..self.layers() {
             let (fan, out) = (self.sizes[l], self.sizes[l + 1]);

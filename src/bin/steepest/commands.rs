@@ -1,0 +1,156 @@
+//! Each subcommand: read its spec or matrix, call the library, and return the text for stdout.
+
+use crate::output::{self, say};
+use crate::source::read_input;
+use crate::{AnalysisArgs, CliError, Command, Exact, Format, RunArgs, SmoothnessArgs, SourceArgs, SpecArgs, UrlArgs};
+use serde::Serialize;
+use std::io::IsTerminal;
+use std::time::Instant;
+use steepest::experiment::{
+    build, dense_hessian, hessian_anatomy, parse_matrix, presets, run_spec, run_sweep, spec_geometry, sweep_csv,
+    to_csv, trajectory_geometry, TraceTable,
+};
+use steepest::smoothness::{report, ExactMode, ReportOptions};
+use steepest::spec::url::to_query;
+use steepest::spec::{schema, AnalysisSpec, Spec};
+
+pub fn dispatch(command: Command) -> Result<String, CliError> {
+    match command {
+        Command::Run(args) => run(&args),
+        Command::Sweep(args) => sweep(&args),
+        Command::Presets => Ok(serde_json::to_string_pretty(&presets()).expect("presets serialise")),
+        Command::Smoothness(args) => smoothness(&args),
+        Command::Analysis(args) => analysis(&args),
+        Command::Anatomy(args) => {
+            say("note: `steepest anatomy` is deprecated; it is now `steepest analysis`");
+            analysis(&args)
+        }
+        Command::HessianMatrix(args) => hessian_matrix(&args),
+        Command::Hessian(args) => {
+            say("note: `steepest hessian` is deprecated; it is now `steepest hessian-matrix`");
+            hessian_matrix(&args)
+        }
+        Command::Url(args) => url(&args),
+        Command::Spec(args) => spec(&args),
+    }
+}
+
+fn invalid(e: impl std::fmt::Display) -> CliError {
+    CliError::failed(format!("invalid spec: {e}"))
+}
+
+fn run(args: &RunArgs) -> Result<String, CliError> {
+    let result = run_spec(&args.source.spec()?).map_err(invalid)?;
+    Ok(match args.format {
+        Format::Json => to_json(&result),
+        Format::Csv => to_csv(&TraceTable::of(&result)).trim_end().to_string(),
+    })
+}
+
+fn sweep(args: &RunArgs) -> Result<String, CliError> {
+    let result = run_sweep(&args.source.spec()?, &mut |_| true).map_err(invalid)?;
+    Ok(match args.format {
+        Format::Json => to_json(&result),
+        Format::Csv => sweep_csv(&result).trim_end().to_string(),
+    })
+}
+
+fn analysis(args: &AnalysisArgs) -> Result<String, CliError> {
+    let spec = args.source.spec()?;
+    let analyse = |step: u64| {
+        let start = Instant::now();
+        let spec = Spec { analysis: AnalysisSpec { step, ..spec.analysis.clone() }, ..spec.clone() };
+        Ok::<_, CliError>(Timed::since(start, hessian_anatomy(&spec, &mut |_| true).map_err(invalid)?))
+    };
+    match &args.at {
+        None => Ok(to_json(&analyse(spec.analysis.step)?)),
+        Some(steps) => Ok(to_json(&steps.iter().map(|s| analyse(*s)).collect::<Result<Vec<_>, _>>()?)),
+    }
+}
+
+fn hessian_matrix(args: &SourceArgs) -> Result<String, CliError> {
+    let spec = args.source.spec()?;
+    let task = spec.run_task().map_err(|e| CliError::failed(format!("invalid spec: {e}")))?;
+    let problem = build(&task);
+    let h = dense_hessian(problem.objective.as_ref(), &problem.x0).map_err(|e| CliError::failed(e.to_string()))?;
+    Ok(to_json(&serde_json::json!({ "matrix": h.to_rows() })))
+}
+
+/// The query the page reads (`to_query` writes every field), after `--base` when given.
+fn url(args: &UrlArgs) -> Result<String, CliError> {
+    let query = to_query(&args.source.spec()?);
+    Ok(match args.base.as_deref() {
+        None => query,
+        Some(base) if base.ends_with(['?', '&']) => format!("{base}{query}"),
+        Some(base) if base.contains('?') => format!("{base}&{query}"),
+        Some(base) => format!("{base}?{query}"),
+    })
+}
+
+fn spec(args: &SpecArgs) -> Result<String, CliError> {
+    if args.schema {
+        return Ok(serde_json::to_string_pretty(&schema()).expect("schema serialises"));
+    }
+    let spec = if args.source.is_given() { args.source.spec()? } else { Spec::default() };
+    Ok(spec.to_json_pretty())
+}
+
+/// A result with the seconds it took.
+#[derive(Serialize)]
+struct Timed<T: Serialize> {
+    #[serde(flatten)]
+    report: T,
+    seconds: f64,
+}
+
+impl<T: Serialize> Timed<T> {
+    fn since(start: Instant, report: T) -> Self {
+        Timed { report, seconds: start.elapsed().as_secs_f64() }
+    }
+}
+
+fn smoothness(args: &SmoothnessArgs) -> Result<String, CliError> {
+    let exact = match args.exact {
+        Exact::Auto => ExactMode::Auto,
+        Exact::Always => ExactMode::Always,
+        Exact::Never => ExactMode::Never,
+    };
+    let options = ReportOptions { exact, seed: args.seed, ..Default::default() };
+    let start = Instant::now();
+    let mut last = Instant::now();
+    let show = std::io::stderr().is_terminal();
+    // Progress on a terminal, at most once a second; long exact computations can be long.
+    let mut progress = |f: f64| {
+        if show && last.elapsed().as_secs_f64() >= 1.0 {
+            output::progress(f);
+            last = Instant::now();
+        }
+        true
+    };
+    let failed = |e: steepest::Error| CliError::failed(e.to_string());
+    let out = match &args.matrix {
+        Some(path) => {
+            let h = parse_matrix(&read_input(path)?).map_err(failed)?;
+            to_json(&Timed::since(start, report(&h, &options, &mut progress).map_err(failed)?))
+        }
+        None => {
+            let spec = args.source.spec()?;
+            match args.along_trajectory {
+                Some(points) => {
+                    let r = trajectory_geometry(&spec, &options, points.into(), &mut progress)
+                        .map_err(|e| CliError::failed(e.to_string()))?;
+                    to_json(&Timed::since(start, r))
+                }
+                None => to_json(&Timed::since(start, spec_geometry(&spec, &options, &mut progress).map_err(failed)?)),
+            }
+        }
+    };
+    if show {
+        output::progress_done();
+    }
+    Ok(out)
+}
+
+fn to_json<T: Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("results serialise")
+}

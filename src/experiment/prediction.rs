@@ -1,0 +1,132 @@
+//! Sign GD against GD in three numbers, each named for what it is (docs/theory.md §4):
+//!
+//! - **ceiling** d L_2 / L_inf: how far sign descent's per-step guarantee can exceed GD's, reached
+//!   only by perfectly dense gradients (density phi = 1);
+//! - **predicted**: the paper's guarantees applied along the two actual runs, turned into a ratio of
+//!   steps to the target;
+//! - **measured**: GD's steps over sign GD's steps to the target (or another measure, named).
+//!
+//! Derivation of the prediction. At an iterate x_t with gradient g_t, the steepest-descent step under
+//! a norm with smoothness constant L guarantees f(x_t) - f(x_{t+1}) >= ||g_t||_*^2 / (2 L), so the
+//! suboptimality falls at least by the fraction
+//!   a_t = ||g_t||_*^2 / (2 L (f(x_t) - f*)),  in [0, 1]
+//! (1 is the bound f* <= f(x_t) - ||g_t||_*^2 / (2 L), from the same smoothness). If a run shrank
+//! f - f* by exactly that fraction every step, after N steps it would be prod_t (1 - a_t) of its start,
+//! so it reaches a relative target eps after N = ln(1/eps) / r steps with the mean rate
+//!   r = (1/T) sum_{t<T} -ln(1 - a_t)
+//! over the T steps it took. GD's dual norm is ||g||_2 with L_2, sign GD's ||g||_1 with L_inf, so
+//!   predicted = N_GD / N_sign = r_sign / r_GD,
+//! each rate averaged over that method's own iterates. Because ||g||_1^2 = phi(g) d ||g||_2^2, the
+//! prediction is the ceiling weighted by the density the runs actually meet: a per-step ceiling of
+//! 1.3 with sign GD's gradients at phi = 0.25 predicts that GD wins. The guarantee is the one of the
+//! theory step (multiplier 1) at every visited iterate, whatever multiplier the run used: a tuned
+//! multiplier eta scales the worst-case guarantee by eta (2 - eta), which vanishes at eta = 2 where
+//! runs still progress, so it would say nothing there.
+
+use serde::{Deserialize, Serialize};
+
+/// The three numbers for one pair of runs (or the geometric means over a sweep cell's problems).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Advantage {
+    /// d L_2 / L_inf.
+    pub ceiling: f64,
+    /// r_sign / r_GD: the guarantees along the runs as a ratio of steps to the target.
+    pub predicted: f64,
+    /// GD's steps over sign GD's (above 1: sign GD ahead).
+    pub measured: f64,
+}
+
+/// A run's record as the prediction reads it: f(x_t) - f* and the dual norm of g_t at t = 0..=T,
+/// and the smoothness constant of its norm.
+#[derive(Clone, Copy, Debug)]
+pub struct RunRecord<'a> {
+    pub suboptimality: &'a [f64],
+    pub dual_grad: &'a [f64],
+    pub smoothness: f64,
+    /// Steps taken (T): the rate averages over t < T.
+    pub steps: usize,
+}
+
+/// Largest guaranteed fraction used: a_t = 1 (f* reached in one step by the guarantee) would make
+/// the rate infinite; this keeps it finite (-ln(1e-15) = 34.5 per step).
+const MAX_FRACTION: f64 = 1.0 - 1e-15;
+
+/// The mean guaranteed rate (1/T) sum_{t<T} -ln(1 - a_t); None when no step had f - f* > 0 (a run
+/// that starts at the minimiser has nothing to predict).
+pub fn guaranteed_rate(run: &RunRecord) -> Option<f64> {
+    let steps = run.steps.min(run.suboptimality.len()).min(run.dual_grad.len());
+    let mut sum = 0.0;
+    let mut n = 0usize;
+    for t in 0..steps {
+        let gap = run.suboptimality[t];
+        if !(gap > 0.0 && gap.is_finite()) {
+            break;
+        }
+        let g = run.dual_grad[t];
+        let a = (g * g / (2.0 * run.smoothness * gap)).min(MAX_FRACTION);
+        sum += -libm::log1p(-a);
+        n += 1;
+    }
+    (n > 0).then(|| sum / n as f64)
+}
+
+/// r_sign / r_GD; None when either rate is undefined or zero.
+pub fn predicted_ratio(gd: &RunRecord, sign: &RunRecord) -> Option<f64> {
+    let (rg, rs) = (guaranteed_rate(gd)?, guaranteed_rate(sign)?);
+    (rg > 0.0 && rs.is_finite()).then(|| rs / rg)
+}
+
+/// The fraction of cells in which `prediction` names the winner of `measured`: log ratios of the
+/// same sign (a tie at exactly 1 counts as agreement only with a tie).
+pub fn winner_agreement(prediction: &[f64], measured: &[f64]) -> f64 {
+    let side = |x: f64| (x > 1.0) as i8 - (x < 1.0) as i8;
+    let hits = prediction.iter().zip(measured).filter(|(p, m)| side(**p) == side(**m)).count();
+    hits as f64 / prediction.len().max(1) as f64
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    /// A record whose guaranteed fraction is exactly `a` at every step: f_t = (1 - a)^t, and
+    /// ||g_t||^2 = 2 L a f_t.
+    fn geometric(a: f64, l: f64, steps: usize) -> (Vec<f64>, Vec<f64>) {
+        let f: Vec<f64> = (0..=steps).map(|t| (1.0 - a).powi(t as i32)).collect();
+        let g = f.iter().map(|ft| (2.0 * l * a * ft).sqrt()).collect();
+        (f, g)
+    }
+
+    #[test]
+    fn a_constant_fraction_gives_its_log_rate_and_the_ratio_of_step_counts() {
+        let (fg, gg) = geometric(0.01, 100.0, 50);
+        let (fs, gs) = geometric(0.04, 700.0, 50);
+        let gd = RunRecord { suboptimality: &fg, dual_grad: &gg, smoothness: 100.0, steps: 50 };
+        let sign = RunRecord { suboptimality: &fs, dual_grad: &gs, smoothness: 700.0, steps: 50 };
+        let rg = guaranteed_rate(&gd).unwrap();
+        assert!((rg - -(0.99f64).ln()).abs() < 1e-12);
+        // Steps to 1e-6 at those exact rates: ln(1e6) / r each; the ratio is the prediction.
+        let (ng, ns) = (1e6f64.ln() / -(0.99f64).ln(), 1e6f64.ln() / -(0.96f64).ln());
+        assert!((predicted_ratio(&gd, &sign).unwrap() - ng / ns).abs() < 1e-9);
+    }
+
+    #[test]
+    fn gd_on_a_quadratic_meets_its_guarantee_step_by_step() {
+        // f = (x^2 + 4 y^2) / 2, L_2 = 4, GD step 1/4: x shrinks by 3/4, y is solved in one step.
+        // From (1, 0): f_t = (9/16)^t / 2, g = (3/4)^t, a_t = (9/16)^t / (2 * 4 * (9/16)^t / 2) = 1/4.
+        let f: Vec<f64> = (0..=20).map(|t| 0.5 * (0.5625f64).powi(t)).collect();
+        let g: Vec<f64> = (0..=20).map(|t| 0.75f64.powi(t)).collect();
+        let rate = guaranteed_rate(&RunRecord { suboptimality: &f, dual_grad: &g, smoothness: 4.0, steps: 20 });
+        assert!((rate.unwrap() - -(0.75f64).ln()).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_run_at_the_minimiser_has_no_rate() {
+        let z = [0.0, 0.0];
+        assert_eq!(guaranteed_rate(&RunRecord { suboptimality: &z, dual_grad: &z, smoothness: 1.0, steps: 1 }), None);
+    }
+
+    #[test]
+    fn winners_are_named_by_the_side_of_one() {
+        assert_eq!(winner_agreement(&[2.0, 0.5, 3.0, 1.0], &[1.5, 0.9, 0.8, 1.0]), 0.75);
+    }
+}

@@ -1,0 +1,89 @@
+//! The per-step picture of sign GD against GD along a run (docs/theory.md §4): at evenly spaced
+//! iterates x_t of any method's run, the ratio of what one sign GD step and one GD step from x_t are
+//! guaranteed to achieve,
+//!   R(g_t) = (||g_t||_1^2 / L_inf) / (||g_t||_2^2 / L_2) = phi(g_t) d L_2 / L_inf,
+//! beside the ratio of what they actually achieve, both theory steps taken from the same x_t:
+//!   (f(x_t) - f(x_t - (||g_t||_1 / L_inf) sign g_t)) / (f(x_t) - f(x_t - g_t / L_2)).
+//! Two extra function values per recorded point; the run itself is not touched.
+
+use crate::norm::{l1, l2};
+use crate::optimizer::{Observer, Point};
+use serde::Serialize;
+use std::ops::ControlFlow;
+
+/// Recorded points along one run.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct StepRatios {
+    pub t: Vec<usize>,
+    /// R(g_t): the ratio of the guaranteed decreases.
+    pub guaranteed: Vec<f64>,
+    /// The ratio of the decreases the two steps achieve from x_t (NaN when GD's is not positive:
+    /// at the minimiser, or below rounding).
+    pub actual: Vec<f64>,
+}
+
+/// Records `StepRatios` every `every` steps of a run on an objective with global constants L_2 and
+/// L_inf; `f_star` turns values into the suboptimality the points carry.
+pub struct StepRatioRecorder {
+    l2: f64,
+    linf: f64,
+    f_star: f64,
+    every: usize,
+    step: Vec<f64>,
+    pub ratios: StepRatios,
+}
+
+impl StepRatioRecorder {
+    pub fn new(l2: f64, linf: f64, f_star: f64, every: usize) -> Self {
+        StepRatioRecorder { l2, linf, f_star, every, step: Vec::new(), ratios: StepRatios::default() }
+    }
+}
+
+impl Observer for StepRatioRecorder {
+    fn observe(&mut self, p: &Point) -> ControlFlow<()> {
+        if !(p.every(self.every) || p.stop.is_some()) || !p.f.is_finite() {
+            return ControlFlow::Continue(());
+        }
+        let (n1, n2) = (l1(p.g), l2(p.g));
+        if n2 == 0.0 {
+            return ControlFlow::Continue(());
+        }
+        let decrease = |step: &mut Vec<f64>, scale: f64, direction: &dyn Fn(f64) -> f64| {
+            step.clear();
+            step.extend(p.x.iter().zip(p.g).map(|(x, g)| x - scale * direction(*g)));
+            p.f - (p.objective.value(step) - self.f_star)
+        };
+        let gd = decrease(&mut self.step, 1.0 / self.l2, &|g| g);
+        let sign = decrease(&mut self.step, n1 / self.linf, &|g: f64| if g == 0.0 { 0.0 } else { g.signum() });
+        self.ratios.t.push(p.t);
+        self.ratios.guaranteed.push((n1 * n1 / self.linf) / (n2 * n2 / self.l2));
+        self.ratios.actual.push(if gd > 0.0 { sign / gd } else { f64::NAN });
+        ControlFlow::Continue(())
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::linalg::Matrix;
+    use crate::objective::Quadratic;
+
+    #[test]
+    fn on_a_diagonal_quadratic_the_ratios_follow_their_closed_forms() {
+        // H = diag(4, 1), x* = 0, so f = (4 x^2 + y^2) / 2; L_2 = 4, L_inf = tr H = 5.
+        // From (1, 2): g = (4, 2), ||g||_1 = 6, ||g||_2^2 = 20, R = (36 / 5) / (20 / 4) = 1.44.
+        // GD step g / 4 -> (0, 1.5): decrease 4 - 1.125 = 2.875. Sign step 6/5 -> (-0.2, 0.8):
+        // f = (0.16 + 0.64) / 2 = 0.4, decrease 3.6; ratio 3.6 / 2.875.
+        let q = Quadratic::with_spectrum(Matrix::diagonal(&[4.0, 1.0]), vec![0.0, 0.0], vec![1.0, 4.0]);
+        let mut rec = StepRatioRecorder::new(4.0, 5.0, 0.0, 1);
+        let point = Point { t: 0, x: &[1.0, 2.0], f: 4.0, g: &[4.0, 2.0], step: None, stop: None, objective: &q };
+        let _ = rec.observe(&point);
+        assert_eq!(rec.ratios.t, vec![0]);
+        assert!((rec.ratios.guaranteed[0] - 1.44).abs() < 1e-12);
+        assert!((rec.ratios.actual[0] - 3.6 / 2.875).abs() < 1e-12);
+        // Not recorded off the stride.
+        let mut sparse = StepRatioRecorder::new(4.0, 5.0, 0.0, 2);
+        let _ = sparse.observe(&Point { t: 1, ..point });
+        assert!(sparse.ratios.t.is_empty());
+    }
+}

@@ -1,0 +1,28 @@
+//! The schema: what `steepest spec --schema` prints and the page builds its controls from.
+
+use super::params::PARAMS;
+use super::{MAX_D, MAX_METHODS, MAX_NETWORK_PARAMS, MAX_STEPS, SPEC_VERSION};
+use crate::optimizer::METHODS;
+
+/// The schema: every parameter with type, range, default and help, every method with its own
+/// hyperparameter defaults, the groups, and the page's views and query keys (what
+/// `steepest spec --schema` prints and what the page builds its controls and views from).
+pub fn schema() -> serde_json::Value {
+    let methods: Vec<serde_json::Value> = METHODS
+        .iter()
+        .map(|m| {
+            let defaults: serde_json::Map<String, serde_json::Value> =
+                m.hyper.iter().map(|(h, v)| (h.id().to_string(), (*v).into())).collect();
+            let norm = m.theory_norm(&m.defaults()).map(|n| n.name());
+            serde_json::json!({ "id": m.id, "name": m.display_name(&m.defaults()), "theory_norm": norm, "defaults": defaults })
+        })
+        .collect();
+    serde_json::json!({
+        "version": SPEC_VERSION,
+        "limits": { "max_d": MAX_D, "max_network_params": MAX_NETWORK_PARAMS, "max_steps": MAX_STEPS, "max_methods": MAX_METHODS },
+        "params": PARAMS,
+        "methods": methods,
+        "groups": super::params::GROUPS,
+        "page": { "keys": super::url::PAGE_KEYS, "views": super::url::PAGE_VIEWS },
+    })
+}

@@ -1,0 +1,212 @@
+// @ts-check
+// Every figure of the page, one row each: its name (the `plot=` id of an embed link), the view
+// that shows it, the data it draws, how it draws (through the Rust core's plotters), its hover
+// read-out and its PNG export. plots.js sizes, redraws and hovers them; nothing else needs to
+// know a figure's name.
+import { drawTraces, drawBounds, drawSweepMap, drawSweepScatter, drawSpectrum, drawHeatMap, drawTrack, palette } from './pkg/steepest.js';
+
+/** @typedef {import('./types').FigureDef} FigureDef */
+/** @typedef {import('./types').Frame} Frame */
+/** @typedef {import('./types').HoverLine} HoverLine */
+/** @typedef {import('./types').PageData} PageData */
+
+// Read after the core is initialised (module code runs before init()).
+/** @type {string[] | null} */
+let colors = null;
+/** @param {number} i */
+export const color = (i) => (colors ??= palette())[i % colors.length];
+
+/** @param {number | null | undefined} v */
+function fmt(v) {
+  if (v === null || v === undefined || Number.isNaN(v)) return 'NaN';
+  if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : String(Number(v.toPrecision(5)));
+}
+
+/** The data value at CSS pixel `x` of a frame's (linear) horizontal axis.
+ * @param {Frame} f
+ * @param {number} x */
+const xAt = (f, x) => f.x_min + ((x - f.left) / (f.right - f.left)) * (f.x_max - f.x_min);
+
+/** One line per method at the step under the pointer: `value(m, t)` of each method's series.
+ * @param {PageData} data
+ * @param {Frame} f
+ * @param {number} x
+ * @param {(m: any, t: number) => number | undefined} value */
+function traceLines(data, f, x, value) {
+  const t = Math.round(xAt(f, x));
+  /** @type {HoverLine[]} */
+  const lines = [[null, `step ${t}`]];
+  data.result.methods.forEach((/** @type {any} */ m, /** @type {number} */ i) => {
+    const v = value(m, t);
+    lines.push([color(i), `${m.label}: ${v === undefined ? '(stopped)' : fmt(v)}`]);
+  });
+  return lines;
+}
+
+/** A trace figure of the runs view: `kind` is the core's plot kind, `series` the result field.
+ * @param {string} kind
+ * @param {string} series
+ * @param {string} png
+ * @returns {FigureDef} */
+function trace(kind, series, png) {
+  return {
+    name: kind, view: 'runs', selector: `figure[data-plot="${kind}"]`, needs: 'result', png,
+    draw: (c, d, dpr, dark) => drawTraces(c, d.result, kind, dpr, dark),
+    hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => m[series][t]),
+  };
+}
+
+/** The sweep cell under the pointer.
+ * @param {any} s the sweep
+ * @param {Frame} f
+ * @param {number} x
+ * @param {number} y */
+function cellLines(s, f, x, y) {
+  const i = Math.floor(((x - f.left) / (f.right - f.left)) * f.x_max);
+  const j = Math.floor(((f.bottom - y) / (f.bottom - f.top)) * f.y_max);
+  const c = s.cells.find((/** @type {any} */ c) => c.spread === s.spreads[i] && c.rotation === s.rotations[j]);
+  if (!c) return [];
+  /** @type {HoverLine[]} */
+  const lines = [
+    [null, `spread ${fmt(c.spread)}, rotation ${fmt(c.rotation)}, ρ_diag ${fmt(c.rho_diag)}`],
+    [null, `measured ${fmt(c.measured)}${c.censored ? ' (a run missed the target)' : ''}, predicted ${fmt(c.predicted)}`],
+  ];
+  c.gd_steps.forEach((/** @type {number} */ g, /** @type {number} */ k) => lines.push([null, `problem ${k + 1}: GD ${g} steps, sign GD ${c.sign_steps[k]}`]));
+  return lines;
+}
+
+/** A heat map of the sweep view.
+ * @param {'measured' | 'predicted'} which
+ * @returns {FigureDef} */
+function sweepMap(which) {
+  return {
+    name: `sweep-${which}`, view: 'sweep', selector: `figure[data-sweep="${which}"]`, needs: 'sweep',
+    draw: (c, d, dpr, dark) => drawSweepMap(c, d.sweep, which, dpr, dark),
+    hover: (f, x, y, d) => cellLines(d.sweep, f, x, y),
+  };
+}
+
+/** A heat map of the Hessian view: axes and colour bar from the core, then its cells as one
+ * image scaled into the frame without smoothing, and the layer boundaries over it.
+ * @param {HTMLCanvasElement} canvas
+ * @param {any} anatomy
+ * @param {string} side
+ * @param {number} dpr
+ * @param {boolean} dark
+ * @returns {Frame} */
+function paintHeat(canvas, anatomy, side, dpr, dark) {
+  const { frame, size, rgba } = drawHeatMap(canvas, anatomy, side, dpr, dark);
+  const cells = document.createElement('canvas');
+  cells.width = size;
+  cells.height = size;
+  /** @type {CanvasRenderingContext2D} */ (cells.getContext('2d')).putImageData(new ImageData(new Uint8ClampedArray(rgba), size, size), 0, 0);
+  const ctx = /** @type {CanvasRenderingContext2D} */ (canvas.getContext('2d'));
+  const [x, y, w, h] = [frame.left * dpr, frame.top * dpr, (frame.right - frame.left) * dpr, (frame.bottom - frame.top) * dpr];
+  ctx.imageSmoothingEnabled = false;
+  ctx.drawImage(cells, x, y, w, h);
+  ctx.strokeStyle = 'rgba(255, 255, 255, 0.85)';
+  ctx.lineWidth = dpr;
+  ctx.beginPath();
+  for (const b of anatomy.blocks.slice(1)) {
+    const t = b.start / anatomy.d;
+    ctx.moveTo(x + t * w, y);
+    ctx.lineTo(x + t * w, y + h);
+    ctx.moveTo(x, y + t * h);
+    ctx.lineTo(x + w, y + t * h);
+  }
+  ctx.stroke();
+  return frame;
+}
+
+/** The heat-map cell under the pointer: its rows, columns, layer blocks and largest entry.
+ * @param {any} a the Hessian analysis
+ * @param {string} side
+ * @param {Frame} f
+ * @param {number} x
+ * @param {number} y
+ * @returns {HoverLine[]} */
+function heatLines(a, side, f, x, y) {
+  const heat = a[side].heat;
+  /** @type {(p: number, lo: number, hi: number) => number} */
+  const cell = (p, lo, hi) => Math.min(heat.size - 1, Math.floor(((p - lo) / (hi - lo)) * heat.size));
+  const [i, j] = [cell(y, f.top, f.bottom), cell(x, f.left, f.right)];
+  const block = (/** @type {number} */ k) => a.blocks.find((/** @type {any} */ b) => k >= b.start && k < b.start + b.len)?.name.split(':')[0];
+  const range = (/** @type {number} */ k) => `${heat.starts[k]}–${heat.starts[k + 1] - 1}`;
+  const where = a.blocks.length ? ` (${block(heat.starts[i])} × ${block(heat.starts[j])})` : '';
+  return [[null, `rows ${range(i)}, columns ${range(j)}${where}`], [null, `largest |H_ij| there: ${fmt(heat.cells[i * heat.size + j])}`]];
+}
+
+/** A heat map of |H_ij|; shown when the dense Hessian was formed.
+ * @param {'hessian' | 'rotated'} side the Hessian, or its same-spectrum rotated twin
+ * @param {string} [png]
+ * @returns {FigureDef} */
+function heatMap(side, png) {
+  return {
+    name: `anatomy-${side}`, view: 'hessian', selector: `figure[data-anatomy="${side}"]`, needs: 'anatomy', png,
+    available: (d) => Boolean(d.anatomy.hessian),
+    draw: (c, d, dpr, dark) => paintHeat(c, d.anatomy, side, dpr, dark),
+    hover: (f, x, y, d) => heatLines(d.anatomy, side, f, x, y),
+  };
+}
+
+/** @type {FigureDef[]} In page order; the first is what an embed shows without `plot=`. */
+export const FIGURES = [
+  trace('f', 'f', 'Suboptimality plot (PNG)'),
+  trace('grad', 'grad_l2', 'Gradient-norm plot (PNG)'),
+  trace('density', 'density', 'Density plot (PNG)'),
+  {
+    name: 'accuracy', view: 'runs', selector: 'figure[data-plot="accuracy"]', needs: 'result', png: 'Test accuracy plot (PNG)',
+    available: (d) => d.result.methods.some((/** @type {any} */ m) => m.curves),
+    draw: (c, d, dpr, dark) => drawTraces(c, d.result, 'accuracy', dpr, dark),
+    // The curve point nearest to t.
+    hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => {
+      const c = m.curves;
+      const k = c ? c.t.reduce((/** @type {number} */ b, /** @type {number} */ s, /** @type {number} */ j) => (Math.abs(s - t) < Math.abs(c.t[b] - t) ? j : b), 0) : -1;
+      return k >= 0 ? c.test_accuracy[k] : undefined;
+    }),
+  },
+  {
+    name: 'bounds', view: 'runs', selector: 'figure[data-plot="bounds"]', needs: 'result', png: 'L∞ bracket plot (PNG)',
+    note: (d) => (d.report ? null : 'Not measured (see the geometry table).'),
+    draw: (c, d, dpr, dark) => drawBounds(c, d.report, dpr, dark),
+    hover: (f, x, _y, d) => {
+      const v = Math.exp(Math.log(f.x_min) + ((x - f.left) / (f.right - f.left)) * (Math.log(f.x_max) - Math.log(f.x_min)));
+      const r = d.report;
+      return [[null, `value ${fmt(v)}`], [null, `L∞ ∈ [${fmt(r.linf_lower)}, ${fmt(r.linf_upper)}]${r.linf_exact != null ? `, exact ${fmt(r.linf_exact)}` : ''}`]];
+    },
+  },
+  sweepMap('measured'),
+  sweepMap('predicted'),
+  {
+    name: 'sweep-scatter', view: 'sweep', selector: 'figure[data-sweep="scatter"]', needs: 'sweep',
+    draw: (c, d, dpr, dark) => drawSweepScatter(c, d.sweep, dpr, dark),
+    hover: (_f, _x, _y, d) => [[null, `Spearman rho = ${fmt(d.sweep.spearman)}`]],
+  },
+  heatMap('hessian', 'Hessian heat map (PNG)'),
+  heatMap('rotated'),
+  {
+    name: 'anatomy-track', view: 'hessian', selector: 'figure[data-anatomy="track"]', needs: 'anatomy',
+    available: (d) => d.anatomy.track.length > 0,
+    draw: (c, d, dpr, dark) => drawTrack(c, d.anatomy, dpr, dark),
+    hover: (f, x, _y, d) => {
+      const t = xAt(f, x);
+      const track = d.anatomy.track;
+      const p = track.reduce((/** @type {any} */ b, /** @type {any} */ q) => (Math.abs(q.step - t) < Math.abs(b.step - t) ? q : b), track[0]);
+      return [[null, `step ${p.step}`], ...p.top.map((/** @type {number} */ v, /** @type {number} */ k) => /** @type {HoverLine} */ ([color(k), `${k + 1}. ${fmt(v)}`]))];
+    },
+  },
+  {
+    name: 'anatomy-spectrum', view: 'hessian', selector: 'figure[data-anatomy="spectrum"]', needs: 'anatomy', png: 'Eigenvalue histogram (PNG)',
+    draw: (c, d, dpr, dark) => drawSpectrum(c, d.anatomy, dpr, dark),
+    hover: (f, x, _y, d) => {
+      const h = d.anatomy.histogram;
+      const width = (h.hi - h.lo) / h.counts.length;
+      const k = Math.min(h.counts.length - 1, Math.max(0, Math.floor((xAt(f, x) - h.lo) / (width || 1))));
+      return [[null, `eigenvalues in [${fmt(h.lo + k * width)}, ${fmt(h.lo + (k + 1) * width)}): ${h.counts[k]}`]];
+    },
+  },
+  // Animated by the 2-D view itself (geometry2d.js).
+  { name: 'geo-2d', view: 'geometry2d', selector: 'figure[data-geo="2d"]', needs: 'result' },
+];
