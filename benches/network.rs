@@ -1,15 +1,89 @@
-//! The network objectives: one epoch of minibatch gradients for the default MLP on the digits
-//! (16 tanh units, batches of 32), a full-batch gradient, and the dense Hessian with its
-//! spectrum for nets of about 2000 parameters (26 units: 1960; 24 and 12 units: 1990), the
-//! Hessian both per layer pair and from Hessian-vector products; the whole Hessian analysis.
+//! The network objectives: 200 Adam steps on batches of 32 for the digits-mlp preset's network
+//! (16 tanh units, 1210 parameters), the work benches/reference_jax.py times for jax.jit; the
+//! same training as the page runs it (full loss and gradient recorded at every step, as in the
+//! browser bench); one epoch of minibatch gradients and a full-batch gradient; the dense Hessian
+//! with its spectrum for nets of about 2000 parameters (26 units: 1960; 24 and 12 units: 1990),
+//! the Hessian both per layer pair and from Hessian-vector products; the whole Hessian analysis.
 
 use criterion::{criterion_group, criterion_main, Criterion};
+use serde_json::json;
 use std::hint::black_box;
 use steepest::data::{load, DatasetKind};
-use steepest::experiment::{hessian_anatomy, preset};
+use steepest::experiment::{build, hessian_anatomy, preset, run_spec};
 use steepest::objective::{hessian_by_columns, Activation, Network, Objective};
+use steepest::optimizer::method::{Hyper, ADAM};
+use steepest::optimizer::StepSize;
+use steepest::rng::Rng;
+use steepest::spec::Spec;
+
+const STEPS: usize = 200;
+const BATCH: usize = 32;
+const LR: f64 = 0.01;
+
+/// The page's training run: the digits-mlp preset with Adam alone.
+const PAGE_RUN: &str = r#"{"problem": {"kind": "network", "dataset": "digits", "hidden": 16, "activation": "tanh"},
+    "methods": [{"kind": "adam", "lr": 0.01}], "run": {"steps": 200, "target": 0, "batch": 32}}"#;
+
+/// The rows of each step's batch: epochs of seeded shuffles like the run loop's (the order itself
+/// does not matter here, only that jax gets the same one).
+fn batches(rows: usize) -> Vec<Vec<usize>> {
+    let mut rng = Rng::new(7);
+    let mut order: Vec<usize> = (0..rows).collect();
+    let mut out = Vec::with_capacity(STEPS);
+    while out.len() < STEPS {
+        for i in (1..rows).rev() {
+            order.swap(i, (rng.next_u64() % (i as u64 + 1)) as usize);
+        }
+        out.extend(order.chunks_exact(BATCH).map(|b| b.to_vec()).take(STEPS - out.len()));
+    }
+    out
+}
+
+/// The equal-work loop: one minibatch gradient and one Adam update per step, nothing else.
+fn train(net: &dyn Objective, x0: &[f64], batches: &[Vec<usize>]) -> Vec<f64> {
+    let mut chain = ADAM.chain(&ADAM.defaults(), StepSize::Const(LR));
+    let mut x = x0.to_vec();
+    let mut g = vec![0.0; x.len()];
+    for (t, rows) in batches.iter().enumerate() {
+        net.batch_gradient(&x, rows, &mut g);
+        chain.update(&mut g, t + 1);
+        x.iter_mut().zip(&g).for_each(|(xi, ui)| *xi -= ui);
+    }
+    x
+}
+
+/// Writes the training work (data, start, batches, hyperparameters) and our end point to
+/// target/bench-network/adam_digits_mlp16.json for benches/reference_jax.py.
+fn export(x0: &[f64], batches: &[Vec<usize>], end: &[f64]) {
+    let (train, _) = load(DatasetKind::Digits, 1);
+    let hyper = ADAM.defaults();
+    let work = json!({
+        "features": train.features, "hidden": 16, "classes": train.classes, "l2": 1e-4,
+        "x": train.x, "y": train.y, "w0": x0, "batches": batches,
+        "lr": LR, "beta1": hyper(Hyper::Beta), "beta2": hyper(Hyper::Beta2), "eps": hyper(Hyper::Eps), "w_end": end,
+    });
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/target/bench-network");
+    std::fs::create_dir_all(dir).unwrap();
+    std::fs::write(format!("{dir}/adam_digits_mlp16.json"), work.to_string()).unwrap();
+}
 
 fn bench(c: &mut Criterion) {
+    let spec = Spec::from_json(PAGE_RUN).unwrap();
+    let problem = build(&spec.run_task().unwrap());
+    let net = problem.objective.as_ref();
+    let steps = batches(net.rows());
+    export(&problem.x0, &steps, &train(net, &problem.x0, &steps));
+    let mut group = c.benchmark_group("adam_digits_mlp16");
+    group.sample_size(20);
+    group.bench_function("200 steps, batch 32 (the jax.jit comparison)", |b| {
+        b.iter(|| black_box(train(net, black_box(&problem.x0), &steps)))
+    });
+    group.sample_size(10);
+    group.bench_function("the page's run (full loss and gradient recorded per step)", |b| {
+        b.iter(|| black_box(run_spec(&spec).unwrap()))
+    });
+    group.finish();
+
     let (train, _) = load(DatasetKind::Digits, 1);
     let rows = train.rows();
     let mlp = Network::new(train.clone(), &[16], Activation::Tanh, 1e-4);

@@ -18,7 +18,9 @@
 //! Hessian-vector route's ~20 N d². Each entry's sum runs over the samples in order, so the result
 //! is the same on every platform.
 
-use super::{transposed_product, Network};
+use super::pass::backprop;
+use super::product::{add_product, Left};
+use super::Network;
 use crate::linalg::Matrix;
 use crate::objective::Objective;
 
@@ -64,14 +66,7 @@ fn param_index(net: &Network, l: usize, j: usize, i: usize) -> usize {
 /// Rows x cols product of small row-major matrices.
 fn product(a: &[f64], b: &[f64], rows: usize, inner: usize, cols: usize) -> Vec<f64> {
     let mut out = vec![0.0; rows * cols];
-    for r in 0..rows {
-        for t in 0..inner {
-            let art = a[r * inner + t];
-            for c in 0..cols {
-                out[r * cols + c] += art * b[t * cols + c];
-            }
-        }
-    }
+    add_product(&mut out, cols, Left { data: a, row: inner, step: 1 }, b, inner);
     out
 }
 
@@ -86,34 +81,32 @@ fn per_sample(net: &Network, w: &[f64]) -> Samples {
     let u_off: Vec<usize> = n_out.iter().scan(0, |at, n| Some(std::mem::replace(at, *at + n))).collect();
     let u = n_out.iter().sum::<usize>();
     let n = net.data.rows();
+    let fw = net.forward(w, &net.data, &(0..n).collect::<Vec<usize>>());
+    let slopes: Vec<(Vec<f64>, Vec<f64>)> = (0..last).map(|l| fw.slopes(net, l)).collect();
+    // Backward pass of all samples: δ_l, and D_k = σ''(a_k) ⊙ dℓ/du_{k+1}.
+    let mut delta = vec![Vec::new(); layers];
+    let mut curv = vec![Vec::new(); last];
+    delta[last] = fw.output_delta();
+    for l in (1..layers).rev() {
+        let back = backprop(&delta[l], net.weights(w, l), n_out[l]);
+        curv[l - 1] = back.iter().zip(&slopes[l - 1].1).map(|(b, d2)| b * d2).collect();
+        delta[l - 1] = back.iter().zip(&slopes[l - 1].0).map(|(b, d1)| b * d1).collect();
+    }
     let mut s = Samples {
         n,
-        inputs: vec![Vec::new(); layers],
-        delta: vec![Vec::new(); layers],
+        inputs: (0..layers)
+            .map(|l| fw.inputs[l].chunks_exact(net.sizes[l]).flat_map(|u| u.iter().copied().chain([1.0])).collect())
+            .collect(),
+        delta,
         g: Vec::with_capacity(n * u * u),
         k: (0..layers).map(|m| vec![Vec::new(); m]).collect(),
     };
     for r in 0..n {
-        let (x, y) = (net.data.row(r), net.data.y[r]);
-        let fw = net.forward(w, x, y);
-        let slopes: Vec<Vec<(f64, f64)>> = (0..last).map(|l| fw.slopes(net.activation, l)).collect();
-        for l in 0..layers {
-            s.inputs[l].extend_from_slice(fw.input(x, l));
-            s.inputs[l].push(1.0);
-        }
-        // Backward pass: δ_l, and D_k = σ''(a_k) ⊙ dℓ/du_{k+1}.
-        let mut delta = vec![Vec::new(); layers];
-        let mut curv = vec![Vec::new(); last];
-        delta[last] = fw.p.clone();
-        delta[last][y] -= 1.0;
-        for l in (1..layers).rev() {
-            let back = transposed_product(net.weights(w, l), &delta[l]);
-            curv[l - 1] = back.iter().zip(&slopes[l - 1]).map(|(b, (_, d2))| b * d2).collect();
-            delta[l - 1] = back.iter().zip(&slopes[l - 1]).map(|(b, (d1, _))| b * d1).collect();
-        }
-        for (all, one) in s.delta.iter_mut().zip(&delta) {
-            all.extend_from_slice(one);
-        }
+        // Row r of a samples-major matrix with `width` columns.
+        let row = |m: &[f64], width: usize| (r * width..(r + 1) * width).map(|i| m[i]).collect::<Vec<f64>>();
+        let d1: Vec<Vec<f64>> = (0..last).map(|l| row(&slopes[l].0, n_out[l])).collect();
+        let curv: Vec<Vec<f64>> = (0..last).map(|l| row(&curv[l], n_out[l])).collect();
+        let p = row(&fw.p, n_out[last]);
         // A[m][l] = da_m/de_l = W_m diag(σ'(a_{m-1})) A[m-1][l], A[l][l] = I.
         let mut a: Vec<Vec<Vec<f64>>> = vec![vec![Vec::new(); layers]; layers];
         for l in 0..layers {
@@ -121,7 +114,7 @@ fn per_sample(net: &Network, w: &[f64]) -> Samples {
             for m in l + 1..layers {
                 let (wm, inner) = (net.weights(w, m), n_out[m - 1]);
                 let scaled: Vec<f64> =
-                    (0..inner * n_out[l]).map(|k| slopes[m - 1][k / n_out[l]].0 * a[m - 1][l][k]).collect();
+                    (0..inner * n_out[l]).map(|k| d1[m - 1][k / n_out[l]] * a[m - 1][l][k]).collect();
                 a[m][l] = product(wm, &scaled, n_out[m], inner, n_out[l]);
                 s.k[m][l].extend_from_slice(&scaled);
             }
@@ -129,10 +122,7 @@ fn per_sample(net: &Network, w: &[f64]) -> Samples {
         // G over all pre-activations.
         let classes = n_out[last];
         let curvature: Vec<f64> = (0..classes * classes)
-            .map(|k| {
-                (if k / classes == k % classes { fw.p[k / classes] } else { 0.0 })
-                    - fw.p[k / classes] * fw.p[k % classes]
-            })
+            .map(|k| (if k / classes == k % classes { p[k / classes] } else { 0.0 }) - p[k / classes] * p[k % classes])
             .collect();
         let mut g = vec![0.0; u * u];
         for l in 0..layers {
@@ -188,33 +178,16 @@ fn add_block(net: &Network, s: &Samples, l: usize, m: usize, h: &mut Matrix) {
                 }
             }
         }
+        // out[i][q] = Σ_r ũ_l[r][i] c[r][q], the samples in order.
+        out.clear();
         out.resize((in_l + 1) * width, 0.0);
-        sum_of_outer_products(&s.inputs[l], in_l + 1, &c, width, &mut out);
+        add_product(&mut out, width, Left { data: &s.inputs[l], row: 1, step: in_l + 1 }, &c, s.n);
         for i in 0..=in_l {
             let row = param_index(net, l, j, i);
             for (q, v) in out[i * width..(i + 1) * width].iter().enumerate() {
                 let col = param_index(net, m, first + q / stride, q % stride);
                 h.set(row, col, *v);
                 h.set(col, row, *v);
-            }
-        }
-    }
-}
-
-/// out[i][q] = Σ_r a[r][i] c[r][q] for samples-major a (n x rows) and c (n x width), in column
-/// tiles small enough that a tile of `out` stays in cache while the samples stream past.
-fn sum_of_outer_products(a: &[f64], rows: usize, c: &[f64], width: usize, out: &mut [f64]) {
-    const TILE: usize = 64;
-    out.fill(0.0);
-    let n = a.len() / rows;
-    for t0 in (0..width).step_by(TILE) {
-        let t1 = (t0 + TILE).min(width);
-        for r in 0..n {
-            let cr = &c[r * width + t0..r * width + t1];
-            for (i, ai) in a[r * rows..(r + 1) * rows].iter().enumerate() {
-                for (o, cv) in out[i * width + t0..i * width + t1].iter_mut().zip(cr) {
-                    *o += ai * cv;
-                }
             }
         }
     }

@@ -9,12 +9,14 @@
 //! read-outs.
 
 mod hessian;
+mod pass;
+mod product;
 
 use super::Objective;
 use crate::data::Dataset;
 use crate::linalg::Matrix;
-use crate::norm::dot;
 use crate::rng::{Rng, Stream};
+use pass::BLOCK_ROWS;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -51,31 +53,6 @@ pub struct Network {
     offsets: Vec<(usize, usize)>,
     activation: Activation,
     l2: f64,
-}
-
-/// One sample's forward pass: pre-activations and activations of the hidden layers, and the
-/// softmax output.
-struct Forward {
-    pre: Vec<Vec<f64>>,
-    act: Vec<Vec<f64>>,
-    p: Vec<f64>,
-    loss: f64,
-}
-
-impl Forward {
-    /// The input of layer l: the sample for the first layer, else the previous activation.
-    fn input<'a>(&'a self, x: &'a [f64], l: usize) -> &'a [f64] {
-        if l == 0 {
-            x
-        } else {
-            &self.act[l - 1]
-        }
-    }
-
-    /// (first, second) derivatives of the activation at hidden layer l.
-    fn slopes(&self, activation: Activation, l: usize) -> Vec<(f64, f64)> {
-        self.pre[l].iter().zip(&self.act[l]).map(|(z, a)| activation.derivatives(*z, *a)).collect()
-    }
 }
 
 impl Network {
@@ -141,67 +118,39 @@ impl Network {
     }
 
     /// Mean cross-entropy (without the penalty) and classification accuracy of `params` on
-    /// `data`, from one forward pass per row.
+    /// `data`, from batched forward passes.
     pub fn loss_and_accuracy(&self, params: &[f64], data: &Dataset) -> (f64, f64) {
         let (mut loss, mut correct) = (0.0, 0);
-        for i in 0..data.rows() {
-            let fw = self.forward(params, data.row(i), data.y[i]);
-            loss += fw.loss;
-            let best = (0..fw.p.len()).fold(0, |b, c| if fw.p[c] > fw.p[b] { c } else { b });
-            correct += usize::from(best == data.y[i]);
+        let all: Vec<usize> = (0..data.rows()).collect();
+        for block in all.chunks(BLOCK_ROWS) {
+            let fw = self.forward(params, data, block);
+            for (p, (l, y)) in fw.p.chunks_exact(data.classes).zip(fw.loss.iter().zip(&fw.labels)) {
+                loss += l;
+                let best = (0..p.len()).fold(0, |b, c| if p[c] > p[b] { c } else { b });
+                correct += usize::from(best == *y);
+            }
         }
         let n = data.rows() as f64;
         (loss / n, correct as f64 / n)
     }
 
-    /// W_l u + b_l.
-    fn affine(&self, w: &[f64], l: usize, u: &[f64]) -> Vec<f64> {
-        let wl = self.weights(w, l);
-        self.biases(w, l).iter().enumerate().map(|(j, b)| dot(&wl[j * u.len()..(j + 1) * u.len()], u) + b).collect()
-    }
-
-    fn forward(&self, w: &[f64], x: &[f64], y: usize) -> Forward {
-        let last = self.layers() - 1;
-        let (mut pre, mut act) = (Vec::with_capacity(last), Vec::with_capacity(last));
-        let mut z = self.affine(w, 0, x);
-        for l in 1..=last {
-            let a: Vec<f64> = z.iter().map(|v| self.activation.value(*v)).collect();
-            let next = self.affine(w, l, &a);
-            pre.push(std::mem::replace(&mut z, next));
-            act.push(a);
-        }
-        // Softmax and cross-entropy, shifted by the largest logit.
-        let m = z.iter().fold(f64::NEG_INFINITY, |a, b| a.max(*b));
-        let e: Vec<f64> = z.iter().map(|v| libm::exp(v - m)).collect();
-        let s: f64 = e.iter().sum();
-        let p: Vec<f64> = e.iter().map(|v| v / s).collect();
-        let loss = m + libm::log(s) - z[y];
-        Forward { pre, act, p, loss }
-    }
-
     /// Mean loss over `rows` plus the penalty, and its gradient into `g`.
-    fn loss_and_gradient(&self, w: &[f64], rows: impl ExactSizeIterator<Item = usize>, g: &mut [f64]) -> f64 {
+    fn loss_and_gradient(&self, w: &[f64], rows: &[usize], g: &mut [f64]) -> f64 {
         let inv = 1.0 / rows.len().max(1) as f64;
         g.fill(0.0);
         let mut loss = 0.0;
-        for i in rows {
-            let (x, y) = (self.data.row(i), self.data.y[i]);
-            let fw = self.forward(w, x, y);
-            loss += fw.loss;
-            let mut delta = fw.p.clone();
-            delta[y] -= 1.0;
-            for l in (0..self.layers()).rev() {
-                let (wo, bo) = self.offsets[l];
-                add_outer(&mut g[wo..bo], &delta, fw.input(x, l), inv);
-                g[bo..bo + delta.len()].iter_mut().zip(&delta).for_each(|(gb, d)| *gb += inv * d);
-                if l > 0 {
-                    let back = transposed_product(self.weights(w, l), &delta);
-                    delta = back.iter().zip(fw.slopes(self.activation, l - 1)).map(|(b, (d1, _))| b * d1).collect();
-                }
-            }
+        for block in rows.chunks(BLOCK_ROWS) {
+            let fw = self.forward(w, &self.data, block);
+            fw.loss.iter().for_each(|l| loss += l);
+            self.add_gradient(w, &fw, inv, g);
         }
         self.add_penalty_gradient(w, g);
-        loss * inv + 0.5 * self.l2 * self.weight_indices().map(|i| w[i] * w[i]).sum::<f64>()
+        loss * inv + self.penalty(w)
+    }
+
+    /// (l2 / 2) ||W||², the penalty on the weights.
+    fn penalty(&self, w: &[f64]) -> f64 {
+        0.5 * self.l2 * self.weight_indices().map(|i| w[i] * w[i]).sum::<f64>()
     }
 
     /// Indices of the weights (not the biases): the L2 penalty's support.
@@ -217,41 +166,21 @@ impl Network {
     }
 }
 
-/// out[r * cols + c] += s * u[r] * v[c]: the outer product u v^T added into a row-major block.
-fn add_outer(out: &mut [f64], u: &[f64], v: &[f64], s: f64) {
-    for (r, ur) in u.iter().enumerate() {
-        let row = &mut out[r * v.len()..(r + 1) * v.len()];
-        for (o, vc) in row.iter_mut().zip(v) {
-            *o += s * ur * vc;
-        }
-    }
-}
-
-/// W^T u for a row-major W with u.len() rows: backpropagation through a layer.
-fn transposed_product(w: &[f64], u: &[f64]) -> Vec<f64> {
-    let cols = w.len() / u.len();
-    let mut out = vec![0.0; cols];
-    for (r, ur) in u.iter().enumerate() {
-        for (o, wc) in out.iter_mut().zip(&w[r * cols..(r + 1) * cols]) {
-            *o += wc * ur;
-        }
-    }
-    out
-}
-
 impl Objective for Network {
     fn dim(&self) -> usize {
         self.offsets.last().map_or(0, |(_, b)| b + self.data.classes)
     }
 
     fn value(&self, w: &[f64]) -> f64 {
-        let n = self.data.rows();
-        let loss: f64 = (0..n).map(|i| self.forward(w, self.data.row(i), self.data.y[i]).loss).sum::<f64>() / n as f64;
-        loss + 0.5 * self.l2 * self.weight_indices().map(|i| w[i] * w[i]).sum::<f64>()
+        let all: Vec<usize> = (0..self.data.rows()).collect();
+        let losses: Vec<f64> =
+            all.chunks(BLOCK_ROWS).flat_map(|block| self.forward(w, &self.data, block).loss).collect();
+        losses.iter().sum::<f64>() / all.len() as f64 + self.penalty(w)
     }
 
     fn value_and_gradient(&self, w: &[f64], g: &mut [f64]) -> f64 {
-        self.loss_and_gradient(w, 0..self.data.rows(), g)
+        let all: Vec<usize> = (0..self.data.rows()).collect();
+        self.loss_and_gradient(w, &all, g)
     }
 
     fn rows(&self) -> usize {
@@ -259,60 +188,16 @@ impl Objective for Network {
     }
 
     fn batch_gradient(&self, w: &[f64], rows: &[usize], g: &mut [f64]) {
-        self.loss_and_gradient(w, rows.iter().copied(), g);
+        self.loss_and_gradient(w, rows, g);
     }
 
     /// The R-operator: the forward pass's derivative along v, then the backward pass's.
     fn hessian_vector(&self, w: &[f64], v: &[f64], out: &mut [f64]) {
-        let n = self.data.rows();
-        let inv = 1.0 / n as f64;
-        let last = self.layers() - 1;
+        let all: Vec<usize> = (0..self.data.rows()).collect();
+        let inv = 1.0 / all.len() as f64;
         out.fill(0.0);
-        for i in 0..n {
-            let (x, y) = (self.data.row(i), self.data.y[i]);
-            let fw = self.forward(w, x, y);
-            // R{a_l}, the pre-activations' derivative along v, and R{h_l} of the activations.
-            let mut r_pre: Vec<Vec<f64>> = Vec::with_capacity(last + 1);
-            let mut r_act: Vec<Vec<f64>> = Vec::with_capacity(last);
-            for l in 0..=last {
-                let input = fw.input(x, l);
-                let mut ra = self.affine(v, l, input);
-                if l > 0 {
-                    let through = self.weights(w, l);
-                    let rin: &Vec<f64> = &r_act[l - 1];
-                    for (j, r) in ra.iter_mut().enumerate() {
-                        *r += dot(&through[j * rin.len()..(j + 1) * rin.len()], rin);
-                    }
-                }
-                if l < last {
-                    r_act.push(ra.iter().zip(fw.slopes(self.activation, l)).map(|(r, (d1, _))| r * d1).collect());
-                }
-                r_pre.push(ra);
-            }
-            // R{delta} at the logits = the softmax Jacobian applied to R{z}: p * (Rz - p . Rz).
-            let rz = &r_pre[last];
-            let pdz = dot(&fw.p, rz);
-            let mut rdelta: Vec<f64> = fw.p.iter().zip(rz).map(|(p, d)| p * (d - pdz)).collect();
-            let mut delta = fw.p.clone();
-            delta[y] -= 1.0;
-            for l in (0..=last).rev() {
-                let (wo, bo) = self.offsets[l];
-                add_outer(&mut out[wo..bo], &rdelta, fw.input(x, l), inv);
-                if l > 0 {
-                    add_outer(&mut out[wo..bo], &delta, &r_act[l - 1], inv);
-                }
-                out[bo..bo + rdelta.len()].iter_mut().zip(&rdelta).for_each(|(r, d)| *r += inv * d);
-                if l > 0 {
-                    let back = transposed_product(self.weights(w, l), &delta);
-                    let mut rback = transposed_product(self.weights(v, l), &delta);
-                    rback.iter_mut().zip(transposed_product(self.weights(w, l), &rdelta)).for_each(|(a, b)| *a += b);
-                    let slopes = fw.slopes(self.activation, l - 1);
-                    rdelta = (0..back.len())
-                        .map(|j| rback[j] * slopes[j].0 + back[j] * slopes[j].1 * r_pre[l - 1][j])
-                        .collect();
-                    delta = back.iter().zip(&slopes).map(|(b, (d1, _))| b * d1).collect();
-                }
-            }
+        for block in all.chunks(BLOCK_ROWS) {
+            self.add_hessian_vector(w, v, block, inv, out);
         }
         self.add_penalty_gradient(v, out);
     }
@@ -330,6 +215,7 @@ impl Objective for Network {
 mod tests {
     use super::*;
     use crate::data::{load, DatasetKind};
+    use crate::norm::dot;
 
     /// A small slice of the digits, to keep finite differences quick.
     pub(super) fn small(hidden: &[usize], activation: Activation) -> Network {
@@ -372,6 +258,114 @@ mod tests {
                 let tol = if act == Activation::Relu { 1e-3 } else { 1e-6 };
                 assert!((fdi - hv[i]).abs() < tol * (1.0 + scale), "{hidden:?} {act:?} i={i}: {fdi} vs {}", hv[i]);
             }
+        }
+    }
+
+    /// The pass one row at a time with vectors (the implementation before batching), for the
+    /// test below: per row, the forward pass, then the backward pass adding each layer's outer
+    /// products into `g`, and the R-operator's the same way into `hv`.
+    fn per_row(net: &Network, w: &[f64], v: &[f64], g: &mut [f64], hv: &mut [f64]) -> f64 {
+        let last = net.layers() - 1;
+        let n = net.data.rows();
+        let inv = 1.0 / n as f64;
+        let affine = |p: &[f64], l: usize, u: &[f64]| -> Vec<f64> {
+            let wl = net.weights(p, l);
+            net.biases(p, l).iter().enumerate().map(|(j, b)| dot(&wl[j * u.len()..(j + 1) * u.len()], u) + b).collect()
+        };
+        let back = |p: &[f64], l: usize, u: &[f64]| -> Vec<f64> {
+            let wl = net.weights(p, l);
+            let cols = wl.len() / u.len();
+            (0..cols).map(|c| u.iter().enumerate().fold(0.0, |s, (r, ur)| s + wl[r * cols + c] * ur)).collect()
+        };
+        let outer = |out: &mut [f64], u: &[f64], x: &[f64]| {
+            for (r, ur) in u.iter().enumerate() {
+                out[r * x.len()..(r + 1) * x.len()].iter_mut().zip(x).for_each(|(o, xc)| *o += inv * ur * xc);
+            }
+        };
+        let (mut loss, act) = (0.0, net.activation);
+        g.fill(0.0);
+        hv.fill(0.0);
+        for i in 0..n {
+            let (x, y) = (net.data.row(i), net.data.y[i]);
+            let (mut inputs, mut pre, mut r_inputs, mut r_pre) =
+                (vec![x.to_vec()], vec![], vec![vec![0.0; x.len()]], vec![]);
+            for l in 0..=last {
+                let z = affine(w, l, &inputs[l]);
+                let mut rz = affine(v, l, &inputs[l]);
+                if l > 0 {
+                    let wl = net.weights(w, l);
+                    let u = &r_inputs[l];
+                    rz.iter_mut().enumerate().for_each(|(j, r)| *r += dot(&wl[j * u.len()..(j + 1) * u.len()], u));
+                }
+                if l < last {
+                    let a: Vec<f64> = z.iter().map(|t| act.value(*t)).collect();
+                    r_inputs.push(
+                        rz.iter().zip(z.iter().zip(&a)).map(|(r, (t, a))| r * act.derivatives(*t, *a).0).collect(),
+                    );
+                    inputs.push(a);
+                }
+                pre.push(z);
+                r_pre.push(rz);
+            }
+            let z = &pre[last];
+            let m = z.iter().fold(f64::NEG_INFINITY, |a, b| a.max(*b));
+            let e: Vec<f64> = z.iter().map(|t| libm::exp(t - m)).collect();
+            let s: f64 = e.iter().sum();
+            let p: Vec<f64> = e.iter().map(|t| t / s).collect();
+            loss += m + libm::log(s) - z[y];
+            let pdz = dot(&p, &r_pre[last]);
+            let mut rdelta: Vec<f64> = p.iter().zip(&r_pre[last]).map(|(p, d)| p * (d - pdz)).collect();
+            let mut delta = p;
+            delta[y] -= 1.0;
+            for l in (0..=last).rev() {
+                let (wo, bo) = net.offsets[l];
+                outer(&mut g[wo..bo], &delta, &inputs[l]);
+                outer(&mut hv[wo..bo], &rdelta, &inputs[l]);
+                if l > 0 {
+                    outer(&mut hv[wo..bo], &delta, &r_inputs[l]);
+                }
+                g[bo..bo + delta.len()].iter_mut().zip(&delta).for_each(|(gb, d)| *gb += inv * d);
+                hv[bo..bo + delta.len()].iter_mut().zip(&rdelta).for_each(|(h, d)| *h += inv * d);
+                if l > 0 {
+                    let slopes: Vec<(f64, f64)> =
+                        pre[l - 1].iter().zip(&inputs[l]).map(|(t, a)| act.derivatives(*t, *a)).collect();
+                    let b = back(w, l, &delta);
+                    let rb: Vec<f64> = back(v, l, &delta).iter().zip(back(w, l, &rdelta)).map(|(a, c)| a + c).collect();
+                    rdelta = (0..b.len()).map(|j| rb[j] * slopes[j].0 + b[j] * slopes[j].1 * r_pre[l - 1][j]).collect();
+                    delta = b.iter().zip(&slopes).map(|(b, (d1, _))| b * d1).collect();
+                }
+            }
+        }
+        net.add_penalty_gradient(w, g);
+        net.add_penalty_gradient(v, hv);
+        loss * inv + net.penalty(w)
+    }
+
+    /// The batched passes against one row at a time: every sum runs in the same order, so the
+    /// value, gradient and Hessian-vector product agree to the last bit (and the minibatch
+    /// gradient of every row is the full gradient, to the last bit too).
+    #[test]
+    fn batched_passes_equal_the_pass_one_row_at_a_time() {
+        for (hidden, act) in [(vec![], Activation::Tanh), (vec![7], Activation::Relu), (vec![5, 3], Activation::Tanh)] {
+            let mut net = small(&hidden, act);
+            // More rows than a block, and not a multiple of it.
+            let (train, _) = load(DatasetKind::Digits, 2);
+            let rows = BLOCK_ROWS * 2 + 9;
+            net.data = Dataset { x: train.x[..rows * 64].to_vec(), y: train.y[..rows].to_vec(), ..net.data };
+            let d = net.dim();
+            let w = net.init(4, 1.2);
+            let v = Rng::new(3).normals(d);
+            let (mut g0, mut hv0) = (vec![0.0; d], vec![0.0; d]);
+            let f0 = per_row(&net, &w, &v, &mut g0, &mut hv0);
+            let (mut g, mut hv, mut gb) = (vec![0.0; d], vec![0.0; d], vec![0.0; d]);
+            assert_eq!(net.value_and_gradient(&w, &mut g), f0, "{hidden:?}");
+            assert_eq!(g, g0, "{hidden:?}");
+            // value() divides the sum by n where the gradient's pass multiplies by 1/n.
+            assert!((net.value(&w) - f0).abs() <= 1e-15 * f0, "{hidden:?}");
+            net.hessian_vector(&w, &v, &mut hv);
+            assert_eq!(hv, hv0, "{hidden:?}");
+            net.batch_gradient(&w, &(0..rows).collect::<Vec<usize>>(), &mut gb);
+            assert_eq!(gb, g0, "{hidden:?}");
         }
     }
 

@@ -1,0 +1,201 @@
+//! The network's passes over a batch of rows at once, each layer a matrix over the batch:
+//! forward (activations, softmax, losses; U Wᵀ one `dot` per entry), backward (the gradient) and
+//! the R-operator (the Hessian-vector product), whose sums over rows and units are register-tiled
+//! products (`product.rs`). Every sum runs over the features, units or rows in the same order as
+//! one row at a time would, so batching changes speed, not numbers.
+//!
+//! With U_l the layer inputs (rows x in_l, U_0 = X) and Z_l = U_l W_lᵀ + b_l:
+//!   forward   U_{l+1} = σ(Z_l),  P = softmax(Z_L);
+//!   backward  Δ_L = P - Y,  ∇W_l = Δ_lᵀ U_l / n,  ∇b_l = Σ_rows Δ_l / n,  Δ_{l-1} = (Δ_l W_l) ⊙ σ'(Z_{l-1}).
+
+use super::product::{add_product, Left};
+use super::Network;
+use crate::data::Dataset;
+use crate::norm::dot;
+
+/// Rows per block of a pass over many rows: the block's activations stay in cache, and the
+/// gradient's running sums still take the rows in order.
+pub(super) const BLOCK_ROWS: usize = 64;
+
+/// The forward pass of a batch: every layer's input and pre-activations, the softmax output and
+/// each row's loss, all rows-major.
+pub(super) struct Forward {
+    pub rows: usize,
+    /// U_l: the batch's features for the first layer, else the previous layer's activations.
+    pub inputs: Vec<Vec<f64>>,
+    /// Z_l of the hidden layers.
+    pub pre: Vec<Vec<f64>>,
+    /// Softmax probabilities, rows x classes.
+    pub p: Vec<f64>,
+    /// Cross-entropy of each row.
+    pub loss: Vec<f64>,
+    /// The rows' classes.
+    pub labels: Vec<usize>,
+}
+
+impl Forward {
+    /// (σ', σ'') at every pre-activation of hidden layer l, from Z_l and σ(Z_l) = U_{l+1}.
+    pub fn slopes(&self, net: &Network, l: usize) -> (Vec<f64>, Vec<f64>) {
+        self.pre[l].iter().zip(&self.inputs[l + 1]).map(|(z, a)| net.activation.derivatives(*z, *a)).unzip()
+    }
+
+    /// Δ_L = P - Y: the loss's gradient at the logits, row by row.
+    pub fn output_delta(&self) -> Vec<f64> {
+        let classes = self.p.len() / self.rows.max(1);
+        let mut delta = self.p.clone();
+        for (r, y) in self.labels.iter().enumerate() {
+            delta[r * classes + y] -= 1.0;
+        }
+        delta
+    }
+}
+
+/// U Wᵀ for a layer's W (outputs x fan, row-major), each entry one `dot` (as the per-row pass
+/// computed it).
+fn products(u: &[f64], w: &[f64], fan: usize) -> Vec<f64> {
+    let mut z = Vec::with_capacity(u.len() / fan * (w.len() / fan));
+    for row in u.chunks_exact(fan) {
+        z.extend(w.chunks_exact(fan).map(|wj| dot(wj, row)));
+    }
+    z
+}
+
+/// Z = U Wᵀ + b.
+fn affine(u: &[f64], w: &[f64], b: &[f64]) -> Vec<f64> {
+    let mut z = products(u, w, w.len() / b.len());
+    for zr in z.chunks_exact_mut(b.len()) {
+        zr.iter_mut().zip(b).for_each(|(z, b)| *z += b);
+    }
+    z
+}
+
+/// Δ W for a batch of Δ (rows x outputs) through a layer's W (outputs x inputs): the
+/// backpropagated signal, summed over the outputs in order.
+pub(super) fn backprop(delta: &[f64], w: &[f64], outputs: usize) -> Vec<f64> {
+    let inputs = w.len() / outputs;
+    let rows = delta.len() / outputs;
+    let mut back = vec![0.0; rows * inputs];
+    add_product(&mut back, inputs, Left { data: delta, row: outputs, step: 1 }, w, outputs);
+    back
+}
+
+impl Network {
+    /// The forward pass of `rows` of `data` at parameters w.
+    pub(super) fn forward(&self, w: &[f64], data: &Dataset, rows: &[usize]) -> Forward {
+        let last = self.layers() - 1;
+        let mut inputs = Vec::with_capacity(last + 1);
+        let mut x = Vec::with_capacity(rows.len() * data.features);
+        rows.iter().for_each(|i| x.extend_from_slice(data.row(*i)));
+        inputs.push(x);
+        let mut pre = Vec::with_capacity(last);
+        for l in 0..last {
+            let z = affine(&inputs[l], self.weights(w, l), self.biases(w, l));
+            inputs.push(z.iter().map(|v| self.activation.value(*v)).collect());
+            pre.push(z);
+        }
+        let z = affine(&inputs[last], self.weights(w, last), self.biases(w, last));
+        let classes = self.sizes[last + 1];
+        let mut p = Vec::with_capacity(z.len());
+        let mut loss = Vec::with_capacity(rows.len());
+        let labels: Vec<usize> = rows.iter().map(|i| data.y[*i]).collect();
+        for (zr, y) in z.chunks_exact(classes).zip(&labels) {
+            // Softmax and cross-entropy, shifted by the largest logit.
+            let m = zr.iter().fold(f64::NEG_INFINITY, |a, b| a.max(*b));
+            let e: Vec<f64> = zr.iter().map(|v| libm::exp(v - m)).collect();
+            let s: f64 = e.iter().sum();
+            p.extend(e.iter().map(|v| v / s));
+            loss.push(m + libm::log(s) - zr[*y]);
+        }
+        Forward { rows: rows.len(), inputs, pre, p, loss, labels }
+    }
+
+    /// Adds the batch's share of the loss gradient, scale · Σ_rows ∇ℓ_row, into g.
+    pub(super) fn add_gradient(&self, w: &[f64], fw: &Forward, scale: f64, g: &mut [f64]) {
+        let mut delta = fw.output_delta();
+        for l in (0..self.layers()).rev() {
+            let outputs = self.sizes[l + 1];
+            let scaled: Vec<f64> = delta.iter().map(|d| scale * d).collect();
+            self.add_layer_gradient(g, l, &scaled, &fw.inputs[l]);
+            if l > 0 {
+                let back = backprop(&delta, self.weights(w, l), outputs);
+                let (d1, _) = fw.slopes(self, l - 1);
+                delta = back.iter().zip(&d1).map(|(b, s)| b * s).collect();
+            }
+        }
+    }
+
+    /// g_W += Lᵀ U and g_b += Σ_rows of L for layer l, with L the layer's (scaled) output
+    /// signals and U its inputs, rows in order.
+    fn add_layer_gradient(&self, g: &mut [f64], l: usize, signal: &[f64], inputs: &[f64]) {
+        let (wo, bo) = self.offsets[l];
+        let (outputs, fan) = (self.sizes[l + 1], self.sizes[l]);
+        let rows = signal.len() / outputs;
+        add_product(&mut g[wo..bo], fan, Left { data: signal, row: 1, step: outputs }, inputs, rows);
+        for row in signal.chunks_exact(outputs) {
+            g[bo..bo + outputs].iter_mut().zip(row).for_each(|(gb, s)| *gb += s);
+        }
+    }
+
+    /// Adds scale · Σ_rows H_row v into out: the R-operator (Pearlmutter 1994), the forward
+    /// pass's derivative along v, then the backward pass's.
+    pub(super) fn add_hessian_vector(&self, w: &[f64], v: &[f64], rows: &[usize], scale: f64, out: &mut [f64]) {
+        let last = self.layers() - 1;
+        let fw = self.forward(w, &self.data, rows);
+        let slopes: Vec<(Vec<f64>, Vec<f64>)> = (0..last).map(|l| fw.slopes(self, l)).collect();
+        // R{z_l}, the pre-activations' derivative along v, and R{u_{l+1}} = σ'(z_l) R{z_l}.
+        let mut r_pre: Vec<Vec<f64>> = Vec::with_capacity(last + 1);
+        let mut r_act: Vec<Vec<f64>> = Vec::with_capacity(last);
+        for l in 0..=last {
+            let mut ra = affine(&fw.inputs[l], self.weights(v, l), self.biases(v, l));
+            if l > 0 {
+                let through = products(&r_act[l - 1], self.weights(w, l), self.sizes[l]);
+                ra.iter_mut().zip(through).for_each(|(r, t)| *r += t);
+            }
+            if l < last {
+                r_act.push(ra.iter().zip(&slopes[l].0).map(|(r, d1)| r * d1).collect());
+            }
+            r_pre.push(ra);
+        }
+        // R{Δ_L} = the softmax Jacobian applied to R{z}: p ⊙ (R{z} - p · R{z}), row by row.
+        let classes = self.sizes[last + 1];
+        let mut rdelta: Vec<f64> =
+            fw.p.chunks_exact(classes)
+                .zip(r_pre[last].chunks_exact(classes))
+                .flat_map(|(p, rz)| {
+                    let pdz = dot(p, rz);
+                    p.iter().zip(rz).map(move |(p, d)| p * (d - pdz))
+                })
+                .collect();
+        let mut delta = fw.output_delta();
+        for l in (0..=last).rev() {
+            let outputs = self.sizes[l + 1];
+            let scaled_r: Vec<f64> = rdelta.iter().map(|d| scale * d).collect();
+            if l == 0 {
+                self.add_layer_gradient(out, l, &scaled_r, &fw.inputs[l]);
+            } else {
+                // Per row, R{Δ_l} ⊗ U_l and then Δ_l ⊗ R{U_l}: one product over both terms of
+                // every row, interleaved, keeps that order.
+                let fan = self.sizes[l];
+                let (mut signal, mut inputs) =
+                    (Vec::with_capacity(2 * rdelta.len()), Vec::with_capacity(2 * r_act[l - 1].len()));
+                for r in 0..fw.rows {
+                    signal.extend_from_slice(&scaled_r[r * outputs..(r + 1) * outputs]);
+                    signal.extend(delta[r * outputs..(r + 1) * outputs].iter().map(|d| scale * d));
+                    inputs.extend_from_slice(&fw.inputs[l][r * fan..(r + 1) * fan]);
+                    inputs.extend_from_slice(&r_act[l - 1][r * fan..(r + 1) * fan]);
+                }
+                let (wo, bo) = self.offsets[l];
+                add_product(&mut out[wo..bo], fan, Left { data: &signal, row: 1, step: outputs }, &inputs, 2 * fw.rows);
+                for row in scaled_r.chunks_exact(outputs) {
+                    out[bo..bo + outputs].iter_mut().zip(row).for_each(|(o, s)| *o += s);
+                }
+                let back = backprop(&delta, self.weights(w, l), outputs);
+                let mut rback = backprop(&delta, self.weights(v, l), outputs);
+                rback.iter_mut().zip(backprop(&rdelta, self.weights(w, l), outputs)).for_each(|(a, b)| *a += b);
+                let (d1, d2) = &slopes[l - 1];
+                rdelta = (0..back.len()).map(|j| rback[j] * d1[j] + back[j] * d2[j] * r_pre[l - 1][j]).collect();
+                delta = back.iter().zip(d1).map(|(b, s)| b * s).collect();
+            }
+        }
+    }
+}
