@@ -1,7 +1,7 @@
 //! Norms, their duals, and steepest-descent directions.
 //!
 //! For a norm ||.|| with dual ||g||_* = max_{||s|| <= 1} <g, s>, the steepest direction is a
-//! maximiser s: ||s|| = 1 and <g, s> = ||g||_* (paper-notes section 1). Where the maximiser is not
+//! maximiser s: ||s|| = 1 and <g, s> = ||g||_* (docs/theory.md §1). Where the maximiser is not
 //! unique the choice below is deterministic:
 //! - l_inf: s_i = sign(g_i) with sign(0) = 0 (zero coordinates do not move, as in sign GD);
 //! - l_1: the coordinate of largest |g_i|, the lowest index among ties;

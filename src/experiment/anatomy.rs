@@ -2,7 +2,7 @@
 //! one method's iterate after `analysis.step` steps, its spectrum and where its mass sits, set
 //! against a matrix with the same spectrum under a Haar-random rotation. The rotated matrix has
 //! no preferred basis, so the difference between the two is what the objective's own basis (for
-//! a network: its layers and units) buys a sign method (paper-notes section 3).
+//! a network: its layers and units) buys a sign method (docs/theory.md §3).
 
 use super::problem::{build, network};
 use super::run::{method_step, run_config, run_resolved};
@@ -73,7 +73,7 @@ pub struct HessianAnatomy {
     pub lambda_min: f64,
     /// Mean eigenvalue tr H / d.
     pub lambda_bar: f64,
-    /// lambda_max / lambda_bar: the outliers' reach (paper-notes section 3); None unless
+    /// lambda_max / lambda_bar: the outliers' reach (docs/theory.md §3); None unless
     /// lambda_bar > 0.
     pub spread: Option<f64>,
     /// The largest eigenvalues, largest first.

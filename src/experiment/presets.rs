@@ -1,4 +1,4 @@
-//! Presets: the paper's comparisons (paper-notes section 5), each a spec with a sentence or two
+//! Presets: the paper's comparisons (docs/theory.md §5), each a spec with a sentence or two
 //! telling the reader what to look at. The CLI runs them by name (`steepest run --preset NAME`)
 //! and the page loads them by URL (`?preset=NAME&...` with the spec's own keys).
 

@@ -1,4 +1,4 @@
-//! The sweep map (paper-notes section 5, comparison 2): over a grid of eigenvalue spread
+//! The sweep map (docs/theory.md §5, comparison 2): over a grid of eigenvalue spread
 //! (lambda_max / lambda_bar) x rotation, the measured advantage of sign GD over GD next to the
 //! predicted d L_2 / L_inf.
 //!

@@ -2,7 +2,7 @@
 //!
 //! For any symmetric H, ||H||_{inf,1} = max_{v, w} w^T H v over sign vectors, and for fixed v the
 //! best w is sign(H v), which gives ||H v||_1. For PSD H this equals max_v v^T H v
-//! (paper-notes section 3). Two exact algorithms:
+//! (docs/theory.md §3). Two exact algorithms:
 //! - Gray-code enumeration (any symmetric H): half of the sign vectors (v and -v give the same
 //!   value), in an order where each step flips one sign, so u = H v is updated with one row of H:
 //!   O(d) per vector, O(d 2^(d-1)) in all.

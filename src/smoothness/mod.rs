@@ -2,7 +2,7 @@
 //! and the geometry (spectrum, diagonal concentration) that decides between GD and sign GD.
 //!
 //! A quadratic with Hessian H is L-smooth w.r.t. ||.|| with L = sup_{||v|| <= 1} ||H v||_*, the
-//! operator norm from ||.|| to its dual (paper-notes sections 1 and 3).
+//! operator norm from ||.|| to its dual (docs/theory.md §1 and §3).
 
 mod anatomy;
 mod bounds;

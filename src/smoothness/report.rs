@@ -1,6 +1,6 @@
 //! The full smoothness report of a symmetric matrix: spectrum, L_2, the L_inf bracket with the
 //! method behind each bound, exact L_inf when affordable, the certified separable constant
-//! L_sep, and the geometry read-outs of paper-notes sections 3 and 4.
+//! L_sep, and the geometry read-outs of docs/theory.md §3 and §4.
 
 use super::bounds::local_search;
 use super::lanczos::lanczos;
