@@ -222,8 +222,8 @@ pub fn sweep(spec: JsValue, progress: Option<js_sys::Function>) -> Result<JsValu
     to_js(&run_sweep(&spec, &mut callback).map_err(js_error)?)
 }
 
-/// Draws one heat map of a sweep result (`which`: "measured" or "predicted"); both maps share
-/// one colour scale, and the predicted one carries the colour bar.
+/// Draws one heat map of a sweep result (`which`: "ceiling", "predicted" or "measured"); the maps
+/// share one colour scale, and the measured one carries the colour bar.
 #[wasm_bindgen(js_name = drawSweepMap)]
 pub fn draw_sweep_map_js(
     canvas: HtmlCanvasElement,
@@ -233,9 +233,10 @@ pub fn draw_sweep_map_js(
     dark: bool,
 ) -> Result<JsValue, JsValue> {
     let which = match which {
-        "measured" => SweepMap::Measured,
+        "ceiling" => SweepMap::Ceiling,
         "predicted" => SweepMap::Predicted,
-        other => return Err(usage(format!("map {other}: allowed measured, predicted"))),
+        "measured" => SweepMap::Measured,
+        other => return Err(usage(format!("map {other}: allowed ceiling, predicted, measured"))),
     };
     let data: SweepInput = from_js(result, "sweep")?;
     let scale = shared_scale(&data);
@@ -244,12 +245,12 @@ pub fn draw_sweep_map_js(
         &data,
         which,
         scale,
-        which == SweepMap::Predicted,
+        which == SweepMap::Measured,
         &Look { scale: dpr, dark },
     ))
 }
 
-/// Draws measured against predicted advantage of a sweep result.
+/// Draws the measured advantage of a sweep result against its prediction and its ceiling.
 #[wasm_bindgen(js_name = drawSweepScatter)]
 pub fn draw_sweep_scatter_js(
     canvas: HtmlCanvasElement,

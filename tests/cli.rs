@@ -168,11 +168,16 @@ fn sweep_prints_a_map_as_json_or_csv() {
         "sweep": {"spread_min": 1.5, "spread_max": 4, "spread_points": 2, "rotation_points": 2, "problems": 1}}"#;
     let out = json(&steepest(&["sweep", "--spec", "-"], spec));
     assert_eq!(out["cells"].as_array().unwrap().len(), 4);
-    assert!(out["spearman"].is_number());
+    for number in ["ceiling", "predicted"] {
+        assert!(out[number]["spearman"].is_number() && out[number]["winners"].is_number(), "{number}");
+    }
+    for field in ["ceiling", "predicted", "measured"] {
+        assert!(out["cells"][0][field].as_f64().is_some_and(|v| v > 0.0), "{field}");
+    }
     let csv = steepest(&["sweep", "--spec", "-", "--format", "csv"], spec);
     let text = String::from_utf8(csv.stdout).unwrap();
     assert_eq!(text.lines().count(), 5);
-    assert!(text.starts_with("spread,rotation,rho_diag,predicted,measured,censored"));
+    assert!(text.starts_with("spread,rotation,rho_diag,ceiling,predicted,measured,censored,linf_exact\n"));
     let bad =
         steepest(&["sweep", "--spec", "-"], r#"{"problem": {"d": 10, "outliers": 2}, "sweep": {"spread_max": 9}}"#);
     assert_eq!(bad.status.code(), Some(1));

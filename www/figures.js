@@ -71,14 +71,14 @@ function cellLines(s, f, x, y) {
   /** @type {HoverLine[]} */
   const lines = [
     [null, `spread ${fmt(c.spread)}, rotation ${fmt(c.rotation)}, ρ_diag ${fmt(c.rho_diag)}`],
-    [null, `measured ${fmt(c.measured)}${c.censored ? ' (a run missed the target)' : ''}, predicted ${fmt(c.predicted)}`],
+    [null, `measured ${fmt(c.measured)}${c.censored ? ' (a run missed the target)' : ''}, predicted ${fmt(c.predicted)}, ceiling ${fmt(c.ceiling)}${c.linf_exact ? '' : ' (L∞ bounded, not exact)'}`],
   ];
   c.gd_steps.forEach((/** @type {number} */ g, /** @type {number} */ k) => lines.push([null, `problem ${k + 1}: GD ${g} steps, sign GD ${c.sign_steps[k]}`]));
   return lines;
 }
 
 /** A heat map of the sweep view.
- * @param {'measured' | 'predicted'} which
+ * @param {'measured' | 'predicted' | 'ceiling'} which
  * @returns {FigureDef} */
 function sweepMap(which) {
   return {
@@ -179,10 +179,14 @@ export const FIGURES = [
   },
   sweepMap('measured'),
   sweepMap('predicted'),
+  sweepMap('ceiling'),
   {
     name: 'sweep-scatter', view: 'sweep', selector: 'figure[data-sweep="scatter"]', needs: 'sweep',
     draw: (c, d, dpr, dark) => drawSweepScatter(c, d.sweep, dpr, dark),
-    hover: (_f, _x, _y, d) => [[null, `Spearman rho = ${fmt(d.sweep.spearman)}`]],
+    hover: (_f, _x, _y, d) => [
+      [null, `predicted: Spearman rho ${fmt(d.sweep.predicted.spearman)}, winner named in ${fmt(100 * d.sweep.predicted.winners)}% of cells`],
+      [null, `ceiling: Spearman rho ${fmt(d.sweep.ceiling.spearman)}, winner named in ${fmt(100 * d.sweep.ceiling.winners)}% of cells`],
+    ],
   },
   heatMap('hessian', 'Hessian heat map (PNG)'),
   heatMap('rotated'),

@@ -24,7 +24,7 @@ const since = (started) => performance.now() - started;
 /** The sentence setting measured against predicted advantage, when the run has one.
  * @param {PageState} state */
 function showVerdict(state) {
-  const v = state.result && state.report ? verdict(state.result, state.report) : null;
+  const v = state.result ? verdict(state.result) : null;
   $('verdict').hidden = !v;
   $('verdict').textContent = v || '';
 }
@@ -94,7 +94,7 @@ function showGeometry2d({ state }) {
   if (ok) geo?.set(state.result);
   const r = state.report;
   $('geo-constants').textContent = ok && r
-    ? `L₂ = ${r.l2.toPrecision(4)}, L∞ = ${(r.linf_exact ?? r.linf_upper).toPrecision(4)}, ρ_diag = ${r.rho_diag.toPrecision(3)}, predicted d L₂ / L∞ = ${r.predicted_ratio.low.toPrecision(3)} (the Hessian is constant: these hold everywhere).`
+    ? `L₂ = ${r.l2.toPrecision(4)}, L∞ = ${(r.linf_exact ?? r.linf_upper).toPrecision(4)}, ρ_diag = ${r.rho_diag.toPrecision(3)}, ceiling d L₂ / L∞ = ${r.predicted_ratio.low.toPrecision(3)} (the Hessian is constant: these hold everywhere).`
     : '';
 }
 
@@ -120,7 +120,7 @@ export const VIEWS = [
         state.sweep = sweep;
         plots.set({ sweep });
         const censored = sweep.cells.filter((/** @type {any} */ c) => c.censored).length;
-        status(`${sweep.cells.length} cells × ${spec.sweep.problems} problems in ${(since(started) / 1000).toFixed(1)} s; Spearman rank correlation of measured and predicted: ${sweep.spearman.toFixed(2)}${censored ? `; in ${censored} cells a run missed the target within ${spec.run.steps} steps (its count is a lower bound)` : ''}.`);
+        status(`${sweep.cells.length} cells × ${spec.sweep.problems} problems in ${(since(started) / 1000).toFixed(1)} s; the prediction ranks the cells with Spearman ${sweep.predicted.spearman.toFixed(2)} and names the winner in ${(100 * sweep.predicted.winners).toFixed(0)}% of them; the ceiling ${sweep.ceiling.spearman.toFixed(2)} and ${(100 * sweep.ceiling.winners).toFixed(0)}%${censored ? `; in ${censored} cells a run missed the target within ${spec.run.steps} steps (its count is a lower bound)` : ''}.`);
         state.sweeps += 1;
       } catch (e) {
         fail(e, 'Not run');

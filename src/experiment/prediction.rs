@@ -23,6 +23,8 @@
 //! multiplier eta scales the worst-case guarantee by eta (2 - eta), which vanishes at eta = 2 where
 //! runs still progress, so it would say nothing there.
 
+use super::run::MethodResult;
+use crate::optimizer::{Status, StepRule};
 use serde::{Deserialize, Serialize};
 
 /// The three numbers for one pair of runs (or the geometric means over a sweep cell's problems).
@@ -45,6 +47,64 @@ pub struct RunRecord<'a> {
     pub smoothness: f64,
     /// Steps taken (T): the rate averages over t < T.
     pub steps: usize,
+}
+
+/// What the measured number is: GD's steps over sign GD's to the target when both reached it,
+/// otherwise GD's final f - f* over sign GD's (a different quantity from the per-step prediction,
+/// and named so wherever it is shown).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    Steps,
+    FinalSuboptimality,
+}
+
+/// Sign GD against GD on one run: the first GD and the first sign GD with theory steps.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Comparison {
+    /// Their indices in the spec's methods.
+    pub gd: usize,
+    pub sign_gd: usize,
+    #[serde(flatten)]
+    pub advantage: Advantage,
+    pub measure: Measure,
+    /// Whether L_inf is the constant itself; when it is an upper bound, the ceiling and the
+    /// prediction are lower bounds.
+    pub linf_exact: bool,
+    pub linf_method: &'static str,
+}
+
+/// The comparison of a run's methods, when it has a GD and a sign GD with theory steps and the
+/// prediction is defined (both runs took a step from a point above the minimum).
+pub fn compare(d: usize, methods: &[MethodResult]) -> Option<Comparison> {
+    let find = |kind: &str| methods.iter().position(|m| m.kind == kind && m.rule == StepRule::Theory);
+    let (gd, sign_gd) = (find("gd")?, find("sign_gd")?);
+    let (g, s) = (&methods[gd], &methods[sign_gd]);
+    let (l2, linf) = (g.smoothness.as_ref()?, s.smoothness.as_ref()?);
+    let gd_run =
+        RunRecord { suboptimality: &g.trace.f, dual_grad: &g.trace.grad_l2, smoothness: l2.value, steps: g.stopped_at };
+    let sign_run = RunRecord {
+        suboptimality: &s.trace.f,
+        dual_grad: &s.trace.grad_l1,
+        smoothness: linf.value,
+        steps: s.stopped_at,
+    };
+    let predicted = predicted_ratio(&gd_run, &sign_run)?;
+    let both = g.status == Status::Target && s.status == Status::Target;
+    let (measure, measured) = if both {
+        (Measure::Steps, g.stopped_at.max(1) as f64 / s.stopped_at.max(1) as f64)
+    } else {
+        let last = |m: &MethodResult| m.trace.f.last().copied().unwrap_or(f64::NAN);
+        (Measure::FinalSuboptimality, last(g) / last(s))
+    };
+    Some(Comparison {
+        gd,
+        sign_gd,
+        advantage: Advantage { ceiling: d as f64 * l2.value / linf.value, predicted, measured },
+        measure,
+        linf_exact: linf.exact,
+        linf_method: linf.method,
+    })
 }
 
 /// Largest guaranteed fraction used: a_t = 1 (f* reached in one step by the guarantee) would make

@@ -23,6 +23,9 @@ pub struct RunResult {
     pub spec: Spec,
     pub problem: ProblemInfo,
     pub methods: Vec<MethodResult>,
+    /// Sign GD against GD in ceiling, predicted and measured (docs/theory.md §4), when the spec
+    /// has both with theory steps.
+    pub comparison: Option<super::prediction::Comparison>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -172,6 +175,7 @@ pub(crate) fn run_problem(task: &RunTask, problem: &super::problem::Problem) -> 
             hessian: obj.constant_hessian().filter(|_| d <= KEEP_X_MAX_D).map(|h| h.to_rows()),
             x0: problem.x0.clone(),
         },
+        comparison: super::prediction::compare(d, &methods),
         spec,
         methods,
     }

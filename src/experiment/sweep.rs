@@ -16,6 +16,7 @@
 //! Spearman rank correlation between measured and predicted. (Logarithms come from libm, like
 //! every transcendental function on the numbers' path, so native and wasm agree bit for bit.)
 
+use super::prediction::winner_agreement;
 use super::problem::build;
 use super::run::run_problem;
 use crate::optimizer::method::{GD, SIGN_GD};
@@ -31,7 +32,10 @@ pub struct SweepCell {
     pub rotation: f64,
     /// Mean rho_diag of the cell's Hessians.
     pub rho_diag: f64,
-    /// Geometric mean of d L_2 / L_inf.
+    /// Geometric mean of the ceiling d L_2 / L_inf.
+    pub ceiling: f64,
+    /// Geometric mean of the prediction from the guarantees along both runs
+    /// (experiment::prediction).
     pub predicted: f64,
     /// Geometric mean of the measured advantage (above 1: sign GD ahead).
     pub measured: f64,
@@ -42,6 +46,18 @@ pub struct SweepCell {
     pub sign_final: Vec<f64>,
     /// A run of this cell missed the target (its step count is a lower bound).
     pub censored: bool,
+    /// Every problem's L_inf was exact (otherwise some theory step, ceiling and prediction rest
+    /// on an upper bound).
+    pub linf_exact: bool,
+}
+
+/// How well one prediction of the cells agrees with the measured advantage.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Agreement {
+    /// Spearman's rank correlation with the measured advantage over the cells.
+    pub spearman: f64,
+    /// The share of cells whose winner it names (the same side of 1 as measured).
+    pub winners: f64,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -51,8 +67,9 @@ pub struct SweepResult {
     pub rotations: Vec<f64>,
     /// Row-major: rotations outer, spreads inner.
     pub cells: Vec<SweepCell>,
-    /// Spearman's rank correlation of measured against predicted over the cells.
-    pub spearman: f64,
+    /// The ceiling's and the prediction's agreement with the measured advantage.
+    pub ceiling: Agreement,
+    pub predicted: Agreement,
 }
 
 /// lambda_max giving spread s with k outliers over d - k at lambda_min.
@@ -76,6 +93,7 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, Error> 
                 spread,
                 rotation,
                 rho_diag: 0.0,
+                ceiling: 0.0,
                 predicted: 0.0,
                 measured: 0.0,
                 gd_steps: vec![],
@@ -83,8 +101,9 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, Error> 
                 gd_final: vec![],
                 sign_final: vec![],
                 censored: false,
+                linf_exact: true,
             };
-            let (mut log_pred, mut log_meas) = (0.0, 0.0);
+            let (mut log_ceiling, mut log_pred, mut log_meas) = (0.0, 0.0, 0.0);
             for j in 0..w.problems {
                 let mut s = spec.clone();
                 s.problem.rotation = rotation;
@@ -109,7 +128,11 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, Error> 
                     unreachable!("a sweep task's cells are quadratics run with theory steps")
                 };
                 cell.rho_diag += crate::linalg::rho_diag(hess) / w.problems as f64;
-                log_pred += libm::log(d as f64 * l2.value / linf.value);
+                cell.linf_exact &= linf.exact;
+                log_ceiling += libm::log(d as f64 * l2.value / linf.value);
+                // Both runs start above the minimum, so the prediction is defined; a run that
+                // stops at once has the ceiling's guarantee (a_0) and nothing else.
+                log_pred += libm::log(r.comparison.as_ref().map_or(f64::NAN, |c| c.advantage.predicted));
                 let steps = |m: &super::run::MethodResult| m.stopped_at.max(1);
                 let missed = |m: &super::run::MethodResult| m.status != Status::Target;
                 let ratio = match w.measure {
@@ -128,6 +151,7 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, Error> 
                 cell.gd_final.push(*gd.trace.f.last().unwrap_or(&f64::NAN));
                 cell.sign_final.push(*sign.trace.f.last().unwrap_or(&f64::NAN));
             }
+            cell.ceiling = libm::exp(log_ceiling / w.problems as f64);
             cell.predicted = libm::exp(log_pred / w.problems as f64);
             cell.measured = libm::exp(log_meas / w.problems as f64);
             cells.push(cell);
@@ -136,11 +160,15 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, Error> 
             }
         }
     }
-    let spearman = spearman(
-        &cells.iter().map(|c| c.measured).collect::<Vec<_>>(),
-        &cells.iter().map(|c| c.predicted).collect::<Vec<_>>(),
-    );
-    Ok(SweepResult { spec: spec.clone(), spreads, rotations, cells, spearman })
+    let column = |f: fn(&SweepCell) -> f64| cells.iter().map(f).collect::<Vec<_>>();
+    let measured = column(|c| c.measured);
+    let agreement = |prediction: Vec<f64>| Agreement {
+        spearman: spearman(&measured, &prediction),
+        winners: winner_agreement(&prediction, &measured),
+    };
+    let ceiling = agreement(column(|c| c.ceiling));
+    let predicted = agreement(column(|c| c.predicted));
+    Ok(SweepResult { spec: spec.clone(), spreads, rotations, cells, ceiling, predicted })
 }
 
 /// Ranks from 1, ties sharing their average rank.
@@ -176,11 +204,11 @@ pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
 
 /// CSV, one row per cell.
 pub fn sweep_csv(r: &SweepResult) -> String {
-    let mut out = String::from("spread,rotation,rho_diag,predicted,measured,censored\n");
+    let mut out = String::from("spread,rotation,rho_diag,ceiling,predicted,measured,censored,linf_exact\n");
     for c in &r.cells {
         out.push_str(&format!(
-            "{},{},{},{},{},{}\n",
-            c.spread, c.rotation, c.rho_diag, c.predicted, c.measured, c.censored
+            "{},{},{},{},{},{},{},{}\n",
+            c.spread, c.rotation, c.rho_diag, c.ceiling, c.predicted, c.measured, c.censored, c.linf_exact
         ));
     }
     out
@@ -221,10 +249,15 @@ mod tests {
         assert_eq!(r.cells.len(), 9);
         for c in r.cells.iter().filter(|c| c.rotation == 0.0) {
             // Diagonal: L_inf = tr H, so d L_2 / L_inf = lambda_max / lambda_bar = the spread.
-            assert!((c.predicted - c.spread).abs() < 1e-9 * c.spread, "{} vs {}", c.predicted, c.spread);
+            assert!((c.ceiling - c.spread).abs() < 1e-9 * c.spread, "{} vs {}", c.ceiling, c.spread);
+            assert!(c.linf_exact);
             assert!((c.rho_diag - 1.0).abs() < 1e-12);
         }
-        assert!(r.spearman > 0.5, "measured should follow predicted: {}", r.spearman);
+        assert!(r.ceiling.spearman > 0.5, "measured should follow the ceiling: {:?}", r.ceiling);
+        // With theory steps the guarantees along the runs order the cells closely and name
+        // nearly every winner, where the ceiling names almost none (it is above 1 everywhere).
+        assert!(r.predicted.spearman > r.ceiling.spearman, "{:?} vs {:?}", r.predicted, r.ceiling);
+        assert!(r.predicted.winners >= 0.8, "{:?}", r.predicted);
         // A cell equals running its two methods directly.
         let c = &r.cells[4];
         let mut s = spec.clone();

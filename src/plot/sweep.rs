@@ -1,5 +1,6 @@
-//! The sweep map: two heat maps (measured and predicted advantage of sign GD) on one diverging
-//! colour scale, with a colour bar, and a scatter of measured against predicted.
+//! The sweep map: three heat maps (the ceiling d L_2 / L_inf, the prediction from the guarantees
+//! along the runs, and the measured advantage of sign GD) on one diverging colour scale, with a
+//! colour bar, and a scatter of measured against both predictions.
 
 use super::style::{log_tick_label, styled_mesh, tick_label, Look};
 use super::{Axes, Frame};
@@ -12,8 +13,16 @@ pub struct SweepCellInput {
     pub spread: f64,
     pub rotation: f64,
     pub rho_diag: f64,
+    pub ceiling: f64,
     pub predicted: f64,
     pub measured: f64,
+}
+
+/// A prediction's agreement with the measured advantage over the cells.
+#[derive(Clone, Copy, Debug, Deserialize)]
+pub struct AgreementInput {
+    pub spearman: f64,
+    pub winners: f64,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -21,13 +30,25 @@ pub struct SweepInput {
     pub spreads: Vec<f64>,
     pub rotations: Vec<f64>,
     pub cells: Vec<SweepCellInput>,
-    pub spearman: f64,
+    pub ceiling: AgreementInput,
+    pub predicted: AgreementInput,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SweepMap {
-    Measured,
+    Ceiling,
     Predicted,
+    Measured,
+}
+
+impl SweepMap {
+    fn of(self, c: &SweepCellInput) -> f64 {
+        match self {
+            SweepMap::Ceiling => c.ceiling,
+            SweepMap::Predicted => c.predicted,
+            SweepMap::Measured => c.measured,
+        }
+    }
 }
 
 /// Diverging blue-white-red (ColorBrewer RdBu ends): t in [-1, 1], negative favours GD.
@@ -42,7 +63,7 @@ fn diverging(t: f64) -> RGBColor {
 pub fn shared_scale(data: &SweepInput) -> f64 {
     data.cells
         .iter()
-        .flat_map(|c| [c.measured, c.predicted])
+        .flat_map(|c| [c.ceiling, c.predicted, c.measured])
         .filter(|v| *v > 0.0 && v.is_finite())
         .map(|v| v.log2().abs())
         .fold(1.0, f64::max)
@@ -73,8 +94,9 @@ pub fn draw_sweep_map<DB: DrawingBackend>(
         row.iter().sum::<f64>() / row.len().max(1) as f64
     };
     let title = match which {
+        SweepMap::Ceiling => "ceiling d L_2 / L_inf",
+        SweepMap::Predicted => "predicted (guarantees along the runs)",
         SweepMap::Measured => "measured advantage",
-        SweepMap::Predicted => "predicted d L_2 / L_inf",
     };
     let mut chart = ChartBuilder::on(&plot_area)
         .margin(look.px(8.0))
@@ -117,10 +139,7 @@ pub fn draw_sweep_map<DB: DrawingBackend>(
     for (j, r) in data.rotations.iter().enumerate() {
         for (i, s) in data.spreads.iter().enumerate() {
             let Some(c) = data.cells.iter().find(|c| c.rotation == *r && c.spread == *s) else { continue };
-            let v = match which {
-                SweepMap::Measured => c.measured,
-                SweepMap::Predicted => c.predicted,
-            };
+            let v = which.of(c);
             let colour =
                 if v > 0.0 && v.is_finite() { diverging(v.log2() / scale) } else { RGBColor(0x99, 0x99, 0x99) };
             let (x0, y0) = (i as f64, j as f64);
@@ -181,7 +200,9 @@ fn draw_colour_bar<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Measured against predicted, log-log, with the line y = x and Spearman's rho.
+/// Measured against both predictions, log-log, with the line y = x: the prediction from the
+/// guarantees along the runs as filled dots, the ceiling as rings, coloured by rotation, and each
+/// one's Spearman rho in the caption.
 pub fn draw_sweep_scatter<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     data: &SweepInput,
@@ -189,19 +210,29 @@ pub fn draw_sweep_scatter<DB: DrawingBackend>(
 ) -> Result<Frame, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&look.bg()).map_err(err)?;
-    let vals: Vec<f64> =
-        data.cells.iter().flat_map(|c| [c.measured, c.predicted]).filter(|v| *v > 0.0 && v.is_finite()).collect();
+    let vals: Vec<f64> = data
+        .cells
+        .iter()
+        .flat_map(|c| [c.measured, c.predicted, c.ceiling])
+        .filter(|v| *v > 0.0 && v.is_finite())
+        .collect();
     let lo = vals.iter().cloned().fold(f64::INFINITY, f64::min).min(0.9) / 1.3;
     let hi = vals.iter().cloned().fold(0.0, f64::max).max(1.1) * 1.3;
     let mut chart = ChartBuilder::on(area)
         .margin(look.px(10.0))
-        .caption(format!("measured against predicted (Spearman rho = {:.2})", data.spearman), look.font(13.0))
+        .caption(
+            format!(
+                "measured against predicted (rho {:.2}, dots) and ceiling (rho {:.2}, rings)",
+                data.predicted.spearman, data.ceiling.spearman
+            ),
+            look.font(13.0),
+        )
         .x_label_area_size(look.px(40.0))
         .y_label_area_size(look.px(52.0))
         .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())
         .map_err(err)?;
     styled_mesh(&mut chart, look)
-        .x_desc("predicted d L_2 / L_inf")
+        .x_desc("predicted (dots), ceiling d L_2 / L_inf (rings)")
         .y_desc("measured advantage")
         .x_label_formatter(&|v| log_tick_label(*v))
         .y_label_formatter(&|v| log_tick_label(*v))
@@ -214,6 +245,12 @@ pub fn draw_sweep_scatter<DB: DrawingBackend>(
     for c in &data.cells {
         let j = data.rotations.iter().position(|r| *r == c.rotation).unwrap_or(0);
         let colour = diverging(1.0 - 2.0 * j as f64 / nr as f64);
+        if c.measured > 0.0 && c.ceiling > 0.0 {
+            let ring = colour.stroke_width(look.px(1.5));
+            chart
+                .draw_series(std::iter::once(Circle::new((c.ceiling, c.measured), look.px(4.0), ring)))
+                .map_err(err)?;
+        }
         if c.measured > 0.0 && c.predicted > 0.0 {
             chart
                 .draw_series(std::iter::once(Circle::new((c.predicted, c.measured), look.px(4.0), colour.filled())))
@@ -264,7 +301,8 @@ mod tests {
             let root = SVGBackend::with_string(&mut out, (600, 400)).into_drawing_area();
             draw_sweep_scatter(&root, &data, &look).unwrap();
         }
-        assert!(out.contains("Spearman rho"));
-        assert_eq!(out.matches("<circle").count(), data.cells.len());
+        assert!(out.contains(&format!("rho {:.2}, dots", data.predicted.spearman)));
+        // A ring (ceiling) and a dot (prediction) per cell.
+        assert_eq!(out.matches("<circle").count(), 2 * data.cells.len());
     }
 }
