@@ -138,6 +138,15 @@ pub fn smoothness(input: JsValue, options: JsValue, progress: Option<js_sys::Fun
     }
 }
 
+/// Checks preset `name`'s claims on the results the page holds (`{run, report, sweep, analysis}`,
+/// each optional): `[{claim, text, holds, evidence}]`, `holds` null while a result is missing.
+#[wasm_bindgen(js_name = checkClaims)]
+pub fn check_claims_js(name: &str, results: JsValue) -> Result<JsValue, JsValue> {
+    let p = crate::experiment::preset(name).ok_or_else(|| usage(format!("preset {name}: there is no such preset")))?;
+    let input: crate::experiment::ClaimInput = from_js(results, "results")?;
+    to_js(&crate::experiment::check_claims(&p.claims, &input))
+}
+
 /// Decodes a URL query into `{spec, issues}`; never throws: every unusable parameter is an issue
 /// `{param, value, message}` and only that field keeps its default.
 #[wasm_bindgen(js_name = specFromQuery)]

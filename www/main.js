@@ -69,6 +69,7 @@ async function main() {
   }
 
   const plots = new Plots(FIGURES, embed);
+  plots.listeners.push((data) => picker.check(data));
   const computer = new Computer({
     onProgress: (p) => {
       $('progress').hidden = !p;

@@ -31,6 +31,8 @@ export class Plots {
       canvas.addEventListener('pointerleave', () => { hover.hidden = true; });
     }
     this.resizeQueued = false;
+    /** Called after each `set`, with all the data. @type {((data: PageData) => void)[]} */
+    this.listeners = [];
     const ro = new ResizeObserver(() => {
       // Redraw when a canvas changes size (rotation, window resize); coalesced per frame.
       if (this.resizeQueued) return;
@@ -54,6 +56,7 @@ export class Plots {
       }
     }
     this.drawAll();
+    for (const listen of this.listeners) listen(this.data);
   }
 
   drawAll() {

@@ -48,6 +48,8 @@ export interface Preset {
   name: string;
   title: string;
   look_for: string;
+  /** Checkable statements about the preset's results (`checkClaims` decides them). */
+  claims: unknown[];
   view: string;
   spec: Spec;
   query: string;

@@ -73,8 +73,9 @@ pub struct ClaimInput {
 #[derive(Clone, Debug, Deserialize)]
 pub struct RunView {
     pub methods: Vec<MethodView>,
+    /// The run's comparison of sign GD with GD (its three numbers; the rest is not read).
     #[serde(default)]
-    pub advantage: Option<Advantage>,
+    pub comparison: Option<Advantage>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -189,7 +190,7 @@ impl Claim {
                 Some((holds, format!("{} against {}", count(a), count(b))))
             }
             Claim::Advantage { number, above } => {
-                let adv = input.run.as_ref()?.advantage?;
+                let adv = input.run.as_ref()?.comparison?;
                 let v = match number {
                     Number::Ceiling => adv.ceiling,
                     Number::Predicted => adv.predicted,
@@ -244,6 +245,27 @@ impl Claim {
     }
 }
 
+impl ClaimInput {
+    /// The input from results as the core computes them (each optional), read through their JSON
+    /// exactly as the page hands them over.
+    pub fn of(
+        run: Option<&super::RunResult>,
+        report: Option<&crate::smoothness::SmoothnessReport>,
+        sweep: Option<&super::SweepResult>,
+        analysis: Option<&super::HessianAnatomy>,
+    ) -> ClaimInput {
+        let value = serde_json::json!({ "run": run, "report": report, "sweep": sweep, "analysis": analysis });
+        serde_json::from_value(value).expect("results serialise to what claims read")
+    }
+}
+
+impl Claim {
+    /// Whether deciding the claim needs the smoothness report (the CLI computes it only then).
+    pub fn needs_report(&self) -> bool {
+        matches!(self, Claim::LinfEquals { .. } | Claim::SeparableGap)
+    }
+}
+
 /// Checks every claim of a list.
 pub fn check_claims(claims: &[Claim], input: &ClaimInput) -> Vec<ClaimCheck> {
     claims.iter().map(|c| c.check(input)).collect()
@@ -255,6 +277,18 @@ mod tests {
 
     fn input(json: &str) -> ClaimInput {
         serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn advantage_claims_read_the_runs_comparison() {
+        let i = input(
+            r#"{"run": {"methods": [], "comparison": {"gd": 0, "sign_gd": 1, "ceiling": 1.3, "predicted": 0.35,
+                "measured": 0.26, "measure": "steps", "linf_exact": true, "linf_method": "x"}}}"#,
+        );
+        assert_eq!(Claim::Advantage { number: Number::Ceiling, above: true }.check(&i).holds, Some(true));
+        let p = Claim::Advantage { number: Number::Predicted, above: false }.check(&i);
+        assert_eq!((p.holds, p.evidence.as_str()), (Some(true), "0.350"));
+        assert_eq!(Claim::Advantage { number: Number::Measured, above: true }.check(&i).holds, Some(false));
     }
 
     #[test]

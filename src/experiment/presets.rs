@@ -2,6 +2,7 @@
 //! telling the reader what to look at. The CLI runs them by name (`steepest run --preset NAME`)
 //! and the page loads them by URL (`?preset=NAME&...` with the spec's own keys).
 
+use super::claims::{Claim, Number};
 use crate::spec::{url::to_query, Spec};
 use serde::Serialize;
 
@@ -23,19 +24,35 @@ pub enum View {
 pub struct Preset {
     pub name: &'static str,
     pub title: &'static str,
-    /// What to look at, and what the theory predicts.
+    /// What to look at, and what the theory says; no number about a result (those are claims).
     pub look_for: &'static str,
+    /// What the story says about the result, checked on it (the page shows each with a tick or a
+    /// cross; `steepest run --preset NAME` prints them; a test holds them at the defaults).
+    pub claims: Vec<Claim>,
     pub view: View,
     pub spec: Spec,
     /// The page's URL query for this preset.
     pub query: String,
 }
 
-const TABLE: &[(&str, &str, &str, View, &str)] = &[
+/// (name, title, story, claims, view, spec).
+type Row = (&'static str, &'static str, &'static str, &'static [Claim], View, &'static str);
+
+const SIGN_FEWER_STEPS: Claim = Claim::FewerSteps { faster: 1, slower: 0 };
+const GD_FEWER_STEPS: Claim = Claim::FewerSteps { faster: 0, slower: 1 };
+const fn predicted(above: bool) -> Claim {
+    Claim::Advantage { number: Number::Predicted, above }
+}
+const fn ceiling(above: bool) -> Claim {
+    Claim::Advantage { number: Number::Ceiling, above }
+}
+
+const TABLE: &[Row] = &[
     (
         "outliers-diagonal",
         "Outlier eigenvalues, diagonal Hessian: sign GD wins",
-        "Two eigenvalues at 100 above eight at 1, on the diagonal. L_inf = tr H, so the predicted advantage d L_2 / L_inf = lambda_max / lambda_bar is large, and sign GD (step ||g||_1 / L_inf) reaches the target in fewer steps than GD (step 1/L_2). Sign GD with a constant step stalls in a band around the minimiser: it is shown tuned, but never used for step counts.",
+        "Two eigenvalues at 100 above eight at 1, on the diagonal. For a diagonal Hessian L_inf = tr H, so the ceiling d L_2 / L_inf equals the spread lambda_max / lambda_bar, and the gradients stay dense enough for the prediction to favour sign GD (step ||g||_1 / L_inf) over GD (step 1/L_2). The third curve is sign GD with a tuned constant step: a constant step shrinks the gradient only down to a band whose width scales with the step, so how fast it gets there depends on the target.",
+        &[SIGN_FEWER_STEPS, ceiling(true), predicted(true)],
         View::Runs,
         r#"{"problem": {"kind": "quadratic", "d": 10, "spectrum": "outliers", "outliers": 2, "lambda_max": 100, "lambda_min": 1, "rotation": 0},
             "methods": [{"kind": "gd"}, {"kind": "sign_gd"}, {"kind": "sign_gd", "rule": "const", "tune": true}],
@@ -44,7 +61,8 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
     (
         "outliers-rotated",
         "The same spectrum, rotated: GD is unchanged, sign GD loses its edge",
-        "The eigenvalues of the previous preset, Haar-rotated. GD sees only the eigenvalues and behaves as before; rho_diag falls, L_inf grows towards d lambda_max, the predicted advantage of sign GD shrinks below 1, and it now needs more steps than GD. Move the rotation slider to watch the crossover.",
+        "The eigenvalues of the previous preset, Haar-rotated. GD sees only the eigenvalues and behaves as before. rho_diag falls and L_inf grows, so the ceiling shrinks; more decisively, sign GD's gradients are no longer dense, and the prediction from the guarantees along the runs falls below 1 even though the ceiling stays above it. Move the rotation slider to watch the crossover.",
+        &[GD_FEWER_STEPS, ceiling(true), predicted(false)],
         View::Runs,
         r#"{"problem": {"kind": "quadratic", "d": 10, "spectrum": "outliers", "outliers": 2, "lambda_max": 100, "lambda_min": 1, "rotation": 1},
             "methods": [{"kind": "gd"}, {"kind": "sign_gd"}],
@@ -53,7 +71,8 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
     (
         "flat-spectrum",
         "A flat spectrum: no advantage for sign GD, whatever the rotation",
-        "Eigenvalues evenly spaced in [1, 2]: lambda_max is close to lambda_bar, so even on the diagonal d L_2 / L_inf = lambda_max / lambda_bar is below 2, and GD converges faster. Rotating only makes sign GD worse.",
+        "Eigenvalues evenly spaced in [1, 2]: lambda_max is close to lambda_bar, so even on the diagonal the ceiling d L_2 / L_inf = lambda_max / lambda_bar is small, and the prediction along the runs favours GD. Rotating only makes sign GD worse.",
+        &[GD_FEWER_STEPS, predicted(false)],
         View::Runs,
         r#"{"problem": {"kind": "quadratic", "d": 10, "spectrum": "uniform", "lambda_max": 2, "lambda_min": 1, "rotation": 0},
             "methods": [{"kind": "gd"}, {"kind": "sign_gd"}],
@@ -62,7 +81,8 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
     (
         "separable-vs-linf",
         "Separable smoothness against l_inf smoothness",
-        "The Laplacian of a 5-cycle. The best separable constants l_i (diag(l) >= H) sum to L_sep, the SDP relaxation of L_inf; here it is not tight: L_inf = 16 (a maximum cut of the cycle cuts 4 edges) while L_sep is about 18.09, within the pi/2 of Nesterov's theorem. Every result proved under separable smoothness holds with sum l_i replaced by the smaller L_inf.",
+        "The Laplacian of a 5-cycle. The best separable constants l_i (diag(l) >= H) sum to L_sep, the SDP relaxation of L_inf; here the relaxation is not tight: a maximum cut of the cycle cuts 4 edges, so L_inf = 16, while L_sep is larger, within the pi/2 of Nesterov's theorem. Every result proved under separable smoothness holds with sum l_i replaced by the smaller L_inf.",
+        &[Claim::LinfEquals { value: 16.0 }, Claim::SeparableGap],
         View::Runs,
         r#"{"problem": {"kind": "matrix", "matrix": [[2, -1, 0, 0, -1], [-1, 2, -1, 0, 0], [0, -1, 2, -1, 0], [0, 0, -1, 2, -1], [-1, 0, 0, -1, 2]]},
             "methods": [{"kind": "gd"}, {"kind": "sign_gd"}],
@@ -72,6 +92,7 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
         "geometry-2d",
         "Two dimensions: unit balls, steepest directions, trajectories",
         "A 2-D quadratic with eigenvalues 10 and 1 along axes turned by 30 degrees. At the start point the l2, l_inf and l1 unit balls show why each method moves where it does: GD follows -g, sign GD a corner of the square, coordinate descent one axis. Click to move the start point.",
+        &[],
         View::Geometry2d,
         r#"{"problem": {"kind": "quad2d", "lambda_max": 10, "lambda_min": 1, "angle": 30, "x0": [2, 1.5]},
             "methods": [{"kind": "gd"}, {"kind": "sign_gd"}, {"kind": "coordinate"}, {"kind": "adam", "lr": 0.1}],
@@ -80,7 +101,8 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
     (
         "sweep",
         "The map: spread x rotation, measured against predicted",
-        "Each cell holds five seeded 20-dimensional quadratics with two outlier eigenvalues, at the cell's spread lambda_max / lambda_bar and rotation; GD and sign GD keep their theory step rules with tuned multipliers. Left: the measured advantage of sign GD (GD's steps over sign GD's to 1e-6); right: the prediction d L_2 / L_inf. Red favours sign GD, blue GD. Both rise with the spread on the diagonal and fall with rotation, as rho_diag does; the rank correlation tells how well the theory orders the cells.",
+        "Each cell holds five seeded 20-dimensional quadratics with two outlier eigenvalues, at the cell's spread lambda_max / lambda_bar and rotation; GD and sign GD keep their theory step rules with tuned multipliers. The maps show the measured advantage of sign GD (GD's steps over sign GD's to 1e-6), the prediction from the guarantees along the runs, and the ceiling d L_2 / L_inf, which ignores the density of the gradients. Red favours sign GD, blue GD. The ceiling is above 1 everywhere; the prediction turns blue where sign GD loses.",
+        &[Claim::SweepWinners { share: 0.8 }, Claim::SweepPredictedBeatsCeiling],
         View::Sweep,
         r#"{"problem": {"kind": "quadratic", "d": 20, "spectrum": "outliers", "outliers": 2, "lambda_min": 1},
             "methods": [{"kind": "gd"}, {"kind": "sign_gd"}],
@@ -90,7 +112,8 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
     (
         "digits-mlp",
         "A network on real data: SGD, signum and Adam on the digits",
-        "A network with 16 tanh units on the 8x8 handwritten digits (1797 images shipped with the page), trained on seeded minibatches of 32. The curves show the full training loss; the table gives train and test accuracy (about 95% for each). Switch on rotate_params to train in a randomly rotated parameter space, or see the next preset.",
+        "A network with 16 tanh units on the 8x8 handwritten digits (1797 images shipped with the page), trained on seeded minibatches of 32. The curves show the full training loss; the table gives train and test accuracy. Switch on rotate_params to train in a randomly rotated parameter space, or see the next preset.",
+        &[Claim::TestAccuracy { method: 0, value: 0.9 }, Claim::TestAccuracy { method: 2, value: 0.9 }],
         View::Runs,
         r#"{"problem": {"kind": "network", "dataset": "digits", "hidden": 16, "activation": "tanh"},
             "methods": [{"kind": "gd", "rule": "const", "lr": 0.3}, {"kind": "signum", "lr": 0.003}, {"kind": "adam", "lr": 0.01}],
@@ -99,7 +122,8 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
     (
         "digits-mlp-rotated",
         "The same network in a rotated parameter space: SGD does not notice",
-        "The previous preset optimised in a Haar-randomly rotated parameter space x = Q z. SGD's curve is the same to rounding: it is rotation-equivariant. Signum and Adam act coordinate-wise, so their curves change: the basis the network is written in matters to them, and not always for the worse.",
+        "The previous preset optimised in a Haar-randomly rotated parameter space x = Q z. SGD is rotation-equivariant: its iterates are the previous preset's turned by Q, so its curve is the same to rounding. Signum and Adam act coordinate by coordinate, so their curves change: the basis the network is written in matters to them, and not always for the worse.",
+        &[Claim::TestAccuracy { method: 0, value: 0.9 }],
         View::Runs,
         r#"{"problem": {"kind": "network", "dataset": "digits", "hidden": 16, "activation": "tanh", "rotate_params": true},
             "methods": [{"kind": "gd", "rule": "const", "lr": 0.3}, {"kind": "signum", "lr": 0.003}, {"kind": "adam", "lr": 0.01}],
@@ -109,6 +133,7 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
         "digits-mlp-deep",
         "Two hidden layers on the digits",
         "A network with two tanh layers of 16 units (1482 parameters), trained like the one-layer preset. The Hessian view of this spec shows three layer blocks.",
+        &[Claim::TestAccuracy { method: 2, value: 0.9 }],
         View::Runs,
         r#"{"problem": {"kind": "network", "dataset": "digits", "hidden": 16, "hidden2": 16, "activation": "tanh"},
             "methods": [{"kind": "gd", "rule": "const", "lr": 0.3}, {"kind": "signum", "lr": 0.003}, {"kind": "adam", "lr": 0.01}],
@@ -117,7 +142,8 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
     (
         "digits-hessian",
         "The trained network's Hessian against a rotated twin",
-        "The Hessian of the 16-unit network (1210 parameters) after 200 Adam steps. Its spectrum is a bulk near 0 with a few outliers (lambda_max about 43 times the mean eigenvalue) and a few slightly negative eigenvalues. Its mass is not concentrated on the diagonal (rho_diag about 0.02, against 0.01 for the rotated twin), so the paper's diagonal argument is weak here; the heat map shows the layer blocks and the bias rows instead. Where the basis does matter is L_inf: the best sign vector found gives v^T H v about 180 for the network against about 299 for the twin. Switch on analysis.sdp (slow: about a minute here) to certify the upper ends: L_inf lies in [180, 204] for the network and in [299, 343] for the twin, so the predicted advantage d L_2 / L_inf of sign descent is at least 2.27 in the network's own basis and at most 1.55 after the rotation. The track plot follows the five largest eigenvalues over the run: the outliers are there from the start (lambda_max about 1.13, 137 times lambda_bar, at initialisation) and shrink as Adam trains (0.38 after 200 steps), while lambda_bar stays near 0.009.",
+        "The Hessian of the 16-unit network (1210 parameters) after 200 Adam steps, beside a matrix with the same eigenvalues under a random rotation. Its spectrum is a bulk near 0 with a few outliers far above the mean eigenvalue (the table gives the spread). The heat map shows layer blocks and bias rows rather than a dominant diagonal, so the paper's diagonal argument is weak here; compare rho_diag and the L_inf bracket of the two matrices, and switch on analysis.sdp (slow) to certify the upper ends. The track plot follows the five largest eigenvalues from initialisation to the checkpoint.",
+        &[Claim::TopEigenvalueShrinks, Claim::MoreDiagonalThanTwin],
         View::Hessian,
         r#"{"problem": {"kind": "network", "dataset": "digits", "hidden": 16, "activation": "tanh"},
             "methods": [{"kind": "adam", "lr": 0.01}],
@@ -129,10 +155,10 @@ const TABLE: &[(&str, &str, &str, View, &str)] = &[
 pub fn presets() -> Vec<Preset> {
     TABLE
         .iter()
-        .map(|(name, title, look_for, view, json)| {
+        .map(|(name, title, look_for, claims, view, json)| {
             let spec = Spec::from_json(json).unwrap_or_else(|e| panic!("preset {name}: {e}"));
             let query = format!("preset={name}&{}", to_query(&spec));
-            Preset { name, title, look_for, view: *view, spec, query }
+            Preset { name, title, look_for, claims: claims.to_vec(), view: *view, spec, query }
         })
         .collect()
 }
@@ -163,6 +189,36 @@ mod tests {
 
     fn steps(name: &str) -> Vec<usize> {
         run_spec(&preset(name).unwrap().spec).unwrap().methods.iter().map(|m| m.stopped_at).collect()
+    }
+
+    /// Every claim of every preset holds on the preset's own results, computed as its view
+    /// computes them.
+    #[test]
+    fn every_presets_claims_hold_at_its_defaults() {
+        use crate::experiment::{hessian_anatomy, run_sweep, ClaimInput};
+        for p in presets() {
+            if p.claims.is_empty() {
+                continue;
+            }
+            let input = match p.view {
+                View::Sweep => ClaimInput::of(None, None, Some(&run_sweep(&p.spec, &mut |_| true).unwrap()), None),
+                View::Hessian => {
+                    ClaimInput::of(None, None, None, Some(&hessian_anatomy(&p.spec, &mut |_| true).unwrap()))
+                }
+                View::Runs | View::Geometry2d => {
+                    let run = run_spec(&p.spec).unwrap();
+                    let report = p
+                        .claims
+                        .iter()
+                        .any(Claim::needs_report)
+                        .then(|| spec_geometry(&p.spec, &ReportOptions::default(), &mut |_| true).unwrap().report);
+                    ClaimInput::of(Some(&run), report.as_ref(), None, None)
+                }
+            };
+            for c in crate::experiment::check_claims(&p.claims, &input) {
+                assert_eq!(c.holds, Some(true), "{}: {} ({})", p.name, c.text, c.evidence);
+            }
+        }
     }
 
     #[test]

@@ -225,6 +225,10 @@ test('a preset loads its spec and story, and shows the measured outcome beside t
   const c = await page.evaluate(() => window.steepest.result.comparison);
   assert.ok(c.ceiling > 1 && c.predicted < 1 && c.measured < 1 && c.measure === 'steps', JSON.stringify(c));
   assert.match(await page.locator('#verdict').textContent() ?? '', /Ceiling d L₂ \/ L∞.*Predicted .*GD should need fewer steps.*Measured: GD needed \d+ steps and sign GD \d+.*GD wins, as predicted/);
+  // The story's claims are checked on the results on screen, by the core, as the CLI checks them.
+  await page.waitForFunction(() => document.querySelectorAll('#story .story-claims li.holds').length === 3);
+  assert.equal(await page.locator('#story .story-claims li.fails').count(), 0);
+  assert.match(await page.locator('#story .story-claims').textContent() ?? '', /✓ GD \(1\/L\) reaches the target in fewer steps than sign GD.*\(\d+ steps against \d+ steps\).*✓ the predicted advantage of sign GD is below 1/);
   // Back to custom settings: the story goes, the settings stay.
   await page.selectOption('#preset', '');
   assert.equal(await page.locator('#story').isVisible(), false);

@@ -7,8 +7,8 @@ use serde::Serialize;
 use std::io::IsTerminal;
 use std::time::Instant;
 use steepest::experiment::{
-    build, dense_hessian, hessian_anatomy, parse_matrix, presets, run_spec, run_sweep, spec_geometry, sweep_csv,
-    to_csv, trajectory_geometry, TraceTable,
+    build, check_claims, dense_hessian, hessian_anatomy, parse_matrix, preset, presets, run_spec, run_sweep,
+    spec_geometry, sweep_csv, to_csv, trajectory_geometry, Claim, ClaimInput, TraceTable,
 };
 use steepest::smoothness::{report, ExactMode, ReportOptions};
 use steepest::spec::url::to_query;
@@ -39,8 +39,37 @@ fn invalid(e: impl std::fmt::Display) -> CliError {
     CliError::failed(format!("invalid spec: {e}"))
 }
 
+/// A preset's claims, checked on the results just computed, on stderr (stdout stays the data):
+/// one line each, ✓ or ✗, with the numbers it was decided on. With `--set` the settings are no
+/// longer the preset's, and the heading says so.
+fn print_claims(source: &crate::source::SpecSource, input: impl FnOnce(&[Claim]) -> ClaimInput) {
+    let Some(p) = source.preset.as_deref().and_then(preset) else { return };
+    if p.claims.is_empty() {
+        return;
+    }
+    let modified = if source.set.is_empty() { "" } else { " (on settings modified by --set)" };
+    say(&format!("claims of preset {}{modified}:", p.name));
+    for c in check_claims(&p.claims, &input(&p.claims)) {
+        let mark = match c.holds {
+            Some(true) => "✓",
+            Some(false) => "✗",
+            None => "?",
+        };
+        say(&format!("  {mark} {} ({})", c.text, c.evidence));
+    }
+}
+
 fn run(args: &RunArgs) -> Result<String, CliError> {
-    let result = run_spec(&args.source.spec()?).map_err(invalid)?;
+    let spec = args.source.spec()?;
+    let result = run_spec(&spec).map_err(invalid)?;
+    print_claims(&args.source, |claims| {
+        let report = claims
+            .iter()
+            .any(Claim::needs_report)
+            .then(|| spec_geometry(&spec, &ReportOptions::default(), &mut |_| true).ok().map(|g| g.report))
+            .flatten();
+        ClaimInput::of(Some(&result), report.as_ref(), None, None)
+    });
     Ok(match args.format {
         Format::Json => to_json(&result),
         Format::Csv => to_csv(&TraceTable::of(&result)).trim_end().to_string(),
@@ -49,6 +78,7 @@ fn run(args: &RunArgs) -> Result<String, CliError> {
 
 fn sweep(args: &RunArgs) -> Result<String, CliError> {
     let result = run_sweep(&args.source.spec()?, &mut |_| true).map_err(invalid)?;
+    print_claims(&args.source, |_| ClaimInput::of(None, None, Some(&result), None));
     Ok(match args.format {
         Format::Json => to_json(&result),
         Format::Csv => sweep_csv(&result).trim_end().to_string(),
@@ -63,7 +93,11 @@ fn analysis(args: &AnalysisArgs) -> Result<String, CliError> {
         Ok::<_, CliError>(Timed::since(start, hessian_anatomy(&spec, &mut |_| true).map_err(invalid)?))
     };
     match &args.at {
-        None => Ok(to_json(&analyse(spec.analysis.step)?)),
+        None => {
+            let timed = analyse(spec.analysis.step)?;
+            print_claims(&args.source, |_| ClaimInput::of(None, None, None, Some(&timed.report)));
+            Ok(to_json(&timed))
+        }
         Some(steps) => Ok(to_json(&steps.iter().map(|s| analyse(*s)).collect::<Result<Vec<_>, _>>()?)),
     }
 }
