@@ -10,15 +10,16 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { buildWasm, root } from '../scripts/setup.mjs';
+import { root, sh } from '../scripts/setup.mjs';
 import { start, open } from '../tests/browser/helpers.mjs';
 
-buildWasm();
-const files = ['www/pkg/steepest_bg.wasm', 'www/pkg/steepest.js', 'index.html',
-  ...readdirSync(join(root, 'www')).filter((f) => /\.(js|css)$/.test(f)).map((f) => `www/${f}`)];
-const gz = files.map((f) => [f, gzipSync(readFileSync(join(root, f)), { level: 9 }).length]);
+// The weight readers download: the built site (minified modules, wasm-opt'd core), gzipped.
+sh('node', ['scripts/build.mjs']);
+const dist = join(root, 'dist');
+const files = ['index.html', ...readdirSync(join(dist, 'assets')).filter((f) => /\.(js|css|wasm)$/.test(f)).map((f) => `assets/${f}`)];
+const gz = files.map((f) => [f, gzipSync(readFileSync(join(dist, f)), { level: 9 }).length]);
 const total = gz.reduce((a, [, n]) => a + n, 0);
-console.log(`page bytes, gzipped: ${(total / 1024).toFixed(1)} KB (budget 400 KB; the data sets, fetched only for network specs, are not part of it)`);
+console.log(`page bytes, gzipped, as built in dist/: ${(total / 1024).toFixed(1)} KB (budget 400 KB; the data sets, fetched only for network specs, are not part of it)`);
 for (const [f, n] of gz) console.log(`  ${f}: ${(n / 1024).toFixed(1)} KB`);
 
 const { server, base, browser } = await start();
