@@ -101,7 +101,7 @@ const TABLE: &[Row] = &[
     (
         "sweep",
         "The map: spread x rotation, measured against predicted",
-        "Each cell holds five seeded 20-dimensional quadratics with two outlier eigenvalues, at the cell's spread lambda_max / lambda_bar and rotation; GD and sign GD keep their theory step rules with tuned multipliers. The maps show the measured advantage of sign GD (GD's steps over sign GD's to 1e-6), the prediction from the guarantees along the runs, and the ceiling d L_2 / L_inf, which ignores the density of the gradients. Red favours sign GD, blue GD. The ceiling is above 1 everywhere; the prediction turns blue where sign GD loses.",
+        "Each cell holds five seeded 20-dimensional quadratics with two outlier eigenvalues, at the cell's spread lambda_max / lambda_bar and rotation; GD and sign GD keep their theory step rules with tuned multipliers. The maps show the measured advantage of sign GD (GD's steps over sign GD's to 1e-6), the prediction from the guarantees along the runs, and the ceiling d L_2 / L_inf, which ignores the density of the gradients. Red favours sign GD, blue GD. Compare where each map turns blue with the measured map, and how many winners each names.",
         &[Claim::SweepWinners { share: 0.8 }, Claim::SweepPredictedBeatsCeiling],
         View::Sweep,
         r#"{"problem": {"kind": "quadratic", "d": 20, "spectrum": "outliers", "outliers": 2, "lambda_min": 1},
