@@ -2,6 +2,7 @@
 //! where asked, and one recorded run per method.
 
 use super::problem::build;
+use super::step_ratio::{StepRatioRecorder, StepRatios};
 use crate::linalg::Matrix;
 use crate::norm::Norm;
 use crate::optimizer::{
@@ -64,6 +65,12 @@ pub struct MethodResult {
     /// (networks).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub curves: Option<Curves>,
+    /// At about CURVE_POINTS iterates of this run, R(g_t) = phi(g_t) d L_2 / L_inf beside the
+    /// decrease a sign GD step achieves over a GD step from the same iterate
+    /// (experiment::step_ratio), when the run's objective has both constants (its spec has GD
+    /// and sign GD with theory steps).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub step_ratios: Option<StepRatios>,
     #[serde(flatten)]
     pub trace: Trace,
 }
@@ -130,8 +137,16 @@ pub(crate) fn run_problem(task: &RunTask, problem: &super::problem::Problem) -> 
     let curve_every = (cfg.steps / CURVE_POINTS).max(1);
     let mut constants: Vec<(Norm, Constant)> = Vec::new();
     let mut methods = Vec::with_capacity(spec.methods.len());
-    for (i, m) in spec.methods.iter().enumerate() {
-        let step = resolve_step(m, problem, &cfg, &grid, &mut constants);
+    // Every step first (tuning included), so that the constants of GD's and sign GD's theory
+    // steps are known before any run records the per-step picture.
+    let steps: Vec<ResolvedStep> =
+        spec.methods.iter().map(|m| resolve_step(m, problem, &cfg, &grid, &mut constants)).collect();
+    let known = |norm: Norm| constants.iter().find(|(n, _)| *n == norm).map(|(_, c)| c.value);
+    let picture = match (known(Norm::L2), known(Norm::LInf), obj.minimum()) {
+        (Some(l2), Some(linf), Some(f_star)) => Some((l2, linf, f_star)),
+        _ => None,
+    };
+    for ((i, m), step) in spec.methods.iter().enumerate().zip(steps) {
         let mut trace = if d <= KEEP_X_MAX_D { Trace::with_iterates() } else { Trace::default() };
         let mut recorder = evaluator.as_ref().map(|evaluator| CurveRecorder {
             evaluator,
@@ -139,8 +154,10 @@ pub(crate) fn run_problem(task: &RunTask, problem: &super::problem::Problem) -> 
             every: curve_every,
             curves: Curves::default(),
         });
-        let out = run_resolved(&spec, i, problem, &step, &cfg, &mut [&mut trace, &mut recorder]);
+        let mut ratios = picture.map(|(l2, linf, f_star)| StepRatioRecorder::new(l2, linf, f_star, curve_every));
+        let out = run_resolved(&spec, i, problem, &step, &cfg, &mut [&mut trace, &mut recorder, &mut ratios]);
         let curves = recorder.map(|r| r.curves);
+        let step_ratios = ratios.map(|r| r.ratios);
         let rule = step.rule();
         let ResolvedStep { lr, smoothness, tuning } = step;
         let message = match &tuning {
@@ -164,6 +181,7 @@ pub(crate) fn run_problem(task: &RunTask, problem: &super::problem::Problem) -> 
                 Accuracy { train: e.train_accuracy, test: e.test_accuracy }
             }),
             curves,
+            step_ratios,
             trace,
         });
     }

@@ -86,4 +86,44 @@ mod tests {
         let _ = sparse.observe(&Point { t: 1, ..point });
         assert!(sparse.ratios.t.is_empty());
     }
+
+    /// Along a real run: R(g_t) is the density times the ceiling (phi d L_2 / L_inf, from the trace's
+    /// own density), and the actual ratio is what the two theory steps from the kept iterate x_t
+    /// achieve on the quadratic, recomputed here by hand.
+    #[test]
+    fn along_a_run_the_ratios_match_the_trace_and_a_hand_computation() {
+        let spec = crate::spec::Spec::from_json(
+            r#"{"problem": {"kind": "quad2d", "lambda_max": 10, "lambda_min": 1, "angle": 30, "x0": [2, 1.5]},
+                "methods": [{"kind": "gd"}, {"kind": "sign_gd"}], "run": {"steps": 60, "target": 0}}"#,
+        )
+        .unwrap();
+        let r = crate::experiment::run_spec(&spec).unwrap();
+        let h = r.problem.hessian.clone().unwrap();
+        let xs = r.problem.x_star.clone().unwrap();
+        let (l2, linf) =
+            (r.methods[0].smoothness.as_ref().unwrap().value, r.methods[1].smoothness.as_ref().unwrap().value);
+        let f = |x: &[f64]| {
+            let e = [x[0] - xs[0], x[1] - xs[1]];
+            0.5 * (e[0] * (h[0][0] * e[0] + h[0][1] * e[1]) + e[1] * (h[1][0] * e[0] + h[1][1] * e[1]))
+        };
+        for m in &r.methods {
+            let ratios = m.step_ratios.as_ref().expect("both constants are known");
+            assert!(!ratios.t.is_empty());
+            let iterates = m.trace.x.as_ref().unwrap();
+            for (k, &t) in ratios.t.iter().enumerate() {
+                let want = m.trace.density[t] * 2.0 * l2 / linf;
+                assert!((ratios.guaranteed[k] - want).abs() <= 1e-12 * want, "t={t}");
+                let x = &iterates[t];
+                let e = [x[0] - xs[0], x[1] - xs[1]];
+                let g = [h[0][0] * e[0] + h[0][1] * e[1], h[1][0] * e[0] + h[1][1] * e[1]];
+                let n1 = g[0].abs() + g[1].abs();
+                let gd = f(x) - f(&[x[0] - g[0] / l2, x[1] - g[1] / l2]);
+                let sign = f(x) - f(&[x[0] - n1 / linf * g[0].signum(), x[1] - n1 / linf * g[1].signum()]);
+                if gd > 1e-12 * f(x) {
+                    let got = ratios.actual[k];
+                    assert!((got - sign / gd).abs() <= 1e-6 * (sign / gd).abs(), "t={t}: {got} vs {}", sign / gd);
+                }
+            }
+        }
+    }
 }
