@@ -2,7 +2,8 @@
 // npm test: install what the tests need, then the gates and every suite, cheapest first:
 // formatting (cargo fmt --check), lints (clippy, warnings are errors), the JS type check (tsc,
 // against the .d.ts that wasm-bindgen emits with the wasm core), native cargo tests (unit,
-// property, integration, CLI), wasm API tests in Node, and browser tests in headless Chromium.
+// property, integration, CLI), wasm API tests in Node, and browser tests in headless Chromium,
+// the built site (npm run build: dist/) among them, served by Python's http.server.
 import { readdirSync } from 'node:fs';
 import { buildWasm, ensureChromium, ensureNodeModules, ensureRustComponents, ensureWasmBindgen, ensureWasmTarget, log, sh } from './setup.mjs';
 
@@ -29,9 +30,10 @@ const steps = [
       env: { ...process.env, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: 'wasm-bindgen-test-runner' },
     });
   }],
-  ['browser tests (headless Chromium, with the wasm core built above)', () => {
+  ['browser tests (headless Chromium, with the wasm core built above and the site built into dist/)', () => {
     ensureChromium();
     sh('cargo', ['build', '--release', '--bin', 'steepest']);
+    sh('node', ['scripts/build.mjs']);
     const files = readdirSync('tests/browser').filter((f) => f.endsWith('.test.mjs')).map((f) => `tests/browser/${f}`);
     sh('node', ['--test', '--test-concurrency=1', ...files]);
   }],
