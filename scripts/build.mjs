@@ -5,6 +5,7 @@
 //   dist/assets/NAME.HASH.EXT  the JS modules, the worker, the CSS and the wasm core, each named by
 //                              a hash of its content (cache them forever), with .gz and .br copies
 //   dist/data/*.bin            the shipped data sets, fetched when a network spec needs one
+//   dist/steepest.html         with --single: the whole site in one file for file:// (single-file.mjs)
 //
 // The JS is minified module by module (esbuild's transform: no bundling, so every module keeps its
 // name and imports), the wasm is optimised for size by binaryen's wasm-opt, and every reference
@@ -15,6 +16,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, write
 import { basename, join } from 'node:path';
 import { brotliCompressSync, gzipSync, constants as zlib } from 'node:zlib';
 import { buildWasm, ensureNodeModules, log, root, sh } from './setup.mjs';
+import { buildSingleFile } from './single-file.mjs';
 
 const DIST = join(root, 'dist');
 const ASSETS = join(DIST, 'assets');
@@ -130,6 +132,10 @@ async function main() {
     }
   }
   log(`built dist/: the page is ${(total / 1024).toFixed(1)} KB gzipped (wasm, JS, CSS, HTML)`);
+  if (process.argv.includes('--single')) {
+    const { bytes, withoutData } = await buildSingleFile(DIST, wasmOpt);
+    log(`built dist/steepest.html: ${(bytes / 1024).toFixed(1)} KB with the data sets inlined, ${(withoutData / 1024).toFixed(1)} KB without`);
+  }
 }
 
 if (!existsSync(join(root, 'index.html'))) throw new Error('run from the repository');

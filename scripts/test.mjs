@@ -30,10 +30,10 @@ const steps = [
       env: { ...process.env, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: 'wasm-bindgen-test-runner' },
     });
   }],
-  ['browser tests (headless Chromium, with the wasm core built above and the site built into dist/)', () => {
+  ['browser tests (headless Chromium, with the wasm core built above and the site built into dist/, single file too)', () => {
     ensureChromium();
     sh('cargo', ['build', '--release', '--bin', 'steepest']);
-    sh('node', ['scripts/build.mjs']);
+    sh('node', ['scripts/build.mjs', '--single']);
     const files = readdirSync('tests/browser').filter((f) => f.endsWith('.test.mjs')).map((f) => `tests/browser/${f}`);
     sh('node', ['--test', '--test-concurrency=1', ...files]);
   }],

@@ -2,10 +2,13 @@
 // The built site (dist/, from npm run build) as a reader gets it from a static host that is not
 // ours: Python's http.server, with the site under a sub-path. Every request must stay inside the
 // sub-path and succeed; the page draws, loads a preset, runs the worker, fetches a data set and
-// renders an embed.
+// renders an embed. The single file (npm run build -- --single) does the same from file://.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, inkFraction } from './helpers.mjs';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { start, open, inkFraction, root } from './helpers.mjs';
 import { servePython } from './static-server.mjs';
 
 const SUB_PATH = 'some/dir/steepest';
@@ -98,4 +101,29 @@ test('an embed link of the built site shows its one figure', async () => {
   assert.deepEqual(problems, []);
   assert.deepEqual(stray, []);
   await page.close();
+});
+
+test('the single file (npm run build -- --single) opens from file://, draws, and runs the worker and a network on an inlined data set', async () => {
+  const file = pathToFileURL(join(root, 'dist/steepest.html')).href;
+  assert.ok(existsSync(join(root, 'dist/steepest.html')), 'dist/steepest.html is missing: run npm run build -- --single');
+  const { page, problems } = await open(browser, file, '');
+  for (const plot of ['f', 'grad', 'density', 'bounds']) {
+    assert.ok(await inkFraction(page, `figure[data-plot="${plot}"] canvas`) > 0.01, `${plot} blank`);
+  }
+  assert.deepEqual(problems, []);
+  await page.close();
+
+  const sweep = await open(browser, file, '?view=sweep&d=12&outliers=2&steps=3000&sweep.spread_points=3&sweep.rotation_points=3&sweep.problems=2&sweep.spread_max=5');
+  await sweep.page.waitForFunction(() => window.steepest.sweeps >= 1, null, { timeout: 30000 });
+  assert.ok(await inkFraction(sweep.page, 'figure[data-sweep="measured"] canvas') > 0.01);
+  assert.deepEqual(sweep.problems, []);
+  await sweep.page.close();
+
+  // Big enough for the worker, which reads the data set from the file too.
+  const net = await open(browser, file, '?problem=network&hidden=0&m0=adam&m0.lr=0.01&steps=150&target=0');
+  await net.page.waitForFunction(() => window.steepest.result && window.steepest.result.problem.d === 650, null, { timeout: 60000 });
+  assert.equal(await net.page.evaluate(() => window.steepest.where), 'worker');
+  assert.ok(await net.page.evaluate(() => window.steepest.result.methods[0].accuracy.test) > 0.9);
+  assert.deepEqual(net.problems, []);
+  await net.page.close();
 });
