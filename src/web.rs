@@ -4,8 +4,8 @@
 //! spec field carries `field` (and for a spec error `value` and `allowed`) as properties.
 
 use crate::experiment::{
-    hessian_anatomy, parse_matrix, presets as all_presets, run_spec, run_sweep, spec_geometry, to_csv, work_estimate,
-    TraceTable,
+    hessian_anatomy, matrix_file_rows, parse_matrix, presets as all_presets, run_spec, run_sweep, spec_geometry,
+    to_csv, work_estimate, TraceTable,
 };
 use crate::plot::{
     draw_bounds, draw_geometry2d, draw_heat_frame, draw_spectrum, draw_sweep_map, draw_sweep_scatter, draw_traces,
@@ -136,6 +136,15 @@ pub fn smoothness(input: JsValue, options: JsValue, progress: Option<js_sys::Fun
         }
         None => to_js(&spec_geometry(&parse_spec(input)?, &opts, &mut callback).map_err(js_error)?),
     }
+}
+
+/// The rows of a matrix typed, pasted or dropped as a file, given as bytes (a NumPy `.npy` file,
+/// JSON, or rows of numbers), read as `steepest smoothness --matrix` reads a file; errors name the
+/// row and column, or the `.npy` file's shape and dtype. Shape and values are checked with the
+/// spec (`problem.matrix`).
+#[wasm_bindgen(js_name = matrixRows)]
+pub fn matrix_rows(bytes: Vec<u8>) -> Result<JsValue, JsValue> {
+    to_js(&matrix_file_rows(&bytes).map_err(js_error)?)
 }
 
 /// Checks preset `name`'s claims on the results the page holds (`{run, report, sweep, analysis}`,

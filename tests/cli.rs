@@ -135,6 +135,31 @@ fn smoothness_never_mode_leaves_exact_null_and_bad_matrices_are_named() {
 }
 
 #[test]
+fn smoothness_reads_npy_and_text_matrix_files() {
+    // The 3 x 3 matrix of the test above, whose exact L_inf is 13 by brute force, written by
+    // `numpy.save(f, np.array([[4, 1, 0], [1, 3, 1], [0, 1, 2]], dtype=np.int64))` (numpy 2.4.6),
+    // and by hand as text in the forms people write; then a complex matrix, `np.array([[1j]])`.
+    let npy = b"\x93NUMPY\x01\x00v\x00{'descr': '<i8', 'fortran_order': False, 'shape': (3, 3), }                                                          \n\x04\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x03\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x00\x00\x00\x00\x02\x00\x00\x00\x00\x00\x00\x00";
+    let dir = std::env::temp_dir().join(format!("steepest-cli-matrix-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let files: [(&str, &[u8]); 3] =
+        [("h.npy", npy), ("h.csv", b"4,1,0\n1,3,1\n0,1,2\n"), ("h.txt", b"4 1 0; 1 3 1; 0 1 2")];
+    for (name, bytes) in files {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let out = json(&steepest(&["smoothness", "--matrix", path.to_str().unwrap()], ""));
+        assert_eq!((out["linf_exact"].as_f64(), out["trace"].as_f64()), (Some(13.0), Some(9.0)), "{name}");
+    }
+    let bad = dir.join("complex.npy");
+    std::fs::write(&bad, b"\x93NUMPY\x01\x00v\x00{'descr': '<c16', 'fortran_order': False, 'shape': (1, 1), }                                                         \n\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\xf0?").unwrap();
+    let out = steepest(&["smoothness", "--matrix", bad.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("<c16") && err.contains("complex"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
 fn smoothness_of_a_spec_is_global_for_quadratics_and_local_otherwise() {
     let out = json(&steepest(&["smoothness", "--spec", "-"], r#"{"problem": {"d": 8, "rotation": 0}}"#));
     assert_eq!(out["scope"], "global");

@@ -1,11 +1,13 @@
 //! A matrix pasted, typed or read from a file, in any of the forms people write one:
 //! - JSON: `{"matrix": [[...], ...]}` or a bare array of rows `[[2, 1], [1, 2]]`;
-//! - text: rows separated by newlines or `;`, numbers by spaces, commas or tabs (`2 1; 1 2`, CSV).
+//! - text: rows separated by newlines or `;`, numbers by spaces, commas or tabs (`2 1; 1 2`, CSV);
+//! - a file's bytes: NumPy's `.npy` (`npy`), or any of the text forms.
 //!
 //! Numbers are read by Rust's own correctly rounded `str::parse::<f64>`, the same code natively
 //! and in wasm and the same value JavaScript's `Number` and `JSON.parse` give, so a matrix means the
 //! same numbers in the CLI and in the page. Errors name the row and the column.
 
+use super::npy::{npy_rows, NPY_MAGIC};
 use crate::linalg::Matrix;
 use crate::objective::check_matrix;
 use crate::spec::MAX_D;
@@ -15,6 +17,20 @@ use crate::Error;
 /// the error says what is wrong and where.
 pub fn parse_matrix(text: &str) -> Result<Matrix, Error> {
     Ok(check_matrix(&parse_rows(text)?, MAX_D as usize)?)
+}
+
+/// Reads and checks (as `parse_matrix`) the matrix in a file's bytes (`matrix_file_rows`).
+pub fn read_matrix_file(bytes: &[u8]) -> Result<Matrix, Error> {
+    Ok(check_matrix(&matrix_file_rows(bytes)?, MAX_D as usize)?)
+}
+
+/// The rows of a matrix in a file's bytes: an `.npy` file (recognised by its magic), else text in
+/// one of the forms `parse_rows` reads.
+pub fn matrix_file_rows(bytes: &[u8]) -> Result<Vec<Vec<f64>>, Error> {
+    if bytes.starts_with(NPY_MAGIC) {
+        return npy_rows(bytes);
+    }
+    parse_rows(std::str::from_utf8(bytes).map_err(|_| input("the file is neither text nor an .npy file"))?)
 }
 
 /// The rows of a matrix in one of the accepted forms, before any check of shape or values.
@@ -34,7 +50,7 @@ pub fn parse_rows(text: &str) -> Result<Vec<Vec<f64>>, Error> {
 
 const EXPECTED: &str = "expected {\"matrix\": [[...], ...]}, an array of rows, or rows of numbers";
 
-fn input(why: impl Into<String>) -> Error {
+pub(super) fn input(why: impl Into<String>) -> Error {
     Error::MatrixInput(why.into())
 }
 
@@ -182,6 +198,13 @@ mod tests {
             let e = parse_rows(bad).unwrap_err().to_string();
             assert!(e.contains(why), "{bad}: {e}");
         }
+    }
+
+    #[test]
+    fn files_are_npy_by_their_magic_and_text_otherwise() {
+        assert_eq!(matrix_file_rows(b"2,1\n1,2\n").unwrap(), vec![vec![2.0, 1.0], vec![1.0, 2.0]]);
+        assert!(matrix_file_rows(b"\x93NUMPY\x09\x00").unwrap_err().to_string().contains("version 9"));
+        assert!(matrix_file_rows(b"\xff\xfe1").unwrap_err().to_string().contains("neither text nor"));
     }
 
     #[test]

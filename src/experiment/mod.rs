@@ -6,6 +6,7 @@ mod cost;
 mod export;
 mod geometry;
 mod matrix_input;
+mod npy;
 mod prediction;
 mod presets;
 mod problem;
@@ -20,7 +21,7 @@ pub use export::{to_csv, TraceColumns, TraceTable};
 pub use geometry::{
     dense_hessian, spec_geometry, trajectory_geometry, PointGeometry, SpecGeometry, TrajectoryGeometry,
 };
-pub use matrix_input::{parse_matrix, parse_rows};
+pub use matrix_input::{matrix_file_rows, parse_matrix, parse_rows, read_matrix_file};
 pub use prediction::{guaranteed_rate, predicted_ratio, winner_agreement, Advantage, RunRecord};
 pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Problem};

@@ -1,13 +1,13 @@
 //! Each subcommand: read its spec or matrix, call the library, and return the text for stdout.
 
 use crate::output::{self, say};
-use crate::source::read_input;
+use crate::source::read_bytes;
 use crate::{AnalysisArgs, CliError, Command, Exact, Format, RunArgs, SmoothnessArgs, SourceArgs, SpecArgs, UrlArgs};
 use serde::Serialize;
 use std::io::IsTerminal;
 use std::time::Instant;
 use steepest::experiment::{
-    build, check_claims, dense_hessian, hessian_anatomy, parse_matrix, preset, presets, run_spec, run_sweep,
+    build, check_claims, dense_hessian, hessian_anatomy, preset, presets, read_matrix_file, run_spec, run_sweep,
     spec_geometry, sweep_csv, to_csv, trajectory_geometry, Claim, ClaimInput, TraceTable,
 };
 use steepest::smoothness::{report, ExactMode, ReportOptions};
@@ -164,7 +164,7 @@ fn smoothness(args: &SmoothnessArgs) -> Result<String, CliError> {
     let failed = |e: steepest::Error| CliError::failed(e.to_string());
     let out = match &args.matrix {
         Some(path) => {
-            let h = parse_matrix(&read_input(path)?).map_err(failed)?;
+            let h = read_matrix_file(&read_bytes(path)?).map_err(failed)?;
             to_json(&Timed::since(start, report(&h, &options, &mut progress).map_err(failed)?))
         }
         None => {

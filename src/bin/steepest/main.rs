@@ -38,7 +38,8 @@ pub enum Command {
     Presets,
     /// Smoothness report of a symmetric matrix or of a spec's objective
     #[command(
-        long_about = "Smoothness report of a symmetric matrix ({\"matrix\": [[...]]} or an array of rows) or of \
+        long_about = "Smoothness report of a symmetric matrix (a NumPy .npy file, {\"matrix\": [[...]]}, an array of \
+        rows, or rows of numbers as in a CSV file) or of \
         a spec's objective: L_2, the L_inf bracket (exact when affordable), certified L_sep, rho_diag. With \
         --along-trajectory N, the read-outs at N + 1 points of the first method's run and their maxima (for \
         objectives whose Hessian changes, e.g. rosenbrock)."
@@ -91,7 +92,7 @@ pub enum Format {
 #[derive(Args)]
 #[command(group(ArgGroup::new("input").args(["matrix", "spec", "preset", "set"]).required(true).multiple(true)))]
 pub struct SmoothnessArgs {
-    /// A symmetric matrix as JSON; - reads stdin
+    /// A symmetric matrix: .npy, JSON, or rows of numbers (CSV, spaces, `;`); - reads stdin
     #[arg(long, value_name = "FILE", conflicts_with_all = SOURCE_ARGS)]
     pub matrix: Option<PathBuf>,
     #[command(flatten)]

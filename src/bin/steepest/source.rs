@@ -72,12 +72,18 @@ fn read_spec(path: &Path) -> Result<Spec, CliError> {
 }
 
 /// The text of a file, or of stdin for `-`. Paths are taken as the OS gives them (any bytes).
-pub fn read_input(path: &Path) -> Result<String, CliError> {
+fn read_input(path: &Path) -> Result<String, CliError> {
+    String::from_utf8(read_bytes(path)?)
+        .map_err(|_| CliError::failed(format!("reading {}: not UTF-8 text", path.display())))
+}
+
+/// The bytes of a file, or of stdin for `-`.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
     if path.as_os_str() == "-" {
-        let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).map_err(|e| CliError::failed(format!("reading stdin: {e}")))?;
-        Ok(s)
+        let mut b = Vec::new();
+        std::io::stdin().read_to_end(&mut b).map_err(|e| CliError::failed(format!("reading stdin: {e}")))?;
+        Ok(b)
     } else {
-        std::fs::read_to_string(path).map_err(|e| CliError::failed(format!("reading {}: {e}", path.display())))
+        std::fs::read(path).map_err(|e| CliError::failed(format!("reading {}: {e}", path.display())))
     }
 }
