@@ -16,6 +16,7 @@ import { PresetPicker } from './presets.js';
 import { menuExports, fillExportMenu } from './exports.js';
 import { notice } from './notices.js';
 import { perFrame } from './recompute.js';
+import { settingsDrawer } from './drawer.js';
 
 /** @typedef {import('./types').PageState} PageState */
 /** @typedef {import('./types').PageContext} PageContext */
@@ -33,6 +34,7 @@ window.steepest = state; // for tests and the curious
 
 async function main() {
   const t0 = performance.now();
+  settingsDrawer();
   await init();
   /** @type {Schema} */
   const schema = getSchema();

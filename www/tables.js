@@ -17,6 +17,9 @@ function interval(iv) {
   return iv.low === iv.high ? fmt(iv.low) : `[${fmt(iv.low)}, ${fmt(iv.high)}]`;
 }
 
+/** Cells made of numbers only ("1.5e-4", "[0.5, 2]", "97.2%") never wrap. */
+const NUMERIC = /^[\s\d.,;eE+\-−∞%[\]—]+$|^NaN$/;
+
 /** A row of text cells; with `header`, the first is the row's header.
  * @param {string[]} cells
  * @param {boolean} [header] */
@@ -25,6 +28,7 @@ function row(cells, header) {
   cells.forEach((text, k) => {
     const cell = document.createElement(k === 0 && header ? 'th' : 'td');
     if (k === 0 && header) cell.scope = 'row';
+    else if (NUMERIC.test(text)) cell.className = 'num';
     cell.textContent = text;
     tr.append(cell);
   });
@@ -34,6 +38,8 @@ function row(cells, header) {
 /** @param {HTMLTableSectionElement} tbody
  * @param {import('./types').RunResult} result */
 export function renderSummary(tbody, result) {
+  // Without f* (networks) the traces hold the loss itself, and the page says so.
+  tbody.closest('[role=tabpanel]')?.classList.toggle('no-fstar', result.problem.f_star == null);
   tbody.replaceChildren(...result.methods.map((/** @type {any} */ m) => {
     const last = m.f[m.f.length - 1];
     const scale = m.tuning ? `${fmt(m.lr)} (tuned)` : fmt(m.lr);

@@ -11,7 +11,16 @@ use std::fmt::Write;
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct TraceTable {
+    /// What the traces measure: f - f* when f* is known, the loss f itself otherwise.
+    #[serde(default)]
+    pub problem: TraceProblem,
     pub methods: Vec<TraceColumns>,
+}
+
+#[derive(Clone, Debug, Default, Deserialize)]
+pub struct TraceProblem {
+    #[serde(default)]
+    pub f_star: Option<f64>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

@@ -17,7 +17,7 @@ mod sweep;
 pub use anatomy::{hessian_anatomy, Block, HessianAnatomy, MatrixAnatomy, TrackPoint};
 pub use claims::{check_claims, Claim, ClaimCheck, ClaimInput, Number};
 pub use cost::work_estimate;
-pub use export::{to_csv, TraceColumns, TraceTable};
+pub use export::{to_csv, TraceColumns, TraceProblem, TraceTable};
 pub use geometry::{
     dense_hessian, spec_geometry, trajectory_geometry, PointGeometry, SpecGeometry, TrajectoryGeometry,
 };

@@ -41,9 +41,11 @@ impl TraceKind {
         matches!(self, TraceKind::Density | TraceKind::TestAccuracy)
     }
 
-    fn y_desc(&self) -> &'static str {
+    /// The axis title; without f* (networks) the traces hold the loss f itself.
+    fn y_desc(&self, f_star_known: bool) -> &'static str {
         match self {
-            TraceKind::Suboptimality => "f(x_t) - f*",
+            TraceKind::Suboptimality if f_star_known => "f(x_t) - f*",
+            TraceKind::Suboptimality => "loss f(x_t)",
             TraceKind::GradNorm => "||g_t||_2",
             TraceKind::Density => "density phi(g_t)",
             TraceKind::TestAccuracy => "test accuracy",
@@ -62,10 +64,11 @@ pub fn draw_traces<DB: DrawingBackend>(
     area.fill(&look.bg()).map_err(err)?;
     let steps = data.methods.iter().map(|m| m.f.len()).max().unwrap_or(1).max(2) - 1;
     let x_range = 0f64..steps as f64;
+    let known = data.problem.f_star.is_some();
     let mut chart = plot_frame(area, look, 58.0);
     let frame = if kind.unit_interval() {
         let mut c = chart.build_cartesian_2d(x_range, 0f64..1.0).map_err(err)?;
-        mesh(&mut c, kind, look).map_err(err)?;
+        mesh(&mut c, kind, known, look).map_err(err)?;
         for (i, m) in data.methods.iter().enumerate() {
             let pts = kind.points(m).into_iter().filter(|(_, v)| v.is_finite());
             draw_line(&mut c, i, m, pts.collect(), look).map_err(err)?;
@@ -75,7 +78,7 @@ pub fn draw_traces<DB: DrawingBackend>(
     } else {
         let (lo, hi) = log_range(data, kind);
         let mut c = chart.build_cartesian_2d(x_range, (lo..hi).log_scale()).map_err(err)?;
-        mesh(&mut c, kind, look).map_err(err)?;
+        mesh(&mut c, kind, known, look).map_err(err)?;
         for (i, m) in data.methods.iter().enumerate() {
             // Clip to the visible range so that a diverging run leaves the plot at its top edge.
             let pts = kind
@@ -132,11 +135,12 @@ impl<T: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>
 fn mesh<'a, DB: DrawingBackend + 'a, Y: YAxis>(
     c: &mut Chart<'a, DB, Y>,
     kind: TraceKind,
+    f_star_known: bool,
     look: &Look,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     styled_mesh(c, look)
         .x_desc("step t")
-        .y_desc(kind.y_desc())
+        .y_desc(kind.y_desc(f_star_known))
         .label_style(look.font(12.0))
         .axis_desc_style(look.font(13.0))
         .x_label_formatter(&|v| tick_label(*v))
@@ -214,5 +218,16 @@ mod tests {
         assert!(frame.y_max.is_finite());
         let (_, f) = svg(TraceKind::Density, "{}");
         assert_eq!((f.y_min, f.y_max, f.y_log), (0.0, 1.0, false));
+    }
+
+    /// A network's traces hold the loss itself (f* unknown): the axis says "loss", a
+    /// quadratic's says f - f*.
+    #[test]
+    fn the_axis_names_loss_when_f_star_is_unknown() {
+        let net = r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 2}, "methods": [{"kind": "gd", "lr": 0.3}], "run": {"steps": 5, "target": 0}}"#;
+        let (s, _) = svg(TraceKind::Suboptimality, net);
+        assert!(s.contains("loss f(x_t)") && !s.contains("f(x_t) - f*"));
+        let (s, _) = svg(TraceKind::Suboptimality, "{}");
+        assert!(s.contains("f(x_t) - f*") && !s.contains("loss"));
     }
 }
