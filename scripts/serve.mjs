@@ -1,6 +1,8 @@
 // @ts-check
 // A small static file server for the site: sends application/wasm, refuses paths outside the
-// project root, binds to loopback only.
+// project root, binds to loopback only. Links are short, but a hand-made one may hold a large
+// matrix: the header limit is 1 MB rather than Node's 16 KB, so such a link is read, not refused
+// with 431.
 import { createServer } from 'node:http';
 import { readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, sep } from 'node:path';
@@ -23,7 +25,7 @@ const TYPES = {
  * @param {number} port
  * @returns {Promise<import('node:http').Server>} */
 export function serve(root, port) {
-  const server = createServer(async (req, res) => {
+  const server = createServer({ maxHeaderSize: 1 << 20 }, async (req, res) => {
     try {
       const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
       let file = normalize(join(root, path));

@@ -38,7 +38,7 @@ async function main() {
   await init();
   /** @type {Schema} */
   const schema = getSchema();
-  const url = new PageUrl(schema.page);
+  const url = new PageUrl(schema, getPresets());
   const unmatched = url.views.filter((id) => !VIEWS.some((v) => v.id === id)).concat(VIEWS.map((v) => v.id).filter((id) => !url.views.includes(id)));
   if (unmatched.length) throw new Error(`views ${unmatched.join(', ')}: the core's schema and www/views.js must list the same views`);
   const view = () => /** @type {import('./types').ViewDef} */ (VIEWS.find((v) => v.id === url.view()));
@@ -66,9 +66,8 @@ async function main() {
   if (short && url.views.includes(named.view) && !url.query().has('view')) url.setView(named.view);
   state.spec = decoded.spec;
   state.issues = decoded.issues;
-  if (decoded.issues.length) {
-    notice('Some settings in the link could not be used; they keep their defaults:', decoded.issues.map((/** @type {{ message: string }} */ i) => i.message));
-  }
+  const ignored = decoded.issues.map((/** @type {{ message: string }} */ i) => i.message).concat(url.ignored(FIGURES.map((f) => f.name)));
+  if (ignored.length) notice('Some settings in the link could not be used; they keep their defaults:', ignored);
 
   const plots = new Plots(FIGURES, embed);
   plots.listeners.push((data) => picker.check(data));

@@ -32,7 +32,7 @@ export interface Param {
 /** What the core's `schema()` returns. */
 export interface Schema {
   version: number;
-  limits: { max_d: number; max_network_params: number; max_steps: number; max_methods: number };
+  limits: { max_d: number; max_network_params: number; max_steps: number; max_methods: number; url_matrix_max: number };
   params: Param[];
   /** Every method with its reader's name, the norm of its theory step and its own hyperparameter
    * defaults (a hyperparameter left out of a method's spec takes these). */

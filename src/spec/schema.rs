@@ -19,7 +19,10 @@ pub fn schema() -> serde_json::Value {
         .collect();
     serde_json::json!({
         "version": SPEC_VERSION,
-        "limits": { "max_d": MAX_D, "max_network_params": MAX_NETWORK_PARAMS, "max_steps": MAX_STEPS, "max_methods": MAX_METHODS },
+        "limits": {
+            "max_d": MAX_D, "max_network_params": MAX_NETWORK_PARAMS, "max_steps": MAX_STEPS, "max_methods": MAX_METHODS,
+            "url_matrix_max": super::url::URL_MATRIX_MAX,
+        },
         "params": PARAMS,
         "methods": methods,
         "groups": super::params::GROUPS,

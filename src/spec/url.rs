@@ -1,17 +1,21 @@
 //! The spec in a URL query, and back.
 //!
-//! Every field is written, so a shared link keeps its numbers even if a default changes later
-//! (the `v` key names the spec version). Keys: `v`; the problem's and the run's fields by their
-//! own names (`d`, `rotation`, `steps`, ...; the problem kind is `problem`), the sweep's and the
-//! Hessian analysis's as `sweep.{field}` and `analysis.{field}` (the old `hessian.{field}` is
-//! still read, with a notice that it is deprecated); method i as `m{i}`
-//! (its kind) and `m{i}.{field}`. Lists are comma-separated (`x0=1,-2`), matrix rows
-//! semicolon-separated (`matrix=2,1;1,2`).
+//! A link holds only what differs from the defaults, and `v`, the spec version: the link of the
+//! default spec is `v=1`, and a field left out takes its default when read. So a default must not
+//! change within a spec version, or old links would change their numbers. Keys: `v`; the
+//! problem's and the run's fields by their own names (`d`, `rotation`, `steps`, ...; the problem
+//! kind is `problem`), the sweep's and the Hessian analysis's as `sweep.{field}` and
+//! `analysis.{field}` (the old `hessian.{field}` is still read, with a notice that it is
+//! deprecated); method i as `m{i}` (its kind) and `m{i}.{field}`, written for every method when
+//! the methods differ from the default ones. Lists are comma-separated (`x0=1,-2`), matrix rows
+//! semicolon-separated (`matrix=2,1;1,2`); a matrix above `URL_MATRIX_MAX` rows is left out (the
+//! spec file carries it).
 //!
 //! Decoding never fails: an unknown key, or a value of the wrong type or out of range, becomes
 //! an issue naming the key, the value and the allowed range, and only that field keeps its
-//! default. Keys the page owns (`PAGE_KEYS`) are left to it. The command line's `--set KEY=VALUE`
-//! takes the same keys over a spec of its own (`apply_pairs`).
+//! default; so does a key given twice (the last value counts) and a gap in the methods' numbers.
+//! Keys the page owns (`PAGE_KEYS`) are left to it. The command line's `--set KEY=VALUE` takes
+//! the same keys over a spec of its own (`apply_pairs`).
 
 use super::params::{allowed, Kind, PARAMS};
 use super::{MethodSpec, Spec, MAX_METHODS};
@@ -22,6 +26,9 @@ use std::collections::BTreeMap;
 /// Query keys that belong to the page (layout, embedding), not to the spec, in the order the page
 /// writes them after the spec's.
 pub const PAGE_KEYS: &[&str] = &["preset", "view", "embed", "plot"];
+
+/// The most rows of a matrix a link carries: a 30 x 30 matrix is about 2 KB of query already.
+pub const URL_MATRIX_MAX: usize = 30;
 
 /// A view of the page: its id (the value of `view`) and the parameter groups whose controls it
 /// shows, the groups its computation reads.
@@ -103,27 +110,40 @@ fn method_key(i: usize, field: &str) -> String {
     }
 }
 
-/// The query string of a spec (without the leading `?`).
+/// The value of a non-method parameter in a spec's JSON.
+fn at<'a>(json: &'a Value, name: &'static str) -> Option<&'a Value> {
+    match slot(name) {
+        Slot::Top(f) => json.get(f),
+        Slot::Problem(f) => json["problem"].get(f),
+        Slot::Run(f) => json["run"].get(f),
+        Slot::Prefixed(g, f) => json[g].get(f),
+        Slot::Method(_) => None,
+    }
+}
+
+/// The query string of a spec (without the leading `?`): `v`, and each field that differs from
+/// its default; the methods, when they differ from the default ones, each with its kind and the
+/// fields that differ from a default method's. A matrix above `URL_MATRIX_MAX` rows is left out.
 pub fn to_query(spec: &Spec) -> String {
     let json = serde_json::to_value(spec).expect("a spec serialises");
+    let defaults = serde_json::to_value(Spec::default()).expect("a spec serialises");
     let mut pairs: Vec<(String, String)> = Vec::new();
     for p in PARAMS {
-        let value = match slot(p.name) {
-            Slot::Top(f) => json.get(f),
-            Slot::Problem(f) => json["problem"].get(f),
-            Slot::Run(f) => json["run"].get(f),
-            Slot::Prefixed(g, f) => json[g].get(f),
-            Slot::Method(_) => continue,
-        };
-        if let Some(v) = value.filter(|v| !v.is_null()) {
+        let Some(v) = at(&json, p.name).filter(|v| !v.is_null()) else { continue };
+        let too_big = matches!(p.kind, Kind::Matrix) && v.as_array().is_some_and(|rows| rows.len() > URL_MATRIX_MAX);
+        if p.name == "version" || (at(&defaults, p.name) != Some(v) && !too_big) {
             pairs.push((key(p.name), format_value(v)));
         }
     }
-    for (i, m) in json["methods"].as_array().into_iter().flatten().enumerate() {
-        for p in PARAMS {
-            if let Slot::Method(f) = slot(p.name) {
-                if let Some(v) = m.get(f).filter(|v| !v.is_null()) {
-                    pairs.push((method_key(i, f), format_value(v)));
+    if json["methods"] != defaults["methods"] {
+        let default_method = serde_json::to_value(MethodSpec::default()).expect("serialises");
+        for (i, m) in json["methods"].as_array().into_iter().flatten().enumerate() {
+            for p in PARAMS {
+                if let Slot::Method(f) = slot(p.name) {
+                    let v = m.get(f).filter(|v| !v.is_null());
+                    if let Some(v) = v.filter(|v| f == "kind" || default_method.get(f) != Some(v)) {
+                        pairs.push((method_key(i, f), format_value(v)));
+                    }
                 }
             }
         }
@@ -160,9 +180,12 @@ fn format_float(x: f64) -> String {
 pub fn from_query(query: &str) -> Decoded {
     let defaults = serde_json::to_value(Spec::default()).expect("a spec serialises");
     let mut json = defaults.clone();
-    let spec_pairs = pairs(query).into_iter().filter(|(k, _)| !PAGE_KEYS.contains(&k.as_str()));
+    let all = pairs(query);
+    let mut issues = repeated_keys(&all);
+    issues.extend(method_gaps(&all));
+    let spec_pairs = all.into_iter().filter(|(k, _)| !PAGE_KEYS.contains(&k.as_str()));
     // A link's methods replace the default list.
-    let mut issues = set_pairs(&mut json, spec_pairs, Vec::new());
+    issues.extend(set_pairs(&mut json, spec_pairs, Vec::new()));
     let mut issue = |param: &str, value: &str, message: String| {
         issues.push(UrlIssue { param: param.into(), value: value.into(), message });
     };
@@ -187,7 +210,7 @@ pub fn from_query(query: &str) -> Decoded {
 }
 
 /// The spec `base` with (URL key, value) pairs applied over it: the command line's `--set`, read
-/// by the same rules as a link, so the pairs of a link give the link's spec over any base. Method
+/// by the same rules as a link, so the pairs of a link give the link's spec over the defaults. Method
 /// keys follow the link: once any method's kind (`m{i}`) is given, the list holds exactly the
 /// methods the pairs name; a method named only by its fields (`m{i}.lr`) is the base's method i
 /// with those fields changed. Nothing falls back: every unusable pair, page keys included, is an
@@ -245,6 +268,11 @@ fn set_pairs(
             issue(&k, &raw, format!("unknown parameter {k}; see the schema for the parameters"));
             continue;
         };
+        if let Some(i) = target.filter(|i| *i >= MAX_METHODS) {
+            let last = MAX_METHODS - 1;
+            issue(&k, &raw, format!("{k}: methods are m0 to m{last} (at most {MAX_METHODS}); m{i} is ignored"));
+            continue;
+        }
         let p = super::param(name);
         match parse_value(&p.kind, &raw) {
             Err(why) => issue(&k, &raw, format!("{k} = {raw}: {why}; {}", allowed(name))),
@@ -290,6 +318,59 @@ fn set_pairs(
         }
     }
     issues
+}
+
+/// An issue for each key given more than once (page keys too): the last value is the one read.
+fn repeated_keys(pairs: &[(String, String)]) -> Vec<UrlIssue> {
+    let mut seen: Vec<(&str, Vec<&str>)> = Vec::new();
+    for (k, v) in pairs {
+        match seen.iter_mut().find(|(s, _)| s == k) {
+            Some((_, values)) => values.push(v),
+            None => seen.push((k, vec![v])),
+        }
+    }
+    seen.into_iter()
+        .filter(|(_, values)| values.len() > 1)
+        .map(|(k, values)| {
+            let last = values[values.len() - 1];
+            UrlIssue {
+                param: k.into(),
+                value: last.into(),
+                message: format!(
+                    "{k} is given {} times ({}); the last, {k}={last}, is used",
+                    values.len(),
+                    values.join(", ")
+                ),
+            }
+        })
+        .collect()
+}
+
+/// An issue when the methods of a link (`m{i}`, below `MAX_METHODS`) are not numbered m0, m1, ...
+/// without gaps: they are read in order, and the issue names the missing numbers.
+fn method_gaps(pairs: &[(String, String)]) -> Vec<UrlIssue> {
+    let mut given: Vec<usize> = pairs
+        .iter()
+        .filter_map(|(k, _)| k.strip_prefix('m')?.parse::<usize>().ok())
+        .filter(|i| *i < MAX_METHODS)
+        .collect();
+    given.sort_unstable();
+    given.dedup();
+    let Some(&last) = given.last() else { return Vec::new() };
+    let missing: Vec<String> = (0..last).filter(|i| !given.contains(i)).map(|i| format!("m{i}")).collect();
+    if missing.is_empty() {
+        return Vec::new();
+    }
+    let first = format!("m{}", given[0]);
+    vec![UrlIssue {
+        param: first.clone(),
+        value: String::new(),
+        message: format!(
+            "{} missing: methods are numbered from m0 without gaps; the {} given are read in order ({first} as the first)",
+            if missing.len() == 1 { format!("{} is", missing[0]) } else { format!("{} are", missing.join(", ")) },
+            given.len()
+        ),
+    }]
 }
 
 /// (table name, method index) of a URL key.
@@ -585,17 +666,63 @@ mod tests {
     }
 
     #[test]
-    fn pairs_of_a_link_give_the_links_spec_over_any_base() {
+    fn pairs_of_a_link_give_the_links_spec_over_the_defaults() {
         let mut s = Spec::default();
         s.problem.rotation = 0.35;
         s.methods = vec![MethodSpec { lr: Some(0.003), ..MethodSpec::of(&ADAM) }];
         let link = to_query(&s);
-        let mut base = Spec::default();
-        base.problem.d = 7;
-        base.methods.push(MethodSpec::of(&LION));
-        assert_eq!(apply_pairs(&base, &pairs(&link)).unwrap(), s);
+        assert_eq!(apply_pairs(&Spec::default(), &pairs(&link)).unwrap(), s);
         let short = "d=50&m0=adam&m0.lr=0.01";
-        assert_eq!(apply_pairs(&base, &pairs(short)).unwrap(), from_query(short).spec);
+        assert_eq!(apply_pairs(&Spec::default(), &pairs(short)).unwrap(), from_query(short).spec);
+    }
+
+    #[test]
+    fn links_hold_only_what_differs_from_the_defaults() {
+        assert_eq!(to_query(&Spec::default()), "v=1");
+        let mut s = Spec::default();
+        s.problem.rotation = 0.35;
+        s.analysis.bins = 10;
+        assert_eq!(to_query(&s), "v=1&rotation=0.35&analysis.bins=10");
+        // Methods other than the default ones: every method with its kind, and only the fields
+        // that differ from a default method's (here the rule and the label).
+        s.methods[1] = MethodSpec { rule: Rule::Const, label: Some("mine".into()), ..s.methods[1].clone() };
+        let q = to_query(&s);
+        assert!(q.ends_with("&m0=gd&m1=sign_gd&m1.rule=const&m1.label=mine"), "{q}");
+        assert_eq!(from_query(&q), Decoded { spec: s.clone(), issues: vec![] });
+        // A field set to its default value is not written: the link means the same spec.
+        s.run.steps = Spec::default().run.steps;
+        assert_eq!(from_query(&to_query(&s)).spec, s);
+    }
+
+    #[test]
+    fn large_matrices_are_left_out_of_links() {
+        let rows = |n: usize| (0..n).map(|i| (0..n).map(|j| f64::from(u8::from(i == j))).collect()).collect();
+        let mut s = Spec::default();
+        s.problem.kind = ProblemKind::Matrix;
+        s.problem.matrix = Some(rows(URL_MATRIX_MAX));
+        assert_eq!(from_query(&to_query(&s)).spec, s);
+        s.problem.matrix = Some(rows(URL_MATRIX_MAX + 1));
+        let q = to_query(&s);
+        assert!(q.contains("problem=matrix") && !q.contains("matrix=1"), "{q}");
+    }
+
+    #[test]
+    fn repeated_keys_and_gaps_in_the_methods_are_named() {
+        let d = from_query("d=30&rotation=0.5&d=40");
+        assert_eq!(d.spec.problem.d, 40);
+        assert_eq!(d.issues.len(), 1);
+        assert_eq!((d.issues[0].param.as_str(), d.issues[0].value.as_str()), ("d", "40"));
+        assert!(d.issues[0].message.contains("2 times (30, 40)"), "{}", d.issues[0].message);
+        // Methods numbered with gaps are read in order, and the gap is named.
+        let d = from_query("m1=adam&m3=lion");
+        assert_eq!(d.spec.methods, vec![MethodSpec::of(&ADAM), MethodSpec::of(&LION)]);
+        assert_eq!(d.issues.len(), 1);
+        assert!(d.issues[0].message.starts_with("m0, m2 are missing"), "{}", d.issues[0].message);
+        // A method beyond the last allowed is ignored by name; the methods stay the defaults.
+        let d = from_query("m9=adam");
+        assert_eq!(d.spec.methods, Spec::default().methods);
+        assert_eq!(d.issues.len(), 1);
+        assert!(d.issues[0].message.contains("m0 to m7") && d.issues[0].message.contains("m9 is ignored"));
     }
 
     #[test]

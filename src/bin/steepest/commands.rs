@@ -11,7 +11,7 @@ use steepest::experiment::{
     spec_geometry, sweep_csv, to_csv, trajectory_geometry, Claim, ClaimInput, TraceTable,
 };
 use steepest::smoothness::{report, ExactMode, ReportOptions};
-use steepest::spec::url::to_query;
+use steepest::spec::url::{to_query, URL_MATRIX_MAX};
 use steepest::spec::{schema, AnalysisSpec, Spec};
 
 pub fn dispatch(command: Command) -> Result<String, CliError> {
@@ -110,9 +110,16 @@ fn hessian_matrix(args: &SourceArgs) -> Result<String, CliError> {
     Ok(to_json(&serde_json::json!({ "matrix": h.to_rows() })))
 }
 
-/// The query the page reads (`to_query` writes every field), after `--base` when given.
+/// The query the page reads (what differs from the defaults), after `--base` when given. A matrix
+/// too large for a link is left out of it, with a note.
 fn url(args: &UrlArgs) -> Result<String, CliError> {
-    let query = to_query(&args.source.spec()?);
+    let spec = args.source.spec()?;
+    if let Some(n) = spec.problem.matrix.as_ref().map(Vec::len).filter(|n| *n > URL_MATRIX_MAX) {
+        say(&format!(
+            "note: the {n} x {n} matrix is above {URL_MATRIX_MAX} x {URL_MATRIX_MAX} and is left out of the URL; share the spec (steepest spec) instead"
+        ));
+    }
+    let query = to_query(&spec);
     Ok(match args.base.as_deref() {
         None => query,
         Some(base) if base.ends_with(['?', '&']) => format!("{base}{query}"),
