@@ -4,6 +4,8 @@
 //   dist/index.html            the page (every URL in it relative)
 //   dist/assets/NAME.HASH.EXT  the JS modules, the worker, the CSS and the wasm core, each named by
 //                              a hash of its content (cache them forever), with .gz and .br copies
+//   dist/assets/embed.js       the optional script of an embed's host page (www/embed.js), under a
+//                              fixed name since blog posts name it
 //   dist/data/*.bin            the shipped data sets, fetched when a network spec needs one
 //   dist/steepest.html         with --single: the whole site in one file for file:// (single-file.mjs)
 //
@@ -79,7 +81,7 @@ async function main() {
   emit('www/pkg/steepest_bg.wasm', readFileSync(wasmOpt));
 
   // Modules in dependency order (leaves first), so each is hashed after what it names.
-  const modules = ['www/pkg/steepest.js', ...readdirSync(join(root, 'www')).filter((f) => f.endsWith('.js')).map((f) => `www/${f}`)];
+  const modules = ['www/pkg/steepest.js', ...readdirSync(join(root, 'www')).filter((f) => f.endsWith('.js') && f !== 'embed.js').map((f) => `www/${f}`)];
   /** @param {string} from @param {string} spec */
   const resolve = (from, spec) => {
     const dir = from.slice(0, from.lastIndexOf('/'));
@@ -108,6 +110,9 @@ async function main() {
     const { code } = await esbuild.transform(rewrite(source, renames), { minify: true, format: 'esm', target: 'es2020' });
     emit(ready, code);
   }
+
+  const hostScript = await esbuild.transform(readFileSync(join(root, 'www/embed.js'), 'utf8'), { minify: true, target: 'es2020' });
+  writeFileSync(join(ASSETS, 'embed.js'), hostScript.code);
 
   const css = await esbuild.transform(readFileSync(join(root, 'www/style.css'), 'utf8'), { loader: 'css', minify: true });
   emit('www/style.css', css.code);

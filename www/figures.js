@@ -53,6 +53,8 @@ function traceLines(data, f, x, value) {
 function trace(kind, series, png) {
   return {
     name: kind, view: 'runs', selector: `figure[data-plot="${kind}"]`, needs: 'result', png,
+    // What moves the curves apart: the rotation and the outliers' size; for networks, the rotation.
+    controls: ['problem.rotation', 'problem.lambda_max', 'problem.rotate_params'],
     draw: (c, d, dpr, dark) => drawTraces(c, d.result, kind, dpr, dark),
     hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => m[series][t]),
   };
@@ -77,12 +79,17 @@ function cellLines(s, f, x, y) {
   return lines;
 }
 
+/** What shapes the sweep's grid: the dimension, the outliers, and what is measured. */
+const SWEEP_CONTROLS = ['problem.d', 'problem.outliers', 'sweep.measure'];
+/** Where and on what the Hessian is taken. */
+const ANATOMY_CONTROLS = ['analysis.step', 'problem.hidden', 'problem.rotate_params'];
+
 /** A heat map of the sweep view.
  * @param {'measured' | 'predicted' | 'ceiling'} which
  * @returns {FigureDef} */
 function sweepMap(which) {
   return {
-    name: `sweep-${which}`, view: 'sweep', selector: `figure[data-sweep="${which}"]`, needs: 'sweep',
+    name: `sweep-${which}`, view: 'sweep', selector: `figure[data-sweep="${which}"]`, needs: 'sweep', controls: SWEEP_CONTROLS,
     draw: (c, d, dpr, dark) => drawSweepMap(c, d.sweep, which, dpr, dark),
     hover: (f, x, y, d) => cellLines(d.sweep, f, x, y),
   };
@@ -144,7 +151,7 @@ function heatLines(a, side, f, x, y) {
  * @returns {FigureDef} */
 function heatMap(side, png) {
   return {
-    name: `anatomy-${side}`, view: 'hessian', selector: `figure[data-anatomy="${side}"]`, needs: 'anatomy', png,
+    name: `anatomy-${side}`, view: 'hessian', selector: `figure[data-anatomy="${side}"]`, needs: 'anatomy', png, controls: ANATOMY_CONTROLS,
     available: (d) => Boolean(d.anatomy.hessian),
     draw: (c, d, dpr, dark) => paintHeat(c, d.anatomy, side, dpr, dark),
     hover: (f, x, y, d) => heatLines(d.anatomy, side, f, x, y),
@@ -158,6 +165,7 @@ export const FIGURES = [
   trace('density', 'density', 'Density plot (PNG)'),
   {
     name: 'accuracy', view: 'runs', selector: 'figure[data-plot="accuracy"]', needs: 'result', png: 'Test accuracy plot (PNG)',
+    controls: ['problem.hidden', 'problem.rotate_params', 'run.steps'],
     available: (d) => d.result.methods.some((/** @type {any} */ m) => m.curves),
     draw: (c, d, dpr, dark) => drawTraces(c, d.result, 'accuracy', dpr, dark),
     // The curve point nearest to t.
@@ -169,6 +177,7 @@ export const FIGURES = [
   },
   {
     name: 'bounds', view: 'runs', selector: 'figure[data-plot="bounds"]', needs: 'result', png: 'L∞ bracket plot (PNG)',
+    controls: ['problem.d', 'problem.rotation', 'problem.outliers'],
     note: (d) => (d.report ? null : 'Not measured (see the geometry table).'),
     draw: (c, d, dpr, dark) => drawBounds(c, d.report, dpr, dark),
     hover: (f, x, _y, d) => {
@@ -181,7 +190,7 @@ export const FIGURES = [
   sweepMap('predicted'),
   sweepMap('ceiling'),
   {
-    name: 'sweep-scatter', view: 'sweep', selector: 'figure[data-sweep="scatter"]', needs: 'sweep',
+    name: 'sweep-scatter', view: 'sweep', selector: 'figure[data-sweep="scatter"]', needs: 'sweep', controls: SWEEP_CONTROLS,
     draw: (c, d, dpr, dark) => drawSweepScatter(c, d.sweep, dpr, dark),
     hover: (_f, _x, _y, d) => [
       [null, `predicted: Spearman rho ${fmt(d.sweep.predicted.spearman)}, winner named in ${fmt(100 * d.sweep.predicted.winners)}% of cells`],
@@ -191,7 +200,7 @@ export const FIGURES = [
   heatMap('hessian', 'Hessian heat map (PNG)'),
   heatMap('rotated'),
   {
-    name: 'anatomy-track', view: 'hessian', selector: 'figure[data-anatomy="track"]', needs: 'anatomy',
+    name: 'anatomy-track', view: 'hessian', selector: 'figure[data-anatomy="track"]', needs: 'anatomy', controls: ANATOMY_CONTROLS,
     available: (d) => d.anatomy.track.length > 0,
     draw: (c, d, dpr, dark) => drawTrack(c, d.anatomy, dpr, dark),
     hover: (f, x, _y, d) => {
@@ -203,6 +212,7 @@ export const FIGURES = [
   },
   {
     name: 'anatomy-spectrum', view: 'hessian', selector: 'figure[data-anatomy="spectrum"]', needs: 'anatomy', png: 'Eigenvalue histogram (PNG)',
+    controls: ANATOMY_CONTROLS,
     draw: (c, d, dpr, dark) => drawSpectrum(c, d.anatomy, dpr, dark),
     hover: (f, x, _y, d) => {
       const h = d.anatomy.histogram;
@@ -211,6 +221,6 @@ export const FIGURES = [
       return [[null, `eigenvalues in [${fmt(h.lo + k * width)}, ${fmt(h.lo + (k + 1) * width)}): ${h.counts[k]}`]];
     },
   },
-  // Animated by the 2-D view itself (geometry2d.js).
-  { name: 'geo-2d', view: 'geometry2d', selector: 'figure[data-geo="2d"]', needs: 'result' },
+  // Animated by the 2-D view itself (geometry2d.js), whose step slider a compact embed keeps too.
+  { name: 'geo-2d', view: 'geometry2d', selector: 'figure[data-geo="2d"]', needs: 'result', controls: ['problem.angle', 'problem.lambda_max'] },
 ];

@@ -17,6 +17,8 @@ import { menuExports, fillExportMenu } from './exports.js';
 import { notice } from './notices.js';
 import { perFrame } from './recompute.js';
 import { settingsDrawer } from './drawer.js';
+import { dressEmbed, embedOptions, postHeight } from './embed-page.js';
+import { addEmbedActions } from './embed-snippet.js';
 
 /** @typedef {import('./types').PageState} PageState */
 /** @typedef {import('./types').PageContext} PageContext */
@@ -47,10 +49,10 @@ async function main() {
 
   const embed = ['1', 'true'].includes(url.query().get('embed') ?? '');
   if (embed) {
-    document.body.classList.add('embed');
     const q = url.query();
     const only = FIGURES.find((f) => f.name === q.get('plot')) ?? FIGURES[0];
-    for (const f of FIGURES) /** @type {HTMLElement} */ (document.querySelector(f.selector)).hidden = f !== only;
+    dressEmbed(only, FIGURES, embedOptions(schema.page.options, q));
+    postHeight();
     // The figure decides the view (a sweep map needs the sweep, a heat map the Hessian analysis).
     if (only.view !== url.views[0] && q.get('view') !== only.view) {
       q.set('view', only.view);
@@ -172,6 +174,7 @@ async function main() {
     }
     setTimeout(() => { button.textContent = 'Copy link'; }, 2000);
   });
+  if (!embed) addEmbedActions(FIGURES);
   fillExportMenu(/** @type {HTMLElement} */ (document.querySelector('.menu-items')), menuExports(VIEWS, FIGURES, (name) => plots.png(name)), state);
 
   await recompute();

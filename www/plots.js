@@ -8,7 +8,12 @@
 /** @typedef {import('./types').PageData} PageData */
 /** @typedef {{ def: FigureDef, fig: HTMLElement, canvas: HTMLCanvasElement, hover: HTMLElement, frame: Frame | null }} Entry */
 
-export const dark = () => window.matchMedia('(prefers-color-scheme: dark)').matches;
+/** Whether to draw in dark colours: an embed's `theme` (set on the root element), else the
+ * reader's system setting. */
+export const dark = () => {
+  const theme = document.documentElement.dataset.theme;
+  return theme ? theme === 'dark' : window.matchMedia('(prefers-color-scheme: dark)').matches;
+};
 
 export class Plots {
   /**

@@ -39,8 +39,9 @@ export interface Schema {
   methods: { id: string; name: string; theory_norm: string | null; defaults: Record<string, number> }[];
   /** The parameter groups in display order, with their titles. */
   groups: { name: string; title: string }[];
-  /** Query keys the page owns, and its views with the groups whose controls each shows. */
-  page: { keys: string[]; views: { id: string; groups: string[] }[] };
+  /** Query keys the page owns, its views with the groups whose controls each shows, and the
+   * embed's options (allowed values, the default first). */
+  page: { keys: string[]; views: { id: string; groups: string[] }[]; options: { key: string; values: string[]; help: string }[] };
 }
 
 /** A preset as `presets()` returns it. */
@@ -115,6 +116,9 @@ export interface FigureDef {
   hover?: (f: Frame, x: number, y: number, data: PageData) => HoverLine[];
   /** The export menu's label of its PNG, if it has one. */
   png?: string;
+  /** The spec parameters (names of the schema's table) an embed with `controls=compact` shows
+   * under the figure: the two or three that matter for it. */
+  controls?: string[];
 }
 
 /** One entry of the export menu: a file made from the page state. */

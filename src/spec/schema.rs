@@ -26,6 +26,6 @@ pub fn schema() -> serde_json::Value {
         "params": PARAMS,
         "methods": methods,
         "groups": super::params::GROUPS,
-        "page": { "keys": super::url::PAGE_KEYS, "views": super::url::PAGE_VIEWS },
+        "page": { "keys": super::url::PAGE_KEYS, "views": super::url::PAGE_VIEWS, "options": super::url::PAGE_OPTIONS },
     })
 }

@@ -25,7 +25,32 @@ use std::collections::BTreeMap;
 
 /// Query keys that belong to the page (layout, embedding), not to the spec, in the order the page
 /// writes them after the spec's.
-pub const PAGE_KEYS: &[&str] = &["preset", "view", "embed", "plot"];
+pub const PAGE_KEYS: &[&str] = &["preset", "view", "embed", "plot", "theme", "controls", "caption"];
+
+/// A page key with a fixed set of values: how an embedded figure looks. Decoding a link checks
+/// them, so a bad value is named like a bad spec value.
+#[derive(Clone, Copy, Debug, Serialize)]
+pub struct PageOption {
+    pub key: &'static str,
+    /// The allowed values; the first is the default.
+    pub values: &'static [&'static str],
+    pub help: &'static str,
+}
+
+/// The embed's options (`?embed=1&plot=ID&theme=dark&controls=compact&caption=0`).
+pub const PAGE_OPTIONS: &[PageOption] = &[
+    PageOption {
+        key: "theme",
+        values: &["auto", "light", "dark"],
+        help: "colours: the reader's system setting, or always light or dark",
+    },
+    PageOption {
+        key: "controls",
+        values: &["none", "compact"],
+        help: "an embed's controls: none, or the two or three that matter for its figure",
+    },
+    PageOption { key: "caption", values: &["1", "0"], help: "show the figure's caption (1) or not (0)" },
+];
 
 /// The most rows of a matrix a link carries: a 30 x 30 matrix is about 2 KB of query already.
 pub const URL_MATRIX_MAX: usize = 30;
@@ -183,6 +208,7 @@ pub fn from_query(query: &str) -> Decoded {
     let all = pairs(query);
     let mut issues = repeated_keys(&all);
     issues.extend(method_gaps(&all));
+    issues.extend(page_option_issues(&all));
     let spec_pairs = all.into_iter().filter(|(k, _)| !PAGE_KEYS.contains(&k.as_str()));
     // A link's methods replace the default list.
     issues.extend(set_pairs(&mut json, spec_pairs, Vec::new()));
@@ -207,6 +233,22 @@ pub fn from_query(query: &str) -> Decoded {
     }
     issue("spec", "", "the settings do not fit together; using the defaults".into());
     Decoded { spec: Spec::default(), issues }
+}
+
+/// Issues for the page options of a query whose values are not allowed (the page uses the
+/// option's default for them).
+fn page_option_issues(pairs: &[(String, String)]) -> Vec<UrlIssue> {
+    pairs
+        .iter()
+        .filter_map(|(k, v)| {
+            let o = PAGE_OPTIONS.iter().find(|o| o.key == k)?;
+            (!o.values.contains(&v.as_str())).then(|| UrlIssue {
+                message: format!("{k} = {v}: one of {}; using {}", o.values.join(", "), o.values[0]),
+                param: k.clone(),
+                value: v.clone(),
+            })
+        })
+        .collect()
 }
 
 /// The spec `base` with (URL key, value) pairs applied over it: the command line's `--set`, read
@@ -621,6 +663,25 @@ mod tests {
             }
         }
         assert_eq!(PAGE_VIEWS[0].id, "runs", "the default view comes first");
+    }
+
+    #[test]
+    fn page_options_are_page_keys_and_bad_values_are_named() {
+        for o in PAGE_OPTIONS {
+            assert!(PAGE_KEYS.contains(&o.key), "{} is not a page key", o.key);
+        }
+        let d = from_query("d=7&theme=dark&controls=compact&caption=0");
+        assert_eq!((d.spec.problem.d, d.issues.len()), (7, 0));
+        let d = from_query("d=7&theme=blue&caption=2&embed=1");
+        assert_eq!(d.spec.problem.d, 7);
+        let named: Vec<(&str, &str)> = d.issues.iter().map(|i| (i.param.as_str(), i.message.as_str())).collect();
+        assert_eq!(
+            named,
+            vec![
+                ("theme", "theme = blue: one of auto, light, dark; using auto"),
+                ("caption", "caption = 2: one of 1, 0; using 1")
+            ]
+        );
     }
 
     #[test]
