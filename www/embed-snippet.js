@@ -21,7 +21,10 @@ export function embedSnippet(figure, fig) {
   src.searchParams.delete('view');
   src.searchParams.set('embed', '1');
   src.searchParams.set('plot', figure.name);
-  const caption = fig.querySelector('figcaption')?.firstChild?.textContent?.trim() || figure.name;
+  // The caption's words without its button and its small print.
+  const label = /** @type {HTMLElement} */ (fig.querySelector('figcaption')?.cloneNode(true) ?? document.createElement('span'));
+  for (const e of label.querySelectorAll('button, small')) e.remove();
+  const caption = label.textContent?.replace(/\s+/g, ' ').trim() || figure.name;
   const height = Math.ceil(fig.getBoundingClientRect().height + LINK_LINE_PX);
   const script = new URL('./embed.js', import.meta.url);
   return `<iframe src="${attr(src.href)}" title="${attr(`Steepest: ${caption}`)}" loading="lazy" width="100%" height="${height}" style="border:0"></iframe>\n`
