@@ -1,11 +1,14 @@
 // @ts-check
-// The settings form, generated from the spec schema (one source of truth for names, groups,
-// ranges, defaults and help). It never computes maths: it edits a spec object and asks the caller
-// to apply it; the caller validates it with the wasm core and reports errors back by field.
+// The settings form, generated from the spec schema (one source of truth for labels, names,
+// groups, ranges, steps, defaults and help). It never computes maths: it edits a spec object and
+// asks the caller to apply it; the caller validates it with the wasm core and reports errors back
+// by field. A matrix typed, pasted or dropped as a file is read by the core (`matrixRows`).
+import { matrixRows } from './pkg/steepest.js';
 
 /** @typedef {import('./types').Param} Param */
 /** @typedef {import('./types').Schema} Schema */
 /** @typedef {import('./types').Spec} Spec */
+/** @typedef {import('./types').PageView} PageView */
 /** @typedef {{ kind: 'log' | 'log1p' | 'linear', lo: number, hi: number }} SliderScale */
 /** @typedef {{ root: HTMLElement, set: (value: any) => void, error: HTMLElement, input: HTMLElement }} Field */
 /** @typedef {(mutate: (spec: Spec) => void, field: string, structural?: boolean) => void} OnEdit */
@@ -104,24 +107,32 @@ function fromSlider(p, sc, s) {
   return v;
 }
 
-/** @param {Param} p */
-function describeRange(p) {
-  if (p.type === 'integer') return `an integer from ${p.min} to ${p.max}`;
-  if (p.type === 'float') return `a number in ${p.min_exclusive ? '(' : '['}${p.min}, ${p.max}${p.max_exclusive ? ')' : ']'}`;
-  return '';
+/** The value one ArrowUp (or ArrowDown) away from `v`: the parameter's `step` added, or its value
+ * multiplied by `step_factor` (from 0, up goes to the default); clamped to an inclusive bound,
+ * undefined at an exclusive one or without a step.
+ * @param {Param} p
+ * @param {number} v
+ * @param {boolean} up
+ * @returns {number | undefined} */
+function stepped(p, v, up) {
+  if (!Number.isFinite(v)) return undefined;
+  let next;
+  if (p.step !== undefined) next = Number((v + (up ? p.step : -p.step)).toPrecision(12));
+  else if (p.step_factor === undefined) return undefined;
+  else if (v === 0) next = up && p.default > 0 ? p.default : v;
+  else next = Number((up ? v * p.step_factor : v / p.step_factor).toPrecision(3));
+  if (p.type === 'integer') next = Math.round(next);
+  if (next < p.min || (p.min_exclusive && next <= p.min)) return p.min_exclusive ? undefined : p.min;
+  if (next > p.max || (p.max_exclusive && next >= p.max)) return p.max_exclusive ? undefined : p.max;
+  return next;
 }
 
-/** Parses a matrix typed as JSON or as rows (lines or ';') of numbers (commas or spaces).
- * @param {string} text
- * @returns {number[][] | undefined} */
-export function parseMatrixText(text) {
-  const t = text.trim();
-  if (!t) return undefined;
-  if (t.startsWith('[') || t.startsWith('{')) {
-    const v = JSON.parse(t);
-    return Array.isArray(v) ? v : v.matrix;
-  }
-  return t.split(/\n|;/).map((r) => r.trim()).filter(Boolean).map((r) => r.split(/[\s,]+/).filter(Boolean).map(Number));
+/** The rows of a matrix in text or a file's bytes, read by the core as the CLI reads a file; an
+ * Error naming the row and column (or the .npy shape and dtype) otherwise.
+ * @param {string | Uint8Array} input
+ * @returns {number[][]} */
+function readMatrix(input) {
+  return matrixRows(typeof input === 'string' ? new TextEncoder().encode(input) : input);
 }
 
 /** @param {string} text */
@@ -155,16 +166,23 @@ export class Controls {
   /** Rebuilds the controls of `groups` for `spec` (on load, when methods are added or removed,
    * and when the view changes), in the schema's group order.
    * @param {Spec} spec
-   * @param {string[]} groups */
-  render(spec, groups) {
+   * @param {PageView} view the view whose groups are shown and whose overrides are disabled */
+  render(spec, view) {
     const focusId = document.activeElement && this.form.contains(document.activeElement) ? document.activeElement.id : null;
     this.form.replaceChildren();
     this.fields.clear();
-    for (const { name: group, title } of this.schema.groups.filter((g) => groups.includes(g.name))) {
+    for (const { name: group, title } of this.schema.groups.filter((g) => view.groups.includes(g.name))) {
       const fs = el('fieldset', { class: `group group-${group}` }, el('legend', { text: title }));
       if (group === 'methods') this.renderMethods(fs, spec);
       else for (const p of this.params.filter((q) => q.group === group)) fs.append(this.control(p, spec, undefined));
       this.form.append(fs);
+    }
+    // Settings the view's computation sets itself would change nothing here: disabled, and why.
+    for (const f of this.fields.values()) {
+      if (!view.overrides.includes(/** @type {string} */ (f.root.dataset.param))) continue;
+      f.root.classList.add('overridden');
+      for (const e of f.root.querySelectorAll('input, select, textarea')) /** @type {HTMLInputElement} */ (e).disabled = true;
+      /** @type {HTMLElement} */ (f.root.querySelector('.help')).textContent = view.overrides_note;
     }
     this.updateVisibility(spec);
     if (focusId) document.getElementById(focusId)?.focus();
@@ -194,7 +212,9 @@ export class Controls {
     fs.append(add);
   }
 
-  /** One labelled control with its help text and an error slot.
+  /** One labelled control: its label as people write it, the spec name and help on demand (the
+   * label's title and a "?" that opens them), one short line with the allowed range, and an error
+   * slot.
    * @param {Param} p
    * @param {Spec} spec
    * @param {number | undefined} i the method's index, for a method parameter
@@ -204,9 +224,14 @@ export class Controls {
     const id = `ctl-${path.replace(/[^a-z0-9_]+/gi, '-')}`;
     const helpId = `${id}-help`;
     const errId = `${id}-err`;
+    const moreId = `${id}-more`;
     const root = el('div', { class: 'field', 'data-param': p.name, 'data-index': i ?? '' });
-    const label = el('label', { for: id, text: leaf(p.name) });
-    const help = el('small', { id: helpId, class: 'help', text: p.help + (describeRange(p) ? ` — ${describeRange(p)}` : '') });
+    const about = `${p.name}: ${p.help}`;
+    const label = el('div', { class: 'label-row' },
+      el('label', { for: id, text: p.label, title: about }),
+      el('details', { class: 'more' }, el('summary', { text: '?', 'aria-label': `About ${p.label}`, title: about }),
+        el('p', { id: moreId, text: `${p.help} ` }, el('code', { text: p.name }))));
+    const help = el('small', { id: helpId, class: 'help', text: p.range });
     const error = el('span', { id: errId, class: 'error', role: 'alert' });
     const value = read(spec, p.name, i);
     const commit = (/** @type {unknown} */ v) => this.onEdit((s) => write(s, p.name, i, v), path);
@@ -215,19 +240,24 @@ export class Controls {
     /** @type {Field['set']} */
     let set;
     if (p.type === 'choice') {
-      const select = el('select', { id, 'aria-describedby': `${helpId} ${errId}` }, ...p.choices.map((c) => el('option', { value: c, text: c })));
+      const select = el('select', { id, 'aria-describedby': `${helpId} ${moreId} ${errId}` }, ...p.choices.map((c) => el('option', { value: c, text: c })));
       select.value = value;
       select.addEventListener('change', () => {
         // A new rule changes lr's meaning: its default follows the rule.
         if (p.name === 'methods[].rule') this.onEdit((s) => { write(s, p.name, i, select.value); delete s.methods[/** @type {number} */ (i)].lr; }, path);
         // A new method brings its own hyperparameter defaults: redraw their placeholders.
         else if (p.name === 'methods[].kind') this.onEdit((s) => write(s, p.name, i, select.value), path, true);
+        // Your own matrix starts from the schema's example, so that the choice is usable at once.
+        else if (p.name === 'problem.kind' && select.value === 'matrix') {
+          const example = /** @type {Param} */ (this.param('problem.matrix')).example;
+          this.onEdit((s) => { s.problem.kind = 'matrix'; s.problem.matrix ??= structuredClone(example); }, path);
+        }
         else commit(select.value);
       });
       set = (v) => { select.value = v; };
       input = select;
     } else if (p.type === 'boolean') {
-      const box = el('input', { id, type: 'checkbox', 'aria-describedby': `${helpId} ${errId}` });
+      const box = el('input', { id, type: 'checkbox', 'aria-describedby': `${helpId} ${moreId} ${errId}` });
       box.checked = Boolean(value);
       box.addEventListener('change', () => commit(box.checked));
       set = (v) => { box.checked = Boolean(v); };
@@ -239,7 +269,7 @@ export class Controls {
       const fallback = own ?? p.default;
       const number = el('input', {
         id, type: 'number', inputmode: 'decimal', step: 'any', min: p.min, max: p.max,
-        'aria-describedby': `${helpId} ${errId}`,
+        'aria-describedby': `${helpId} ${moreId} ${errId}`,
         placeholder: p.name === 'methods[].lr' ? 'default for the rule' : own !== undefined ? `default ${own}` : undefined,
       });
       number.value = value ?? '';
@@ -248,7 +278,7 @@ export class Controls {
       let slider = null;
       const sc = sliderScale(p);
       if (sc) {
-        const range = el('input', { type: 'range', min: 0, max: SLIDER_STEPS, step: 1, 'aria-label': `${leaf(p.name)} slider`, tabindex: -1 });
+        const range = el('input', { type: 'range', min: 0, max: SLIDER_STEPS, step: 1, 'aria-label': `${p.label} slider`, tabindex: -1 });
         range.value = String(toSlider(sc, value ?? fallback));
         range.addEventListener('input', () => {
           const v = fromSlider(p, sc, Number(range.value));
@@ -259,36 +289,63 @@ export class Controls {
         slider = range;
       }
       wrap.append(number);
+      const moveSlider = (/** @type {number} */ v) => { if (slider && sc) slider.value = String(toSlider(sc, v)); };
+      // A value as it is typed moves the slider; the edit is made when the box is left.
+      number.addEventListener('input', () => {
+        const v = Number(number.value);
+        if (number.value.trim() !== '' && Number.isFinite(v)) moveSlider(v);
+      });
+      number.addEventListener('keydown', (e) => {
+        const up = e.key === 'ArrowUp';
+        if ((!up && e.key !== 'ArrowDown') || e.altKey || e.ctrlKey || e.metaKey) return;
+        e.preventDefault();
+        const v = number.value.trim() === '' ? fallback : Number(number.value);
+        const next = stepped(p, v, up);
+        if (next === undefined) return;
+        number.value = String(next);
+        moveSlider(next);
+        commit(next);
+      });
       number.addEventListener('change', () => {
         const raw = number.value.trim();
         if (raw === '' && optional) return commit(undefined);
         const v = Number(raw);
-        if (raw === '' || !Number.isFinite(v)) return this.showError(path, `${leaf(p.name)}: "${raw}" is not a number; allowed: ${describeRange(p)}`);
-        if (p.type === 'integer' && !Number.isInteger(v)) return this.showError(path, `${leaf(p.name)}: ${raw} is not a whole number; allowed: ${describeRange(p)}`);
+        if (raw === '' || !Number.isFinite(v)) return this.showError(path, `${p.label}: "${raw}" is not a number; allowed: ${p.range}`);
+        if (p.type === 'integer' && !Number.isInteger(v)) return this.showError(path, `${p.label}: ${raw} is not a whole number; allowed: ${p.range}`);
         commit(v);
       });
       set = (v) => {
         number.value = v ?? '';
-        if (slider && sc) slider.value = String(toSlider(sc, v ?? fallback));
+        moveSlider(v ?? fallback);
       };
       root.append(label, wrap, help, error);
       this.fields.set(path, { root, set, error, input: number });
       return root;
     } else if (p.type === 'matrix') {
-      const text = el('textarea', { id, rows: 4, spellcheck: 'false', 'aria-describedby': `${helpId} ${errId}`, placeholder: '2 1\n1 2' });
+      const text = el('textarea', { id, rows: 4, spellcheck: 'false', 'aria-describedby': `${helpId} ${moreId} ${errId}`, placeholder: '2 1\n1 2' });
       const rows = (/** @type {number[][] | null | undefined} */ m) => (m ? m.map((r) => r.join(' ')).join('\n') : '');
       text.value = rows(value);
-      text.addEventListener('change', () => {
+      /** Reads text or a file's bytes through the core, and edits the spec or names the problem. */
+      const load = (/** @type {string | Uint8Array} */ input) => {
+        if (typeof input === 'string' && !input.trim()) return commit(undefined);
         let m;
-        try { m = parseMatrixText(text.value); } catch (e) { return this.showError(path, `matrix: not valid JSON (${/** @type {Error} */ (e).message})`); }
+        try { m = readMatrix(input); } catch (e) { return this.showError(path, /** @type {Error} */ (e).message); }
         commit(m);
-      });
+      };
+      text.addEventListener('change', () => load(text.value));
+      const loadFile = async (/** @type {File | undefined} */ file) => { if (file) load(new Uint8Array(await file.arrayBuffer())); };
+      text.addEventListener('dragover', (e) => e.preventDefault());
+      text.addEventListener('drop', (e) => { e.preventDefault(); loadFile(e.dataTransfer?.files[0]); });
+      const file = el('input', { id: `${id}-file`, type: 'file', accept: '.npy,.csv,.tsv,.txt,.json', class: 'file' });
+      file.addEventListener('change', () => { loadFile(file.files?.[0]); file.value = ''; });
       set = (v) => { text.value = rows(v); };
-      input = text;
+      root.append(label, text, el('label', { for: file.id, class: 'file-label', text: 'or load a file (.npy, .csv, .txt, .json), or drop one on the box:' }), file, help, error);
+      this.fields.set(path, { root, set, error, input: text });
+      return root;
     } else {
       // Vector (x0) and text (label).
       const vector = p.type === 'vector';
-      const line = el('input', { id, type: 'text', 'aria-describedby': `${helpId} ${errId}`, placeholder: vector ? 'e.g. 1, -0.5' : 'automatic' });
+      const line = el('input', { id, type: 'text', 'aria-describedby': `${helpId} ${moreId} ${errId}`, placeholder: vector ? 'e.g. 1, -0.5' : 'automatic' });
       line.value = value == null ? '' : vector ? value.join(', ') : value;
       line.addEventListener('change', () => commit(vector ? parseList(line.value) : line.value.trim() || undefined));
       set = (v) => { line.value = v == null ? '' : vector ? v.join(', ') : v; };

@@ -14,7 +14,7 @@ import { PageUrl } from './page-url.js';
 import { Tabs } from './tabs.js';
 import { PresetPicker } from './presets.js';
 import { menuExports, fillExportMenu } from './exports.js';
-import { notice } from './notices.js';
+import { notice, clearNotice } from './notices.js';
 import { perFrame } from './recompute.js';
 import { settingsDrawer } from './drawer.js';
 import { dressEmbed, embedOptions, postHeight } from './embed-page.js';
@@ -44,8 +44,9 @@ async function main() {
   const unmatched = url.views.filter((id) => !VIEWS.some((v) => v.id === id)).concat(VIEWS.map((v) => v.id).filter((id) => !url.views.includes(id)));
   if (unmatched.length) throw new Error(`views ${unmatched.join(', ')}: the core's schema and www/views.js must list the same views`);
   const view = () => /** @type {import('./types').ViewDef} */ (VIEWS.find((v) => v.id === url.view()));
-  /** The control groups of view `id` (from the schema). @param {string} id */
-  const groups = (id) => /** @type {string[]} */ (schema.page.views.find((v) => v.id === id)?.groups);
+  /** The schema's view `id`: the control groups it shows and the settings it overrides.
+   * @param {string} id */
+  const pageView = (id) => /** @type {import('./types').PageView} */ (schema.page.views.find((v) => v.id === id));
 
   const embed = ['1', 'true'].includes(url.query().get('embed') ?? '');
   if (embed) {
@@ -95,6 +96,8 @@ async function main() {
    * @param {string} verb */
   function fail(e, verb) {
     if (e.name === 'Cancelled') return;
+    // A setting at fault is named in the notice area too: its control may be out of sight.
+    if (e.field) notice(`${verb}:`, [e.message], 'edit');
     if (e.field && controls.showError(e.field, e.message)) status(`${verb}: ${e.message}`);
     else status(`Error: ${e.message}`);
   }
@@ -116,7 +119,7 @@ async function main() {
     const before = view();
     url.setView(id);
     tabs.show(id);
-    controls.render(state.spec, groups(id));
+    controls.render(state.spec, pageView(id));
     if (before.id !== id) before.leave?.(ctx);
     schedule();
   }
@@ -134,7 +137,7 @@ async function main() {
       q.delete('preset');
       url.replace(q);
     }
-    controls.render(state.spec, groups(url.view()));
+    controls.render(state.spec, pageView(url.view()));
     url.writeSpec(state.spec);
     picker.show(url.query().get('preset'));
     tabs.show(url.view());
@@ -149,16 +152,19 @@ async function main() {
     } catch (e) {
       const err = /** @type {Error & { field?: string }} */ (e);
       controls.showError(err.field || field, err.message);
+      // The field at fault may have no control in this view (analysis.step on the Runs view).
+      notice('This change was not applied:', [err.message], 'edit');
       return;
     }
+    clearNotice('edit');
     ctx.editStart = performance.now();
     state.spec = candidate;
-    if (structural) controls.render(state.spec, groups(url.view()));
+    if (structural) controls.render(state.spec, pageView(url.view()));
     else controls.sync(state.spec);
     url.writeSpec(state.spec);
     schedule();
   });
-  controls.render(state.spec, groups(url.view()));
+  controls.render(state.spec, pageView(url.view()));
   url.writeSpec(state.spec);
   picker.show(url.query().get('preset'));
   tabs.show(url.view());

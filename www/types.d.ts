@@ -16,6 +16,15 @@ export type Anatomy = any;
 /** One row of the core's parameter table. */
 export interface Param {
   name: string;
+  /** The name people write (λ_max, start distance). */
+  label: string;
+  /** The range as people read it ("1 to 2000"); empty for non-numbers. */
+  range: string;
+  /** ArrowUp adds `step`, or multiplies by `step_factor`. */
+  step?: number;
+  step_factor?: number;
+  /** A matrix parameter's example, filled in when the problem kind becomes matrix. */
+  example?: number[][];
   group: string;
   type: 'integer' | 'float' | 'choice' | 'boolean' | 'vector' | 'matrix' | 'text';
   min: number;
@@ -41,7 +50,16 @@ export interface Schema {
   groups: { name: string; title: string }[];
   /** Query keys the page owns, its views with the groups whose controls each shows, and the
    * embed's options (allowed values, the default first). */
-  page: { keys: string[]; views: { id: string; groups: string[] }[]; options: { key: string; values: string[]; help: string }[] };
+  page: { keys: string[]; views: PageView[]; options: { key: string; values: string[]; help: string }[] };
+}
+
+/** A view of the page in the schema: the control groups it shows, and the settings its
+ * computation sets itself (their controls are disabled there, with the note as the reason). */
+export interface PageView {
+  id: string;
+  groups: string[];
+  overrides: string[];
+  overrides_note: string;
 }
 
 /** A preset as `presets()` returns it. */

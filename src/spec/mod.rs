@@ -23,7 +23,9 @@ pub use model::{
     AnalysisSpec, MethodSpec, ProblemKind, ProblemSpec, Rule, RunSpec, Spec, StartKind, SweepMeasure, SweepRule,
     SweepSpec, PROBLEM_KINDS,
 };
-pub use params::{allowed, check_number, param, Kind, Param, When, PARAMS, RULES, SPECTRUM_KINDS, START_KINDS};
+pub use params::{
+    allowed, check_number, param, range_text, Kind, Param, Step, When, PARAMS, RULES, SPECTRUM_KINDS, START_KINDS,
+};
 pub use schema::schema;
 pub use validate::{AnalysisTask, Read, RunTask, SweepTask, MAX_ABS_X0};
 

@@ -1,10 +1,10 @@
 //! The schema: what `steepest spec --schema` prints and the page builds its controls from.
 
-use super::params::PARAMS;
+use super::params::{range_text, PARAMS};
 use super::{MAX_D, MAX_METHODS, MAX_NETWORK_PARAMS, MAX_STEPS, SPEC_VERSION};
 use crate::optimizer::METHODS;
 
-/// The schema: every parameter with type, range, default and help, every method with its own
+/// The schema: every parameter with type, range (also as text), default, label, step and help, every method with its own
 /// hyperparameter defaults, the groups, and the page's views and query keys (what
 /// `steepest spec --schema` prints and what the page builds its controls and views from).
 pub fn schema() -> serde_json::Value {
@@ -17,13 +17,22 @@ pub fn schema() -> serde_json::Value {
             serde_json::json!({ "id": m.id, "name": m.display_name(&m.defaults()), "theory_norm": norm, "defaults": defaults })
         })
         .collect();
+    // Each parameter with its range as people read it ("1 to 2000").
+    let params: Vec<serde_json::Value> = PARAMS
+        .iter()
+        .map(|p| {
+            let mut v = serde_json::to_value(p).expect("a parameter serialises");
+            v["range"] = range_text(&p.kind).into();
+            v
+        })
+        .collect();
     serde_json::json!({
         "version": SPEC_VERSION,
         "limits": {
             "max_d": MAX_D, "max_network_params": MAX_NETWORK_PARAMS, "max_steps": MAX_STEPS, "max_methods": MAX_METHODS,
             "url_matrix_max": super::url::URL_MATRIX_MAX,
         },
-        "params": PARAMS,
+        "params": params,
         "methods": methods,
         "groups": super::params::GROUPS,
         "page": { "keys": super::url::PAGE_KEYS, "views": super::url::PAGE_VIEWS, "options": super::url::PAGE_OPTIONS },

@@ -61,15 +61,24 @@ pub const URL_MATRIX_MAX: usize = 30;
 pub struct PageView {
     pub id: &'static str,
     pub groups: &'static [&'static str],
+    /// Parameters of those groups that the view's computation sets itself, so that their controls
+    /// would change nothing there; the page disables them, with `overrides_note` as the reason.
+    pub overrides: &'static [&'static str],
+    pub overrides_note: &'static str,
 }
 
 /// The page's views in tab order; the first is the default, which the URL omits. The sweep runs
 /// its own GD and sign GD, so it has no methods.
 pub const PAGE_VIEWS: &[PageView] = &[
-    PageView { id: "runs", groups: &["problem", "methods", "run"] },
-    PageView { id: "sweep", groups: &["problem", "run", "sweep"] },
-    PageView { id: "geometry2d", groups: &["problem", "methods", "run"] },
-    PageView { id: "hessian", groups: &["problem", "methods", "run", "analysis"] },
+    PageView { id: "runs", groups: &["problem", "methods", "run"], overrides: &[], overrides_note: "" },
+    PageView {
+        id: "sweep",
+        groups: &["problem", "run", "sweep"],
+        overrides: &["problem.rotation", "problem.lambda_max", "run.tune_min", "run.tune_max", "run.tune_points"],
+        overrides_note: "set by each cell of the sweep map (its grid and sweep.tune_*)",
+    },
+    PageView { id: "geometry2d", groups: &["problem", "methods", "run"], overrides: &[], overrides_note: "" },
+    PageView { id: "hessian", groups: &["problem", "methods", "run", "analysis"], overrides: &[], overrides_note: "" },
 ];
 
 /// A query parameter that could not be used.
@@ -155,7 +164,8 @@ pub fn to_query(spec: &Spec) -> String {
     let mut pairs: Vec<(String, String)> = Vec::new();
     for p in PARAMS {
         let Some(v) = at(&json, p.name).filter(|v| !v.is_null()) else { continue };
-        let too_big = matches!(p.kind, Kind::Matrix) && v.as_array().is_some_and(|rows| rows.len() > URL_MATRIX_MAX);
+        let too_big =
+            matches!(p.kind, Kind::Matrix { .. }) && v.as_array().is_some_and(|rows| rows.len() > URL_MATRIX_MAX);
         if p.name == "version" || (at(&defaults, p.name) != Some(v) && !too_big) {
             pairs.push((key(p.name), format_value(v)));
         }
@@ -471,7 +481,7 @@ fn parse_value(kind: &Kind, raw: &str) -> Result<Value, String> {
         Kind::Vector => {
             raw.split(',').map(|s| number(s).map(Value::from)).collect::<Result<Vec<_>, _>>().map(Value::Array)
         }
-        Kind::Matrix => raw
+        Kind::Matrix { .. } => raw
             .split(';')
             .map(|row| {
                 row.split(',').map(|s| number(s).map(Value::from)).collect::<Result<Vec<_>, _>>().map(Value::Array)
@@ -663,6 +673,37 @@ mod tests {
             }
         }
         assert_eq!(PAGE_VIEWS[0].id, "runs", "the default view comes first");
+        for view in PAGE_VIEWS {
+            for name in view.overrides {
+                let p = PARAMS.iter().find(|p| p.name == *name).expect("an override names a parameter");
+                assert!(view.groups.contains(&p.group), "view {}: {name} is not among its controls", view.id);
+            }
+        }
+    }
+
+    #[test]
+    fn what_the_sweep_view_overrides_changes_no_cell() {
+        let mut s = Spec::default();
+        s.problem.d = 8;
+        s.run.steps = 200;
+        s.sweep.spread_points = 2;
+        s.sweep.rotation_points = 2;
+        s.sweep.problems = 1;
+        s.sweep.tune_points = 3;
+        s.sweep.spread_max = 3.0;
+        let mut changed = s.clone();
+        changed.problem.rotation = 0.7;
+        changed.problem.lambda_max = 50.0;
+        (changed.run.tune_min, changed.run.tune_max, changed.run.tune_points) = (0.01, 1.0, 5);
+        // Everything but the echo of the spec itself.
+        let sweep = |s: &Spec| {
+            let mut v = serde_json::to_value(crate::experiment::run_sweep(s, &mut |_| true).unwrap()).unwrap();
+            v.as_object_mut().unwrap().remove("spec").expect("the result echoes its spec");
+            v
+        };
+        assert_eq!(sweep(&changed), sweep(&s));
+        let view = PAGE_VIEWS.iter().find(|v| v.id == "sweep").unwrap();
+        assert_eq!(view.overrides.len(), 5, "the test changes each override");
     }
 
     #[test]
