@@ -1,29 +1,62 @@
 // Browser timing harness: page budgets and the wasm core's speed in headless Chromium on this
 // machine. Run: npm run bench:browser (builds the wasm first).
-//  - bytes: wasm + JS + CSS of the page, gzipped (budget 400 KB)
+//  - bytes: wasm + JS + CSS of the page, gzipped (budget 400 KB), and the single file (budget
+//    1.2 MB without the data sets)
+//  - embedded figure: an iframe of the built site in a page of another origin, from the frame's
+//    navigation start to its figure drawn (budget 1 s)
 //  - first plot: navigation start to the first drawn plot (budget 1 s)
 //  - redraw: slider change to redrawn plots at the default size (budget 16 ms), as work time
 //    (compute + draw) and as latency from the input event (which also waits for the next frame)
 //  - exact L_inf (d = 20, 24, 28) and L_sep (d = 100, 200) through the wasm API
 //  - one epoch of the default network on the digits, and 200 Adam steps as the page runs them
 //  - the Hessian analysis of networks of 1210 to 1960 parameters
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
+import { tmpdir } from 'node:os';
 import { root, sh } from '../scripts/setup.mjs';
+import { serve } from '../scripts/serve.mjs';
 import { start, open } from '../tests/browser/helpers.mjs';
+import { servePython } from '../tests/browser/static-server.mjs';
 
 // The weight readers download: the built site (minified modules, wasm-opt'd core), gzipped.
-sh('node', ['scripts/build.mjs']);
+// embed.js is not part of the page (a blog that embeds a figure loads it).
+sh('node', ['scripts/build.mjs', '--single']);
 const dist = join(root, 'dist');
-const files = ['index.html', ...readdirSync(join(dist, 'assets')).filter((f) => /\.(js|css|wasm)$/.test(f)).map((f) => `assets/${f}`)];
+const files = ['index.html', ...readdirSync(join(dist, 'assets')).filter((f) => /\.(js|css|wasm)$/.test(f) && f !== 'embed.js').map((f) => `assets/${f}`)];
 const gz = files.map((f) => [f, gzipSync(readFileSync(join(dist, f)), { level: 9 }).length]);
 const total = gz.reduce((a, [, n]) => a + n, 0);
 console.log(`page bytes, gzipped, as built in dist/: ${(total / 1024).toFixed(1)} KB (budget 400 KB; the data sets, fetched only for network specs, are not part of it)`);
 for (const [f, n] of gz) console.log(`  ${f}: ${(n / 1024).toFixed(1)} KB`);
+const single = statSync(join(dist, 'steepest.html')).size;
+console.log(`single file dist/steepest.html: ${(single / 1024).toFixed(1)} KB uncompressed with both data sets inlined (budget 1 MB; without them, see the build's line above: budget 1.2 MB)`);
 
 const { server, base, browser } = await start();
 const median = (xs) => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// An embedded figure: the built site under a sub-path of Python's http.server, in an iframe of a
+// blog page on another origin, with embed.js. Time from the frame's navigation start (its
+// performance clock) to its first drawn plot.
+{
+  const site = await servePython('blog/steepest');
+  const blogDir = mkdtempSync(join(tmpdir(), 'steepest-bench-blog-'));
+  const blog = await serve(blogDir, 0);
+  const src = `${site.url}?embed=1&amp;plot=grad&amp;d=20&amp;rotation=0.5`;
+  writeFileSync(join(blogDir, 'post.html'), `<!doctype html><meta charset="utf-8"><link rel="icon" href="data:,"><p>Prose.</p><iframe src="${src}" title="Steepest" width="100%" height="400" style="border:0"></iframe><script src="${site.url}assets/embed.js" async></script>`);
+  const paint = [];
+  for (let i = 0; i < 5; i++) {
+    const p = await browser.newPage();
+    await p.goto(`http://127.0.0.1:${blog.address().port}/post.html`);
+    const frame = await (await p.locator('iframe').elementHandle()).contentFrame();
+    await frame.waitForFunction(() => window.steepest && window.steepest.timings.firstPlot, null, { timeout: 30000 });
+    paint.push(await frame.evaluate(() => window.steepest.timings.firstPlot));
+    await p.close();
+  }
+  console.log(`embedded figure (built site, another origin) painted after: median ${median(paint).toFixed(0)} ms of ${paint.map((x) => x.toFixed(0)).join(', ')} (budget 1000 ms)`);
+  blog.close();
+  site.stop();
+  rmSync(blogDir, { recursive: true, force: true });
+}
 
 const first = [];
 for (let i = 0; i < 5; i++) {
@@ -96,7 +129,7 @@ const core = await page.evaluate(async () => {
     ['26 units, 1960 parameters, 8-point track', { hidden: 26 }, 8],
   ];
   for (const [label, problem, track] of runs) {
-    const spec = { ...preset, problem: { ...preset.problem, ...problem }, hessian: { ...preset.hessian, track } };
+    const spec = { ...preset, problem: { ...preset.problem, ...problem }, analysis: { ...preset.analysis, track } };
     const [t, a] = time(() => m.hessianAnatomy(spec));
     out[`Hessian analysis, ${label}`] = `${(t / 1000).toFixed(2)} s (d = ${a.d})`;
   }

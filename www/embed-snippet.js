@@ -11,6 +11,19 @@ const LINK_LINE_PX = 40;
 /** @param {string} text */
 const attr = (text) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
+/** The visible text of `element`, outside its buttons and small print, spaces collapsed.
+ * @param {Element | null} element */
+function textShown(element) {
+  if (!element) return '';
+  const walk = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  let text = '';
+  for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+    const parent = /** @type {Element} */ (n.parentElement);
+    if (!parent.closest('button, small') && parent.checkVisibility()) text += n.textContent;
+  }
+  return text.replace(/\s+/g, ' ').trim();
+}
+
 /** The snippet embedding `figure` (its element `fig`) with the settings now in the URL; its
  * height is the figure's on this page, which embed.js then keeps equal to the content.
  * @param {FigureDef} figure
@@ -21,10 +34,8 @@ export function embedSnippet(figure, fig) {
   src.searchParams.delete('view');
   src.searchParams.set('embed', '1');
   src.searchParams.set('plot', figure.name);
-  // The caption's words without its button and its small print.
-  const label = /** @type {HTMLElement} */ (fig.querySelector('figcaption')?.cloneNode(true) ?? document.createElement('span'));
-  for (const e of label.querySelectorAll('button, small')) e.remove();
-  const caption = label.textContent?.replace(/\s+/g, ' ').trim() || figure.name;
+  // The caption's words as shown, without its button and its small print.
+  const caption = textShown(fig.querySelector('figcaption')) || figure.name;
   const height = Math.ceil(fig.getBoundingClientRect().height + LINK_LINE_PX);
   const script = new URL('./embed.js', import.meta.url);
   return `<iframe src="${attr(src.href)}" title="${attr(`Steepest: ${caption}`)}" loading="lazy" width="100%" height="${height}" style="border:0"></iframe>\n`

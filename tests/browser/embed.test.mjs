@@ -78,7 +78,7 @@ test('the Embed action gives one paste: an iframe with the settings, a title, la
   assert.equal(src.searchParams.get('plot'), 'grad');
   assert.equal(src.searchParams.get('d'), '10');
   assert.equal(src.searchParams.get('rotation'), '0.5');
-  assert.match(iframe, / title="Steepest: Gradient norm ‖g/);
+  assert.match(iframe, / title="Steepest: Gradient norm ‖gt‖2" /);
   assert.match(iframe, / loading="lazy" width="100%" height="\d{3}"/);
   assert.equal(script, `<script src="${base}/www/embed.js" async></script>`);
 });
