@@ -9,4 +9,10 @@ pub mod nan_as_null {
         let v: Vec<Option<f64>> = Deserialize::deserialize(de)?;
         Ok(v.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect())
     }
+
+    /// Optional rows of numbers (iterates x_t), nulls read as NaN.
+    pub fn optional_rows<'de, D: Deserializer<'de>>(de: D) -> Result<Option<Vec<Vec<f64>>>, D::Error> {
+        let v: Option<Vec<Vec<Option<f64>>>> = Deserialize::deserialize(de)?;
+        Ok(v.map(|rows| rows.into_iter().map(|r| r.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect()).collect()))
+    }
 }

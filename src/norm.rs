@@ -79,8 +79,19 @@ fn tail_dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
+/// ||x||_2 = sqrt(<x, x>); when the squares overflow (entries past ~1e154), m ||x / m||_2 with
+/// m = max |x_i| instead, finite whenever the norm is (the ordinary path's bits are unchanged).
 pub fn l2(x: &[f64]) -> f64 {
-    libm::sqrt(dot(x, x))
+    let s = dot(x, x);
+    match (s.is_infinite(), linf(x)) {
+        (true, m) if m.is_finite() => m * libm::sqrt(dot(&over(x, m), &over(x, m))),
+        _ => libm::sqrt(s),
+    }
+}
+
+/// x / m.
+fn over(x: &[f64], m: f64) -> Vec<f64> {
+    x.iter().map(|v| v / m).collect()
 }
 
 pub fn l1(x: &[f64]) -> f64 {
@@ -103,10 +114,14 @@ fn lp(x: &[f64], p: f64) -> f64 {
 
 /// Gradient density phi(g) = ||g||_1^2 / (d ||g||_2^2), in [1/d, 1]; 1 for g = 0 by convention
 /// (it never matters: a zero gradient ends the run).
+/// It is scale-invariant, so a gradient whose squares overflow is read as g / max |g_i|.
 pub fn density(g: &[f64]) -> f64 {
     let n2 = dot(g, g);
     if n2 == 0.0 {
         return 1.0;
+    }
+    if n2.is_infinite() && linf(g).is_finite() {
+        return density(&over(g, linf(g)));
     }
     let n1 = l1(g);
     n1 * n1 / (g.len() as f64 * n2)
@@ -252,6 +267,18 @@ mod tests {
         fn lp_at_two_is_l2(g in prop::collection::vec(-5f64..5.0, 1..20)) {
             let n = Norm::Lp { p: 2.0 };
             prop_assert!((n.norm(&g) - l2(&g)).abs() < 1e-12 * l2(&g).max(1.0));
+        }
+
+        /// Scaled far past the point where squares overflow, l2 scales exactly and the density
+        /// stays put.
+        #[test]
+        fn huge_vectors_keep_their_norm_and_density(g in prop::collection::vec(-5f64..5.0, 1..50), e in 520i32..1000) {
+            prop_assume!(linf(&g) > 0.0);
+            let big: Vec<f64> = g.iter().map(|v| libm::scalbn(*v, e)).collect();
+            let m = linf(&g);
+            prop_assert_eq!(l2(&big), libm::scalbn(m * l2(&over(&g, m)), e));
+            prop_assert!((l2(&big) / libm::scalbn(l2(&g), e) - 1.0).abs() < 1e-14);
+            prop_assert!((density(&big) - density(&g)).abs() < 1e-14);
         }
 
         #[test]

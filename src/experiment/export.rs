@@ -40,7 +40,7 @@ pub struct TraceColumns {
     pub density: Vec<f64>,
     #[serde(deserialize_with = "nan_as_null::floats")]
     pub step: Vec<f64>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "nan_as_null::optional_rows")]
     pub x: Option<Vec<Vec<f64>>>,
     /// Training curves of network runs (only the columns the plots read).
     #[serde(default)]
@@ -89,4 +89,29 @@ pub fn to_csv(table: &TraceTable) -> String {
         }
     }
     out
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::spec::Spec;
+
+    /// A run whose iterate overflows (a 1-D quadratic of curvature 2.2e307 with a large step)
+    /// exports its last row with NaN where the iterate was infinite, and every row before it.
+    #[test]
+    fn a_run_whose_iterate_overflows_exports_to_the_last_row() {
+        let spec = Spec::from_json(
+            r#"{"problem": {"kind": "matrix", "matrix": [[2.2e307]]},
+                "methods": [{"kind": "nesterov", "rule": "const", "lr": 36}], "run": {"steps": 50}}"#,
+        )
+        .unwrap();
+        let result = crate::experiment::run_spec(&spec).unwrap();
+        let m = &result.methods[0];
+        assert_eq!(m.status, crate::optimizer::Status::Diverged);
+        let csv = to_csv(&TraceTable::of(&result));
+        let rows: Vec<&str> = csv.lines().skip(1).collect();
+        assert_eq!(rows.len(), m.trace.f.len());
+        assert!(rows[..rows.len() - 1].iter().all(|r| !r.contains("NaN")), "{csv}");
+        assert!(rows.last().unwrap().ends_with(",NaN"), "{csv}");
+    }
 }

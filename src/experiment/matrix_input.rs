@@ -36,22 +36,30 @@ pub fn matrix_file_rows(bytes: &[u8]) -> Result<Vec<Vec<f64>>, Error> {
 /// The rows of a matrix in one of the accepted forms, before any check of shape or values.
 pub fn parse_rows(text: &str) -> Result<Vec<Vec<f64>>, Error> {
     let t = text.trim();
-    let rows = match t.chars().next() {
+    Ok(match t.chars().next() {
         None => return Err(input("empty: expected rows of numbers")),
         Some('{') => json_rows(unwrap_matrix_key(t)?)?,
         Some('[') => json_rows(t)?,
         Some(_) => text_rows(t)?,
-    };
-    if rows.len() > MAX_D as usize {
-        return Err(input(format!("{} rows; at most {MAX_D} are allowed", rows.len())));
-    }
-    Ok(rows)
+    })
 }
 
 const EXPECTED: &str = "expected {\"matrix\": [[...], ...]}, an array of rows, or rows of numbers";
 
 pub(super) fn input(why: impl Into<String>) -> Error {
     Error::MatrixInput(why.into())
+}
+
+/// Refuses row i or column j past MAX_D as it is read, before it takes memory: a file of one
+/// endless row stops at its 2001st number.
+fn within_limit(i: usize, j: usize) -> Result<(), Error> {
+    match (i, j) {
+        (i, _) if i >= MAX_D as usize => Err(input(format!("more than {MAX_D} rows; at most {MAX_D} are allowed"))),
+        (i, j) if j >= MAX_D as usize => {
+            Err(input(format!("row {i}: more than {MAX_D} numbers; at most {MAX_D} are allowed")))
+        }
+        _ => Ok(()),
+    }
 }
 
 /// One number, named by its position when it is not one (a JSON `null`, a word, `1,5`).
@@ -66,10 +74,11 @@ fn text_rows(t: &str) -> Result<Vec<Vec<f64>>, Error> {
         .filter(|r| !r.is_empty())
         .enumerate()
         .map(|(i, r)| {
+            within_limit(i, 0)?;
             r.split([' ', ',', '\t', '\r'])
                 .filter(|x| !x.is_empty())
                 .enumerate()
-                .map(|(j, x)| number(x, i, j))
+                .map(|(j, x)| within_limit(i, j).and_then(|()| number(x, i, j)))
                 .collect()
         })
         .collect()
@@ -106,6 +115,7 @@ fn json_rows(t: &str) -> Result<Vec<Vec<f64>>, Error> {
                     return Err(input(format!("row {} is not an array of numbers", rows.len().saturating_sub(1))));
                 }
                 if depth == 2 {
+                    within_limit(rows.len(), 0)?;
                     rows.push(Vec::new());
                 }
                 expect_item = true;
@@ -145,6 +155,7 @@ fn json_rows(t: &str) -> Result<Vec<Vec<f64>>, Error> {
                     return Err(malformed("a comma is missing between numbers"));
                 }
                 let row = rows.last_mut().expect("depth 2 is inside a row");
+                within_limit(i, row.len())?;
                 row.push(number(token, i, row.len())?);
                 expect_item = false;
             }
@@ -169,6 +180,26 @@ mod tests {
         assert!(parse_matrix(r#"[[1, "a"], [1, 1]]"#).unwrap_err().to_string().contains("row 0, column 1"));
         assert!(parse_matrix("{\"m\": 1}").unwrap_err().to_string().contains("expected"));
         assert!(parse_matrix("[[1, 2],").unwrap_err().to_string().contains("not valid JSON"));
+    }
+
+    /// An endless row or an endless list of rows stops at the first number past the limit, in
+    /// every form, with the row named.
+    #[test]
+    fn input_past_the_size_limit_is_refused_as_it_is_read() {
+        let n = MAX_D as usize + 1;
+        let one_row = format!("[[{}0]]", "0,".repeat(n));
+        let rows = format!("[{}[0]]", "[0],".repeat(n));
+        let text_row = "0 ".repeat(n);
+        let text_rows = "0\n".repeat(n);
+        for (text, says) in [
+            (&one_row, "row 0: more than 2000 numbers"),
+            (&rows, "more than 2000 rows"),
+            (&text_row, "row 0: more"),
+            (&text_rows, "more than 2000 rows"),
+        ] {
+            assert!(parse_rows(text).unwrap_err().to_string().contains(says), "{says}");
+        }
+        assert_eq!(parse_rows(&format!("[[{}0]]", "0,".repeat(n - 2))).unwrap()[0].len(), n - 1);
     }
 
     #[test]

@@ -59,8 +59,13 @@ impl Default for ReportOptions {
 /// Enumeration in `auto` mode up to this dimension (d 2^(d-1) = 2e8 row updates, ~0.3 s), and
 /// only within the options' work budget.
 pub const AUTO_ENUMERATION_MAX_D: usize = 24;
-/// `always` refuses enumeration beyond this dimension (2^39 vectors: hours).
-pub const ALWAYS_MAX_D: usize = 40;
+/// `always` refuses enumeration beyond this dimension up front: d 2^(d-1) = 7.8e9 row updates at
+/// d = 29 take about 10 s, and each further dimension doubles that (d = 40: 2^39 vectors, hours).
+pub const ALWAYS_MAX_D: usize = 29;
+/// Work allowed to branch and bound under `always`, in row updates (about 20 s): its time cannot
+/// be known in advance, so when the budget is spent the report keeps the certified bracket and
+/// says so in `exact_note`.
+pub const ALWAYS_WORK: u64 = 1 << 34;
 /// Multiply-adds allowed to the Lanczos run that finds the top eigenvector (about 0.5 s): on a
 /// clustered spectrum it would otherwise run d steps, O(d^3) with full reorthogonalisation.
 const LANCZOS_WORK: f64 = 1e9;
@@ -126,6 +131,10 @@ pub struct SmoothnessReport {
     /// The case that gives a ratio no value of its own, and the value chosen: H = 0, or a
     /// trace-zero H (no spread).
     pub degenerate: Option<String>,
+    /// Why exact L_inf was asked for and not reached (its work budget ran out); the bracket
+    /// [linf_lower, linf_upper] stands.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub exact_note: Option<String>,
 }
 
 /// What `degenerate` says for H = 0. Every ratio takes its value at c I as c -> 0: GD and sign
@@ -335,6 +344,12 @@ fn report_of_scaled(
             _ if lambda_mean != 0.0 => Some(lambda_max / lambda_mean),
             _ => None,
         },
+        exact_note: (opts.exact == ExactMode::Always && linf_exact.is_none()).then(|| {
+            format!(
+                "exact L_inf not reached: branch and bound spent its budget of 2^34 row updates; L_inf is in [{}, {}]",
+                lo.value, hi.value
+            )
+        }),
         degenerate: match () {
             _ if zero => Some(ZERO_MATRIX.into()),
             _ if lambda_mean == 0.0 => Some(ZERO_TRACE.into()),
@@ -437,11 +452,12 @@ fn exact(
     const GRAY: &str = "Gray-code enumeration";
     match (mode, psd) {
         (ExactMode::Never, _) => Ok(None),
-        (ExactMode::Always, true) => finish(linf_branch_and_bound(h, Some(start), progress), BNB),
         (ExactMode::Always, false) => finish(linf_enumerate(h, progress), GRAY),
-        (ExactMode::Auto, true) => {
+        (_, true) => {
             // Branch and bound within a work budget; progress callbacks come every 2^16 nodes,
-            // each node costing O(d). Over budget: enumeration when small enough, else nothing.
+            // each node costing O(d). Over budget: in auto mode enumeration when small enough,
+            // else nothing (the caller keeps the bracket).
+            let work = if mode == ExactMode::Always { ALWAYS_WORK } else { work };
             let allowed_calls = (work / ((1 << 16) * d as u64)).max(1);
             let mut calls = 0u64;
             let mut cancelled_by_user = false;
@@ -454,7 +470,7 @@ fn exact(
             match found {
                 _ if cancelled_by_user => Err(Error::Cancelled),
                 Some(_) => finish(found, BNB),
-                None if enumerate => finish(linf_enumerate(h, progress), GRAY),
+                None if enumerate && mode == ExactMode::Auto => finish(linf_enumerate(h, progress), GRAY),
                 None => Ok(None),
             }
         }

@@ -10,6 +10,7 @@
 //! validation into a task type per task (`validate`: `RunTask`, `SweepTask`, `AnalysisTask`),
 //! the error (`error`), the schema (`schema`) and the URL codec (`url`).
 
+mod bounded;
 mod defaults;
 mod error;
 mod model;
@@ -38,3 +39,7 @@ pub const MAX_STEPS: u64 = 100_000;
 pub const MAX_METHODS: usize = 8;
 /// Largest integer a JS number holds exactly: seeds round-trip through the URL and the page.
 pub const MAX_SEED: u64 = (1 << 53) - 1;
+/// The most text a spec or matrix file may hold: MAX_D x MAX_D numbers of up to 32 characters
+/// (17 digits, sign, point, exponent, separators) and 1 MiB for everything else. Readers stop
+/// there, so `--spec /dev/zero` fails at once instead of filling memory.
+pub const MAX_INPUT_BYTES: u64 = MAX_D * MAX_D * 32 + (1 << 20);

@@ -113,9 +113,9 @@ pub struct ProblemSpec {
     pub rotate_params: bool,
     pub start: StartKind,
     pub start_scale: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "super::bounded::vector")]
     pub x0: Option<Vec<f64>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "super::bounded::matrix")]
     pub matrix: Option<Vec<Vec<f64>>>,
 }
 

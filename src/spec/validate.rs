@@ -79,6 +79,14 @@ impl Deref for AnalysisTask {
 /// Largest |x0_i| accepted, so that f(x0) stays finite for any allowed Hessian.
 pub const MAX_ABS_X0: f64 = 1e12;
 
+/// Characters that act on the text around them where it is shown: C0 and C1 controls, bidi
+/// marks, overrides and isolates, Unicode line and paragraph separators.
+fn acts_on_text(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
 impl Spec {
     /// Parses JSON, naming the field of any type error or unknown key, then validates.
     pub fn from_json(text: &str) -> Result<Spec, SpecError> {
@@ -250,6 +258,15 @@ impl Spec {
                         f("label"),
                         format!("{} characters", label.chars().count()),
                         "allowed: at most 80 characters",
+                    ));
+                }
+                // A label is printed in tables, legends, CSV and terminals: nothing in it may act
+                // on them (ANSI escapes, bidi overrides, line breaks).
+                if let Some((k, c)) = label.chars().enumerate().find(|(_, c)| acts_on_text(*c)) {
+                    return Err(SpecError::new(
+                        f("label"),
+                        format!("character {k} ({})", c.escape_unicode()),
+                        "allowed: printable text, without control, bidi or line-separator characters",
                     ));
                 }
             }
@@ -450,6 +467,22 @@ mod tests {
         for k in ProblemKind::ALL {
             assert_eq!(serde_json::to_value(k).unwrap(), k.id());
         }
+    }
+
+    /// A label that would act on a terminal, a table or a CSV file is refused by name, without
+    /// echoing the character raw; ordinary Unicode passes.
+    #[test]
+    fn labels_with_control_or_bidi_characters_are_refused() {
+        for (label, shown) in [("a\u{1b}[2J", "\\u{1b}"), ("\u{202e}evil", "\\u{202e}"), ("two\nlines", "\\u{a}")] {
+            let mut s = Spec::default();
+            s.methods[0].label = Some(label.into());
+            let e = s.validate().unwrap_err();
+            assert_eq!(e.field, "methods[0].label");
+            assert!(e.value.contains(shown) && !e.to_string().contains(label), "{e}");
+        }
+        let mut s = Spec::default();
+        s.methods[0].label = Some("λ_max ≥ 2, café (Adam)".into());
+        assert!(s.validate().is_ok());
     }
 
     /// Every field of a spec with every optional field set has a row in the parameter table,

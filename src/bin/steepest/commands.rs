@@ -120,6 +120,12 @@ fn url(args: &UrlArgs) -> Result<String, CliError> {
         ));
     }
     let query = to_query(&spec);
+    if let Some(base) = args.base.as_deref().filter(|b| output::escape_controls(b) != *b) {
+        return Err(CliError::usage(format!(
+            "--base {}: a URL holds no control characters",
+            output::escape_controls(base)
+        )));
+    }
     Ok(match args.base.as_deref() {
         None => query,
         Some(base) if base.ends_with(['?', '&']) => format!("{base}{query}"),

@@ -9,7 +9,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use steepest::experiment::{preset, preset_names};
 use steepest::spec::url::apply_pairs;
-use steepest::spec::Spec;
+use steepest::spec::{Spec, MAX_D, MAX_INPUT_BYTES};
 
 #[derive(Args)]
 pub struct SpecSource {
@@ -77,13 +77,26 @@ fn read_input(path: &Path) -> Result<String, CliError> {
         .map_err(|_| CliError::failed(format!("reading {}: not UTF-8 text", path.display())))
 }
 
-/// The bytes of a file, or of stdin for `-`.
+/// The bytes of a file, or of stdin for `-`: at most MAX_INPUT_BYTES, so an endless or
+/// oversized input is refused there, by name, before it fills memory.
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
-    if path.as_os_str() == "-" {
-        let mut b = Vec::new();
-        std::io::stdin().read_to_end(&mut b).map_err(|e| CliError::failed(format!("reading stdin: {e}")))?;
-        Ok(b)
+    let (name, reader): (String, Box<dyn Read>) = if path.as_os_str() == "-" {
+        ("stdin".into(), Box::new(std::io::stdin()))
     } else {
-        std::fs::read(path).map_err(|e| CliError::failed(format!("reading {}: {e}", path.display())))
+        let file =
+            std::fs::File::open(path).map_err(|e| CliError::failed(format!("reading {}: {e}", path.display())))?;
+        (path.display().to_string(), Box::new(file))
+    };
+    let mut b = Vec::new();
+    reader
+        .take(MAX_INPUT_BYTES + 1)
+        .read_to_end(&mut b)
+        .map_err(|e| CliError::failed(format!("reading {name}: {e}")))?;
+    if b.len() as u64 > MAX_INPUT_BYTES {
+        return Err(CliError::failed(format!(
+            "reading {name}: more than {} MB; a spec or matrix holds at most {MAX_D} x {MAX_D} numbers",
+            MAX_INPUT_BYTES >> 20
+        )));
     }
+    Ok(b)
 }
