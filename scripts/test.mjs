@@ -3,8 +3,7 @@
 // formatting (cargo fmt --check), lints (clippy, warnings are errors), the JS type check (tsc,
 // against the .d.ts that wasm-bindgen emits with the wasm core), native cargo tests (unit,
 // property, integration, CLI), wasm API tests in Node, and browser tests in headless Chromium,
-// the built site (npm run build: dist/) among them, served by Python's http.server; then a
-// minute of the fuzz suite (tests/fuzz: the release CLI and the wasm core on seeded cases).
+// the built site (npm run build: dist/) among them, served by Python's http.server.
 import { readdirSync } from 'node:fs';
 import { buildWasm, ensureChromium, ensureNodeModules, ensureRustComponents, ensureWasmBindgen, ensureWasmTarget, log, sh } from './setup.mjs';
 
@@ -38,9 +37,6 @@ const steps = [
     const files = readdirSync('tests/browser').filter((f) => f.endsWith('.test.mjs')).map((f) => `tests/browser/${f}`);
     sh('node', ['--test', '--test-concurrency=1', ...files]);
   }],
-  // Seed 1 for about 60 s: the same cases every time, as many as the machine gets through
-  // (`npm run fuzz -- --cases 10000 --seed S` runs longer).
-  ['fuzz (release CLI and wasm core, 60 s)', () => sh('node', ['tests/fuzz/fuzz.mjs', '--time', '60', '--seed', '1'])],
 ];
 
 for (const [name, run] of steps) {
