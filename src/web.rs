@@ -8,9 +8,9 @@ use crate::experiment::{
     to_csv, work_estimate, TraceTable,
 };
 use crate::plot::{
-    draw_bounds, draw_geometry2d, draw_heat_frame, draw_spectrum, draw_sweep_map, draw_sweep_scatter, draw_traces,
-    draw_track, heat_rgba, shared_scale, AnatomyInput, BoundsInput, Geometry2dInput, HeatSide, Look, SweepInput,
-    SweepMap, TraceKind, PALETTE_HEX,
+    draw_bounds, draw_geometry2d, draw_heat_frame, draw_spectrum, draw_step_ratios, draw_sweep_map, draw_sweep_scatter,
+    draw_traces, draw_track, heat_rgba, shared_scale, AnatomyInput, BoundsInput, Geometry2dInput, HeatSide, Look,
+    SweepInput, SweepMap, TraceKind, PALETTE_HEX,
 };
 use crate::smoothness::{report, ExactMode, ReportOptions};
 use crate::spec::url::{from_query, to_query};
@@ -216,6 +216,19 @@ pub fn draw_traces_js(
     };
     let data: TraceTable = from_js(result, "result")?;
     drawn(draw_traces(&canvas_area(canvas)?, &data, kind, &Look { scale: dpr, dark }))
+}
+
+/// Draws the per-step picture of a run result, R(g_t) beside the measured step ratio, on
+/// `canvas` (see `drawTraces`).
+#[wasm_bindgen(js_name = drawStepRatios)]
+pub fn draw_step_ratios_js(
+    canvas: HtmlCanvasElement,
+    result: JsValue,
+    dpr: f64,
+    dark: bool,
+) -> Result<JsValue, JsValue> {
+    let data: TraceTable = from_js(result, "result")?;
+    drawn(draw_step_ratios(&canvas_area(canvas)?, &data, &Look { scale: dpr, dark }))
 }
 
 /// Draws the L_inf bracket of a smoothness report on `canvas` (see `drawTraces`).

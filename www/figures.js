@@ -3,7 +3,7 @@
 // that shows it, the data it draws, how it draws (through the Rust core's plotters), its hover
 // read-out and its PNG export. plots.js sizes, redraws and hovers them; nothing else needs to
 // know a figure's name.
-import { drawTraces, drawBounds, drawSweepMap, drawSweepScatter, drawSpectrum, drawHeatMap, drawTrack, palette } from './pkg/steepest.js';
+import { drawTraces, drawStepRatios, drawBounds, drawSweepMap, drawSweepScatter, drawSpectrum, drawHeatMap, drawTrack, palette } from './pkg/steepest.js';
 
 /** @typedef {import('./types').FigureDef} FigureDef */
 /** @typedef {import('./types').Frame} Frame */
@@ -174,6 +174,26 @@ export const FIGURES = [
       const k = c ? c.t.reduce((/** @type {number} */ b, /** @type {number} */ s, /** @type {number} */ j) => (Math.abs(s - t) < Math.abs(c.t[b] - t) ? j : b), 0) : -1;
       return k >= 0 ? c.test_accuracy[k] : undefined;
     }),
+  },
+  {
+    name: 'ratio', view: 'runs', selector: 'figure[data-plot="ratio"]', needs: 'result', png: 'Step-ratio plot (PNG)',
+    note: (d) => (d.result.methods.some((/** @type {any} */ m) => m.step_ratios)
+      ? null
+      : 'Not drawn: R(g_t) needs L₂ and L∞, which a run measures only for theory steps under both norms (GD and sign GD) on a quadratic.'),
+    draw: (c, d, dpr, dark) => drawStepRatios(c, d.result, dpr, dark),
+    // Each method's recorded point nearest to the step under the pointer.
+    hover: (f, x, _y, d) => {
+      const t = xAt(f, x);
+      /** @type {HoverLine[]} */
+      const lines = [[null, 'sign GD step over GD step from x_t: guaranteed R(g_t), measured']];
+      d.result.methods.forEach((/** @type {any} */ m, /** @type {number} */ i) => {
+        const r = m.step_ratios;
+        if (!r?.t.length) return;
+        const k = r.t.reduce((/** @type {number} */ b, /** @type {number} */ s, /** @type {number} */ j) => (Math.abs(s - t) < Math.abs(r.t[b] - t) ? j : b), 0);
+        lines.push([color(i), `${m.label} at step ${r.t[k]}: ${fmt(r.guaranteed[k])}, ${fmt(r.actual[k])}`]);
+      });
+      return lines;
+    },
   },
   {
     name: 'bounds', view: 'runs', selector: 'figure[data-plot="bounds"]', needs: 'result', png: 'L∞ bracket plot (PNG)',

@@ -107,8 +107,19 @@ async function main() {
     mutate(candidate);
     state.spec = candidate;
     controls.sync(state.spec);
-    url.writeSpec(state.spec);
+    edited();
     schedule();
+  }
+  /** After an edit of the settings: the URL carries them, and no longer the preset's name; a
+   * preset's story is marked modified. */
+  function edited() {
+    const q = url.query();
+    if (q.has('preset')) {
+      q.delete('preset');
+      url.replace(q);
+    }
+    url.writeSpec(state.spec);
+    picker.markModified();
   }
   const recompute = () => view().compute(ctx);
   const schedule = perFrame(recompute);
@@ -161,7 +172,7 @@ async function main() {
     state.spec = candidate;
     if (structural) controls.render(state.spec, pageView(url.view()));
     else controls.sync(state.spec);
-    url.writeSpec(state.spec);
+    edited();
     schedule();
   });
   controls.render(state.spec, pageView(url.view()));

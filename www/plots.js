@@ -104,7 +104,7 @@ export class Plots {
     }
   }
 
-  /** A one-line note in place of a plot.
+  /** A note in place of a plot, broken into lines that fit the canvas.
    * @param {Entry} entry
    * @param {number} dpr
    * @param {string} text */
@@ -114,7 +114,15 @@ export class Plots {
     ctx.clearRect(0, 0, entry.canvas.width, entry.canvas.height);
     ctx.fillStyle = dark() ? '#ddd' : '#333';
     ctx.font = `${14 * dpr}px sans-serif`;
-    ctx.fillText(text, 12 * dpr, 30 * dpr);
+    const width = entry.canvas.width - 24 * dpr;
+    let [line, y] = ['', 30 * dpr];
+    for (const word of text.split(' ')) {
+      if (line && ctx.measureText(`${line} ${word}`).width > width) {
+        ctx.fillText(line, 12 * dpr, y);
+        [line, y] = [word, y + 20 * dpr];
+      } else line = line ? `${line} ${word}` : word;
+    }
+    ctx.fillText(line, 12 * dpr, y);
   }
 
   /** @param {string} name

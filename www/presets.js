@@ -1,6 +1,7 @@
 // @ts-check
 // The preset picker and the story of the preset named in the URL, with its claims checked on the
-// results on screen.
+// results on screen. Once its settings are edited the story stays, marked modified, and its claims
+// are checked on the new results.
 import { checkClaims } from './pkg/steepest.js';
 
 /** @typedef {import('./types').Preset} Preset */
@@ -38,11 +39,24 @@ export class PresetPicker {
     this.shown = p;
     this.select.value = p ? p.name : '';
     this.story.hidden = !p;
+    this.modifiedLabel().hidden = true;
     if (p) {
       /** @type {HTMLElement} */ (this.story.querySelector('.story-title')).textContent = p.title;
       /** @type {HTMLElement} */ (this.story.querySelector('.story-text')).textContent = p.look_for;
     }
     this.claimList().replaceChildren();
+  }
+
+  /** Marks the shown story as no longer about the preset's own settings; the picker says
+   * "custom settings", so choosing the preset again restores it. */
+  markModified() {
+    if (!this.shown) return;
+    this.select.value = '';
+    this.modifiedLabel().hidden = false;
+  }
+
+  modifiedLabel() {
+    return /** @type {HTMLElement} */ (this.story.querySelector('.story-modified'));
   }
 
   claimList() {

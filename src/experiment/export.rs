@@ -5,6 +5,7 @@
 //! the same table.
 
 use super::run::RunResult;
+use super::step_ratio::StepRatios;
 use crate::json::nan_as_null;
 use serde::Deserialize;
 use std::fmt::Write;
@@ -45,6 +46,9 @@ pub struct TraceColumns {
     /// Training curves of network runs (only the columns the plots read).
     #[serde(default)]
     pub curves: Option<CurveColumns>,
+    /// The per-step picture of sign GD against GD, when the run has both constants.
+    #[serde(default)]
+    pub step_ratios: Option<StepRatios>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -62,17 +66,24 @@ impl TraceTable {
 }
 
 /// Columns: label, t, f, grad_l2, grad_l1, grad_linf, density, step (the step taken from x_t;
-/// empty on the last row), then x0.. when iterates were recorded. Labels are quoted; NaN and
+/// empty on the last row); when the run recorded the per-step picture, ratio_guaranteed (R(g_t))
+/// and ratio_measured (a sign GD step's decrease over a GD step's from x_t), filled at the steps
+/// where they were recorded; then x0.. when iterates were recorded. Labels are quoted; NaN and
 /// infinities are written as NaN, inf, -inf.
 pub fn to_csv(table: &TraceTable) -> String {
     let xd = table.methods.iter().find_map(|m| m.x.as_ref().and_then(|x| x.first()).map(Vec::len)).unwrap_or(0);
+    let ratios = table.methods.iter().any(|m| m.step_ratios.is_some());
     let mut out = String::from("label,t,f,grad_l2,grad_l1,grad_linf,density,step");
+    if ratios {
+        out.push_str(",ratio_guaranteed,ratio_measured");
+    }
     for i in 0..xd {
         let _ = write!(out, ",x{i}");
     }
     out.push('\n');
     for m in &table.methods {
         let label = format!("\"{}\"", m.label.replace('"', "\"\""));
+        let mut next = 0;
         for t in 0..m.f.len() {
             let step = m.step.get(t).map_or(String::new(), |s| s.to_string());
             let _ = write!(
@@ -80,6 +91,16 @@ pub fn to_csv(table: &TraceTable) -> String {
                 "{label},{t},{},{},{},{},{},{step}",
                 m.f[t], m.grad_l2[t], m.grad_l1[t], m.grad_linf[t], m.density[t]
             );
+            if ratios {
+                // Recorded steps increase: `next` is the first not yet written.
+                match m.step_ratios.as_ref().filter(|r| r.t.get(next) == Some(&t)) {
+                    Some(r) => {
+                        let _ = write!(out, ",{},{}", r.guaranteed[next], r.actual[next]);
+                        next += 1;
+                    }
+                    None => out.push_str(",,"),
+                }
+            }
             if let Some(xs) = &m.x {
                 for v in &xs[t] {
                     let _ = write!(out, ",{v}");
@@ -113,5 +134,42 @@ mod tests {
         assert_eq!(rows.len(), m.trace.f.len());
         assert!(rows[..rows.len() - 1].iter().all(|r| !r.contains("NaN")), "{csv}");
         assert!(rows.last().unwrap().ends_with(",NaN"), "{csv}");
+    }
+
+    /// The per-step picture lands on the rows of the steps where it was recorded, and nowhere else.
+    #[test]
+    fn csv_rows_carry_the_step_ratios_at_their_steps() {
+        let spec = crate::spec::Spec::from_json(
+            r#"{"problem": {"d": 6, "spectrum": "outliers", "outliers": 1, "lambda_max": 20, "rotation": 0.5},
+                "methods": [{"kind": "gd"}, {"kind": "sign_gd"}, {"kind": "adam"}], "run": {"steps": 120, "target": 0}}"#,
+        )
+        .unwrap();
+        let result = super::super::run_spec(&spec).unwrap();
+        let csv = to_csv(&TraceTable::of(&result));
+        let mut lines = csv.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let (g, a) = (header.len() - 2, header.len() - 1);
+        assert_eq!((header[g], header[a]), ("ratio_guaranteed", "ratio_measured"));
+        let rows: Vec<Vec<&str>> =
+            lines.map(|l| l.rsplit(',').collect::<Vec<_>>().into_iter().rev().collect()).collect();
+        let mut row = 0;
+        for m in &result.methods {
+            let recorded = m.step_ratios.as_ref();
+            for t in 0..m.trace.f.len() {
+                let cells = &rows[row];
+                let (cg, ca) = (cells[cells.len() - 2], cells[cells.len() - 1]);
+                match recorded.and_then(|r| r.t.iter().position(|s| *s == t).map(|k| (r, k))) {
+                    Some((r, k)) => {
+                        assert_eq!(cg.parse::<f64>().unwrap(), r.guaranteed[k], "{} t={t}", m.label);
+                        let got = ca.parse::<f64>().unwrap();
+                        assert!(got == r.actual[k] || (got.is_nan() && r.actual[k].is_nan()), "{} t={t}", m.label);
+                    }
+                    None => assert_eq!((cg, ca), ("", ""), "{} t={t}", m.label),
+                }
+                row += 1;
+            }
+        }
+        assert_eq!(row, rows.len());
+        assert!(result.methods.iter().all(|m| m.step_ratios.as_ref().is_some_and(|r| r.t.len() > 2)));
     }
 }

@@ -6,19 +6,23 @@
 //!   (f(x_t) - f(x_t - (||g_t||_1 / L_inf) sign g_t)) / (f(x_t) - f(x_t - g_t / L_2)).
 //! Two extra function values per recorded point; the run itself is not touched.
 
+use crate::json::nan_as_null;
 use crate::norm::{l1, l2};
 use crate::optimizer::{Observer, Point};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::ops::ControlFlow;
 
-/// Recorded points along one run.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+/// Recorded points along one run (read back from a result's JSON by the plot and the CSV export,
+/// where NaN is null).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StepRatios {
     pub t: Vec<usize>,
     /// R(g_t): the ratio of the guaranteed decreases.
+    #[serde(deserialize_with = "nan_as_null::floats")]
     pub guaranteed: Vec<f64>,
     /// The ratio of the decreases the two steps achieve from x_t (NaN when GD's is not positive:
     /// at the minimiser, or below rounding).
+    #[serde(deserialize_with = "nan_as_null::floats")]
     pub actual: Vec<f64>,
 }
 

@@ -7,6 +7,7 @@ mod anatomy;
 mod bounds;
 mod geometry2d;
 mod input;
+mod step_ratio;
 mod style;
 mod sweep;
 mod traces;
@@ -15,6 +16,7 @@ pub use anatomy::{draw_heat_frame, draw_spectrum, draw_track, heat_rgba, Anatomy
 pub use bounds::draw_bounds;
 pub use geometry2d::{draw_geometry2d, Geometry2dInput};
 pub use input::BoundsInput;
+pub use step_ratio::draw_step_ratios;
 pub use style::{log_tick_label, tick_label, Look, PALETTE_HEX};
 pub use sweep::{draw_sweep_map, draw_sweep_scatter, shared_scale, SweepInput, SweepMap};
 pub use traces::{draw_traces, TraceKind};
