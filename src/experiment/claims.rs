@@ -166,11 +166,31 @@ impl Claim {
         }
     }
 
-    /// Whether the claim holds on `input`, with the numbers it was decided on.
+    /// Whether deciding the claim needs the smoothness report (the CLI computes it only then).
+    pub fn needs_report(&self) -> bool {
+        matches!(self, Claim::LinfEquals { .. } | Claim::SeparableGap)
+    }
+
+    /// Whether the claim holds on `input`, with the numbers it was decided on. Undecided, it says
+    /// whether its results are still to come or lack what it needs (after an edit that removed a
+    /// method, say).
     pub fn check(&self, input: &ClaimInput) -> ClaimCheck {
-        let (holds, evidence) =
-            self.decide(input).map_or((None, "not computed yet".to_string()), |(h, e)| (Some(h), e));
+        let (holds, evidence) = match self.decide(input) {
+            Some((h, e)) => (Some(h), e),
+            None if self.results_present(input) => (None, "does not apply to these results".to_string()),
+            None => (None, "not computed yet".to_string()),
+        };
         ClaimCheck { claim: self.clone(), text: self.text(input), holds, evidence }
+    }
+
+    /// Whether the part of the results the claim reads is there.
+    fn results_present(&self, input: &ClaimInput) -> bool {
+        match self {
+            Claim::FewerSteps { .. } | Claim::Advantage { .. } | Claim::TestAccuracy { .. } => input.run.is_some(),
+            Claim::LinfEquals { .. } | Claim::SeparableGap => input.report.is_some(),
+            Claim::SweepWinners { .. } | Claim::SweepPredictedBeatsCeiling => input.sweep.is_some(),
+            Claim::TopEigenvalueShrinks | Claim::MoreDiagonalThanTwin => input.analysis.is_some(),
+        }
     }
 
     fn decide(&self, input: &ClaimInput) -> Option<(bool, String)> {
@@ -259,13 +279,6 @@ impl ClaimInput {
     }
 }
 
-impl Claim {
-    /// Whether deciding the claim needs the smoothness report (the CLI computes it only then).
-    pub fn needs_report(&self) -> bool {
-        matches!(self, Claim::LinfEquals { .. } | Claim::SeparableGap)
-    }
-}
-
 /// Checks every claim of a list.
 pub fn check_claims(claims: &[Claim], input: &ClaimInput) -> Vec<ClaimCheck> {
     claims.iter().map(|c| c.check(input)).collect()
@@ -313,7 +326,15 @@ mod tests {
         let c = Claim::LinfEquals { value: 16.0 }.check(&ClaimInput::default());
         assert_eq!(c.holds, None);
         assert_eq!(c.evidence, "not computed yet");
+        // A run without the method or the comparison a claim needs (an edit removed sign GD).
+        let i = input(r#"{"run": {"methods": [{"label": "GD", "status": "target", "stopped_at": 9}]}}"#);
+        for claim in [SIGN_FASTER, Claim::Advantage { number: Number::Predicted, above: true }] {
+            let c = claim.check(&i);
+            assert_eq!((c.holds, c.evidence.as_str()), (None, "does not apply to these results"), "{claim:?}");
+        }
     }
+
+    const SIGN_FASTER: Claim = Claim::FewerSteps { faster: 1, slower: 0 };
 
     #[test]
     fn report_claims_read_the_exact_constants() {

@@ -1,6 +1,7 @@
 //! The sweep map (docs/theory.md §5, comparison 2): over a grid of eigenvalue spread
 //! (lambda_max / lambda_bar) x rotation, the measured advantage of sign GD over GD next to the
-//! predicted d L_2 / L_inf.
+//! prediction from the guarantees along the runs and the ceiling d L_2 / L_inf
+//! (experiment::prediction).
 //!
 //! Each cell holds `sweep.problems` seeded quadratics: k = problem.outliers eigenvalues at
 //! lambda_max over a bulk of d - k at lambda_min, with lambda_max set so that the spread is the
@@ -121,18 +122,18 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, Error> 
                 let r = run_problem(&cell_task, &problem);
                 let (gd, sign) = (&r.methods[0], &r.methods[1]);
                 // A sweep's problems are quadratics run with theory steps: each has its Hessian,
-                // and both methods their constants.
-                let (Some(hess), Some(l2), Some(linf)) =
-                    (problem.objective.constant_hessian(), &gd.smoothness, &sign.smoothness)
-                else {
+                // and sign GD its constant.
+                let (Some(hess), Some(linf)) = (problem.objective.constant_hessian(), &sign.smoothness) else {
                     unreachable!("a sweep task's cells are quadratics run with theory steps")
                 };
                 cell.rho_diag += crate::linalg::rho_diag(hess) / w.problems as f64;
                 cell.linf_exact &= linf.exact;
-                log_ceiling += libm::log(d as f64 * l2.value / linf.value);
-                // Both runs start above the minimum, so the prediction is defined; a run that
-                // stops at once has the ceiling's guarantee (a_0) and nothing else.
-                log_pred += libm::log(r.comparison.as_ref().map_or(f64::NAN, |c| c.advantage.predicted));
+                // The run's comparison holds the ceiling and the prediction. Both runs start above
+                // the minimum, so it exists (a run that stops at once has the ceiling's guarantee,
+                // a_0, and nothing else); a start at the minimiser would leave both undefined.
+                let advantage = r.comparison.as_ref().map(|c| c.advantage);
+                log_ceiling += libm::log(advantage.map_or(f64::NAN, |a| a.ceiling));
+                log_pred += libm::log(advantage.map_or(f64::NAN, |a| a.predicted));
                 let steps = |m: &super::run::MethodResult| m.stopped_at.max(1);
                 let missed = |m: &super::run::MethodResult| m.status != Status::Target;
                 let ratio = match w.measure {
