@@ -115,6 +115,8 @@ async function main() {
   function edited() {
     const q = url.query();
     if (q.has('preset')) {
+      // The view the preset implied is named, since the preset no longer implies it.
+      q.set('view', url.view());
       q.delete('preset');
       url.replace(q);
     }

@@ -109,3 +109,18 @@ test('editing a preset marks its story modified, re-checks its claims, drops pre
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('an edit on a preset of another view keeps that view when preset= leaves the URL', async () => {
+  const { page, problems } = await open(browser, base, '/?preset=geometry-2d');
+  assert.equal(await page.locator('#geometry2d-view').isVisible(), true);
+  const runs = await page.evaluate(() => window.steepest.runs);
+  await page.fill('#ctl-run-steps', '40');
+  await page.press('#ctl-run-steps', 'Tab');
+  await page.waitForFunction((n) => window.steepest.runs > n, runs);
+  assert.doesNotMatch(page.url(), /preset=/);
+  assert.match(page.url(), /[?&]view=geometry2d(&|$)/);
+  assert.equal(await page.locator('#geometry2d-view').isVisible(), true);
+  assert.equal(await page.locator('#story .story-modified').isVisible(), true);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
