@@ -60,8 +60,8 @@ const TABLE: &[Row] = &[
     ),
     (
         "outliers-rotated",
-        "The same spectrum, rotated: GD is unchanged, sign GD loses its edge",
-        "The eigenvalues of the previous preset, Haar-rotated. GD sees only the eigenvalues and behaves as before. rho_diag falls and L_inf grows, so the ceiling shrinks; more decisively, sign GD's gradients are no longer dense, and the prediction from the guarantees along the runs falls below 1 even though the ceiling stays above it. Move the rotation slider to watch the crossover.",
+        "The same spectrum, rotated: sign GD loses its edge",
+        "The eigenvalues of the previous preset, Haar-rotated. GD's step 1/L_2 and its guarantee depend only on the eigenvalues, so they stay the same; its step count differs only because the start point meets the rotated eigenvectors differently. Off the diagonal rho_diag drops below 1, and L_inf can only grow (it is at least tr H, which a diagonal Hessian attains), so the ceiling can only shrink. More decisively, sign GD's gradients are no longer dense, and the prediction from the guarantees along the runs falls below 1 even though the ceiling stays above it. Move the rotation slider to watch the crossover.",
         &[GD_FEWER_STEPS, ceiling(true), predicted(false)],
         View::Runs,
         r#"{"problem": {"kind": "quadratic", "d": 10, "spectrum": "outliers", "outliers": 2, "lambda_max": 100, "lambda_min": 1, "rotation": 1},
@@ -70,8 +70,8 @@ const TABLE: &[Row] = &[
     ),
     (
         "flat-spectrum",
-        "A flat spectrum: no advantage for sign GD, whatever the rotation",
-        "Eigenvalues evenly spaced in [1, 2]: lambda_max is close to lambda_bar, so even on the diagonal the ceiling d L_2 / L_inf = lambda_max / lambda_bar is small, and the prediction along the runs favours GD. Rotating only makes sign GD worse.",
+        "A flat spectrum: no advantage for sign GD",
+        "Eigenvalues evenly spaced in [1, 2]: lambda_max is close to lambda_bar, so on the diagonal the ceiling d L_2 / L_inf = lambda_max / lambda_bar is small, and the prediction along the runs favours GD. No rotation can raise the ceiling: L_inf is at least tr H, so d L_2 / L_inf <= lambda_max / lambda_bar at every rotation.",
         &[GD_FEWER_STEPS, predicted(false)],
         View::Runs,
         r#"{"problem": {"kind": "quadratic", "d": 10, "spectrum": "uniform", "lambda_max": 2, "lambda_min": 1, "rotation": 0},
@@ -122,7 +122,7 @@ const TABLE: &[Row] = &[
     (
         "digits-mlp-rotated",
         "The same network in a rotated parameter space: SGD does not notice",
-        "The previous preset optimised in a Haar-randomly rotated parameter space x = Q z. SGD is rotation-equivariant: its iterates are the previous preset's turned by Q, so its curve is the same to rounding. Signum and Adam act coordinate by coordinate, so their curves change: the basis the network is written in matters to them, and not always for the worse.",
+        "The previous preset optimised in a Haar-randomly rotated parameter space x = Q z. SGD is rotation-equivariant: its iterates are the previous preset's turned by Q, so its curve is the same to rounding. Signum and Adam act coordinate by coordinate, so the basis the network is written in matters to them: compare their curves and accuracies with the previous preset's.",
         &[Claim::TestAccuracy { method: 0, value: 0.9 }],
         View::Runs,
         r#"{"problem": {"kind": "network", "dataset": "digits", "hidden": 16, "activation": "tanh", "rotate_params": true},
