@@ -177,6 +177,7 @@ export const FIGURES = [
   },
   {
     name: 'ratio', view: 'runs', selector: 'figure[data-plot="ratio"]', needs: 'result', png: 'Step-ratio plot (PNG)',
+    controls: ['problem.rotation', 'problem.lambda_max', 'problem.outliers'],
     note: (d) => (d.result.methods.some((/** @type {any} */ m) => m.step_ratios)
       ? null
       : 'Not drawn: R(g_t) needs L₂ and L∞, which a run measures only for theory steps under both norms (GD and sign GD) on a quadratic.'),
