@@ -41,7 +41,7 @@ fn batches(rows: usize) -> Vec<Vec<usize>> {
 
 /// The equal-work loop: one minibatch gradient and one Adam update per step, nothing else.
 fn train(net: &dyn Objective, x0: &[f64], batches: &[Vec<usize>]) -> Vec<f64> {
-    let mut chain = ADAM.chain(&ADAM.defaults(), StepSize::Const(LR));
+    let mut chain = ADAM.chain(&ADAM.defaults(), StepSize::Const(LR), &net.layout());
     let mut x = x0.to_vec();
     let mut g = vec![0.0; x.len()];
     for (t, rows) in batches.iter().enumerate() {

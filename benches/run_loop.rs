@@ -37,7 +37,7 @@ fn bench(c: &mut Criterion) {
     for (name, kind, lr) in [("gd const x1000", &GD, 1e-3), ("sign_gd const x1000", &SIGN_GD, 1e-4)] {
         group.bench_function(name, |b| {
             b.iter(|| {
-                let mut chain = kind.chain(&kind.defaults(), StepSize::Const(lr));
+                let mut chain = kind.chain(&kind.defaults(), StepSize::Const(lr), &obj.layout());
                 black_box(run(obj, &problem.x0, &mut chain, &cfg, &mut []))
             })
         });

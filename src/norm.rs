@@ -8,11 +8,20 @@
 //! - block: blocks whose gradient is zero get s_b = 0.
 //!
 //! For g = 0 every direction attains the dual norm 0; we return s = 0 (no move).
+//!
+//! Norms over a parameter vector cut into matrices and vectors (`layout`) are the per-layer
+//! norms of `modular`, with the SVD of `svd` behind the spectral one.
 
+mod layout;
+pub mod modular;
+pub mod svd;
+
+pub use layout::{Block, Layout};
+pub use modular::{nuclear_rank, LayerNorm};
 use serde::{Deserialize, Serialize};
 
 /// A norm on R^d.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case", tag = "norm")]
 pub enum Norm {
     L2,
@@ -26,6 +35,12 @@ pub enum Norm {
     /// l2 norm; dual: the sum of block l2 norms.
     Block {
         size: usize,
+    },
+    /// Per layer of `layout`: max over its blocks of each block's `layer` norm; dual: the sum
+    /// of the blocks' dual norms (docs/theory.md §6).
+    Modular {
+        layout: Layout,
+        layer: LayerNorm,
     },
 }
 
@@ -140,6 +155,7 @@ impl Norm {
             Norm::L1 => "l1".into(),
             Norm::Lp { p } => format!("l_{p}"),
             Norm::Block { size } => format!("block-l2({size})"),
+            Norm::Modular { layer, .. } => format!("{} per layer", layer.id()),
         }
     }
 
@@ -150,6 +166,7 @@ impl Norm {
             Norm::L1 => l1(x),
             Norm::Lp { p } => lp(x, p),
             Norm::Block { size } => blocks(x, size).map(l2).fold(0.0, f64::max),
+            Norm::Modular { ref layout, layer } => modular::norm(layout, layer, x),
         }
     }
 
@@ -160,6 +177,7 @@ impl Norm {
             Norm::L1 => linf(g),
             Norm::Lp { p } => lp(g, p / (p - 1.0)),
             Norm::Block { size } => blocks(g, size).map(l2).sum(),
+            Norm::Modular { ref layout, layer } => modular::dual(layout, layer, g),
         }
     }
 
@@ -197,6 +215,9 @@ impl Norm {
                 for (sb, gb) in s.chunks_mut(size.max(1)).zip(blocks(g, size)) {
                     scale_into(gb, l2(gb), sb);
                 }
+            }
+            Norm::Modular { ref layout, layer } => {
+                modular::direction_into(layout, layer, g, s);
             }
         }
     }

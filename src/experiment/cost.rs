@@ -1,7 +1,7 @@
 //! A rough count of the multiply-adds a spec's run takes, so that the page can run small
 //! experiments at once on the main thread and send larger ones to a worker with a progress bar.
 
-use crate::norm::Norm;
+use crate::norm::{Layout, Norm};
 use crate::optimizer::StepRule;
 use crate::smoothness::{LINF_EXACT_MAX_D, SDP_MAX_D};
 use crate::spec::{ProblemKind, Spec};
@@ -30,10 +30,9 @@ pub fn work_estimate(spec: &Spec) -> f64 {
     // (A diagonal Hessian, an unrotated generated quadratic, has L_inf = tr H at once.)
     let diagonal = p.kind == ProblemKind::Quadratic && p.rotation == 0.0;
     let linf = !diagonal
-        && spec
-            .methods
-            .iter()
-            .any(|m| m.step_rule() == StepRule::Theory && m.kind.theory_norm(&m.hypers()) == Some(Norm::LInf));
+        && spec.methods.iter().any(|m| {
+            m.step_rule() == StepRule::Theory && m.kind.theory_norm(&m.hypers(), &Layout::default()) == Some(Norm::LInf)
+        });
     // Generated quadratics are PSD: branch and bound, typically a few thousand nodes.
     let psd = matches!(p.kind, ProblemKind::Quadratic | ProblemKind::Quad2d);
     let constants = match (linf, spec.dim()) {

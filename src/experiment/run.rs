@@ -4,7 +4,7 @@
 use super::problem::build;
 use super::step_ratio::{StepRatioRecorder, StepRatios};
 use crate::linalg::Matrix;
-use crate::norm::Norm;
+use crate::norm::{Layout, Norm};
 use crate::optimizer::{
     log_grid, run, tune, Chain, Observer, Outcome, Point, RunConfig, Status, StepRule, StepSize, Trace, TuneReport,
     Update,
@@ -239,9 +239,10 @@ fn step_size(lr: f64, smoothness: Option<&Constant>) -> StepSize {
     }
 }
 
-/// Method `m`'s chain: its links at step size `step`, then its schedule over `horizon` steps.
-fn chain(m: &MethodSpec, step: StepSize, horizon: usize) -> Chain {
-    m.kind.chain(&m.hypers(), step).with_schedule(m.schedule, horizon)
+/// Method `m`'s chain on parameters of `layout`: its links at step size `step`, then its
+/// schedule over `horizon` steps.
+fn chain(m: &MethodSpec, step: StepSize, horizon: usize, layout: &Layout) -> Chain {
+    m.kind.chain(&m.hypers(), step, layout).with_schedule(m.schedule, horizon)
 }
 
 pub(crate) fn resolve_step(
@@ -252,12 +253,13 @@ pub(crate) fn resolve_step(
     constants: &mut Vec<(Norm, Constant)>,
 ) -> ResolvedStep {
     let obj = problem.objective.as_ref();
+    let layout = obj.layout();
     // Validation allows the theory rule only on objectives with a constant Hessian.
-    let smoothness = match (m.step_rule(), m.kind.theory_norm(&m.hypers()), obj.constant_hessian()) {
+    let smoothness = match (m.step_rule(), m.kind.theory_norm(&m.hypers(), &layout), obj.constant_hessian()) {
         (StepRule::Theory, Some(norm), Some(h)) => Some(constant(constants, norm, h, obj.known_spectrum())),
         _ => None,
     };
-    let make_chain = |lr: f64| chain(m, step_size(lr, smoothness.as_ref()), cfg.steps);
+    let make_chain = |lr: f64| chain(m, step_size(lr, smoothness.as_ref()), cfg.steps, &layout);
     let (lr, tuning) = if m.tune {
         let report = tune(obj, &problem.x0, make_chain, cfg, grid);
         // When every grid value diverged, show the smallest: its divergence is the story.
@@ -288,8 +290,10 @@ pub(crate) fn run_resolved(
     cfg: &RunConfig,
     observers: &mut [&mut dyn Observer],
 ) -> Outcome {
-    let mut chain = chain(&spec.methods[i], step_size(step.lr, step.smoothness.as_ref()), spec.run.steps as usize);
-    run(problem.objective.as_ref(), &problem.x0, &mut chain, cfg, observers)
+    let obj = problem.objective.as_ref();
+    let step = step_size(step.lr, step.smoothness.as_ref());
+    let mut chain = chain(&spec.methods[i], step, spec.run.steps as usize, &obj.layout());
+    run(obj, &problem.x0, &mut chain, cfg, observers)
 }
 
 /// The smoothness constant for `norm` of the constant Hessian h, computed once per run.
@@ -297,7 +301,7 @@ fn constant(cache: &mut Vec<(Norm, Constant)>, norm: Norm, h: &Matrix, spectrum:
     if let Some((_, c)) = cache.iter().find(|(n, _)| *n == norm) {
         return c.clone();
     }
-    let c = smoothness_constant(norm, h, spectrum);
+    let c = smoothness_constant(&norm, h, spectrum);
     cache.push((norm, c.clone()));
     c
 }

@@ -14,6 +14,7 @@ pub use rosenbrock::Rosenbrock;
 pub use rotated::Rotated;
 
 use crate::linalg::Matrix;
+use crate::norm::Layout;
 
 /// Dense Hessians are formed only up to this dimension (8 MB per 1000 x 1000 matrix).
 pub const DENSE_HESSIAN_MAX_D: usize = 2000;
@@ -60,6 +61,12 @@ pub trait Objective {
     /// Eigenvalues of the constant Hessian when known by construction (ascending).
     fn known_spectrum(&self) -> Option<&[f64]> {
         None
+    }
+
+    /// How the parameters are cut into weight matrices and vectors (per-layer norms and Muon
+    /// read it): one plain vector unless the objective says otherwise.
+    fn layout(&self) -> Layout {
+        Layout::vector(self.dim())
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::Objective;
 use crate::linalg::{Matrix, PSD_TOLERANCE};
-use crate::norm::dot;
+use crate::norm::{dot, Layout};
 
 /// A quadratic with symmetric Hessian H and centre x*. For PSD H the minimum is f* = 0 at x*;
 /// otherwise f is unbounded below and the minimum is unknown (None).
@@ -12,6 +12,8 @@ pub struct Quadratic {
     x_star: Vec<f64>,
     f_star: Option<f64>,
     spectrum: Option<Vec<f64>>,
+    /// The variable's shape: a plain vector, or an m x n matrix X with x = vec(X) row-major.
+    layout: Layout,
 }
 
 /// Why a user-given matrix was refused (wrapped by the crate's `Error::Matrix`).
@@ -39,7 +41,8 @@ impl Quadratic {
     /// From a Hessian whose spectrum is known by construction (always PSD in our generators).
     pub fn with_spectrum(h: Matrix, x_star: Vec<f64>, spectrum: Vec<f64>) -> Self {
         let psd = spectrum.first().is_none_or(|l| *l >= 0.0);
-        Quadratic { h, x_star, f_star: psd.then_some(0.0), spectrum: Some(spectrum) }
+        let layout = Layout::vector(h.n());
+        Quadratic { h, x_star, f_star: psd.then_some(0.0), spectrum: Some(spectrum), layout }
     }
 
     /// From a user's matrix as `check_matrix` returns it (exactly symmetric), tested for PSD.
@@ -55,7 +58,13 @@ impl Quadratic {
             }
             Err(_) => (h.gershgorin().0 >= 0.0, None),
         };
-        Quadratic { h, x_star: vec![0.0; n], f_star: psd.then_some(0.0), spectrum }
+        Quadratic { h, x_star: vec![0.0; n], f_star: psd.then_some(0.0), spectrum, layout: Layout::vector(n) }
+    }
+
+    /// The same quadratic over a variable of `layout` (of the same dimension).
+    pub fn with_layout(self, layout: Layout) -> Self {
+        assert_eq!(layout.dim(), self.h.n(), "layout and Hessian dimensions differ");
+        Quadratic { layout, ..self }
     }
 
     pub fn hessian_matrix(&self) -> &Matrix {
@@ -133,6 +142,10 @@ impl Objective for Quadratic {
 
     fn known_spectrum(&self) -> Option<&[f64]> {
         self.spectrum.as_deref()
+    }
+
+    fn layout(&self) -> Layout {
+        self.layout.clone()
     }
 }
 

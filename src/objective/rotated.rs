@@ -58,6 +58,12 @@ impl Objective for Rotated {
         self.inner.hessian(&self.q.matvec(z)).map(|h| h.congruence(&self.q))
     }
 
+    /// The inner objective's: an optimiser cuts z into layers as it would cut x, unaware of Q
+    /// (which mixes the layers, so per-layer methods notice the rotation).
+    fn layout(&self) -> crate::norm::Layout {
+        self.inner.layout()
+    }
+
     fn rows(&self) -> usize {
         self.inner.rows()
     }
@@ -104,7 +110,7 @@ mod tests {
         let z0 = rotated.to_rotated(&x0);
         let cfg = RunConfig::new(200, None);
         let (mut a, mut b) = (Trace::default(), Trace::default());
-        let chain = || kind.chain(&kind.defaults(), StepSize::Const(lr));
+        let chain = || kind.chain(&kind.defaults(), StepSize::Const(lr), &plain.layout());
         run(&plain, &x0, &mut chain(), &cfg, &mut [&mut a]);
         run(&rotated, &z0, &mut chain(), &cfg, &mut [&mut b]);
         (a.f, b.f)

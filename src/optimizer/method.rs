@@ -3,8 +3,9 @@
 //! Everything else about a method (the spec's choices, which controls the page shows, the
 //! theory norm, the label) is read from its row.
 
+use super::muon::Muon;
 use super::transform::{Adam, Chain, Ema, Lion, Momentum, Scale, Sign, Steepest, Transform};
-use crate::norm::Norm;
+use crate::norm::{LayerNorm, Layout, Norm};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -62,15 +63,16 @@ pub enum StepSize {
     Theory { lr: f64, smoothness: f64 },
 }
 
-/// What a method does with the gradient.
+/// What a method does with the gradient. Norms and links may read the layout of the parameter
+/// vector (its weight matrices); the vector norms ignore it.
 pub enum Update {
     /// Gradient descent: x <- x - lr g; theory: lr / L_2.
     Gradient,
     /// Steepest descent under a norm: the direction s(g) with ||s|| = 1, <g, s> = ||g||_*, times
     /// ||g||_* / L under the theory rule, then lr.
-    Steepest(fn(&Hypers) -> Norm),
+    Steepest(fn(&Hypers, &Layout) -> Norm),
     /// Links of its own, then lr; no theory step.
-    Links(fn(&Hypers) -> Vec<Box<dyn Transform>>),
+    Links(fn(&Hypers, &Layout) -> Vec<Box<dyn Transform>>),
 }
 
 /// One optimiser: a row of `METHODS`.
@@ -89,7 +91,7 @@ pub struct Method {
 
 /// Every method, in the order of the spec's choices.
 pub const METHODS: &[Method] =
-    &[GD, SIGN_GD, NORMALIZED_GD, COORDINATE, LP, BLOCK, HEAVY_BALL, NESTEROV, SIGNUM, ADAM, LION];
+    &[GD, SIGN_GD, NORMALIZED_GD, COORDINATE, LP, BLOCK, HEAVY_BALL, NESTEROV, SIGNUM, ADAM, LION, SPECTRAL, MUON];
 
 /// The methods' ids, in table order (the choices of `methods[].kind`).
 pub const METHOD_IDS: [&str; METHODS.len()] = {
@@ -112,7 +114,7 @@ pub const SIGN_GD: Method = Method {
     name: "sign GD",
     stochastic_name: Some("signSGD"),
     hyper: &[],
-    update: Update::Steepest(|_| Norm::LInf),
+    update: Update::Steepest(|_, _| Norm::LInf),
 };
 
 /// Steepest descent under l2: direction g / ||g||_2 (theory step ||g||_2 / L_2 is GD).
@@ -121,7 +123,7 @@ pub const NORMALIZED_GD: Method = Method {
     name: "normalised GD",
     stochastic_name: None,
     hyper: &[],
-    update: Update::Steepest(|_| Norm::L2),
+    update: Update::Steepest(|_, _| Norm::L2),
 };
 
 /// Steepest descent under l1: greedy (Gauss-Southwell) coordinate descent.
@@ -130,7 +132,7 @@ pub const COORDINATE: Method = Method {
     name: "greedy coordinate",
     stochastic_name: None,
     hyper: &[],
-    update: Update::Steepest(|_| Norm::L1),
+    update: Update::Steepest(|_, _| Norm::L1),
 };
 
 /// Steepest descent under l_p.
@@ -139,7 +141,7 @@ pub const LP: Method = Method {
     name: "l_{p} steepest",
     stochastic_name: None,
     hyper: &[(Hyper::P, 3.0)],
-    update: Update::Steepest(|h| Norm::Lp { p: h(Hyper::P) }),
+    update: Update::Steepest(|h, _| Norm::Lp { p: h(Hyper::P) }),
 };
 
 /// Steepest descent under the block-l2 norm: block-wise normalised gradient.
@@ -148,7 +150,7 @@ pub const BLOCK: Method = Method {
     name: "block-normalised ({block})",
     stochastic_name: None,
     hyper: &[(Hyper::Block, 2.0)],
-    update: Update::Steepest(|h| Norm::Block { size: h(Hyper::Block) as usize }),
+    update: Update::Steepest(|h, _| Norm::Block { size: h(Hyper::Block) as usize }),
 };
 
 /// Heavy-ball momentum: v <- beta v + g, x <- x - lr v.
@@ -157,7 +159,7 @@ pub const HEAVY_BALL: Method = Method {
     name: "heavy ball",
     stochastic_name: None,
     hyper: &[(Hyper::Beta, 0.9)],
-    update: Update::Links(|h| vec![Box::new(Momentum::new(h(Hyper::Beta), false))]),
+    update: Update::Links(|h, _| vec![Box::new(Momentum::new(h(Hyper::Beta), false))]),
 };
 
 /// Nesterov momentum: v <- beta v + g, x <- x - lr (g + beta v).
@@ -166,7 +168,7 @@ pub const NESTEROV: Method = Method {
     name: "Nesterov",
     stochastic_name: None,
     hyper: &[(Hyper::Beta, 0.9)],
-    update: Update::Links(|h| vec![Box::new(Momentum::new(h(Hyper::Beta), true))]),
+    update: Update::Links(|h, _| vec![Box::new(Momentum::new(h(Hyper::Beta), true))]),
 };
 
 /// Signum: m <- beta m + (1 - beta) g, x <- x - lr sign(m).
@@ -175,7 +177,7 @@ pub const SIGNUM: Method = Method {
     name: "signum",
     stochastic_name: None,
     hyper: &[(Hyper::Beta, 0.9)],
-    update: Update::Links(|h| vec![Box::new(Ema::new(h(Hyper::Beta))), Box::new(Sign)]),
+    update: Update::Links(|h, _| vec![Box::new(Ema::new(h(Hyper::Beta))), Box::new(Sign)]),
 };
 
 /// Adam (Kingma & Ba 2015) with its paper's defaults.
@@ -184,7 +186,7 @@ pub const ADAM: Method = Method {
     name: "Adam",
     stochastic_name: None,
     hyper: &[(Hyper::Beta, 0.9), (Hyper::Beta2, 0.999), (Hyper::Eps, 1e-8)],
-    update: Update::Links(|h| vec![Box::new(Adam::new(h(Hyper::Beta), h(Hyper::Beta2), h(Hyper::Eps)))]),
+    update: Update::Links(|h, _| vec![Box::new(Adam::new(h(Hyper::Beta), h(Hyper::Beta2), h(Hyper::Eps)))]),
 };
 
 /// Lion (Chen et al. 2023) with the paper's defaults (beta2 0.99, as in optax).
@@ -193,7 +195,31 @@ pub const LION: Method = Method {
     name: "Lion",
     stochastic_name: None,
     hyper: &[(Hyper::Beta, 0.9), (Hyper::Beta2, 0.99)],
-    update: Update::Links(|h| vec![Box::new(Lion::new(h(Hyper::Beta), h(Hyper::Beta2)))]),
+    update: Update::Links(|h, _| vec![Box::new(Lion::new(h(Hyper::Beta), h(Hyper::Beta2)))]),
+};
+
+/// Steepest descent under the per-layer spectral norm (docs/theory.md §6): each weight matrix
+/// moves along the exact polar factor U V^T of its gradient (an SVD), each bias along g / ||g||_2;
+/// theory step ||g||_* / L with the dual sum of nuclear norms (and bias l2 norms).
+pub const SPECTRAL: Method = Method {
+    id: "spectral",
+    name: "spectral",
+    stochastic_name: None,
+    hyper: &[],
+    update: Update::Steepest(|_, layout| Norm::Modular { layout: layout.clone(), layer: LayerNorm::Spectral }),
+};
+
+/// Muon as optax.contrib.muon (see `optimizer::muon` for its conventions and differences):
+/// Nesterov momentum beta 0.95 and five quintic Newton–Schulz steps on the weight matrices, Adam
+/// (beta2, eps) on the rest.
+pub const MUON: Method = Method {
+    id: "muon",
+    name: "Muon",
+    stochastic_name: None,
+    hyper: &[(Hyper::Beta, 0.95), (Hyper::Beta2, 0.999), (Hyper::Eps, 1e-8)],
+    update: Update::Links(|h, layout| {
+        vec![Box::new(Muon::new(layout.clone(), h(Hyper::Beta), h(Hyper::Beta2), h(Hyper::Eps)))]
+    }),
 };
 
 impl Method {
@@ -220,25 +246,32 @@ impl Method {
             .fold(self.name.to_string(), |name, (k, _)| name.replace(&format!("{{{}}}", k.id()), &h(*k).to_string()))
     }
 
-    /// The norm whose smoothness constant the theory step needs; None when there is no theory step.
-    pub fn theory_norm(&self, h: &Hypers) -> Option<Norm> {
+    /// The norm whose smoothness constant the theory step needs, on parameters of `layout`; None
+    /// when there is no theory step.
+    pub fn theory_norm(&self, h: &Hypers, layout: &Layout) -> Option<Norm> {
         match &self.update {
             Update::Gradient => Some(Norm::L2),
-            Update::Steepest(norm) => Some(norm(h)),
+            Update::Steepest(norm) => Some(norm(h, layout)),
             Update::Links(_) => None,
         }
     }
 
-    /// The chain of this method with hyperparameters `h` and step `step`.
-    pub fn chain(&self, h: &Hypers, step: StepSize) -> Chain {
+    /// Whether it has a theory step (a norm whose smoothness constant sets the step).
+    pub fn has_theory_step(&self) -> bool {
+        !matches!(self.update, Update::Links(_))
+    }
+
+    /// The chain of this method with hyperparameters `h` and step `step`, on parameters of
+    /// `layout`.
+    pub fn chain(&self, h: &Hypers, step: StepSize, layout: &Layout) -> Chain {
         let (lr, theory_l) = match step {
             StepSize::Const(lr) => (lr, None),
             StepSize::Theory { lr, smoothness } => (lr, Some(smoothness)),
         };
         let mut links: Vec<Box<dyn Transform>> = match &self.update {
             Update::Gradient => return Chain(vec![Box::new(Scale(theory_l.map_or(lr, |l| lr / l)))]),
-            Update::Steepest(norm) => vec![Box::new(Steepest::new(norm(h), theory_l))],
-            Update::Links(links) => links(h),
+            Update::Steepest(norm) => vec![Box::new(Steepest::new(norm(h, layout), theory_l))],
+            Update::Links(links) => links(h, layout),
         };
         links.push(Box::new(Scale(lr)));
         Chain(links)
@@ -279,10 +312,11 @@ pub mod method_id {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::norm::Block;
     use std::cell::RefCell;
 
     fn first_steps(m: &Method, h: &Hypers, lr: f64, grads: &[[f64; 2]]) -> Vec<Vec<f64>> {
-        let mut chain = m.chain(h, StepSize::Const(lr));
+        let mut chain = m.chain(h, StepSize::Const(lr), &Layout::vector(2));
         grads
             .iter()
             .enumerate()
@@ -309,10 +343,12 @@ mod tests {
                 read.borrow_mut().push(h);
                 m.default_of(h).unwrap_or(1.0)
             };
+            // A matrix and a vector: methods that treat them apart read everything.
+            let layout = Layout(vec![Block::Matrix { rows: 1, cols: 2 }, Block::Vector { len: 1 }]);
             for step in [StepSize::Const(0.1), StepSize::Theory { lr: 1.0, smoothness: 2.0 }] {
-                m.chain(&recorder, step).update(&mut [1.0, -2.0, 0.5], 1);
+                m.chain(&recorder, step, &layout).update(&mut [1.0, -2.0, 0.5], 1);
             }
-            m.theory_norm(&recorder);
+            m.theory_norm(&recorder, &layout);
             m.display_name(&recorder);
             let mut read = read.into_inner();
             read.sort();
@@ -394,12 +430,12 @@ mod tests {
     #[test]
     fn theory_step_is_dual_norm_over_l() {
         let theory = StepSize::Theory { lr: 1.0, smoothness: 4.0 };
-        let mut chain = SIGN_GD.chain(&SIGN_GD.defaults(), theory);
+        let mut chain = SIGN_GD.chain(&SIGN_GD.defaults(), theory, &Layout::vector(2));
         let mut u = vec![3.0, -1.0];
         let step = chain.update(&mut u, 1);
         assert_eq!(step, 1.0); // ||g||_1 / L = 4 / 4
         assert_eq!(u, vec![1.0, -1.0]);
-        let mut gd = GD.chain(&GD.defaults(), theory);
+        let mut gd = GD.chain(&GD.defaults(), theory, &Layout::vector(2));
         let mut u = vec![3.0, -1.0];
         assert_eq!(gd.update(&mut u, 1), 0.25);
         assert_eq!(u, vec![0.75, -0.25]);

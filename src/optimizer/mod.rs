@@ -1,8 +1,9 @@
 //! Optimisers: composable update rules (`transform`), the named methods built from them
 //! (`method`), the run loop (`run`) and the observers it shows each point to (`observe`; the
-//! per-step `trace` is one), and step-size tuning (`tune`).
+//! per-step `trace` is one), step-size tuning (`tune`), and Muon's link (`muon`).
 
 pub mod method;
+pub mod muon;
 pub mod observe;
 pub mod run;
 pub mod trace;

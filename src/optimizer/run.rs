@@ -196,7 +196,7 @@ mod tests {
         let l = q.known_spectrum().unwrap().last().copied().unwrap();
         let x0 = vec![1.0; 6];
         let mut trace = Trace::with_iterates();
-        let mut chain = GD.chain(&GD.defaults(), StepSize::Theory { lr: 1.0, smoothness: l });
+        let mut chain = GD.chain(&GD.defaults(), StepSize::Theory { lr: 1.0, smoothness: l }, &q.layout());
         run(&q, &x0, &mut chain, &cfg(30), &mut [&mut trace]);
         let h = q.hessian_matrix();
         let mut z: Vec<f64> = x0.iter().zip(q.x_star()).map(|(a, b)| a - b).collect();
@@ -226,7 +226,7 @@ mod tests {
             let cases: [(&Method, f64, DualNorm); 2] = [(&GD, l2c, l2), (&SIGN_GD, linf, l1)];
             for (kind, l, dual) in cases {
                 let mut trace = Trace::with_iterates();
-                let mut chain = kind.chain(&kind.defaults(), StepSize::Theory { lr: 1.0, smoothness: l });
+                let mut chain = kind.chain(&kind.defaults(), StepSize::Theory { lr: 1.0, smoothness: l }, &q.layout());
                 let x0 = Rng::new(seed).normals(d);
                 run(&q, &x0, &mut chain, &cfg(40), &mut [&mut trace]);
                 let xs = trace.x.as_ref().unwrap();
@@ -244,7 +244,7 @@ mod tests {
     #[test]
     fn divergence_is_reported_as_data() {
         let q = random_quadratic(4, 3);
-        let mut chain = GD.chain(&GD.defaults(), StepSize::Const(100.0));
+        let mut chain = GD.chain(&GD.defaults(), StepSize::Const(100.0), &q.layout());
         let mut trace = Trace::default();
         let out = run(&q, &[1.0; 4], &mut chain, &cfg(1000), &mut [&mut trace]);
         assert_eq!(out.status, Status::Diverged);
@@ -257,7 +257,7 @@ mod tests {
     fn target_stops_the_run() {
         let q = random_quadratic(4, 4);
         let l = q.known_spectrum().unwrap().last().copied().unwrap();
-        let mut chain = GD.chain(&GD.defaults(), StepSize::Theory { lr: 1.0, smoothness: l });
+        let mut chain = GD.chain(&GD.defaults(), StepSize::Theory { lr: 1.0, smoothness: l }, &q.layout());
         let out = run(&q, &[1.0; 4], &mut chain, &RunConfig::new(100_000, Some(1e-6)), &mut []);
         assert_eq!(out.status, Status::Target);
         assert!(out.final_f <= 1e-6 * q.value(&[1.0; 4]));
@@ -292,8 +292,9 @@ mod tests {
         let lr = 0.05;
         let x0 = Rng::new(7).normals(5);
         let mut w = Witness::default();
-        let watched = run(&q, &x0, &mut GD.chain(&GD.defaults(), StepSize::Const(lr)), &cfg(25), &mut [&mut w]);
-        let alone = run(&q, &x0, &mut GD.chain(&GD.defaults(), StepSize::Const(lr)), &cfg(25), &mut []);
+        let watched =
+            run(&q, &x0, &mut GD.chain(&GD.defaults(), StepSize::Const(lr), &q.layout()), &cfg(25), &mut [&mut w]);
+        let alone = run(&q, &x0, &mut GD.chain(&GD.defaults(), StepSize::Const(lr), &q.layout()), &cfg(25), &mut []);
         assert_eq!(watched, alone);
         assert_eq!(w.seen.len(), 26);
         let mut g = vec![0.0; 5];
@@ -318,7 +319,7 @@ mod tests {
         let q = random_quadratic(4, 8);
         let mut halting = Witness { halt_at: Some(7), ..Witness::default() };
         let mut trace = Trace::default();
-        let mut chain = SIGN_GD.chain(&SIGN_GD.defaults(), StepSize::Const(0.01));
+        let mut chain = SIGN_GD.chain(&SIGN_GD.defaults(), StepSize::Const(0.01), &q.layout());
         let out = run(&q, &[1.0; 4], &mut chain, &cfg(100), &mut [&mut halting, &mut trace]);
         assert_eq!((out.status, out.stopped_at), (Status::Halted, 7));
         assert_eq!(out.x, halting.seen[7].1);

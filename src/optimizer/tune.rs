@@ -96,7 +96,7 @@ mod tests {
         let q = Quadratic::with_spectrum(Matrix::diagonal(&[1.0, 10.0]), vec![0.0, 0.0], vec![1.0, 10.0]);
         let grid = [0.01, 0.1, 2.0 / 11.0, 0.19, 0.25, 1.0];
         let cfg = RunConfig::new(2000, Some(1e-10));
-        let rep = tune(&q, &[1.0, 1.0], |s| GD.chain(&GD.defaults(), StepSize::Const(s)), &cfg, &grid);
+        let rep = tune(&q, &[1.0, 1.0], |s| GD.chain(&GD.defaults(), StepSize::Const(s), &q.layout()), &cfg, &grid);
         assert_eq!(rep.best, Some(2));
         assert_eq!(rep.grid[4].status, Status::Diverged);
         assert_eq!(rep.grid[5].status, Status::Diverged);

@@ -6,7 +6,8 @@ use super::low_rank::linf_low_rank;
 use super::sdp::{bilinear_lift, solve};
 use crate::linalg::{Matrix, PSD_TOLERANCE};
 use crate::norm::l1;
-use crate::norm::Norm;
+use crate::norm::modular::max_nuclear_rank;
+use crate::norm::{LayerNorm, Norm};
 use serde::Serialize;
 
 /// Enumeration for L_inf is used up to this dimension (about 0.1 s natively, 0.3 s in wasm).
@@ -30,7 +31,7 @@ pub struct Constant {
 }
 
 /// L for `norm` of the quadratic with Hessian `h`; `spectrum` are its eigenvalues when known.
-pub fn smoothness_constant(norm: Norm, h: &Matrix, spectrum: Option<&[f64]>) -> Constant {
+pub fn smoothness_constant(norm: &Norm, h: &Matrix, spectrum: Option<&[f64]>) -> Constant {
     let d = h.n();
     // Eigenvalues only when a constant needs them (O(d^3)). Should the solver fail (a non-finite
     // entry, or QL past its step budget), Gershgorin's interval stands in for the spectrum: L_2 is
@@ -49,11 +50,12 @@ pub fn smoothness_constant(norm: Norm, h: &Matrix, spectrum: Option<&[f64]>) -> 
     let l2_exact = || spectrum.is_some() || solved().1;
     let l2 = || lam().iter().fold(0.0f64, |m, l| m.max(l.abs()));
     let psd = || lam().first().is_none_or(|l| *l >= -PSD_TOLERANCE * l2());
+    let linf_constant = || linf(h, l2, psd, || lam().first().copied().unwrap_or(0.0));
     match norm {
         Norm::L2 if l2_exact() => Constant { value: l2(), exact: true, method: "max |eigenvalue|" },
         Norm::L2 => Constant { value: l2(), exact: false, method: "bound Gershgorin (the eigensolver failed)" },
-        Norm::LInf | Norm::Block { size: 1 } => linf(h, l2, psd, || lam().first().copied().unwrap_or(0.0)),
-        Norm::Block { size } if size >= d => {
+        Norm::LInf | Norm::Block { size: 1 } => linf_constant(),
+        Norm::Block { size } if *size >= d => {
             Constant { value: l2(), exact: l2_exact(), method: "one block: max |eigenvalue|" }
         }
         Norm::L1 => Constant {
@@ -64,31 +66,48 @@ pub fn smoothness_constant(norm: Norm, h: &Matrix, spectrum: Option<&[f64]>) -> 
         // ||v||_2 <= d^(1/2-1/p) ||v||_p and ||w||_q <= d^(1/q-1/2) ||w||_2 for p >= 2 (q <= 2);
         // for p < 2 both factors are at most 1.
         Norm::Lp { p } => {
-            let factor = if p >= 2.0 { libm::pow(d as f64, 1.0 - 2.0 / p) } else { 1.0 };
-            Constant { value: factor * l2(), exact: p == 2.0, method: "bound d^max(0, 1-2/p) L_2" }
+            let factor = if *p >= 2.0 { libm::pow(d as f64, 1.0 - 2.0 / p) } else { 1.0 };
+            Constant { value: factor * l2(), exact: *p == 2.0, method: "bound d^max(0, 1-2/p) L_2" }
         }
-        // ||H v||_* = sum_b ||sum_c H_bc v_c||_2 <= sum_bc ||H_bc||_F, and <= n_blocks L_2.
         Norm::Block { size } => {
-            let nb = d.div_ceil(size);
-            let mut frob = 0.0;
-            for b in 0..nb {
-                for c in 0..nb {
-                    let mut s = 0.0;
-                    for i in b * size..((b + 1) * size).min(d) {
-                        for j in c * size..((c + 1) * size).min(d) {
-                            s += h.get(i, j) * h.get(i, j);
-                        }
-                    }
-                    frob += libm::sqrt(s);
+            let ranges: Vec<_> = (0..d.div_ceil(*size)).map(|b| b * size..((b + 1) * size).min(d)).collect();
+            blocks_l2(h, &ranges, l2())
+        }
+        // A max of maxima: the modular l_inf norm is l_inf.
+        Norm::Modular { layer: LayerNorm::LInf, .. } => linf_constant(),
+        Norm::Modular { layout, layer: LayerNorm::L2 } => {
+            blocks_l2(h, &layout.ranges().map(|(_, r)| r).collect::<Vec<_>>(), l2())
+        }
+        // ||v||_2 <= sqrt(R) ||v|| and ||w||_* <= sqrt(R) ||w||_2 with R = sum_b min(rows_b, cols_b)
+        // (Cauchy-Schwarz over the singular values and over the blocks): L <= R L_2, equality
+        // for H = lambda I (docs/theory.md §6).
+        Norm::Modular { layout, layer: LayerNorm::Spectral } => {
+            let r = max_nuclear_rank(layout);
+            Constant { value: r as f64 * l2(), exact: r == 1 && l2_exact(), method: "bound sum_b min(m_b, n_b) L_2" }
+        }
+    }
+}
+
+/// Blocks of l2 (ranges of the coordinates): ||H v||_* = sum_b ||sum_c H_bc v_c||_2 <= sum_bc
+/// ||H_bc||_F, and <= n_blocks L_2.
+fn blocks_l2(h: &Matrix, ranges: &[std::ops::Range<usize>], l2: f64) -> Constant {
+    let mut frob = 0.0;
+    for b in ranges {
+        for c in ranges {
+            let mut s = 0.0;
+            for i in b.clone() {
+                for j in c.clone() {
+                    s += h.get(i, j) * h.get(i, j);
                 }
             }
-            let by_l2 = nb as f64 * l2();
-            if frob <= by_l2 {
-                Constant { value: frob, exact: false, method: "bound sum of block Frobenius norms" }
-            } else {
-                Constant { value: by_l2, exact: false, method: "bound n_blocks L_2" }
-            }
+            frob += libm::sqrt(s);
         }
+    }
+    let by_l2 = ranges.len() as f64 * l2;
+    if frob <= by_l2 {
+        Constant { value: frob, exact: false, method: "bound sum of block Frobenius norms" }
+    } else {
+        Constant { value: by_l2, exact: false, method: "bound n_blocks L_2" }
     }
 }
 
@@ -138,18 +157,30 @@ fn linf(h: &Matrix, l2: impl Fn() -> f64, psd: impl Fn() -> bool, lambda_min: im
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::norm::Norm;
+    use crate::norm::{Block, LayerNorm, Layout, Norm};
     use crate::rng::Rng;
     use crate::testing::random_psd;
 
     /// Every constant bounds ||H v||_* / ||v|| from above on random and extreme directions.
     #[test]
     fn constants_bound_the_operator_norm() {
-        let norms = [Norm::L2, Norm::LInf, Norm::L1, Norm::Lp { p: 1.5 }, Norm::Lp { p: 3.0 }, Norm::Block { size: 2 }];
         let mut r = Rng::new(9);
         for d in [3, 6, 25] {
+            let layers = Layout(vec![Block::Matrix { rows: 2, cols: d / 3 }, Block::Vector { len: d - 2 * (d / 3) }]);
+            let modular = |layer| Norm::Modular { layout: layers.clone(), layer };
+            let norms = [
+                Norm::L2,
+                Norm::LInf,
+                Norm::L1,
+                Norm::Lp { p: 1.5 },
+                Norm::Lp { p: 3.0 },
+                Norm::Block { size: 2 },
+                modular(LayerNorm::Spectral),
+                modular(LayerNorm::L2),
+                modular(LayerNorm::LInf),
+            ];
             let h = random_psd(d, d as u64);
-            for norm in norms {
+            for norm in &norms {
                 let c = smoothness_constant(norm, &h, None);
                 for _ in 0..200 {
                     let v = r.normals(d);

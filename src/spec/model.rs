@@ -249,7 +249,7 @@ impl MethodSpec {
         match self.rule {
             Rule::Theory => StepRule::Theory,
             Rule::Const => StepRule::Const,
-            Rule::Auto if self.kind.theory_norm(&self.hypers()).is_some() => StepRule::Theory,
+            Rule::Auto if self.kind.has_theory_step() => StepRule::Theory,
             Rule::Auto => StepRule::Const,
         }
     }

@@ -2,6 +2,7 @@
 
 use super::params::{range_text, PARAMS};
 use super::{MAX_D, MAX_METHODS, MAX_NETWORK_PARAMS, MAX_STEPS, SPEC_VERSION};
+use crate::norm::Layout;
 use crate::optimizer::METHODS;
 
 /// The schema: every parameter with type, range (also as text), default, label, step and help, every method with its own
@@ -13,7 +14,8 @@ pub fn schema() -> serde_json::Value {
         .map(|m| {
             let defaults: serde_json::Map<String, serde_json::Value> =
                 m.hyper.iter().map(|(h, v)| (h.id().to_string(), (*v).into())).collect();
-            let norm = m.theory_norm(&m.defaults()).map(|n| n.name());
+            // A norm's name does not depend on the layout it is cut by.
+            let norm = m.theory_norm(&m.defaults(), &Layout::default()).map(|n| n.name());
             serde_json::json!({ "id": m.id, "name": m.display_name(&m.defaults()), "theory_norm": norm, "defaults": defaults })
         })
         .collect();

@@ -271,7 +271,7 @@ impl Spec {
                 }
             }
             if m.rule == Rule::Theory {
-                if m.kind.theory_norm(&m.hypers()).is_none() {
+                if !m.kind.has_theory_step() {
                     return Err(SpecError::new(
                         f("rule"),
                         "theory",

@@ -15,6 +15,7 @@ mod product;
 use super::Objective;
 use crate::data::Dataset;
 use crate::linalg::Matrix;
+use crate::norm::{Block, Layout};
 use crate::rng::{Rng, Stream};
 use pass::BLOCK_ROWS;
 use serde::{Deserialize, Serialize};
@@ -208,6 +209,16 @@ impl Objective for Network {
 
     fn minimum(&self) -> Option<f64> {
         None
+    }
+
+    /// Each layer's W (outputs x inputs) and b.
+    fn layout(&self) -> Layout {
+        Layout(
+            self.sizes
+                .windows(2)
+                .flat_map(|w| [Block::Matrix { rows: w[1], cols: w[0] }, Block::Vector { len: w[1] }])
+                .collect(),
+        )
     }
 }
 
