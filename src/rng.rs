@@ -19,6 +19,8 @@ pub enum Stream {
     NetworkInit = 4,
     /// The order of minibatches.
     Batches = 5,
+    /// The Haar rotations of a matrix variable's two sides.
+    SideRotation = 6,
     /// The random starts of local search for L_inf.
     LocalSearch = 11,
     /// The Gaussian directions of hyperplane rounding of the SDP solution.
@@ -130,6 +132,7 @@ mod tests {
             (Stream::DataSplit, 3),
             (Stream::NetworkInit, 4),
             (Stream::Batches, 5),
+            (Stream::SideRotation, 6),
             (Stream::LocalSearch, 11),
             (Stream::Rounding, 12),
             (Stream::Comparison, 21),

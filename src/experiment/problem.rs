@@ -1,6 +1,8 @@
 //! Builds the objective and the start point a spec describes.
 
 use crate::data::load;
+use crate::linalg::Matrix;
+use crate::norm::Layout;
 use crate::objective::{
     hessian_2d, rotated_hessian, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock, Rotated,
 };
@@ -29,7 +31,7 @@ pub fn build(task: &RunTask) -> Problem {
                 let rot = HaarRotation::new(d, &mut Rng::stream(p.seed, Stream::Rotation));
                 rotated_hessian(&lam, &rot, p.rotation)
             };
-            Box::new(Quadratic::with_spectrum(h, vec![0.0; d], lam))
+            Box::new(Quadratic::with_spectrum(sides(p, h), vec![0.0; d], lam).with_layout(layout(p, d)))
         }
         ProblemKind::Quad2d => {
             let mut lam = vec![p.lambda_max, p.lambda_min];
@@ -37,7 +39,7 @@ pub fn build(task: &RunTask) -> Problem {
             Box::new(Quadratic::with_spectrum(hessian_2d(p.lambda_max, p.lambda_min, p.angle), vec![0.0; 2], lam))
         }
         ProblemKind::Matrix => match task.matrix() {
-            Some(h) => Box::new(Quadratic::from_symmetric(h.clone())),
+            Some(h) => Box::new(Quadratic::from_symmetric(sides(p, h.clone())).with_layout(layout(p, d))),
             None => unreachable!("a run task of kind matrix holds its checked matrix"),
         },
         ProblemKind::Rosenbrock => Box::new(Rosenbrock::new(d)),
@@ -72,6 +74,30 @@ impl Problem {
             None => z.to_vec(),
         }
     }
+}
+
+/// The variable's layout: the m x n matrix of `problem.shape`, or a plain vector.
+fn layout(p: &ProblemSpec, d: usize) -> Layout {
+    p.matrix_shape().map_or(Layout::vector(d), |(m, n)| Layout::matrix(m, n))
+}
+
+/// The Hessian of f(U^T X V) when `problem.rotate_sides`: K H K^T with K = U (x) V, since
+/// vec(U X V^T) = (U (x) V) vec(X) row-major; U (m x m) and V (n x n) Haar, seeded. Same
+/// eigenvalues and the same spectral-norm geometry (docs/theory.md §6); H itself otherwise.
+fn sides(p: &ProblemSpec, h: Matrix) -> Matrix {
+    let Some((m, n)) = p.matrix_shape().filter(|_| p.rotate_sides) else {
+        return h;
+    };
+    let mut rng = Rng::stream(p.seed, Stream::SideRotation);
+    let (u, v) = (HaarRotation::new(m, &mut rng).matrix(1.0), HaarRotation::new(n, &mut rng).matrix(1.0));
+    // congruence(Q) = Q^T H Q, so Q = K^T: Q[(k, l), (i, j)] = U_ik V_jl.
+    let mut q = Matrix::zeros(m * n);
+    for (i, k, j, l) in
+        (0..m).flat_map(|i| (0..m).flat_map(move |k| (0..n).flat_map(move |j| (0..n).map(move |l| (i, k, j, l)))))
+    {
+        q.set(k * n + l, i * n + j, u.get(i, k) * v.get(j, l));
+    }
+    h.congruence(&q)
 }
 
 /// The classifier of a network spec, trained on the seeded training split.
@@ -120,5 +146,60 @@ impl Evaluator {
         let (train_loss, train_accuracy) = self.net.loss_and_accuracy(x, &self.train);
         let (test_loss, test_accuracy) = self.net.loss_and_accuracy(x, &self.test);
         Evaluation { train_loss, train_accuracy, test_loss, test_accuracy }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    fn problem(json: &str) -> Problem {
+        build(&Spec::from_json(json).unwrap().run_task().unwrap())
+    }
+
+    /// A shape makes the variable a matrix for per-layer methods; bad shapes are refused by
+    /// name, with the allowed range.
+    #[test]
+    fn shape_sets_the_layout_and_is_checked() {
+        let p = problem(r#"{"problem": {"kind": "quadratic", "d": 6, "shape": [3, 2]}}"#);
+        assert_eq!(p.objective.layout(), Layout::matrix(3, 2));
+        assert_eq!(problem(r#"{"problem": {"d": 6}}"#).objective.layout(), Layout::vector(6));
+        let m = problem(r#"{"problem": {"kind": "matrix", "matrix": [[2, 0], [0, 1]], "shape": [1, 2]}}"#);
+        assert_eq!(m.objective.layout(), Layout::matrix(1, 2));
+        for (json, field, allowed) in [
+            (r#"{"problem": {"d": 6, "shape": [4, 2]}}"#, "problem.shape", "m n = d = 6"),
+            (r#"{"problem": {"d": 6, "shape": [1.5, 4]}}"#, "problem.shape", "two positive integers"),
+            (r#"{"problem": {"d": 6, "shape": [6]}}"#, "problem.shape", "two positive integers"),
+            (r#"{"problem": {"kind": "rosenbrock", "d": 6, "shape": [3, 2]}}"#, "problem.shape", "quadratic or matrix"),
+            (r#"{"problem": {"d": 6, "rotate_sides": true}}"#, "problem.rotate_sides", "problem.shape"),
+        ] {
+            let e = Spec::from_json(json).and_then(|s| s.run_task().map(|_| ())).unwrap_err();
+            assert_eq!(e.field, field, "{json}");
+            assert!(e.allowed.contains(allowed), "{json}: {}", e.allowed);
+        }
+    }
+
+    /// Closed form: with eigenvalues constant along each row of X (two outliers filling the last
+    /// row of a 3 x 2 variable), H = diag(1, 1, 100) (x) I_2; rotating the sides gives
+    /// (U diag(1, 1, 100) U^T) (x) I_2: no coupling between columns, equal blocks, the same
+    /// eigenvalues.
+    #[test]
+    fn rotating_the_sides_keeps_the_kronecker_structure_and_the_spectrum() {
+        let p = problem(
+            r#"{"problem": {"d": 6, "shape": [3, 2], "spectrum": "outliers", "outliers": 2, "rotate_sides": true}}"#,
+        );
+        let h = p.objective.constant_hessian().unwrap();
+        let (m, n) = (3, 2);
+        let mut block = Matrix::zeros(m);
+        for (i, k) in (0..m).flat_map(|i| (0..m).map(move |k| (i, k))) {
+            assert!(h.get(i * n, k * n + 1).abs() < 1e-12 && h.get(i * n + 1, k * n).abs() < 1e-12);
+            assert!((h.get(i * n, k * n) - h.get(i * n + 1, k * n + 1)).abs() < 1e-12);
+            block.set(i, k, h.get(i * n, k * n));
+        }
+        assert!(block.get(0, 1).abs() > 1e-3, "the rows are mixed: {:?}", block.to_rows());
+        let lam = block.sym_eigenvalues().unwrap();
+        for (a, b) in lam.iter().zip([1.0, 1.0, 100.0]) {
+            assert!((a - b).abs() < 1e-10, "{lam:?}");
+        }
     }
 }

@@ -59,6 +59,7 @@ impl Default for ProblemSpec {
             lambda_min: default_float("problem.lambda_min"),
             outliers: default_int("problem.outliers"),
             rotation: default_float("problem.rotation"),
+            rotate_sides: default_bool("problem.rotate_sides"),
             angle: default_float("problem.angle"),
             seed: default_int("problem.seed"),
             dataset: default_choice("problem.dataset"),
@@ -71,6 +72,7 @@ impl Default for ProblemSpec {
             start_scale: default_float("problem.start_scale"),
             x0: None,
             matrix: None,
+            shape: None,
         }
     }
 }

@@ -103,6 +103,8 @@ pub struct ProblemSpec {
     pub lambda_min: f64,
     pub outliers: u64,
     pub rotation: f64,
+    /// Rotate the matrix variable's two sides (X -> U X V^T, Haar U and V; needs `shape`).
+    pub rotate_sides: bool,
     pub angle: f64,
     pub seed: u64,
     pub dataset: DatasetKind,
@@ -117,6 +119,11 @@ pub struct ProblemSpec {
     pub x0: Option<Vec<f64>>,
     #[serde(skip_serializing_if = "Option::is_none", deserialize_with = "super::bounded::matrix")]
     pub matrix: Option<Vec<Vec<f64>>>,
+    /// [m, n]: the variable is an m x n matrix, x = vec(X) row-major (quadratic and matrix
+    /// kinds); None: a plain vector. Numbers, as every list of the spec; validation asks for
+    /// integers.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shape: Option<Vec<f64>>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -264,6 +271,11 @@ impl MethodSpec {
 }
 
 impl ProblemSpec {
+    /// (m, n) of a validated `shape`.
+    pub fn matrix_shape(&self) -> Option<(usize, usize)> {
+        self.shape.as_ref().map(|s| (s[0] as usize, s[1] as usize))
+    }
+
     /// Widths of the network's hidden layers (none: logistic regression).
     pub fn hidden_layers(&self) -> Vec<usize> {
         [self.hidden, self.hidden2].into_iter().take_while(|h| *h > 0).map(|h| h as usize).collect()

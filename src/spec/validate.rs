@@ -158,6 +158,45 @@ impl Spec {
         Ok(RunTask { spec: self.resolved(), matrix })
     }
 
+    /// `problem.shape`: two positive integers m, n with m n = d, on the kinds with a matrix
+    /// variable; `problem.rotate_sides` needs it.
+    fn check_shape(&self, d: usize) -> Result<(), SpecError> {
+        let p = &self.problem;
+        let Some(shape) = &p.shape else {
+            if p.rotate_sides {
+                return Err(SpecError::new(
+                    "problem.rotate_sides",
+                    true,
+                    "allowed only with problem.shape (the sides of a matrix variable)",
+                ));
+            }
+            return Ok(());
+        };
+        if !matches!(p.kind, ProblemKind::Quadratic | ProblemKind::Matrix) {
+            return Err(SpecError::new(
+                "problem.shape",
+                "a shape",
+                "allowed only with problem.kind quadratic or matrix",
+            ));
+        }
+        let positive = |v: &f64| v.is_finite() && v.fract() == 0.0 && *v >= 1.0 && *v <= d as f64;
+        if shape.len() != 2 || !shape.iter().all(positive) {
+            return Err(SpecError::new(
+                "problem.shape",
+                format!("{shape:?}"),
+                format!("allowed: two positive integers [m, n] with m n = d = {d}"),
+            ));
+        }
+        if shape[0] * shape[1] != d as f64 {
+            return Err(SpecError::new(
+                "problem.shape",
+                format!("[{}, {}]", shape[0], shape[1]),
+                format!("allowed: m n = d = {d}"),
+            ));
+        }
+        Ok(())
+    }
+
     /// `validate`, returning the checked matrix of kind matrix.
     fn check(&self) -> Result<Option<Matrix>, SpecError> {
         self.check_ranges()?;
@@ -227,6 +266,7 @@ impl Spec {
             (None, _) => None,
         };
         let d = self.dim();
+        self.check_shape(d)?;
         if let Some(x0) = &p.x0 {
             if x0.len() != d {
                 return Err(SpecError::new(
@@ -492,6 +532,7 @@ mod tests {
         let mut s = Spec::default();
         s.problem.x0 = Some(vec![0.0; s.dim()]);
         s.problem.matrix = Some(vec![vec![1.0]]);
+        s.problem.shape = Some(vec![1.0, 1.0]);
         s.methods[0] = MethodSpec {
             lr: Some(0.1),
             beta: Some(0.5),
