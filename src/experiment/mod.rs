@@ -7,6 +7,7 @@ mod export;
 mod geometry;
 mod matrix_input;
 mod npy;
+mod nuclear_rank;
 mod prediction;
 mod presets;
 mod problem;

@@ -1,6 +1,7 @@
 //! Runs every method of a spec on its problem: smoothness constants for theory steps, tuning
 //! where asked, and one recorded run per method.
 
+use super::nuclear_rank::{NuclearRankRecorder, NuclearRanks};
 use super::problem::build;
 use super::step_ratio::{StepRatioRecorder, StepRatios};
 use crate::linalg::Matrix;
@@ -71,6 +72,10 @@ pub struct MethodResult {
     /// and sign GD with theory steps).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub step_ratios: Option<StepRatios>,
+    /// The nuclear rank of the gradient at about CURVE_POINTS iterates (experiment::nuclear_rank),
+    /// when the parameters have weight matrices (networks, matrix-shaped quadratics).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub nuclear_rank: Option<NuclearRanks>,
     #[serde(flatten)]
     pub trace: Trace,
 }
@@ -155,7 +160,9 @@ pub(crate) fn run_problem(task: &RunTask, problem: &super::problem::Problem) -> 
             curves: Curves::default(),
         });
         let mut ratios = picture.map(|(l2, linf, f_star)| StepRatioRecorder::new(l2, linf, f_star, curve_every));
-        let out = run_resolved(&spec, i, problem, &step, &cfg, &mut [&mut trace, &mut recorder, &mut ratios]);
+        let mut ranks = NuclearRankRecorder::new(obj.layout(), curve_every);
+        let out =
+            run_resolved(&spec, i, problem, &step, &cfg, &mut [&mut trace, &mut recorder, &mut ratios, &mut ranks]);
         let curves = recorder.map(|r| r.curves);
         let step_ratios = ratios.map(|r| r.ratios);
         let rule = step.rule();
@@ -182,6 +189,7 @@ pub(crate) fn run_problem(task: &RunTask, problem: &super::problem::Problem) -> 
             }),
             curves,
             step_ratios,
+            nuclear_rank: ranks.map(|r| r.ranks),
             trace,
         });
     }

@@ -12,6 +12,7 @@ mod low_rank;
 mod norm_constant;
 mod report;
 mod sdp;
+mod spectral;
 
 pub use anatomy::{heat_map, histogram, mass, weighted_histogram, HeatMap, Histogram, MassReport};
 pub use bounds::{local_search, psd_value};
@@ -21,3 +22,4 @@ pub use low_rank::{linf_low_rank, low_rank_work, LowRankMax};
 pub use norm_constant::{smoothness_constant, Constant, LINF_EXACT_MAX_D, SDP_MAX_D};
 pub use report::{report, report_with_eigenvalues, Estimate, ExactMode, Interval, ReportOptions, SmoothnessReport};
 pub use sdp::{certificate_from, certify, mixing_method, sdp_rank, solve, Certificate, SdpSolution};
+pub use spectral::{spectral_bracket, SpectralBracket, BLOCK_BOUND_MAX_D};

@@ -4,9 +4,9 @@
 use super::linf::{linf_branch_and_bound, linf_exact};
 use super::low_rank::linf_low_rank;
 use super::sdp::{bilinear_lift, solve};
+use super::spectral::spectral_bracket;
 use crate::linalg::{Matrix, PSD_TOLERANCE};
 use crate::norm::l1;
-use crate::norm::modular::max_nuclear_rank;
 use crate::norm::{LayerNorm, Norm};
 use serde::Serialize;
 
@@ -78,12 +78,14 @@ pub fn smoothness_constant(norm: &Norm, h: &Matrix, spectrum: Option<&[f64]>) ->
         Norm::Modular { layout, layer: LayerNorm::L2 } => {
             blocks_l2(h, &layout.ranges().map(|(_, r)| r).collect::<Vec<_>>(), l2())
         }
-        // ||v||_2 <= sqrt(R) ||v|| and ||w||_* <= sqrt(R) ||w||_2 with R = sum_b min(rows_b, cols_b)
-        // (Cauchy-Schwarz over the singular values and over the blocks): L <= R L_2, equality
-        // for H = lambda I (docs/theory.md §6).
+        // The bracket of smoothness::spectral (docs/theory.md §6): its proven upper end, exact
+        // when the polar power iteration meets it.
         Norm::Modular { layout, layer: LayerNorm::Spectral } => {
-            let r = max_nuclear_rank(layout);
-            Constant { value: r as f64 * l2(), exact: r == 1 && l2_exact(), method: "bound sum_b min(m_b, n_b) L_2" }
+            let b = spectral_bracket(h, layout, l2());
+            match (psd() && l2_exact(), b.lower >= b.upper) {
+                (true, true) => Constant { value: b.upper, exact: true, method: "polar power iteration meets a bound" },
+                _ => Constant { value: b.upper, exact: false, method: b.upper_method },
+            }
         }
     }
 }
