@@ -15,4 +15,9 @@ pub mod nan_as_null {
         let v: Option<Vec<Vec<Option<f64>>>> = Deserialize::deserialize(de)?;
         Ok(v.map(|rows| rows.into_iter().map(|r| r.into_iter().map(|x| x.unwrap_or(f64::NAN)).collect()).collect()))
     }
+
+    /// One number, null read as NaN.
+    pub fn float<'de, D: Deserializer<'de>>(de: D) -> Result<f64, D::Error> {
+        Ok(Option::<f64>::deserialize(de)?.unwrap_or(f64::NAN))
+    }
 }

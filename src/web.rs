@@ -5,7 +5,7 @@
 
 use crate::experiment::{
     hessian_anatomy, matrix_file_rows, parse_matrix, presets as all_presets, run_spec, run_sweep, spec_geometry,
-    to_csv, work_estimate, TraceTable,
+    sweep_csv, to_csv, work_estimate, SweepTable, TraceTable,
 };
 use crate::plot::{
     draw_bounds, draw_geometry2d, draw_heat_frame, draw_spectrum, draw_step_ratios, draw_sweep_map, draw_sweep_scatter,
@@ -180,6 +180,13 @@ pub fn work_estimate_js(spec: JsValue) -> Result<f64, JsValue> {
 pub fn to_csv_js(result: JsValue) -> Result<String, JsValue> {
     let table: TraceTable = from_js(result, "result")?;
     Ok(to_csv(&table))
+}
+
+/// The CSV of a sweep object returned by `sweep` (the columns of `steepest sweep --format csv`).
+#[wasm_bindgen(js_name = sweepCsv)]
+pub fn sweep_csv_js(sweep: JsValue) -> Result<String, JsValue> {
+    let table: SweepTable = from_js(sweep, "sweep")?;
+    Ok(sweep_csv(&table))
 }
 
 /// The series colours, in legend order (Okabe-Ito).

@@ -11,9 +11,10 @@ const LINK_LINE_PX = 40;
 /** @param {string} text */
 const attr = (text) => text.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** The visible text of `element`, outside its buttons and small print, spaces collapsed.
+/** The visible text of `element`, outside its buttons and small print, spaces collapsed (the
+ * title of a figure's embed and of its PNG).
  * @param {Element | null} element */
-function textShown(element) {
+export function textShown(element) {
   if (!element) return '';
   const walk = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
   let text = '';

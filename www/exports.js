@@ -1,7 +1,8 @@
 // @ts-check
-// The export menu, built from the registries: each view's data exports with its figures' PNGs,
-// in tab order, and the spec for the CLI.
-import { resolveSpec } from './pkg/steepest.js';
+// The export menu, built from the registries: the current view's figures (a PNG each, a CSV of
+// what a figure alone shows) and data exports, and the spec for the CLI. An entry shows only
+// when what it exports is on screen; the menu closes after a choice and on Escape.
+import { resolveSpec, specDimension } from './pkg/steepest.js';
 
 /** @typedef {import('./types').ExportDef} ExportDef */
 /** @typedef {import('./types').PageState} PageState */
@@ -26,39 +27,71 @@ const SPEC_EXPORT = {
   make: (s) => new Blob([JSON.stringify(resolveSpec(s.spec), null, 2)], { type: 'application/json' }),
 };
 
-/** The menu's entries: per view in tab order, its figures' PNGs and its data exports; then the
- * spec.
+/** The settings under a figure's PNG, in one line: the problem, the methods, the run.
+ * @param {PageState} state */
+export function settingsLine({ spec, result }) {
+  const p = spec.problem;
+  const problem = p.kind === 'quadratic' ? `quadratic (${p.spectrum}, λ_max ${p.lambda_max}, rotation ${p.rotation})` : p.kind === 'network' ? `network on ${p.dataset}` : p.kind;
+  const methods = result ? result.methods.map((/** @type {any} */ m) => m.label) : spec.methods.map((/** @type {any} */ m) => m.kind);
+  return `Steepest: ${problem}, d = ${specDimension(spec)}, seed ${p.seed}; ${methods.join(', ')}; ${spec.run.steps} steps`;
+}
+
+/** The menu's entries: per view in tab order, its figures' PNGs and CSVs and its data exports;
+ * then the spec.
  * @param {import('./types').ViewDef[]} views
  * @param {import('./types').FigureDef[]} figures
- * @param {(name: string) => Promise<Blob>} png the PNG of a drawn figure
+ * @param {import('./plots.js').Plots} plots
  * @returns {ExportDef[]} */
-export function menuExports(views, figures, png) {
+export function menuExports(views, figures, plots) {
   return [
     ...views.flatMap((v) => [
-      ...figures.filter((f) => f.view === v.id && f.png).map((f) => ({
-        id: `png-${f.name}`, label: /** @type {string} */ (f.png), file: `steepest-${f.name}.png`, needs: f.needs, make: () => png(f.name),
-      })),
-      ...v.exports,
+      ...figures.filter((f) => f.view === v.id).flatMap((f) => {
+        const shown = () => plots.shown(f.name);
+        /** @type {ExportDef[]} */
+        const entries = [{ id: `png-${f.name}`, view: v.id, label: `${f.label} (PNG)`, file: `steepest-${f.name}.png`, available: shown, make: (s) => plots.png(f.name, settingsLine(s)) }];
+        const table = f.csv;
+        if (table) entries.push({ id: `csv-${f.name}`, view: v.id, label: `${f.label} (CSV)`, file: `steepest-${f.name}.csv`, available: shown, make: (s) => new Blob([table(s)], { type: 'text/csv' }) });
+        return entries;
+      }),
+      ...v.exports.map((x) => ({ ...x, view: v.id })),
     ]),
     SPEC_EXPORT,
   ];
 }
 
-/** Fills `menu` with one button per export; a button does nothing until the data its export
- * needs exists.
- * @param {HTMLElement} menu
+/** Fills the `menu` (a <details>) with one button per export; opening it shows the entries of
+ * view `current()` whose data exist.
+ * @param {HTMLDetailsElement} menu
  * @param {ExportDef[]} exports
- * @param {PageState} state */
-export function fillExportMenu(menu, exports, state) {
-  for (const x of exports) {
+ * @param {PageState} state
+ * @param {() => string} current the id of the view on screen */
+export function fillExportMenu(menu, exports, state, current) {
+  const items = /** @type {HTMLElement} */ (menu.querySelector('.menu-items'));
+  const summary = /** @type {HTMLElement} */ (menu.querySelector('summary'));
+  const close = () => {
+    menu.open = false;
+    summary.focus();
+  };
+  /** @type {[ExportDef, HTMLButtonElement][]} */
+  const buttons = exports.map((x) => {
     const b = document.createElement('button');
     b.type = 'button';
     b.dataset.export = x.id;
     b.textContent = x.label;
     b.addEventListener('click', async () => {
-      if (x.needs && !state[x.needs]) return;
+      close();
       download(x.file, await x.make(state));
     });
-    menu.append(b);
-  }
+    items.append(b);
+    return [x, b];
+  });
+  menu.addEventListener('toggle', () => {
+    if (!menu.open) return;
+    for (const [x, b] of buttons) {
+      b.hidden = (x.view !== undefined && x.view !== current()) || Boolean(x.needs && !state[x.needs]) || (x.available !== undefined && !x.available(state));
+    }
+  });
+  menu.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && menu.open) close();
+  });
 }

@@ -1,9 +1,10 @@
 // @ts-check
 // Every figure of the page, one row each: its name (the `plot=` id of an embed link), the view
 // that shows it, the data it draws, how it draws (through the Rust core's plotters), its hover
-// read-out and its PNG export. plots.js sizes, redraws and hovers them; nothing else needs to
-// know a figure's name.
-import { drawTraces, drawStepRatios, drawBounds, drawSweepMap, drawSweepScatter, drawSpectrum, drawHeatMap, drawTrack, palette } from './pkg/steepest.js';
+// read-out and its exports (a PNG each, and a CSV of what it alone shows). plots.js sizes,
+// redraws and hovers them; nothing else needs to know a figure's name.
+import { drawTraces, drawStepRatios, drawBounds, drawSweepMap, drawSweepScatter, drawSpectrum, drawHeatMap, drawTrack, drawGeometry2d, palette } from './pkg/steepest.js';
+import { animation, supports2d } from './geometry2d.js';
 
 /** @typedef {import('./types').FigureDef} FigureDef */
 /** @typedef {import('./types').Frame} Frame */
@@ -23,6 +24,11 @@ function fmt(v) {
   const a = Math.abs(v);
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : String(Number(v.toPrecision(5)));
 }
+
+/** CSV text: a header line and one line per row (text fields quoted).
+ * @param {string} header
+ * @param {(string | number | boolean | null)[][]} rows */
+const csv = (header, rows) => [header, ...rows.map((r) => r.map((v) => (typeof v === 'string' ? `"${v.replaceAll('"', '""')}"` : String(v ?? NaN))).join(','))].join('\n') + '\n';
 
 /** The data value at CSS pixel `x` of a frame's (linear) horizontal axis.
  * @param {Frame} f
@@ -45,14 +51,15 @@ function traceLines(data, f, x, value) {
   return lines;
 }
 
-/** A trace figure of the runs view: `kind` is the core's plot kind, `series` the result field.
+/** A trace figure of the runs view: `kind` is the core's plot kind, `series` the result field
+ * (its numbers are in the view's traces CSV).
  * @param {string} kind
  * @param {string} series
- * @param {string} png
+ * @param {string} label
  * @returns {FigureDef} */
-function trace(kind, series, png) {
+function trace(kind, series, label) {
   return {
-    name: kind, view: 'runs', selector: `figure[data-plot="${kind}"]`, needs: 'result', png,
+    name: kind, view: 'runs', selector: `figure[data-plot="${kind}"]`, needs: 'result', label,
     // What moves the curves apart: the rotation and the outliers' size; for networks, the rotation.
     controls: ['problem.rotation', 'problem.lambda_max', 'problem.rotate_params'],
     draw: (c, d, dpr, dark) => drawTraces(c, d.result, kind, dpr, dark),
@@ -84,12 +91,13 @@ const SWEEP_CONTROLS = ['problem.d', 'problem.outliers', 'sweep.measure'];
 /** Where and on what the Hessian is taken. */
 const ANATOMY_CONTROLS = ['analysis.step', 'problem.hidden', 'problem.rotate_params'];
 
-/** A heat map of the sweep view.
+/** A heat map of the sweep view (its numbers are in the view's CSV).
  * @param {'measured' | 'predicted' | 'ceiling'} which
+ * @param {string} label
  * @returns {FigureDef} */
-function sweepMap(which) {
+function sweepMap(which, label) {
   return {
-    name: `sweep-${which}`, view: 'sweep', selector: `figure[data-sweep="${which}"]`, needs: 'sweep', controls: SWEEP_CONTROLS,
+    name: `sweep-${which}`, view: 'sweep', selector: `figure[data-sweep="${which}"]`, needs: 'sweep', label, controls: SWEEP_CONTROLS,
     draw: (c, d, dpr, dark) => drawSweepMap(c, d.sweep, which, dpr, dark),
     hover: (f, x, y, d) => cellLines(d.sweep, f, x, y),
   };
@@ -145,14 +153,20 @@ function heatLines(a, side, f, x, y) {
   return [[null, `rows ${range(i)}, columns ${range(j)}${where}`], [null, `largest |H_ij| there: ${fmt(heat.cells[i * heat.size + j])}`]];
 }
 
-/** A heat map of |H_ij|; shown when the dense Hessian was formed.
+/** A heat map of |H_ij|; shown when the dense Hessian was formed. Its CSV has one row per cell:
+ * the rows and columns it covers and the largest |H_ij| among them.
  * @param {'hessian' | 'rotated'} side the Hessian, or its same-spectrum rotated twin
- * @param {string} [png]
+ * @param {string} label
  * @returns {FigureDef} */
-function heatMap(side, png) {
+function heatMap(side, label) {
   return {
-    name: `anatomy-${side}`, view: 'hessian', selector: `figure[data-anatomy="${side}"]`, needs: 'anatomy', png, controls: ANATOMY_CONTROLS,
+    name: `anatomy-${side}`, view: 'hessian', selector: `figure[data-anatomy="${side}"]`, needs: 'anatomy', label, controls: ANATOMY_CONTROLS,
     available: (d) => Boolean(d.anatomy.hessian),
+    csv: (d) => {
+      const { size, starts, cells } = d.anatomy[side].heat;
+      const span = (/** @type {number} */ k) => [starts[k], starts[k + 1] - 1];
+      return csv('row_first,row_last,column_first,column_last,max_abs_h', cells.map((/** @type {number} */ v, /** @type {number} */ k) => [...span(Math.floor(k / size)), ...span(k % size), v]));
+    },
     draw: (c, d, dpr, dark) => paintHeat(c, d.anatomy, side, dpr, dark),
     hover: (f, x, y, d) => heatLines(d.anatomy, side, f, x, y),
   };
@@ -160,13 +174,14 @@ function heatMap(side, png) {
 
 /** @type {FigureDef[]} In page order; the first is what an embed shows without `plot=`. */
 export const FIGURES = [
-  trace('f', 'f', 'Suboptimality plot (PNG)'),
-  trace('grad', 'grad_l2', 'Gradient-norm plot (PNG)'),
-  trace('density', 'density', 'Density plot (PNG)'),
+  trace('f', 'f', 'Suboptimality plot'),
+  trace('grad', 'grad_l2', 'Gradient-norm plot'),
+  trace('density', 'density', 'Density plot'),
   {
-    name: 'accuracy', view: 'runs', selector: 'figure[data-plot="accuracy"]', needs: 'result', png: 'Test accuracy plot (PNG)',
+    name: 'accuracy', view: 'runs', selector: 'figure[data-plot="accuracy"]', needs: 'result', label: 'Test accuracy plot',
     controls: ['problem.hidden', 'problem.rotate_params', 'run.steps'],
     available: (d) => d.result.methods.some((/** @type {any} */ m) => m.curves),
+    csv: (d) => csv('label,t,test_accuracy', d.result.methods.flatMap((/** @type {any} */ m) => (m.curves ? m.curves.t.map((/** @type {number} */ t, /** @type {number} */ k) => [m.label, t, m.curves.test_accuracy[k]]) : []))),
     draw: (c, d, dpr, dark) => drawTraces(c, d.result, 'accuracy', dpr, dark),
     // The curve point nearest to t.
     hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => {
@@ -176,7 +191,7 @@ export const FIGURES = [
     }),
   },
   {
-    name: 'ratio', view: 'runs', selector: 'figure[data-plot="ratio"]', needs: 'result', png: 'Step-ratio plot (PNG)',
+    name: 'ratio', view: 'runs', selector: 'figure[data-plot="ratio"]', needs: 'result', label: 'Step-ratio plot',
     controls: ['problem.rotation', 'problem.lambda_max', 'problem.outliers'],
     note: (d) => (d.result.methods.some((/** @type {any} */ m) => m.step_ratios)
       ? null
@@ -197,9 +212,18 @@ export const FIGURES = [
     },
   },
   {
-    name: 'bounds', view: 'runs', selector: 'figure[data-plot="bounds"]', needs: 'result', png: 'L∞ bracket plot (PNG)',
+    name: 'bounds', view: 'runs', selector: 'figure[data-plot="bounds"]', needs: 'result', label: 'L∞ bracket plot',
     controls: ['problem.d', 'problem.rotation', 'problem.outliers'],
     note: (d) => (d.report ? null : 'Not measured (see the geometry table).'),
+    csv: (d) => {
+      const r = d.report;
+      /** @type {(string | number | null)[][]} */
+      const rows = [...r.lower_bounds.map((/** @type {any} */ e) => ['lower', e.method, e.value]), ...r.upper_bounds.map((/** @type {any} */ e) => ['upper', e.method, e.value])];
+      if (r.linf_exact != null) rows.push(['exact', 'L_inf', r.linf_exact]);
+      if (r.l_sep != null) rows.push(['reference', 'L_sep', r.l_sep]);
+      rows.push(['reference', 'd L_2', r.d * r.l2]);
+      return csv('kind,name,value', rows);
+    },
     draw: (c, d, dpr, dark) => drawBounds(c, d.report, dpr, dark),
     hover: (f, x, _y, d) => {
       const v = Math.exp(Math.log(f.x_min) + ((x - f.left) / (f.right - f.left)) * (Math.log(f.x_max) - Math.log(f.x_min)));
@@ -207,22 +231,27 @@ export const FIGURES = [
       return [[null, `value ${fmt(v)}`], [null, `L∞ ∈ [${fmt(r.linf_lower)}, ${fmt(r.linf_upper)}]${r.linf_exact != null ? `, exact ${fmt(r.linf_exact)}` : ''}`]];
     },
   },
-  sweepMap('measured'),
-  sweepMap('predicted'),
-  sweepMap('ceiling'),
+  sweepMap('measured', 'Measured advantage map'),
+  sweepMap('predicted', 'Predicted advantage map'),
+  sweepMap('ceiling', 'Ceiling map'),
   {
-    name: 'sweep-scatter', view: 'sweep', selector: 'figure[data-sweep="scatter"]', needs: 'sweep', controls: SWEEP_CONTROLS,
+    name: 'sweep-scatter', view: 'sweep', selector: 'figure[data-sweep="scatter"]', needs: 'sweep', label: 'Measured-against-predicted scatter', controls: SWEEP_CONTROLS,
     draw: (c, d, dpr, dark) => drawSweepScatter(c, d.sweep, dpr, dark),
     hover: (_f, _x, _y, d) => [
       [null, `predicted: Spearman rho ${fmt(d.sweep.predicted.spearman)}, winner named in ${fmt(100 * d.sweep.predicted.winners)}% of cells`],
       [null, `ceiling: Spearman rho ${fmt(d.sweep.ceiling.spearman)}, winner named in ${fmt(100 * d.sweep.ceiling.winners)}% of cells`],
     ],
   },
-  heatMap('hessian', 'Hessian heat map (PNG)'),
-  heatMap('rotated'),
+  heatMap('hessian', 'Hessian heat map'),
+  heatMap('rotated', 'Rotated heat map'),
   {
-    name: 'anatomy-track', view: 'hessian', selector: 'figure[data-anatomy="track"]', needs: 'anatomy', controls: ANATOMY_CONTROLS,
+    name: 'anatomy-track', view: 'hessian', selector: 'figure[data-anatomy="track"]', needs: 'anatomy', label: 'Eigenvalue track', controls: ANATOMY_CONTROLS,
     available: (d) => d.anatomy.track.length > 0,
+    csv: (d) => {
+      const ranks = Math.max(...d.anatomy.track.map((/** @type {any} */ p) => p.top.length));
+      const header = ['step', ...Array.from({ length: ranks }, (_, k) => `eigenvalue_${k + 1}`)].join(',');
+      return csv(header, d.anatomy.track.map((/** @type {any} */ p) => [p.step, ...Array.from({ length: ranks }, (_, k) => p.top[k] ?? null)]));
+    },
     draw: (c, d, dpr, dark) => drawTrack(c, d.anatomy, dpr, dark),
     hover: (f, x, _y, d) => {
       const t = xAt(f, x);
@@ -232,8 +261,13 @@ export const FIGURES = [
     },
   },
   {
-    name: 'anatomy-spectrum', view: 'hessian', selector: 'figure[data-anatomy="spectrum"]', needs: 'anatomy', png: 'Eigenvalue histogram (PNG)',
+    name: 'anatomy-spectrum', view: 'hessian', selector: 'figure[data-anatomy="spectrum"]', needs: 'anatomy', label: 'Eigenvalue histogram',
     controls: ANATOMY_CONTROLS,
+    csv: (d) => {
+      const h = d.anatomy.histogram;
+      const width = (h.hi - h.lo) / h.counts.length;
+      return csv('bin_lo,bin_hi,count', h.counts.map((/** @type {number} */ c, /** @type {number} */ k) => [h.lo + k * width, h.lo + (k + 1) * width, c]));
+    },
     draw: (c, d, dpr, dark) => drawSpectrum(c, d.anatomy, dpr, dark),
     hover: (f, x, _y, d) => {
       const h = d.anatomy.histogram;
@@ -242,6 +276,12 @@ export const FIGURES = [
       return [[null, `eigenvalues in [${fmt(h.lo + k * width)}, ${fmt(h.lo + (k + 1) * width)}): ${h.counts[k]}`]];
     },
   },
-  // Animated by the 2-D view itself (geometry2d.js), whose step slider a compact embed keeps too.
-  { name: 'geo-2d', view: 'geometry2d', selector: 'figure[data-geo="2d"]', needs: 'result', controls: ['problem.angle', 'problem.lambda_max'] },
+  // At the step the 2-D view's animation shows (geometry2d.js), whose step slider a compact embed
+  // keeps too; its trajectories are in the view's CSV.
+  {
+    name: 'geo-2d', view: 'geometry2d', selector: 'figure[data-geo="2d"]', needs: 'result', label: '2-D view',
+    controls: ['problem.angle', 'problem.lambda_max'],
+    available: (d) => supports2d(d.result),
+    draw: (c, d, dpr, dark) => drawGeometry2d(c, d.result, animation.t, dpr, dark),
+  },
 ];

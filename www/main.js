@@ -194,7 +194,7 @@ async function main() {
     setTimeout(() => { button.textContent = 'Copy link'; }, 2000);
   });
   if (!embed) addEmbedActions(FIGURES);
-  fillExportMenu(/** @type {HTMLElement} */ (document.querySelector('.menu-items')), menuExports(VIEWS, FIGURES, (name) => plots.png(name)), state);
+  fillExportMenu(/** @type {HTMLDetailsElement} */ (document.querySelector('details.menu')), menuExports(VIEWS, FIGURES, plots), state, () => url.view());
 
   await recompute();
   state.timings.boot = performance.now() - t0;

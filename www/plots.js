@@ -3,6 +3,8 @@
 // redrawn when their data or size changes, with a hover read-out computed from the frame each
 // drawing returns. Text reaches the page through textContent only.
 
+import { textShown } from './embed-snippet.js';
+
 /** @typedef {import('./types').FigureDef} FigureDef */
 /** @typedef {import('./types').Frame} Frame */
 /** @typedef {import('./types').PageData} PageData */
@@ -157,11 +159,53 @@ export class Plots {
     entry.hover.style.top = `${Math.max(0, y - 10)}px`;
   }
 
-  /** A PNG of one plot.
+  /** The frame of a figure's last drawing (null before one, or when it shows a note).
+   * @param {string} name */
+  frame(name) {
+    return this.figures.get(name)?.frame ?? null;
+  }
+
+  /** Whether a figure shows a drawing of its data now (not hidden, not a note).
+   * @param {string} name */
+  shown(name) {
+    const entry = this.figures.get(name);
+    return Boolean(entry && !entry.fig.hidden && entry.fig.offsetParent !== null && this.data[entry.def.needs] && !entry.def.note?.(this.data));
+  }
+
+  /** A PNG of a figure at twice its size on screen, light, under its title and `caption` (a
+   * line of settings); both shrink to fit the width rather than lose text.
    * @param {string} name
+   * @param {string} caption
    * @returns {Promise<Blob>} */
-  png(name) {
-    const entry = /** @type {Entry} */ (this.figures.get(name));
-    return new Promise((resolve, reject) => entry.canvas.toBlob((b) => (b ? resolve(b) : reject(new Error(`${name}: no image`))), 'image/png'));
+  png(name, caption) {
+    const { def, fig, canvas } = /** @type {Entry} */ (this.figures.get(name));
+    const scale = 2;
+    const plot = document.createElement('canvas');
+    plot.width = Math.round(canvas.clientWidth * scale);
+    plot.height = Math.round(canvas.clientHeight * scale);
+    /** @type {NonNullable<FigureDef['draw']>} */ (def.draw)(plot, this.data, scale, false);
+    const head = 48 * scale;
+    const out = document.createElement('canvas');
+    out.width = plot.width;
+    out.height = plot.height + head;
+    const ctx = /** @type {CanvasRenderingContext2D} */ (out.getContext('2d'));
+    ctx.fillStyle = '#fff';
+    ctx.fillRect(0, 0, out.width, out.height);
+    ctx.fillStyle = '#222';
+    ctx.textBaseline = 'alphabetic';
+    const title = textShown(fig.querySelector('figcaption')) || def.label;
+    /** One line at `y`, its font shrunk until it fits (and condensed below 8 px).
+     * @param {string} text @param {string} weight @param {number} size @param {number} y */
+    const line = (text, weight, size, y) => {
+      const room = out.width - 24 * scale;
+      let px = size * scale;
+      do ctx.font = `${weight} ${px}px sans-serif`;
+      while (ctx.measureText(text).width > room && (px -= scale / 2) > 8 * scale);
+      ctx.fillText(text, 12 * scale, y * scale, room);
+    };
+    line(title, 'bold', 15, 20);
+    line(caption, 'normal', 12, 39);
+    ctx.drawImage(plot, 0, head);
+    return new Promise((resolve, reject) => out.toBlob((b) => (b ? resolve(b) : reject(new Error(`${name}: no image`))), 'image/png'));
   }
 }

@@ -132,8 +132,10 @@ export interface FigureDef {
   available?: (data: PageData) => boolean;
   /** The read-out at pointer (x, y) in CSS pixels inside frame `f`. */
   hover?: (f: Frame, x: number, y: number, data: PageData) => HoverLine[];
-  /** The export menu's label of its PNG, if it has one. */
-  png?: string;
+  /** Its name in the export menu ("… (PNG)", "… (CSV)"). */
+  label: string;
+  /** The CSV of what it alone shows (numbers shared by a view's figures are a view export). */
+  csv?: (data: PageData) => string;
   /** The spec parameters (names of the schema's table) an embed with `controls=compact` shows
    * under the figure: the two or three that matter for it. */
   controls?: string[];
@@ -145,8 +147,12 @@ export interface ExportDef {
   id: string;
   label: string;
   file: string;
-  /** The part of the state it needs; the entry does nothing until that exists. */
+  /** The part of the state it needs; the entry is hidden until that exists. */
   needs?: keyof PageData;
+  /** The view whose menu shows it (all views when absent). */
+  view?: string;
+  /** Whether it can be made now (e.g. its figure is on screen). */
+  available?: (state: PageState) => boolean;
   make: (state: PageState) => Blob | Promise<Blob>;
 }
 

@@ -3,8 +3,8 @@
 // shows its outcome (status line, tables), and its data exports. Its figures are the rows of
 // figures.js with its id; the controls it shows are the schema's (`page.views[].groups`, from
 // the core); its tab and panel are #tab-{id} and #{id}-view in index.html.
-import { toCsv } from './pkg/steepest.js';
-import { Geometry2dView } from './geometry2d.js';
+import { toCsv, sweepCsv } from './pkg/steepest.js';
+import { Geometry2dView, supports2d } from './geometry2d.js';
 import { renderSummary, renderGeometry, renderAnatomy, verdict } from './tables.js';
 
 /** @typedef {import('./types').ViewDef} ViewDef */
@@ -87,7 +87,7 @@ let geo = null;
 /** The 2-D view's animation and read-outs, or why it cannot show this problem.
  * @param {PageContext} ctx */
 function showGeometry2d({ state }) {
-  const ok = Geometry2dView.supports(state.result) && state.report;
+  const ok = supports2d(state.result) && state.report;
   $('geo-note').textContent = ok
     ? 'Each arrow is the steepest-descent direction −s of one norm; its tip lies on that norm\'s unit ball. Play the trajectories, or click to start elsewhere.'
     : 'The 2-D view needs a 2-D quadratic: choose the problem kind quad2d, or a 2 x 2 matrix.';
@@ -106,7 +106,7 @@ export const VIEWS = [
     exports: [
       { id: 'csv', label: 'Traces (CSV)', file: 'steepest-traces.csv', needs: 'result', make: (s) => new Blob([toCsv(s.result)], { type: 'text/csv' }) },
       { id: 'result', label: 'Result (JSON)', file: 'steepest-result.json', needs: 'result', make: (s) => json(s.result) },
-      { id: 'report', label: 'Smoothness report (JSON)', file: 'steepest-smoothness.json', needs: 'result', make: (s) => json(s.report) },
+      { id: 'report', label: 'Smoothness report (JSON)', file: 'steepest-smoothness.json', needs: 'report', make: (s) => json(s.report) },
     ],
   },
   {
@@ -126,16 +126,19 @@ export const VIEWS = [
         fail(e, 'Not run');
       }
     },
-    exports: [{ id: 'sweep', label: 'Sweep map (JSON)', file: 'steepest-sweep.json', make: (s) => json(s.sweep ?? null) }],
+    exports: [
+      { id: 'sweep-csv', label: 'Sweep cells (CSV)', file: 'steepest-sweep.csv', needs: 'sweep', make: (s) => new Blob([sweepCsv(s.sweep)], { type: 'text/csv' }) },
+      { id: 'sweep', label: 'Sweep map (JSON)', file: 'steepest-sweep.json', needs: 'sweep', make: (s) => json(s.sweep) },
+    ],
   },
   {
     id: 'geometry2d',
     init: (ctx) => {
-      geo = new Geometry2dView($('geometry2d-view'), (x0) => ctx.edit((spec) => { spec.problem.x0 = x0; }));
+      geo = new Geometry2dView($('geometry2d-view'), ctx.plots, (x0) => ctx.edit((spec) => { spec.problem.x0 = x0; }));
     },
     compute: (ctx) => computeRuns(ctx, showGeometry2d),
     leave: () => geo?.pause(),
-    exports: [],
+    exports: [{ id: 'trajectories', label: 'Trajectories (CSV)', file: 'steepest-trajectories.csv', needs: 'result', make: (s) => new Blob([toCsv(s.result)], { type: 'text/csv' }) }],
   },
   {
     id: 'hessian',
@@ -156,6 +159,6 @@ export const VIEWS = [
         fail(e, 'Not analysed');
       }
     },
-    exports: [{ id: 'anatomy', label: 'Hessian analysis (JSON)', file: 'steepest-hessian.json', make: (s) => json(s.anatomy ?? null) }],
+    exports: [{ id: 'anatomy', label: 'Hessian analysis (JSON)', file: 'steepest-hessian.json', needs: 'anatomy', make: (s) => json(s.anatomy) }],
   },
 ];

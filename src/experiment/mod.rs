@@ -28,4 +28,4 @@ pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Problem};
 pub use run::{run_spec, Accuracy, MethodResult, ProblemInfo, RunResult};
 pub use step_ratio::{StepRatioRecorder, StepRatios};
-pub use sweep::{lambda_max_for_spread, run_sweep, spearman, sweep_csv, SweepCell, SweepResult};
+pub use sweep::{lambda_max_for_spread, run_sweep, spearman, sweep_csv, SweepCell, SweepResult, SweepTable};

@@ -20,12 +20,13 @@
 use super::prediction::winner_agreement;
 use super::problem::build;
 use super::run::run_problem;
+use crate::json::nan_as_null;
 use crate::optimizer::method::{GD, SIGN_GD};
 use crate::optimizer::{log_grid, Status};
 use crate::smoothness::Progress;
 use crate::spec::{MethodSpec, Rule, Spec, SweepMeasure, SweepRule};
 use crate::Error;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SweepCell {
@@ -203,8 +204,40 @@ pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
     cov / (va * vb).sqrt()
 }
 
+/// The columns of the sweep's CSV, read from a sweep result or from the page's copy of one (in
+/// wasm), so that the page exports with the CLI's code. NaN arrives from JSON as null.
+#[derive(Clone, Debug, Deserialize)]
+pub struct SweepTable {
+    pub cells: Vec<SweepRow>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct SweepRow {
+    #[serde(deserialize_with = "nan_as_null::float")]
+    pub spread: f64,
+    #[serde(deserialize_with = "nan_as_null::float")]
+    pub rotation: f64,
+    #[serde(deserialize_with = "nan_as_null::float")]
+    pub rho_diag: f64,
+    #[serde(deserialize_with = "nan_as_null::float")]
+    pub ceiling: f64,
+    #[serde(deserialize_with = "nan_as_null::float")]
+    pub predicted: f64,
+    #[serde(deserialize_with = "nan_as_null::float")]
+    pub measured: f64,
+    pub censored: bool,
+    pub linf_exact: bool,
+}
+
+impl SweepTable {
+    pub fn of(result: &SweepResult) -> Self {
+        serde_json::from_value(serde_json::to_value(result).expect("sweeps serialise"))
+            .expect("a sweep has every column")
+    }
+}
+
 /// CSV, one row per cell.
-pub fn sweep_csv(r: &SweepResult) -> String {
+pub fn sweep_csv(r: &SweepTable) -> String {
     let mut out = String::from("spread,rotation,rho_diag,ceiling,predicted,measured,censored,linf_exact\n");
     for c in &r.cells {
         out.push_str(&format!(
@@ -229,6 +262,19 @@ mod tests {
         let tv = [7.0, 27.0, 2.0, 50.0, 28.0, 29.0, 20.0, 12.0, 6.0, 17.0];
         assert!((spearman(&iq, &tv) - (1.0 - 6.0 * 194.0 / 990.0)).abs() < 1e-12);
         assert_eq!(ranks(&[2.0, 1.0, 2.0]), vec![2.5, 1.0, 2.5]);
+    }
+
+    #[test]
+    fn the_csv_reads_a_sweep_back_from_json_with_nan_as_null() {
+        let table: SweepTable = serde_json::from_str(
+            r#"{"cells": [{"spread": 1.5, "rotation": 0, "rho_diag": 1, "ceiling": 1.5, "predicted": 1.25,
+                "measured": null, "censored": true, "linf_exact": false, "gd_steps": [3]}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            sweep_csv(&table),
+            "spread,rotation,rho_diag,ceiling,predicted,measured,censored,linf_exact\n1.5,0,1,1.5,1.25,NaN,true,false\n"
+        );
     }
 
     #[test]

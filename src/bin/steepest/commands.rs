@@ -8,7 +8,7 @@ use std::io::IsTerminal;
 use std::time::Instant;
 use steepest::experiment::{
     build, check_claims, dense_hessian, hessian_anatomy, preset, presets, read_matrix_file, run_spec, run_sweep,
-    spec_geometry, sweep_csv, to_csv, trajectory_geometry, Claim, ClaimInput, TraceTable,
+    spec_geometry, sweep_csv, to_csv, trajectory_geometry, Claim, ClaimInput, SweepTable, TraceTable,
 };
 use steepest::smoothness::{report, ExactMode, ReportOptions};
 use steepest::spec::url::{to_query, URL_MATRIX_MAX};
@@ -81,7 +81,7 @@ fn sweep(args: &RunArgs) -> Result<String, CliError> {
     print_claims(&args.source, |_| ClaimInput::of(None, None, Some(&result), None));
     Ok(match args.format {
         Format::Json => to_json(&result),
-        Format::Csv => sweep_csv(&result).trim_end().to_string(),
+        Format::Csv => sweep_csv(&SweepTable::of(&result)).trim_end().to_string(),
     })
 }
 
