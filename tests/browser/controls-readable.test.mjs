@@ -2,25 +2,14 @@
 // Controls a person can read: labels as people write them with the spec name on demand, ranges as
 // "1 to 2000", a typed value that moves its slider, ArrowUp by the parameter's own step, controls
 // a view overrides disabled with the reason, and a conflict named in the notice area.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, open } from './helpers.mjs';
+import { useSite, open } from './helpers.mjs';
 
-/** @type {import('node:http').Server} */
-let server;
-/** @type {import('playwright-core').Browser} */
-let browser;
-/** @type {string} */
-let base;
-
-before(async () => ({ server, base, browser } = await start()));
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const site = useSite();
 
 test('labels, ranges and help read as people write them', async () => {
-  const { page, problems } = await open(browser, base, '/');
+  const { page, problems } = await open(site.browser, site.base, '/');
   const field = (/** @type {string} */ name) => page.locator(`#controls .field[data-param="${name}"]`).first();
   assert.equal(await field('problem.lambda_max').locator('label').first().textContent(), 'λ_max');
   assert.equal(await field('problem.start_scale').locator('label').first().textContent(), 'start distance');
@@ -38,7 +27,7 @@ test('labels, ranges and help read as people write them', async () => {
 });
 
 test('a typed value moves its slider, and ArrowUp steps by the parameter\'s own amount', async () => {
-  const { page, problems } = await open(browser, base, '/');
+  const { page, problems } = await open(site.browser, site.base, '/');
   const slider = page.locator('#controls .field[data-param="problem.rotation"] input[type=range]');
   await page.fill('#ctl-problem-rotation', '0.8');
   assert.equal(await slider.inputValue(), '800');
@@ -67,7 +56,7 @@ test('a typed value moves its slider, and ArrowUp steps by the parameter\'s own 
 });
 
 test('on the sweep view the settings its grid overrides are disabled, with the reason', async () => {
-  const { page, problems } = await open(browser, base, '/?view=sweep&d=8&steps=200&sweep.spread_points=2&sweep.rotation_points=2&sweep.problems=1&sweep.spread_max=3', { waitReady: false });
+  const { page, problems } = await open(site.browser, site.base, '/?view=sweep&d=8&steps=200&sweep.spread_points=2&sweep.rotation_points=2&sweep.problems=1&sweep.spread_max=3', { waitReady: false });
   await page.waitForFunction(() => window.steepest && window.steepest.ready, null, { timeout: 60000 });
   for (const name of ['problem.rotation', 'problem.lambda_max']) {
     const f = page.locator(`#controls .field[data-param="${name}"]`);
@@ -83,7 +72,7 @@ test('on the sweep view the settings its grid overrides are disabled, with the r
 });
 
 test('a conflict such as analysis.step beyond run.steps is named in the notice area too', async () => {
-  const { page, problems } = await open(browser, base, '/?view=hessian&steps=100&analysis.step=300');
+  const { page, problems } = await open(site.browser, site.base, '/?view=hessian&steps=100&analysis.step=300');
   const notice = page.locator('.notice[data-key="edit"]');
   await notice.waitFor();
   assert.match(await notice.textContent() ?? '', /analysis\.step.*300.*run\.steps = 100/);

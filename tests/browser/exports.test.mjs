@@ -2,25 +2,14 @@
 // Every export of every view, downloaded through the menu as a reader does and checked: PNGs at
 // twice the figure's size with its title above and ink in the plot, CSVs with a header and one
 // row per datum (the sweep's byte for byte as the CLI writes it), JSON that is not null.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { start, open, root } from './helpers.mjs';
+import { useSite, open, root } from './helpers.mjs';
 
-/** @type {import('node:http').Server} */
-let server;
-/** @type {import('playwright-core').Browser} */
-let browser;
-/** @type {string} */
-let base;
-
-before(async () => ({ server, base, browser } = await start()));
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const site = useSite();
 
 /** Fields of one CSV line (quoted fields may hold commas and doubled quotes).
  * @param {string} line */
@@ -128,7 +117,7 @@ async function checkPng(page, name, bytes) {
 }
 
 test('runs view: every figure exports a PNG, the traces, bounds and JSON download and parse', async () => {
-  const { page, problems } = await open(browser, base, '/?d=12&steps=200');
+  const { page, problems } = await open(site.browser, site.base, '/?d=12&steps=200');
   await page.waitForFunction(() => window.steepest.refined > 0 || window.steepest.report?.linf_exact != null);
   const ids = await downloadAll(page);
   for (const id of ['png-f', 'png-grad', 'png-density', 'png-bounds', 'csv-bounds', 'csv', 'result', 'report', 'spec']) assert.ok(ids.includes(id), `${id} missing from ${ids}`);
@@ -139,7 +128,7 @@ test('runs view: every figure exports a PNG, the traces, bounds and JSON downloa
 });
 
 test('runs view of a network: the test-accuracy figure exports its PNG and CSV', async () => {
-  const { page, problems } = await open(browser, base, '/?problem=network&hidden=4&steps=30&batch=32&m0=adam&m1=sign_gd');
+  const { page, problems } = await open(site.browser, site.base, '/?problem=network&hidden=4&steps=30&batch=32&m0=adam&m1=sign_gd');
   const ids = await downloadAll(page);
   assert.ok(ids.includes('png-accuracy') && ids.includes('csv-accuracy'), `${ids}`);
   assert.deepEqual(problems, []);
@@ -148,7 +137,7 @@ test('runs view of a network: the test-accuracy figure exports its PNG and CSV',
 
 test('sweep view: every map and the scatter export PNGs; the CSV is the CLI\'s', async () => {
   const query = 'd=12&outliers=2&steps=2000&sweep.spread_points=3&sweep.rotation_points=2&sweep.problems=1&sweep.spread_max=5';
-  const { page, problems } = await open(browser, base, `/?view=sweep&${query}`);
+  const { page, problems } = await open(site.browser, site.base, `/?view=sweep&${query}`);
   await page.waitForFunction(() => window.steepest.sweeps > 0, null, { timeout: 60000 });
   const ids = await downloadAll(page);
   for (const id of ['png-sweep-measured', 'png-sweep-predicted', 'png-sweep-ceiling', 'png-sweep-scatter', 'sweep-csv', 'sweep']) assert.ok(ids.includes(id), `${id} missing from ${ids}`);
@@ -162,7 +151,7 @@ test('sweep view: every map and the scatter export PNGs; the CSV is the CLI\'s',
 });
 
 test('2-D view: the figure exports a PNG and the trajectories a CSV', async () => {
-  const { page, problems } = await open(browser, base, '/?preset=geometry-2d');
+  const { page, problems } = await open(site.browser, site.base, '/?preset=geometry-2d');
   const ids = await downloadAll(page);
   assert.ok(ids.includes('png-geo-2d') && ids.includes('trajectories'), `${ids}`);
   assert.deepEqual(problems, []);
@@ -170,7 +159,7 @@ test('2-D view: the figure exports a PNG and the trajectories a CSV', async () =
 });
 
 test('Hessian view opened directly: both heat maps, the track and the histogram export PNG and CSV', async () => {
-  const { page, problems } = await open(browser, base, '/?view=hessian&problem=network&hidden=4&steps=20&batch=32&m0=adam&analysis.step=20&analysis.track=4');
+  const { page, problems } = await open(site.browser, site.base, '/?view=hessian&problem=network&hidden=4&steps=20&batch=32&m0=adam&analysis.step=20&analysis.track=4');
   await page.waitForFunction(() => window.steepest.anatomies > 0, null, { timeout: 60000 });
   const ids = await downloadAll(page);
   for (const f of ['anatomy-hessian', 'anatomy-rotated', 'anatomy-track', 'anatomy-spectrum']) {

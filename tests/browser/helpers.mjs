@@ -1,6 +1,7 @@
 // @ts-check
 // Shared set-up for the browser tests: the site served on a free loopback port, Debian's
 // chromium driven by playwright-core, and small probes of what a reader sees.
+import { after, before } from 'node:test';
 import { chromium } from 'playwright-core';
 import { serve } from '../../scripts/serve.mjs';
 import { root, CHROMIUM } from '../../scripts/setup.mjs';
@@ -16,6 +17,18 @@ export async function start() {
       '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
   });
   return { server, base, browser };
+}
+
+/** The site and a browser for one test file: started before its tests, closed after them.
+ * The fields are filled in by `before`, so read them inside the tests. */
+export function useSite() {
+  const site = /** @type {Awaited<ReturnType<typeof start>>} */ ({});
+  before(async () => { Object.assign(site, await start()); });
+  after(async () => {
+    await site.browser?.close();
+    site.server?.close();
+  });
+  return site;
 }
 
 /** Opens `path`, collecting console errors and page errors; waits for the first results.

@@ -3,22 +3,11 @@
 // typed, pasted, dropped (.npy too) or chosen as a file; the core reads all of them, and a bad
 // cell is named by its row and column. Each matrix is checked by what the page computes from it:
 // the exact L_inf of a small matrix, by brute force over sign vectors.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, open } from './helpers.mjs';
+import { useSite, open } from './helpers.mjs';
 
-/** @type {import('node:http').Server} */
-let server;
-/** @type {import('playwright-core').Browser} */
-let browser;
-/** @type {string} */
-let base;
-
-before(async () => ({ server, base, browser } = await start()));
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const site = useSite();
 
 // Written by numpy 2.4.6: np.save of np.array([[3., .5], [.5, 2.]]), and of np.array([[1j]]).
 const NPY = 'k05VTVBZAQB2AHsnZGVzY3InOiAnPGY4JywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDIsIDIpLCB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAAAAAAAAIQAAAAAAAAOA/AAAAAAAA4D8AAAAAAAAAQA==';
@@ -47,7 +36,7 @@ async function reportOf(page, matrix) {
   return page.evaluate(() => window.steepest.report.linf_exact);
 }
 
-/** Drops a file with `bytes` (base64) called `name` on the matrix box, as a browser does.
+/** Drops a file with `bytes` (base64) called `name` on the matrix box, as a site.browser does.
  * @param {import('playwright-core').Page} page
  * @param {string} name
  * @param {string} base64 */
@@ -63,7 +52,7 @@ function drop(page, name, base64) {
 }
 
 test('choosing your own matrix fills in an example the page computes with', async () => {
-  const { page, problems } = await open(browser, base, '/');
+  const { page, problems } = await open(site.browser, site.base, '/');
   await page.selectOption('#ctl-problem-kind', 'matrix');
   const example = [[4, 1, 0], [1, 3, 1], [0, 1, 2]];
   assert.equal(await reportOf(page, example), linf(example));
@@ -75,7 +64,7 @@ test('choosing your own matrix fills in an example the page computes with', asyn
 });
 
 test('a matrix typed, pasted, dropped or chosen as a file is read by the core', async () => {
-  const { page, problems } = await open(browser, base, '/?problem=matrix&matrix=1,0;0,1');
+  const { page, problems } = await open(site.browser, site.base, '/?problem=matrix&matrix=1,0;0,1');
   // Typed, rows by ';' and numbers by commas.
   await page.fill('#ctl-problem-matrix', '2, 1; 1, 3');
   await page.press('#ctl-problem-matrix', 'Tab');
@@ -101,7 +90,7 @@ test('a matrix typed, pasted, dropped or chosen as a file is read by the core', 
 });
 
 test('a bad cell is named by its row and column, and a bad file by its dtype', async () => {
-  const { page, problems } = await open(browser, base, '/?problem=matrix&matrix=2,1;1,2');
+  const { page, problems } = await open(site.browser, site.base, '/?problem=matrix&matrix=2,1;1,2');
   await page.fill('#ctl-problem-matrix', '1 2\n2 x');
   await page.press('#ctl-problem-matrix', 'Tab');
   const err = page.locator('#ctl-problem-matrix-err');

@@ -1,23 +1,12 @@
 // @ts-check
 // The playground in headless Chromium, as a reader uses it.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { start, open, inkFraction, root } from './helpers.mjs';
+import { useSite, open, inkFraction, root } from './helpers.mjs';
 
-/** @type {import('node:http').Server} */
-let server;
-/** @type {import('playwright-core').Browser} */
-let browser;
-/** @type {string} */
-let base;
-
-before(async () => ({ server, base, browser } = await start()));
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const site = useSite();
 
 /** The CLI's result for `spec`. @param {unknown} spec */
 function cli(spec) {
@@ -26,7 +15,7 @@ function cli(spec) {
 }
 
 test('the page loads with no console errors and draws every plot', async () => {
-  const { page, problems } = await open(browser, base, '/');
+  const { page, problems } = await open(site.browser, site.base, '/');
   for (const plot of ['f', 'grad', 'density', 'bounds']) {
     const ink = await inkFraction(page, `figure[data-plot="${plot}"] canvas`);
     assert.ok(ink > 0.01, `${plot} plot looks blank (${ink})`);
@@ -38,16 +27,16 @@ test('the page loads with no console errors and draws every plot', async () => {
 });
 
 test('the server sends wasm as application/wasm and refuses paths outside the site', async () => {
-  const wasm = await fetch(`${base}/www/pkg/steepest_bg.wasm`);
+  const wasm = await fetch(`${site.base}/www/pkg/steepest_bg.wasm`);
   assert.equal(wasm.status, 200);
   assert.equal(wasm.headers.get('content-type'), 'application/wasm');
-  const outside = await fetch(`${base}/%2e%2e/%2e%2e/etc/passwd`);
+  const outside = await fetch(`${site.base}/%2e%2e/%2e%2e/etc/passwd`);
   assert.notEqual(outside.status, 200);
 });
 
 test('a URL with settings gives exactly the numbers the CLI prints for the same spec', async () => {
   const query = '?d=12&rotation=0.5&seed=7&steps=200&m0=gd&m1=sign_gd&m2=adam&m2.tune=true&m3=lion&m3.lr=0.003';
-  const { page } = await open(browser, base, `/${query}`);
+  const { page } = await open(site.browser, site.base, `/${query}`);
   const spec = await page.evaluate(() => window.steepest.spec);
   assert.equal(spec.problem.d, 12);
   assert.equal(spec.methods.length, 4);
@@ -58,7 +47,7 @@ test('a URL with settings gives exactly the numbers the CLI prints for the same 
 });
 
 test('moving a control re-runs, redraws and updates the URL without adding history entries', async () => {
-  const { page } = await open(browser, base, '/');
+  const { page } = await open(site.browser, site.base, '/');
   const runs = await page.evaluate(() => window.steepest.runs);
   const historyLength = await page.evaluate(() => history.length);
   await page.fill('#ctl-problem-rotation', '0.4');
@@ -76,7 +65,7 @@ test('moving a control re-runs, redraws and updates the URL without adding histo
 });
 
 test('an out-of-range edit is refused with a message naming the field and range', async () => {
-  const { page } = await open(browser, base, '/');
+  const { page } = await open(site.browser, site.base, '/');
   await page.fill('#ctl-problem-d', '5000');
   await page.press('#ctl-problem-d', 'Tab');
   const err = page.locator('#ctl-problem-d-err');
@@ -87,7 +76,7 @@ test('an out-of-range edit is refused with a message naming the field and range'
 });
 
 test('bad URL parameters are named in a dismissible notice and only they fall back', async () => {
-  const { page, problems } = await open(browser, base, '/?d=99999&bogus=1&rotation=0.2&m0=gd&m0.lr=-1&steps=ten');
+  const { page, problems } = await open(site.browser, site.base, '/?d=99999&bogus=1&rotation=0.2&m0=gd&m0.lr=-1&steps=ten');
   const notice = page.locator('.notice');
   assert.equal(await notice.count(), 1);
   const text = await notice.textContent();
@@ -104,7 +93,7 @@ test('bad URL parameters are named in a dismissible notice and only they fall ba
 
 test('script in any parameter stays text and never runs', async () => {
   const payload = encodeURIComponent('<img src=x onerror="window.__xss=1"><script>window.__xss=1</script>');
-  const { page } = await open(browser, base, `/?m0=gd&m0.label=${payload}&${payload}=1&d=${payload}&matrix=${payload}`);
+  const { page } = await open(site.browser, site.base, `/?m0=gd&m0.label=${payload}&${payload}=1&d=${payload}&matrix=${payload}`);
   await page.waitForTimeout(300);
   assert.equal(await page.evaluate(() => /** @type {any} */ (window).__xss), undefined);
   assert.equal(await page.locator('img').count(), 0);
@@ -115,7 +104,7 @@ test('script in any parameter stays text and never runs', async () => {
 });
 
 test('embed mode renders one figure inside an iframe of a plain page', async () => {
-  const { page } = await open(browser, base, '/tests/browser/embed-host.html', { waitReady: false });
+  const { page } = await open(site.browser, site.base, '/tests/browser/embed-host.html', { waitReady: false });
   const frame = page.frameLocator('iframe');
   const handle = await page.waitForSelector('iframe');
   const inner = await handle.contentFrame();
@@ -136,7 +125,7 @@ test('embed mode renders one figure inside an iframe of a plain page', async () 
   assert.ok(!/embed/.test(link) && /d=10/.test(link), link);
   await page.close();
   // A heat map of the Hessian analysis embeds on its own; the figure brings its view.
-  const { page: heat, problems } = await open(browser, base, '/?embed=1&plot=anatomy-hessian&problem=network&dataset=breast_cancer&hidden=4&steps=10&target=0', { waitReady: false });
+  const { page: heat, problems } = await open(site.browser, site.base, '/?embed=1&plot=anatomy-hessian&problem=network&dataset=breast_cancer&hidden=4&steps=10&target=0', { waitReady: false });
   await heat.waitForFunction(() => window.steepest && window.steepest.anatomies >= 1, null, { timeout: 30000 });
   assert.match(heat.url(), /view=hessian/);
   assert.equal(await heat.locator('figure[data-anatomy="hessian"]').isVisible(), true);
@@ -147,7 +136,7 @@ test('embed mode renders one figure inside an iframe of a plain page', async () 
 });
 
 test('at phone width nothing overflows horizontally', async () => {
-  const { page } = await open(browser, base, '/?m0=gd&m1=sign_gd&m2=adam', { viewport: { width: 375, height: 800 } });
+  const { page } = await open(site.browser, site.base, '/?m0=gd&m1=sign_gd&m2=adam', { viewport: { width: 375, height: 800 } });
   await page.click('#settings-open'); // the controls' drawer
   const overflow = await page.evaluate(() => {
     const w = document.documentElement.clientWidth;
@@ -165,7 +154,7 @@ test('at phone width nothing overflows horizontally', async () => {
 });
 
 test('every control is labelled and reachable by keyboard', async () => {
-  const { page } = await open(browser, base, '/');
+  const { page } = await open(site.browser, site.base, '/');
   const unlabelled = await page.evaluate(() => [...document.querySelectorAll('#controls input, #controls select, #controls textarea')]
     .filter((e) => !e.getAttribute('aria-label') && !(e.id && document.querySelector(`label[for="${e.id}"]`)))
     .map((e) => e.outerHTML.slice(0, 80)));
@@ -182,7 +171,7 @@ test('every control is labelled and reachable by keyboard', async () => {
 });
 
 test('heavy runs go to a worker with progress, and Cancel stops them', async () => {
-  const { page } = await open(browser, base, '/');
+  const { page } = await open(site.browser, site.base, '/');
   await page.fill('#ctl-problem-d', '1500');
   await page.press('#ctl-problem-d', 'Tab');
   await page.fill('#ctl-problem-rotation', '1');
@@ -205,7 +194,7 @@ test('heavy runs go to a worker with progress, and Cancel stops them', async () 
 });
 
 test('exact L_inf arrives on the main thread within its small budget, or from the worker', async () => {
-  const { page } = await open(browser, base, '/?d=40&rotation=0.3');
+  const { page } = await open(site.browser, site.base, '/?d=40&rotation=0.3');
   assert.equal(await page.evaluate(() => window.steepest.where), 'main');
   await page.waitForFunction(() => window.steepest.report && window.steepest.report.linf_exact !== null, null, { timeout: 30000 });
   const r = await page.evaluate(() => window.steepest.report);
@@ -216,7 +205,7 @@ test('exact L_inf arrives on the main thread within its small budget, or from th
 });
 
 test('a preset loads its spec and story, and shows the measured outcome beside the predicted one', async () => {
-  const { page } = await open(browser, base, '/');
+  const { page } = await open(site.browser, site.base, '/');
   const runs = await page.evaluate(() => window.steepest.runs);
   await page.selectOption('#preset', 'outliers-rotated');
   await page.waitForFunction((n) => window.steepest.runs > n, runs);
@@ -240,7 +229,7 @@ test('a preset loads its spec and story, and shows the measured outcome beside t
 });
 
 test('the sweep map runs in a worker, draws its three heat maps and the scatter, and matches the CLI', async () => {
-  const { page } = await open(browser, base, '/?view=sweep&d=12&outliers=2&steps=3000&sweep.spread_points=3&sweep.rotation_points=3&sweep.problems=2&sweep.spread_max=5');
+  const { page } = await open(site.browser, site.base, '/?view=sweep&d=12&outliers=2&steps=3000&sweep.spread_points=3&sweep.rotation_points=3&sweep.problems=2&sweep.spread_max=5');
   await page.waitForFunction(() => window.steepest.sweeps >= 1, null, { timeout: 30000 });
   for (const which of ['measured', 'predicted', 'ceiling', 'scatter']) {
     assert.ok(await inkFraction(page, `figure[data-sweep="${which}"] canvas`) > 0.01, `${which} blank`);
@@ -260,7 +249,7 @@ test('the sweep map runs in a worker, draws its three heat maps and the scatter,
 });
 
 test('the 2-D view draws, plays, and a click moves the start point', async () => {
-  const { page } = await open(browser, base, '/?view=geometry2d&problem=quad2d&x0=2,1.5&m0=gd&m1=sign_gd&m2=coordinate&steps=40&target=0');
+  const { page } = await open(site.browser, site.base, '/?view=geometry2d&problem=quad2d&x0=2,1.5&m0=gd&m1=sign_gd&m2=coordinate&steps=40&target=0');
   const canvas = 'figure[data-geo="2d"] canvas';
   assert.ok(await inkFraction(page, canvas) > 0.01);
   await page.click('#geo-step');
@@ -285,7 +274,7 @@ test('every preset link loads its spec, and one preset of each view shows its me
   const list = JSON.parse(execFileSync(join(root, 'target/release/steepest'), ['presets']).toString());
   // Every preset through the wasm API in one page: the page's presets are the CLI's, and each
   // preset's link decodes to exactly its spec, with nothing left over.
-  const { page: api } = await open(browser, base, '/');
+  const { page: api } = await open(site.browser, site.base, '/');
   const checked = await api.evaluate(async (pkg) => {
     const m = await import(pkg);
     return m.presets().map((/** @type {any} */ p) => {
@@ -307,7 +296,7 @@ test('every preset link loads its spec, and one preset of each view shows its me
   // Loading a link: the first preset of each view (faster tests draw each view's plots in full).
   const firsts = list.filter((/** @type {any} */ p, /** @type {number} */ k) => list.findIndex((/** @type {any} */ q) => q.view === p.view) === k);
   for (const p of firsts) {
-    const { page, problems } = await open(browser, base, `/?preset=${p.name}`);
+    const { page, problems } = await open(site.browser, site.base, `/?preset=${p.name}`);
     assert.match(await page.locator('#story').textContent(), new RegExp(p.title.slice(0, 20).replace(/[()]/g, '.')));
     const view = ownView(p.view);
     assert.equal(await page.locator(`#${view}-view`).isVisible(), true, p.name);
@@ -337,7 +326,7 @@ test('every preset link loads its spec, and one preset of each view shows its me
 });
 
 test('a network on the shipped digits trains in the worker and reports its accuracy', async () => {
-  const { page } = await open(browser, base, '/?problem=network&hidden=0&m0=adam&m0.lr=0.01&m1=gd&m1.lr=0.5&steps=150&target=0');
+  const { page } = await open(site.browser, site.base, '/?problem=network&hidden=0&m0=adam&m0.lr=0.01&m1=gd&m1.lr=0.5&steps=150&target=0');
   await page.waitForFunction(() => window.steepest.result && window.steepest.result.problem.d === 650, null, { timeout: 60000 });
   const result = await page.evaluate(() => window.steepest.result);
   assert.ok(result.methods[0].accuracy.test > 0.9, JSON.stringify(result.methods[0].accuracy));
@@ -352,7 +341,7 @@ test('a network on the shipped digits trains in the worker and reports its accur
 
 test('the Hessian view analyses a checkpoint like the CLI, reads out a cell, and names a bad checkpoint', async () => {
   const query = '?view=hessian&problem=network&dataset=breast_cancer&hidden=4&hidden2=3&m0=adam&m0.lr=0.01&steps=30&target=0&analysis.step=20';
-  const { page, problems } = await open(browser, base, `/${query}`);
+  const { page, problems } = await open(site.browser, site.base, `/${query}`);
   await page.waitForFunction(() => window.steepest.anatomies >= 1, null, { timeout: 30000 });
   const spec = await page.evaluate(() => window.steepest.spec);
   const web = await page.evaluate(() => window.steepest.anatomy);
@@ -380,7 +369,7 @@ test('the Hessian view analyses a checkpoint like the CLI, reads out a cell, and
 
 test('a network beyond the dense Hessian runs without its geometry, and the Hessian view estimates its spectrum by Lanczos', async () => {
   const query = '?problem=network&dataset=breast_cancer&hidden=64&hidden2=30&m0=adam&m0.lr=0.01&steps=20&target=0';
-  const { page, problems } = await open(browser, base, `/${query}`);
+  const { page, problems } = await open(site.browser, site.base, `/${query}`);
   await page.waitForFunction(() => window.steepest.result, null, { timeout: 30000 });
   assert.equal(await page.evaluate(() => window.steepest.result.problem.d), 64 * 31 + 30 * 65 + 2 * 31);
   assert.match(await page.locator('#geometry').textContent(), /Not measured: the dense Hessian is formed for at most 2000 parameters/);

@@ -2,24 +2,13 @@
 // Every reader, every device (issue 12): figures first on a phone with the settings in a
 // drawer, tables that keep their numbers whole, real progress and a consistent Cancel, and
 // figures read by keyboard and as tables.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { start, open, root } from './helpers.mjs';
+import { useSite, open, root } from './helpers.mjs';
 
-/** @type {import('node:http').Server} */
-let server;
-/** @type {import('playwright-core').Browser} */
-let browser;
-/** @type {string} */
-let base;
-
-before(async () => ({ server, base, browser } = await start()));
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const site = useSite();
 
 const PHONE = { width: 390, height: 844 };
 
@@ -33,7 +22,7 @@ const firstFigureTop = (page) => page.evaluate(() => {
 test('on a phone the first figure is above the fold on the default page and on every preset', async () => {
   const presets = JSON.parse(execFileSync(join(root, 'target/release/steepest'), ['presets']).toString());
   for (const path of ['/', ...presets.map((/** @type {any} */ p) => `/?preset=${p.name}`)]) {
-    const { page, problems } = await open(browser, base, path, { viewport: PHONE, waitReady: false });
+    const { page, problems } = await open(site.browser, site.base, path, { viewport: PHONE, waitReady: false });
     await page.waitForFunction(() => window.steepest && window.steepest.ready, null, { timeout: 120000 });
     const top = await firstFigureTop(page);
     assert.ok(top < PHONE.height, `${path}: the first figure starts at ${top} px`);
@@ -44,7 +33,7 @@ test('on a phone the first figure is above the fold on the default page and on e
 });
 
 test('on a phone the settings open in a drawer by its button, close by Close and by Escape, and keep the figures in view', async () => {
-  const { page } = await open(browser, base, '/', { viewport: PHONE });
+  const { page } = await open(site.browser, site.base, '/', { viewport: PHONE });
   const button = page.locator('#settings-open');
   assert.equal(await button.getAttribute('aria-expanded'), 'false');
   await button.click();
@@ -76,7 +65,7 @@ test('on a phone the settings open in a drawer by its button, close by Close and
   assert.equal(await button.getAttribute('aria-expanded'), 'false');
   await page.close();
   // At desktop width the settings stay beside the figures, with no drawer button.
-  const { page: desk } = await open(browser, base, '/', { viewport: { width: 1440, height: 900 } });
+  const { page: desk } = await open(site.browser, site.base, '/', { viewport: { width: 1440, height: 900 } });
   assert.equal(await desk.locator('#controls').isVisible(), true);
   assert.equal(await desk.locator('#settings-open').isVisible(), false);
   const [side, fig] = await desk.evaluate(() => ['settings', 'figures'].map((id) => /** @type {HTMLElement} */ (document.getElementById(id)).getBoundingClientRect().left));
@@ -85,7 +74,7 @@ test('on a phone the settings open in a drawer by its button, close by Close and
 });
 
 test('table numbers and headers never break mid-token, on a phone too', async () => {
-  const { page } = await open(browser, base, '/?m0=gd&m1=sign_gd&m2=adam&m2.tune=true', { viewport: { width: 360, height: 800 } });
+  const { page } = await open(site.browser, site.base, '/?m0=gd&m1=sign_gd&m2=adam&m2.tune=true', { viewport: { width: 360, height: 800 } });
   const broken = await page.evaluate(() => {
     /** Cells whose text runs over more than one line while holding no space to wrap at. */
     const cells = [...document.querySelectorAll('#summary th, #summary td.num, #geometry td.num')];
@@ -105,13 +94,13 @@ test('table numbers and headers never break mid-token, on a phone too', async ()
 });
 
 test('a network run says loss, not f − f*, in the table and the figure caption', async () => {
-  const { page } = await open(browser, base, '/?problem=network&dataset=breast_cancer&hidden=2&m0=gd&m0.lr=0.3&steps=20&target=0');
+  const { page } = await open(site.browser, site.base, '/?problem=network&dataset=breast_cancer&hidden=2&m0=gd&m0.lr=0.3&steps=20&target=0');
   await page.waitForFunction(() => window.steepest.result?.problem.f_star === null, null, { timeout: 60000 });
   assert.match(await page.locator('#summary thead').innerText(), /final loss/);
   assert.doesNotMatch(await page.locator('#summary thead').innerText(), /f − f\*/);
   assert.match(await page.locator('figure[data-plot="f"] figcaption').innerText(), /^Loss/);
   await page.close();
-  const { page: quad } = await open(browser, base, '/');
+  const { page: quad } = await open(site.browser, site.base, '/');
   assert.match(await quad.locator('#summary thead').innerText(), /final f − f\*/);
   assert.match(await quad.locator('figure[data-plot="f"] figcaption').innerText(), /^Suboptimality/);
   await quad.close();

@@ -2,24 +2,13 @@
 // The share URL: only what differs from the defaults, a preset's name alone while its settings
 // stand, the same spec (and the same query from the CLI) when opened again, and a notice naming
 // everything in a link that the page ignores.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { start, open, root } from './helpers.mjs';
+import { useSite, open, root } from './helpers.mjs';
 
-/** @type {import('node:http').Server} */
-let server;
-/** @type {import('playwright-core').Browser} */
-let browser;
-/** @type {string} */
-let base;
-
-before(async () => ({ server, base, browser } = await start()));
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const site = useSite();
 
 /** The CLI's `steepest url` of the spec that `query`'s pairs set over the defaults.
  * @param {string} query */
@@ -29,7 +18,7 @@ function cliUrl(query) {
 }
 
 test('the default page links as ?v=1, and an edit adds only what it changed', async () => {
-  const { page, problems } = await open(browser, base, '/');
+  const { page, problems } = await open(site.browser, site.base, '/');
   assert.equal(new URL(page.url()).search, '?v=1');
   await page.fill('#ctl-problem-rotation', '0.35');
   await page.press('#ctl-problem-rotation', 'Tab');
@@ -42,7 +31,7 @@ test('the default page links as ?v=1, and an edit adds only what it changed', as
   assert.equal(search, '?v=1&rotation=0.35&m0=gd&m1=sign_gd&m1.lr=0.5');
   const spec = await page.evaluate(() => window.steepest.spec);
   // The same link opens the same spec, and the CLI writes the same query for it.
-  const again = await open(browser, base, `/${search}`);
+  const again = await open(site.browser, site.base, `/${search}`);
   assert.deepEqual(await again.page.evaluate(() => window.steepest.spec), spec);
   assert.equal(await again.page.locator('.notice').count(), 0);
   assert.equal(cliUrl(search.slice(1)), search.slice(1));
@@ -52,7 +41,7 @@ test('the default page links as ?v=1, and an edit adds only what it changed', as
 });
 
 test('a preset link stays ?preset=NAME with its own view until a setting changes', async () => {
-  const { page, problems } = await open(browser, base, '/?preset=geometry-2d');
+  const { page, problems } = await open(site.browser, site.base, '/?preset=geometry-2d');
   assert.equal(new URL(page.url()).search, '?preset=geometry-2d');
   assert.equal(await page.locator('#tab-geometry2d').getAttribute('aria-selected'), 'true');
   await page.fill('#ctl-run-steps', '40');
@@ -63,7 +52,7 @@ test('a preset link stays ?preset=NAME with its own view until a setting changes
   assert.match(search, /problem=quad2d/);
   assert.match(search, /view=geometry2d/);
   const spec = await page.evaluate(() => window.steepest.spec);
-  const again = await open(browser, base, `/${search}`);
+  const again = await open(site.browser, site.base, `/${search}`);
   assert.deepEqual(await again.page.evaluate(() => window.steepest.spec), spec);
   assert.equal(await again.page.locator('#tab-geometry2d').getAttribute('aria-selected'), 'true');
   assert.deepEqual([...problems, ...again.problems], []);
@@ -72,7 +61,7 @@ test('a preset link stays ?preset=NAME with its own view until a setting changes
 });
 
 test('the notice names every key the page ignores', async () => {
-  const { page, problems } = await open(browser, base, '/?view=bogus&preset=nope&plot=pie&d=30&d=40&m9=adam');
+  const { page, problems } = await open(site.browser, site.base, '/?view=bogus&preset=nope&plot=pie&d=30&d=40&m9=adam');
   const text = await page.locator('.notice').textContent() ?? '';
   for (const expected of [
     /view=bogus: there is no such view.*allowed: runs, sweep, geometry2d, hessian/,
@@ -87,7 +76,7 @@ test('the notice names every key the page ignores', async () => {
   // The ignored view and preset leave the link; the spec keys that were used stay.
   assert.equal(new URL(page.url()).search, '?v=1&d=40&plot=pie');
   // Methods numbered with a gap are read in order, and the gap is named.
-  const gap = await open(browser, base, '/?m1=adam&m3=lion');
+  const gap = await open(site.browser, site.base, '/?m1=adam&m3=lion');
   assert.match(await gap.page.locator('.notice').textContent() ?? '', /m0, m2 are missing/);
   assert.deepEqual(await gap.page.evaluate(() => window.steepest.spec.methods.map((/** @type {{ kind: string }} */ m) => m.kind)), ['adam', 'lion']);
   assert.deepEqual([...problems, ...gap.problems], []);
@@ -98,7 +87,7 @@ test('the notice names every key the page ignores', async () => {
 test('a link with a large matrix is read, not refused by the server', async () => {
   const n = 60;
   const rows = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => (i === j ? 2 + i / n : 1e-3 / (1 + i + j)).toPrecision(17)).join(','));
-  const { page, problems } = await open(browser, base, `/?problem=matrix&matrix=${rows.join(';')}`);
+  const { page, problems } = await open(site.browser, site.base, `/?problem=matrix&matrix=${rows.join(';')}`);
   const spec = await page.evaluate(() => window.steepest.spec);
   assert.equal(spec.problem.matrix.length, n);
   // The link leaves the matrix out, and the page says so.

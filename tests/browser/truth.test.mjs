@@ -1,24 +1,13 @@
 // @ts-check
 // The page tells the truth (issue 11): the per-step picture of sign GD against GD in the Runs
 // view, and a preset's story marked modified once its settings are edited.
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { start, open, inkFraction, root } from './helpers.mjs';
+import { useSite, open, inkFraction, root } from './helpers.mjs';
 
-/** @type {import('node:http').Server} */
-let server;
-/** @type {import('playwright-core').Browser} */
-let browser;
-/** @type {string} */
-let base;
-
-before(async () => ({ server, base, browser } = await start()));
-after(async () => {
-  await browser?.close();
-  server?.close();
-});
+const site = useSite();
 
 /** The release CLI's stdout for `args`. @param {string[]} args */
 const cli = (args) => execFileSync(join(root, 'target/release/steepest'), args, { stdio: ['ignore', 'pipe', 'ignore'] }).toString();
@@ -26,7 +15,7 @@ const cli = (args) => execFileSync(join(root, 'target/release/steepest'), args, 
 const RATIO = 'figure[data-plot="ratio"]';
 
 test('the step-ratio figure draws R(g_t) and the measured ratio at phone width, reads them out, and exports them as the CLI does', async () => {
-  const { page, problems } = await open(browser, base, '/?preset=outliers-rotated', { viewport: { width: 390, height: 844 } });
+  const { page, problems } = await open(site.browser, site.base, '/?preset=outliers-rotated', { viewport: { width: 390, height: 844 } });
   await page.locator(RATIO).scrollIntoViewIfNeeded();
   const ink = await inkFraction(page, `${RATIO} canvas`);
   assert.ok(ink > 0.03, `ratio plot looks blank (${ink})`);
@@ -57,7 +46,7 @@ test('the step-ratio figure draws R(g_t) and the measured ratio at phone width, 
 });
 
 test('without L₂ and L∞ the step-ratio figure says why instead of drawing', async () => {
-  const { page, problems } = await open(browser, base, '/?d=8&m0=gd&m1=adam');
+  const { page, problems } = await open(site.browser, site.base, '/?d=8&m0=gd&m1=adam');
   assert.equal(await page.evaluate(() => window.steepest.result.methods.some((/** @type {any} */ m) => m.step_ratios)), false);
   assert.equal(await page.locator(RATIO).isVisible(), true);
   const ink = await inkFraction(page, `${RATIO} canvas`);
@@ -68,7 +57,7 @@ test('without L₂ and L∞ the step-ratio figure says why instead of drawing', 
 });
 
 test('editing a preset marks its story modified, re-checks its claims, drops preset= from the URL, and choosing the preset again restores it', async () => {
-  const { page, problems } = await open(browser, base, '/?preset=outliers-diagonal');
+  const { page, problems } = await open(site.browser, site.base, '/?preset=outliers-diagonal');
   await page.waitForFunction(() => document.querySelectorAll('#story .story-claims li.holds').length === 3);
   assert.equal(await page.locator('#story .story-modified').isVisible(), false);
   const original = await page.evaluate(() => JSON.stringify(window.steepest.result));
@@ -94,7 +83,7 @@ test('editing a preset marks its story modified, re-checks its claims, drops pre
   assert.ok(claims.includes(`the predicted advantage of sign GD is above 1 (`), claims);
   assert.equal(result.comparison.predicted > 1, /✓ the predicted advantage/.test(claims), claims);
   // The URL alone, reloaded, gives the same numbers and no story.
-  const { page: again } = await open(browser, base, new URL(url).pathname + new URL(url).search);
+  const { page: again } = await open(site.browser, site.base, new URL(url).pathname + new URL(url).search);
   assert.equal(await again.evaluate(() => JSON.stringify(window.steepest.result)), JSON.stringify(result));
   assert.equal(await again.locator('#story').isVisible(), false);
   await again.close();
@@ -111,7 +100,7 @@ test('editing a preset marks its story modified, re-checks its claims, drops pre
 });
 
 test('an edit on a preset of another view keeps that view when preset= leaves the URL', async () => {
-  const { page, problems } = await open(browser, base, '/?preset=geometry-2d');
+  const { page, problems } = await open(site.browser, site.base, '/?preset=geometry-2d');
   assert.equal(await page.locator('#geometry2d-view').isVisible(), true);
   const runs = await page.evaluate(() => window.steepest.runs);
   await page.fill('#ctl-run-steps', '40');
