@@ -4,8 +4,8 @@
 //! spec field carries `field` (and for a spec error `value` and `allowed`) as properties.
 
 use crate::experiment::{
-    hessian_anatomy, matrix_file_rows, parse_matrix, presets as all_presets, run_spec, run_sweep, spec_geometry,
-    sweep_csv, to_csv, work_estimate, SweepTable, TraceTable,
+    hessian_anatomy, matrix_file_rows, parse_matrix, presets as all_presets, run_spec_watched, run_sweep,
+    spec_geometry, sweep_csv, to_csv, work_estimate, SweepTable, TraceTable,
 };
 use crate::plot::{
     draw_bounds, draw_geometry2d, draw_heat_frame, draw_spectrum, draw_step_ratios, draw_sweep_map, draw_sweep_scatter,
@@ -64,6 +64,18 @@ fn js_progress(progress: &Option<js_sys::Function>) -> impl FnMut(f64) -> bool +
     }
 }
 
+/// A progress callback with stages: calls `progress(fraction, stage)`; a false return (or a
+/// throw) cancels.
+fn js_stage_progress(progress: &Option<js_sys::Function>) -> impl FnMut(&'static str, f64) -> bool + '_ {
+    move |stage: &'static str, f: f64| match progress {
+        Some(cb) => cb
+            .call2(&JsValue::NULL, &JsValue::from_f64(f), &JsValue::from_str(stage))
+            .map(|r| r.as_bool() != Some(false))
+            .unwrap_or(false),
+        None => true,
+    }
+}
+
 /// A drawing's frame, or its error as a JS Error.
 fn drawn(frame: Result<crate::plot::Frame, String>) -> Result<JsValue, JsValue> {
     to_js(&frame.map_err(|e| js_error(Error::Plot(e)))?)
@@ -74,10 +86,12 @@ fn parse_spec(spec: JsValue) -> Result<Spec, JsValue> {
 }
 
 /// Runs a spec (a plain JS object; missing fields take their defaults) and returns the result.
+/// `progress(fraction, stage)`, when given, hears the stages and the fraction of all steps
+/// done; returning false cancels (an Error "cancelled" is thrown).
 #[wasm_bindgen]
-pub fn run(spec: JsValue) -> Result<JsValue, JsValue> {
+pub fn run(spec: JsValue, progress: Option<js_sys::Function>) -> Result<JsValue, JsValue> {
     let spec = parse_spec(spec)?;
-    let result = run_spec(&spec).map_err(js_error)?;
+    let result = run_spec_watched(&spec, &mut js_stage_progress(&progress)).map_err(js_error)?;
     to_js(&result)
 }
 

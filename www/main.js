@@ -74,19 +74,40 @@ async function main() {
 
   const plots = new Plots(FIGURES, embed);
   plots.listeners.push((data) => picker.check(data));
+  /** The spec whose results each view shows (by view id). @type {Map<string, import('./types').Spec>} */
+  const shown = new Map();
+  plots.listeners.push(() => {
+    shown.set(url.view(), state.spec);
+    stale(null);
+  });
   const computer = new Computer({
     onProgress: (p) => {
-      $('progress').hidden = !p;
+      $('progress').classList.toggle('idle', !p);
       if (p) {
-        /** @type {HTMLProgressElement} */ ($('progress').querySelector('progress')).value = p.fraction;
-        /** @type {HTMLElement} */ ($('progress').querySelector('.progress-text')).textContent = `${p.phase}…`;
+        const bar = /** @type {HTMLProgressElement} */ ($('progress').querySelector('progress'));
+        bar.value = p.fraction;
+        /** @type {HTMLElement} */ ($('progress').querySelector('.progress-text')).textContent = `${p.phase}… ${Math.floor(100 * p.fraction)}%`;
       }
     },
   });
+  /** Marks the figures as not showing the settings in the controls and the link (`why`), with a
+   * Run button; null clears the mark.
+   * @param {string | null} why */
+  function stale(why) {
+    $('figures').classList.toggle('stale', Boolean(why));
+    $('stale').hidden = !why;
+    /** @type {HTMLElement} */ ($('stale').firstElementChild).textContent = why ?? '';
+  }
+  // After Cancel the controls and the link keep the new settings; the figures say whether they
+  // still show them, and Run computes them.
   $('cancel').addEventListener('click', () => {
     computer.cancel();
-    status('Cancelled. Change a setting to run again.');
+    const before = shown.get(url.view());
+    status('Cancelled.');
+    if (!before) stale('Cancelled before anything was computed for these settings.');
+    else if (before !== state.spec) stale('Cancelled: the figures below show earlier settings, not the ones in the controls and the link.');
   });
+  $('run-again').addEventListener('click', () => schedule());
 
   /** @type {PageContext} */
   const ctx = { state, computer, plots, status, fail, editStart: 0, edit };

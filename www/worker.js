@@ -5,12 +5,13 @@
 import init, { run, smoothness, sweep, hessianAnatomy } from './pkg/steepest.js';
 import { ensureData } from './data.js';
 
-/** @typedef {(fraction: number) => boolean} Progress */
+/** @typedef {(fraction: number, stage?: string) => boolean} Progress */
 
 /** The tasks, by name: the phase shown when it starts, the phase of its progress reports, and
  * what it computes. */
 const TASKS = {
-  run: { begins: 'running the methods', exec: (/** @type {any} */ spec) => ({ result: run(spec) }) },
+  // Its stages (making the problem, tuning, running the methods) come from the core.
+  run: { exec: (/** @type {any} */ spec, /** @type {Progress} */ progress) => ({ result: run(spec, progress) }) },
   smoothness: {
     begins: 'measuring the geometry',
     phase: 'measuring the geometry',
@@ -25,17 +26,20 @@ const TASKS = {
 };
 /** @typedef {keyof typeof TASKS} Task */
 
-/** A progress callback for the core that posts at most every 100 ms.
+/** A progress callback for the core that posts at once when the stage changes, else at most
+ * every 100 ms.
  * @param {number} id
- * @param {string} phase
+ * @param {string} phase the stage when the core names none
  * @returns {Progress} */
 function reporter(id, phase) {
   let last = 0;
-  return (f) => {
+  let said = '';
+  return (f, stage = phase) => {
     const now = Date.now();
-    if (now - last > 100) {
+    if (now - last > 100 || stage !== said) {
       last = now;
-      self.postMessage({ id, type: 'progress', phase, fraction: f });
+      said = stage;
+      self.postMessage({ id, type: 'progress', phase: stage, fraction: f });
     }
     return true;
   };

@@ -26,6 +26,6 @@ pub use matrix_input::{matrix_file_rows, parse_matrix, parse_rows, read_matrix_f
 pub use prediction::{guaranteed_rate, predicted_ratio, winner_agreement, Advantage, RunRecord};
 pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Problem};
-pub use run::{run_spec, Accuracy, MethodResult, ProblemInfo, RunResult};
+pub use run::{run_spec, run_spec_watched, Accuracy, MethodResult, ProblemInfo, RunResult};
 pub use step_ratio::{StepRatioRecorder, StepRatios};
 pub use sweep::{lambda_max_for_spread, run_sweep, spearman, sweep_csv, SweepCell, SweepResult, SweepTable};

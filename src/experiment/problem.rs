@@ -4,7 +4,7 @@ use crate::data::load;
 use crate::linalg::Matrix;
 use crate::norm::Layout;
 use crate::objective::{
-    hessian_2d, rotated_hessian, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock, Rotated,
+    hessian_2d, rotated_hessian_watched, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock, Rotated,
 };
 use crate::rng::{Rng, Stream};
 use crate::spec::{ProblemKind, ProblemSpec, RunTask, Spec, StartKind};
@@ -20,6 +20,12 @@ pub struct Problem {
 
 /// The objective and start point of a run task.
 pub fn build(task: &RunTask) -> Problem {
+    build_watched(task, &mut |_| ())
+}
+
+/// `build`, telling `done(fraction)` while it makes a rotated quadratic (O(d^3): a rotation's
+/// Givens factors, Q_r from them, then H = Q_r diag(lambda) Q_r^T, about a third each).
+pub fn build_watched(task: &RunTask, done: &mut dyn FnMut(f64)) -> Problem {
     let p = &task.problem;
     let d = task.dim();
     let objective: Box<dyn Objective> = match p.kind {
@@ -28,8 +34,8 @@ pub fn build(task: &RunTask) -> Problem {
             let h = if p.rotation == 0.0 {
                 crate::linalg::Matrix::diagonal(&lam)
             } else {
-                let rot = HaarRotation::new(d, &mut Rng::stream(p.seed, Stream::Rotation));
-                rotated_hessian(&lam, &rot, p.rotation)
+                let rot = HaarRotation::watched(d, &mut Rng::stream(p.seed, Stream::Rotation), &mut |f| done(f / 3.0));
+                rotated_hessian_watched(&lam, &rot, p.rotation, &mut |f| done((1.0 + 2.0 * f) / 3.0))
             };
             Box::new(Quadratic::with_spectrum(sides(p, h), vec![0.0; d], lam).with_layout(layout(p, d)))
         }

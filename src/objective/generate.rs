@@ -56,9 +56,16 @@ pub struct HaarRotation {
 
 impl HaarRotation {
     pub fn new(d: usize, rng: &mut Rng) -> Self {
+        Self::watched(d, rng, &mut |_| ())
+    }
+
+    /// `new`, telling `done(fraction)` before each column (for a progress bar: column j costs
+    /// about (d - j)^2, so 1 - (1 - j / d)^3 of the work is done before it).
+    pub fn watched(d: usize, rng: &mut Rng, done: &mut dyn FnMut(f64)) -> Self {
         let mut z: Vec<Vec<f64>> = (0..d).map(|_| rng.normals(d)).collect();
         let mut rotations = Vec::with_capacity(d * d.saturating_sub(1) / 2);
         for j in 0..d {
+            done(1.0 - (1.0 - j as f64 / d as f64).powi(3));
             for i in (j + 1..d).rev() {
                 let (a, b) = (z[i - 1][j], z[i][j]);
                 let r = libm::hypot(a, b);
@@ -79,8 +86,19 @@ impl HaarRotation {
     /// Q_r = P_1(r a_1)^T ... P_m(r a_m)^T, accumulated by row rotations (Q <- P_k^T Q for
     /// k = m, ..., 1). Q_1 is the Haar-random rotation (up to column signs).
     pub fn matrix(&self, r: f64) -> Matrix {
+        self.matrix_watched(r, &mut |_| ())
+    }
+
+    /// `matrix`, telling `done(fraction)` about every d rotations: the k-th of m rotations
+    /// (in the order applied) rotates about sqrt(2 k) columns, so (k / m)^1.5 of the work is
+    /// done before it.
+    fn matrix_watched(&self, r: f64, done: &mut dyn FnMut(f64)) -> Matrix {
         let mut q = Matrix::identity(self.d);
-        for &(p, j, angle) in self.rotations.iter().rev() {
+        let every = self.d.max(1);
+        for (k, &(p, j, angle)) in self.rotations.iter().rev().enumerate() {
+            if k % every == 0 {
+                done((k as f64 / self.rotations.len() as f64).powf(1.5));
+            }
             let a = r * angle;
             // P^T = [[c, -s], [s, c]] on rows (p, p + 1). The rotations applied so far (those of
             // columns >= j) left Q equal to the identity outside rows and columns >= j, so the
@@ -95,12 +113,18 @@ impl HaarRotation {
 /// k = m, ..., 1), then H_ij = sum_k Q_ik lambda_k Q_jk by row dot products: every pass runs
 /// along contiguous rows.
 pub fn rotated_hessian(lambda: &[f64], rotation: &HaarRotation, r: f64) -> Matrix {
+    rotated_hessian_watched(lambda, rotation, r, &mut |_| ())
+}
+
+/// `rotated_hessian`, telling `done(fraction)` along the way: Q_r takes the first half, the
+/// product the second.
+pub fn rotated_hessian_watched(lambda: &[f64], rotation: &HaarRotation, r: f64, done: &mut dyn FnMut(f64)) -> Matrix {
     let d = lambda.len();
     assert_eq!(d, rotation.d, "spectrum and rotation dimensions differ");
     if r == 0.0 {
         return Matrix::diagonal(lambda);
     }
-    let q = rotation.matrix(r);
+    let q = rotation.matrix_watched(r, &mut |f| done(0.5 * f));
     let mut scaled = q.clone();
     for i in 0..d {
         for (v, l) in scaled.row_mut(i).iter_mut().zip(lambda) {
@@ -109,6 +133,8 @@ pub fn rotated_hessian(lambda: &[f64], rotation: &HaarRotation, r: f64) -> Matri
     }
     let mut h = Matrix::zeros(d);
     for i in 0..d {
+        // Row i costs i + 1 dot products: (i / d)^2 of the product is done before it.
+        done(0.5 + 0.5 * (i as f64 / d as f64).powi(2));
         for j in 0..=i {
             let v = dot(scaled.row(i), q.row(j));
             h.set(i, j, v);

@@ -7,7 +7,9 @@ mod quadratic;
 mod rosenbrock;
 mod rotated;
 
-pub use generate::{haar_similar, hessian_2d, rotated_hessian, spectrum, HaarRotation, SpectrumKind};
+pub use generate::{
+    haar_similar, hessian_2d, rotated_hessian, rotated_hessian_watched, spectrum, HaarRotation, SpectrumKind,
+};
 pub use network::{Activation, Network};
 pub use quadratic::{check_matrix, MatrixError, Quadratic, SYMMETRY_TOLERANCE};
 pub use rosenbrock::Rosenbrock;

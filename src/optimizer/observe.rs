@@ -43,3 +43,75 @@ impl<O: Observer> Observer for Option<O> {
         self.as_mut().map_or(ControlFlow::Continue(()), |o| o.observe(point))
     }
 }
+
+/// A progress callback of a task with named stages: `report(stage, fraction done)`; false
+/// cancels.
+pub type StageProgress<'a> = &'a mut dyn FnMut(&'static str, f64) -> bool;
+
+/// Counts the steps of a task made of a set-up worth `setup` steps, then runs of `steps` steps
+/// each, `runs` of them in all (tuning runs included), and reports the fraction done at every
+/// `every`-th point and at each run's end (a run that stops early counts in full). A false
+/// report halts the run, and every later run at its first point: a cancelled computation.
+pub struct StepProgress<'a> {
+    report: StageProgress<'a>,
+    stage: &'static str,
+    setup: usize,
+    steps: usize,
+    total: f64,
+    every: usize,
+    done: usize,
+    cancelled: bool,
+}
+
+impl<'a> StepProgress<'a> {
+    /// About 200 reports a run: cheap next to the steps, smooth for a progress bar.
+    pub fn new(report: StageProgress<'a>, setup: usize, runs: usize, steps: usize) -> Self {
+        let total = (setup + runs * steps).max(1) as f64;
+        let every = (steps / 200).max(1);
+        StepProgress { report, stage: "", setup, steps, total, every, done: 0, cancelled: false }
+    }
+
+    /// Tells that `fraction` of the set-up is done; false once cancelled.
+    pub fn setup(&mut self, fraction: f64) -> bool {
+        self.done = (fraction * self.setup as f64) as usize;
+        self.tell(self.done)
+    }
+
+    /// Enters `stage` and reports it; false once cancelled.
+    pub fn stage(&mut self, stage: &'static str) -> bool {
+        self.stage = stage;
+        self.tell(self.done)
+    }
+
+    pub fn cancelled(&self) -> bool {
+        self.cancelled
+    }
+
+    fn tell(&mut self, done: usize) -> bool {
+        if !self.cancelled && !(self.report)(self.stage, done as f64 / self.total) {
+            self.cancelled = true;
+        }
+        !self.cancelled
+    }
+}
+
+impl Observer for StepProgress<'_> {
+    fn observe(&mut self, p: &Point) -> ControlFlow<()> {
+        if self.cancelled {
+            return ControlFlow::Break(());
+        }
+        let going = match p.stop {
+            Some(_) => {
+                self.done += self.steps;
+                self.tell(self.done)
+            }
+            None if p.every(self.every) => self.tell(self.done + p.t),
+            None => true,
+        };
+        if going {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        }
+    }
+}

@@ -8,6 +8,7 @@
 //!
 //! Ties go to the smaller step (the lower grid index), the safer choice.
 
+use super::observe::Observer;
 use super::run::{run, RunConfig, Status};
 use super::transform::Chain;
 use crate::objective::Objective;
@@ -42,18 +43,20 @@ pub struct TuneReport {
     pub best: Option<usize>,
 }
 
-/// Runs `make_chain(scale)` for every scale of `grid` and picks the best by the rule above.
+/// Runs `make_chain(scale)` for every scale of `grid`, each watched by `observers` (a task's
+/// progress), and picks the best by the rule above.
 pub fn tune(
     obj: &dyn Objective,
     x0: &[f64],
     make_chain: impl Fn(f64) -> Chain,
     cfg: &RunConfig,
     grid: &[f64],
+    observers: &mut [&mut dyn Observer],
 ) -> TuneReport {
     let outcomes: Vec<GridOutcome> = grid
         .iter()
         .map(|&scale| {
-            let out = run(obj, x0, &mut make_chain(scale), cfg, &mut []);
+            let out = run(obj, x0, &mut make_chain(scale), cfg, observers);
             GridOutcome { scale, status: out.status, stopped_at: out.stopped_at, final_f: out.final_f }
         })
         .collect();
@@ -96,7 +99,8 @@ mod tests {
         let q = Quadratic::with_spectrum(Matrix::diagonal(&[1.0, 10.0]), vec![0.0, 0.0], vec![1.0, 10.0]);
         let grid = [0.01, 0.1, 2.0 / 11.0, 0.19, 0.25, 1.0];
         let cfg = RunConfig::new(2000, Some(1e-10));
-        let rep = tune(&q, &[1.0, 1.0], |s| GD.chain(&GD.defaults(), StepSize::Const(s), &q.layout()), &cfg, &grid);
+        let rep =
+            tune(&q, &[1.0, 1.0], |s| GD.chain(&GD.defaults(), StepSize::Const(s), &q.layout()), &cfg, &grid, &mut []);
         assert_eq!(rep.best, Some(2));
         assert_eq!(rep.grid[4].status, Status::Diverged);
         assert_eq!(rep.grid[5].status, Status::Diverged);

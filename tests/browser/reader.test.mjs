@@ -105,3 +105,85 @@ test('a network run says loss, not f − f*, in the table and the figure caption
   assert.match(await quad.locator('figure[data-plot="f"] figcaption').innerText(), /^Suboptimality/);
   await quad.close();
 });
+
+/** The progress bar's value and text, or null while idle.
+ * @param {import('playwright-core').Page} page */
+const progressNow = (page) => page.evaluate(() => {
+  const box = /** @type {HTMLElement} */ (document.getElementById('progress'));
+  if (box.classList.contains('idle')) return null;
+  return { value: /** @type {HTMLProgressElement} */ (box.querySelector('progress')).value, text: box.querySelector('.progress-text')?.textContent ?? '' };
+});
+
+test('a long run reports real progress, and the progress row keeps its place', async () => {
+  const { page } = await open(site.browser, site.base, '/');
+  const statusTop = () => page.evaluate(() => /** @type {HTMLElement} */ (document.getElementById('status')).getBoundingClientRect().top);
+  const before = await statusTop();
+  // A rotated quadratic at d = 1000 in the worker: making the problem, then the methods' steps.
+  await page.goto(`${site.base}/?d=1000&rotation=1&steps=600`);
+  await page.locator('#progress').waitFor({ state: 'visible', timeout: 30000 });
+  assert.equal(await statusTop(), before, 'no layout jump when the progress bar appears');
+  // Sampled until the run ends (the bar goes idle, or starts again at 0 for the geometry that
+  // follows): the value only grows, through both stages.
+  /** @type {{ value: number, text: string }[]} */
+  const seen = [];
+  for (let i = 0; i < 600; i++) {
+    const p = await progressNow(page);
+    if (!p || (seen.length && p.value < seen[seen.length - 1].value)) break;
+    if (seen.length === 0 || p.value !== seen[seen.length - 1].value) seen.push(p);
+    await page.waitForTimeout(200);
+  }
+  await page.waitForFunction(() => window.steepest.result?.problem.d === 1000, null, { timeout: 10000 });
+  assert.ok(seen.length >= 6, `the bar moved only through ${JSON.stringify(seen)}`);
+  assert.ok(seen.every((p, k) => k === 0 || p.value > seen[k - 1].value), JSON.stringify(seen));
+  assert.ok(seen.some((p) => /making the problem… \d+%/.test(p.text)), JSON.stringify(seen));
+  assert.ok(seen.some((p) => /running the methods… \d+%/.test(p.text)), JSON.stringify(seen));
+  assert.ok(seen[seen.length - 1].value > 0.5, JSON.stringify(seen));
+  await page.close();
+});
+
+test('after Cancel the figures say they show other settings, with one click to run them', async () => {
+  const { page } = await open(site.browser, site.base, '/');
+  await page.fill('#ctl-problem-d', '1500');
+  await page.press('#ctl-problem-d', 'Tab');
+  await page.fill('#ctl-problem-rotation', '1');
+  await page.press('#ctl-problem-rotation', 'Tab');
+  await page.locator('#progress').waitFor({ state: 'visible' });
+  await page.click('#cancel');
+  await page.locator('#progress').waitFor({ state: 'hidden' });
+  // Controls and link hold the new settings; the figures hold d = 20 and say so.
+  assert.match(page.url(), /[?&]d=1500(&|$)/);
+  assert.equal(await page.inputValue('#ctl-problem-d'), '1500');
+  assert.equal(await page.evaluate(() => window.steepest.result.problem.d), 20);
+  assert.equal(await page.locator('#stale').isVisible(), true);
+  assert.match(await page.locator('#stale').textContent() ?? '', /earlier settings/);
+  assert.equal(await page.evaluate(() => document.getElementById('figures')?.classList.contains('stale')), true);
+  // Run computes the settings of the controls and the link.
+  await page.click('#run-again');
+  await page.locator('#progress').waitFor({ state: 'visible' });
+  assert.match(await page.locator('#progress .progress-text').textContent() ?? '', /making the problem|starting/);
+  await page.click('#cancel');
+  assert.equal(await page.locator('#stale').isVisible(), true);
+  // A finished run clears the mark.
+  await page.fill('#ctl-problem-d', '200');
+  await page.press('#ctl-problem-d', 'Tab');
+  await page.waitForFunction(() => window.steepest.result.problem.d === 200, null, { timeout: 60000 });
+  assert.equal(await page.locator('#stale').isVisible(), false);
+  assert.equal(await page.evaluate(() => document.getElementById('figures')?.classList.contains('stale')), false);
+  await page.close();
+});
+
+test('cancelling the very first computation leaves a usable page that offers to run', async () => {
+  const { page, problems } = await open(site.browser, site.base, '/?d=1500&rotation=1', { waitReady: false });
+  await page.locator('#progress').waitFor({ state: 'visible', timeout: 30000 });
+  await page.click('#cancel');
+  await page.waitForFunction(() => window.steepest && window.steepest.ready);
+  assert.match(await page.locator('#stale').textContent() ?? '', /Cancelled before anything was computed/);
+  assert.equal(await page.locator('#controls').isVisible(), true);
+  // Run starts it again.
+  await page.click('#run-again');
+  await page.locator('#progress').waitFor({ state: 'visible' });
+  await page.click('#cancel');
+  assert.equal(await page.locator('#stale').isVisible(), true);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
