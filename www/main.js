@@ -16,7 +16,6 @@ import { PresetPicker } from './presets.js';
 import { menuExports, fillExportMenu } from './exports.js';
 import { notice, clearNotice } from './notices.js';
 import { perFrame } from './recompute.js';
-import { settingsDrawer } from './drawer.js';
 import { dressEmbed, embedOptions, postHeight } from './embed-page.js';
 import { addEmbedActions } from './embed-snippet.js';
 
@@ -33,6 +32,31 @@ const status = (text) => { $('status').textContent = text; };
 /** @type {PageState} */
 const state = { spec: null, result: null, report: null, timings: {}, issues: [], runs: 0, refined: 0, sweeps: 0, anatomies: 0 };
 window.steepest = state; // for tests and the curious
+
+/** The settings panel on narrow screens: a bottom sheet opened by the Settings button, closed by
+ * its Close button or Escape, with focus moved into it and back (beside the figures on wide
+ * screens, where the button is hidden: style.css). */
+function settingsDrawer() {
+  const button = $('settings-open');
+  const panel = $('settings');
+  /** @param {boolean} open */
+  const show = (open) => {
+    document.body.classList.toggle('settings-shown', open);
+    button.setAttribute('aria-expanded', String(open));
+    if (open) {
+      // The sheet covers the lower part of the screen: bring the first figure above it.
+      const figure = [...document.querySelectorAll('#figures figure')].find((f) => /** @type {HTMLElement} */ (f).offsetParent !== null);
+      if (getComputedStyle(panel).position === 'fixed') figure?.scrollIntoView({ block: 'start' });
+      /** @type {HTMLElement} */ (panel.querySelector('select, input, button:not(#settings-close)'))?.focus({ preventScroll: true });
+    }
+    else if (panel.contains(document.activeElement)) button.focus();
+  };
+  button.addEventListener('click', () => show(button.getAttribute('aria-expanded') !== 'true'));
+  $('settings-close').addEventListener('click', () => show(false));
+  document.addEventListener('keydown', (e) => {
+    if (e.key === 'Escape' && button.getAttribute('aria-expanded') === 'true') show(false);
+  });
+}
 
 async function main() {
   const t0 = performance.now();
@@ -104,8 +128,8 @@ async function main() {
     computer.cancel();
     const before = shown.get(url.view());
     status('Cancelled.');
-    if (!before) stale('Cancelled before anything was computed for these settings.');
-    else if (before !== state.spec) stale('Cancelled: the figures below show earlier settings, not the ones in the controls and the link.');
+    if (!before) stale('Cancelled before anything was computed.');
+    else if (before !== state.spec) stale('Cancelled: the figures show earlier settings, not those of the controls and the link.');
   });
   $('run-again').addEventListener('click', () => schedule());
 
