@@ -37,7 +37,7 @@ fn run_returns_traces_that_start_at_the_start() {
         r#"{"problem": {"kind": "matrix", "matrix": [[1, 0], [0, 4]], "x0": [1, 1]},
         "methods": [{"kind": "gd"}], "run": {"steps": 3, "target": 0}}"#,
     );
-    let result = web::run(spec).unwrap();
+    let result = web::run(spec, None).unwrap();
     let m = js_sys::Array::from(&get(&result, "methods")).get(0);
     let f = js_sys::Array::from(&get(&m, "f"));
     assert_eq!(f.length(), 4);
@@ -48,13 +48,13 @@ fn run_returns_traces_that_start_at_the_start() {
 
 #[wasm_bindgen_test]
 fn errors_are_js_errors_naming_the_field() {
-    let err = web::run(parse(r#"{"problem": {"d": 0}}"#)).unwrap_err();
+    let err = web::run(parse(r#"{"problem": {"d": 0}}"#), None).unwrap_err();
     assert!(err.is_instance_of::<js_sys::Error>());
     assert_eq!(get(&err, "field").as_string().unwrap(), "problem.d");
     let msg = js_sys::Error::from(err).message().as_string().unwrap();
     assert!(msg.contains("1 to 2000"), "{msg}");
 
-    let err = web::run(parse(r#"{"methods": [{"kind": "adam", "lr": "fast"}]}"#)).unwrap_err();
+    let err = web::run(parse(r#"{"methods": [{"kind": "adam", "lr": "fast"}]}"#), None).unwrap_err();
     assert_eq!(get(&err, "field").as_string().unwrap(), "methods[0].lr");
 }
 
@@ -90,7 +90,7 @@ fn network_specs_need_their_data_set_registered_first() {
     let spec = parse(
         r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 0}, "methods": [{"kind": "gd", "lr": 0.5}], "run": {"steps": 5}}"#,
     );
-    let err = web::run(spec.clone()).unwrap_err();
+    let err = web::run(spec.clone(), None).unwrap_err();
     assert_eq!(get(&err, "field").as_string().unwrap(), "problem.dataset");
     // The smoothness report refuses it the same way, with the field.
     let err = web::smoothness(spec.clone(), JsValue::UNDEFINED, None).unwrap_err();
