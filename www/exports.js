@@ -20,6 +20,10 @@ function download(name, blob) {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 }
 
+/** CSV text: a header line and one line per row (text fields quoted).
+ * @param {import('./types').FigureTable} table */
+const csv = ({ head, rows }) => [head.join(','), ...rows.map((r) => r.map((v) => (typeof v === 'string' ? `"${v.replaceAll('"', '""')}"` : String(v ?? NaN))).join(','))].join('\n') + '\n';
+
 /** The resolved spec (defaults and `auto` made explicit), as `steepest run --spec` reads it.
  * @type {ExportDef} */
 const SPEC_EXPORT = {
@@ -49,8 +53,8 @@ export function menuExports(views, figures, plots) {
         const shown = () => plots.shown(f.name);
         /** @type {ExportDef[]} */
         const entries = [{ id: `png-${f.name}`, view: v.id, label: `${f.label} (PNG)`, file: `steepest-${f.name}.png`, available: shown, make: (s) => plots.png(f.name, settingsLine(s)) }];
-        const table = f.csv;
-        if (table) entries.push({ id: `csv-${f.name}`, view: v.id, label: `${f.label} (CSV)`, file: `steepest-${f.name}.csv`, available: shown, make: (s) => new Blob([table(s)], { type: 'text/csv' }) });
+        const table = f.table;
+        if (table) entries.push({ id: `csv-${f.name}`, view: v.id, label: `${f.label} (CSV)`, file: `steepest-${f.name}.csv`, available: shown, make: (s) => new Blob([csv(table(s))], { type: 'text/csv' }) });
         return entries;
       }),
       ...v.exports.map((x) => ({ ...x, view: v.id })),

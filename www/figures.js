@@ -10,6 +10,7 @@ import { animation, supports2d } from './geometry2d.js';
 /** @typedef {import('./types').Frame} Frame */
 /** @typedef {import('./types').HoverLine} HoverLine */
 /** @typedef {import('./types').PageData} PageData */
+/** @typedef {import('./types').FigureTable} FigureTable */
 
 // Read after the core is initialised (module code runs before init()).
 /** @type {string[] | null} */
@@ -24,11 +25,6 @@ function fmt(v) {
   const a = Math.abs(v);
   return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(3) : String(Number(v.toPrecision(5)));
 }
-
-/** CSV text: a header line and one line per row (text fields quoted).
- * @param {string} header
- * @param {(string | number | boolean | null)[][]} rows */
-const csv = (header, rows) => [header, ...rows.map((r) => r.map((v) => (typeof v === 'string' ? `"${v.replaceAll('"', '""')}"` : String(v ?? NaN))).join(','))].join('\n') + '\n';
 
 /** The data value at CSS pixel `x` of a frame's (linear) horizontal axis.
  * @param {Frame} f
@@ -64,6 +60,11 @@ function trace(kind, series, label) {
     controls: ['problem.rotation', 'problem.lambda_max', 'problem.rotate_params'],
     draw: (c, d, dpr, dark) => drawTraces(c, d.result, kind, dpr, dark),
     hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => m[series][t]),
+    dataTable: (d) => {
+      const methods = d.result.methods;
+      const n = Math.max(...methods.map((/** @type {any} */ m) => m[series].length));
+      return { head: ['step', ...methods.map((/** @type {any} */ m) => m.label)], rows: Array.from({ length: n }, (_, t) => [t, ...methods.map((/** @type {any} */ m) => m[series][t] ?? null)]) };
+    },
   };
 }
 
@@ -86,6 +87,15 @@ function cellLines(s, f, x, y) {
   return lines;
 }
 
+/** The sweep's cells with the read-outs `keys` (a Data table).
+ * @param {any} s the sweep
+ * @param {string[]} keys
+ * @returns {FigureTable} */
+const sweepCells = (s, keys) => ({
+  head: ['spread', 'rotation', ...keys],
+  rows: s.cells.map((/** @type {any} */ c) => [c.spread, c.rotation, ...keys.map((k) => (k === 'measured' && c.censored ? `${fmt(c[k])} (a run missed the target)` : c[k]))]),
+});
+
 /** What shapes the sweep's grid: the dimension, the outliers, and what is measured. */
 const SWEEP_CONTROLS = ['problem.d', 'problem.outliers', 'sweep.measure'];
 /** Where and on what the Hessian is taken. */
@@ -100,6 +110,7 @@ function sweepMap(which, label) {
     name: `sweep-${which}`, view: 'sweep', selector: `figure[data-sweep="${which}"]`, needs: 'sweep', label, controls: SWEEP_CONTROLS,
     draw: (c, d, dpr, dark) => drawSweepMap(c, d.sweep, which, dpr, dark),
     hover: (f, x, y, d) => cellLines(d.sweep, f, x, y),
+    dataTable: (d) => sweepCells(d.sweep, [which]),
   };
 }
 
@@ -153,6 +164,23 @@ function heatLines(a, side, f, x, y) {
   return [[null, `rows ${range(i)}, columns ${range(j)}${where}`], [null, `largest |H_ij| there: ${fmt(heat.cells[i * heat.size + j])}`]];
 }
 
+/** A heat map's cells pooled to at most 10 x 10 blocks, each its largest |H_ij| (a Data table:
+ * the CSV has every cell).
+ * @param {any} h the heat map
+ * @returns {FigureTable} */
+function pooledHeat(h) {
+  const k = Math.min(10, h.size);
+  const edges = Array.from({ length: k + 1 }, (_, i) => Math.round((i * h.size) / k));
+  const range = (/** @type {number} */ i) => `${h.starts[edges[i]]}–${h.starts[edges[i + 1]] - 1}`;
+  const block = (/** @type {number} */ i, /** @type {number} */ j) => {
+    let m = 0;
+    for (let r = edges[i]; r < edges[i + 1]; r++) for (let c = edges[j]; c < edges[j + 1]; c++) m = Math.max(m, h.cells[r * h.size + c]);
+    return m;
+  };
+  const idx = [...Array(k).keys()];
+  return { head: ['largest |H_ij|: rows \\ columns', ...idx.map(range)], rows: idx.map((i) => [range(i), ...idx.map((j) => block(i, j))]) };
+}
+
 /** A heat map of |H_ij|; shown when the dense Hessian was formed. Its CSV has one row per cell:
  * the rows and columns it covers and the largest |H_ij| among them.
  * @param {'hessian' | 'rotated'} side the Hessian, or its same-spectrum rotated twin
@@ -162,11 +190,12 @@ function heatMap(side, label) {
   return {
     name: `anatomy-${side}`, view: 'hessian', selector: `figure[data-anatomy="${side}"]`, needs: 'anatomy', label, controls: ANATOMY_CONTROLS,
     available: (d) => Boolean(d.anatomy.hessian),
-    csv: (d) => {
+    table: (d) => {
       const { size, starts, cells } = d.anatomy[side].heat;
       const span = (/** @type {number} */ k) => [starts[k], starts[k + 1] - 1];
-      return csv('row_first,row_last,column_first,column_last,max_abs_h', cells.map((/** @type {number} */ v, /** @type {number} */ k) => [...span(Math.floor(k / size)), ...span(k % size), v]));
+      return { head: ['row_first', 'row_last', 'column_first', 'column_last', 'max_abs_h'], rows: cells.map((/** @type {number} */ v, /** @type {number} */ k) => [...span(Math.floor(k / size)), ...span(k % size), v]) };
     },
+    dataTable: (d) => pooledHeat(d.anatomy[side].heat),
     draw: (c, d, dpr, dark) => paintHeat(c, d.anatomy, side, dpr, dark),
     hover: (f, x, y, d) => heatLines(d.anatomy, side, f, x, y),
   };
@@ -181,7 +210,7 @@ export const FIGURES = [
     name: 'accuracy', view: 'runs', selector: 'figure[data-plot="accuracy"]', needs: 'result', label: 'Test accuracy plot',
     controls: ['problem.hidden', 'problem.rotate_params', 'run.steps'],
     available: (d) => d.result.methods.some((/** @type {any} */ m) => m.curves),
-    csv: (d) => csv('label,t,test_accuracy', d.result.methods.flatMap((/** @type {any} */ m) => (m.curves ? m.curves.t.map((/** @type {number} */ t, /** @type {number} */ k) => [m.label, t, m.curves.test_accuracy[k]]) : []))),
+    table: (d) => ({ head: ['label', 't', 'test_accuracy'], rows: d.result.methods.flatMap((/** @type {any} */ m) => (m.curves ? m.curves.t.map((/** @type {number} */ t, /** @type {number} */ k) => [m.label, t, m.curves.test_accuracy[k]]) : [])) }),
     draw: (c, d, dpr, dark) => drawTraces(c, d.result, 'accuracy', dpr, dark),
     // The curve point nearest to t.
     hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => {
@@ -197,6 +226,10 @@ export const FIGURES = [
       ? null
       : 'Not drawn: R(g_t) needs L₂ and L∞, which a run measures only for theory steps under both norms (GD and sign GD) on a quadratic.'),
     draw: (c, d, dpr, dark) => drawStepRatios(c, d.result, dpr, dark),
+    dataTable: (d) => ({
+      head: ['method', 'step', 'guaranteed R(g_t)', 'measured'],
+      rows: d.result.methods.flatMap((/** @type {any} */ m) => (m.step_ratios ? m.step_ratios.t.map((/** @type {number} */ t, /** @type {number} */ k) => [m.label, t, m.step_ratios.guaranteed[k], m.step_ratios.actual[k]]) : [])),
+    }),
     // Each method's recorded point nearest to the step under the pointer.
     hover: (f, x, _y, d) => {
       const t = xAt(f, x);
@@ -215,14 +248,14 @@ export const FIGURES = [
     name: 'bounds', view: 'runs', selector: 'figure[data-plot="bounds"]', needs: 'result', label: 'L∞ bracket plot',
     controls: ['problem.d', 'problem.rotation', 'problem.outliers'],
     note: (d) => (d.report ? null : 'Not measured (see the geometry table).'),
-    csv: (d) => {
+    table: (d) => {
       const r = d.report;
       /** @type {(string | number | null)[][]} */
       const rows = [...r.lower_bounds.map((/** @type {any} */ e) => ['lower', e.method, e.value]), ...r.upper_bounds.map((/** @type {any} */ e) => ['upper', e.method, e.value])];
       if (r.linf_exact != null) rows.push(['exact', 'L_inf', r.linf_exact]);
       if (r.l_sep != null) rows.push(['reference', 'L_sep', r.l_sep]);
       rows.push(['reference', 'd L_2', r.d * r.l2]);
-      return csv('kind,name,value', rows);
+      return { head: ['kind', 'name', 'value'], rows };
     },
     draw: (c, d, dpr, dark) => drawBounds(c, d.report, dpr, dark),
     hover: (f, x, _y, d) => {
@@ -237,6 +270,7 @@ export const FIGURES = [
   {
     name: 'sweep-scatter', view: 'sweep', selector: 'figure[data-sweep="scatter"]', needs: 'sweep', label: 'Measured-against-predicted scatter', controls: SWEEP_CONTROLS,
     draw: (c, d, dpr, dark) => drawSweepScatter(c, d.sweep, dpr, dark),
+    dataTable: (d) => sweepCells(d.sweep, ['measured', 'predicted', 'ceiling']),
     hover: (_f, _x, _y, d) => [
       [null, `predicted: Spearman rho ${fmt(d.sweep.predicted.spearman)}, winner named in ${fmt(100 * d.sweep.predicted.winners)}% of cells`],
       [null, `ceiling: Spearman rho ${fmt(d.sweep.ceiling.spearman)}, winner named in ${fmt(100 * d.sweep.ceiling.winners)}% of cells`],
@@ -247,10 +281,10 @@ export const FIGURES = [
   {
     name: 'anatomy-track', view: 'hessian', selector: 'figure[data-anatomy="track"]', needs: 'anatomy', label: 'Eigenvalue track', controls: ANATOMY_CONTROLS,
     available: (d) => d.anatomy.track.length > 0,
-    csv: (d) => {
+    table: (d) => {
       const ranks = Math.max(...d.anatomy.track.map((/** @type {any} */ p) => p.top.length));
-      const header = ['step', ...Array.from({ length: ranks }, (_, k) => `eigenvalue_${k + 1}`)].join(',');
-      return csv(header, d.anatomy.track.map((/** @type {any} */ p) => [p.step, ...Array.from({ length: ranks }, (_, k) => p.top[k] ?? null)]));
+      const head = ['step', ...Array.from({ length: ranks }, (_, k) => `eigenvalue_${k + 1}`)];
+      return { head, rows: d.anatomy.track.map((/** @type {any} */ p) => [p.step, ...Array.from({ length: ranks }, (_, k) => p.top[k] ?? null)]) };
     },
     draw: (c, d, dpr, dark) => drawTrack(c, d.anatomy, dpr, dark),
     hover: (f, x, _y, d) => {
@@ -263,10 +297,10 @@ export const FIGURES = [
   {
     name: 'anatomy-spectrum', view: 'hessian', selector: 'figure[data-anatomy="spectrum"]', needs: 'anatomy', label: 'Eigenvalue histogram',
     controls: ANATOMY_CONTROLS,
-    csv: (d) => {
+    table: (d) => {
       const h = d.anatomy.histogram;
       const width = (h.hi - h.lo) / h.counts.length;
-      return csv('bin_lo,bin_hi,count', h.counts.map((/** @type {number} */ c, /** @type {number} */ k) => [h.lo + k * width, h.lo + (k + 1) * width, c]));
+      return { head: ['bin_lo', 'bin_hi', 'count'], rows: h.counts.map((/** @type {number} */ c, /** @type {number} */ k) => [h.lo + k * width, h.lo + (k + 1) * width, c]) };
     },
     draw: (c, d, dpr, dark) => drawSpectrum(c, d.anatomy, dpr, dark),
     hover: (f, x, _y, d) => {

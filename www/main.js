@@ -26,8 +26,13 @@ import { addEmbedActions } from './embed-snippet.js';
 
 /** @param {string} id */
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
-/** @param {string} text */
-const status = (text) => { $('status').textContent = text; };
+/** The status line says what is shown; `detail` (timings) goes in its tooltip.
+ * @param {string} text
+ * @param {string} [detail] */
+const status = (text, detail = '') => {
+  $('status').textContent = text;
+  $('status').title = detail;
+};
 
 /** @type {PageState} */
 const state = { spec: null, result: null, report: null, timings: {}, issues: [], runs: 0, refined: 0, sweeps: 0, anatomies: 0 };

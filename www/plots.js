@@ -1,14 +1,23 @@
 // @ts-check
 // The canvases of the figures registry (figures.js): sized for the screen's pixel density,
-// redrawn when their data or size changes, with a hover read-out computed from the frame each
-// drawing returns. Text reaches the page through textContent only.
+// redrawn when their data or size changes, with a read-out computed from the frame each drawing
+// returns: under the mouse, where a finger taps, or at a point the arrow keys move on a focused
+// canvas. A "Data" toggle shows each figure's numbers as a table (its dataTable or table in
+// figures.js). Text reaches the page through textContent only.
+import { fmt, row } from './tables.js';
 
 import { textShown } from './embed-snippet.js';
 
 /** @typedef {import('./types').FigureDef} FigureDef */
 /** @typedef {import('./types').Frame} Frame */
 /** @typedef {import('./types').PageData} PageData */
-/** @typedef {{ def: FigureDef, fig: HTMLElement, canvas: HTMLCanvasElement, hover: HTMLElement, frame: Frame | null }} Entry */
+/** @typedef {{ def: FigureDef, fig: HTMLElement, canvas: HTMLCanvasElement, hover: HTMLElement, frame: Frame | null, at: { x: number, y: number } | null, table: HTMLElement | null }} Entry */
+
+/** A Data table shows at most about this many rows of a figure's numbers. */
+const ROWS = 50;
+
+/** Arrow keys move the keyboard read-out by a hundredth of the plot (a tenth with Shift). */
+const KEYS = /** @type {Record<string, [number, number]>} */ ({ ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] });
 
 /** Whether to draw in dark colours: an embed's `theme` (set on the root element), else the
  * reader's system setting. */
@@ -33,9 +42,26 @@ export class Plots {
       if (!def.draw) continue;
       const canvas = /** @type {HTMLCanvasElement} */ (fig.querySelector('canvas'));
       const hover = /** @type {HTMLElement} */ (fig.querySelector('.hover'));
-      this.figures.set(def.name, { def, fig, canvas, hover, frame: null });
-      canvas.addEventListener('pointermove', (e) => this.hover(def.name, e));
-      canvas.addEventListener('pointerleave', () => { hover.hidden = true; });
+      /** @type {Entry} */
+      const entry = { def, fig, canvas, hover, frame: null, at: null, table: null };
+      this.figures.set(def.name, entry);
+      /** @param {PointerEvent} e */
+      const point = (e) => {
+        const r = canvas.getBoundingClientRect();
+        this.readOut(entry, e.clientX - r.left, e.clientY - r.top);
+      };
+      canvas.addEventListener('pointermove', point);
+      // A tap on a touch screen reads out where it lands, and the read-out stays.
+      canvas.addEventListener('pointerdown', point);
+      canvas.addEventListener('pointerleave', (e) => { if (e.pointerType === 'mouse') hover.hidden = true; });
+      if (def.hover) {
+        canvas.tabIndex = 0;
+        canvas.setAttribute('aria-keyshortcuts', 'ArrowLeft ArrowRight ArrowUp ArrowDown');
+        hover.setAttribute('aria-live', 'polite');
+        canvas.addEventListener('keydown', (e) => this.key(entry, e));
+        canvas.addEventListener('blur', () => { hover.hidden = true; });
+      }
+      if (def.dataTable || def.table) this.dataToggle(entry);
     }
     this.resizeQueued = false;
     /** Called after each `set`, with all the data. @type {((data: PageData) => void)[]} */
@@ -63,7 +89,68 @@ export class Plots {
       }
     }
     this.drawAll();
+    for (const entry of this.figures.values()) if (entry.table && !entry.table.hidden) this.fillTable(entry);
     for (const listen of this.listeners) listen(this.data);
+  }
+
+  /** A "Data" button in the figure's caption that shows its numbers as a table below it.
+   * @param {Entry} entry */
+  dataToggle(entry) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'data-toggle';
+    button.textContent = 'Data';
+    button.setAttribute('aria-expanded', 'false');
+    const box = document.createElement('div');
+    box.className = 'figure-data table-scroll';
+    box.id = `data-${entry.def.name}`;
+    box.hidden = true;
+    button.setAttribute('aria-controls', box.id);
+    entry.table = box;
+    /** @type {HTMLElement} */ (entry.fig.querySelector('figcaption')).append(' ', button);
+    entry.fig.append(box);
+    button.addEventListener('click', () => {
+      box.hidden = !box.hidden;
+      button.setAttribute('aria-expanded', String(!box.hidden));
+      if (!box.hidden) this.fillTable(entry);
+    });
+  }
+
+  /** @param {Entry} entry */
+  fillTable(entry) {
+    const box = /** @type {HTMLElement} */ (entry.table);
+    if (!this.data[entry.def.needs]) {
+      box.textContent = 'No data yet.';
+      return;
+    }
+    const def = entry.def;
+    let data;
+    try {
+      data = /** @type {NonNullable<FigureDef['table']>} */ (def.dataTable ?? def.table)(this.data);
+    } catch {
+      box.textContent = 'No data for this figure.';
+      return;
+    }
+    // About ROWS evenly spaced rows, the last included.
+    const n = data.rows.length;
+    const every = Math.max(1, Math.ceil((n - 1) / ROWS));
+    const rows = data.rows.filter((_, k) => k % every === 0 || k === n - 1);
+    const table = document.createElement('table');
+    const caption = document.createElement('caption');
+    caption.textContent = `Data: ${entry.canvas.getAttribute('aria-label') ?? entry.def.name}`;
+    const head = document.createElement('thead');
+    const tr = document.createElement('tr');
+    for (const h of data.head) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = h;
+      tr.append(th);
+    }
+    head.append(tr);
+    const body = document.createElement('tbody');
+    body.append(...rows.map((cells) => row(cells.map((v) => (typeof v === 'number' ? fmt(v) : v === null ? '—' : String(v))), true)));
+    table.append(caption, head, body);
+    box.replaceChildren(table);
   }
 
   drawAll() {
@@ -127,15 +214,35 @@ export class Plots {
     ctx.fillText(line, 12 * dpr, y);
   }
 
-  /** @param {string} name
-   * @param {PointerEvent} e */
-  hover(name, e) {
-    const entry = /** @type {Entry} */ (this.figures.get(name));
+  /** Arrow keys move the read-out point of a focused figure; Escape hides it.
+   * @param {Entry} entry
+   * @param {KeyboardEvent} e */
+  key(entry, e) {
+    const f = entry.frame;
+    if (!f) return;
+    if (e.key === 'Escape') {
+      entry.hover.hidden = true;
+      return;
+    }
+    const move = KEYS[e.key];
+    if (!move) return;
+    e.preventDefault();
+    const at = entry.at ?? { x: (f.left + f.right) / 2, y: (f.top + f.bottom) / 2 };
+    const k = e.shiftKey ? 0.1 : 0.01;
+    const x = Math.min(f.right, Math.max(f.left, at.x + move[0] * k * (f.right - f.left)));
+    const y = Math.min(f.bottom, Math.max(f.top, at.y + move[1] * k * (f.bottom - f.top)));
+    this.readOut(entry, x, y);
+  }
+
+  /** Shows the read-out at CSS pixel (x, y) of the canvas.
+   * @param {Entry} entry
+   * @param {number} x
+   * @param {number} y */
+  readOut(entry, x, y) {
     const f = entry.frame;
     if (!f || !entry.def.hover) return;
     const r = entry.canvas.getBoundingClientRect();
-    const x = e.clientX - r.left;
-    const y = e.clientY - r.top;
+    entry.at = { x, y };
     if (x < f.left || x > f.right || y < f.top || y > f.bottom) {
       entry.hover.hidden = true;
       return;

@@ -3,7 +3,7 @@
 
 /** @param {number | null | undefined} v
  * @param {number} [digits] significant digits */
-function fmt(v, digits = 4) {
+export function fmt(v, digits = 4) {
   if (v === null || v === undefined) return '—';
   if (Number.isNaN(v)) return 'NaN';
   if (!Number.isFinite(v)) return v > 0 ? '∞' : '−∞';
@@ -23,7 +23,7 @@ const NUMERIC = /^[\s\d.,;eE+\-−∞%[\]—]+$|^NaN$/;
 /** A row of text cells; with `header`, the first is the row's header.
  * @param {string[]} cells
  * @param {boolean} [header] */
-function row(cells, header) {
+export function row(cells, header) {
   const tr = document.createElement('tr');
   cells.forEach((text, k) => {
     const cell = document.createElement(k === 0 && header ? 'th' : 'td');

@@ -114,6 +114,12 @@ export interface PageState extends PageData {
 export type HoverLine = [string | null, string];
 
 /** A figure: a canvas in index.html that one view draws. */
+/** A figure's numbers: column names and rows (null for none). */
+export interface FigureTable {
+  head: string[];
+  rows: (string | number | boolean | null)[][];
+}
+
 export interface FigureDef {
   /** The `plot=` id of an embed link. */
   name: string;
@@ -134,8 +140,12 @@ export interface FigureDef {
   hover?: (f: Frame, x: number, y: number, data: PageData) => HoverLine[];
   /** Its name in the export menu ("… (PNG)", "… (CSV)"). */
   label: string;
-  /** The CSV of what it alone shows (numbers shared by a view's figures are a view export). */
-  csv?: (data: PageData) => string;
+  /** The numbers it alone shows, exported as CSV (numbers shared by a view's figures are a view
+   * export) and shown by its Data toggle unless `dataTable` is given. */
+  table?: (data: PageData) => FigureTable;
+  /** Its numbers as its Data toggle shows them (long tables sampled to about 50 rows), when
+   * they are not `table`. */
+  dataTable?: (data: PageData) => FigureTable;
   /** The spec parameters (names of the schema's table) an embed with `controls=compact` shows
    * under the figure: the two or three that matter for it. */
   controls?: string[];
@@ -161,8 +171,8 @@ export interface PageContext {
   state: PageState;
   computer: import('./compute.js').Computer;
   plots: import('./plots.js').Plots;
-  /** Sets the status line. */
-  status: (text: string) => void;
+  /** Sets the status line, with `detail` (timings) in its tooltip. */
+  status: (text: string, detail?: string) => void;
   /** Shows why a computation failed (`verb` says what did not happen); ignores cancellations. */
   fail: (e: any, verb: string) => void;
   /** When the reader's last edit happened (performance.now()), 0 before any. */

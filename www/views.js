@@ -47,7 +47,8 @@ async function computeRuns(ctx, more) {
     showVerdict(state);
     more?.(ctx);
     const ms = since(started);
-    ctx.status(`d = ${result.problem.d}; ${result.methods.length} methods; computed and drawn in ${ms.toFixed(0)} ms.`);
+    const n = result.methods.length;
+    ctx.status(`${n} method${n === 1 ? '' : 's'}, d = ${result.problem.d}`, `computed and drawn in ${ms.toFixed(0)} ms`);
     state.timings.lastRun = ms;
     if (ctx.editStart) state.timings.lastEditToDraw = since(ctx.editStart);
     if (!state.timings.firstPlot) state.timings.firstPlot = performance.now();
@@ -120,7 +121,7 @@ export const VIEWS = [
         state.sweep = sweep;
         plots.set({ sweep });
         const censored = sweep.cells.filter((/** @type {any} */ c) => c.censored).length;
-        status(`${sweep.cells.length} cells × ${spec.sweep.problems} problems in ${(since(started) / 1000).toFixed(1)} s; the prediction ranks the cells with Spearman ${sweep.predicted.spearman.toFixed(2)} and names the winner in ${(100 * sweep.predicted.winners).toFixed(0)}% of them; the ceiling ${sweep.ceiling.spearman.toFixed(2)} and ${(100 * sweep.ceiling.winners).toFixed(0)}%${censored ? `; in ${censored} cells a run missed the target within ${spec.run.steps} steps (its count is a lower bound)` : ''}.`);
+        status(`${sweep.cells.length} cells × ${spec.sweep.problems} problems; the prediction ranks the cells with Spearman ${sweep.predicted.spearman.toFixed(2)} and names the winner in ${(100 * sweep.predicted.winners).toFixed(0)}% of them; the ceiling ${sweep.ceiling.spearman.toFixed(2)} and ${(100 * sweep.ceiling.winners).toFixed(0)}%${censored ? `; in ${censored} cells a run missed the target within ${spec.run.steps} steps (its count is a lower bound)` : ''}.`, `computed in ${(since(started) / 1000).toFixed(1)} s`);
         state.sweeps += 1;
       } catch (e) {
         fail(e, 'Not run');
@@ -153,7 +154,7 @@ export const VIEWS = [
         renderAnatomy(rows('anatomy'), anatomy);
         const ms = since(started);
         state.timings.lastAnatomy = ms;
-        status(`Hessian of ${anatomy.d} parameters ${anatomy.scope}: analysed and drawn in ${(ms / 1000).toFixed(1)} s.`);
+        status(`Hessian of ${anatomy.d} parameters ${anatomy.scope}`, `analysed and drawn in ${(ms / 1000).toFixed(1)} s`);
         state.anatomies += 1;
       } catch (e) {
         fail(e, 'Not analysed');

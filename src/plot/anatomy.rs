@@ -4,7 +4,7 @@
 //! by the caller (one image, not thousands of rectangles); this module draws its axes, block
 //! labels and colour bar, and computes the image.
 
-use super::style::{draw_legend, plot_frame, styled_mesh, tick_label, Look};
+use super::style::{draw_legend, draw_series_line, plot_frame, styled_mesh, tick_label, Look};
 use super::{Axes, Frame};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -199,11 +199,7 @@ pub fn draw_track<DB: DrawingBackend>(
             2 => "3rd".to_string(),
             k => format!("{}th", k + 1),
         };
-        chart
-            .draw_series(LineSeries::new(points.clone(), colour.stroke_width(look.px(2.0))))
-            .map_err(err)?
-            .label(name)
-            .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], colour.stroke_width(2)));
+        draw_series_line(&mut chart, points.clone(), k, name, look).map_err(err)?;
         chart.draw_series(points.into_iter().map(|p| Circle::new(p, look.px(3.0), colour.filled()))).map_err(err)?;
     }
     draw_legend(&mut chart, SeriesLabelPosition::UpperRight, look).map_err(err)?;

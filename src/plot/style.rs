@@ -2,6 +2,7 @@
 
 use plotters::chart::MeshStyle;
 use plotters::coord::ranged1d::ValueFormatter;
+use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
 /// Okabe & Ito's palette, distinguishable with the common colour-vision deficiencies; yellow
@@ -65,6 +66,37 @@ impl Look {
             c
         }
     }
+
+    /// Series i's dash and gap in device pixels, None for solid: lines differ by dash as well as
+    /// hue (solid, dashed, dotted, then again), for readers who do not tell the hues apart.
+    pub fn dash(&self, i: usize) -> Option<(u32, u32)> {
+        match i % 3 {
+            0 => None,
+            1 => Some((self.px(7.0), self.px(4.0))),
+            _ => Some((self.px(2.0), self.px(3.0))),
+        }
+    }
+}
+
+/// Draws series i's line through `points` (solid, dashed or dotted: `Look::dash`) with a legend
+/// entry `label` drawn the same way.
+pub(crate) fn draw_series_line<'a, DB: DrawingBackend + 'a, CT: CoordTranslate<From = (f64, f64)>>(
+    chart: &mut ChartContext<'a, DB, CT>,
+    points: Vec<(f64, f64)>,
+    i: usize,
+    label: String,
+    look: &Look,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let style = look.series(i).stroke_width(look.px(2.0));
+    let anno = match look.dash(i) {
+        None => chart.draw_series(LineSeries::new(points, style))?,
+        Some((dash, gap)) => chart.draw_series(DashedLineSeries::new(points, dash, gap, style))?,
+    };
+    // A solid line is one long dash.
+    let (dash, gap) = look.dash(i).unwrap_or((1000, 1));
+    let len = look.px(20.0) as i32;
+    anno.label(label).legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + len, y)], dash, gap, style));
+    Ok(())
 }
 
 /// The frame of a line or scatter plot: 10 px margins (16 on the right, where the last x tick

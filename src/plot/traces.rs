@@ -1,7 +1,7 @@
 //! Per-step traces, one line per method: suboptimality and gradient norm on log axes, gradient
 //! density on [0, 1].
 
-use super::style::{draw_legend, log_tick_label, plot_frame, styled_mesh, tick_label, Look};
+use super::style::{draw_legend, draw_series_line, log_tick_label, plot_frame, styled_mesh, tick_label, Look};
 use super::{Axes, Frame};
 use crate::experiment::{TraceColumns, TraceTable};
 use crate::optimizer::Status;
@@ -162,9 +162,7 @@ fn draw_line<'a, DB: DrawingBackend + 'a, Y: YAxis>(
     let diverged = m.status == Status::Diverged;
     let label = if diverged { format!("{} (diverged at step {})", m.label, m.stopped_at) } else { m.label.clone() };
     let last = pts.last().copied();
-    c.draw_series(LineSeries::new(pts, color.stroke_width(width)))?.label(label).legend(move |(x, y)| {
-        PathElement::new(vec![(x, y), (x + 18 * width as i32 / 2, y)], color.stroke_width(width))
-    });
+    draw_series_line(c, pts, i, label, look)?;
     if let (Some(p), true) = (last, diverged) {
         c.draw_series(std::iter::once(Cross::new(p, look.px(6.0), color.stroke_width(width))))?;
     }
@@ -218,6 +216,20 @@ mod tests {
         assert!(frame.y_max.is_finite());
         let (_, f) = svg(TraceKind::Density, "{}");
         assert_eq!((f.y_min, f.y_max, f.y_log), (0.0, 1.0, false));
+    }
+
+    /// Lines differ by dash as well as hue: the first method's line is one path, the second's
+    /// (dashed) and third's (dotted) are drawn as many short pieces.
+    #[test]
+    fn methods_differ_by_dash_as_well_as_hue() {
+        let (s, _) = svg(
+            TraceKind::Density,
+            r#"{"methods": [{"kind": "gd"}, {"kind": "sign_gd"}, {"kind": "heavy_ball", "lr": 0.01}], "run": {"steps": 200, "target": 0}}"#,
+        );
+        let pieces = |hex: &str| s.matches(&format!("stroke=\"{hex}\"")).count();
+        let [solid, dashed, dotted] = [pieces("#0072B2"), pieces("#D55E00"), pieces("#009E73")];
+        assert!(solid <= 3, "{solid}");
+        assert!(dashed > 10 && dotted > 10, "{dashed} {dotted}");
     }
 
     /// A network's traces hold the loss itself (f* unknown): the axis says "loss", a

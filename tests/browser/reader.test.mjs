@@ -187,3 +187,76 @@ test('cancelling the very first computation leaves a usable page that offers to 
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('a focused figure reads out by arrow keys, a tap reads out on a touch screen, and the status line speaks plainly', async () => {
+  const { page } = await open(site.browser, site.base, '/');
+  const canvas = page.locator('figure[data-plot="f"] canvas');
+  const hover = page.locator('figure[data-plot="f"] .hover');
+  assert.equal(await canvas.getAttribute('tabindex'), '0');
+  await canvas.focus();
+  await page.keyboard.press('ArrowRight');
+  await hover.waitFor({ state: 'visible' });
+  const first = await hover.textContent() ?? '';
+  const step = (/** @type {string} */ text) => Number(/step (\d+)/.exec(text)?.[1]);
+  assert.match(first, /step \d+.*GD \(1\/L\): [\d.e-]+/);
+  await page.keyboard.press('Shift+ArrowRight');
+  const second = await hover.textContent() ?? '';
+  assert.ok(step(second) > step(first), `${first} -> ${second}`);
+  // The read-out gives the method's own number at that step.
+  const t = step(second);
+  const gd = await page.evaluate((k) => window.steepest.result.methods[0].f[k], t);
+  assert.ok(second.includes(`${Number(gd.toPrecision(5))}`) || second.includes(gd.toExponential(3)), `${second} vs ${gd}`);
+  await page.keyboard.press('Escape');
+  assert.equal(await hover.isVisible(), false);
+  // The status line names what is shown; the timing is in its tooltip.
+  assert.equal(await page.locator('#status').textContent(), '2 methods, d = 20');
+  assert.match(await page.locator('#status').getAttribute('title') ?? '', /computed and drawn in \d+ ms/);
+  await page.close();
+  const touch = await site.browser.newPage({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+  await touch.goto(`${site.base}/`);
+  await touch.waitForFunction(() => window.steepest && window.steepest.ready, null, { timeout: 30000 });
+  const box = await touch.locator('figure[data-plot="grad"] canvas').boundingBox();
+  if (!box) throw new Error('no canvas');
+  await touch.locator('figure[data-plot="grad"] canvas').scrollIntoViewIfNeeded();
+  const again = await touch.locator('figure[data-plot="grad"] canvas').boundingBox();
+  if (!again) throw new Error('no canvas');
+  await touch.touchscreen.tap(again.x + again.width * 0.5, again.y + again.height * 0.5);
+  await touch.locator('figure[data-plot="grad"] .hover').waitFor({ state: 'visible' });
+  assert.match(await touch.locator('figure[data-plot="grad"] .hover').textContent() ?? '', /step \d+/);
+  await touch.close();
+});
+
+test('the Data toggle shows a figure as a table of its numbers', async () => {
+  const { page } = await open(site.browser, site.base, '/?steps=120');
+  const fig = page.locator('figure[data-plot="f"]');
+  const toggle = fig.getByRole('button', { name: 'Data' });
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'false');
+  await toggle.click();
+  assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+  const table = fig.locator('.figure-data table');
+  await table.waitFor();
+  /** @type {{ label: string, f: number[] }[]} */
+  const methods = await page.evaluate(() => window.steepest.result.methods.map((/** @type {any} */ m) => ({ label: m.label, f: m.f })));
+  assert.deepEqual(await table.locator('thead th').allTextContents(), ['step', ...methods.map((m) => m.label)]);
+  // Every row holds each method's value at its step (or a dash after the method stopped).
+  const rows = await table.locator('tbody tr').evaluateAll((trs) => trs.map((tr) => [...tr.children].map((c) => c.textContent ?? '')));
+  assert.ok(rows.length >= 20 && rows.length <= 60, `${rows.length} rows`);
+  for (const [t, ...cells] of rows) {
+    cells.forEach((text, k) => {
+      const v = methods[k].f[Number(t)];
+      if (v === undefined) assert.equal(text, '—');
+      else assert.ok(Math.abs(Number(text) - v) <= 1e-3 * Math.abs(v), `step ${t}, ${methods[k].label}: ${text} vs ${v}`);
+    });
+  }
+  // The table follows the data: a new run refills it.
+  const runs = await page.evaluate(() => window.steepest.runs);
+  await page.fill('#ctl-problem-rotation', '0.7');
+  await page.press('#ctl-problem-rotation', 'Tab');
+  await page.waitForFunction((n) => window.steepest.runs > n, runs);
+  const t2 = Number(await table.locator('tbody tr:nth-child(2) th').textContent());
+  const f2 = await page.evaluate((t) => window.steepest.result.methods[0].f[t], t2);
+  assert.equal(Number(await table.locator('tbody tr:nth-child(2) td:nth-child(2)').textContent()), Number(f2.toPrecision(4)));
+  await toggle.click();
+  assert.equal(await fig.locator('.figure-data').isVisible(), false);
+  await page.close();
+});
