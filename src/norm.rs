@@ -94,12 +94,14 @@ fn tail_dot(a: &[f64], b: &[f64]) -> f64 {
     a.iter().zip(b).map(|(x, y)| x * y).sum()
 }
 
-/// ||x||_2 = sqrt(<x, x>); when the squares overflow (entries past ~1e154), m ||x / m||_2 with
-/// m = max |x_i| instead, finite whenever the norm is (the ordinary path's bits are unchanged).
+/// ||x||_2 = sqrt(<x, x>); when the squares overflow (entries past ~1e154) or their sum falls
+/// below the normal range (entries below ~1e-154, where it would lose digits or be 0 for a
+/// nonzero x), m ||x / m||_2 with m = max |x_i| instead, finite and nonzero whenever the norm is
+/// (the ordinary path's bits are unchanged).
 pub fn l2(x: &[f64]) -> f64 {
     let s = dot(x, x);
-    match (s.is_infinite(), linf(x)) {
-        (true, m) if m.is_finite() => m * libm::sqrt(dot(&over(x, m), &over(x, m))),
+    match (s.is_infinite() || s < f64::MIN_POSITIVE, linf(x)) {
+        (true, m) if m.is_finite() && m > 0.0 => m * libm::sqrt(dot(&over(x, m), &over(x, m))),
         _ => libm::sqrt(s),
     }
 }
@@ -129,14 +131,15 @@ fn lp(x: &[f64], p: f64) -> f64 {
 
 /// Gradient density phi(g) = ||g||_1^2 / (d ||g||_2^2), in [1/d, 1]; 1 for g = 0 by convention
 /// (it never matters: a zero gradient ends the run).
-/// It is scale-invariant, so a gradient whose squares overflow is read as g / max |g_i|.
+/// It is scale-invariant, so a gradient whose squares overflow or underflow is read as
+/// g / max |g_i|.
 pub fn density(g: &[f64]) -> f64 {
-    let n2 = dot(g, g);
-    if n2 == 0.0 {
+    let (n2, m) = (dot(g, g), linf(g));
+    if m == 0.0 {
         return 1.0;
     }
-    if n2.is_infinite() && linf(g).is_finite() {
-        return density(&over(g, linf(g)));
+    if (n2.is_infinite() || n2 < f64::MIN_POSITIVE) && m.is_finite() {
+        return density(&over(g, m));
     }
     let n1 = l1(g);
     n1 * n1 / (g.len() as f64 * n2)
@@ -300,6 +303,16 @@ mod tests {
             prop_assert_eq!(l2(&big), libm::scalbn(m * l2(&over(&g, m)), e));
             prop_assert!((l2(&big) / libm::scalbn(l2(&g), e) - 1.0).abs() < 1e-14);
             prop_assert!((density(&big) - density(&g)).abs() < 1e-14);
+        }
+
+        /// Scaled down to where the squares underflow (to 0 or to subnormals), the same.
+        #[test]
+        fn tiny_vectors_keep_their_norm_and_density(g in prop::collection::vec(-5f64..5.0, 1..50), e in -1000i32..-520) {
+            prop_assume!(linf(&g) > 0.0);
+            let tiny: Vec<f64> = g.iter().map(|v| libm::scalbn(*v, e)).collect();
+            prop_assert!(l2(&tiny) > 0.0);
+            prop_assert!((l2(&tiny) / libm::scalbn(l2(&g), e) - 1.0).abs() < 1e-14);
+            prop_assert!((density(&tiny) - density(&g)).abs() < 1e-14);
         }
 
         #[test]

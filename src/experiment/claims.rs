@@ -243,8 +243,8 @@ impl Claim {
                 let cells = &input.sweep.as_ref()?.cells;
                 let column = |f: fn(&Advantage) -> f64| cells.iter().map(f).collect::<Vec<_>>();
                 let measured = column(|c| c.measured);
-                let p = spearman(&column(|c| c.predicted), &measured);
-                let c = spearman(&column(|c| c.ceiling), &measured);
+                let p = spearman(&column(|c| c.predicted), &measured)?;
+                let c = spearman(&column(|c| c.ceiling), &measured)?;
                 Some((p > c, format!("{} for the prediction, {} for the ceiling", num(p), num(c))))
             }
             Claim::TopEigenvalueShrinks => {

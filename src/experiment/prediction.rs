@@ -72,15 +72,41 @@ pub struct Comparison {
     /// prediction are lower bounds.
     pub linf_exact: bool,
     pub linf_method: &'static str,
+    /// The case in which the runs give the three numbers no value of their own, and the values
+    /// taken: `ZERO_HESSIAN` or `AT_THE_MINIMUM`.
+    pub degenerate: Option<&'static str>,
 }
 
+/// What `Comparison::degenerate` says for H = 0 (its value at c I as c -> 0 for the ceiling).
+pub const ZERO_HESSIAN: &str = "H = 0: every method stops at once (every point is a minimiser); both need 0 steps, so the predicted and measured ratios are 1, and the ceiling d L_2 / L_inf takes its value at c I as c -> 0, which is 1";
+/// What `Comparison::degenerate` says when the runs start at a minimiser of a nonzero H.
+pub const AT_THE_MINIMUM: &str = "f(x_0) = f*: both methods stop at once; both need 0 steps, so the predicted and measured ratios are 1 (the ceiling d L_2 / L_inf stands)";
+
 /// The comparison of a run's methods, when it has a GD and a sign GD with theory steps and the
-/// prediction is defined (both runs took a step from a point above the minimum).
+/// prediction is defined (both runs took a step from a point above the minimum), or both
+/// stopped at once at the minimum: a named case (`degenerate`), with ratios of 0 steps to 0.
 pub fn compare(d: usize, methods: &[MethodResult]) -> Option<Comparison> {
     let find = |kind: &str| methods.iter().position(|m| m.kind == kind && m.rule == StepRule::Theory);
     let (gd, sign_gd) = (find("gd")?, find("sign_gd")?);
     let (g, s) = (&methods[gd], &methods[sign_gd]);
     let (l2, linf) = (g.smoothness.as_ref()?, s.smoothness.as_ref()?);
+    let at_once = |m: &MethodResult| m.status == Status::Target && m.stopped_at == 0;
+    if at_once(g) && at_once(s) {
+        let zero = l2.value == 0.0 && linf.value == 0.0;
+        return Some(Comparison {
+            gd,
+            sign_gd,
+            advantage: Advantage {
+                ceiling: if zero { 1.0 } else { d as f64 * l2.value / linf.value },
+                predicted: 1.0,
+                measured: 1.0,
+            },
+            measure: Measure::Steps,
+            linf_exact: linf.exact,
+            linf_method: linf.method,
+            degenerate: Some(if zero { ZERO_HESSIAN } else { AT_THE_MINIMUM }),
+        });
+    }
     let gd_run =
         RunRecord { suboptimality: &g.trace.f, dual_grad: &g.trace.grad_l2, smoothness: l2.value, steps: g.stopped_at };
     let sign_run = RunRecord {
@@ -104,6 +130,7 @@ pub fn compare(d: usize, methods: &[MethodResult]) -> Option<Comparison> {
         measure,
         linf_exact: linf.exact,
         linf_method: linf.method,
+        degenerate: None,
     })
 }
 
@@ -122,12 +149,24 @@ pub fn guaranteed_rate(run: &RunRecord) -> Option<f64> {
         if !(gap > 0.0 && gap.is_finite()) {
             break;
         }
-        let g = run.dual_grad[t];
-        let a = (g * g / (2.0 * run.smoothness * gap)).min(MAX_FRACTION);
+        let a = guaranteed_fraction(run.dual_grad[t], run.smoothness, gap).min(MAX_FRACTION);
         sum += -libm::log1p(-a);
         n += 1;
     }
     (n > 0).then(|| sum / n as f64)
+}
+
+/// a = g^2 / (2 L gap), of degree 0 under H -> c H (g, L, gap scale by c) and x -> c x (g by c,
+/// gap by c^2): computed with g and L scaled into [1, 2) and gap by the matching power of two
+/// (all exact), so that a Hessian or a start near 0 or near the largest float cannot underflow
+/// g^2 to 0 or overflow it. Where nothing under- or overflows, the bits are the formula's.
+fn guaranteed_fraction(g: f64, l: f64, gap: f64) -> f64 {
+    if !(g.is_normal() && l.is_normal()) {
+        return g * g / (2.0 * l * gap);
+    }
+    let (eg, el) = (libm::ilogb(g), libm::ilogb(l));
+    let (g, l, gap) = (libm::scalbn(g, -eg), libm::scalbn(l, -el), libm::scalbn(gap, el - 2 * eg));
+    g * g / (2.0 * l * gap)
 }
 
 /// r_sign / r_GD; None when either rate is undefined or zero.
@@ -183,6 +222,68 @@ mod tests {
     fn a_run_at_the_minimiser_has_no_rate() {
         let z = [0.0, 0.0];
         assert_eq!(guaranteed_rate(&RunRecord { suboptimality: &z, dual_grad: &z, smoothness: 1.0, steps: 1 }), None);
+    }
+
+    #[test]
+    fn the_guaranteed_fraction_is_the_formula_and_survives_extreme_scales() {
+        // Ordinary values: the very bits of g^2 / (2 L gap).
+        for (g, l, gap) in [(3.7, 12.5, 0.9), (1e-3, 7e4, 2e-9), (123.0, 0.5, 4e5)] {
+            assert_eq!(guaranteed_fraction(g, l, gap).to_bits(), (g * g / (2.0 * l * gap)).to_bits());
+        }
+        // H -> c H and x -> c x leave it unchanged where g^2 would underflow or overflow.
+        let a = guaranteed_fraction(3.0, 4.0, 2.0);
+        assert_eq!(a, 9.0 / 16.0);
+        for c in [2f64.powi(-990), 2f64.powi(600)] {
+            assert_eq!(guaranteed_fraction(3.0 * c, 4.0 * c, 2.0 * c), a);
+        }
+        // x -> 1e-160 x: g^2 = 9e-320 underflows, the fraction does not (gap = 2e-320 is subnormal,
+        // good to about 4 digits).
+        assert!((guaranteed_fraction(3e-160, 4.0, 2e-320) / a - 1.0).abs() < 1e-3);
+        assert_eq!(guaranteed_fraction(0.0, 4.0, 2.0), 0.0);
+    }
+
+    fn comparison_of(matrix: &str) -> Comparison {
+        let spec = crate::spec::Spec::from_json(&format!(r#"{{"problem": {{"kind": "matrix", "matrix": {matrix}}}}}"#));
+        let r = crate::experiment::run_spec(&spec.unwrap()).unwrap();
+        r.comparison.clone().unwrap_or_else(|| panic!("a named comparison, never null: {:?}", r.methods))
+    }
+
+    #[test]
+    fn a_zero_hessian_is_a_named_tie_and_a_near_zero_one_compares_like_its_scaled_up_self() {
+        let zero = comparison_of("[[0, 0], [0, 0]]");
+        assert_eq!(
+            (zero.advantage, zero.degenerate),
+            (Advantage { ceiling: 1.0, predicted: 1.0, measured: 1.0 }, Some(ZERO_HESSIAN))
+        );
+        // 2^-1000 H: every number of the comparison is of degree 0 in H (g^2 underflowed to 0
+        // before, leaving no prediction).
+        let base = comparison_of("[[2, 1], [1, 3]]");
+        let tiny = comparison_of(&format!(
+            "[[{0:e}, {1:e}], [{1:e}, {2:e}]]",
+            2.0 * 2f64.powi(-1000),
+            2f64.powi(-1000),
+            3.0 * 2f64.powi(-1000)
+        ));
+        assert_eq!(base.degenerate, None);
+        for (a, b) in [
+            (base.advantage.ceiling, tiny.advantage.ceiling),
+            (base.advantage.predicted, tiny.advantage.predicted),
+            (base.advantage.measured, tiny.advantage.measured),
+        ] {
+            assert!((a - b).abs() <= 1e-12 * a, "{base:?} vs {tiny:?}");
+        }
+    }
+
+    #[test]
+    fn a_start_at_the_minimiser_is_a_named_tie_with_the_ceiling() {
+        let spec = crate::spec::Spec::from_json(
+            r#"{"problem": {"kind": "matrix", "matrix": [[2, 0], [0, 1]], "x0": [0, 0]}}"#,
+        );
+        let c = crate::experiment::run_spec(&spec.unwrap()).unwrap().comparison.unwrap();
+        // Diagonal: L_inf = tr H = 3, L_2 = 2, so the ceiling is 2 * 2 / 3.
+        assert_eq!(c.degenerate, Some(AT_THE_MINIMUM));
+        assert_eq!((c.advantage.predicted, c.advantage.measured), (1.0, 1.0));
+        assert!((c.advantage.ceiling - 4.0 / 3.0).abs() < 1e-12);
     }
 
     #[test]

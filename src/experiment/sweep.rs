@@ -56,10 +56,35 @@ pub struct SweepCell {
 /// How well one prediction of the cells agrees with the measured advantage.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Agreement {
-    /// Spearman's rank correlation with the measured advantage over the cells.
+    /// Spearman's rank correlation with the measured advantage over the cells; 0 when it is
+    /// undefined, as `degenerate` says.
     pub spearman: f64,
     /// The share of cells whose winner it names (the same side of 1 as measured).
     pub winners: f64,
+    /// Why the rank correlation is undefined: one side is the same in every cell (or there is
+    /// one cell), so there is no order to compare.
+    pub degenerate: Option<&'static str>,
+}
+
+/// What `Agreement::degenerate` says when the measured advantage is the same in every cell.
+pub const SAME_MEASURED: &str = "every cell measured the same advantage (runs too short to tell the cells apart?): with no order to compare, Spearman's rho is undefined; 0 (no association) stands for it";
+/// What `Agreement::degenerate` says when the prediction is the same in every cell.
+pub const SAME_PREDICTED: &str = "the prediction is the same in every cell: with no order to compare, Spearman's rho is undefined; 0 (no association) stands for it";
+
+impl Agreement {
+    fn of(prediction: &[f64], measured: &[f64]) -> Self {
+        let rho = spearman(measured, prediction);
+        let constant = |x: &[f64]| x.iter().all(|v| v.total_cmp(&x[0]).is_eq());
+        Agreement {
+            spearman: rho.unwrap_or(0.0),
+            winners: winner_agreement(prediction, measured),
+            degenerate: match rho {
+                Some(_) => None,
+                None if constant(measured) => Some(SAME_MEASURED),
+                None => Some(SAME_PREDICTED),
+            },
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -131,7 +156,7 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, Error> 
                 cell.linf_exact &= linf.exact;
                 // The run's comparison holds the ceiling and the prediction. Both runs start above
                 // the minimum, so it exists (a run that stops at once has the ceiling's guarantee,
-                // a_0, and nothing else); a start at the minimiser would leave both undefined.
+                // a_0, and nothing else); a start at the minimiser is its named case (prediction 1).
                 let advantage = r.comparison.as_ref().map(|c| c.advantage);
                 log_ceiling += libm::log(advantage.map_or(f64::NAN, |a| a.ceiling));
                 log_pred += libm::log(advantage.map_or(f64::NAN, |a| a.predicted));
@@ -164,12 +189,8 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, Error> 
     }
     let column = |f: fn(&SweepCell) -> f64| cells.iter().map(f).collect::<Vec<_>>();
     let measured = column(|c| c.measured);
-    let agreement = |prediction: Vec<f64>| Agreement {
-        spearman: spearman(&measured, &prediction),
-        winners: winner_agreement(&prediction, &measured),
-    };
-    let ceiling = agreement(column(|c| c.ceiling));
-    let predicted = agreement(column(|c| c.predicted));
+    let ceiling = Agreement::of(&column(|c| c.ceiling), &measured);
+    let predicted = Agreement::of(&column(|c| c.predicted), &measured);
     Ok(SweepResult { spec: spec.clone(), spreads, rotations, cells, ceiling, predicted })
 }
 
@@ -193,15 +214,16 @@ fn ranks(x: &[f64]) -> Vec<f64> {
     r
 }
 
-/// Spearman's rho: the Pearson correlation of the ranks (NaN when either side is constant).
-pub fn spearman(a: &[f64], b: &[f64]) -> f64 {
+/// Spearman's rho: the Pearson correlation of the ranks; None when either side is constant
+/// (all ranks tied, 0/0), which includes a single cell.
+pub fn spearman(a: &[f64], b: &[f64]) -> Option<f64> {
     let (ra, rb) = (ranks(a), ranks(b));
     let n = a.len() as f64;
     let (ma, mb) = (ra.iter().sum::<f64>() / n, rb.iter().sum::<f64>() / n);
     let cov: f64 = ra.iter().zip(&rb).map(|(x, y)| (x - ma) * (y - mb)).sum();
     let va: f64 = ra.iter().map(|x| (x - ma) * (x - ma)).sum();
     let vb: f64 = rb.iter().map(|y| (y - mb) * (y - mb)).sum();
-    cov / (va * vb).sqrt()
+    (va > 0.0 && vb > 0.0).then(|| cov / (va * vb).sqrt())
 }
 
 /// The columns of the sweep's CSV, read from a sweep result or from the page's copy of one (in
@@ -256,11 +278,11 @@ mod tests {
     fn spearman_matches_textbook_values() {
         // Perfect monotone: 1; reversed: -1; the classic ten-pair example (no ties):
         // d^2 sum 194, rho = 1 - 6 * 194 / (10 * 99) = -0.1757...
-        assert!((spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 35.0]) - 1.0).abs() < 1e-12);
-        assert!((spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
+        assert!((spearman(&[1.0, 2.0, 3.0], &[10.0, 20.0, 35.0]).unwrap() - 1.0).abs() < 1e-12);
+        assert!((spearman(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]).unwrap() + 1.0).abs() < 1e-12);
         let iq = [106.0, 100.0, 86.0, 101.0, 99.0, 103.0, 97.0, 113.0, 112.0, 110.0];
         let tv = [7.0, 27.0, 2.0, 50.0, 28.0, 29.0, 20.0, 12.0, 6.0, 17.0];
-        assert!((spearman(&iq, &tv) - (1.0 - 6.0 * 194.0 / 990.0)).abs() < 1e-12);
+        assert!((spearman(&iq, &tv).unwrap() - (1.0 - 6.0 * 194.0 / 990.0)).abs() < 1e-12);
         assert_eq!(ranks(&[2.0, 1.0, 2.0]), vec![2.5, 1.0, 2.5]);
     }
 
@@ -313,6 +335,27 @@ mod tests {
         s.methods = vec![MethodSpec::of(&GD), MethodSpec::of(&SIGN_GD)];
         let direct = crate::experiment::run_spec(&s).unwrap();
         assert_eq!((direct.methods[0].stopped_at, direct.methods[1].stopped_at), (c.gd_steps[0], c.sign_steps[0]));
+    }
+
+    #[test]
+    fn a_sweep_whose_cells_all_measure_the_same_names_why_it_has_no_correlation() {
+        // Fuzz reproducer (seed 7, case 358): in 26 steps neither run reaches 1e-6 in any cell, so
+        // every cell measures 26 / 26 = 1 and the measured ranks are all tied.
+        let spec = Spec::from_json(
+            r#"{"problem": {"d": 5, "outliers": 2, "rotation": 0.02}, "run": {"target": 1e-6, "steps": 26},
+                "sweep": {"spread_points": 3, "rotation_points": 3, "problems": 1, "tune_points": 2, "spread_max": 1.73}}"#,
+        )
+        .unwrap();
+        let r = run_sweep(&spec, &mut |_| true).unwrap();
+        let measured: Vec<f64> = r.cells.iter().map(|c| c.measured).collect();
+        assert!(measured.iter().all(|m| *m == measured[0]), "{measured:?}");
+        for a in [r.ceiling, r.predicted] {
+            assert_eq!((a.spearman, a.degenerate), (0.0, Some(SAME_MEASURED)), "{a:?}");
+        }
+        // One cell, or a constant prediction: undefined too, and named for the side at fault.
+        assert_eq!(spearman(&[2.0], &[3.0]), None);
+        assert_eq!(Agreement::of(&[1.5, 1.5, 1.5], &[1.0, 2.0, 3.0]).degenerate, Some(SAME_PREDICTED));
+        assert_eq!(Agreement::of(&[1.0, 2.0, 3.0], &[1.0, 2.0, 3.0]).degenerate, None);
     }
 
     #[test]

@@ -16,6 +16,7 @@ mod error;
 mod model;
 mod params;
 mod schema;
+mod text;
 pub mod url;
 mod validate;
 
@@ -28,6 +29,7 @@ pub use params::{
     allowed, check_number, param, range_text, Kind, Param, Step, When, PARAMS, RULES, SPECTRUM_KINDS, START_KINDS,
 };
 pub use schema::schema;
+pub use text::{acts_on_text, escape_controls};
 pub use validate::{AnalysisTask, Read, RunTask, SweepTask, MAX_ABS_X0};
 
 pub const SPEC_VERSION: u64 = 1;

@@ -18,7 +18,7 @@
 //! the same keys over a spec of its own (`apply_pairs`).
 
 use super::params::{allowed, Kind, PARAMS};
-use super::{MethodSpec, Spec, MAX_METHODS};
+use super::{escape_controls, MethodSpec, Spec, MAX_METHODS};
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeMap;
@@ -211,8 +211,23 @@ fn format_float(x: f64) -> String {
     }
 }
 
-/// Decodes a query string (with or without the leading `?`).
+/// Decodes a query string (with or without the leading `?`). The issues echo keys and values
+/// with their control characters escaped (`escape_controls`).
 pub fn from_query(query: &str) -> Decoded {
+    let Decoded { spec, issues } = decode_query(query);
+    Decoded { spec, issues: escaped(issues) }
+}
+
+/// Issues as they may be shown: every field with its control characters escaped.
+fn escaped(issues: Vec<UrlIssue>) -> Vec<UrlIssue> {
+    let shown = |s: String| escape_controls(&s);
+    issues
+        .into_iter()
+        .map(|i| UrlIssue { param: shown(i.param), value: shown(i.value), message: shown(i.message) })
+        .collect()
+}
+
+fn decode_query(query: &str) -> Decoded {
     let defaults = serde_json::to_value(Spec::default()).expect("a spec serialises");
     let mut json = defaults.clone();
     let all = pairs(query);
@@ -282,10 +297,14 @@ pub fn apply_pairs(base: &Spec, pairs: &[(String, String)]) -> Result<Spec, Vec<
         .collect();
     issues.extend(set_pairs(&mut json, spec_pairs, base_methods));
     if !issues.is_empty() {
-        return Err(issues);
+        return Err(escaped(issues));
     }
     serde_json::from_value(json).map_err(|e| {
-        vec![UrlIssue { param: "spec".into(), value: String::new(), message: format!("could not be read ({e})") }]
+        escaped(vec![UrlIssue {
+            param: "spec".into(),
+            value: String::new(),
+            message: format!("could not be read ({e})"),
+        }])
     })
 }
 
@@ -637,6 +656,28 @@ mod tests {
         assert_eq!(d.spec.methods.len(), 2);
         assert_eq!(d.spec.methods[0].lr, None);
         assert_eq!(d.spec.run.steps, Spec::default().run.steps);
+    }
+
+    #[test]
+    fn issues_echo_control_characters_escaped() {
+        // Fuzz reproducers (seed 7): a bidi override in a value, DEL and a backspace in keys and
+        // values, an ANSI escape; each issue names it with its escape, never the raw character.
+        let d = from_query("d=%E2%80%AE5&%7Fx=1&m0=%08&m0.label=a%1B%5B2J");
+        assert_eq!(d.issues.len(), 4, "{:?}", d.issues);
+        for i in &d.issues {
+            for text in [&i.param, &i.value, &i.message] {
+                assert!(!text.chars().any(acts_on_escaped), "{text:?}");
+            }
+        }
+        assert!(d.issues[0].message.contains("\\u{202e}5"), "{}", d.issues[0].message);
+        assert_eq!(d.issues[1].param, "\\u{7f}x");
+        let issues = apply_pairs(&Spec::default(), &kv(&[("d", "\u{1b}[2J")])).unwrap_err();
+        assert!(issues[0].message.contains("\\u{1b}[2J") && issues[0].value == "\\u{1b}[2J", "{issues:?}");
+    }
+
+    /// What escape_controls must have removed (the newline may stay).
+    fn acts_on_escaped(c: char) -> bool {
+        c != '\n' && crate::spec::acts_on_text(c)
     }
 
     #[test]

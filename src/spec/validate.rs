@@ -4,7 +4,7 @@
 
 use super::model::{AnalysisSpec, ProblemKind, Rule, Spec};
 use super::params::{check_float, check_int, check_number, Kind, PARAMS};
-use super::{SpecError, MAX_D, MAX_METHODS, MAX_NETWORK_PARAMS};
+use super::{acts_on_text, SpecError, MAX_D, MAX_METHODS, MAX_NETWORK_PARAMS};
 use crate::linalg::Matrix;
 use crate::objective::SpectrumKind;
 use std::fmt;
@@ -78,14 +78,6 @@ impl Deref for AnalysisTask {
 
 /// Largest |x0_i| accepted, so that f(x0) stays finite for any allowed Hessian.
 pub const MAX_ABS_X0: f64 = 1e12;
-
-/// Characters that act on the text around them where it is shown: C0 and C1 controls, bidi
-/// marks, overrides and isolates, Unicode line and paragraph separators.
-fn acts_on_text(c: char) -> bool {
-    c.is_control()
-        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
-        || matches!(c, '\u{2028}' | '\u{2029}')
-}
 
 impl Spec {
     /// Parses JSON, naming the field of any type error or unknown key, then validates.
