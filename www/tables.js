@@ -76,26 +76,56 @@ export function renderGeometry(tbody, r, why) {
   tbody.replaceChildren(...rows.map((cells) => row(cells, true)));
 }
 
-/** Sign GD against GD in three numbers, each named for what it is (docs/theory.md §4), from the
- * run's own comparison (the first GD and sign GD with theory steps); null without such a pair.
+/** Sign GD against GD (docs/theory.md §4), then spectral descent against GD (§6), each in three
+ * numbers named for what they are, from the run's own comparisons; null without either pair.
  * The ceiling and the prediction are per-step guarantees turned into steps; the measured number
  * is steps too, unless a run missed the target, and then the sentence says it is not.
  * @param {import('./types').RunResult} result */
 export function verdict(result) {
+  const sentences = [signVerdict(result), spectralVerdict(result)].filter(Boolean);
+  return sentences.length ? sentences.join(' ') : null;
+}
+
+/** The measured number's sentence: steps when both runs reached the target, else the final-loss
+ * ratio, said to be a different quantity.
+ * @param {import('./types').RunResult} result
+ * @param {any} c a comparison
+ * @param {string} name the other method
+ * @param {any} other its result */
+function measuredSentence(result, c, name, other) {
+  const gd = result.methods[c.gd];
+  const winner = (/** @type {number} */ x) => (x > 1 ? name : 'GD');
+  if (c.measure === 'steps') {
+    const named = (c.predicted > 1) === (c.measured > 1) ? 'as predicted' : 'against the prediction';
+    return `Measured: GD needed ${gd.stopped_at} steps and ${name} ${other.stopped_at} to reach the target, a ratio of ${fmt(c.measured, 3)}: ${winner(c.measured)} wins, ${named}.`;
+  }
+  const last = (/** @type {any} */ m) => m.f[m.f.length - 1];
+  return `Not measured in steps: a run missed the target. After the run f − f* is ${fmt(last(gd))} for GD and ${fmt(last(other))} for ${name}, a ratio of ${fmt(c.measured, 3)} (a final-loss ratio, not comparable with the two numbers above).`;
+}
+
+/** Spectral descent against GD in the same three numbers (docs/theory.md §6), from the run's
+ * spectral comparison (the first GD and spectral method with theory steps).
+ * @param {import('./types').RunResult} result */
+function spectralVerdict(result) {
+  const c = result.spectral_comparison;
+  if (!c) return null;
+  const winner = c.predicted > 1 ? 'spectral descent' : 'GD';
+  const bound = c.spec_exact ? '' : ' (L_spec is only bounded above here, so both are lower bounds)';
+  return `Spectral descent: ceiling R L₂ / L_spec (R = ${c.max_nuclear_rank}, all singular values equal): ${fmt(c.ceiling, 3)}. `
+    + `Predicted from the guarantees along both runs, with the nuclear rank they met: ${fmt(c.predicted, 3)}, so ${winner} should need fewer steps${bound}. `
+    + measuredSentence(result, c, 'spectral descent', result.methods[c.spectral]);
+}
+
+/** Sign GD against GD, from the run's comparison (the first GD and sign GD with theory steps).
+ * @param {import('./types').RunResult} result */
+function signVerdict(result) {
   const c = result.comparison;
   if (!c) return null;
   const winner = (/** @type {number} */ x) => (x > 1 ? 'sign GD' : 'GD');
   const bound = c.linf_exact ? '' : ' (L∞ is only bounded here, so both are lower bounds)';
   const head = `Ceiling d L₂ / L∞ (perfectly dense gradients): ${fmt(c.ceiling, 3)}. `
     + `Predicted from the guarantees along both runs, with the gradient density they met: ${fmt(c.predicted, 3)}, so ${winner(c.predicted)} should need fewer steps${bound}.`;
-  const gd = result.methods[c.gd];
-  const sign = result.methods[c.sign_gd];
-  if (c.measure === 'steps') {
-    const named = (c.predicted > 1) === (c.measured > 1) ? 'as predicted' : 'against the prediction';
-    return `${head} Measured: GD needed ${gd.stopped_at} steps and sign GD ${sign.stopped_at} to reach the target, a ratio of ${fmt(c.measured, 3)}: ${winner(c.measured)} wins, ${named}.`;
-  }
-  const last = (/** @type {any} */ m) => m.f[m.f.length - 1];
-  return `${head} Not measured in steps: a run missed the target. After the run f − f* is ${fmt(last(gd))} for GD and ${fmt(last(sign))} for sign GD, a ratio of ${fmt(c.measured, 3)} (a final-loss ratio, not comparable with the two numbers above).`;
+  return `${head} ${measuredSentence(result, c, 'sign GD', result.methods[c.sign_gd])}`;
 }
 
 /** The Hessian analysis: spectrum read-outs, then each mass and bound read-out for the Hessian

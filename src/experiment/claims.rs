@@ -29,6 +29,8 @@ pub enum Claim {
     FewerSteps { faster: usize, slower: usize },
     /// Sign GD's advantage over GD by `number` is above 1 (or below, when `above` is false).
     Advantage { number: Number, above: bool },
+    /// Spectral descent's advantage over GD by `number` is above 1 (or below).
+    SpectralAdvantage { number: Number, above: bool },
     /// L_inf is known exactly and equals `value` (to 1e-9 relative).
     LinfEquals { value: f64 },
     /// The certified L_sep exceeds L_inf and stays within Nesterov's pi/2 of it.
@@ -76,6 +78,9 @@ pub struct RunView {
     /// The run's comparison of sign GD with GD (its three numbers; the rest is not read).
     #[serde(default)]
     pub comparison: Option<Advantage>,
+    /// The run's comparison of spectral descent with GD.
+    #[serde(default)]
+    pub spectral_comparison: Option<Advantage>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -148,6 +153,14 @@ impl Claim {
                 };
                 format!("{what} is {} 1", if *above { "above" } else { "below" })
             }
+            Claim::SpectralAdvantage { number, above } => {
+                let what = match number {
+                    Number::Ceiling => "the spectral ceiling R L₂ / L_spec",
+                    Number::Predicted => "the predicted advantage of spectral descent",
+                    Number::Measured => "the measured advantage of spectral descent (GD's steps over its)",
+                };
+                format!("{what} is {} 1", if *above { "above" } else { "below" })
+            }
             Claim::LinfEquals { value } => format!("L∞ is exactly {}", num(*value)),
             Claim::SeparableGap => "the best separable constant L_sep exceeds L∞, by at most a factor π/2".into(),
             Claim::TestAccuracy { method, value } => {
@@ -186,7 +199,10 @@ impl Claim {
     /// Whether the part of the results the claim reads is there.
     fn results_present(&self, input: &ClaimInput) -> bool {
         match self {
-            Claim::FewerSteps { .. } | Claim::Advantage { .. } | Claim::TestAccuracy { .. } => input.run.is_some(),
+            Claim::FewerSteps { .. }
+            | Claim::Advantage { .. }
+            | Claim::SpectralAdvantage { .. }
+            | Claim::TestAccuracy { .. } => input.run.is_some(),
             Claim::LinfEquals { .. } | Claim::SeparableGap => input.report.is_some(),
             Claim::SweepWinners { .. } | Claim::SweepPredictedBeatsCeiling => input.sweep.is_some(),
             Claim::TopEigenvalueShrinks | Claim::MoreDiagonalThanTwin => input.analysis.is_some(),
@@ -209,8 +225,11 @@ impl Claim {
                 let holds = reached(a) && (!reached(b) || a.stopped_at < b.stopped_at);
                 Some((holds, format!("{} against {}", count(a), count(b))))
             }
-            Claim::Advantage { number, above } => {
-                let adv = input.run.as_ref()?.comparison?;
+            Claim::Advantage { number, above } | Claim::SpectralAdvantage { number, above } => {
+                let run = input.run.as_ref()?;
+                let adv =
+                    if matches!(self, Claim::Advantage { .. }) { run.comparison } else { run.spectral_comparison };
+                let adv = adv?;
                 let v = match number {
                     Number::Ceiling => adv.ceiling,
                     Number::Predicted => adv.predicted,
@@ -302,6 +321,21 @@ mod tests {
         let p = Claim::Advantage { number: Number::Predicted, above: false }.check(&i);
         assert_eq!((p.holds, p.evidence.as_str()), (Some(true), "0.350"));
         assert_eq!(Claim::Advantage { number: Number::Measured, above: true }.check(&i).holds, Some(false));
+    }
+
+    #[test]
+    fn spectral_advantage_claims_read_the_spectral_comparison() {
+        let i = input(
+            r#"{"run": {"methods": [], "comparison": {"ceiling": 0.5, "predicted": 0.5, "measured": 0.5},
+                "spectral_comparison": {"ceiling": 1.76, "predicted": 0.98, "measured": 2.79}}}"#,
+        );
+        let c = Claim::SpectralAdvantage { number: Number::Ceiling, above: true }.check(&i);
+        assert_eq!((c.holds, c.evidence.as_str()), (Some(true), "1.76"));
+        assert_eq!(Claim::SpectralAdvantage { number: Number::Predicted, above: true }.check(&i).holds, Some(false));
+        assert_eq!(Claim::SpectralAdvantage { number: Number::Measured, above: false }.check(&i).holds, Some(false));
+        let none = input(r#"{"run": {"methods": [], "comparison": {"ceiling": 2, "predicted": 2, "measured": 2}}}"#);
+        let c = Claim::SpectralAdvantage { number: Number::Ceiling, above: true }.check(&none);
+        assert_eq!((c.holds, c.evidence.as_str()), (None, "does not apply to these results"));
     }
 
     #[test]

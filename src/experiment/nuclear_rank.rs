@@ -4,8 +4,8 @@
 //! comparable singular directions the gradient spreads over, which is what spectral descent's
 //! per-step advantage over GD scales with, as sign descent's scales with d phi.
 
-use crate::norm::modular::max_nuclear_rank;
-use crate::norm::{nuclear_rank, Block, Layout};
+use crate::norm::modular::{dual, max_nuclear_rank};
+use crate::norm::{nuclear_rank, Block, LayerNorm, Layout};
 use crate::optimizer::{Observer, Point};
 use serde::Serialize;
 use std::ops::ControlFlow;
@@ -43,6 +43,27 @@ impl Observer for NuclearRankRecorder {
             self.ranks.t.push(p.t);
             self.ranks.value.push(nuclear_rank(&self.layout, p.g));
         }
+        ControlFlow::Continue(())
+    }
+}
+
+/// Records the dual norm of spectral descent, sum_b ||G_b||_*, at every step: what the spectral
+/// prediction's guaranteed rate reads (experiment::prediction), as sign GD's reads ||g||_1 from
+/// the trace.
+pub struct NuclearNormRecorder {
+    layout: Layout,
+    pub values: Vec<f64>,
+}
+
+impl NuclearNormRecorder {
+    pub fn new(layout: Layout) -> Self {
+        NuclearNormRecorder { layout, values: Vec::new() }
+    }
+}
+
+impl Observer for NuclearNormRecorder {
+    fn observe(&mut self, p: &Point) -> ControlFlow<()> {
+        self.values.push(dual(&self.layout, LayerNorm::Spectral, p.g));
         ControlFlow::Continue(())
     }
 }

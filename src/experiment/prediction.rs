@@ -22,8 +22,15 @@
 //! theory step (multiplier 1) at every visited iterate, whatever multiplier the run used: a tuned
 //! multiplier eta scales the worst-case guarantee by eta (2 - eta), which vanishes at eta = 2 where
 //! runs still progress, so it would say nothing there.
+//!
+//! Spectral descent against GD (docs/theory.md §6) has the same three numbers: the ceiling
+//! R L_2 / L_spec with R = sum_b min(rows_b, cols_b), the prediction r_spectral / r_GD with the dual
+//! norm sum_b ||G_b||_* and L_spec in the spectral run's guarantee (the nuclear rank nu(g) in the
+//! role of d phi(g)), and GD's steps over spectral descent's.
 
 use super::run::MethodResult;
+use crate::norm::modular::max_nuclear_rank;
+use crate::norm::Layout;
 use crate::optimizer::{Status, StepRule};
 use serde::{Deserialize, Serialize};
 
@@ -116,13 +123,7 @@ pub fn compare(d: usize, methods: &[MethodResult]) -> Option<Comparison> {
         steps: s.stopped_at,
     };
     let predicted = predicted_ratio(&gd_run, &sign_run)?;
-    let both = g.status == Status::Target && s.status == Status::Target;
-    let (measure, measured) = if both {
-        (Measure::Steps, g.stopped_at.max(1) as f64 / s.stopped_at.max(1) as f64)
-    } else {
-        let last = |m: &MethodResult| m.trace.f.last().copied().unwrap_or(f64::NAN);
-        (Measure::FinalSuboptimality, last(g) / last(s))
-    };
+    let (measure, measured) = measure(g, s);
     Some(Comparison {
         gd,
         sign_gd,
@@ -131,6 +132,61 @@ pub fn compare(d: usize, methods: &[MethodResult]) -> Option<Comparison> {
         linf_exact: linf.exact,
         linf_method: linf.method,
         degenerate: None,
+    })
+}
+
+/// GD's steps over the other method's when both reached the target, else the ratio of their final
+/// f - f*.
+fn measure(gd: &MethodResult, other: &MethodResult) -> (Measure, f64) {
+    if gd.status == Status::Target && other.status == Status::Target {
+        (Measure::Steps, gd.stopped_at.max(1) as f64 / other.stopped_at.max(1) as f64)
+    } else {
+        let last = |m: &MethodResult| m.trace.f.last().copied().unwrap_or(f64::NAN);
+        (Measure::FinalSuboptimality, last(gd) / last(other))
+    }
+}
+
+/// Spectral descent against GD on one run: the first GD and the first spectral method with theory
+/// steps (docs/theory.md §6).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct SpectralComparison {
+    /// Their indices in the spec's methods.
+    pub gd: usize,
+    pub spectral: usize,
+    /// ceiling R L_2 / L_spec, predicted r_spectral / r_GD, measured GD's steps over spectral's.
+    #[serde(flatten)]
+    pub advantage: Advantage,
+    pub measure: Measure,
+    /// R = sum_b min(rows_b, cols_b), the largest nuclear rank.
+    pub max_nuclear_rank: usize,
+    /// Whether L_spec is the constant itself; when it is the bracket's upper end, the ceiling and
+    /// the prediction are those of the step as run, and lower bounds for the exact constant.
+    pub spec_exact: bool,
+    pub spec_method: &'static str,
+}
+
+/// The spectral comparison of a run's methods on parameters of `layout`, when it has a GD and a
+/// spectral method with theory steps and the prediction is defined.
+pub fn compare_spectral(layout: &Layout, methods: &[MethodResult]) -> Option<SpectralComparison> {
+    let find = |kind: &str| methods.iter().position(|m| m.kind == kind && m.rule == StepRule::Theory);
+    let (gd, spectral) = (find("gd")?, find("spectral")?);
+    let (g, s) = (&methods[gd], &methods[spectral]);
+    let (l2, lspec, nuclear) = (g.smoothness.as_ref()?, s.smoothness.as_ref()?, s.grad_nuclear.as_ref()?);
+    let gd_run =
+        RunRecord { suboptimality: &g.trace.f, dual_grad: &g.trace.grad_l2, smoothness: l2.value, steps: g.stopped_at };
+    let spectral_run =
+        RunRecord { suboptimality: &s.trace.f, dual_grad: nuclear, smoothness: lspec.value, steps: s.stopped_at };
+    let predicted = predicted_ratio(&gd_run, &spectral_run)?;
+    let (measure, measured) = measure(g, s);
+    let r = max_nuclear_rank(layout);
+    Some(SpectralComparison {
+        gd,
+        spectral,
+        advantage: Advantage { ceiling: r as f64 * l2.value / lspec.value, predicted, measured },
+        measure,
+        max_nuclear_rank: r,
+        spec_exact: lspec.exact,
+        spec_method: lspec.method,
     })
 }
 
@@ -222,6 +278,93 @@ mod tests {
     fn a_run_at_the_minimiser_has_no_rate() {
         let z = [0.0, 0.0];
         assert_eq!(guaranteed_rate(&RunRecord { suboptimality: &z, dual_grad: &z, smoothness: 1.0, steps: 1 }), None);
+    }
+
+    fn run(json: &str) -> crate::experiment::RunResult {
+        crate::experiment::run_spec(&crate::spec::Spec::from_json(json).unwrap()).unwrap()
+    }
+
+    /// Closed form: on H = diag(a) (x) I_3 (row i of X weighted by a_i) from a diagonal X_0, the
+    /// gradient stays diagonal, its polar factor is the sign of its diagonal and its nuclear norm
+    /// the l1 norm of the diagonal, and L_spec = tr A = L_inf of diag(a): spectral descent on X is
+    /// sign GD on diag(a), and the two comparisons agree number for number (ceiling 3 * 9 / 13).
+    #[test]
+    fn spectral_descent_from_a_diagonal_start_is_sign_gd_and_compares_the_same() {
+        let run_spec = |problem: &str, method: &str| {
+            run(&format!(
+                r#"{{"problem": {{"kind": "matrix", {problem}}}, "methods": [{{"kind": "gd"}}, {{"kind": "{method}"}}],
+                    "run": {{"steps": 5000, "target": 1e-6}}}}"#
+            ))
+        };
+        let sign = run_spec(r#""matrix": [[9, 0, 0], [0, 3, 0], [0, 0, 1]], "x0": [1, -2, 0.5]"#, "sign_gd");
+        let mut rows = vec![vec![0.0; 9]; 9];
+        for (i, a) in [9.0, 3.0, 1.0].iter().enumerate() {
+            for j in 0..3 {
+                rows[3 * i + j][3 * i + j] = *a;
+            }
+        }
+        let spectral = run_spec(
+            &format!(r#""matrix": {rows:?}, "shape": [3, 3], "x0": [1, 0, 0, 0, -2, 0, 0, 0, 0.5]"#),
+            "spectral",
+        );
+        let (c, s) = (sign.comparison.unwrap(), spectral.spectral_comparison.unwrap());
+        assert!((s.advantage.ceiling - 27.0 / 13.0).abs() < 1e-12 && s.spec_exact, "{s:?}");
+        assert_eq!(s.max_nuclear_rank, 3);
+        assert!((c.advantage.ceiling - s.advantage.ceiling).abs() < 1e-12);
+        assert!((c.advantage.predicted - s.advantage.predicted).abs() < 1e-9 * c.advantage.predicted, "{c:?} {s:?}");
+        assert_eq!((c.measure, c.advantage.measured), (s.measure, s.advantage.measured));
+        assert!(c.advantage.measured > 1.0 && s.advantage.predicted > 1.0);
+    }
+
+    /// Identity: on a 1 x n variable the spectral norm is the l2 norm, L_spec = L_2, and the spectral
+    /// theory step is GD's: ceiling, prediction and measurement are all 1. The recorded nuclear norm
+    /// agrees with the nuclear rank curve: ||g||_*^2 = nu(g) ||g||_2^2.
+    #[test]
+    fn spectral_descent_on_a_single_row_is_gd() {
+        let r = run(r#"{"problem": {"d": 6, "shape": [1, 6], "spectrum": "uniform", "lambda_max": 10, "rotation": 1},
+                "methods": [{"kind": "gd"}, {"kind": "spectral"}], "run": {"steps": 2000, "target": 1e-6}}"#);
+        let s = r.spectral_comparison.unwrap();
+        assert_eq!((s.advantage.ceiling, s.advantage.measured, s.measure), (1.0, 1.0, Measure::Steps));
+        assert!((s.advantage.predicted - 1.0).abs() < 1e-12, "{s:?}");
+        assert!(r.comparison.is_none() && r.methods[0].grad_nuclear.is_none());
+        let m = &r.methods[1];
+        let (nu, nuclear) = (m.nuclear_rank.as_ref().unwrap(), m.grad_nuclear.as_ref().unwrap());
+        assert_eq!(nuclear.len(), m.trace.f.len());
+        for (t, v) in nu.t.iter().zip(&nu.value) {
+            let want = v * m.trace.grad_l2[*t] * m.trace.grad_l2[*t];
+            assert!((nuclear[*t] * nuclear[*t] - want).abs() <= 1e-12 * want, "t = {t}");
+        }
+    }
+
+    /// Brute force on small random cases: the spectral theory step from random points removes at
+    /// least its guarantee ||g||_*^2 / (2 L_spec) (the fraction a_t the prediction counts), and the
+    /// per-step ratio of guarantees nu(g) L_2 / L_spec never passes the ceiling R L_2 / L_spec.
+    #[test]
+    fn the_spectral_guarantee_and_ceiling_hold_at_random_points() {
+        use crate::norm::{dot, nuclear_rank, Block, LayerNorm, Norm};
+        let mut rng = crate::rng::Rng::new(5);
+        for (seed, layout) in [
+            (1, Layout::matrix(2, 3)),
+            (2, Layout::matrix(3, 3)),
+            (3, Layout(vec![Block::Matrix { rows: 2, cols: 2 }, Block::Vector { len: 2 }])),
+        ] {
+            let d = layout.dim();
+            let h = crate::testing::random_psd(d, seed);
+            let norm = Norm::Modular { layout: layout.clone(), layer: LayerNorm::Spectral };
+            let lspec = crate::smoothness::smoothness_constant(&norm, &h, None).value;
+            let l2 = *h.sym_eigenvalues().unwrap().last().unwrap();
+            let ceiling = max_nuclear_rank(&layout) as f64 * l2 / lspec;
+            let f = |x: &[f64]| 0.5 * dot(x, &h.matvec(x));
+            for _ in 0..500 {
+                let x = rng.normals(d);
+                let g = h.matvec(&x);
+                let (dual, s) = (norm.dual(&g), norm.direction(&g));
+                let y: Vec<f64> = x.iter().zip(&s).map(|(xi, si)| xi - dual / lspec * si).collect();
+                let guarantee = dual * dual / (2.0 * lspec);
+                assert!(f(&x) - f(&y) >= guarantee * (1.0 - 1e-10), "{layout}: {} < {guarantee}", f(&x) - f(&y));
+                assert!(nuclear_rank(&layout, &g) * l2 / lspec <= ceiling * (1.0 + 1e-12));
+            }
+        }
     }
 
     #[test]

@@ -1,11 +1,11 @@
 //! Runs every method of a spec on its problem: smoothness constants for theory steps, tuning
 //! where asked, and one recorded run per method.
 
-use super::nuclear_rank::{NuclearRankRecorder, NuclearRanks};
+use super::nuclear_rank::{NuclearNormRecorder, NuclearRankRecorder, NuclearRanks};
 use super::problem::build_watched;
 use super::step_ratio::{StepRatioRecorder, StepRatios};
 use crate::linalg::Matrix;
-use crate::norm::{Layout, Norm};
+use crate::norm::{LayerNorm, Layout, Norm};
 use crate::optimizer::{
     log_grid, run, tune, Chain, Observer, Outcome, Point, RunConfig, StageProgress, Status, StepProgress, StepRule,
     StepSize, Trace, TuneReport, Update,
@@ -28,6 +28,11 @@ pub struct RunResult {
     /// Sign GD against GD in ceiling, predicted and measured (docs/theory.md §4), when the spec
     /// has both with theory steps.
     pub comparison: Option<super::prediction::Comparison>,
+    /// Spectral descent against GD in the same three numbers (docs/theory.md §6), when the spec
+    /// has both with theory steps (telling only on a matrix-shaped variable: on a plain vector the
+    /// spectral step is GD's).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub spectral_comparison: Option<super::prediction::SpectralComparison>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -76,6 +81,10 @@ pub struct MethodResult {
     /// when the parameters have weight matrices (networks, matrix-shaped quadratics).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nuclear_rank: Option<NuclearRanks>,
+    /// sum_b ||G_b||_* at every step, for runs with the spectral theory step (its guarantee's dual
+    /// norm, which the spectral comparison reads).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub grad_nuclear: Option<Vec<f64>>,
     #[serde(flatten)]
     pub trace: Trace,
 }
@@ -209,13 +218,19 @@ fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut 
         });
         let mut ratios = picture.map(|(l2, linf, f_star)| StepRatioRecorder::new(l2, linf, f_star, curve_every));
         let mut ranks = NuclearRankRecorder::new(obj.layout(), curve_every);
+        let spectral_theory = step.smoothness.is_some()
+            && matches!(
+                m.kind.theory_norm(&m.hypers(), &obj.layout()),
+                Some(Norm::Modular { layer: LayerNorm::Spectral, .. })
+            );
+        let mut nuclear = spectral_theory.then(|| NuclearNormRecorder::new(obj.layout()));
         let out = run_resolved(
             &spec,
             i,
             problem,
             &step,
             &cfg,
-            &mut [&mut trace, &mut recorder, &mut ratios, &mut ranks, &mut *counter],
+            &mut [&mut trace, &mut recorder, &mut ratios, &mut ranks, &mut nuclear, &mut *counter],
         );
         let curves = recorder.map(|r| r.curves);
         let step_ratios = ratios.map(|r| r.ratios);
@@ -244,6 +259,7 @@ fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut 
             curves,
             step_ratios,
             nuclear_rank: ranks.map(|r| r.ranks),
+            grad_nuclear: nuclear.map(|r| r.values),
             trace,
         });
     }
@@ -256,6 +272,7 @@ fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut 
             x0: problem.x0.clone(),
         },
         comparison: super::prediction::compare(d, &methods),
+        spectral_comparison: super::prediction::compare_spectral(&obj.layout(), &methods),
         spec,
         methods,
     }
