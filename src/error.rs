@@ -23,7 +23,7 @@ pub enum Error {
     DenseLimit { d: usize, max: usize },
     /// Exact L_inf of an indefinite matrix enumerates 2^(d-1) sign vectors: refused above `max`.
     #[error(
-        "exact L_inf of an indefinite {d} x {d} matrix needs 2^{exponent} sign vectors, and each further dimension doubles the time; --exact always allows d <= {max} (about 10 s), and --exact auto gives the certified bracket instead", exponent = .d - 1
+        "exact L_inf of an indefinite {d} x {d} matrix needs 2^{exponent} sign vectors, and each further dimension doubles the time; --exact always allows d <= {max} (a few seconds), and --exact auto gives the certified bracket instead", exponent = .d - 1
     )]
     TooLargeForExact { d: usize, max: usize },
     /// The symmetric eigensolver failed (no convergence within its budget).

@@ -241,6 +241,12 @@ fn anatomy_at_several_checkpoints_and_its_errors() {
     assert!(String::from_utf8_lossy(&bad.stderr).contains("analysis.step"));
     let usage = steepest(&["anatomy", "--spec", "-", "--at", "zero"], spec);
     assert_eq!(usage.status.code(), Some(2));
+    // Fuzz reproducer (seed 1, case 74): 150 checkpoints were 150 analyses, minutes of work; the
+    // list is refused by name, at once.
+    let many = vec!["3"; 150].join(",");
+    let long = steepest(&["anatomy", "--spec", "-", "--at", &many], spec);
+    assert_eq!(long.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&long.stderr).contains("--at: 150 checkpoints given; allowed: at most 20"));
 }
 
 fn text(bytes: &[u8]) -> String {
@@ -412,6 +418,28 @@ fn file_names_are_paths_not_text() {
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).starts_with("error: reading "), "{}", text(&out.stderr));
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Fuzz reproducers (seed 7, cases 490, 588): text options given bytes that are not UTF-8 are
+/// named, with the value as far as it reads.
+#[cfg(unix)]
+#[test]
+fn text_options_that_are_not_utf8_are_named() {
+    use std::os::unix::ffi::OsStrExt;
+    for option in ["--set", "--preset"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_steepest"))
+            .args(["run", option])
+            .arg(std::ffi::OsStr::from_bytes(b"caf\xe9=1"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        assert_eq!(
+            text(&out.stderr).trim_end(),
+            format!(
+                "error: {option}: caf\u{fffd}=1 is not valid UTF-8; it takes text (file names may hold other bytes)"
+            )
+        );
+    }
 }
 
 #[test]

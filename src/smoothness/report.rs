@@ -59,13 +59,16 @@ impl Default for ReportOptions {
 /// Enumeration in `auto` mode up to this dimension (d 2^(d-1) = 2e8 row updates, ~0.3 s), and
 /// only within the options' work budget.
 pub const AUTO_ENUMERATION_MAX_D: usize = 24;
-/// `always` refuses enumeration beyond this dimension up front: d 2^(d-1) = 7.8e9 row updates at
-/// d = 29 take about 10 s, and each further dimension doubles that (d = 40: 2^39 vectors, hours).
-pub const ALWAYS_MAX_D: usize = 29;
-/// Work allowed to branch and bound under `always`, in row updates (about 20 s): its time cannot
-/// be known in advance, so when the budget is spent the report keeps the certified bracket and
-/// says so in `exact_note`.
-pub const ALWAYS_WORK: u64 = 1 << 34;
+/// `always` refuses enumeration beyond this dimension up front: d 2^(d-1) = 1.8e9 row updates at
+/// d = 27 take about 2.5 s natively and two to three times that in the page, and each further
+/// dimension doubles that (d = 40: 2^39 vectors, hours). (It was 29, 10 s natively, which the
+/// page under load took past a minute.)
+pub const ALWAYS_MAX_D: usize = 27;
+/// Work allowed to branch and bound under `always`, in row updates (about 3 s natively, two to
+/// three times that in the page): its time cannot be known in advance, so when the budget is
+/// spent the report keeps the certified bracket and says so in `exact_note`. (It was 2^34, which
+/// kept the page busy past a minute: fuzz seed 7, case 156.)
+pub const ALWAYS_WORK: u64 = 1 << 32;
 /// Multiply-adds allowed to the Lanczos run that finds the top eigenvector (about 0.5 s): on a
 /// clustered spectrum it would otherwise run d steps, O(d^3) with full reorthogonalisation.
 const LANCZOS_WORK: f64 = 1e9;
@@ -489,6 +492,15 @@ mod tests {
 
     fn run(h: &Matrix, exact: ExactMode) -> SmoothnessReport {
         report(h, &ReportOptions { exact, ..Default::default() }, &mut |_| true).unwrap()
+    }
+
+    #[test]
+    fn always_refuses_indefinite_enumeration_above_its_limit_at_once() {
+        // An indefinite 28 x 28 matrix: 2^27 sign vectors times 28 rows, past the limit.
+        let mut h = random_psd(ALWAYS_MAX_D + 1, 3);
+        h.set(0, 0, -1e3);
+        let e = report(&h, &ReportOptions { exact: ExactMode::Always, ..Default::default() }, &mut |_| true);
+        assert_eq!(e.unwrap_err(), Error::TooLargeForExact { d: ALWAYS_MAX_D + 1, max: ALWAYS_MAX_D });
     }
 
     #[test]

@@ -13,8 +13,9 @@ export const CLASSES = /** @type {const} */ (['ok', 'error-named', 'error-unname
 const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u202a-\u202e\u2066-\u2069]/;
 
 /** A field named in an error: a spec path (problem.d, methods[1].lr), an option (--set), a row and
- * column of a matrix, or one of the inputs by name. */
-const NAMED = /[a-z_]+(\[\d+\])?\.[a-z_0-9]+|--[a-z-]+|\b(problem|methods|run|sweep|analysis|spec|matrix|row \d+|stdin|reading|preset|options|result|version|x0|d)\b/;
+ * column of a matrix, one of the inputs by name, or the command line's token at fault, quoted
+ * (clap's "unrecognized subcommand 'x'", "unexpected argument '--' found"). */
+const NAMED = /[a-z_]+(\[\d+\])?\.[a-z_0-9]+|--[a-z-]+|\b(problem|methods|run|sweep|analysis|spec|matrix|row \d+|stdin|reading|preset|options|result|version|x0|d)\b|\b(subcommand|argument) '/;
 
 /** @param {string} text */
 export function controlChar(text) {

@@ -85,7 +85,17 @@ fn sweep(args: &RunArgs) -> Result<String, CliError> {
     })
 }
 
+/// Checkpoints one `--at` may list (as many as `analysis.track` points): each is a whole analysis,
+/// the run to it and the dense spectrum, so the list's length is the command's work.
+const MAX_CHECKPOINTS: usize = 20;
+
 fn analysis(args: &AnalysisArgs) -> Result<String, CliError> {
+    if let Some(steps) = args.at.as_ref().filter(|s| s.len() > MAX_CHECKPOINTS) {
+        return Err(CliError::usage(format!(
+            "--at: {} checkpoints given; allowed: at most {MAX_CHECKPOINTS} (each is a whole analysis)",
+            steps.len()
+        )));
+    }
     let spec = args.source.spec()?;
     let analyse = |step: u64| {
         let start = Instant::now();

@@ -198,9 +198,27 @@ fn clap_exit(e: &clap::Error) -> ExitCode {
                 ExitCode::from(e.code)
             }
         },
+        clap::error::ErrorKind::InvalidUtf8 => {
+            output::say(&invalid_utf8().unwrap_or(text));
+            ExitCode::from(2)
+        }
         _ => {
             output::say(text.trim_end());
             ExitCode::from(2)
         }
     }
+}
+
+/// Clap says only that some argument is not UTF-8; this names it, by the option it is the value
+/// of when there is one (file names are read as paths and may hold any bytes; text may not).
+fn invalid_utf8() -> Option<String> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let i = (1..args.len()).find(|&i| args[i].to_str().is_none())?;
+    let shown = args[i].to_string_lossy();
+    Some(match args[i - 1].to_str().filter(|a| a.starts_with("--")) {
+        Some(option) => {
+            format!("error: {option}: {shown} is not valid UTF-8; it takes text (file names may hold other bytes)")
+        }
+        None => format!("error: argument {i}, {shown}, is not valid UTF-8"),
+    })
 }
