@@ -2,8 +2,9 @@
 // npm test: install what the tests need, then the gates and every suite, cheapest first:
 // formatting (cargo fmt --check), lints (clippy, warnings are errors), the JS type check (tsc,
 // against the .d.ts that wasm-bindgen emits with the wasm core), native cargo tests (unit,
-// property, integration, CLI), wasm API tests in Node, and browser tests in headless Chromium,
-// the built site (npm run build: dist/) among them, served by Python's http.server.
+// property, integration, CLI), wasm API tests in Node, browser tests in headless Chromium (the
+// built site, npm run build: dist/, among them, served by Python's http.server), and a minute of
+// the fuzz suite (tests/fuzz).
 import { readdirSync } from 'node:fs';
 import { buildWasm, ensureChromium, ensureNodeModules, ensureRustComponents, ensureWasmBindgen, ensureWasmTarget, log, sh } from './setup.mjs';
 
@@ -37,6 +38,10 @@ const steps = [
     const files = readdirSync('tests/browser').filter((f) => f.endsWith('.test.mjs')).map((f) => `tests/browser/${f}`);
     sh('node', ['--test', '--test-concurrency=1', ...files]);
   }],
+  // The release CLI and the wasm core are built above. About a minute of seeded cases (seed 1:
+  // the same cases every time), both sides; `npm run fuzz -- --cases N --seed S` is the long form.
+  ['fuzz (60 s of tests/fuzz cases, seed 1, CLI and wasm: fails on a panic, hang or bad output)',
+    () => sh('node', ['tests/fuzz/fuzz.mjs', '--time', '60', '--seed', '1'])],
 ];
 
 for (const [name, run] of steps) {

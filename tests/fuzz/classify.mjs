@@ -34,7 +34,8 @@ const REPORT_NUMBERS = ['l2', 'lambda_max', 'lambda_min', 'lambda_mean', 'trace'
   'linf_upper'];
 
 /** Every place in a result where a number is promised and something else stands. Arrays of numbers
- * may hold null (or NaN) only at the last point of a method's run that diverged there; smoothness
+ * may hold null (or NaN) only at the last point of a method's run that diverged there, and an
+ * object whose status is diverged its own NaN values (its final f); smoothness
  * reports must give every constant, and every ratio unless `degenerate` names why not.
  * @param {unknown} value @returns {string | null} */
 export function badNumbers(value) {
@@ -59,8 +60,11 @@ export function badNumbers(value) {
     if (v && typeof v === 'object') {
       const o = /** @type {Record<string, unknown>} */ (v);
       if ('linf_lower' in o && 'eigenvalues' in o) reportProblems(o, path).forEach((p) => found.push(p));
-      const div = diverged || o.status === 'diverged';
-      for (const [k, x] of Object.entries(o)) walk(x, `${path}.${k}`, div);
+      // An object that says it diverged (a run, a tuning grid's outcome) may hold NaN where its
+      // value was when it did (final_f): that is the divergence, reported as data.
+      const own = o.status === 'diverged';
+      const div = diverged || own;
+      for (const [k, x] of Object.entries(o)) if (!(own && Number.isNaN(x))) walk(x, `${path}.${k}`, div);
     }
   };
   walk(value, '$', false);
