@@ -442,6 +442,20 @@ fn text_options_that_are_not_utf8_are_named() {
     }
 }
 
+/// Endless input stops at MAX_INPUT_BYTES, and the message's size is the README's: 129,048,576
+/// bytes, 123 MiB (it said "123 MB" where the README said 129 MB).
+#[cfg(unix)]
+#[test]
+fn endless_input_stops_at_the_documented_size() {
+    let out = steepest(&["run", "--spec", "/dev/zero"], "");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).starts_with("error: reading /dev/zero: more than 129048576 bytes (123 MiB); "),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
 #[test]
 fn messages_escape_control_characters() {
     // A spec whose method kind would clear the screen and reverse the text that follows.

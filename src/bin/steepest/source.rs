@@ -94,7 +94,7 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, CliError> {
         .map_err(|e| CliError::failed(format!("reading {name}: {e}")))?;
     if b.len() as u64 > MAX_INPUT_BYTES {
         return Err(CliError::failed(format!(
-            "reading {name}: more than {} MB; a spec or matrix holds at most {MAX_D} x {MAX_D} numbers",
+            "reading {name}: more than {MAX_INPUT_BYTES} bytes ({} MiB); a spec or matrix holds at most {MAX_D} x {MAX_D} numbers",
             MAX_INPUT_BYTES >> 20
         )));
     }
