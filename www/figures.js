@@ -47,6 +47,12 @@ function traceLines(data, f, x, value) {
   return lines;
 }
 
+/** The value of a series recorded at steps `ts` at the recorded step nearest to t.
+ * @param {number[]} ts
+ * @param {number[]} values
+ * @param {number} t */
+const nearest = (ts, values, t) => values[ts.reduce((b, s, j) => (Math.abs(s - t) < Math.abs(ts[b] - t) ? j : b), 0)];
+
 /** A trace figure of the runs view: `kind` is the core's plot kind, `series` the result field
  * (its numbers are in the view's traces CSV).
  * @param {string} kind
@@ -212,12 +218,15 @@ export const FIGURES = [
     available: (d) => d.result.methods.some((/** @type {any} */ m) => m.curves),
     table: (d) => ({ head: ['label', 't', 'test_accuracy'], rows: d.result.methods.flatMap((/** @type {any} */ m) => (m.curves ? m.curves.t.map((/** @type {number} */ t, /** @type {number} */ k) => [m.label, t, m.curves.test_accuracy[k]]) : [])) }),
     draw: (c, d, dpr, dark) => drawTraces(c, d.result, 'accuracy', dpr, dark),
-    // The curve point nearest to t.
-    hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => {
-      const c = m.curves;
-      const k = c ? c.t.reduce((/** @type {number} */ b, /** @type {number} */ s, /** @type {number} */ j) => (Math.abs(s - t) < Math.abs(c.t[b] - t) ? j : b), 0) : -1;
-      return k >= 0 ? c.test_accuracy[k] : undefined;
-    }),
+    hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => (m.curves ? nearest(m.curves.t, m.curves.test_accuracy, t) : undefined)),
+  },
+  {
+    name: 'nuclear', view: 'runs', selector: 'figure[data-plot="nuclear"]', needs: 'result', label: 'Nuclear-rank plot',
+    controls: ['problem.rotate_sides', 'problem.rotation', 'run.steps'],
+    available: (d) => d.result.methods.some((/** @type {any} */ m) => m.nuclear_rank),
+    table: (d) => ({ head: ['label', 't', 'nuclear_rank', 'max_nuclear_rank'], rows: d.result.methods.flatMap((/** @type {any} */ m) => (m.nuclear_rank ? m.nuclear_rank.t.map((/** @type {number} */ t, /** @type {number} */ k) => [m.label, t, m.nuclear_rank.value[k], m.nuclear_rank.max]) : [])) }),
+    draw: (c, d, dpr, dark) => drawTraces(c, d.result, 'nuclear', dpr, dark),
+    hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => (m.nuclear_rank ? nearest(m.nuclear_rank.t, m.nuclear_rank.value, t) / m.nuclear_rank.max : undefined)),
   },
   {
     name: 'ratio', view: 'runs', selector: 'figure[data-plot="ratio"]', needs: 'result', label: 'Step-ratio plot',

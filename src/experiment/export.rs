@@ -4,6 +4,7 @@
 //! object it holds (deserialised in wasm) with the same code as the CLI; the trace plots read
 //! the same table.
 
+use super::nuclear_rank::NuclearRanks;
 use super::run::RunResult;
 use super::step_ratio::StepRatios;
 use crate::json::nan_as_null;
@@ -49,6 +50,9 @@ pub struct TraceColumns {
     /// The per-step picture of sign GD against GD, when the run has both constants.
     #[serde(default)]
     pub step_ratios: Option<StepRatios>,
+    /// The gradient's nuclear rank at its recorded steps, when the parameters have weight matrices.
+    #[serde(default)]
+    pub nuclear_rank: Option<NuclearRanks>,
 }
 
 #[derive(Clone, Debug, Deserialize)]

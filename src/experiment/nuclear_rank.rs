@@ -7,11 +7,12 @@
 use crate::norm::modular::{dual, max_nuclear_rank};
 use crate::norm::{nuclear_rank, Block, LayerNorm, Layout};
 use crate::optimizer::{Observer, Point};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::ops::ControlFlow;
 
-/// nu(g_t) at evenly spaced steps t, and its largest possible value R.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+/// nu(g_t) at evenly spaced steps t, and its largest possible value R (read back from a
+/// result's JSON by the trace plot).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct NuclearRanks {
     pub t: Vec<usize>,
     pub value: Vec<f64>,

@@ -18,6 +18,9 @@ pub enum TraceKind {
     Density,
     /// Test accuracy of a network run at its curve points, linear on [0, 1].
     TestAccuracy,
+    /// The nuclear rank over its largest value, nu(g_t) / R, at its recorded points, on [0, 1]:
+    /// the spectral counterpart of the density (docs/theory.md §6).
+    NuclearRank,
 }
 
 impl TraceKind {
@@ -33,12 +36,17 @@ impl TraceKind {
                 .as_ref()
                 .map(|c| c.t.iter().zip(&c.test_accuracy).map(|(t, a)| (*t as f64, *a)).collect())
                 .unwrap_or_default(),
+            TraceKind::NuclearRank => m
+                .nuclear_rank
+                .as_ref()
+                .map(|n| n.t.iter().zip(&n.value).map(|(t, v)| (*t as f64, v / n.max as f64)).collect())
+                .unwrap_or_default(),
         }
     }
 
     /// Plotted on [0, 1] rather than a log axis.
     fn unit_interval(&self) -> bool {
-        matches!(self, TraceKind::Density | TraceKind::TestAccuracy)
+        matches!(self, TraceKind::Density | TraceKind::TestAccuracy | TraceKind::NuclearRank)
     }
 
     /// The axis title; without f* (networks) the traces hold the loss f itself.
@@ -49,6 +57,7 @@ impl TraceKind {
             TraceKind::GradNorm => "||g_t||_2",
             TraceKind::Density => "density phi(g_t)",
             TraceKind::TestAccuracy => "test accuracy",
+            TraceKind::NuclearRank => "nuclear rank nu(g_t) / R",
         }
     }
 }

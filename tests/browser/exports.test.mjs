@@ -39,6 +39,7 @@ function expectedRows(page) {
       trajectories: steps,
       'sweep-csv': s.sweep?.cells.length,
       'csv-accuracy': s.result?.methods.reduce((/** @type {number} */ n, /** @type {any} */ m) => n + (m.curves ? m.curves.t.length : 0), 0),
+      'csv-nuclear': s.result?.methods.reduce((/** @type {number} */ n, /** @type {any} */ m) => n + (m.nuclear_rank ? m.nuclear_rank.t.length : 0), 0),
       'csv-bounds': r ? r.lower_bounds.length + r.upper_bounds.length + (r.linf_exact != null ? 1 : 0) + (r.l_sep != null ? 1 : 0) + 1 : 0,
       'csv-anatomy-hessian': s.anatomy?.hessian ? s.anatomy.hessian.heat.size ** 2 : 0,
       'csv-anatomy-rotated': s.anatomy?.rotated ? s.anatomy.rotated.heat.size ** 2 : 0,
