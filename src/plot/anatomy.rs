@@ -4,7 +4,10 @@
 //! by the caller (one image, not thousands of rectangles); this module draws its axes, block
 //! labels and colour bar, and computes the image.
 
-use super::style::{draw_legend, draw_series_line, plot_frame, styled_mesh, tick_label, Look};
+use super::style::{
+    draw_legend, draw_series_line, label_count, line_swatch, log_tick_label, log_ticks, plot_frame, styled_mesh,
+    tick_label, Look,
+};
 use super::{Axes, Frame};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -131,15 +134,16 @@ pub fn draw_spectrum<DB: DrawingBackend>(
     let pad = ((h.hi - h.lo) * 0.02).max(1e-12);
     let (x0, x1) = (h.lo - pad, h.hi + pad);
     let top = h.counts.iter().copied().fold(1.0, f64::max);
-    let mut chart =
-        plot_frame(area, look, 48.0).build_cartesian_2d(x0..x1, (0.7f64..top * 1.6).log_scale()).map_err(err)?;
+    let (y0, y1) = (0.7, top * 1.6);
+    let counts = (y0..y1).log_scale().with_key_point_func(move |n| log_ticks(y0, y1, n));
+    let mut chart = plot_frame(area, look, 48.0).build_cartesian_2d(x0..x1, counts).map_err(err)?;
     styled_mesh(&mut chart, look)
         .x_desc("eigenvalue")
         .y_desc("count (log)")
         .x_label_formatter(&|v| tick_label(*v))
-        .y_label_formatter(&|v| tick_label(*v))
+        .y_label_formatter(&|v| log_tick_label(*v))
         .x_labels(6)
-        .y_labels(5)
+        .y_labels(label_count(area.dim_in_pixel().1 as i32 - look.px(58.0) as i32, 11.0, look))
         .draw()
         .map_err(err)?;
     let width = (h.hi - h.lo) / bins as f64;
@@ -153,15 +157,20 @@ pub fn draw_spectrum<DB: DrawingBackend>(
         }))
         .map_err(err)?;
     let mean = look.series(1);
+    let mean_line = vec![(data.lambda_bar, y0), (data.lambda_bar, y1)];
+    let label = format!("mean eigenvalue λ̄ = {}", tick_label(data.lambda_bar));
     chart
-        .draw_series(std::iter::once(PathElement::new(
-            vec![(data.lambda_bar, 0.7), (data.lambda_bar, top * 1.6)],
-            mean.stroke_width(look.px(2.0)),
-        )))
+        .draw_series(std::iter::once(PathElement::new(mean_line.clone(), mean.stroke_width(look.px(2.0)))))
         .map_err(err)?
-        .label(format!("mean eigenvalue λ̄ = {}", tick_label(data.lambda_bar)))
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 16, y)], mean.stroke_width(2)));
-    draw_legend(&mut chart, SeriesLabelPosition::UpperRight, look).map_err(err)?;
+        .label(&label)
+        .legend(line_swatch(mean, look));
+    // The legend avoids the bars (each a line from the axis to its count) and the mean.
+    let bars = h.counts.iter().enumerate().filter(|(_, c)| **c > 0.0).map(|(k, c)| {
+        let mid = h.lo + (k as f64 + 0.5) * width;
+        vec![(mid, y0), (mid, c.max(y0))]
+    });
+    let paths: Vec<Vec<(f64, f64)>> = bars.chain([mean_line]).collect();
+    draw_legend(&mut chart, area, &[label], &paths, look).map_err(err)?;
     let pixels = chart.plotting_area().get_pixel_range();
     area.present().map_err(err)?;
     Ok(Frame::new(pixels, Axes { x: (x0, x1), y: (0.7, top * 1.6), x_log: false, y_log: true }, look))
@@ -190,6 +199,7 @@ pub fn draw_track<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     let ranks = t.iter().map(|p| p.top.len()).max().unwrap_or(0);
+    let (mut labels, mut paths) = (Vec::new(), Vec::new());
     for k in 0..ranks {
         let colour = look.series(k);
         let points: Vec<(f64, f64)> = t.iter().filter_map(|p| p.top.get(k).map(|v| (p.step as f64, *v))).collect();
@@ -199,10 +209,12 @@ pub fn draw_track<DB: DrawingBackend>(
             2 => "3rd".to_string(),
             k => format!("{}th", k + 1),
         };
-        draw_series_line(&mut chart, points.clone(), k, name, look).map_err(err)?;
-        chart.draw_series(points.into_iter().map(|p| Circle::new(p, look.px(3.0), colour.filled()))).map_err(err)?;
+        draw_series_line(&mut chart, points.clone(), k, name.clone(), look).map_err(err)?;
+        chart.draw_series(points.iter().map(|p| Circle::new(*p, look.px(3.0), colour.filled()))).map_err(err)?;
+        labels.push(name);
+        paths.push(points);
     }
-    draw_legend(&mut chart, SeriesLabelPosition::UpperRight, look).map_err(err)?;
+    draw_legend(&mut chart, area, &labels, &paths, look).map_err(err)?;
     let pixels = chart.plotting_area().get_pixel_range();
     area.present().map_err(err)?;
     Ok(Frame::new(pixels, Axes { x: (0.0, x1), y: (lo, hi), x_log: false, y_log: false }, look))
@@ -220,7 +232,7 @@ pub fn draw_heat_frame<DB: DrawingBackend>(
     area.fill(&look.bg()).map_err(err)?;
     let (w, h) = area.dim_in_pixel();
     // Square plot area: whatever the box, the matrix is not stretched.
-    let bar_w = look.px(70.0);
+    let bar_w = look.px(84.0);
     let left = look.px(if data.blocks.is_empty() { 48.0 } else { 96.0 });
     let bottom = look.px(34.0);
     let margin = look.px(10.0);
@@ -277,20 +289,24 @@ fn draw_colour_bar<DB: DrawingBackend>(
         return Ok(());
     }
     let lo = max / 10f64.powf(DECADES);
-    // Labels right of the bar, where nothing else is drawn.
+    // Labels right of the bar, where nothing else is drawn, and the title beyond them.
+    let (top, bottom) = (look.px(10.0), look.px(44.0));
+    let height = area.dim_in_pixel().1 as i32 - (top + bottom) as i32;
     let mut chart = ChartBuilder::on(area)
-        .margin_top(look.px(10.0))
-        .margin_bottom(look.px(44.0))
+        .margin_top(top)
+        .margin_bottom(bottom)
         .margin_left(look.px(8.0))
-        .right_y_label_area_size(look.px(44.0))
-        .build_cartesian_2d(0f64..1.0, (lo..max).log_scale())?;
+        .right_y_label_area_size(look.px(58.0))
+        .build_cartesian_2d(0f64..1.0, (lo..max).log_scale().with_key_point_func(move |n| log_ticks(lo, max, n)))?;
     chart
         .configure_mesh()
         .disable_mesh()
         .disable_x_axis()
         .label_style(look.font(10.0))
-        .y_label_formatter(&|v| super::style::log_tick_label(*v))
-        .y_labels(7)
+        .y_desc("|H_ij|")
+        .axis_desc_style(look.font(11.0))
+        .y_label_formatter(&|v| log_tick_label(*v))
+        .y_labels(label_count(height, 10.0, look))
         .draw()?;
     let steps = 48;
     chart.draw_series((0..steps).map(|k| {

@@ -3,10 +3,13 @@
 //! d L_2 (the numerator of the predicted ratio d L_2 / L_inf).
 
 use super::input::BoundsInput;
-use super::style::{log_tick_label, plot_frame, styled_mesh, tick_label, Look};
+use super::style::{
+    fitted_font, label_count, log_tick_label, log_ticks, plot_frame, styled_mesh, tick_label, widest, Look,
+};
 use super::{Axes, Frame};
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 enum Row {
     Point { label: String, value: f64, lower: bool },
@@ -44,25 +47,20 @@ pub fn draw_bounds<DB: DrawingBackend>(
             Row::Bracket { .. } => "L_inf bracket".into(),
         })
         .collect();
-    // Row labels take at most 40% of the width; longer ones are cut with an ellipsis.
+    // Row labels whole, in at most 45% of the width: their font shrinks to fit.
     let (width, _) = area.dim_in_pixel();
-    let max_label = (0.4 * width as f64 / look.scale).min(300.0);
-    let max_chars = ((max_label - 12.0) / 6.0).max(8.0) as usize;
-    let labels: Vec<String> = labels
-        .into_iter()
-        .map(|l| {
-            if l.chars().count() > max_chars {
-                format!("{}…", l.chars().take(max_chars - 1).collect::<String>())
-            } else {
-                l
-            }
-        })
-        .collect();
-    let label_width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(10) as f64 * 6.0 + 12.0;
-    let mut chart = plot_frame(area, look, label_width)
-        .margin_right(look.px(20.0))
-        .build_cartesian_2d((xlo..xhi).log_scale(), -0.5f64..(n as f64 - 0.5))
+    let longest =
+        labels.iter().max_by_key(|l| widest(area, &[l.to_string()], &look.font(11.0))).cloned().unwrap_or_default();
+    let room = (0.45 * width as f64) as u32;
+    let label_font = fitted_font(area, &longest, 11.0, room.saturating_sub(look.px(12.0)), look);
+    let label_width = widest(area, &labels, &label_font) + look.px(12.0);
+    // Half a row more above the rows: the band where the reference lines are named.
+    let top = n as f64 - 0.5 + 0.7;
+    let mut chart = plot_frame(area, look, label_width as f64 / look.scale)
+        .margin_right(look.px(12.0))
+        .build_cartesian_2d((xlo..xhi).log_scale().with_key_point_func(move |k| log_ticks(xlo, xhi, k)), -0.5f64..top)
         .map_err(err)?;
+    let (xs, _) = chart.plotting_area().get_pixel_range();
     let row_label = |y: &f64| {
         let i = y.round();
         if (y - i).abs() < 1e-6 && i >= 0.0 && (i as usize) < n {
@@ -73,13 +71,29 @@ pub fn draw_bounds<DB: DrawingBackend>(
     };
     styled_mesh(&mut chart, look)
         .x_desc("value (log scale)")
+        .y_label_style(label_font)
         .x_label_formatter(&|v| log_tick_label(*v))
         .y_label_formatter(&row_label)
-        .x_labels(4)
-        .y_labels(n * 2 + 1)
+        .x_labels(label_count(xs.end - xs.start, 16.0, look))
+        .y_labels(((top + 0.5) * 2.0) as usize + 1)
         .disable_y_mesh()
         .draw()
         .map_err(err)?;
+    // A value's label right of its marker, or left of it where it would leave the plot; where
+    // neither fits (a narrow plot), over the marker, kept within the plot so that it runs into
+    // neither the row labels nor the edge.
+    let beside = |text: &str, font: TextStyle<'static>, (x, y): (i32, i32), gap: f64| {
+        let w = widest(area, &[text.to_string()], &font) as i32;
+        let g = look.px(gap) as i32;
+        let left = if x + g + w <= xs.end {
+            x + g
+        } else if x - g - w >= xs.start {
+            x - g - w
+        } else {
+            (xs.end - w).max(xs.start)
+        };
+        (font.pos(Pos::new(HPos::Left, VPos::Bottom)), (left, y))
+    };
     let (blue, red, green, fg) = (look.series(0), look.series(1), look.series(2), look.fg());
     let w = look.px(2.0);
     let size = look.px(5.0);
@@ -94,13 +108,9 @@ pub fn draw_bounds<DB: DrawingBackend>(
                 } else {
                     chart.draw_series(std::iter::once(Circle::new(p, size, color.filled()))).map_err(err)?;
                 }
-                chart
-                    .draw_series(std::iter::once(Text::new(
-                        tick_label(*value),
-                        (value * 1.08, y + 0.18),
-                        look.font(11.0),
-                    )))
-                    .map_err(err)?;
+                let text = tick_label(*value);
+                let (style, at) = beside(&text, look.font(11.0), chart.backend_coord(&(*value, y)), 6.0);
+                area.draw_text(&text, &style, (at.0, at.1 - look.px(3.0) as i32)).map_err(err)?;
             }
             Row::Point { .. } => {}
             Row::Bracket { lo, hi, exact } => {
@@ -116,38 +126,39 @@ pub fn draw_bounds<DB: DrawingBackend>(
                     chart
                         .draw_series(std::iter::once(Circle::new((*e, y), look.px(7.0), green.filled())))
                         .map_err(err)?;
-                    chart
-                        .draw_series(std::iter::once(Text::new(
-                            format!("L_inf = {}", tick_label(*e)),
-                            (e * 1.1, y + 0.3),
-                            look.font(12.0),
-                        )))
-                        .map_err(err)?;
+                    let text = format!("L_inf = {}", tick_label(*e));
+                    let (style, at) = beside(&text, look.font(12.0), chart.backend_coord(&(*e, y)), 9.0);
+                    area.draw_text(&text, &style, (at.0, at.1 - look.px(5.0) as i32)).map_err(err)?;
                 }
             }
         }
     }
-    // Reference lines: L_sep and d L_2.
+    // Reference lines, L_sep and d L_2, named in the band above the rows: the smaller's name
+    // left of its line, the larger's right of it (either flips where it would leave the plot).
     let mut refs = vec![(r.d as f64 * r.l2, "d L_2")];
     if let Some(s) = r.l_sep {
         refs.push((s, "L_sep"));
     }
-    for (v, name) in refs {
-        if v > xlo && v < xhi {
-            chart
-                .draw_series(std::iter::once(PathElement::new(
-                    vec![(v, -0.5), (v, n as f64 - 0.5)],
-                    fg.mix(0.35).stroke_width(w / 2 + 1),
-                )))
-                .map_err(err)?;
-            chart
-                .draw_series(std::iter::once(Text::new(name.to_string(), (v * 1.03, n as f64 - 0.8), look.font(11.0))))
-                .map_err(err)?;
-        }
+    refs.retain(|(v, _)| *v > xlo && *v < xhi);
+    refs.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let band = n as f64 - 0.5 + 0.35;
+    for (k, (v, name)) in refs.iter().enumerate() {
+        chart
+            .draw_series(std::iter::once(PathElement::new(
+                vec![(*v, -0.5), (*v, top)],
+                fg.mix(0.35).stroke_width(w / 2 + 1),
+            )))
+            .map_err(err)?;
+        let font = look.font(11.0);
+        let (x, y) = chart.backend_coord(&(*v, band));
+        let (width, g) = (widest(area, &[name.to_string()], &font) as i32, look.px(4.0) as i32);
+        let left = if refs.len() > 1 && k == 0 { x - g - width >= xs.start } else { x + g + width > xs.end };
+        let (anchor, at) = if left { (HPos::Right, x - g) } else { (HPos::Left, x + g) };
+        area.draw_text(name, &font.pos(Pos::new(anchor, VPos::Center)), (at, y)).map_err(err)?;
     }
     let pixels = chart.plotting_area().get_pixel_range();
     area.present().map_err(err)?;
-    Ok(Frame::new(pixels, Axes { x: (xlo, xhi), y: (-0.5, n as f64 - 0.5), x_log: true, y_log: false }, look))
+    Ok(Frame::new(pixels, Axes { x: (xlo, xhi), y: (-0.5, top), x_log: true, y_log: false }, look))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -2,7 +2,7 @@
 //! current point with each norm's steepest-descent direction, and every method's trajectory up
 //! to the current step. Equal scales on both axes, so that circles look round.
 
-use super::style::{draw_legend, styled_mesh, tick_label, Look};
+use super::style::{dot_swatch, draw_legend, styled_mesh, tick_label, Look};
 use super::{Axes, Frame};
 use crate::linalg::Matrix;
 use crate::norm::Norm;
@@ -96,30 +96,24 @@ pub fn draw_geometry2d<DB: DrawingBackend>(
     chart
         .draw_series(std::iter::once(Cross::new((c[0], c[1]), look.px(5.0), look.fg().stroke_width(look.px(2.0)))))
         .map_err(err)?;
-    // Trajectories up to `step`.
-    let mut current = None;
-    for (i, m) in data.methods.iter().enumerate() {
-        let colour = look.series(i);
-        let upto = step.min(m.x.len() - 1);
-        let path: Vec<(f64, f64)> = m.x[..=upto].iter().map(|p| (p[0], p[1])).collect();
-        let last = *path.last().expect("a trajectory has its start");
-        current.get_or_insert(last);
-        chart
-            .draw_series(LineSeries::new(path, colour.stroke_width(look.px(2.0))))
-            .map_err(err)?
-            .label(m.label.clone())
-            .legend(move |(x, y)| Circle::new((x + 8, y), 4, colour.filled()));
-        chart.draw_series(std::iter::once(Circle::new(last, look.px(4.0), colour.filled()))).map_err(err)?;
-    }
-    // Unit balls and steepest-descent directions -s at the first method's current point.
+    // Where each trajectory is at `step`; the unit balls are drawn at the first one's point.
+    let current = data.methods.first().map(|m| {
+        let p = &m.x[step.min(m.x.len() - 1)];
+        (p[0], p[1])
+    });
+    // Unit balls and steepest-descent directions -s, under the trajectories.
+    let mut drawn: Vec<Vec<(f64, f64)>> = Vec::new();
     if let Some(p) = current {
         let r = 0.12 * (x1 - x0).min(y1 - y0);
         let g = [
             h.get(0, 0) * (p.0 - c[0]) + h.get(0, 1) * (p.1 - c[1]),
             h.get(1, 0) * (p.0 - c[0]) + h.get(1, 1) * (p.1 - c[1]),
         ];
+        let font = look.font(11.0);
+        // Each name at its direction's tip, moved down past any name already placed there.
+        let mut placed: Vec<[i32; 4]> = Vec::new();
         for (k, (norm, name)) in BALLS.iter().enumerate() {
-            let colour = look.fg().mix(0.35 + 0.15 * k as f64);
+            let colour = look.fg().mix(0.3 + 0.12 * k as f64);
             let ring: Vec<(f64, f64)> = (0..=128)
                 .map(|i| {
                     let t = i as f64 / 128.0 * std::f64::consts::TAU;
@@ -128,23 +122,40 @@ pub fn draw_geometry2d<DB: DrawingBackend>(
                     (p.0 + r * u[0] / n, p.1 + r * u[1] / n)
                 })
                 .collect();
-            chart.draw_series(LineSeries::new(ring, colour.stroke_width(look.px(1.0)))).map_err(err)?;
+            chart.draw_series(LineSeries::new(ring.clone(), colour.stroke_width(look.px(1.0)))).map_err(err)?;
             let s = norm.direction(&g);
             let tip = (p.0 - r * s[0], p.1 - r * s[1]);
-            chart.draw_series(LineSeries::new(vec![p, tip], colour.stroke_width(look.px(2.0)))).map_err(err)?;
-            chart
-                .draw_series(std::iter::once(Text::new(name.to_string(), (tip.0, tip.1), look.font(11.0))))
-                .map_err(err)?;
+            chart.draw_series(LineSeries::new(vec![p, tip], colour.stroke_width(look.px(1.5)))).map_err(err)?;
+            drawn.extend([ring, vec![p, tip]]);
+            let (tw, th) = area.estimate_text_size(name, &font).map_err(err)?;
+            let (tx, mut ty) = chart.backend_coord(&tip);
+            while let Some(b) =
+                placed.iter().find(|b| tx < b[2] && tx + tw as i32 > b[0] && ty < b[3] && ty + th as i32 > b[1])
+            {
+                ty = b[3] + 1;
+            }
+            placed.push([tx, ty, tx + tw as i32, ty + th as i32]);
+            area.draw_text(name, &font, (tx, ty)).map_err(err)?;
         }
     }
-    // The legend goes to the corner farthest from the current point and its unit balls.
-    let corner = match current {
-        Some(p) if p.0 > (x0 + x1) / 2.0 && p.1 > (y0 + y1) / 2.0 => SeriesLabelPosition::LowerLeft,
-        Some(p) if p.0 > (x0 + x1) / 2.0 => SeriesLabelPosition::UpperLeft,
-        Some(p) if p.1 > (y0 + y1) / 2.0 => SeriesLabelPosition::LowerRight,
-        _ => SeriesLabelPosition::UpperRight,
-    };
-    draw_legend(&mut chart, corner, look).map_err(err)?;
+    // Trajectories up to `step`, over the balls.
+    let mut labels = Vec::new();
+    for (i, m) in data.methods.iter().enumerate() {
+        let colour = look.series(i);
+        let upto = step.min(m.x.len() - 1);
+        let path: Vec<(f64, f64)> = m.x[..=upto].iter().map(|p| (p[0], p[1])).collect();
+        let last = *path.last().expect("a trajectory has its start");
+        chart
+            .draw_series(LineSeries::new(path.clone(), colour.stroke_width(look.px(2.0))))
+            .map_err(err)?
+            .label(m.label.clone())
+            .legend(dot_swatch(colour, look));
+        chart.draw_series(std::iter::once(Circle::new(last, look.px(4.0), colour.filled()))).map_err(err)?;
+        labels.push(m.label.clone());
+        drawn.push(path);
+    }
+    // The legend goes where it covers the least of the trajectories, balls and directions.
+    draw_legend(&mut chart, area, &labels, &drawn, look).map_err(err)?;
     let pixels = chart.plotting_area().get_pixel_range();
     area.present().map_err(err)?;
     Ok(Frame::new(pixels, Axes { x: (x0, x1), y: (y0, y1), x_log: false, y_log: false }, look))

@@ -43,14 +43,18 @@ pub fn draw_step_ratios<DB: DrawingBackend>(
         move |(x, y): (i32, i32)| PathElement::new(vec![(x, y), (x + 9 * width as i32, y)], style)
     };
     let shown = |v: &f64| *v > 0.0; // NaN fails, as on the trace plots
+                                    // The series labels and every drawn point, for the legend's place.
+    let mut labels = Vec::new();
+    let mut paths = Vec::new();
     for (i, m) in data.methods.iter().enumerate() {
         let Some(r) = &m.step_ratios else { continue };
         let color = look.series(i);
         let points = |values: &[f64]| -> Vec<(f64, f64)> {
             r.t.iter().zip(values).filter(|(_, v)| shown(v)).map(|(t, v)| (*t as f64, v.clamp(lo, hi))).collect()
         };
+        let guaranteed = points(&r.guaranteed);
         chart
-            .draw_series(LineSeries::new(points(&r.guaranteed), color.stroke_width(width)))
+            .draw_series(LineSeries::new(guaranteed.clone(), color.stroke_width(width)))
             .map_err(err)?
             .label(m.label.clone())
             .legend(legend_line(color.stroke_width(width)));
@@ -59,7 +63,9 @@ pub fn draw_step_ratios<DB: DrawingBackend>(
         chart
             .draw_series(DashedLineSeries::new(measured.clone(), dash, dash, color.stroke_width(look.px(1.5))))
             .map_err(err)?;
-        chart.draw_series(measured.into_iter().map(|p| Circle::new(p, look.px(2.5), color.filled()))).map_err(err)?;
+        chart.draw_series(measured.iter().map(|p| Circle::new(*p, look.px(2.5), color.filled()))).map_err(err)?;
+        labels.push(m.label.clone());
+        paths.extend([guaranteed, measured]);
     }
     if data.methods.iter().all(|m| m.step_ratios.is_none()) {
         area.present().map_err(err)?;
@@ -78,13 +84,8 @@ pub fn draw_step_ratios<DB: DrawingBackend>(
                 + Circle::new((9 * width as i32 / 2, 0), width + 1, fg.filled())
         },
     );
-    // The legend goes to the half of the axis that holds fewer points.
-    let guaranteed: Vec<f64> =
-        data.methods.iter().filter_map(|m| m.step_ratios.as_ref()).flat_map(|r| r.guaranteed.clone()).collect();
-    let above = guaranteed.iter().filter(|v| **v > 1.0).count();
-    let corner =
-        if 2 * above > guaranteed.len() { SeriesLabelPosition::LowerRight } else { SeriesLabelPosition::UpperRight };
-    draw_legend(&mut chart, corner, look).map_err(err)?;
+    labels.extend(["guaranteed R(g_t)".to_string(), "measured".to_string()]);
+    draw_legend(&mut chart, area, &labels, &paths, look).map_err(err)?;
     area.present().map_err(err)?;
     Ok(frame_of(&chart, look))
 }

@@ -2,6 +2,7 @@
 
 use plotters::chart::MeshStyle;
 use plotters::coord::ranged1d::ValueFormatter;
+use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
 
@@ -92,9 +93,9 @@ pub(crate) fn draw_series_line<'a, DB: DrawingBackend + 'a, CT: CoordTranslate<F
         None => chart.draw_series(LineSeries::new(points, style))?,
         Some((dash, gap)) => chart.draw_series(DashedLineSeries::new(points, dash, gap, style))?,
     };
-    // A solid line is one long dash.
+    // A solid line is one long dash; the swatch fits the swatch column at every pixel density.
     let (dash, gap) = look.dash(i).unwrap_or((1000, 1));
-    let len = look.px(20.0) as i32;
+    let len = look.px(SWATCH) as i32;
     anno.label(label).legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + len, y)], dash, gap, style));
     Ok(())
 }
@@ -135,20 +136,154 @@ where
     mesh
 }
 
-/// The series labels in the plots' shared style: a translucent box in `position`.
-pub(crate) fn draw_legend<'a, DB: DrawingBackend + 'a, CT: plotters::coord::CoordTranslate>(
-    chart: &mut ChartContext<'a, DB, CT>,
-    position: SeriesLabelPosition,
+/// Width of the series labels' swatch column, and of a line swatch in it (CSS pixels).
+const SWATCH_AREA: f64 = 26.0;
+const SWATCH: f64 = 18.0;
+/// Inset of the series labels' box from the plot area's corner (plotters' own, backing pixels).
+const LEGEND_INSET: i32 = 5;
+
+/// A series label's swatch: a short line in the series' colour and width, within the swatch
+/// column at every pixel density.
+pub(crate) fn line_swatch(colour: RGBColor, look: &Look) -> impl Fn((i32, i32)) -> PathElement<(i32, i32)> {
+    let (len, width) = (look.px(SWATCH) as i32, look.px(2.0));
+    move |(x, y)| PathElement::new(vec![(x, y), (x + len, y)], colour.stroke_width(width))
+}
+
+/// A series label's swatch for a series of points: a dot.
+pub(crate) fn dot_swatch(colour: RGBColor, look: &Look) -> impl Fn((i32, i32)) -> Circle<(i32, i32), u32> {
+    let (r, at) = (look.px(4.0), look.px(SWATCH / 2.0) as i32);
+    move |(x, y)| Circle::new((x + at, y), r, colour.filled())
+}
+
+/// The series labels' box size in backing pixels, as plotters lays it out: the widest label
+/// beside the swatch column, lines 1.25 font sizes apart, margins around.
+fn legend_size<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, labels: &[String], look: &Look) -> (i32, i32) {
+    let font = look.font(12.0);
+    let (w, h) = labels.iter().fold((0, 0), |(w, _), l| {
+        let (lw, lh) = area.estimate_text_size(l, &font).unwrap_or((0, 0));
+        (w.max(lw as i32), lh as i32)
+    });
+    let n = labels.len().max(1) as f64;
+    let margin = 2 * look.px(6.0) as i32;
+    (w + look.px(SWATCH_AREA) as i32 + margin, ((n - 1.0) * 1.25 * 12.0 * look.scale) as i32 + h + margin)
+}
+
+/// The corner of the plot area (`pixels`, backing pixels) where a box of `size` meets the fewest
+/// segments of `paths` (polylines in backing pixels, each segment sampled at 9 points): where
+/// the series labels hide the least data. Upper right, then upper left, lower right, lower left
+/// on a tie.
+pub(crate) fn quiet_corner(
+    pixels: &(std::ops::Range<i32>, std::ops::Range<i32>),
+    size: (i32, i32),
+    paths: &[Vec<(i32, i32)>],
+) -> SeriesLabelPosition {
+    let (xs, ys) = pixels;
+    let (right, bottom) = (xs.end - size.0 - LEGEND_INSET, ys.end - size.1 - LEGEND_INSET);
+    let (left, top) = (xs.start + LEGEND_INSET, ys.start + LEGEND_INSET);
+    let corners = [
+        (SeriesLabelPosition::UpperRight, (right, top)),
+        (SeriesLabelPosition::UpperLeft, (left, top)),
+        (SeriesLabelPosition::LowerRight, (right, bottom)),
+        (SeriesLabelPosition::LowerLeft, (left, bottom)),
+    ];
+    let covered = |(x0, y0): (i32, i32)| {
+        let inside = |(x, y): (f64, f64)| {
+            x >= x0 as f64 && x <= (x0 + size.0) as f64 && y >= y0 as f64 && y <= (y0 + size.1) as f64
+        };
+        let segments = paths.iter().flat_map(|p| p.windows(2).map(|s| (s[0], s[1])).chain(p.first().map(|q| (*q, *q))));
+        segments
+            .filter(|(a, b)| {
+                (0..=8).any(|k| {
+                    let t = k as f64 / 8.0;
+                    inside((a.0 as f64 + t * (b.0 - a.0) as f64, a.1 as f64 + t * (b.1 - a.1) as f64))
+                })
+            })
+            .count()
+    };
+    corners.into_iter().min_by_key(|(_, at)| covered(*at)).map_or(SeriesLabelPosition::UpperRight, |c| c.0)
+}
+
+/// The series labels in the plots' shared style: a translucent box in the corner of `chart`
+/// where it covers the fewest of `paths` (data coordinates; `labels` are the series' labels, for
+/// the box's size).
+pub(crate) fn draw_legend<'a, DB, X, Y>(
+    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+    area: &DrawingArea<DB, Shift>,
+    labels: &[String],
+    paths: &[Vec<(X::ValueType, Y::ValueType)>],
     look: &Look,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
+where
+    DB: DrawingBackend + 'a,
+    X: Ranged,
+    Y: Ranged,
+{
+    let pixels: Vec<Vec<(i32, i32)>> =
+        paths.iter().map(|p| p.iter().map(|v| chart.backend_coord(v)).collect()).collect();
+    let position = quiet_corner(&chart.plotting_area().get_pixel_range(), legend_size(area, labels, look), &pixels);
     chart
         .configure_series_labels()
         .position(position)
+        .legend_area_size(look.px(SWATCH_AREA))
         .background_style(look.bg().mix(0.85))
         .border_style(look.fg().mix(0.3))
         .label_font(look.font(12.0))
         .margin(look.px(6.0))
         .draw()
+}
+
+/// Ticks of a log axis on [lo, hi] with at most `max` of them: 1, 2 and 5 times the powers of
+/// ten; only the powers when those are too many (every k-th when still too many); 1 to 9 times
+/// them when fewer than two of 1, 2, 5 fall in the range.
+pub fn log_ticks(lo: f64, hi: f64, max: usize) -> Vec<f64> {
+    if !(lo > 0.0 && hi > lo && hi.is_finite()) {
+        return vec![];
+    }
+    let (k0, k1) = (lo.log10().floor() as i32, hi.log10().ceil() as i32);
+    let within = |mantissas: &[f64]| -> Vec<f64> {
+        (k0..=k1)
+            .flat_map(|k| mantissas.iter().map(move |m| m * 10f64.powi(k)))
+            .filter(|v| *v >= lo * (1.0 - 1e-9) && *v <= hi * (1.0 + 1e-9))
+            .collect()
+    };
+    let max = max.max(2);
+    let steps = within(&[1.0, 2.0, 5.0]);
+    if steps.len() < 2 {
+        return within(&[1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0]);
+    }
+    if steps.len() <= max {
+        return steps;
+    }
+    let decades = within(&[1.0]);
+    let every = decades.len().div_ceil(max);
+    decades.into_iter().enumerate().filter(|(i, _)| i % every == 0).map(|(_, v)| v).collect()
+}
+
+/// How many tick labels fit along `pixels` backing pixels with labels `font_css` high and a
+/// label's height of room between them.
+pub(crate) fn label_count(pixels: i32, font_css: f64, look: &Look) -> usize {
+    (pixels as f64 / (2.2 * font_css * look.scale)).floor().max(2.0) as usize
+}
+
+/// The plots' font at `css` pixels, shrunk (to 8 px at least) until `text` fits in `room` backing
+/// pixels: a long caption on a phone keeps all its words.
+pub(crate) fn fitted_font<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    text: &str,
+    css: f64,
+    room: u32,
+    look: &Look,
+) -> TextStyle<'static> {
+    let mut size = css;
+    while size > 8.0 && widest(area, &[text.to_string()], &look.font(size)) > room {
+        size -= 0.5;
+    }
+    look.font(size)
+}
+
+/// The width of the widest of `labels` in `font`, in backing pixels.
+pub(crate) fn widest<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, labels: &[String], font: &TextStyle) -> u32 {
+    labels.iter().map(|l| area.estimate_text_size(l, font).map_or(0, |s| s.0)).max().unwrap_or(0)
 }
 
 /// A linear-axis tick label: plain decimals from 1e-3 to 1e4 (no float noise), otherwise
@@ -183,7 +318,29 @@ pub fn log_tick_label(v: f64) -> String {
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
-    use super::{log_tick_label, tick_label};
+    use super::{log_tick_label, log_ticks, quiet_corner, tick_label};
+    use plotters::prelude::SeriesLabelPosition;
+
+    #[test]
+    fn log_ticks_label_below_one_and_thin_out_to_fit() {
+        // 28 of 36 scatter points lay below 1, where plotters labelled nothing.
+        assert_eq!(log_ticks(0.23, 13.0, 10), vec![0.5, 1.0, 2.0, 5.0, 10.0]);
+        // Too many of 1, 2, 5: the powers of ten; still too many: every other one.
+        assert_eq!(log_ticks(1e-3, 1e3, 6), vec![1e-3, 0.1, 10.0, 1000.0]);
+        // Less than one step of 1, 2, 5: 1 to 9 times the power.
+        assert_eq!(log_ticks(2.5, 4.5, 10), vec![3.0, 4.0]);
+        assert!(log_ticks(0.0, 1.0, 5).is_empty());
+    }
+
+    #[test]
+    fn the_legend_goes_to_the_corner_with_the_least_data() {
+        let plot = (0..200, 0..100);
+        // A line rising to the upper right: the legend goes upper left.
+        let rising = vec![vec![(0, 99), (100, 50), (199, 0)]];
+        assert_eq!(quiet_corner(&plot, (60, 30), &rising), SeriesLabelPosition::UpperLeft);
+        // Nothing anywhere: upper right.
+        assert_eq!(quiet_corner(&plot, (60, 30), &[]), SeriesLabelPosition::UpperRight);
+    }
 
     #[test]
     fn tick_labels_are_readable() {

@@ -2,7 +2,7 @@
 //! along the runs, and the measured advantage of sign GD) on one diverging colour scale, with a
 //! colour bar, and a scatter of measured against both predictions.
 
-use super::style::{log_tick_label, styled_mesh, tick_label, Look};
+use super::style::{fitted_font, label_count, log_tick_label, log_ticks, styled_mesh, tick_label, widest, Look};
 use super::{Axes, Frame};
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -82,43 +82,48 @@ pub fn draw_sweep_map<DB: DrawingBackend>(
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&look.bg()).map_err(err)?;
     let (nx, ny) = (data.spreads.len(), data.rotations.len());
-    let (plot_area, bar_area) = if colour_bar {
-        let (w, _) = area.dim_in_pixel();
-        area.split_horizontally(w - look.px(70.0))
-    } else {
-        let (w, _) = area.dim_in_pixel();
-        area.split_horizontally(w)
-    };
+    let (w, _) = area.dim_in_pixel();
+    let (plot_area, bar_area) = area.split_horizontally(if colour_bar { w - look.px(BAR_WIDTH) } else { w });
     let rho_of_row = |j: usize| {
         let row: Vec<f64> = data.cells.iter().filter(|c| c.rotation == data.rotations[j]).map(|c| c.rho_diag).collect();
         row.iter().sum::<f64>() / row.len().max(1) as f64
     };
+    let row_labels: Vec<String> =
+        (0..ny).map(|j| format!("rot {} (rho {:.2})", tick_label(data.rotations[j]), rho_of_row(j))).collect();
     let title = match which {
         SweepMap::Ceiling => "ceiling d L_2 / L_inf",
         SweepMap::Predicted => "predicted (guarantees along the runs)",
         SweepMap::Measured => "measured advantage",
     };
+    let (pw, _) = plot_area.dim_in_pixel();
+    // The row labels' width as measured, beside their tick marks.
+    let label_width = widest(area, &row_labels, &look.font(11.0)) + look.px(12.0);
     let mut chart = ChartBuilder::on(&plot_area)
         .margin(look.px(8.0))
-        .caption(title, look.font(13.0))
+        .caption(title, fitted_font(area, title, 13.0, pw.saturating_sub(look.px(16.0)), look))
         .x_label_area_size(look.px(40.0))
-        .y_label_area_size(look.px(92.0))
+        .y_label_area_size(label_width)
         .build_cartesian_2d(0f64..nx as f64, 0f64..ny as f64)
         .map_err(err)?;
-    let spreads = data.spreads.clone();
-    let rotations = data.rotations.clone();
+    // Every k-th spread named, as many as fit side by side (a narrow embed names fewer).
+    let spread_labels: Vec<String> = data.spreads.iter().map(|s| tick_label((s * 100.0).round() / 100.0)).collect();
+    let (xs, _) = chart.plotting_area().get_pixel_range();
+    let cell_px = (xs.end - xs.start).max(1) as u32 / nx.max(1) as u32;
+    let every =
+        (widest(area, &spread_labels, &look.font(11.0)) + look.px(6.0)).div_ceil(cell_px.max(1)).max(1) as usize;
     let x_fmt = move |x: &f64| {
         let i = x.floor() as usize;
-        if (x - i as f64 - 0.5).abs() < 1e-6 && i < spreads.len() {
-            tick_label((spreads[i] * 100.0).round() / 100.0)
+        if (x - i as f64 - 0.5).abs() < 1e-6 && i < spread_labels.len() && i % every == 0 {
+            spread_labels[i].clone()
         } else {
             String::new()
         }
     };
+    let x_desc = "spread lambda_max / lambda_bar";
     let y_fmt = move |y: &f64| {
         let j = y.floor() as usize;
-        if (y - j as f64 - 0.5).abs() < 1e-6 && j < rotations.len() {
-            format!("rot {} (rho {:.2})", tick_label(rotations[j]), rho_of_row(j))
+        if (y - j as f64 - 0.5).abs() < 1e-6 && j < row_labels.len() {
+            row_labels[j].clone()
         } else {
             String::new()
         }
@@ -126,9 +131,9 @@ pub fn draw_sweep_map<DB: DrawingBackend>(
     chart
         .configure_mesh()
         .disable_mesh()
-        .x_desc("spread lambda_max / lambda_bar")
+        .x_desc(x_desc)
         .label_style(look.font(11.0))
-        .axis_desc_style(look.font(12.0))
+        .axis_desc_style(fitted_font(area, x_desc, 12.0, (xs.end - xs.start) as u32, look))
         .x_labels(4 * nx + 1)
         .y_labels(4 * ny + 1)
         .x_label_formatter(&x_fmt)
@@ -136,6 +141,12 @@ pub fn draw_sweep_map<DB: DrawingBackend>(
         .axis_style(look.fg().mix(0.6))
         .draw()
         .map_err(err)?;
+    // Cell values at 11 px, smaller when the widest does not fit a cell (a phone), in the
+    // cell's middle; none where they cannot fit at all (a narrow embed: hover and Data have them).
+    let values: Vec<String> = data.cells.iter().map(|c| format!("{:.2}", which.of(c))).collect();
+    let room = cell_px.saturating_sub(look.px(4.0));
+    let value_font = fitted_font(area, values.iter().max_by_key(|v| v.len()).map_or("", |v| v), 11.0, room, look);
+    let show_values = widest(area, &values, &value_font) <= room;
     for (j, r) in data.rotations.iter().enumerate() {
         for (i, s) in data.spreads.iter().enumerate() {
             let Some(c) = data.cells.iter().find(|c| c.rotation == *r && c.spread == *s) else { continue };
@@ -148,15 +159,15 @@ pub fn draw_sweep_map<DB: DrawingBackend>(
                 .map_err(err)?;
             let dark_cell = v > 0.0 && (v.log2() / scale).abs() > 0.6;
             let text_colour = if dark_cell { WHITE } else { BLACK };
-            let style = ("sans-serif", 11.0 * look.scale).into_font().color(&text_colour).pos(
-                plotters::style::text_anchor::Pos::new(
-                    plotters::style::text_anchor::HPos::Center,
-                    plotters::style::text_anchor::VPos::Center,
-                ),
-            );
-            chart
-                .draw_series(std::iter::once(Text::new(format!("{:.2}", v), (x0 + 0.5, y0 + 0.5), style)))
-                .map_err(err)?;
+            let style = value_font.color(&text_colour).pos(plotters::style::text_anchor::Pos::new(
+                plotters::style::text_anchor::HPos::Center,
+                plotters::style::text_anchor::VPos::Center,
+            ));
+            if show_values {
+                chart
+                    .draw_series(std::iter::once(Text::new(format!("{:.2}", v), (x0 + 0.5, y0 + 0.5), style)))
+                    .map_err(err)?;
+            }
         }
     }
     if colour_bar {
@@ -167,25 +178,35 @@ pub fn draw_sweep_map<DB: DrawingBackend>(
     Ok(Frame::new(pixels, Axes { x: (0.0, nx as f64), y: (0.0, ny as f64), x_log: false, y_log: false }, look))
 }
 
-/// A vertical colour bar: ratios from 2^-scale (GD ahead, blue) to 2^scale (sign GD ahead, red).
+/// Width of the colour bar beside the measured map (CSS pixels): its title, tick labels, bar.
+const BAR_WIDTH: f64 = 84.0;
+
+/// A vertical colour bar: ratios from 2^-scale (GD ahead, blue) to 2^scale (sign GD ahead, red),
+/// ticked at 1, 2 and 5 times powers of ten, titled with what the colour means.
 fn draw_colour_bar<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     scale: f64,
     look: &Look,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let (lo, hi) = (2f64.powf(-scale), 2f64.powf(scale));
+    let (top, bottom) = (look.px(30.0), look.px(48.0));
+    let height = area.dim_in_pixel().1 as i32 - (top + bottom) as i32;
     let mut chart = ChartBuilder::on(area)
-        .margin_top(look.px(30.0))
-        .margin_bottom(look.px(48.0))
+        .margin_top(top)
+        .margin_bottom(bottom)
         .margin_right(look.px(4.0))
-        .y_label_area_size(look.px(40.0))
-        .build_cartesian_2d(0f64..1.0, (2f64.powf(-scale)..2f64.powf(scale)).log_scale())?;
+        .y_label_area_size(look.px(56.0))
+        .build_cartesian_2d(0f64..1.0, (lo..hi).log_scale().with_key_point_func(move |n| log_ticks(lo, hi, n)))?;
+    let title = "sign GD ahead above 1";
     chart
         .configure_mesh()
         .disable_mesh()
         .disable_x_axis()
         .label_style(look.font(10.0))
+        .y_desc(title)
+        .axis_desc_style(fitted_font(area, title, 11.0, height.max(0) as u32, look))
         .y_label_formatter(&|v| log_tick_label(*v))
-        .y_labels(7)
+        .y_labels(label_count(height, 10.0, look))
         .draw()?;
     let steps = 64;
     for k in 0..steps {
@@ -218,24 +239,29 @@ pub fn draw_sweep_scatter<DB: DrawingBackend>(
         .collect();
     let lo = vals.iter().cloned().fold(f64::INFINITY, f64::min).min(0.9) / 1.3;
     let hi = vals.iter().cloned().fold(0.0, f64::max).max(1.1) * 1.3;
+    let (w, h) = area.dim_in_pixel();
+    let caption = format!(
+        "Spearman rho: predicted {:.2} (dots), ceiling {:.2} (rings)",
+        data.predicted.spearman, data.ceiling.spearman
+    );
+    let x_desc = "predicted (dots), ceiling d L_2 / L_inf (rings)";
+    let room = w.saturating_sub(look.px(72.0));
+    let axis = move || (lo..hi).log_scale().with_key_point_func(move |n| log_ticks(lo, hi, n));
     let mut chart = ChartBuilder::on(area)
         .margin(look.px(10.0))
-        .caption(
-            format!(
-                "measured against predicted (rho {:.2}, dots) and ceiling (rho {:.2}, rings)",
-                data.predicted.spearman, data.ceiling.spearman
-            ),
-            look.font(13.0),
-        )
+        .caption(&caption, fitted_font(area, &caption, 13.0, w.saturating_sub(look.px(20.0)), look))
         .x_label_area_size(look.px(40.0))
         .y_label_area_size(look.px(52.0))
-        .build_cartesian_2d((lo..hi).log_scale(), (lo..hi).log_scale())
+        .build_cartesian_2d(axis(), axis())
         .map_err(err)?;
     styled_mesh(&mut chart, look)
-        .x_desc("predicted (dots), ceiling d L_2 / L_inf (rings)")
+        .x_desc(x_desc)
         .y_desc("measured advantage")
+        .axis_desc_style(fitted_font(area, x_desc, 12.0, room, look))
         .x_label_formatter(&|v| log_tick_label(*v))
         .y_label_formatter(&|v| log_tick_label(*v))
+        .x_labels(label_count(room as i32, 18.0, look))
+        .y_labels(label_count(h as i32 - look.px(90.0) as i32, 11.0, look))
         .draw()
         .map_err(err)?;
     chart
@@ -301,7 +327,7 @@ mod tests {
             let root = SVGBackend::with_string(&mut out, (600, 400)).into_drawing_area();
             draw_sweep_scatter(&root, &data, &look).unwrap();
         }
-        assert!(out.contains(&format!("rho {:.2}, dots", data.predicted.spearman)));
+        assert!(out.contains(&format!("predicted {:.2} (dots)", data.predicted.spearman)));
         // A ring (ceiling) and a dot (prediction) per cell.
         assert_eq!(out.matches("<circle").count(), 2 * data.cells.len());
     }

@@ -1,7 +1,9 @@
 //! Per-step traces, one line per method: suboptimality and gradient norm on log axes, gradient
 //! density on [0, 1].
 
-use super::style::{draw_legend, draw_series_line, log_tick_label, plot_frame, styled_mesh, tick_label, Look};
+use super::style::{
+    draw_legend, draw_series_line, label_count, log_tick_label, log_ticks, plot_frame, styled_mesh, tick_label, Look,
+};
 use super::{Axes, Frame};
 use crate::experiment::{TraceColumns, TraceTable};
 use crate::optimizer::Status;
@@ -75,29 +77,35 @@ pub fn draw_traces<DB: DrawingBackend>(
     let x_range = 0f64..steps as f64;
     let known = data.problem.f_star.is_some();
     let mut chart = plot_frame(area, look, 58.0);
+    // Tick labels 12 px high in the plot's height (the area less its margins and x labels).
+    let y_labels = label_count(area.dim_in_pixel().1 as i32 - look.px(58.0) as i32, 12.0, look);
     let frame = if kind.unit_interval() {
         let mut c = chart.build_cartesian_2d(x_range, 0f64..1.0).map_err(err)?;
-        mesh(&mut c, kind, known, look).map_err(err)?;
-        for (i, m) in data.methods.iter().enumerate() {
-            let pts = kind.points(m).into_iter().filter(|(_, v)| v.is_finite());
-            draw_line(&mut c, i, m, pts.collect(), look).map_err(err)?;
-        }
-        draw_legend(&mut c, SeriesLabelPosition::UpperRight, look).map_err(err)?;
+        mesh(&mut c, kind, known, y_labels.min(6), look).map_err(err)?;
+        let paths: Vec<Vec<(f64, f64)>> =
+            data.methods.iter().map(|m| kind.points(m).into_iter().filter(|(_, v)| v.is_finite()).collect()).collect();
+        let labels = draw_lines(&mut c, data, &paths, look).map_err(err)?;
+        draw_legend(&mut c, area, &labels, &paths, look).map_err(err)?;
         frame_of(&c, look, false)
     } else {
         let (lo, hi) = log_range(data, kind);
-        let mut c = chart.build_cartesian_2d(x_range, (lo..hi).log_scale()).map_err(err)?;
-        mesh(&mut c, kind, known, look).map_err(err)?;
-        for (i, m) in data.methods.iter().enumerate() {
-            // Clip to the visible range so that a diverging run leaves the plot at its top edge.
-            let pts = kind
-                .points(m)
-                .into_iter()
-                .filter(|(_, v)| *v > 0.0) // NaN fails the test; +inf is clamped to the top
-                .map(|(t, v)| (t, v.clamp(lo, hi)));
-            draw_line(&mut c, i, m, pts.collect(), look).map_err(err)?;
-        }
-        draw_legend(&mut c, SeriesLabelPosition::UpperRight, look).map_err(err)?;
+        let y = (lo..hi).log_scale().with_key_point_func(move |n| log_ticks(lo, hi, n));
+        let mut c = chart.build_cartesian_2d(x_range, y).map_err(err)?;
+        mesh(&mut c, kind, known, y_labels, look).map_err(err)?;
+        // Clip to the visible range so that a diverging run leaves the plot at its top edge.
+        let paths: Vec<Vec<(f64, f64)>> = data
+            .methods
+            .iter()
+            .map(|m| {
+                kind.points(m)
+                    .into_iter()
+                    .filter(|(_, v)| *v > 0.0) // NaN fails the test; +inf is clamped to the top
+                    .map(|(t, v)| (t, v.clamp(lo, hi)))
+                    .collect()
+            })
+            .collect();
+        let labels = draw_lines(&mut c, data, &paths, look).map_err(err)?;
+        draw_legend(&mut c, area, &labels, &paths, look).map_err(err)?;
         frame_of(&c, look, true)
     };
     area.present().map_err(err)?;
@@ -145,6 +153,7 @@ fn mesh<'a, DB: DrawingBackend + 'a, Y: YAxis>(
     c: &mut Chart<'a, DB, Y>,
     kind: TraceKind,
     f_star_known: bool,
+    y_labels: usize,
     look: &Look,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     styled_mesh(c, look)
@@ -155,27 +164,31 @@ fn mesh<'a, DB: DrawingBackend + 'a, Y: YAxis>(
         .x_label_formatter(&|v| tick_label(*v))
         .y_label_formatter(&|v| if kind.unit_interval() { tick_label(*v) } else { log_tick_label(*v) })
         .x_labels(6)
-        .y_labels(8)
+        .y_labels(y_labels)
         .draw()
 }
 
-fn draw_line<'a, DB: DrawingBackend + 'a, Y: YAxis>(
+/// One line per method (`paths[i]` of method i), a cross where a run diverged; returns the
+/// series labels.
+fn draw_lines<'a, DB: DrawingBackend + 'a, Y: YAxis>(
     c: &mut Chart<'a, DB, Y>,
-    i: usize,
-    m: &TraceColumns,
-    pts: Vec<(f64, f64)>,
+    data: &TraceTable,
+    paths: &[Vec<(f64, f64)>],
     look: &Look,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let color = look.series(i);
-    let width = look.px(2.0);
-    let diverged = m.status == Status::Diverged;
-    let label = if diverged { format!("{} (diverged at step {})", m.label, m.stopped_at) } else { m.label.clone() };
-    let last = pts.last().copied();
-    draw_series_line(c, pts, i, label, look)?;
-    if let (Some(p), true) = (last, diverged) {
-        c.draw_series(std::iter::once(Cross::new(p, look.px(6.0), color.stroke_width(width))))?;
+) -> Result<Vec<String>, DrawingAreaErrorKind<DB::ErrorType>> {
+    let mut labels = Vec::new();
+    for (i, (m, pts)) in data.methods.iter().zip(paths).enumerate() {
+        let color = look.series(i);
+        let width = look.px(2.0);
+        let diverged = m.status == Status::Diverged;
+        let label = if diverged { format!("{} (diverged at step {})", m.label, m.stopped_at) } else { m.label.clone() };
+        draw_series_line(c, pts.clone(), i, label.clone(), look)?;
+        if let (Some(p), true) = (pts.last(), diverged) {
+            c.draw_series(std::iter::once(Cross::new(*p, look.px(6.0), color.stroke_width(width))))?;
+        }
+        labels.push(label);
     }
-    Ok(())
+    Ok(labels)
 }
 
 fn frame_of<'a, DB: DrawingBackend + 'a, Y: YAxis>(c: &Chart<'a, DB, Y>, look: &Look, y_log: bool) -> Frame {
