@@ -3,10 +3,11 @@
 // CLI (subprocesses with a timeout) and the wasm core (in a worker thread with the same timeout),
 // each outcome classified (tests/fuzz/classify.mjs). Fails on any panic, hang or bad output.
 //
-//   node tests/fuzz/fuzz.mjs [--cases N] [--seed S] [--time SECONDS] [--timeout SECONDS] [--only cli|wasm]
+//   node tests/fuzz/fuzz.mjs [--cases N] [--from I] [--seed S] [--time SECONDS] [--timeout SECONDS] [--only cli|wasm]
 //
 // `npm test` runs it for about a minute (--time 60, seed 1); `npm run fuzz -- --cases 10000 --seed 7`
-// runs longer. Cases are the same sequence for a seed; --time stops starting new ones.
+// runs longer. Cases are the same sequence for a seed; --time stops starting new ones; --from I
+// starts at case I (cases I to I + N - 1), so that a long run can be split across processes.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,11 +19,11 @@ import { makeCase } from './generate.mjs';
 /** @typedef {import('./generate.mjs').Case} Case */
 /** @typedef {import('./classify.mjs').Verdict} Verdict */
 
-const opts = { cases: Infinity, seed: 1, time: Infinity, timeout: 60, only: '' };
+const opts = { cases: Infinity, from: 0, seed: 1, time: Infinity, timeout: 60, only: '' };
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i += 2) {
   const key = argv[i].replace(/^--/, '');
-  if (!(key in opts)) throw new Error(`unknown option ${argv[i]}; allowed --cases, --seed, --time, --timeout, --only`);
+  if (!(key in opts)) throw new Error(`unknown option ${argv[i]}; allowed --cases, --from, --seed, --time, --timeout, --only`);
   /** @type {any} */ (opts)[key] = key === 'only' ? argv[i + 1] : Number(argv[i + 1]);
 }
 if (opts.cases === Infinity && opts.time === Infinity) opts.cases = 1000;
@@ -194,7 +195,7 @@ const counts = { cli: Object.fromEntries(CLASSES.map((k) => [k, 0])), wasm: Obje
 /** @type {string[]} */
 const failures = [];
 const started = Date.now();
-let nextCase = 0;
+let nextCase = opts.from;
 let done = 0;
 
 /** @param {'cli' | 'wasm'} side @param {number} i @param {Case} c @param {Verdict} v */
@@ -207,7 +208,7 @@ function record(side, i, c, v) {
   }
 }
 
-const more = () => nextCase < opts.cases && (Date.now() - started) / 1000 < opts.time;
+const more = () => nextCase < opts.from + opts.cases && (Date.now() - started) / 1000 < opts.time;
 
 /** CLI cases on two subprocesses at a time, wasm cases one at a time beside them. */
 async function cliLane() {
