@@ -21,6 +21,8 @@ pub enum Stream {
     Batches = 5,
     /// The Haar rotations of a matrix variable's two sides.
     SideRotation = 6,
+    /// The order of the classes whose frequencies follow a Zipf law (problem.class_zipf).
+    ClassOrder = 7,
     /// The random starts of local search for L_inf.
     LocalSearch = 11,
     /// The Gaussian directions of hyperplane rounding of the SDP solution.
@@ -133,6 +135,7 @@ mod tests {
             (Stream::NetworkInit, 4),
             (Stream::Batches, 5),
             (Stream::SideRotation, 6),
+            (Stream::ClassOrder, 7),
             (Stream::LocalSearch, 11),
             (Stream::Rounding, 12),
             (Stream::Comparison, 21),

@@ -217,9 +217,9 @@ fn canvas_area(
         .ok_or_else(|| usage("the canvas has no 2-D context".into()))
 }
 
-/// Draws a trace plot (`kind`: "f", "grad", "density", "accuracy" or "nuclear") of a run result
-/// on `canvas`, whose backing size the caller has set to its CSS size times `dpr`. Returns the
-/// plot frame in CSS pixels for hover read-outs.
+/// Draws a trace plot (`kind`: "f", "grad", "density", "accuracy", "nuclear" or "rare") of a run
+/// result on `canvas`, whose backing size the caller has set to its CSS size times `dpr`.
+/// Returns the plot frame in CSS pixels for hover read-outs.
 #[wasm_bindgen(js_name = drawTraces)]
 pub fn draw_traces_js(
     canvas: HtmlCanvasElement,
@@ -234,7 +234,8 @@ pub fn draw_traces_js(
         "density" => TraceKind::Density,
         "accuracy" => TraceKind::TestAccuracy,
         "nuclear" => TraceKind::NuclearRank,
-        other => return Err(usage(format!("plot kind {other}: allowed f, grad, density, accuracy, nuclear"))),
+        "rare" => TraceKind::RareClassLoss,
+        other => return Err(usage(format!("plot kind {other}: allowed f, grad, density, accuracy, nuclear, rare"))),
     };
     let data: TraceTable = from_js(result, "result")?;
     drawn(draw_traces(&canvas_area(canvas)?, &data, kind, &Look { scale: dpr, dark }))

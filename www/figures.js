@@ -229,6 +229,14 @@ export const FIGURES = [
     hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => (m.nuclear_rank ? nearest(m.nuclear_rank.t, m.nuclear_rank.value, t) / m.nuclear_rank.max : undefined)),
   },
   {
+    name: 'rare', view: 'runs', selector: 'figure[data-plot="rare"]', needs: 'result', label: 'Rare-class loss plot',
+    controls: ['problem.class_zipf', 'run.steps'],
+    available: (d) => d.result.methods.some((/** @type {any} */ m) => m.curves?.group_loss),
+    table: (d) => ({ head: ['label', 't', 'loss_frequent', 'loss_middle', 'loss_rare'], rows: d.result.methods.flatMap((/** @type {any} */ m) => (m.curves?.group_loss ? m.curves.t.map((/** @type {number} */ t, /** @type {number} */ k) => [m.label, t, ...m.curves.group_loss[k]]) : [])) }),
+    draw: (c, d, dpr, dark) => drawTraces(c, d.result, 'rare', dpr, dark),
+    hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => (m.curves?.group_loss ? nearest(m.curves.t, m.curves.group_loss.map((/** @type {number[]} */ g) => g[2]), t) : undefined)),
+  },
+  {
     name: 'ratio', view: 'runs', selector: 'figure[data-plot="ratio"]', needs: 'result', label: 'Step-ratio plot',
     controls: ['problem.rotation', 'problem.lambda_max', 'problem.outliers'],
     note: (d) => (d.result.methods.some((/** @type {any} */ m) => m.step_ratios)

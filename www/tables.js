@@ -44,7 +44,9 @@ export function renderSummary(tbody, result) {
     const last = m.f[m.f.length - 1];
     const scale = m.tuning ? `${fmt(m.lr)} (tuned)` : fmt(m.lr);
     const acc = m.accuracy ? `; accuracy ${(100 * m.accuracy.train).toFixed(1)}% train, ${(100 * m.accuracy.test).toFixed(1)}% test` : '';
-    return row([m.label, m.message + acc, String(m.stopped_at), fmt(last), scale], true);
+    const groups = m.curves?.group_loss?.at(-1);
+    const split = groups ? `; training loss ${fmt(groups[0], 3)} frequent, ${fmt(groups[1], 3)} middle, ${fmt(groups[2], 3)} rare classes` : '';
+    return row([m.label, m.message + acc + split, String(m.stopped_at), fmt(last), scale], true);
   }));
 }
 

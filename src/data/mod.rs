@@ -6,6 +6,10 @@
 //! over with `register` (the web API's registerDataset); until then a run asking for it is
 //! refused with a message naming problem.dataset.
 
+mod imbalance;
+
+pub use imbalance::{split_by_group, zipf_subsample, ClassImbalance, GROUPS};
+
 use crate::rng::{Rng, Stream};
 use serde::{Deserialize, Serialize};
 
@@ -201,6 +205,28 @@ pub fn load(kind: DatasetKind, seed: u64) -> (Dataset, Dataset) {
         y: rows.iter().map(|&i| all.y[i]).collect(),
     };
     (subset(&order[..n_train]), subset(&order[n_train..]))
+}
+
+/// The training rows a network of this data set trains on: the seeded split's, Zipf-subsampled
+/// when `zipf` > 0 (with the ranking of its classes).
+pub fn training_set(kind: DatasetKind, seed: u64, zipf: f64) -> (Dataset, Option<ClassImbalance>) {
+    let (train, _) = load(kind, seed);
+    if zipf > 0.0 {
+        let (sub, imbalance) = zipf_subsample(&train, zipf, seed);
+        (sub, Some(imbalance))
+    } else {
+        (train, None)
+    }
+}
+
+/// How many rows `training_set` holds; under a Zipf law without the data at hand (the page
+/// before it fetched them), the full split's, an upper bound.
+pub fn training_rows(kind: DatasetKind, seed: u64, zipf: f64) -> usize {
+    if zipf > 0.0 && available(kind) {
+        training_set(kind, seed, zipf).0.rows()
+    } else {
+        (TRAIN_FRACTION * kind.rows() as f64).round() as usize
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -37,6 +37,12 @@ pub enum Claim {
     SeparableGap,
     /// `method`'s test accuracy at the end is at least `value`.
     TestAccuracy { method: usize, value: f64 },
+    /// Under heavy-tailed classes, `method`'s training loss on the rare classes falls by a
+    /// smaller fraction than on the frequent ones (first to last curve point): it stalls there.
+    RareClassesLag { method: usize },
+    /// Under heavy-tailed classes, `better` ends with a lower training loss on the rare classes
+    /// than `worse`.
+    LowerRareLoss { better: usize, worse: usize },
     /// The sweep's predicted advantage names the winner (side of 1) in at least `share` of the cells.
     SweepWinners { share: f64 },
     /// Over the sweep's cells, the prediction ranks the measured advantage better (Spearman) than
@@ -90,6 +96,16 @@ pub struct MethodView {
     pub stopped_at: usize,
     #[serde(default)]
     pub accuracy: Option<AccuracyView>,
+    #[serde(default)]
+    pub curves: Option<CurvesView>,
+}
+
+/// A network run's training loss by class-frequency group (frequent, middle, rare) at its curve
+/// points; empty without heavy-tailed classes.
+#[derive(Clone, Debug, Deserialize)]
+pub struct CurvesView {
+    #[serde(default)]
+    pub group_loss: Vec<[f64; 3]>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize)]
@@ -166,6 +182,13 @@ impl Claim {
             Claim::TestAccuracy { method, value } => {
                 format!("{} ends with a test accuracy of at least {}%", name(*method), num(100.0 * value))
             }
+            Claim::RareClassesLag { method } => format!(
+                "{}'s training loss on the rare classes falls by a smaller fraction than on the frequent ones",
+                name(*method)
+            ),
+            Claim::LowerRareLoss { better, worse } => {
+                format!("{} ends with a lower training loss on the rare classes than {}", name(*better), name(*worse))
+            }
             Claim::SweepWinners { share } => {
                 format!("the prediction names the winner in at least {}% of the cells", num(100.0 * share))
             }
@@ -202,7 +225,9 @@ impl Claim {
             Claim::FewerSteps { .. }
             | Claim::Advantage { .. }
             | Claim::SpectralAdvantage { .. }
-            | Claim::TestAccuracy { .. } => input.run.is_some(),
+            | Claim::TestAccuracy { .. }
+            | Claim::RareClassesLag { .. }
+            | Claim::LowerRareLoss { .. } => input.run.is_some(),
             Claim::LinfEquals { .. } | Claim::SeparableGap => input.report.is_some(),
             Claim::SweepWinners { .. } | Claim::SweepPredictedBeatsCeiling => input.sweep.is_some(),
             Claim::TopEigenvalueShrinks | Claim::MoreDiagonalThanTwin => input.analysis.is_some(),
@@ -252,6 +277,28 @@ impl Claim {
                 let acc = input.run.as_ref()?.methods.get(*method)?.accuracy?;
                 Some((acc.test >= *value, format!("{}%", num(100.0 * acc.test))))
             }
+            Claim::RareClassesLag { method } => {
+                let groups = group_losses(input, *method)?;
+                let (first, last) = (groups.first()?, groups.last()?);
+                let fell = |k: usize| 1.0 - last[k] / first[k];
+                Some((
+                    fell(2) < fell(0),
+                    format!(
+                        "rare {} → {} ({}% less), frequent {} → {} ({}% less)",
+                        num(first[2]),
+                        num(last[2]),
+                        num(100.0 * fell(2)),
+                        num(first[0]),
+                        num(last[0]),
+                        num(100.0 * fell(0))
+                    ),
+                ))
+            }
+            Claim::LowerRareLoss { better, worse } => {
+                let rare = |i: usize| group_losses(input, i).and_then(|g| g.last()).map(|l| l[2]);
+                let (a, b) = (rare(*better)?, rare(*worse)?);
+                Some((a < b, format!("{} against {}", num(a), num(b))))
+            }
             Claim::SweepWinners { share } => {
                 let cells = &input.sweep.as_ref()?.cells;
                 let (p, m): (Vec<f64>, Vec<f64>) = cells.iter().map(|c| (c.predicted, c.measured)).unzip();
@@ -282,6 +329,12 @@ impl Claim {
             }
         }
     }
+}
+
+/// A method's training losses by class-frequency group, when its run has them.
+fn group_losses(input: &ClaimInput, method: usize) -> Option<&[[f64; 3]]> {
+    let g = &input.run.as_ref()?.methods.get(method)?.curves.as_ref()?.group_loss;
+    (!g.is_empty()).then_some(g.as_slice())
 }
 
 impl ClaimInput {
@@ -336,6 +389,27 @@ mod tests {
         let none = input(r#"{"run": {"methods": [], "comparison": {"ceiling": 2, "predicted": 2, "measured": 2}}}"#);
         let c = Claim::SpectralAdvantage { number: Number::Ceiling, above: true }.check(&none);
         assert_eq!((c.holds, c.evidence.as_str()), (None, "does not apply to these results"));
+    }
+
+    #[test]
+    fn rare_class_claims_read_the_group_losses_at_the_first_and_last_points() {
+        let i = input(
+            r#"{"run": {"methods": [
+                {"label": "GD", "status": "max_steps", "stopped_at": 9, "curves": {"group_loss": [[2.0, 2.2, 2.4], [0.5, 1.5, 2.0]]}},
+                {"label": "Adam", "status": "max_steps", "stopped_at": 9, "curves": {"group_loss": [[2.0, 2.2, 2.4], [0.2, 0.2, 0.1]]}},
+                {"label": "plain", "status": "max_steps", "stopped_at": 9, "curves": {}}]}}"#,
+        );
+        // GD: rare 2.4 -> 2.0 (17% less), frequent 2.0 -> 0.5 (75% less).
+        let lag = Claim::RareClassesLag { method: 0 }.check(&i);
+        assert_eq!(lag.holds, Some(true), "{}", lag.evidence);
+        assert_eq!(lag.evidence, "rare 2.40 → 2.00 (16.7% less), frequent 2.00 → 0.500 (75.0% less)");
+        assert_eq!(Claim::RareClassesLag { method: 1 }.check(&i).holds, Some(false));
+        let lower = Claim::LowerRareLoss { better: 1, worse: 0 }.check(&i);
+        assert_eq!((lower.holds, lower.evidence.as_str()), (Some(true), "0.100 against 2.00"));
+        assert_eq!(lower.text, "Adam ends with a lower training loss on the rare classes than GD");
+        assert_eq!(Claim::LowerRareLoss { better: 0, worse: 1 }.check(&i).holds, Some(false));
+        let none = Claim::RareClassesLag { method: 2 }.check(&i);
+        assert_eq!((none.holds, none.evidence.as_str()), (None, "does not apply to these results"));
     }
 
     #[test]

@@ -60,6 +60,9 @@ pub struct CurveColumns {
     pub t: Vec<usize>,
     #[serde(deserialize_with = "nan_as_null::floats")]
     pub test_accuracy: Vec<f64>,
+    /// Training loss of the frequent, middle and rare classes (heavy-tailed classes only).
+    #[serde(default)]
+    pub group_loss: Vec<[f64; 3]>,
 }
 
 impl TraceTable {

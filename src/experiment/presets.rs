@@ -176,6 +176,20 @@ const TABLE: &[Row] = &[
             "methods": [{"kind": "gd", "rule": "const", "lr": 0.3}, {"kind": "signum", "lr": 0.003}, {"kind": "adam", "lr": 0.01}, {"kind": "muon", "lr": 0.03}],
             "run": {"steps": 200, "target": 0, "batch": 32}}"#,
     ),
+    (
+        "heavy-tailed-classes",
+        "Heavy-tailed classes: GD stalls on the rare ones, sign GD and Adam do not",
+        "The digits with class frequencies drawn from a Zipf law (class_zipf: the class of rank r keeps a share (r+1)^-s of the rows of the most frequent; the order of the classes is seeded), and the 16-unit network trained on all of them at once by GD, sign GD and Adam. The run splits the training loss into the frequent, middle and rare classes (a third of the classes each, by rank). A rare class contributes little to the gradient, so GD, whose step follows the gradient's size, lowers its loss last and least; sign GD and Adam give every coordinate a step of about the same size, so the weights that only the rare classes use move too (the paper's dense-gradient and diagonal story on the softmax Hessian). Compare the rare classes' curves, then set class_zipf to 0.",
+        &[
+            Claim::RareClassesLag { method: 0 },
+            Claim::LowerRareLoss { better: 1, worse: 0 },
+            Claim::LowerRareLoss { better: 2, worse: 0 },
+        ],
+        View::Runs,
+        r#"{"problem": {"kind": "network", "dataset": "digits", "hidden": 16, "activation": "tanh", "class_zipf": 1.5},
+            "methods": [{"kind": "gd", "rule": "const", "lr": 0.3}, {"kind": "sign_gd", "rule": "const", "lr": 0.003}, {"kind": "adam", "lr": 0.01}],
+            "run": {"steps": 300, "target": 0}}"#,
+    ),
 ];
 
 /// Every preset, in reading order.

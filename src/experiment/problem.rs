@@ -1,6 +1,6 @@
 //! Builds the objective and the start point a spec describes.
 
-use crate::data::load;
+use crate::data::{load, split_by_group, training_set};
 use crate::linalg::Matrix;
 use crate::norm::Layout;
 use crate::objective::{
@@ -106,9 +106,10 @@ fn sides(p: &ProblemSpec, h: Matrix) -> Matrix {
     h.congruence(&q)
 }
 
-/// The classifier of a network spec, trained on the seeded training split.
+/// The classifier of a network spec, trained on the seeded training split (Zipf-subsampled
+/// under problem.class_zipf).
 pub(crate) fn network(p: &ProblemSpec) -> Network {
-    let (train, _) = load(p.dataset, p.seed);
+    let (train, _) = training_set(p.dataset, p.seed, p.class_zipf);
     Network::new(train, &p.hidden_layers(), p.activation, p.l2)
 }
 
@@ -126,6 +127,8 @@ pub struct Evaluator {
     net: Network,
     train: crate::data::Dataset,
     test: crate::data::Dataset,
+    /// Under class_zipf: the training rows of the frequent, middle and rare classes.
+    groups: Option<[crate::data::Dataset; 3]>,
 }
 
 /// Loss (mean cross-entropy, without the penalty) and accuracy on both sets.
@@ -135,6 +138,9 @@ pub struct Evaluation {
     pub train_accuracy: f64,
     pub test_loss: f64,
     pub test_accuracy: f64,
+    /// Under class_zipf: the training loss of the frequent, middle and rare classes, whose
+    /// average weighted by their rows is train_loss.
+    pub group_loss: Option<[f64; 3]>,
 }
 
 impl Evaluator {
@@ -142,8 +148,10 @@ impl Evaluator {
     pub fn of(spec: &Spec) -> Option<Self> {
         let p = &spec.problem;
         (p.kind == ProblemKind::Network).then(|| {
-            let (train, test) = load(p.dataset, p.seed);
-            Evaluator { net: network(p), train, test }
+            let (_, test) = load(p.dataset, p.seed);
+            let (train, imbalance) = training_set(p.dataset, p.seed, p.class_zipf);
+            let groups = imbalance.map(|i| split_by_group(&train, &i));
+            Evaluator { net: network(p), train, test, groups }
         })
     }
 
@@ -151,7 +159,8 @@ impl Evaluator {
     pub fn evaluate(&self, x: &[f64]) -> Evaluation {
         let (train_loss, train_accuracy) = self.net.loss_and_accuracy(x, &self.train);
         let (test_loss, test_accuracy) = self.net.loss_and_accuracy(x, &self.test);
-        Evaluation { train_loss, train_accuracy, test_loss, test_accuracy }
+        let group_loss = self.groups.as_ref().map(|g| g.each_ref().map(|d| self.net.loss_and_accuracy(x, d).0));
+        Evaluation { train_loss, train_accuracy, test_loss, test_accuracy, group_loss }
     }
 }
 
@@ -161,6 +170,34 @@ mod tests {
 
     fn problem(json: &str) -> Problem {
         build(&Spec::from_json(json).unwrap().run_task().unwrap())
+    }
+
+    /// Heavy-tailed classes: the training losses of the three frequency groups, weighted by their
+    /// rows, sum to the training loss; the network trains on the subsample; without class_zipf
+    /// there are no groups, and a data set of two classes refuses it by name.
+    #[test]
+    fn group_losses_sum_to_the_training_loss_with_their_rows_as_weights() {
+        let spec = Spec::from_json(r#"{"problem": {"kind": "network", "hidden": 4, "class_zipf": 1.5}}"#).unwrap();
+        let ev = Evaluator::of(&spec).unwrap();
+        let p = build(&spec.run_task().unwrap());
+        let groups = ev.groups.as_ref().unwrap();
+        let n = ev.train.rows();
+        assert_eq!(groups.iter().map(|g| g.rows()).sum::<usize>(), n);
+        assert_eq!(p.objective.rows(), n);
+        assert!(n < 400, "{n} rows kept");
+        for x in [p.x0.clone(), Rng::new(3).normals(p.x0.len())] {
+            let e = ev.evaluate(&x);
+            let g = e.group_loss.unwrap();
+            let weighted = g.iter().zip(groups).map(|(l, d)| l * d.rows() as f64).sum::<f64>() / n as f64;
+            assert!((weighted - e.train_loss).abs() <= 1e-12 * e.train_loss, "{weighted} vs {}", e.train_loss);
+        }
+        let plain = Spec::from_json(r#"{"problem": {"kind": "network", "hidden": 4}}"#).unwrap();
+        assert!(Evaluator::of(&plain).unwrap().evaluate(&p.x0).group_loss.is_none());
+        let e = Spec::from_json(r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "class_zipf": 1}}"#)
+            .and_then(|s| s.run_task().map(|_| ()))
+            .unwrap_err();
+        assert_eq!(e.field, "problem.class_zipf");
+        assert!(e.allowed.contains("at least 3 classes"), "{}", e.allowed);
     }
 
     /// A shape makes the variable a matrix for per-layer methods; bad shapes are refused by

@@ -46,6 +46,9 @@ pub struct ProblemInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hessian: Option<Vec<Vec<f64>>>,
     pub x0: Vec<f64>,
+    /// Under problem.class_zipf: the classes by rank and the training rows each kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub classes: Option<crate::data::ClassImbalance>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -103,6 +106,10 @@ pub struct Curves {
     pub test_loss: Vec<f64>,
     pub train_accuracy: Vec<f64>,
     pub test_accuracy: Vec<f64>,
+    /// Under problem.class_zipf: the training loss of the frequent, middle and rare classes at
+    /// each point (problem.classes says which classes and how many rows).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub group_loss: Vec<[f64; 3]>,
 }
 
 /// Training curves are measured at about this many evenly spaced steps.
@@ -127,6 +134,7 @@ impl Observer for CurveRecorder<'_> {
             c.test_loss.push(e.test_loss);
             c.train_accuracy.push(e.train_accuracy);
             c.test_accuracy.push(e.test_accuracy);
+            c.group_loss.extend(e.group_loss);
         }
         ControlFlow::Continue(())
     }
@@ -270,6 +278,9 @@ fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut 
             x_star: (d <= KEEP_X_MAX_D).then(|| problem.x_star.clone()),
             hessian: obj.constant_hessian().filter(|_| d <= KEEP_X_MAX_D).map(|h| h.to_rows()),
             x0: problem.x0.clone(),
+            classes: (spec.problem.class_zipf > 0.0 && spec.problem.kind == crate::spec::ProblemKind::Network)
+                .then(|| crate::data::training_set(spec.problem.dataset, spec.problem.seed, spec.problem.class_zipf).1)
+                .flatten(),
         },
         comparison: super::prediction::compare(d, &methods),
         spectral_comparison: super::prediction::compare_spectral(&obj.layout(), &methods),

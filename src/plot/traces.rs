@@ -23,6 +23,9 @@ pub enum TraceKind {
     /// The nuclear rank over its largest value, nu(g_t) / R, at its recorded points, on [0, 1]:
     /// the spectral counterpart of the density (docs/theory.md §6).
     NuclearRank,
+    /// Under heavy-tailed classes, the training loss of the rare classes at a network run's curve
+    /// points, log scale.
+    RareClassLoss,
 }
 
 impl TraceKind {
@@ -43,6 +46,11 @@ impl TraceKind {
                 .as_ref()
                 .map(|n| n.t.iter().zip(&n.value).map(|(t, v)| (*t as f64, v / n.max as f64)).collect())
                 .unwrap_or_default(),
+            TraceKind::RareClassLoss => m
+                .curves
+                .as_ref()
+                .map(|c| c.t.iter().zip(&c.group_loss).map(|(t, g)| (*t as f64, g[2])).collect())
+                .unwrap_or_default(),
         }
     }
 
@@ -60,6 +68,7 @@ impl TraceKind {
             TraceKind::Density => "density phi(g_t)",
             TraceKind::TestAccuracy => "test accuracy",
             TraceKind::NuclearRank => "nuclear rank nu(g_t) / R",
+            TraceKind::RareClassLoss => "training loss, rare classes",
         }
     }
 }

@@ -67,6 +67,7 @@ impl Default for ProblemSpec {
             hidden2: default_int("problem.hidden2"),
             activation: default_choice("problem.activation"),
             l2: default_float("problem.l2"),
+            class_zipf: default_float("problem.class_zipf"),
             rotate_params: default_bool("problem.rotate_params"),
             start: default_choice("problem.start"),
             start_scale: default_float("problem.start_scale"),

@@ -112,6 +112,8 @@ pub struct ProblemSpec {
     pub hidden2: u64,
     pub activation: Activation,
     pub l2: f64,
+    /// Zipf exponent s of the training set's class frequencies (data::zipf_subsample); 0: all rows.
+    pub class_zipf: f64,
     pub rotate_params: bool,
     pub start: StartKind,
     pub start_scale: f64,

@@ -219,6 +219,16 @@ impl Spec {
                 "allowed only for network and rosenbrock (quadratics have problem.rotation, which keeps their smoothness constants)",
             ));
         }
+        if p.kind == ProblemKind::Network && p.class_zipf > 0.0 && p.dataset.classes() < 3 {
+            return Err(SpecError::new(
+                "problem.class_zipf",
+                p.class_zipf,
+                format!(
+                    "allowed: 0 for {} (frequent, middle and rare groups need at least 3 classes)",
+                    p.dataset.name()
+                ),
+            ));
+        }
         if p.kind == ProblemKind::Network && p.hidden2 > 0 && p.hidden == 0 {
             return Err(SpecError::new(
                 "problem.hidden2",
@@ -335,7 +345,7 @@ impl Spec {
                     "allowed: 0 (full batch) unless problem.kind = network",
                 ));
             }
-            let rows = (crate::data::TRAIN_FRACTION * p.dataset.rows() as f64).round() as u64;
+            let rows = crate::data::training_rows(p.dataset, p.seed, p.class_zipf) as u64;
             if r.batch > rows {
                 return Err(SpecError::new(
                     "run.batch",
