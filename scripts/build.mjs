@@ -24,6 +24,10 @@ const DIST = join(root, 'dist');
 const ASSETS = join(DIST, 'assets');
 /** Files at least this large get precompressed copies. */
 const COMPRESS_MIN_BYTES = 1024;
+/** What the default page may transfer, gzipped (wasm, JS, CSS, HTML): 400 KB. */
+const PAGE_BUDGET_BYTES = 400 * 1024;
+/** The single file's budget without the data sets, uncompressed: 1.2 MB. */
+const SINGLE_BUDGET_BYTES = 1.2 * 1024 * 1024;
 
 /** @param {Buffer | string} bytes */
 const hashOf = (bytes) => createHash('sha256').update(bytes).digest('hex').slice(0, 10);
@@ -137,10 +141,16 @@ async function main() {
       writeFileSync(join(dir, `${f}.br`), brotliCompressSync(bytes, { params: { [zlib.BROTLI_PARAM_QUALITY]: 11 } }));
     }
   }
-  log(`built dist/: the page is ${(total / 1024).toFixed(1)} KB gzipped (wasm, JS, CSS, HTML)`);
+  log(`built dist/: the page is ${(total / 1024).toFixed(1)} KB gzipped (wasm, JS, CSS, HTML; budget ${PAGE_BUDGET_BYTES / 1024} KB)`);
+  // Over budget is said loudly but does not stop the build yet: the page is over it today (see
+  // the README's "Page weight"), and a build that fails would stop every test behind it.
+  if (total > PAGE_BUDGET_BYTES) log(`OVER BUDGET: the page is ${total} bytes gzipped, the budget ${PAGE_BUDGET_BYTES}`);
   if (process.argv.includes('--single')) {
     const { bytes, withoutData } = await buildSingleFile(DIST, wasmOpt);
     log(`built dist/steepest.html: ${(bytes / 1024).toFixed(1)} KB with the data sets inlined, ${(withoutData / 1024).toFixed(1)} KB without`);
+    if (withoutData > SINGLE_BUDGET_BYTES) {
+      throw new Error(`dist/steepest.html without data is ${withoutData} bytes, over its budget of ${SINGLE_BUDGET_BYTES}`);
+    }
   }
 }
 

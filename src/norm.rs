@@ -47,18 +47,21 @@ pub enum Norm {
 /// <a, b> over the common length, summed in eight interleaved partial sums and then pairwise.
 /// The order is fixed by this code, so results are the same on every platform, while the
 /// independent partial sums let the compiler use SIMD lanes (about 4x a single running sum).
+/// Indexed loops over fixed-size chunks rather than iterator adapters: the kernel then needs no
+/// inlining of library code to vectorise (the wasm core is built with a low inlining threshold).
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     let n = a.len().min(b.len());
-    let (a, b) = (&a[..n], &b[..n]);
-    let (ca, cb) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail = tail_dot(ca.remainder(), cb.remainder());
+    let (xs, x_tail) = a[..n].as_chunks::<8>();
+    let (ys, y_tail) = b[..n].as_chunks::<8>();
+    let ys = &ys[..xs.len()];
     let mut acc = [0.0f64; 8];
-    for (x, y) in ca.zip(cb) {
+    for c in 0..xs.len() {
+        let (x, y) = (&xs[c], &ys[c]);
         for k in 0..8 {
             acc[k] += x[k] * y[k];
         }
     }
-    combine(acc) + tail
+    combine(acc) + tail_dot(x_tail, y_tail)
 }
 
 /// <r, x> for each of R equally long rows r, each summed exactly as `dot` sums it (the same
@@ -91,7 +94,12 @@ fn combine(acc: [f64; 8]) -> f64 {
 /// The last (fewer than eight) products of `dot`, summed in order.
 #[inline(always)]
 fn tail_dot(a: &[f64], b: &[f64]) -> f64 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
+    // From -0.0, as f64's `Sum` starts (an empty tail adds nothing, not even a sign).
+    let mut s = -0.0;
+    for k in 0..a.len().min(b.len()) {
+        s += a[k] * b[k];
+    }
+    s
 }
 
 /// ||x||_2 = sqrt(<x, x>); when the squares overflow (entries past ~1e154) or their sum falls

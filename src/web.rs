@@ -16,11 +16,14 @@ use crate::smoothness::{report, ExactMode, ReportOptions};
 use crate::spec::url::{from_query, to_query};
 use crate::spec::{schema as spec_schema, Spec};
 use crate::Error;
+pub(crate) use convert::from_js_value;
 use plotters::prelude::IntoDrawingArea;
 use plotters_canvas::CanvasBackend;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
+
+mod convert;
 
 /// The one conversion of an error to JS: an Error with the text, and the field's parts.
 fn js_error(e: Error) -> JsValue {
@@ -82,7 +85,8 @@ fn drawn(frame: Result<crate::plot::Frame, String>) -> Result<JsValue, JsValue> 
 }
 
 fn parse_spec(spec: JsValue) -> Result<Spec, JsValue> {
-    Spec::deserialize_checked(serde_wasm_bindgen::Deserializer::from(spec)).map_err(|e| js_error(e.into()))
+    let json = from_js_value(&spec).map_err(|e| usage(format!("spec: {e}")))?;
+    Spec::deserialize_checked(json).map_err(|e| js_error(e.into()))
 }
 
 /// Runs a spec (a plain JS object; missing fields take their defaults) and returns the result.

@@ -170,3 +170,22 @@ fn specs_hold_the_numbers_json_parse_reads() {
         }
     }
 }
+
+/// The page's spec objects are read by JSON's rules: an `undefined` property is absent (it takes
+/// its default), `-0` stays a negative zero, and a value JSON cannot hold is refused by name.
+#[wasm_bindgen_test]
+fn spec_objects_are_read_by_jsons_rules() {
+    let spec = parse(r#"{"problem": {"d": 2, "x0": [1, 1]}}"#);
+    let problem = get(&spec, "problem");
+    Reflect::set(&problem, &"rotation".into(), &JsValue::UNDEFINED).unwrap();
+    let x0 = js_sys::Array::of2(&JsValue::from_f64(-0.0), &JsValue::from_f64(3.0));
+    Reflect::set(&problem, &"x0".into(), &x0).unwrap();
+    let resolved = get(&web::resolve_spec(spec.clone()).unwrap(), "problem");
+    assert_eq!(get(&resolved, "rotation").as_f64().unwrap(), Spec::default().problem.rotation);
+    let read = numbers(&get(&resolved, "x0"));
+    assert!(read[0] == 0.0 && read[0].is_sign_negative() && read[1] == 3.0, "{read:?}");
+
+    Reflect::set(&problem, &"d".into(), &js_sys::Function::new_no_args("")).unwrap();
+    let err = js_sys::Error::from(web::resolve_spec(spec).unwrap_err()).message().as_string().unwrap();
+    assert!(err.contains("spec") && err.contains("function"), "{err}");
+}

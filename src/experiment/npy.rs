@@ -198,7 +198,7 @@ mod tests {
     /// start at a multiple of 64 bytes, then the data.
     fn npy(header: &str, data: &[u8]) -> Vec<u8> {
         let mut head = header.to_string();
-        while (NPY_MAGIC.len() + 4 + head.len() + 1) % 64 != 0 {
+        while !(NPY_MAGIC.len() + 4 + head.len() + 1).is_multiple_of(64) {
             head.push(' ');
         }
         head.push('\n');

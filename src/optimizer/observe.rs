@@ -27,7 +27,7 @@ pub struct Point<'a> {
 impl Point<'_> {
     /// Whether t is a multiple of k (never for k = 0): observing every k steps.
     pub fn every(&self, k: usize) -> bool {
-        k > 0 && self.t % k == 0
+        k > 0 && self.t.is_multiple_of(k)
     }
 }
 

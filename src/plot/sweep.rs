@@ -113,7 +113,7 @@ pub fn draw_sweep_map<DB: DrawingBackend>(
         (widest(area, &spread_labels, &look.font(11.0)) + look.px(6.0)).div_ceil(cell_px.max(1)).max(1) as usize;
     let x_fmt = move |x: &f64| {
         let i = x.floor() as usize;
-        if (x - i as f64 - 0.5).abs() < 1e-6 && i < spread_labels.len() && i % every == 0 {
+        if (x - i as f64 - 0.5).abs() < 1e-6 && i < spread_labels.len() && i.is_multiple_of(every) {
             spread_labels[i].clone()
         } else {
             String::new()

@@ -43,8 +43,11 @@ pub fn lanczos(
         let (a, b) = p.step(&apply);
         let k = p.q.len();
         let out_of_budget = k == max_steps && k < d;
-        let check =
-            k == d || out_of_budget || b <= f64::EPSILON * a.abs().max(1.0) || k % CHECK_EVERY == 0 || !b.is_finite();
+        let check = k == d
+            || out_of_budget
+            || b <= f64::EPSILON * a.abs().max(1.0)
+            || k.is_multiple_of(CHECK_EVERY)
+            || !b.is_finite();
         if check {
             let t = Tridiagonal::new(&p.alpha, &p.beta)?;
             let (low, high) = (t.eigenvalue(0), t.eigenvalue(k - 1));

@@ -110,7 +110,7 @@ pub fn linf_branch_and_bound(h: &Matrix, start: Option<&[f64]>, progress: Progre
                 }
             } else {
                 nodes += 1;
-                if nodes % REPORT_EVERY == 0 && !progress((d - k) as f64 / d as f64) {
+                if nodes.is_multiple_of(REPORT_EVERY) && !progress((d - k) as f64 / d as f64) {
                     return None;
                 }
                 let tail: f64 = w[m..].iter().map(|x| x.abs()).sum();

@@ -242,7 +242,7 @@ fn decode_query(query: &str) -> Decoded {
     };
     // Cross-field rules: reset the field that breaks one to its default, and try again.
     for _ in 0..32 {
-        let spec: Spec = match serde_json::from_value(json.clone()) {
+        let spec = match Spec::read_unchecked(json.clone()).map(|r| r.spec) {
             Ok(s) => s,
             Err(e) => {
                 issue("spec", "", format!("could not be read ({e}); using the defaults"));
@@ -299,7 +299,7 @@ pub fn apply_pairs(base: &Spec, pairs: &[(String, String)]) -> Result<Spec, Vec<
     if !issues.is_empty() {
         return Err(escaped(issues));
     }
-    serde_json::from_value(json).map_err(|e| {
+    Spec::read_unchecked(json).map(|r| r.spec).map_err(|e| {
         escaped(vec![UrlIssue {
             param: "spec".into(),
             value: String::new(),

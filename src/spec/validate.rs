@@ -90,13 +90,12 @@ impl Spec {
         #[cfg(not(target_arch = "wasm32"))]
         let read = Spec::read(&mut serde_json::Deserializer::from_str(text));
         // In wasm the text is parsed by JavaScript's JSON.parse (correctly rounded, as serde_json's
-        // float_roundtrip) and read through the same deserializer as the page's spec objects: one
-        // copy of the path-tracking spec reader in the wasm core instead of two (about 12 KB
-        // gzipped).
+        // float_roundtrip) and read as the page's spec objects are, from its JSON value: one copy
+        // of the path-tracking spec reader in the wasm core (about 12 KB gzipped each).
         #[cfg(target_arch = "wasm32")]
-        let read = match js_sys::JSON::parse(text) {
-            Ok(value) => Spec::read(serde_wasm_bindgen::Deserializer::from(value)),
-            Err(_) => Err(SpecError::new("spec", "the text given", "allowed: a JSON object (it is not valid JSON)")),
+        let read = match js_sys::JSON::parse(text).ok().and_then(|v| crate::web::from_js_value(&v).ok()) {
+            Some(value) => Spec::read(value),
+            None => Err(SpecError::new("spec", "the text given", "allowed: a JSON object (it is not valid JSON)")),
         };
         read
     }
@@ -113,6 +112,18 @@ impl Spec {
     /// `deserialize_checked`, with a warning for each deprecated name the input used (their
     /// values are read under the new names).
     pub fn read<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Read, SpecError>
+    where
+        D::Error: fmt::Display,
+    {
+        let read = Spec::read_unchecked(de)?;
+        read.spec.validate()?;
+        Ok(read)
+    }
+
+    /// `read` without the validation (the URL codec validates, and resets the failing field):
+    /// every deserializer of a spec goes through this one generic function, so the wasm core
+    /// holds one copy per deserializer type.
+    pub fn read_unchecked<'de, D: serde::Deserializer<'de>>(de: D) -> Result<Read, SpecError>
     where
         D::Error: fmt::Display,
     {
@@ -134,7 +145,6 @@ impl Spec {
             warnings
                 .push("the spec section hessian is deprecated: it is now called analysis (read as analysis)".into());
         }
-        spec.validate()?;
         Ok(Read { spec, warnings })
     }
 
@@ -447,7 +457,7 @@ impl Spec {
         if p.kind != ProblemKind::Quadratic || p.spectrum != SpectrumKind::Outliers {
             return Err(SpecError::new(
                 "problem.kind",
-                format!("{:?} with spectrum {:?}", p.kind, p.spectrum).to_lowercase(),
+                format!("{:?} with spectrum {:?}", p.kind, p.spectrum).to_ascii_lowercase(),
                 "allowed for a sweep: quadratic with spectrum outliers",
             ));
         }
