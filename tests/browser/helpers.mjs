@@ -47,6 +47,17 @@ export async function open(browser, base, path, { viewport, waitReady = true } =
   return { page, problems };
 }
 
+/** Types settings that make a heavy run (d = 1500, rotated: seconds in the worker) into the
+ * controls, and waits for its progress bar.
+ * @param {import('playwright-core').Page} page */
+export async function startHeavyRun(page) {
+  await page.fill('#ctl-problem-d', '1500');
+  await page.press('#ctl-problem-d', 'Tab');
+  await page.fill('#ctl-problem-rotation', '1');
+  await page.press('#ctl-problem-rotation', 'Tab');
+  await page.locator('#progress').waitFor({ state: 'visible' });
+}
+
 /** Fraction of a canvas's pixels that differ from its top-left pixel (0 = blank).
  * @param {import('playwright-core').Page} page
  * @param {string} selector */

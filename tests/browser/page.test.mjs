@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { useSite, open, inkFraction, root } from './helpers.mjs';
+import { useSite, open, inkFraction, root, startHeavyRun } from './helpers.mjs';
 
 const site = useSite();
 
@@ -172,11 +172,7 @@ test('every control is labelled and reachable by keyboard', async () => {
 
 test('heavy runs go to a worker with progress, and Cancel stops them', async () => {
   const { page } = await open(site.browser, site.base, '/');
-  await page.fill('#ctl-problem-d', '1500');
-  await page.press('#ctl-problem-d', 'Tab');
-  await page.fill('#ctl-problem-rotation', '1');
-  await page.press('#ctl-problem-rotation', 'Tab');
-  await page.locator('#progress').waitFor({ state: 'visible' });
+  await startHeavyRun(page);
   // The page still answers while the worker computes.
   const t = Date.now();
   await page.evaluate(() => 1 + 1);

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { useSite, open, root } from './helpers.mjs';
+import { useSite, open, root, startHeavyRun } from './helpers.mjs';
 
 const site = useSite();
 
@@ -143,11 +143,7 @@ test('a long run reports real progress, and the progress row keeps its place', a
 
 test('after Cancel the figures say they show other settings, with one click to run them', async () => {
   const { page } = await open(site.browser, site.base, '/');
-  await page.fill('#ctl-problem-d', '1500');
-  await page.press('#ctl-problem-d', 'Tab');
-  await page.fill('#ctl-problem-rotation', '1');
-  await page.press('#ctl-problem-rotation', 'Tab');
-  await page.locator('#progress').waitFor({ state: 'visible' });
+  await startHeavyRun(page);
   await page.click('#cancel');
   await page.locator('#progress').waitFor({ state: 'hidden' });
   // Controls and link hold the new settings; the figures hold d = 20 and say so.
