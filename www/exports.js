@@ -89,8 +89,11 @@ export function fillExportMenu(menu, exports, state, current) {
     items.append(b);
     return [x, b];
   });
-  menu.addEventListener('toggle', () => {
-    if (!menu.open) return;
+  // The entries are chosen on the summary's click, before the menu opens (mouse, Enter and Space
+  // all click it), so they are right the moment it shows: 'toggle' fires a task later, and until
+  // then the menu showed the entries of the view it was last opened on.
+  summary.addEventListener('click', () => {
+    if (menu.open) return;
     for (const [x, b] of buttons) {
       b.hidden = (x.view !== undefined && x.view !== current()) || Boolean(x.needs && !state[x.needs]) || (x.available !== undefined && !x.available(state));
     }
