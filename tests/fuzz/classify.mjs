@@ -33,8 +33,13 @@ export function errorVerdict(message) {
 const REPORT_NUMBERS = ['l2', 'lambda_max', 'lambda_min', 'lambda_mean', 'trace', 'abs_sum', 'rho_diag', 'linf_lower',
   'linf_upper'];
 
+/** A row of numbers (an iterate), nulls standing for NaN as JSON writes them.
+ * @param {unknown} v */
+const isPoint = (v) => Array.isArray(v) && v.every((e) => e === null || typeof e === 'number');
+
 /** Every place in a result where a number is promised and something else stands. Arrays of numbers
- * may hold null (or NaN) only at the last point of a method's run that diverged there, and an
+ * may hold null (or NaN) only at the last point of a method's run that diverged there (in any
+ * coordinate of that point's iterate), and an
  * object whose status is diverged its own NaN values (its final f); smoothness
  * reports must give every constant, and every ratio unless `degenerate` names why not.
  * @param {unknown} value @returns {string | null} */
@@ -53,7 +58,9 @@ export function badNumbers(value) {
       v.forEach((x, i) => {
         const last = i === v.length - 1;
         if (numeric && (x === null || Number.isNaN(x)) && !(diverged && last)) found.push(`${path}[${i}] is ${x}`);
-        else if (!(diverged && last && typeof x === 'number')) walk(x, `${path}[${i}]`, diverged);
+        // The last point of a diverged run is the divergence itself: a number, or an iterate
+        // (a row of numbers) any coordinate of which may have overflowed.
+        else if (!(diverged && last && (typeof x === 'number' || isPoint(x)))) walk(x, `${path}[${i}]`, diverged && last);
       });
       return;
     }

@@ -5,7 +5,7 @@
 //
 //   node tests/fuzz/fuzz.mjs [--cases N] [--from I] [--seed S] [--time SECONDS] [--timeout SECONDS] [--only cli|wasm]
 //
-// `npm test` runs it for about a minute (--time 60, seed 1); `npm run fuzz -- --cases 10000 --seed 7`
+// `npm test` runs its first 800 cases (--cases 800, seed 1; about a minute); `npm run fuzz -- --cases 10000 --seed 7`
 // runs longer. Cases are the same sequence for a seed; --time stops starting new ones; --from I
 // starts at case I (cases I to I + N - 1), so that a long run can be split across processes.
 import { spawn } from 'node:child_process';
