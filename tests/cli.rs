@@ -235,6 +235,9 @@ fn anatomy_at_several_checkpoints_and_its_errors() {
     for a in list {
         assert_eq!(a["histogram"]["counts"].as_array().unwrap().iter().map(|c| c.as_f64().unwrap()).sum::<f64>(), 4.0);
         assert!(a["hessian"]["rho_diag"].is_number() && a["rotated"]["heat"]["cells"].as_array().unwrap().len() == 16);
+        // GD's and sign descent's geometry at the checkpoint; a plain vector has no spectral one.
+        let norms: Vec<&str> = a["geometry"].as_array().unwrap().iter().map(|n| n["norm"].as_str().unwrap()).collect();
+        assert_eq!(norms, ["l2", "linf"]);
     }
     let bad = steepest(&["anatomy", "--spec", "-", "--at", "0,99"], spec);
     assert!(!bad.status.success());

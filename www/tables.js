@@ -156,3 +156,24 @@ export function renderAnatomy(tbody, a) {
   rows.push(both('ceiling d L₂ / L∞ (sign GD’s best per-step advantage)', (m) => interval(m.predicted_ratio)));
   tbody.replaceChildren(...rows);
 }
+
+/** GD's, sign descent's and spectral descent's numbers at the checkpoint, one kind per row
+ * (docs/theory.md §4 and §6); the spectral column is empty without weight matrices.
+ * @param {HTMLTableSectionElement} tbody
+ * @param {import('./types').Anatomy} a */
+export function renderNormGeometry(tbody, a) {
+  if (!a.geometry.length) {
+    tbody.replaceChildren(row(['not formed', 'the constants need the dense Hessian (at most 2000 parameters)', '', ''], true));
+    return;
+  }
+  const by = (/** @type {string} */ id) => a.geometry.find((/** @type {any} */ n) => n.norm === id);
+  /** @type {(label: string, get: (n: any) => string) => HTMLTableRowElement} */
+  const line = (label, get) => row([label, ...['l2', 'linf', 'spectral'].map((id) => (by(id) ? get(by(id)) : '—'))], true);
+  tbody.replaceChildren(
+    line('smoothness L (the theory step uses the upper end)', (n) => interval(n.smoothness)),
+    line('ceiling D L₂ / L: the most one step can gain over GD', (n) => interval(n.ceiling)),
+    line('measured: the gradient’s spread ‖g‖*² / ‖g‖₂² (d φ, ν) of at most D', (n) => `${fmt(n.spread)} of ${n.max_spread}`),
+    line('predicted: this gradient’s gain per step over GD, spread L₂ / L', (n) => interval(n.predicted)),
+    line('measured: one theory step’s decrease over GD’s (quadratic model)', (n) => fmt(n.measured)),
+  );
+}

@@ -5,7 +5,7 @@
 // the core); its tab and panel are #tab-{id} and #{id}-view in index.html.
 import { toCsv, sweepCsv } from './pkg/steepest.js';
 import { Geometry2dView, supports2d } from './geometry2d.js';
-import { renderSummary, renderGeometry, renderAnatomy, verdict } from './tables.js';
+import { renderSummary, renderGeometry, renderAnatomy, renderNormGeometry, verdict } from './tables.js';
 
 /** @typedef {import('./types').ViewDef} ViewDef */
 /** @typedef {import('./types').PageContext} PageContext */
@@ -152,6 +152,7 @@ export const VIEWS = [
         // Above the dense limit only the spectrum is estimated: the heat maps hide.
         plots.set({ anatomy });
         renderAnatomy(rows('anatomy'), anatomy);
+        renderNormGeometry(rows('anatomy-geometry'), anatomy);
         const ms = since(started);
         state.timings.lastAnatomy = ms;
         status(`Hessian of ${anatomy.d} parameters ${anatomy.scope}`, `analysed and drawn in ${(ms / 1000).toFixed(1)} s`);

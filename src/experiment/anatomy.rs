@@ -4,9 +4,11 @@
 //! no preferred basis, so the difference between the two is what the objective's own basis (for
 //! a network: its layers and units) buys a sign method (docs/theory.md §3).
 
+use super::norm_geometry::{norm_geometries, NormGeometry};
 use super::problem::{build, network};
 use super::run::{method_step, run_config, run_resolved};
 use crate::linalg::Matrix;
+use crate::norm::Layout;
 use crate::objective::{haar_similar, Objective, DENSE_HESSIAN_MAX_D};
 use crate::optimizer::{Observer, Point, RunConfig, Status};
 use crate::rng::{Rng, Stream};
@@ -85,6 +87,9 @@ pub struct HessianAnatomy {
     /// The read-outs that need the dense matrix: None above DENSE_HESSIAN_MAX_D.
     pub hessian: Option<MatrixAnatomy>,
     pub rotated: Option<MatrixAnatomy>,
+    /// GD's, sign descent's and (with weight matrices) spectral descent's numbers at the
+    /// checkpoint, side by side (experiment::norm_geometry): empty when the Hessian is not formed.
+    pub geometry: Vec<NormGeometry>,
 }
 
 /// The analysis of a spec at its checkpoint (validated here into an `AnalysisTask`): from the
@@ -120,18 +125,21 @@ pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy
     // A network's Hessian is taken in its own parameters, even when the run optimised rotated
     // ones: the rotated run's Hessian is that matrix turned by Q, which the comparison shows.
     // Objectives form it up to DENSE_HESSIAN_MAX_D parameters.
+    // The gradient and the layout go with the Hessian's coordinates.
     let network_hessian = spec.problem.kind == ProblemKind::Network;
     let dense = if network_hessian {
-        network(&spec.problem).hessian(&problem.original(&z))
+        let (net, x) = (network(&spec.problem), problem.original(&z));
+        net.hessian(&x).map(|h| (h, gradient(&net, &x), net.layout()))
     } else {
-        obj.constant_hessian().cloned().or_else(|| obj.hessian(&z))
+        let h = obj.constant_hessian().cloned().or_else(|| obj.hessian(&z));
+        h.map(|h| (h, gradient(obj, &z), obj.layout()))
     };
     let spectrum = match dense {
-        Some(h) => {
+        Some((h, g, layout)) => {
             if network_hessian && problem.rotation.is_some() {
                 scope.push_str(", in the network's own parameters (the run's were rotated)");
             }
-            dense_spectrum(h, &blocks, spec, progress)?
+            dense_spectrum(h, &g, &layout, &blocks, spec, progress)?
         }
         None => {
             scope.push_str(&format!(
@@ -146,9 +154,22 @@ pub fn hessian_anatomy(spec: &Spec, progress: Progress) -> Result<HessianAnatomy
     Ok(HessianAnatomy { scope, method, step, f, blocks, track, ..spectrum })
 }
 
-/// The spectrum and both matrices' read-outs from the dense Hessian h (the run fields are filled
-/// in by the caller).
-fn dense_spectrum(h: Matrix, blocks: &[Block], spec: &Spec, progress: Progress) -> Result<HessianAnatomy, Error> {
+fn gradient(obj: &(impl Objective + ?Sized), x: &[f64]) -> Vec<f64> {
+    let mut g = vec![0.0; x.len()];
+    obj.value_and_gradient(x, &mut g);
+    g
+}
+
+/// The spectrum and both matrices' read-outs from the dense Hessian h, and the norms' geometry
+/// with the gradient g under `layout` (the run fields are filled in by the caller).
+fn dense_spectrum(
+    h: Matrix,
+    g: &[f64],
+    layout: &Layout,
+    blocks: &[Block],
+    spec: &Spec,
+    progress: Progress,
+) -> Result<HessianAnatomy, Error> {
     if !progress(0.4) {
         return Err(Error::Cancelled);
     }
@@ -171,22 +192,32 @@ fn dense_spectrum(h: Matrix, blocks: &[Block], spec: &Spec, progress: Progress) 
         sdp_max_d,
         ..defaults
     };
-    let side = |m: &Matrix| -> Result<MatrixAnatomy, Error> {
+    let side = |m: &Matrix| -> Result<(MatrixAnatomy, (Interval, String)), Error> {
         let r = report_with_eigenvalues(m, eigenvalues.clone(), &opts, &mut |_| true)?;
-        Ok(MatrixAnatomy {
+        let linf = match (r.linf_exact, r.linf_exact_method) {
+            (Some(e), Some(method)) => (Interval { low: e, high: e }, method),
+            _ => (
+                Interval { low: r.linf_lower, high: r.linf_upper },
+                format!("{} / {}", r.linf_lower_method, r.linf_upper_method),
+            ),
+        };
+        let anatomy = MatrixAnatomy {
             mass: mass(m, &ranges),
             linf_lower: r.linf_lower,
             linf_upper: r.linf_upper,
             linf_exact: r.linf_exact,
             predicted_ratio: r.predicted_ratio,
             heat: heat_map(m, HEAT_MAP_SIZE),
-        })
+        };
+        Ok((anatomy, linf))
     };
-    let hessian = side(&h)?;
+    let (hessian, linf) = side(&h)?;
+    let l2 = eigenvalues.iter().fold(0.0f64, |m, l| m.max(l.abs()));
+    let geometry = norm_geometries(&h, g, layout, l2, linf);
     if !progress(0.9) {
         return Err(Error::Cancelled);
     }
-    let rotated = side(&rotated)?;
+    let (rotated, _) = side(&rotated)?;
     let d = eigenvalues.len();
     let lambda_bar = h.trace() / d.max(1) as f64;
     let lambda_max = eigenvalues.last().copied().unwrap_or(0.0);
@@ -201,6 +232,7 @@ fn dense_spectrum(h: Matrix, blocks: &[Block], spec: &Spec, progress: Progress) 
         histogram: histogram(&eigenvalues, spec.analysis.bins as usize),
         hessian: Some(hessian),
         rotated: Some(rotated),
+        geometry,
         ..HessianAnatomy::default()
     })
 }
@@ -351,6 +383,30 @@ mod tests {
         assert_eq!(a.top[..2], [50.0, 50.0]);
     }
 
+    /// At the start point the geometry's spreads are the run's own records at t = 0 (d phi(g_0) and
+    /// nu(g_0), from other code), and on H = diag(1, 1, 10) (x) I_3 the constants have closed forms:
+    /// L_2 = 10, L_inf = tr H = 36, L_spec = 1 + 1 + 10 = 12 (the rows' weights), ceilings 1, 2.5, 2.5.
+    #[test]
+    fn the_geometry_at_the_start_matches_the_run_and_the_closed_forms() {
+        let json = r#"{"problem": {"kind": "quadratic", "d": 9, "shape": [3, 3], "spectrum": "outliers", "outliers": 3, "lambda_max": 10, "lambda_min": 1},
+            "methods": [{"kind": "spectral"}, {"kind": "sign_gd"}], "run": {"steps": 10}}"#;
+        let spec = Spec::from_json(json).unwrap();
+        let a = hessian_anatomy(&spec, &mut |_| true).unwrap();
+        let [l2, sign, spectral] = &a.geometry[..] else { panic!("{:?}", a.geometry) };
+        assert_eq!((l2.norm, sign.norm, spectral.norm), ("l2", "linf", "spectral"));
+        let close = |x: f64, want: f64| (x - want).abs() <= 1e-12 * want;
+        for (n, l, ceiling) in [(l2, 10.0, 1.0), (sign, 36.0, 2.5), (spectral, 12.0, 2.5)] {
+            assert!(close(n.smoothness.low, l) && close(n.smoothness.high, l), "{n:?}");
+            assert!(close(n.ceiling.low, ceiling) && close(n.ceiling.high, ceiling), "{n:?}");
+        }
+        let run = crate::experiment::run_spec(&spec).unwrap();
+        let (nu, phi) = (run.methods[0].nuclear_rank.as_ref().unwrap().value[0], run.methods[1].trace.density[0]);
+        assert!(close(spectral.spread.unwrap(), nu), "{:?} vs {nu}", spectral.spread);
+        assert!(close(sign.spread.unwrap(), 9.0 * phi), "{:?} vs {}", sign.spread, 9.0 * phi);
+        assert_eq!(l2.spread, Some(1.0));
+        assert!(close(spectral.predicted.unwrap().low, nu * 10.0 / 12.0));
+    }
+
     #[test]
     fn a_network_checkpoint_has_layer_blocks_and_a_later_iterate() {
         let spec = Spec::from_json(
@@ -365,6 +421,12 @@ mod tests {
         assert_eq!(lens, vec![4 * 31, 3 * 5, 2 * 4]);
         assert_eq!(a.d, lens.iter().sum::<usize>());
         assert_eq!(a.hessian.as_ref().unwrap().mass.block_rho_diag.len(), 3);
+        // Three weight matrices: the spectral geometry joins, its largest spread
+        // R = (4 + 1) + (3 + 1) + (2 + 1) (a bias vector counts 1), its bracket in [L_2, R L_2].
+        let spectral = &a.geometry[2];
+        assert_eq!((spectral.norm, spectral.max_spread), ("spectral", 12));
+        let l2 = a.geometry[0].smoothness.high;
+        assert!(l2 <= spectral.smoothness.low && spectral.smoothness.high <= 12.0 * l2 * (1.0 + 1e-12));
         let start = hessian_anatomy(
             &Spec { analysis: crate::spec::AnalysisSpec { step: 0, ..spec.analysis.clone() }, ..spec.clone() },
             &mut |_| true,

@@ -6,6 +6,7 @@ mod cost;
 mod export;
 mod geometry;
 mod matrix_input;
+mod norm_geometry;
 mod npy;
 mod nuclear_rank;
 mod prediction;
@@ -23,6 +24,7 @@ pub use geometry::{
     dense_hessian, spec_geometry, trajectory_geometry, PointGeometry, SpecGeometry, TrajectoryGeometry,
 };
 pub use matrix_input::{matrix_file_rows, parse_matrix, parse_rows, read_matrix_file};
+pub use norm_geometry::{norm_geometries, NormGeometry};
 pub use prediction::{guaranteed_rate, predicted_ratio, winner_agreement, Advantage, RunRecord};
 pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Problem};
