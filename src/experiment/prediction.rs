@@ -97,7 +97,6 @@ pub fn compare(d: usize, methods: &[MethodResult]) -> Option<Comparison> {
     let (gd, sign_gd) = (find("gd")?, find("sign_gd")?);
     let (g, s) = (&methods[gd], &methods[sign_gd]);
     let (l2, linf) = (g.smoothness.as_ref()?, s.smoothness.as_ref()?);
-    let at_once = |m: &MethodResult| m.status == Status::Target && m.stopped_at == 0;
     if at_once(g) && at_once(s) {
         let zero = l2.value == 0.0 && linf.value == 0.0;
         return Some(Comparison {
@@ -135,6 +134,11 @@ pub fn compare(d: usize, methods: &[MethodResult]) -> Option<Comparison> {
     })
 }
 
+/// Whether a run stopped at its start, at the target: then both runs of a comparison need 0 steps.
+fn at_once(m: &MethodResult) -> bool {
+    m.status == Status::Target && m.stopped_at == 0
+}
+
 /// GD's steps over the other method's when both reached the target, else the ratio of their final
 /// f - f*.
 fn measure(gd: &MethodResult, other: &MethodResult) -> (Measure, f64) {
@@ -163,22 +167,49 @@ pub struct SpectralComparison {
     /// the prediction are those of the step as run, and lower bounds for the exact constant.
     pub spec_exact: bool,
     pub spec_method: &'static str,
+    /// The case in which the runs give the three numbers no value of their own, and the values
+    /// taken: `SPECTRAL_ZERO_HESSIAN` or `SPECTRAL_AT_THE_MINIMUM`.
+    pub degenerate: Option<&'static str>,
 }
 
+/// What `SpectralComparison::degenerate` says for H = 0 (its value at c I as c -> 0 for the
+/// ceiling: L_2 = c and L_spec = R c, the bound R L_2 being attained by c I).
+pub const SPECTRAL_ZERO_HESSIAN: &str = "H = 0: every method stops at once (every point is a minimiser); both need 0 steps, so the predicted and measured ratios are 1, and the ceiling R L_2 / L_spec takes its value at c I as c -> 0, which is 1";
+/// What `SpectralComparison::degenerate` says when the runs start at a minimiser of a nonzero H.
+pub const SPECTRAL_AT_THE_MINIMUM: &str = "f(x_0) = f*: both methods stop at once; both need 0 steps, so the predicted and measured ratios are 1 (the ceiling R L_2 / L_spec stands)";
+
 /// The spectral comparison of a run's methods on parameters of `layout`, when it has a GD and a
-/// spectral method with theory steps and the prediction is defined.
+/// spectral method with theory steps and the prediction is defined, or both stopped at once at
+/// the minimum: a named case (`degenerate`), with ratios of 0 steps to 0.
 pub fn compare_spectral(layout: &Layout, methods: &[MethodResult]) -> Option<SpectralComparison> {
     let find = |kind: &str| methods.iter().position(|m| m.kind == kind && m.rule == StepRule::Theory);
     let (gd, spectral) = (find("gd")?, find("spectral")?);
     let (g, s) = (&methods[gd], &methods[spectral]);
     let (l2, lspec, nuclear) = (g.smoothness.as_ref()?, s.smoothness.as_ref()?, s.grad_nuclear.as_ref()?);
+    let r = max_nuclear_rank(layout);
+    if at_once(g) && at_once(s) {
+        let zero = l2.value == 0.0 && lspec.value == 0.0;
+        return Some(SpectralComparison {
+            gd,
+            spectral,
+            advantage: Advantage {
+                ceiling: if zero { 1.0 } else { r as f64 * l2.value / lspec.value },
+                predicted: 1.0,
+                measured: 1.0,
+            },
+            measure: Measure::Steps,
+            max_nuclear_rank: r,
+            spec_exact: lspec.exact,
+            spec_method: lspec.method,
+            degenerate: Some(if zero { SPECTRAL_ZERO_HESSIAN } else { SPECTRAL_AT_THE_MINIMUM }),
+        });
+    }
     let gd_run =
         RunRecord { suboptimality: &g.trace.f, dual_grad: &g.trace.grad_l2, smoothness: l2.value, steps: g.stopped_at };
     let spectral_run =
         RunRecord { suboptimality: &s.trace.f, dual_grad: nuclear, smoothness: lspec.value, steps: s.stopped_at };
     let predicted = predicted_ratio(&gd_run, &spectral_run)?;
     let (measure, measured) = measure(g, s);
-    let r = max_nuclear_rank(layout);
     Some(SpectralComparison {
         gd,
         spectral,
@@ -187,6 +218,7 @@ pub fn compare_spectral(layout: &Layout, methods: &[MethodResult]) -> Option<Spe
         max_nuclear_rank: r,
         spec_exact: lspec.exact,
         spec_method: lspec.method,
+        degenerate: None,
     })
 }
 
@@ -427,6 +459,30 @@ mod tests {
         assert_eq!(c.degenerate, Some(AT_THE_MINIMUM));
         assert_eq!((c.advantage.predicted, c.advantage.measured), (1.0, 1.0));
         assert!((c.advantage.ceiling - 4.0 / 3.0).abs() < 1e-12);
+    }
+
+    /// H = 0 on a 2 x 2 variable: a named tie (ceiling 1, the limit of c I, where L_spec = 2 c =
+    /// R L_2); a start at the minimiser of H = diag(4, 1) (x) I_2 keeps the ceiling
+    /// R L_2 / L_spec = 2 * 4 / (4 + 1).
+    #[test]
+    fn the_spectral_comparison_names_a_zero_hessian_and_a_start_at_the_minimiser() {
+        let spectral = |matrix: &str, x0: &str| {
+            let json = format!(
+                r#"{{"problem": {{"kind": "matrix", "matrix": {matrix}, "shape": [2, 2], "x0": {x0}}},
+                    "methods": [{{"kind": "gd"}}, {{"kind": "spectral"}}]}}"#
+            );
+            let r = run(&json);
+            r.spectral_comparison.clone().unwrap_or_else(|| panic!("a named comparison, never null: {:?}", r.methods))
+        };
+        let zero = spectral("[[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]]", "[1, -2, 3, 0.5]");
+        assert_eq!(
+            (zero.advantage, zero.degenerate),
+            (Advantage { ceiling: 1.0, predicted: 1.0, measured: 1.0 }, Some(SPECTRAL_ZERO_HESSIAN))
+        );
+        let at_min = spectral("[[4, 0, 0, 0], [0, 4, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]]", "[0, 0, 0, 0]");
+        assert_eq!(at_min.degenerate, Some(SPECTRAL_AT_THE_MINIMUM));
+        assert_eq!((at_min.advantage.predicted, at_min.advantage.measured), (1.0, 1.0));
+        assert!((at_min.advantage.ceiling - 8.0 / 5.0).abs() < 1e-12, "{at_min:?}");
     }
 
     #[test]
