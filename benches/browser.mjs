@@ -19,15 +19,19 @@ import { serve } from '../scripts/serve.mjs';
 import { start, open } from '../tests/browser/helpers.mjs';
 import { servePython } from '../tests/browser/static-server.mjs';
 
-// The weight readers download: the built site (minified modules, wasm-opt'd core), gzipped.
-// embed.js is not part of the page (a blog that embeds a figure loads it).
+// The weight readers download: the built site (minified modules, the wasm-opt'd page core),
+// gzipped. Not part of the default page: embed.js (a blog that embeds a figure loads it), the
+// full core (steepest.HASH.js and steepest_bg.HASH.wasm, fetched for networks and the Hessian
+// view) and the data sets.
 sh('node', ['scripts/build.mjs', '--single']);
 const dist = join(root, 'dist');
 const files = ['index.html', ...readdirSync(join(dist, 'assets')).filter((f) => /\.(js|css|wasm)$/.test(f) && f !== 'embed.js').map((f) => `assets/${f}`)];
 const gz = files.map((f) => [f, gzipSync(readFileSync(join(dist, f)), { level: 9 }).length]);
-const total = gz.reduce((a, [, n]) => a + n, 0);
-console.log(`page bytes, gzipped, as built in dist/: ${(total / 1024).toFixed(1)} KB (budget 400 KB; the data sets, fetched only for network specs, are not part of it)`);
-for (const [f, n] of gz) console.log(`  ${f}: ${(n / 1024).toFixed(1)} KB`);
+const isFullCore = (/** @type {string | number} */ f) => /^assets\/steepest(_bg)?\.[0-9a-f]{10}\./.test(String(f));
+const total = gz.filter(([f]) => !isFullCore(f)).reduce((a, [, n]) => a + Number(n), 0);
+const fullCore = gz.filter(([f]) => isFullCore(f)).reduce((a, [, n]) => a + Number(n), 0);
+console.log(`page bytes, gzipped, as built in dist/: ${(total / 1024).toFixed(1)} KB (budget 400 KB); the full core adds ${(fullCore / 1024).toFixed(1)} KB when a network or the Hessian view needs it`);
+for (const [f, n] of gz) console.log(`  ${f}: ${(Number(n) / 1024).toFixed(1)} KB${isFullCore(f) ? ' (full core)' : ''}`);
 const single = statSync(join(dist, 'steepest.html')).size;
 console.log(`single file dist/steepest.html: ${(single / 1024).toFixed(1)} KB uncompressed with both data sets inlined (budget 1 MB; without them, see the build's line above: budget 1.2 MB)`);
 

@@ -93,15 +93,25 @@ export function ensureChromium() {
   run(['apt-get', 'install', '-y', '--no-install-recommends', 'chromium']);
 }
 
-/** Builds the release wasm and its JS bindings into www/pkg. */
+/** The two builds of the wasm core (www/core.js): the full core (the crate's default features)
+ * and the page core (without the `full` feature, in a profile of its own: Cargo.toml), each with
+ * its JS bindings in www/pkg. */
+export const CORES = [
+  { name: 'steepest', profile: 'release', features: [] },
+  { name: 'steepest_page', profile: 'page-core', features: ['--no-default-features'] },
+];
+
+/** Builds the release wasm cores and their JS bindings into www/pkg. */
 export function buildWasm() {
   ensureWasmTarget();
   ensureWasmBindgen();
-  log('building the wasm core (release)...');
-  sh('cargo', ['build', '--release', '--lib', '--target', 'wasm32-unknown-unknown']);
-  log('generating JS bindings into www/pkg...');
-  // Without the name and producers sections: 34 KB less gzipped (function names only matter to
-  // a debugger; panics still report their message).
-  sh('wasm-bindgen', ['--target', 'web', '--remove-name-section', '--remove-producers-section',
-    '--out-dir', 'www/pkg', 'target/wasm32-unknown-unknown/release/steepest.wasm']);
+  for (const core of CORES) {
+    log(`building the wasm core ${core.name} (profile ${core.profile})...`);
+    sh('cargo', ['build', '--profile', core.profile, '--lib', '--target', 'wasm32-unknown-unknown', ...core.features]);
+    log(`generating its JS bindings into www/pkg/${core.name}.js...`);
+    // Without the name and producers sections: 34 KB less gzipped (function names only matter to
+    // a debugger; panics still report their message).
+    sh('wasm-bindgen', ['--target', 'web', '--remove-name-section', '--remove-producers-section',
+      '--out-name', core.name, '--out-dir', 'www/pkg', `target/wasm32-unknown-unknown/${core.profile}/steepest.wasm`]);
+  }
 }

@@ -7,7 +7,9 @@
 // is a fixed base address that no network serves (BASE). The files the code asks for by URL
 // relative to it (the wasm core, the data sets) are inlined gzipped in base64 and answered by a
 // small fetch in front of the browser's; the worker is started from a Blob of its bundle behind
-// the same fetch. Nothing in www/ knows about any of this.
+// the same fetch. Only the full wasm core is inlined, under both cores' names, with the page
+// core's bindings resolved to the full core's: the page then finds the full core at once
+// (`fullCore()`, www/core.js) and asks for nothing else. Nothing in www/ knows about any of this.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -58,7 +60,15 @@ function scriptText(code, what) {
   return code;
 }
 
-/** Writes dist/steepest.html from the page's sources, the optimised wasm core at `wasmPath` and
+/** Resolves the page core's bindings to the full core's (see above). @type {import('esbuild').Plugin} */
+const fullCoreOnly = {
+  name: 'full-core-only',
+  setup(build) {
+    build.onResolve({ filter: /\/pkg\/steepest_page\.js$/ }, () => ({ path: join(root, 'www/pkg/steepest.js') }));
+  },
+};
+
+/** Writes dist/steepest.html from the page's sources, the optimised full wasm core at `wasmPath` and
  * the data sets; returns its size in bytes, with and without the data sets.
  * @param {string} dist
  * @param {string} wasmPath */
@@ -67,7 +77,7 @@ export async function buildSingleFile(dist, wasmPath) {
   /** @param {string} entry @param {'esm' | 'iife'} format */
   const bundle = async (entry, format) => {
     const out = await esbuild.build({
-      entryPoints: [join(root, entry)], bundle: true, write: false, minify: true, format, target: 'es2020',
+      entryPoints: [join(root, entry)], bundle: true, write: false, minify: true, format, target: 'es2020', plugins: [fullCoreOnly],
       define: { 'import.meta.url': JSON.stringify(`${BASE}assets/${entry.split('/').pop()}`) }, logLevel: 'warning',
     });
     return out.outputFiles[0].text;
@@ -75,7 +85,7 @@ export async function buildSingleFile(dist, wasmPath) {
   /** @param {string | Buffer} bytes */
   const inline = (bytes, /** @type {string} */ type) => ({ type, gz: gzipSync(bytes, { level: 9 }).toString('base64') });
   /** @type {Record<string, { type: string, gz: string }>} */
-  const files = { 'assets/steepest_bg.wasm': inline(readFileSync(wasmPath), 'application/wasm') };
+  const files = { 'assets/pkg/steepest_page_bg.wasm': inline(readFileSync(wasmPath), 'application/wasm') };
   /** @type {Record<string, { type: string, gz: string }>} */
   const data = {};
   for (const f of readdirSync(join(root, 'data')).filter((n) => n.endsWith('.bin'))) {

@@ -1,7 +1,7 @@
 // @ts-check
 // Runs a spec: on the main thread when it is small (so a slider redraws within a frame), in a
 // Web Worker otherwise (the page stays responsive, shows progress, and can cancel).
-import { run, smoothness, workEstimate, specDimension } from './pkg/steepest.js';
+import { wasm, coreName, compiledCore } from './core.js';
 import { ensureData } from './data.js';
 
 /** @typedef {import('./types').Spec} Spec */
@@ -21,6 +21,9 @@ export class Computer {
     this.onProgress = onProgress;
     /** @type {Worker | null} */
     this.worker = null;
+    /** The cores sent to the worker (as compiled modules, so it fetches none), by name: each
+     * resolves once its message is posted. @type {Partial<Record<import('./core.js').CoreName, Promise<void>>>} */
+    this.workerCores = {};
     this.nextId = 1;
     /** @type {{ id: number, resolve: (o: Outcome) => void, reject: (e: Error) => void } | null} */
     this.pending = null;
@@ -33,10 +36,10 @@ export class Computer {
    * @returns {Promise<Outcome>} */
   async compute(spec) {
     this.cancel();
-    if (workEstimate(spec) <= MAIN_THREAD_WORK && specDimension(spec) <= MAIN_THREAD_MAX_D) {
+    if (wasm.workEstimate(spec) <= MAIN_THREAD_WORK && wasm.specDimension(spec) <= MAIN_THREAD_MAX_D) {
       await ensureData(spec);
-      const report = smoothness(spec, { exact: 'auto', exact_work: MAIN_THREAD_EXACT_WORK });
-      return { result: run(spec), report, where: 'main' };
+      const report = wasm.smoothness(spec, { exact: 'auto', exact_work: MAIN_THREAD_EXACT_WORK });
+      return { result: wasm.run(spec), report, where: 'main' };
     }
     return this.inWorker(spec, 'run');
   }
@@ -59,13 +62,17 @@ export class Computer {
       this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
       this.worker.onmessage = ({ data }) => this.receive(data);
       this.worker.onerror = (e) => this.fail(new Error(`the worker failed: ${e.message}`));
+      this.workerCores = {};
     }
     const id = this.nextId++;
     const worker = this.worker;
+    // The worker computes with the core this thread uses (the full one once a spec needed it).
+    const core = coreName;
+    const sent = this.workerCores[core] ??= compiledCore(core).then((module) => worker.postMessage({ core, module }));
     return new Promise((resolve, reject) => {
       this.pending = { id, resolve, reject };
       this.onProgress({ phase: 'starting', fraction: 0 });
-      worker.postMessage({ id, spec, task });
+      sent.then(() => worker.postMessage({ id, spec, task, core }), (e) => this.fail(e));
     });
   }
 

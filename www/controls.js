@@ -3,7 +3,7 @@
 // groups, ranges, steps, defaults and help). It never computes maths: it edits a spec object and
 // asks the caller to apply it; the caller validates it with the wasm core and reports errors back
 // by field. A matrix typed, pasted or dropped as a file is read by the core (`matrixRows`).
-import { matrixRows } from './pkg/steepest.js';
+import { wasm } from './core.js';
 
 /** @typedef {import('./types').Param} Param */
 /** @typedef {import('./types').Schema} Schema */
@@ -132,7 +132,7 @@ function stepped(p, v, up) {
  * @param {string | Uint8Array} input
  * @returns {number[][]} */
 function readMatrix(input) {
-  return matrixRows(typeof input === 'string' ? new TextEncoder().encode(input) : input);
+  return wasm.matrixRows(typeof input === 'string' ? new TextEncoder().encode(input) : input);
 }
 
 /** @param {string} text */

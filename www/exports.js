@@ -2,7 +2,7 @@
 // The export menu, built from the registries: the current view's figures (a PNG each, a CSV of
 // what a figure alone shows) and data exports, and the spec for the CLI. An entry shows only
 // when what it exports is on screen; the menu closes after a choice and on Escape.
-import { resolveSpec, specDimension } from './pkg/steepest.js';
+import { wasm } from './core.js';
 
 /** @typedef {import('./types').ExportDef} ExportDef */
 /** @typedef {import('./types').PageState} PageState */
@@ -28,7 +28,7 @@ const csv = ({ head, rows }) => [head.join(','), ...rows.map((r) => r.map((v) =>
  * @type {ExportDef} */
 const SPEC_EXPORT = {
   id: 'spec', label: 'Spec for the CLI (JSON)', file: 'steepest-spec.json',
-  make: (s) => new Blob([JSON.stringify(resolveSpec(s.spec), null, 2)], { type: 'application/json' }),
+  make: (s) => new Blob([JSON.stringify(wasm.resolveSpec(s.spec), null, 2)], { type: 'application/json' }),
 };
 
 /** The settings under a figure's PNG, in one line: the problem, the methods, the run.
@@ -37,7 +37,7 @@ export function settingsLine({ spec, result }) {
   const p = spec.problem;
   const problem = p.kind === 'quadratic' ? `quadratic (${p.spectrum}, λ_max ${p.lambda_max}, rotation ${p.rotation})` : p.kind === 'network' ? `network on ${p.dataset}` : p.kind;
   const methods = result ? result.methods.map((/** @type {any} */ m) => m.label) : spec.methods.map((/** @type {any} */ m) => m.kind);
-  return `Steepest: ${problem}, d = ${specDimension(spec)}, seed ${p.seed}; ${methods.join(', ')}; ${spec.run.steps} steps`;
+  return `Steepest: ${problem}, d = ${wasm.specDimension(spec)}, seed ${p.seed}; ${methods.join(', ')}; ${spec.run.steps} steps`;
 }
 
 /** The menu's entries: per view in tab order, its figures' PNGs and CSVs and its data exports;

@@ -3,7 +3,7 @@
 // that shows it, the data it draws, how it draws (through the Rust core's plotters), its hover
 // read-out and its exports (a PNG each, and a CSV of what it alone shows). plots.js sizes,
 // redraws and hovers them; nothing else needs to know a figure's name.
-import { drawTraces, drawStepRatios, drawBounds, drawSweepMap, drawSweepScatter, drawSpectrum, drawHeatMap, drawTrack, drawGeometry2d, palette } from './pkg/steepest.js';
+import { wasm } from './core.js';
 import { animation, supports2d } from './geometry2d.js';
 
 /** @typedef {import('./types').FigureDef} FigureDef */
@@ -16,7 +16,7 @@ import { animation, supports2d } from './geometry2d.js';
 /** @type {string[] | null} */
 let colors = null;
 /** @param {number} i */
-export const color = (i) => (colors ??= palette())[i % colors.length];
+export const color = (i) => (colors ??= wasm.palette())[i % colors.length];
 
 /** @param {number | null | undefined} v */
 function fmt(v) {
@@ -64,7 +64,7 @@ function trace(kind, series, label) {
     name: kind, view: 'runs', selector: `figure[data-plot="${kind}"]`, needs: 'result', label,
     // What moves the curves apart: the rotation and the outliers' size; for networks, the rotation.
     controls: ['problem.rotation', 'problem.lambda_max', 'problem.rotate_params'],
-    draw: (c, d, dpr, dark) => drawTraces(c, d.result, kind, dpr, dark),
+    draw: (c, d, dpr, dark) => wasm.drawTraces(c, d.result, kind, dpr, dark),
     hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => m[series][t]),
     dataTable: (d) => {
       const methods = d.result.methods;
@@ -114,7 +114,7 @@ const ANATOMY_CONTROLS = ['analysis.step', 'problem.hidden', 'problem.rotate_par
 function sweepMap(which, label) {
   return {
     name: `sweep-${which}`, view: 'sweep', selector: `figure[data-sweep="${which}"]`, needs: 'sweep', label, controls: SWEEP_CONTROLS,
-    draw: (c, d, dpr, dark) => drawSweepMap(c, d.sweep, which, dpr, dark),
+    draw: (c, d, dpr, dark) => wasm.drawSweepMap(c, d.sweep, which, dpr, dark),
     hover: (f, x, y, d) => cellLines(d.sweep, f, x, y),
     dataTable: (d) => sweepCells(d.sweep, [which]),
   };
@@ -129,7 +129,7 @@ function sweepMap(which, label) {
  * @param {boolean} dark
  * @returns {Frame} */
 function paintHeat(canvas, anatomy, side, dpr, dark) {
-  const { frame, size, rgba } = drawHeatMap(canvas, anatomy, side, dpr, dark);
+  const { frame, size, rgba } = wasm.drawHeatMap(canvas, anatomy, side, dpr, dark);
   const cells = document.createElement('canvas');
   cells.width = size;
   cells.height = size;
@@ -217,7 +217,7 @@ export const FIGURES = [
     controls: ['problem.hidden', 'problem.rotate_params', 'run.steps'],
     available: (d) => d.result.methods.some((/** @type {any} */ m) => m.curves),
     table: (d) => ({ head: ['label', 't', 'test_accuracy'], rows: d.result.methods.flatMap((/** @type {any} */ m) => (m.curves ? m.curves.t.map((/** @type {number} */ t, /** @type {number} */ k) => [m.label, t, m.curves.test_accuracy[k]]) : [])) }),
-    draw: (c, d, dpr, dark) => drawTraces(c, d.result, 'accuracy', dpr, dark),
+    draw: (c, d, dpr, dark) => wasm.drawTraces(c, d.result, 'accuracy', dpr, dark),
     hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => (m.curves ? nearest(m.curves.t, m.curves.test_accuracy, t) : undefined)),
   },
   {
@@ -225,7 +225,7 @@ export const FIGURES = [
     controls: ['problem.rotate_sides', 'problem.rotation', 'run.steps'],
     available: (d) => d.result.methods.some((/** @type {any} */ m) => m.nuclear_rank),
     table: (d) => ({ head: ['label', 't', 'nuclear_rank', 'max_nuclear_rank'], rows: d.result.methods.flatMap((/** @type {any} */ m) => (m.nuclear_rank ? m.nuclear_rank.t.map((/** @type {number} */ t, /** @type {number} */ k) => [m.label, t, m.nuclear_rank.value[k], m.nuclear_rank.max]) : [])) }),
-    draw: (c, d, dpr, dark) => drawTraces(c, d.result, 'nuclear', dpr, dark),
+    draw: (c, d, dpr, dark) => wasm.drawTraces(c, d.result, 'nuclear', dpr, dark),
     hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => (m.nuclear_rank ? nearest(m.nuclear_rank.t, m.nuclear_rank.value, t) / m.nuclear_rank.max : undefined)),
   },
   {
@@ -233,7 +233,7 @@ export const FIGURES = [
     controls: ['problem.class_zipf', 'run.steps'],
     available: (d) => d.result.methods.some((/** @type {any} */ m) => m.curves?.group_loss),
     table: (d) => ({ head: ['label', 't', 'loss_frequent', 'loss_middle', 'loss_rare'], rows: d.result.methods.flatMap((/** @type {any} */ m) => (m.curves?.group_loss ? m.curves.t.map((/** @type {number} */ t, /** @type {number} */ k) => [m.label, t, ...m.curves.group_loss[k]]) : [])) }),
-    draw: (c, d, dpr, dark) => drawTraces(c, d.result, 'rare', dpr, dark),
+    draw: (c, d, dpr, dark) => wasm.drawTraces(c, d.result, 'rare', dpr, dark),
     hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => (m.curves?.group_loss ? nearest(m.curves.t, m.curves.group_loss.map((/** @type {number[]} */ g) => g[2]), t) : undefined)),
   },
   {
@@ -242,7 +242,7 @@ export const FIGURES = [
     note: (d) => (d.result.methods.some((/** @type {any} */ m) => m.step_ratios)
       ? null
       : 'Not drawn: R(g_t) needs L₂ and L∞, which a run measures only for theory steps under both norms (GD and sign GD) on a quadratic.'),
-    draw: (c, d, dpr, dark) => drawStepRatios(c, d.result, dpr, dark),
+    draw: (c, d, dpr, dark) => wasm.drawStepRatios(c, d.result, dpr, dark),
     dataTable: (d) => ({
       head: ['method', 'step', 'guaranteed R(g_t)', 'measured'],
       rows: d.result.methods.flatMap((/** @type {any} */ m) => (m.step_ratios ? m.step_ratios.t.map((/** @type {number} */ t, /** @type {number} */ k) => [m.label, t, m.step_ratios.guaranteed[k], m.step_ratios.actual[k]]) : [])),
@@ -274,7 +274,7 @@ export const FIGURES = [
       rows.push(['reference', 'd L_2', r.d * r.l2]);
       return { head: ['kind', 'name', 'value'], rows };
     },
-    draw: (c, d, dpr, dark) => drawBounds(c, d.report, dpr, dark),
+    draw: (c, d, dpr, dark) => wasm.drawBounds(c, d.report, dpr, dark),
     hover: (f, x, _y, d) => {
       const v = Math.exp(Math.log(f.x_min) + ((x - f.left) / (f.right - f.left)) * (Math.log(f.x_max) - Math.log(f.x_min)));
       const r = d.report;
@@ -286,7 +286,7 @@ export const FIGURES = [
   sweepMap('ceiling', 'Ceiling map'),
   {
     name: 'sweep-scatter', view: 'sweep', selector: 'figure[data-sweep="scatter"]', needs: 'sweep', label: 'Measured-against-predicted scatter', controls: SWEEP_CONTROLS,
-    draw: (c, d, dpr, dark) => drawSweepScatter(c, d.sweep, dpr, dark),
+    draw: (c, d, dpr, dark) => wasm.drawSweepScatter(c, d.sweep, dpr, dark),
     dataTable: (d) => sweepCells(d.sweep, ['measured', 'predicted', 'ceiling']),
     hover: (_f, _x, _y, d) => [
       [null, `predicted: Spearman rho ${fmt(d.sweep.predicted.spearman)}, winner named in ${fmt(100 * d.sweep.predicted.winners)}% of cells`],
@@ -303,7 +303,7 @@ export const FIGURES = [
       const head = ['step', ...Array.from({ length: ranks }, (_, k) => `eigenvalue_${k + 1}`)];
       return { head, rows: d.anatomy.track.map((/** @type {any} */ p) => [p.step, ...Array.from({ length: ranks }, (_, k) => p.top[k] ?? null)]) };
     },
-    draw: (c, d, dpr, dark) => drawTrack(c, d.anatomy, dpr, dark),
+    draw: (c, d, dpr, dark) => wasm.drawTrack(c, d.anatomy, dpr, dark),
     hover: (f, x, _y, d) => {
       const t = xAt(f, x);
       const track = d.anatomy.track;
@@ -319,7 +319,7 @@ export const FIGURES = [
       const width = (h.hi - h.lo) / h.counts.length;
       return { head: ['bin_lo', 'bin_hi', 'count'], rows: h.counts.map((/** @type {number} */ c, /** @type {number} */ k) => [h.lo + k * width, h.lo + (k + 1) * width, c]) };
     },
-    draw: (c, d, dpr, dark) => drawSpectrum(c, d.anatomy, dpr, dark),
+    draw: (c, d, dpr, dark) => wasm.drawSpectrum(c, d.anatomy, dpr, dark),
     hover: (f, x, _y, d) => {
       const h = d.anatomy.histogram;
       const width = (h.hi - h.lo) / h.counts.length;
@@ -333,6 +333,6 @@ export const FIGURES = [
     name: 'geo-2d', view: 'geometry2d', selector: 'figure[data-geo="2d"]', needs: 'result', label: '2-D view',
     controls: ['problem.angle', 'problem.lambda_max'],
     available: (d) => supports2d(d.result),
-    draw: (c, d, dpr, dark) => drawGeometry2d(c, d.result, animation.t, dpr, dark),
+    draw: (c, d, dpr, dark) => wasm.drawGeometry2d(c, d.result, animation.t, dpr, dark),
   },
 ];

@@ -4,7 +4,7 @@
 // inserts URL data as HTML. This module only wires the parts together: the registries of views
 // (views.js) and figures (figures.js), the URL state (page-url.js), the controls, tabs, presets,
 // export menu and notices, and the per-frame recompute.
-import init, { schema as getSchema, specFromQuery, resolveSpec, presets as getPresets } from './pkg/steepest.js';
+import { wasm, load, needsFull } from './core.js';
 import { Controls } from './controls.js';
 import { Computer } from './compute.js';
 import { Plots } from './plots.js';
@@ -66,10 +66,10 @@ function settingsDrawer() {
 async function main() {
   const t0 = performance.now();
   settingsDrawer();
-  await init();
+  await load('page');
   /** @type {Schema} */
-  const schema = getSchema();
-  const url = new PageUrl(schema, getPresets());
+  const schema = wasm.schema();
+  const url = new PageUrl(schema, wasm.presets());
   const unmatched = url.views.filter((id) => !VIEWS.some((v) => v.id === id)).concat(VIEWS.map((v) => v.id).filter((id) => !url.views.includes(id)));
   if (unmatched.length) throw new Error(`views ${unmatched.join(', ')}: the core's schema and www/views.js must list the same views`);
   const view = () => /** @type {import('./types').ViewDef} */ (VIEWS.find((v) => v.id === url.view()));
@@ -90,11 +90,11 @@ async function main() {
     }
   }
 
-  const picker = new PresetPicker(getPresets(), pickPreset);
+  const picker = new PresetPicker(wasm.presets(), pickPreset);
   // A short link ?preset=NAME (no spec keys) stands for the preset's whole spec.
   const named = picker.find(url.query().get('preset'));
   const short = named && url.specKeys().length === 0;
-  const decoded = short ? { spec: named.spec, issues: [] } : specFromQuery(location.search);
+  const decoded = short ? { spec: named.spec, issues: [] } : wasm.specFromQuery(location.search);
   if (short && url.views.includes(named.view) && !url.query().has('view')) url.setView(named.view);
   state.spec = decoded.spec;
   state.issues = decoded.issues;
@@ -173,7 +173,19 @@ async function main() {
     url.writeSpec(state.spec);
     picker.markModified();
   }
-  const recompute = () => view().compute(ctx);
+  /** The view's computation, after fetching the full core if the settings or the view need it
+   * (core.js). */
+  const recompute = async () => {
+    if (needsFull(state.spec, url.view())) {
+      status('Fetching the rest of the core (networks and the Hessian view)…');
+      try {
+        await load('full');
+      } catch (e) {
+        return fail(e, 'Not computed');
+      }
+    }
+    return view().compute(ctx);
+  };
   const schedule = perFrame(recompute);
 
   const tabs = new Tabs(url.views, setView);
@@ -211,7 +223,7 @@ async function main() {
     const candidate = structuredClone(state.spec);
     mutate(candidate);
     try {
-      resolveSpec(candidate);
+      wasm.resolveSpec(candidate);
     } catch (e) {
       const err = /** @type {Error & { field?: string }} */ (e);
       controls.showError(err.field || field, err.message);

@@ -4,7 +4,7 @@
 // schema's `page.keys`). A preset's link stays `?preset=NAME` while the spec is the preset's, and
 // a preset's own view is left out. Every change replaces the history entry, so editing adds no
 // history. `writeSpec` is the one writer of the spec into the URL.
-import { specToQuery } from './pkg/steepest.js';
+import { wasm } from './core.js';
 import { notice, clearNotice } from './notices.js';
 
 /** @typedef {import('./types').Spec} Spec */
@@ -85,8 +85,8 @@ export class PageUrl {
     const keep = new URLSearchParams();
     for (const k of this.keys) if (q.has(k)) keep.set(k, /** @type {string} */ (q.get(k)));
     if (!preset) keep.delete('preset');
-    const specQuery = specToQuery(spec);
-    const stands = preset !== undefined && specQuery === specToQuery(preset.spec);
+    const specQuery = wasm.specToQuery(spec);
+    const stands = preset !== undefined && specQuery === wasm.specToQuery(preset.spec);
     // The view is written unless the URL implies it: the preset's own view while the preset
     // stands, else the first view (and then only if it does not depend on a preset key).
     const implied = stands ? view === this.defaultView() : view === this.views[0] && this.defaultView() === this.views[0];

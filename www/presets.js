@@ -2,7 +2,7 @@
 // The preset picker and the story of the preset named in the URL, with its claims checked on the
 // results on screen. Once its settings are edited the story stays, marked modified, and its claims
 // are checked on the new results.
-import { checkClaims } from './pkg/steepest.js';
+import { wasm } from './core.js';
 
 /** @typedef {import('./types').Preset} Preset */
 
@@ -70,7 +70,7 @@ export class PresetPicker {
     const p = this.shown;
     if (!p || !p.claims.length) return this.claimList().replaceChildren();
     /** @type {{ text: string, holds: boolean | null, evidence: string }[]} */
-    const checks = checkClaims(p.name, { run: data.result, report: data.report, sweep: data.sweep, analysis: data.anatomy });
+    const checks = wasm.checkClaims(p.name, { run: data.result, report: data.report, sweep: data.sweep, analysis: data.anatomy });
     this.claimList().replaceChildren(...checks.map((c) => {
       const li = document.createElement('li');
       li.className = c.holds === true ? 'holds' : c.holds === false ? 'fails' : 'pending';

@@ -3,7 +3,7 @@
 // shows its outcome (status line, tables), and its data exports. Its figures are the rows of
 // figures.js with its id; the controls it shows are the schema's (`page.views[].groups`, from
 // the core); its tab and panel are #tab-{id} and #{id}-view in index.html.
-import { toCsv, sweepCsv } from './pkg/steepest.js';
+import { wasm } from './core.js';
 import { Geometry2dView, supports2d } from './geometry2d.js';
 import { renderSummary, renderGeometry, renderAnatomy, renderNormGeometry, verdict } from './tables.js';
 
@@ -105,7 +105,7 @@ export const VIEWS = [
     id: 'runs',
     compute: (ctx) => computeRuns(ctx),
     exports: [
-      { id: 'csv', label: 'Traces (CSV)', file: 'steepest-traces.csv', needs: 'result', make: (s) => new Blob([toCsv(s.result)], { type: 'text/csv' }) },
+      { id: 'csv', label: 'Traces (CSV)', file: 'steepest-traces.csv', needs: 'result', make: (s) => new Blob([wasm.toCsv(s.result)], { type: 'text/csv' }) },
       { id: 'result', label: 'Result (JSON)', file: 'steepest-result.json', needs: 'result', make: (s) => json(s.result) },
       { id: 'report', label: 'Smoothness report (JSON)', file: 'steepest-smoothness.json', needs: 'report', make: (s) => json(s.report) },
     ],
@@ -128,7 +128,7 @@ export const VIEWS = [
       }
     },
     exports: [
-      { id: 'sweep-csv', label: 'Sweep cells (CSV)', file: 'steepest-sweep.csv', needs: 'sweep', make: (s) => new Blob([sweepCsv(s.sweep)], { type: 'text/csv' }) },
+      { id: 'sweep-csv', label: 'Sweep cells (CSV)', file: 'steepest-sweep.csv', needs: 'sweep', make: (s) => new Blob([wasm.sweepCsv(s.sweep)], { type: 'text/csv' }) },
       { id: 'sweep', label: 'Sweep map (JSON)', file: 'steepest-sweep.json', needs: 'sweep', make: (s) => json(s.sweep) },
     ],
   },
@@ -139,7 +139,7 @@ export const VIEWS = [
     },
     compute: (ctx) => computeRuns(ctx, showGeometry2d),
     leave: () => geo?.pause(),
-    exports: [{ id: 'trajectories', label: 'Trajectories (CSV)', file: 'steepest-trajectories.csv', needs: 'result', make: (s) => new Blob([toCsv(s.result)], { type: 'text/csv' }) }],
+    exports: [{ id: 'trajectories', label: 'Trajectories (CSV)', file: 'steepest-trajectories.csv', needs: 'result', make: (s) => new Blob([wasm.toCsv(s.result)], { type: 'text/csv' }) }],
   },
   {
     id: 'hessian',

@@ -1,8 +1,9 @@
 // @ts-check
 // Runs experiments off the main thread: the same wasm core, the same numbers. Messages in:
-// {id, spec, task} with a task of TASKS; out: {id, type: 'progress', phase, fraction} |
+// {core, module}, a core compiled by the page (core.js), before the first task that uses it;
+// {id, spec, task, core} with a task of TASKS. Out: {id, type: 'progress', phase, fraction} |
 // {id, type: 'done', ...what the task returns} | {id, type: 'error', message, field}.
-import init, { run, smoothness, sweep, hessianAnatomy } from './pkg/steepest.js';
+import { wasm, load } from './core.js';
 import { ensureData } from './data.js';
 
 /** @typedef {(fraction: number, stage?: string) => boolean} Progress */
@@ -11,17 +12,17 @@ import { ensureData } from './data.js';
  * what it computes. */
 const TASKS = {
   // Its stages (making the problem, tuning, running the methods) come from the core.
-  run: { exec: (/** @type {any} */ spec, /** @type {Progress} */ progress) => ({ result: run(spec, progress) }) },
+  run: { exec: (/** @type {any} */ spec, /** @type {Progress} */ progress) => ({ result: wasm.run(spec, progress) }) },
   smoothness: {
     begins: 'measuring the geometry',
     phase: 'measuring the geometry',
-    exec: (/** @type {any} */ spec, /** @type {Progress} */ progress) => ({ report: smoothness(spec, undefined, progress) }),
+    exec: (/** @type {any} */ spec, /** @type {Progress} */ progress) => ({ report: wasm.smoothness(spec, undefined, progress) }),
   },
-  sweep: { phase: 'sweeping the grid', exec: (/** @type {any} */ spec, /** @type {Progress} */ progress) => ({ sweep: sweep(spec, progress) }) },
+  sweep: { phase: 'sweeping the grid', exec: (/** @type {any} */ spec, /** @type {Progress} */ progress) => ({ sweep: wasm.sweep(spec, progress) }) },
   anatomy: {
     begins: 'training to the checkpoint',
     phase: 'the Hessian and its spectrum',
-    exec: (/** @type {any} */ spec, /** @type {Progress} */ progress) => ({ anatomy: hessianAnatomy(spec, progress) }),
+    exec: (/** @type {any} */ spec, /** @type {Progress} */ progress) => ({ anatomy: wasm.hessianAnatomy(spec, progress) }),
   },
 };
 /** @typedef {keyof typeof TASKS} Task */
@@ -45,12 +46,18 @@ function reporter(id, phase) {
   };
 }
 
-const ready = init();
+/** The compiled cores the page sent, by name. @type {Partial<Record<import('./core.js').CoreName, WebAssembly.Module>>} */
+const modules = {};
 
-/** @param {MessageEvent<{ id: number, spec: any, task: Task }>} event */
-self.onmessage = async ({ data: { id, spec, task } }) => {
-  await ready;
+/** @param {MessageEvent<{ core: import('./core.js').CoreName, module: WebAssembly.Module } | { id: number, spec: any, task: Task, core: import('./core.js').CoreName }>} event */
+self.onmessage = async ({ data }) => {
+  if (!('id' in data)) {
+    modules[data.core] = data.module;
+    return;
+  }
+  const { id, spec, task, core } = data;
   try {
+    await load(core, modules[core]);
     await ensureData(spec);
     /** @type {{ begins?: string, phase?: string, exec: (spec: any, progress: Progress) => object }} */
     const t = TASKS[task];

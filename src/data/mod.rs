@@ -4,7 +4,9 @@
 //! Natively the files are compiled in. In the browser they would double the page's weight, so
 //! the page fetches a file from its own site when a spec first needs it and hands the bytes
 //! over with `register` (the web API's registerDataset); until then a run asking for it is
-//! refused with a message naming problem.dataset.
+//! refused with a message naming problem.dataset. The page core (the wasm built without the
+//! `full` feature) holds no data set at all, so no network can be built in it and the
+//! network code is left out of it: `with_bytes` is where that is decided.
 
 mod imbalance;
 
@@ -19,12 +21,12 @@ const DIGITS: &[u8] = include_bytes!("../../data/digits.bin");
 const BREAST_CANCER: &[u8] = include_bytes!("../../data/breast_cancer.bin");
 
 /// Bytes of each file: 1797 rows of 65 bytes, 569 rows of 121 bytes.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
 const DIGITS_LEN: usize = 1797 * 65;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
 const BREAST_CANCER_LEN: usize = 569 * 121;
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
 thread_local! {
     static REGISTERED: std::cell::RefCell<Vec<(DatasetKind, std::rc::Rc<Vec<u8>>)>> = const { std::cell::RefCell::new(Vec::new()) };
 }
@@ -64,7 +66,7 @@ impl DatasetKind {
 
 /// Hands the bytes of a data file to the core (the page does this after fetching
 /// data/NAME.bin); checks their size and labels.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
 pub fn register(kind: DatasetKind, bytes: Vec<u8>) -> Result<(), crate::Error> {
     let (len, row) = match kind {
         DatasetKind::Digits => (DIGITS_LEN, 65),
@@ -77,10 +79,16 @@ pub fn register(kind: DatasetKind, bytes: Vec<u8>) -> Result<(), crate::Error> {
     Ok(())
 }
 
-/// Whether the data set's bytes are at hand (always, natively).
-#[cfg(target_arch = "wasm32")]
+/// Whether the data set's bytes are at hand: always natively, once registered in the full
+/// wasm core, never in the page core.
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
 pub fn available(kind: DatasetKind) -> bool {
     REGISTERED.with(|r| r.borrow().iter().any(|(k, _)| *k == kind))
+}
+
+#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+pub fn available(_kind: DatasetKind) -> bool {
+    false
 }
 
 #[cfg(not(target_arch = "wasm32"))]
@@ -96,12 +104,19 @@ fn with_bytes<T>(kind: DatasetKind, f: impl FnOnce(&[u8]) -> T) -> T {
     })
 }
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "full"))]
 fn with_bytes<T>(kind: DatasetKind, f: impl FnOnce(&[u8]) -> T) -> T {
     let bytes = REGISTERED
         .with(|r| r.borrow().iter().find(|(k, _)| *k == kind).map(|(_, b)| b.clone()))
         .expect("checked by data::available before the problem is built");
     f(&bytes)
+}
+
+/// The page core: no data set, so everything that builds a network is unreachable and left
+/// out of its wasm.
+#[cfg(all(target_arch = "wasm32", not(feature = "full")))]
+fn with_bytes<T>(_kind: DatasetKind, _f: impl FnOnce(&[u8]) -> T) -> T {
+    unreachable!("the page core holds no data set: Spec::check_data refuses network specs before a problem is built")
 }
 
 /// Fraction of the rows used for training; the rest is the test set.

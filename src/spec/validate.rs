@@ -413,15 +413,17 @@ impl Spec {
     }
 
     /// Refuses a network spec whose data set the core does not hold (in the page: not fetched
-    /// yet). Separate from `validate`, which depends on the spec alone.
+    /// yet; in the page core: never, see data::with_bytes). Separate from `validate`, which
+    /// depends on the spec alone.
     pub fn check_data(&self) -> Result<(), SpecError> {
         let d = self.problem.dataset;
         if self.problem.kind == ProblemKind::Network && !crate::data::available(d) {
-            return Err(SpecError::new(
-                "problem.dataset",
-                d.name(),
-                "allowed: a data set loaded into the core (the page fetches it first)",
-            ));
+            let allowed = if cfg!(feature = "full") {
+                "allowed: a data set loaded into the core (the page fetches it first)"
+            } else {
+                "allowed: none in the page core, which has no networks (the page loads the full core for them)"
+            };
+            return Err(SpecError::new("problem.dataset", d.name(), allowed));
         }
         Ok(())
     }

@@ -271,14 +271,14 @@ test('every preset link loads its spec, and one preset of each view shows its me
   // Every preset through the wasm API in one page: the page's presets are the CLI's, and each
   // preset's link decodes to exactly its spec, with nothing left over.
   const { page: api } = await open(site.browser, site.base, '/');
-  const checked = await api.evaluate(async (pkg) => {
-    const m = await import(pkg);
+  const checked = await api.evaluate(async (core) => {
+    const m = (await import(core)).wasm;
     return m.presets().map((/** @type {any} */ p) => {
       const { spec, issues } = m.specFromQuery(p.query);
       const methods = m.resolveSpec(p.spec).methods.map((/** @type {any} */ x) => `${x.kind}/${x.rule}`);
       return { name: p.name, title: p.title, view: p.view, spec: p.spec, decoded: spec, issues, methods };
     });
-  }, '/www/pkg/steepest.js');
+  }, '/www/core.js');
   await api.close();
   const summary = (/** @type {any} */ p) => ({ name: p.name, title: p.title, view: p.view, spec: p.spec });
   assert.deepEqual(checked.map(summary), list.map(summary));

@@ -5,7 +5,8 @@
 // renders an embed. The single file (npm run build -- --single) does the same from file://.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { start, open, inkFraction, root } from './helpers.mjs';
@@ -59,9 +60,9 @@ test('from a sub-path of a plain static server the built page draws, and every f
   for (const plot of ['f', 'grad', 'density', 'bounds']) {
     assert.ok(await inkFraction(page, `figure[data-plot="${plot}"] canvas`) > 0.01, `${plot} blank`);
   }
-  // The wasm core and every module came from the hashed assets beside the page.
+  // The page core and every module came from the hashed assets beside the page.
   const assets = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
-  assert.ok(assets.some((u) => /\/some\/dir\/steepest\/assets\/steepest_bg\.[0-9a-f]{10}\.wasm$/.test(u)), assets.join('\n'));
+  assert.ok(assets.some((u) => /\/some\/dir\/steepest\/assets\/steepest_page_bg\.[0-9a-f]{10}\.wasm$/.test(u)), assets.join('\n'));
   assert.ok(assets.every((u) => u.startsWith(site.url)), assets.join('\n'));
   // A preset loads its spec.
   const runs = await page.evaluate(() => window.steepest.runs);
@@ -89,6 +90,36 @@ test('the built worker sweeps, and a network trains on a data set fetched from t
   assert.deepEqual(net.problems, []);
   assert.deepEqual(net.stray, []);
   await net.page.close();
+});
+
+/** The gzipped size of a file of dist/ named by its URL on the served site.
+ * @param {string} url */
+const gzippedSize = (url) => gzipSync(readFileSync(join(root, 'dist', new URL(url).pathname.slice(`/${SUB_PATH}/`.length) || 'index.html')), { level: 9 }).length;
+/** @param {Iterable<string>} urls */
+const wasmFetched = (urls) => [...urls].filter((u) => u.endsWith('.wasm')).map((u) => /assets\/(\w+?)_bg\./.exec(u)?.[1]);
+
+test('the default page transfers at most 400 KB gzipped and not the full core; the Hessian view fetches the full core once, and the worker fetches no wasm', async () => {
+  const { page, problems, stray, fetched } = await openSite('');
+  const transfer = [...fetched.keys()].reduce((sum, u) => sum + gzippedSize(u), 0);
+  assert.ok(transfer <= 400 * 1024, `the default page transferred ${transfer} bytes gzipped`);
+  assert.deepEqual(wasmFetched(fetched.keys()), ['steepest_page'], 'only the page core');
+  // Heavier than the main thread takes: the worker computes it with the page core it was sent.
+  const runs = await page.evaluate(() => window.steepest.runs);
+  await page.fill('#ctl-problem-d', '600');
+  await page.press('#ctl-problem-d', 'Tab');
+  await page.fill('#ctl-problem-rotation', '1');
+  await page.press('#ctl-problem-rotation', 'Tab');
+  await page.waitForFunction((n) => window.steepest.runs > n && window.steepest.where === 'worker', runs, { timeout: 60000 });
+  assert.deepEqual(wasmFetched(fetched.keys()), ['steepest_page'], 'the worker fetched no wasm');
+
+  const before = await page.evaluate(() => window.steepest.anatomies);
+  await page.click('#tab-hessian');
+  await page.waitForFunction((n) => window.steepest.anatomies > n, before, { timeout: 60000 });
+  assert.ok(await inkFraction(page, 'figure[data-anatomy="spectrum"] canvas') > 0.01, 'the spectrum is blank');
+  assert.deepEqual(wasmFetched(fetched.keys()), ['steepest_page', 'steepest'], 'the full core, fetched once, by the page');
+  assert.deepEqual(problems, []);
+  assert.deepEqual(stray, []);
+  await page.close();
 });
 
 test('an embed link of the built site shows its one figure', async () => {

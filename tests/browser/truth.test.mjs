@@ -38,7 +38,7 @@ test('the step-ratio figure draws R(g_t) and the measured ratio at phone width, 
   const hover = await page.locator(`${RATIO} .hover`).textContent() ?? '';
   assert.match(hover, /guaranteed R\(g_t\), measured.*GD \(1\/L\) at step \d+: [\d.e-]+, [\d.e-]+.*sign GD .* at step \d+: /s);
   // The CSV export carries them, exactly as the CLI writes them.
-  const csv = await page.evaluate(async (pkg) => (await import(pkg)).toCsv(window.steepest.result), '/www/pkg/steepest.js');
+  const csv = await page.evaluate(async (core) => (await import(core)).wasm.toCsv(window.steepest.result), '/www/core.js');
   assert.match(csv.split('\n')[0], /,step,ratio_guaranteed,ratio_measured$/);
   assert.equal(csv.trim(), cli(['run', '--preset', 'outliers-rotated', '--format', 'csv']).trim());
   assert.deepEqual(problems, []);
