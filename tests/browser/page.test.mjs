@@ -3,7 +3,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { useSite, open, inkFraction, root, startHeavyRun } from './helpers.mjs';
 
 const site = useSite();
@@ -26,10 +29,27 @@ test('the page loads with no console errors and draws every plot', async () => {
   await page.close();
 });
 
-test('the server sends wasm as application/wasm and refuses paths outside the site', async () => {
+test('the server sends wasm as application/wasm, gzipped to a client that accepts it, and refuses paths outside the site', async () => {
   const wasm = await fetch(`${site.base}/www/pkg/steepest_bg.wasm`);
   assert.equal(wasm.status, 200);
   assert.equal(wasm.headers.get('content-type'), 'application/wasm');
+  const file = readFileSync(join(root, 'www/pkg/steepest_page_bg.wasm'));
+  /** The raw response to a GET with these request headers. @param {Record<string, string>} headers */
+  const raw = (headers) => new Promise((resolve, reject) => {
+    http.get(`${site.base}/www/pkg/steepest_page_bg.wasm`, { headers }, (res) => {
+      /** @type {Buffer[]} */
+      const parts = [];
+      res.on('data', (b) => parts.push(b));
+      res.on('end', () => resolve({ encoding: res.headers['content-encoding'], body: Buffer.concat(parts) }));
+    }).on('error', reject);
+  });
+  const zipped = /** @type {{ encoding?: string, body: Buffer }} */ (await raw({ 'accept-encoding': 'gzip, deflate, br' }));
+  assert.equal(zipped.encoding, 'gzip');
+  assert.ok(zipped.body.length < file.length / 2, `${zipped.body.length} bytes gzipped of ${file.length}`);
+  assert.ok(gunzipSync(zipped.body).equals(file));
+  const plain = /** @type {{ encoding?: string, body: Buffer }} */ (await raw({}));
+  assert.equal(plain.encoding, undefined);
+  assert.ok(plain.body.equals(file));
   const outside = await fetch(`${site.base}/%2e%2e/%2e%2e/etc/passwd`);
   assert.notEqual(outside.status, 200);
 });
