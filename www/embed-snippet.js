@@ -2,6 +2,7 @@
 // The Embed action of each figure: a ready snippet for a blog post, an <iframe> of this page
 // showing only that figure with the current settings, and the optional embed.js that keeps the
 // iframe as tall as its content. Copied to the clipboard and shown to select by hand.
+import { disclosure } from './disclosure.js';
 
 /** @typedef {import('./types').FigureDef} FigureDef */
 
@@ -51,35 +52,28 @@ export function addEmbedActions(figures) {
   for (const figure of figures) {
     const fig = /** @type {HTMLElement} */ (document.querySelector(figure.selector));
     const caption = /** @type {HTMLElement} */ (fig.querySelector('figcaption'));
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'embed-action';
-    button.textContent = 'Embed';
-    button.setAttribute('aria-expanded', 'false');
     const panel = document.createElement('div');
     panel.className = 'embed-panel';
-    panel.hidden = true;
+    panel.id = `embed-${figure.name}`;
     const box = document.createElement('textarea');
     box.readOnly = true;
     box.rows = 4;
     box.setAttribute('aria-label', `Embed code of this figure (${figure.name})`);
     const note = document.createElement('p');
     panel.append(box, note);
-    caption.append(button);
     caption.after(panel);
-    button.addEventListener('click', async () => {
+    disclosure(caption, 'Embed', 'embed-action', panel, {
       // Measured before the panel opens inside the figure.
-      if (panel.hidden) box.value = embedSnippet(figure, fig);
-      panel.hidden = !panel.hidden;
-      button.setAttribute('aria-expanded', String(!panel.hidden));
-      if (panel.hidden) return;
-      box.select();
-      try {
-        await navigator.clipboard.writeText(box.value);
-        note.textContent = 'Copied: paste it into your page. The script line is optional; it keeps the frame as tall as the figure.';
-      } catch {
-        note.textContent = 'Copy this into your page. The script line is optional; it keeps the frame as tall as the figure.';
-      }
+      beforeOpen: () => { box.value = embedSnippet(figure, fig); },
+      opened: async () => {
+        box.select();
+        try {
+          await navigator.clipboard.writeText(box.value);
+          note.textContent = 'Copied: paste it into your page. The script line is optional; it keeps the frame as tall as the figure.';
+        } catch {
+          note.textContent = 'Copy this into your page. The script line is optional; it keeps the frame as tall as the figure.';
+        }
+      },
     });
   }
 }

@@ -7,6 +7,7 @@
 import { fmt, row } from './tables.js';
 
 import { textShown } from './embed-snippet.js';
+import { disclosure } from './disclosure.js';
 
 /** @typedef {import('./types').FigureDef} FigureDef */
 /** @typedef {import('./types').Frame} Frame */
@@ -96,24 +97,12 @@ export class Plots {
   /** A "Data" button in the figure's caption that shows its numbers as a table below it.
    * @param {Entry} entry */
   dataToggle(entry) {
-    const button = document.createElement('button');
-    button.type = 'button';
-    button.className = 'data-toggle';
-    button.textContent = 'Data';
-    button.setAttribute('aria-expanded', 'false');
     const box = document.createElement('div');
     box.className = 'figure-data table-scroll';
     box.id = `data-${entry.def.name}`;
-    box.hidden = true;
-    button.setAttribute('aria-controls', box.id);
     entry.table = box;
-    /** @type {HTMLElement} */ (entry.fig.querySelector('figcaption')).append(' ', button);
     entry.fig.append(box);
-    button.addEventListener('click', () => {
-      box.hidden = !box.hidden;
-      button.setAttribute('aria-expanded', String(!box.hidden));
-      if (!box.hidden) this.fillTable(entry);
-    });
+    disclosure(/** @type {HTMLElement} */ (entry.fig.querySelector('figcaption')), 'Data', 'data-toggle', box, { opened: () => this.fillTable(entry) });
   }
 
   /** @param {Entry} entry */
