@@ -4,11 +4,11 @@
 //! by the caller (one image, not thousands of rectangles); this module draws its axes, block
 //! labels and colour bar, and computes the image.
 
+use super::axis::Axis;
 use super::style::{
-    draw_legend, draw_series_line, label_count, line_swatch, log_tick_label, log_ticks, plot_frame, styled_mesh,
-    tick_label, Look,
+    draw_legend, draw_series_line, label_count, line_swatch, log_tick_label, plot_frame, styled_mesh, tick_label, Look,
 };
-use super::{Axes, Frame};
+use super::Frame;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::Deserialize;
@@ -135,8 +135,8 @@ pub fn draw_spectrum<DB: DrawingBackend>(
     let (x0, x1) = (h.lo - pad, h.hi + pad);
     let top = h.counts.iter().copied().fold(1.0, f64::max);
     let (y0, y1) = (0.7, top * 1.6);
-    let counts = (y0..y1).log_scale().with_key_point_func(move |n| log_ticks(y0, y1, n));
-    let mut chart = plot_frame(area, look, 48.0).build_cartesian_2d(x0..x1, counts).map_err(err)?;
+    let mut chart =
+        plot_frame(area, look, 48.0).build_cartesian_2d(Axis::linear(x0..x1), Axis::log_ticked(y0..y1)).map_err(err)?;
     styled_mesh(&mut chart, look)
         .x_desc("eigenvalue")
         .y_desc("count (log)")
@@ -171,9 +171,8 @@ pub fn draw_spectrum<DB: DrawingBackend>(
     });
     let paths: Vec<Vec<(f64, f64)>> = bars.chain([mean_line]).collect();
     draw_legend(&mut chart, area, &[label], &paths, look).map_err(err)?;
-    let pixels = chart.plotting_area().get_pixel_range();
     area.present().map_err(err)?;
-    Ok(Frame::new(pixels, Axes { x: (x0, x1), y: (0.7, top * 1.6), x_log: false, y_log: true }, look))
+    Ok(Frame::of(&chart, look))
 }
 
 /// The largest eigenvalues along the run: one line per rank (largest, second, ...), the
@@ -190,7 +189,8 @@ pub fn draw_track<DB: DrawingBackend>(
     let values = t.iter().flat_map(|p| &p.top).copied();
     let (lo, hi) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
     let (lo, hi) = if lo.is_finite() { (lo.min(0.0), hi.max(lo + 1e-12) * 1.08) } else { (0.0, 1.0) };
-    let mut chart = plot_frame(area, look, 52.0).build_cartesian_2d(0f64..x1, lo..hi).map_err(err)?;
+    let mut chart =
+        plot_frame(area, look, 52.0).build_cartesian_2d(Axis::linear(0f64..x1), Axis::linear(lo..hi)).map_err(err)?;
     styled_mesh(&mut chart, look)
         .x_desc("step")
         .y_desc("eigenvalue")
@@ -215,9 +215,8 @@ pub fn draw_track<DB: DrawingBackend>(
         paths.push(points);
     }
     draw_legend(&mut chart, area, &labels, &paths, look).map_err(err)?;
-    let pixels = chart.plotting_area().get_pixel_range();
     area.present().map_err(err)?;
-    Ok(Frame::new(pixels, Axes { x: (0.0, x1), y: (lo, hi), x_log: false, y_log: false }, look))
+    Ok(Frame::of(&chart, look))
 }
 
 /// The heat map's axes (parameter index, row 0 at the top), with each block's name at its middle
@@ -247,7 +246,7 @@ pub fn draw_heat_frame<DB: DrawingBackend>(
         .margin(margin)
         .x_label_area_size(bottom)
         .y_label_area_size(left)
-        .build_cartesian_2d(0f64..d, d..0f64)
+        .build_cartesian_2d(Axis::linear(0f64..d), Axis::linear(d..0f64))
         .map_err(err)?;
     let mut mesh = chart.configure_mesh();
     mesh.disable_mesh()
@@ -273,10 +272,10 @@ pub fn draw_heat_frame<DB: DrawingBackend>(
         let name = b.name.split(':').next().unwrap_or("");
         plot_box.draw_text(name, &style, (x - look.px(6.0) as i32, y)).map_err(err)?;
     }
-    let pixels = chart.plotting_area().get_pixel_range();
+    let frame = Frame::of(&chart, look);
     draw_colour_bar(&bar_area, data.heat_max(), look).map_err(err)?;
     area.present().map_err(err)?;
-    Ok(Frame::new(pixels, Axes { x: (0.0, d), y: (d, 0.0), x_log: false, y_log: false }, look))
+    Ok(frame)
 }
 
 /// The shared colour scale of |H_ij|, from max / 10^DECADES to max.
@@ -297,7 +296,7 @@ fn draw_colour_bar<DB: DrawingBackend>(
         .margin_bottom(bottom)
         .margin_left(look.px(8.0))
         .right_y_label_area_size(look.px(58.0))
-        .build_cartesian_2d(0f64..1.0, (lo..max).log_scale().with_key_point_func(move |n| log_ticks(lo, max, n)))?;
+        .build_cartesian_2d(Axis::linear(0f64..1.0), Axis::log_ticked(lo..max))?;
     chart
         .configure_mesh()
         .disable_mesh()

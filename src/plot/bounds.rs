@@ -2,11 +2,10 @@
 //! upper bound, the bracket [best lower, best upper], the exact value when known, L_sep, and
 //! d L_2 (the numerator of the predicted ratio d L_2 / L_inf).
 
+use super::axis::Axis;
 use super::input::BoundsInput;
-use super::style::{
-    fitted_font, label_count, log_tick_label, log_ticks, plot_frame, styled_mesh, tick_label, widest, Look,
-};
-use super::{Axes, Frame};
+use super::style::{fitted_font, label_count, log_tick_label, plot_frame, styled_mesh, tick_label, widest, Look};
+use super::Frame;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
@@ -58,7 +57,7 @@ pub fn draw_bounds<DB: DrawingBackend>(
     let top = n as f64 - 0.5 + 0.7;
     let mut chart = plot_frame(area, look, label_width as f64 / look.scale)
         .margin_right(look.px(12.0))
-        .build_cartesian_2d((xlo..xhi).log_scale().with_key_point_func(move |k| log_ticks(xlo, xhi, k)), -0.5f64..top)
+        .build_cartesian_2d(Axis::log_ticked(xlo..xhi), Axis::linear(-0.5f64..top))
         .map_err(err)?;
     let (xs, _) = chart.plotting_area().get_pixel_range();
     let row_label = |y: &f64| {
@@ -156,9 +155,8 @@ pub fn draw_bounds<DB: DrawingBackend>(
         let (anchor, at) = if left { (HPos::Right, x - g) } else { (HPos::Left, x + g) };
         area.draw_text(name, &font.pos(Pos::new(anchor, VPos::Center)), (at, y)).map_err(err)?;
     }
-    let pixels = chart.plotting_area().get_pixel_range();
     area.present().map_err(err)?;
-    Ok(Frame::new(pixels, Axes { x: (xlo, xhi), y: (-0.5, top), x_log: true, y_log: false }, look))
+    Ok(Frame::of(&chart, look))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -2,8 +2,9 @@
 //! current point with each norm's steepest-descent direction, and every method's trajectory up
 //! to the current step. Equal scales on both axes, so that circles look round.
 
+use super::axis::Axis;
 use super::style::{dot_swatch, draw_legend, styled_mesh, tick_label, Look};
-use super::{Axes, Frame};
+use super::Frame;
 use crate::linalg::Matrix;
 use crate::norm::Norm;
 use plotters::coord::Shift;
@@ -62,7 +63,7 @@ pub fn draw_geometry2d<DB: DrawingBackend>(
         .margin(look.px(10.0))
         .x_label_area_size(look.px(30.0))
         .y_label_area_size(look.px(44.0))
-        .build_cartesian_2d(x0..x1, y0..y1)
+        .build_cartesian_2d(Axis::linear(x0..x1), Axis::linear(y0..y1))
         .map_err(err)?;
     styled_mesh(&mut chart, look)
         .light_line_style(TRANSPARENT)
@@ -156,9 +157,8 @@ pub fn draw_geometry2d<DB: DrawingBackend>(
     }
     // The legend goes where it covers the least of the trajectories, balls and directions.
     draw_legend(&mut chart, area, &labels, &drawn, look).map_err(err)?;
-    let pixels = chart.plotting_area().get_pixel_range();
     area.present().map_err(err)?;
-    Ok(Frame::new(pixels, Axes { x: (x0, x1), y: (y0, y1), x_log: false, y_log: false }, look))
+    Ok(Frame::of(&chart, look))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

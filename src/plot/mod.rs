@@ -4,6 +4,7 @@
 //! the pointer to data coordinates for its hover read-out without redrawing.
 
 mod anatomy;
+mod axis;
 mod bounds;
 mod geometry2d;
 mod input;
@@ -23,6 +24,9 @@ pub use style::{log_tick_label, tick_label, Look, PALETTE_HEX};
 pub use sweep::{draw_sweep_map, draw_sweep_scatter, shared_scale, SweepInput, SweepMap};
 pub use traces::{draw_traces, TraceKind};
 
+use axis::Chart;
+use plotters::coord::ranged1d::Ranged;
+use plotters::prelude::DrawingBackend;
 use serde::Serialize;
 
 /// A plot area: its rectangle in CSS pixels and the data ranges it shows.
@@ -40,30 +44,26 @@ pub struct Frame {
     pub y_log: bool,
 }
 
-/// Data ranges of a frame, with whether each axis is logarithmic.
-pub(crate) struct Axes {
-    pub x: (f64, f64),
-    pub y: (f64, f64),
-    pub x_log: bool,
-    pub y_log: bool,
-}
-
 impl Frame {
-    /// The frame of a plotting area whose pixel range (backing pixels) is `pixels`.
-    pub(crate) fn new(pixels: (std::ops::Range<i32>, std::ops::Range<i32>), axes: Axes, look: &Look) -> Self {
-        let (xs, ys) = pixels;
+    /// The frame of `chart`'s plot area: its pixels (backing pixels, converted), the ranges of its
+    /// axes and which of them are logarithmic.
+    pub(crate) fn of<DB: DrawingBackend>(chart: &Chart<DB>, look: &Look) -> Self {
+        let (xs, ys) = chart.plotting_area().get_pixel_range();
+        let spec = chart.as_coord_spec();
+        let (x, y) = (spec.x_spec(), spec.y_spec());
+        let (xr, yr) = (x.range(), y.range());
         let s = look.scale;
         Frame {
             left: xs.start as f64 / s,
             right: xs.end as f64 / s,
             top: ys.start as f64 / s,
             bottom: ys.end as f64 / s,
-            x_min: axes.x.0,
-            x_max: axes.x.1,
-            y_min: axes.y.0,
-            y_max: axes.y.1,
-            x_log: axes.x_log,
-            y_log: axes.y_log,
+            x_min: xr.start,
+            x_max: xr.end,
+            y_min: yr.start,
+            y_max: yr.end,
+            x_log: x.is_log(),
+            y_log: y.is_log(),
         }
     }
 }

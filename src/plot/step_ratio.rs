@@ -3,8 +3,9 @@
 //! measured ratio of what a sign GD step and a GD step from x_t achieve (dashed, with dots), one
 //! colour per method, on a log axis with the line at 1: above it sign GD's step does better.
 
+use super::axis::Axis;
 use super::style::{draw_legend, log_tick_label, plot_frame, styled_mesh, tick_label, Look};
-use super::{Axes, Frame};
+use super::Frame;
 use crate::experiment::TraceTable;
 use plotters::coord::Shift;
 use plotters::prelude::*;
@@ -23,8 +24,9 @@ pub fn draw_step_ratios<DB: DrawingBackend>(
     area.fill(&look.bg()).map_err(err)?;
     let steps = data.methods.iter().map(|m| m.f.len()).max().unwrap_or(1).max(2) - 1;
     let (lo, hi) = log_range(data);
-    let mut chart =
-        plot_frame(area, look, 48.0).build_cartesian_2d(0f64..steps as f64, (lo..hi).log_scale()).map_err(err)?;
+    let mut chart = plot_frame(area, look, 48.0)
+        .build_cartesian_2d(Axis::linear(0f64..steps as f64), Axis::log(lo..hi))
+        .map_err(err)?;
     styled_mesh(&mut chart, look)
         .x_desc("step t")
         .y_desc("sign GD step / GD step")
@@ -69,7 +71,7 @@ pub fn draw_step_ratios<DB: DrawingBackend>(
     }
     if data.methods.iter().all(|m| m.step_ratios.is_none()) {
         area.present().map_err(err)?;
-        return Ok(frame_of(&chart, look));
+        return Ok(Frame::of(&chart, look));
     }
     // What the two line styles mean, in the foreground colour.
     chart
@@ -87,19 +89,7 @@ pub fn draw_step_ratios<DB: DrawingBackend>(
     labels.extend(["guaranteed R(g_t)".to_string(), "measured".to_string()]);
     draw_legend(&mut chart, area, &labels, &paths, look).map_err(err)?;
     area.present().map_err(err)?;
-    Ok(frame_of(&chart, look))
-}
-
-fn frame_of<DB: DrawingBackend, X: Ranged<ValueType = f64>, Y: Ranged<ValueType = f64>>(
-    chart: &ChartContext<DB, Cartesian2d<X, Y>>,
-    look: &Look,
-) -> Frame {
-    let (xr, yr) = (chart.x_range(), chart.y_range());
-    Frame::new(
-        chart.plotting_area().get_pixel_range(),
-        Axes { x: (xr.start, xr.end), y: (yr.start, yr.end), x_log: false, y_log: true },
-        look,
-    )
+    Ok(Frame::of(&chart, look))
 }
 
 /// Powers of ten around every recorded ratio and 1, within [1/CLIP, CLIP].

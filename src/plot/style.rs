@@ -1,7 +1,7 @@
 //! Colours, sizes and tick labels shared by the plots.
 
+use super::axis::{Axis, Chart};
 use plotters::chart::MeshStyle;
-use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
 use plotters::element::DashedPathElement;
 use plotters::prelude::*;
@@ -81,8 +81,8 @@ impl Look {
 
 /// Draws series i's line through `points` (solid, dashed or dotted: `Look::dash`) with a legend
 /// entry `label` drawn the same way.
-pub(crate) fn draw_series_line<'a, DB: DrawingBackend + 'a, CT: CoordTranslate<From = (f64, f64)>>(
-    chart: &mut ChartContext<'a, DB, CT>,
+pub(crate) fn draw_series_line<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
     points: Vec<(f64, f64)>,
     i: usize,
     label: String,
@@ -118,15 +118,10 @@ pub(crate) fn plot_frame<'a, 'b, DB: DrawingBackend>(
 
 /// The axes in the plots' shared style: tick labels at 11 px, axis titles at 12 px, a faint
 /// grid and grey axes. Callers add titles, formatters and label counts (or override these).
-pub(crate) fn styled_mesh<'a, 'b, X, Y, XT, YT, DB>(
-    chart: &'b mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+pub(crate) fn styled_mesh<'a, 'b, DB: DrawingBackend>(
+    chart: &'b mut Chart<'a, DB>,
     look: &Look,
-) -> MeshStyle<'a, 'b, X, Y, DB>
-where
-    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
-    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
-    DB: DrawingBackend,
-{
+) -> MeshStyle<'a, 'b, Axis, Axis, DB> {
     let mut mesh = chart.configure_mesh();
     mesh.label_style(look.font(11.0))
         .axis_desc_style(look.font(12.0))
@@ -206,18 +201,13 @@ pub(crate) fn quiet_corner(
 /// The series labels in the plots' shared style: a translucent box in the corner of `chart`
 /// where it covers the fewest of `paths` (data coordinates; `labels` are the series' labels, for
 /// the box's size).
-pub(crate) fn draw_legend<'a, DB, X, Y>(
-    chart: &mut ChartContext<'a, DB, Cartesian2d<X, Y>>,
+pub(crate) fn draw_legend<'a, DB: DrawingBackend + 'a>(
+    chart: &mut Chart<'a, DB>,
     area: &DrawingArea<DB, Shift>,
     labels: &[String],
-    paths: &[Vec<(X::ValueType, Y::ValueType)>],
+    paths: &[Vec<(f64, f64)>],
     look: &Look,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>>
-where
-    DB: DrawingBackend + 'a,
-    X: Ranged,
-    Y: Ranged,
-{
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
     let pixels: Vec<Vec<(i32, i32)>> =
         paths.iter().map(|p| p.iter().map(|v| chart.backend_coord(v)).collect()).collect();
     let position = quiet_corner(&chart.plotting_area().get_pixel_range(), legend_size(area, labels, look), &pixels);

@@ -2,8 +2,9 @@
 //! along the runs, and the measured advantage of sign GD) on one diverging colour scale, with a
 //! colour bar, and a scatter of measured against both predictions.
 
-use super::style::{fitted_font, label_count, log_tick_label, log_ticks, styled_mesh, tick_label, widest, Look};
-use super::{Axes, Frame};
+use super::axis::Axis;
+use super::style::{fitted_font, label_count, log_tick_label, styled_mesh, tick_label, widest, Look};
+use super::Frame;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use serde::Deserialize;
@@ -103,7 +104,7 @@ pub fn draw_sweep_map<DB: DrawingBackend>(
         .caption(title, fitted_font(area, title, 13.0, pw.saturating_sub(look.px(16.0)), look))
         .x_label_area_size(look.px(40.0))
         .y_label_area_size(label_width)
-        .build_cartesian_2d(0f64..nx as f64, 0f64..ny as f64)
+        .build_cartesian_2d(Axis::linear(0f64..nx as f64), Axis::linear(0f64..ny as f64))
         .map_err(err)?;
     // Every k-th spread named, as many as fit side by side (a narrow embed names fewer).
     let spread_labels: Vec<String> = data.spreads.iter().map(|s| tick_label((s * 100.0).round() / 100.0)).collect();
@@ -173,9 +174,9 @@ pub fn draw_sweep_map<DB: DrawingBackend>(
     if colour_bar {
         draw_colour_bar(&bar_area, scale, look).map_err(err)?;
     }
-    let pixels = chart.plotting_area().get_pixel_range();
+    let frame = Frame::of(&chart, look);
     area.present().map_err(err)?;
-    Ok(Frame::new(pixels, Axes { x: (0.0, nx as f64), y: (0.0, ny as f64), x_log: false, y_log: false }, look))
+    Ok(frame)
 }
 
 /// Width of the colour bar beside the measured map (CSS pixels): its title, tick labels, bar.
@@ -196,7 +197,7 @@ fn draw_colour_bar<DB: DrawingBackend>(
         .margin_bottom(bottom)
         .margin_right(look.px(4.0))
         .y_label_area_size(look.px(56.0))
-        .build_cartesian_2d(0f64..1.0, (lo..hi).log_scale().with_key_point_func(move |n| log_ticks(lo, hi, n)))?;
+        .build_cartesian_2d(Axis::linear(0f64..1.0), Axis::log_ticked(lo..hi))?;
     let title = "sign GD ahead above 1";
     chart
         .configure_mesh()
@@ -246,13 +247,12 @@ pub fn draw_sweep_scatter<DB: DrawingBackend>(
     );
     let x_desc = "predicted (dots), ceiling d L_2 / L_inf (rings)";
     let room = w.saturating_sub(look.px(72.0));
-    let axis = move || (lo..hi).log_scale().with_key_point_func(move |n| log_ticks(lo, hi, n));
     let mut chart = ChartBuilder::on(area)
         .margin(look.px(10.0))
         .caption(&caption, fitted_font(area, &caption, 13.0, w.saturating_sub(look.px(20.0)), look))
         .x_label_area_size(look.px(40.0))
         .y_label_area_size(look.px(52.0))
-        .build_cartesian_2d(axis(), axis())
+        .build_cartesian_2d(Axis::log_ticked(lo..hi), Axis::log_ticked(lo..hi))
         .map_err(err)?;
     styled_mesh(&mut chart, look)
         .x_desc(x_desc)
@@ -283,9 +283,8 @@ pub fn draw_sweep_scatter<DB: DrawingBackend>(
                 .map_err(err)?;
         }
     }
-    let pixels = chart.plotting_area().get_pixel_range();
     area.present().map_err(err)?;
-    Ok(Frame::new(pixels, Axes { x: (lo, hi), y: (lo, hi), x_log: true, y_log: true }, look))
+    Ok(Frame::of(&chart, look))
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]

@@ -1,10 +1,11 @@
 //! Per-step traces, one line per method: suboptimality and gradient norm on log axes, gradient
 //! density on [0, 1].
 
+use super::axis::{Axis, Chart};
 use super::style::{
-    draw_legend, draw_series_line, label_count, log_tick_label, log_ticks, plot_frame, styled_mesh, tick_label, Look,
+    draw_legend, draw_series_line, label_count, log_tick_label, plot_frame, styled_mesh, tick_label, Look,
 };
-use super::{Axes, Frame};
+use super::Frame;
 use crate::experiment::{TraceColumns, TraceTable};
 use crate::optimizer::Status;
 use plotters::coord::Shift;
@@ -85,22 +86,14 @@ pub fn draw_traces<DB: DrawingBackend>(
     let steps = data.methods.iter().map(|m| m.f.len()).max().unwrap_or(1).max(2) - 1;
     let x_range = 0f64..steps as f64;
     let known = data.problem.f_star.is_some();
-    let mut chart = plot_frame(area, look, 58.0);
     // Tick labels 12 px high in the plot's height (the area less its margins and x labels).
     let y_labels = label_count(area.dim_in_pixel().1 as i32 - look.px(58.0) as i32, 12.0, look);
-    let frame = if kind.unit_interval() {
-        let mut c = chart.build_cartesian_2d(x_range, 0f64..1.0).map_err(err)?;
-        mesh(&mut c, kind, known, y_labels.min(6), look).map_err(err)?;
+    let (y, y_labels, paths) = if kind.unit_interval() {
         let paths: Vec<Vec<(f64, f64)>> =
             data.methods.iter().map(|m| kind.points(m).into_iter().filter(|(_, v)| v.is_finite()).collect()).collect();
-        let labels = draw_lines(&mut c, data, &paths, look).map_err(err)?;
-        draw_legend(&mut c, area, &labels, &paths, look).map_err(err)?;
-        frame_of(&c, look, false)
+        (Axis::linear(0f64..1.0), y_labels.min(6), paths)
     } else {
         let (lo, hi) = log_range(data, kind);
-        let y = (lo..hi).log_scale().with_key_point_func(move |n| log_ticks(lo, hi, n));
-        let mut c = chart.build_cartesian_2d(x_range, y).map_err(err)?;
-        mesh(&mut c, kind, known, y_labels, look).map_err(err)?;
         // Clip to the visible range so that a diverging run leaves the plot at its top edge.
         let paths: Vec<Vec<(f64, f64)>> = data
             .methods
@@ -113,10 +106,23 @@ pub fn draw_traces<DB: DrawingBackend>(
                     .collect()
             })
             .collect();
-        let labels = draw_lines(&mut c, data, &paths, look).map_err(err)?;
-        draw_legend(&mut c, area, &labels, &paths, look).map_err(err)?;
-        frame_of(&c, look, true)
+        (Axis::log_ticked(lo..hi), y_labels, paths)
     };
+    let mut c = plot_frame(area, look, 58.0).build_cartesian_2d(Axis::linear(x_range), y).map_err(err)?;
+    styled_mesh(&mut c, look)
+        .x_desc("step t")
+        .y_desc(kind.y_desc(known))
+        .label_style(look.font(12.0))
+        .axis_desc_style(look.font(13.0))
+        .x_label_formatter(&|v| tick_label(*v))
+        .y_label_formatter(&|v| if kind.unit_interval() { tick_label(*v) } else { log_tick_label(*v) })
+        .x_labels(6)
+        .y_labels(y_labels)
+        .draw()
+        .map_err(err)?;
+    let labels = draw_lines(&mut c, data, &paths, look).map_err(err)?;
+    draw_legend(&mut c, area, &labels, &paths, look).map_err(err)?;
+    let frame = Frame::of(&c, look);
     area.present().map_err(err)?;
     Ok(frame)
 }
@@ -152,35 +158,10 @@ fn log_range(data: &TraceTable, kind: TraceKind) -> (f64, f64) {
     }
 }
 
-type Chart<'a, DB, Y> = ChartContext<'a, DB, Cartesian2d<plotters::coord::types::RangedCoordf64, Y>>;
-
-/// The y coordinates used here: linear or log.
-pub trait YAxis: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64> {}
-impl<T: Ranged<ValueType = f64> + plotters::coord::ranged1d::ValueFormatter<f64>> YAxis for T {}
-
-fn mesh<'a, DB: DrawingBackend + 'a, Y: YAxis>(
-    c: &mut Chart<'a, DB, Y>,
-    kind: TraceKind,
-    f_star_known: bool,
-    y_labels: usize,
-    look: &Look,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    styled_mesh(c, look)
-        .x_desc("step t")
-        .y_desc(kind.y_desc(f_star_known))
-        .label_style(look.font(12.0))
-        .axis_desc_style(look.font(13.0))
-        .x_label_formatter(&|v| tick_label(*v))
-        .y_label_formatter(&|v| if kind.unit_interval() { tick_label(*v) } else { log_tick_label(*v) })
-        .x_labels(6)
-        .y_labels(y_labels)
-        .draw()
-}
-
 /// One line per method (`paths[i]` of method i), a cross where a run diverged; returns the
 /// series labels.
-fn draw_lines<'a, DB: DrawingBackend + 'a, Y: YAxis>(
-    c: &mut Chart<'a, DB, Y>,
+fn draw_lines<'a, DB: DrawingBackend + 'a>(
+    c: &mut Chart<'a, DB>,
     data: &TraceTable,
     paths: &[Vec<(f64, f64)>],
     look: &Look,
@@ -198,15 +179,6 @@ fn draw_lines<'a, DB: DrawingBackend + 'a, Y: YAxis>(
         labels.push(label);
     }
     Ok(labels)
-}
-
-fn frame_of<'a, DB: DrawingBackend + 'a, Y: YAxis>(c: &Chart<'a, DB, Y>, look: &Look, y_log: bool) -> Frame {
-    let (xr, yr) = (c.x_range(), c.y_range());
-    Frame::new(
-        c.plotting_area().get_pixel_range(),
-        Axes { x: (xr.start, xr.end), y: (yr.start, yr.end), x_log: false, y_log },
-        look,
-    )
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
