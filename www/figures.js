@@ -308,7 +308,8 @@ export const FIGURES = [
       const t = xAt(f, x);
       const track = d.anatomy.track;
       const p = track.reduce((/** @type {any} */ b, /** @type {any} */ q) => (Math.abs(q.step - t) < Math.abs(b.step - t) ? q : b), track[0]);
-      return [[null, `step ${p.step}`], ...p.top.map((/** @type {number} */ v, /** @type {number} */ k) => /** @type {HoverLine} */ ([color(k), `${k + 1}. ${fmt(v)}`]))];
+      // The ranks' colours skip the palette's green, as the plot does (plot::anatomy::track_series).
+      return [[null, `step ${p.step}`], ...p.top.map((/** @type {number} */ v, /** @type {number} */ k) => /** @type {HoverLine} */ ([color(k < 2 ? k : k + 1), `${k + 1}. ${fmt(v)}`]))];
     },
   },
   {

@@ -175,6 +175,18 @@ pub fn draw_spectrum<DB: DrawingBackend>(
     Ok(Frame::of(&chart, look))
 }
 
+/// The palette colour of the track's rank k: the palette without its green, which under
+/// deuteranopia comes within CIEDE2000 16 of the purple and 21 of the vermillion beside it; without
+/// it, ranks that look alike differ by dash (tested in `colour_vision`). The page's hover read-out
+/// (www/figures.js) colours the ranks the same way.
+pub(crate) fn track_series(k: usize) -> usize {
+    if k < 2 {
+        k
+    } else {
+        k + 1
+    }
+}
+
 /// The largest eigenvalues along the run: one line per rank (largest, second, ...), the
 /// checkpoint last. Returns the frame (x: step, y: eigenvalue).
 pub fn draw_track<DB: DrawingBackend>(
@@ -201,7 +213,7 @@ pub fn draw_track<DB: DrawingBackend>(
     let ranks = t.iter().map(|p| p.top.len()).max().unwrap_or(0);
     let (mut labels, mut paths) = (Vec::new(), Vec::new());
     for k in 0..ranks {
-        let colour = look.series(k);
+        let colour = look.series(track_series(k));
         let points: Vec<(f64, f64)> = t.iter().filter_map(|p| p.top.get(k).map(|v| (p.step as f64, *v))).collect();
         let name = match k {
             0 => "largest".to_string(),
@@ -209,7 +221,7 @@ pub fn draw_track<DB: DrawingBackend>(
             2 => "3rd".to_string(),
             k => format!("{}th", k + 1),
         };
-        draw_series_line(&mut chart, points.clone(), k, name.clone(), look).map_err(err)?;
+        draw_series_line(&mut chart, points.clone(), colour, k, name.clone(), look).map_err(err)?;
         chart.draw_series(points.iter().map(|p| Circle::new(*p, look.px(3.0), colour.filled()))).map_err(err)?;
         labels.push(name);
         paths.push(points);

@@ -6,6 +6,8 @@
 mod anatomy;
 mod axis;
 mod bounds;
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod colour_vision;
 mod geometry2d;
 mod input;
 mod step_ratio;

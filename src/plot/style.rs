@@ -79,16 +79,17 @@ impl Look {
     }
 }
 
-/// Draws series i's line through `points` (solid, dashed or dotted: `Look::dash`) with a legend
-/// entry `label` drawn the same way.
+/// Draws series i's line through `points` in `colour` (solid, dashed or dotted: `Look::dash`)
+/// with a legend entry `label` drawn the same way.
 pub(crate) fn draw_series_line<'a, DB: DrawingBackend + 'a>(
     chart: &mut Chart<'a, DB>,
     points: Vec<(f64, f64)>,
+    colour: RGBColor,
     i: usize,
     label: String,
     look: &Look,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    let style = look.series(i).stroke_width(look.px(2.0));
+    let style = colour.stroke_width(look.px(2.0));
     let anno = match look.dash(i) {
         None => chart.draw_series(LineSeries::new(points, style))?,
         Some((dash, gap)) => chart.draw_series(DashedLineSeries::new(points, dash, gap, style))?,

@@ -172,7 +172,7 @@ fn draw_lines<'a, DB: DrawingBackend + 'a>(
         let width = look.px(2.0);
         let diverged = m.status == Status::Diverged;
         let label = if diverged { format!("{} (diverged at step {})", m.label, m.stopped_at) } else { m.label.clone() };
-        draw_series_line(c, pts.clone(), i, label.clone(), look)?;
+        draw_series_line(c, pts.clone(), color, i, label.clone(), look)?;
         if let (Some(p), true) = (pts.last(), diverged) {
             c.draw_series(std::iter::once(Cross::new(*p, look.px(6.0), color.stroke_width(width))))?;
         }
