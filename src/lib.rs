@@ -28,6 +28,7 @@ pub mod linalg;
 pub mod norm;
 pub mod objective;
 pub mod optimizer;
+pub mod parallel;
 pub mod plot;
 pub mod rng;
 pub mod smoothness;

@@ -104,87 +104,22 @@ pub fn lambda_max_for_spread(s: f64, d: usize, k: usize, lambda_min: f64) -> f64
     s * (d - k) as f64 * lambda_min / (d as f64 - s * k as f64)
 }
 
-/// Runs the sweep of a spec; `progress(fraction)` after each cell, false cancels.
+/// Runs the sweep of a spec; `progress(fraction)` after each batch of cells (`parallel::batch`:
+/// one cell in wasm, a few per core natively, computed side by side), false cancels.
 pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, Error> {
     let task = spec.sweep_task()?;
     let spec: &Spec = &task;
     let w = &spec.sweep;
     let spreads = log_grid(w.spread_min, w.spread_max, w.spread_points as usize);
     let rotations: Vec<f64> = (0..w.rotation_points).map(|i| i as f64 / (w.rotation_points - 1) as f64).collect();
-    let (d, k) = (spec.problem.d as usize, spec.problem.outliers as usize);
-    let mut cells = Vec::with_capacity(spreads.len() * rotations.len());
-    let total = (spreads.len() * rotations.len()) as f64;
-    for &rotation in &rotations {
-        for &spread in &spreads {
-            let mut cell = SweepCell {
-                spread,
-                rotation,
-                rho_diag: 0.0,
-                ceiling: 0.0,
-                predicted: 0.0,
-                measured: 0.0,
-                gd_steps: vec![],
-                sign_steps: vec![],
-                gd_final: vec![],
-                sign_final: vec![],
-                censored: false,
-                linf_exact: true,
-            };
-            let (mut log_ceiling, mut log_pred, mut log_meas) = (0.0, 0.0, 0.0);
-            for j in 0..w.problems {
-                let mut s = spec.clone();
-                s.problem.rotation = rotation;
-                s.problem.seed = spec.problem.seed + j;
-                s.problem.lambda_max = lambda_max_for_spread(spread, d, k, spec.problem.lambda_min);
-                let tune = w.rule == SweepRule::Tuned;
-                s.run.tune_min = w.tune_min;
-                s.run.tune_max = w.tune_max;
-                s.run.tune_points = w.tune_points;
-                s.methods = [&GD, &SIGN_GD]
-                    .map(|kind| MethodSpec { rule: Rule::Theory, tune, ..MethodSpec::of(kind) })
-                    .to_vec();
-                let cell_task = s.run_task()?;
-                let problem = build(&cell_task);
-                let r = run_problem(&cell_task, &problem);
-                let (gd, sign) = (&r.methods[0], &r.methods[1]);
-                // A sweep's problems are quadratics run with theory steps: each has its Hessian,
-                // and sign GD its constant.
-                let (Some(hess), Some(linf)) = (problem.objective.constant_hessian(), &sign.smoothness) else {
-                    unreachable!("a sweep task's cells are quadratics run with theory steps")
-                };
-                cell.rho_diag += crate::linalg::rho_diag(hess) / w.problems as f64;
-                cell.linf_exact &= linf.exact;
-                // The run's comparison holds the ceiling and the prediction. Both runs start above
-                // the minimum, so it exists (a run that stops at once has the ceiling's guarantee,
-                // a_0, and nothing else); a start at the minimiser is its named case (prediction 1).
-                let advantage = r.comparison.as_ref().map(|c| c.advantage);
-                log_ceiling += libm::log(advantage.map_or(f64::NAN, |a| a.ceiling));
-                log_pred += libm::log(advantage.map_or(f64::NAN, |a| a.predicted));
-                let steps = |m: &super::run::MethodResult| m.stopped_at.max(1);
-                let missed = |m: &super::run::MethodResult| m.status != Status::Target;
-                let ratio = match w.measure {
-                    SweepMeasure::Steps => {
-                        cell.censored |= missed(gd) || missed(sign);
-                        steps(gd) as f64 / steps(sign) as f64
-                    }
-                    SweepMeasure::Suboptimality => {
-                        let last = |m: &super::run::MethodResult| *m.trace.f.last().unwrap_or(&f64::NAN);
-                        last(gd).max(f64::MIN_POSITIVE) / last(sign).max(f64::MIN_POSITIVE)
-                    }
-                };
-                log_meas += libm::log(ratio);
-                cell.gd_steps.push(gd.stopped_at);
-                cell.sign_steps.push(sign.stopped_at);
-                cell.gd_final.push(*gd.trace.f.last().unwrap_or(&f64::NAN));
-                cell.sign_final.push(*sign.trace.f.last().unwrap_or(&f64::NAN));
-            }
-            cell.ceiling = libm::exp(log_ceiling / w.problems as f64);
-            cell.predicted = libm::exp(log_pred / w.problems as f64);
-            cell.measured = libm::exp(log_meas / w.problems as f64);
-            cells.push(cell);
-            if !progress(cells.len() as f64 / total) {
-                return Err(Error::Cancelled);
-            }
+    let grid: Vec<(f64, f64)> = rotations.iter().flat_map(|&r| spreads.iter().map(move |&s| (r, s))).collect();
+    let mut cells = Vec::with_capacity(grid.len());
+    for batch in grid.chunks(crate::parallel::batch()) {
+        for cell in crate::parallel::map(batch, |&(rotation, spread)| sweep_cell(spec, rotation, spread)) {
+            cells.push(cell?);
+        }
+        if !progress(cells.len() as f64 / grid.len() as f64) {
+            return Err(Error::Cancelled);
         }
     }
     let column = |f: fn(&SweepCell) -> f64| cells.iter().map(f).collect::<Vec<_>>();
@@ -192,6 +127,78 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, Error> 
     let ceiling = Agreement::of(&column(|c| c.ceiling), &measured);
     let predicted = Agreement::of(&column(|c| c.predicted), &measured);
     Ok(SweepResult { spec: spec.clone(), spreads, rotations, cells, ceiling, predicted })
+}
+
+/// One cell of a sweep task: its `problems` seeded problems at this rotation and spread, with
+/// GD and sign GD run on each, averaged geometrically.
+fn sweep_cell(spec: &Spec, rotation: f64, spread: f64) -> Result<SweepCell, Error> {
+    let w = &spec.sweep;
+    let (d, k) = (spec.problem.d as usize, spec.problem.outliers as usize);
+    let mut cell = SweepCell {
+        spread,
+        rotation,
+        rho_diag: 0.0,
+        ceiling: 0.0,
+        predicted: 0.0,
+        measured: 0.0,
+        gd_steps: vec![],
+        sign_steps: vec![],
+        gd_final: vec![],
+        sign_final: vec![],
+        censored: false,
+        linf_exact: true,
+    };
+    let (mut log_ceiling, mut log_pred, mut log_meas) = (0.0, 0.0, 0.0);
+    for j in 0..w.problems {
+        let mut s = spec.clone();
+        s.problem.rotation = rotation;
+        s.problem.seed = spec.problem.seed + j;
+        s.problem.lambda_max = lambda_max_for_spread(spread, d, k, spec.problem.lambda_min);
+        let tune = w.rule == SweepRule::Tuned;
+        s.run.tune_min = w.tune_min;
+        s.run.tune_max = w.tune_max;
+        s.run.tune_points = w.tune_points;
+        s.methods =
+            [&GD, &SIGN_GD].map(|kind| MethodSpec { rule: Rule::Theory, tune, ..MethodSpec::of(kind) }).to_vec();
+        let cell_task = s.run_task()?;
+        let problem = build(&cell_task);
+        let r = run_problem(&cell_task, &problem);
+        let (gd, sign) = (&r.methods[0], &r.methods[1]);
+        // A sweep's problems are quadratics run with theory steps: each has its Hessian,
+        // and sign GD its constant.
+        let (Some(hess), Some(linf)) = (problem.objective.constant_hessian(), &sign.smoothness) else {
+            unreachable!("a sweep task's cells are quadratics run with theory steps")
+        };
+        cell.rho_diag += crate::linalg::rho_diag(hess) / w.problems as f64;
+        cell.linf_exact &= linf.exact;
+        // The run's comparison holds the ceiling and the prediction. Both runs start above
+        // the minimum, so it exists (a run that stops at once has the ceiling's guarantee,
+        // a_0, and nothing else); a start at the minimiser is its named case (prediction 1).
+        let advantage = r.comparison.as_ref().map(|c| c.advantage);
+        log_ceiling += libm::log(advantage.map_or(f64::NAN, |a| a.ceiling));
+        log_pred += libm::log(advantage.map_or(f64::NAN, |a| a.predicted));
+        let steps = |m: &super::run::MethodResult| m.stopped_at.max(1);
+        let missed = |m: &super::run::MethodResult| m.status != Status::Target;
+        let ratio = match w.measure {
+            SweepMeasure::Steps => {
+                cell.censored |= missed(gd) || missed(sign);
+                steps(gd) as f64 / steps(sign) as f64
+            }
+            SweepMeasure::Suboptimality => {
+                let last = |m: &super::run::MethodResult| *m.trace.f.last().unwrap_or(&f64::NAN);
+                last(gd).max(f64::MIN_POSITIVE) / last(sign).max(f64::MIN_POSITIVE)
+            }
+        };
+        log_meas += libm::log(ratio);
+        cell.gd_steps.push(gd.stopped_at);
+        cell.sign_steps.push(sign.stopped_at);
+        cell.gd_final.push(*gd.trace.f.last().unwrap_or(&f64::NAN));
+        cell.sign_final.push(*sign.trace.f.last().unwrap_or(&f64::NAN));
+    }
+    cell.ceiling = libm::exp(log_ceiling / w.problems as f64);
+    cell.predicted = libm::exp(log_pred / w.problems as f64);
+    cell.measured = libm::exp(log_meas / w.problems as f64);
+    Ok(cell)
 }
 
 /// Ranks from 1, ties sharing their average rank.
@@ -305,6 +312,31 @@ mod tests {
         let lmax = lambda_max_for_spread(4.0, d, k, 1.0);
         let mean = (k as f64 * lmax + (d - k) as f64) / d as f64;
         assert!((lmax / mean - 4.0).abs() < 1e-12);
+    }
+
+    /// The cells are computed side by side (src/parallel.rs) in batches that depend on the
+    /// number of threads; the sweep's bytes do not, and cancelling still stops it.
+    #[test]
+    fn a_sweep_gives_the_same_bytes_on_one_thread_and_on_four() {
+        let spec = Spec::from_json(
+            r#"{"problem": {"d": 12, "outliers": 2}, "run": {"steps": 3000},
+                "sweep": {"spread_max": 5, "spread_points": 4, "rotation_points": 3, "problems": 2}}"#,
+        )
+        .unwrap();
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| serde_json::to_string(&run_sweep(&spec, &mut |_| true).unwrap()).unwrap())
+        };
+        let one = on(1);
+        assert_eq!(on(4), one);
+        assert_eq!(on(3), one);
+        let mut reports = 0;
+        let cancelled = run_sweep(&spec, &mut |_| {
+            reports += 1;
+            false
+        });
+        assert!(matches!(cancelled, Err(Error::Cancelled)));
+        assert_eq!(reports, 1);
     }
 
     #[test]
