@@ -20,10 +20,27 @@ pub struct StepRatios {
     /// R(g_t): the ratio of the guaranteed decreases.
     #[serde(deserialize_with = "nan_as_null::floats")]
     pub guaranteed: Vec<f64>,
-    /// The ratio of the decreases the two steps achieve from x_t (NaN when GD's is not positive:
-    /// at the minimiser, or below rounding).
+    /// The ratio of the decreases the two steps achieve from x_t (NaN, null in JSON, when GD's is
+    /// not positive: at the minimiser, or below rounding; `actual_undefined` then says where).
     #[serde(deserialize_with = "nan_as_null::floats")]
     pub actual: Vec<f64>,
+    /// Why `actual` has no value at some points, and where the first is; absent when it has one
+    /// everywhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub actual_undefined: Option<String>,
+}
+
+/// R(g) = (||g||_1^2 / L_inf) / (||g||_2^2 / L_2), homogeneous of degree 0 in g and in (L_2,
+/// L_inf). When a square or a quotient leaves the normal range (gradients past ~1e154 or below
+/// ~1e-154, constants near the ends of the range) it is read as (||g||_1 / ||g||_2)^2 (L_2 /
+/// L_inf), whose factors lie in [1, d] and [1/d, 1]; in range the bits are the direct form's.
+fn guaranteed(n1: f64, n2: f64, l2: f64, linf: f64) -> f64 {
+    let (a, b) = (n1 * n1 / linf, n2 * n2 / l2);
+    if a.is_normal() && b.is_normal() {
+        a / b
+    } else {
+        (n1 / n2) * (n1 / n2) * (l2 / linf)
+    }
 }
 
 /// Records `StepRatios` every `every` steps of a run on an objective with global constants L_2 and
@@ -34,12 +51,22 @@ pub struct StepRatioRecorder {
     f_star: f64,
     every: usize,
     step: Vec<f64>,
+    /// Points where the actual ratio had no value, and the first one's t.
+    undefined: (usize, usize),
     pub ratios: StepRatios,
 }
 
 impl StepRatioRecorder {
     pub fn new(l2: f64, linf: f64, f_star: f64, every: usize) -> Self {
-        StepRatioRecorder { l2, linf, f_star, every, step: Vec::new(), ratios: StepRatios::default() }
+        StepRatioRecorder {
+            l2,
+            linf,
+            f_star,
+            every,
+            step: Vec::new(),
+            undefined: (0, 0),
+            ratios: StepRatios::default(),
+        }
     }
 }
 
@@ -60,8 +87,20 @@ impl Observer for StepRatioRecorder {
         let gd = decrease(&mut self.step, 1.0 / self.l2, &|g| g);
         let sign = decrease(&mut self.step, n1 / self.linf, &|g: f64| if g == 0.0 { 0.0 } else { g.signum() });
         self.ratios.t.push(p.t);
-        self.ratios.guaranteed.push((n1 * n1 / self.linf) / (n2 * n2 / self.l2));
-        self.ratios.actual.push(if gd > 0.0 { sign / gd } else { f64::NAN });
+        self.ratios.guaranteed.push(guaranteed(n1, n2, self.l2, self.linf));
+        if gd > 0.0 {
+            self.ratios.actual.push(sign / gd);
+        } else {
+            self.ratios.actual.push(f64::NAN);
+            let (count, first) = &mut self.undefined;
+            *first = if *count == 0 { p.t } else { *first };
+            *count += 1;
+            self.ratios.actual_undefined = Some(format!(
+                "actual is null at {count} of the recorded points, the first at t = {first}: one GD step from \
+                 x_t decreases f by nothing in floating point there (x_t at the minimiser, or the decrease \
+                 below rounding), so the ratio of the achieved decreases has no value"
+            ));
+        }
         ControlFlow::Continue(())
     }
 }
@@ -70,7 +109,7 @@ impl Observer for StepRatioRecorder {
 mod tests {
     use super::*;
     use crate::linalg::Matrix;
-    use crate::objective::Quadratic;
+    use crate::objective::{Objective, Quadratic};
 
     #[test]
     fn on_a_diagonal_quadratic_the_ratios_follow_their_closed_forms() {
@@ -89,6 +128,56 @@ mod tests {
         let mut sparse = StepRatioRecorder::new(4.0, 5.0, 0.0, 2);
         let _ = sparse.observe(&Point { t: 1, ..point });
         assert!(sparse.ratios.t.is_empty());
+    }
+
+    /// R(g) is homogeneous of degree 0: the closed form 1.44 of the test above holds for the
+    /// gradient scaled by 2^k far past where its squares underflow or overflow. There f underflows
+    /// too (k = -1000: f = 0 at x_t and after either step), so the actual ratio has no value,
+    /// and `actual_undefined` names where.
+    #[test]
+    fn the_guaranteed_ratio_is_scale_free_and_an_undefined_actual_ratio_is_named() {
+        let q = Quadratic::with_spectrum(Matrix::diagonal(&[4.0, 1.0]), vec![0.0, 0.0], vec![1.0, 4.0]);
+        for k in [-1000, -600, 600, 1000] {
+            let s = |v: f64| libm::scalbn(v, k);
+            // Past the top of the range f overflows, and points with f = inf are not recorded: the
+            // gradient alone is scaled there.
+            let (x, g) = ([s(1.0).min(1.0), s(2.0).min(2.0)], [s(4.0), s(2.0)]);
+            let mut rec = StepRatioRecorder::new(4.0, 5.0, 0.0, 1);
+            let f = q.value(&x);
+            let _ = rec.observe(&Point { t: 3, x: &x, f, g: &g, step: None, stop: None, objective: &q });
+            let r = &rec.ratios;
+            assert!((r.guaranteed[0] - 1.44).abs() < 1e-12, "k = {k}: {}", r.guaranteed[0]);
+            if k <= -600 {
+                assert!(r.actual[0].is_nan());
+                let note = r.actual_undefined.as_deref().expect("named");
+                assert!(note.starts_with("actual is null at 1 of the recorded points, the first at t = 3"), "{note}");
+            }
+        }
+        // In range the ratio is the direct form's, bit for bit, and nothing is named.
+        let mut rec = StepRatioRecorder::new(4.0, 5.0, 0.0, 1);
+        let _ =
+            rec.observe(&Point { t: 0, x: &[1.0, 2.0], f: 4.0, g: &[4.0, 2.0], step: None, stop: None, objective: &q });
+        let (n1, n2) = (l1(&[4.0, 2.0]), l2(&[4.0, 2.0]));
+        assert_eq!(rec.ratios.guaranteed[0], (n1 * n1 / 5.0) / (n2 * n2 / 4.0));
+        assert_eq!(rec.ratios.actual_undefined, None);
+    }
+
+    /// Fuzz seed 7, case 9716: greedy coordinate descent from (-1.1e6, -6.7e-301) on the default
+    /// quad2d lands at t = 1 on a point whose gradient is near 1e-300; R(g_1) was NaN (0 / 0 of
+    /// underflowed squares). (GD's and sign GD's theory steps make L_2 and L_inf known, as they were there.) Now every guaranteed ratio is a number and every null actual ratio is
+    /// named.
+    #[test]
+    fn a_gradient_near_1e_minus_300_has_a_guaranteed_ratio() {
+        let spec = crate::spec::Spec::from_json(
+            r#"{"problem": {"kind": "quad2d", "x0": [-1123342.1845758988, -6.71792739963101e-301]},
+                "methods": [{"kind": "coordinate"}, {"kind": "gd", "tune": false}, {"kind": "sign_gd", "tune": false}]}"#,
+        )
+        .unwrap();
+        let r = crate::experiment::run_spec(&spec).unwrap();
+        let ratios = r.methods[0].step_ratios.as_ref().expect("recorded");
+        assert!(ratios.t.len() >= 2);
+        assert!(ratios.guaranteed.iter().all(|v| v.is_finite() && *v > 0.0), "{:?}", ratios.guaranteed);
+        assert!(ratios.actual.iter().all(|v| v.is_finite()) || ratios.actual_undefined.is_some());
     }
 
     /// Along a real run: R(g_t) is the density times the ceiling (phi d L_2 / L_inf, from the trace's

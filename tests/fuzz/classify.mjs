@@ -39,8 +39,8 @@ const isPoint = (v) => Array.isArray(v) && v.every((e) => e === null || typeof e
 
 /** Every place in a result where a number is promised and something else stands. Arrays of numbers
  * may hold null (or NaN) only at the last point of a method's run that diverged there (in any
- * coordinate of that point's iterate), and an
- * object whose status is diverged its own NaN values (its final f); smoothness
+ * coordinate of that point's iterate), an object whose status is diverged its own NaN values (its
+ * final f), and step ratios' `actual` where `actual_undefined` names why; smoothness
  * reports must give every constant, and every ratio unless `degenerate` names why not.
  * @param {unknown} value @returns {string | null} */
 export function badNumbers(value) {
@@ -71,7 +71,14 @@ export function badNumbers(value) {
       // value was when it did (final_f): that is the divergence, reported as data.
       const own = o.status === 'diverged';
       const div = diverged || own;
-      for (const [k, x] of Object.entries(o)) if (!(own && Number.isNaN(x))) walk(x, `${path}.${k}`, div);
+      // A per-step picture whose actual ratio has no value at some points names why and where
+      // (actual_undefined): its nulls there are that case, named.
+      const named = typeof o.actual_undefined === 'string';
+      for (const [k, x] of Object.entries(o)) {
+        if (own && Number.isNaN(x)) continue;
+        const kept = named && k === 'actual' && Array.isArray(x) ? x.filter((v) => v !== null) : x;
+        walk(kept, `${path}.${k}`, div);
+      }
     }
   };
   walk(value, '$', false);

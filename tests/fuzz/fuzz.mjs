@@ -2,6 +2,9 @@
 // The fuzz suite: seeded, structure-aware cases (tests/fuzz/generate.mjs) run through the release
 // CLI (subprocesses with a timeout) and the wasm core (in a worker thread with the same timeout),
 // each outcome classified (tests/fuzz/classify.mjs). Fails on any panic, hang or bad output.
+// The timeout counts the CPU seconds of the case's own process or worker thread (from /proc, where
+// there is one), so that a machine loaded by other work does not turn slow cases into hangs; a
+// case that waits without computing is a hang after ten times the timeout in wall time.
 //
 //   node tests/fuzz/fuzz.mjs [--cases N] [--from I] [--seed S] [--time SECONDS] [--timeout SECONDS] [--only cli|wasm]
 //
@@ -9,7 +12,7 @@
 // runs longer. Cases are the same sequence for a seed; --time stops starting new ones; --from I
 // starts at case I (cases I to I + N - 1), so that a long run can be split across processes.
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { root } from '../../scripts/setup.mjs';
@@ -31,14 +34,46 @@ if (opts.cases === Infinity && opts.time === Infinity) opts.cases = 1000;
 const BIN = join(root, 'target/release/steepest');
 if (!existsSync(BIN)) throw new Error(`${BIN} is missing: cargo build --release --bin steepest`);
 
+/** CPU seconds (user + system) a process or thread has used, from its /proc stat file (fields 14
+ * and 15, in ticks of 1/100 s), or null where there is none.
+ * @param {string} stat */
+function cpuSeconds(stat) {
+  try {
+    const text = readFileSync(stat, 'utf8');
+    const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return null;
+  }
+}
+
+/** Calls `hang` once the work watched has used `opts.timeout` CPU seconds since now (wall seconds
+ * where /proc has no stat file for it), or ten times that in wall seconds. Returns the stop.
+ * @param {string} stat @param {(why: string) => void} hang */
+function watchdog(stat, hang) {
+  const start = Date.now();
+  const base = cpuSeconds(stat);
+  const timer = setInterval(() => {
+    const wall = (Date.now() - start) / 1000;
+    const now = cpuSeconds(stat);
+    const cpu = base !== null && now !== null ? now - base : null;
+    if ((cpu ?? wall) > opts.timeout || wall > 10 * opts.timeout) {
+      clearInterval(timer);
+      hang(cpu === null ? `no answer in ${wall.toFixed(0)} s` : `no answer after ${cpu.toFixed(0)} s of CPU (${wall.toFixed(0)} s)`);
+    }
+  }, 250);
+  return () => clearInterval(timer);
+}
+
 /** @param {string} cmd @param {string[]} args @param {{ input?: string, stream?: () => string, closeStdout?: boolean }} io */
 function exec(cmd, args, io) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     /** @type {Buffer[]} */ const out = [];
     /** @type {Buffer[]} */ const err = [];
-    let timedOut = false;
-    const timer = setTimeout(() => { timedOut = true; child.kill('SIGKILL'); }, opts.timeout * 1000);
+    /** @type {string | null} */ let timedOut = null;
+    // `sh -c '... exec steepest'` keeps its pid, so the stat file is the CLI's.
+    const stop = watchdog(`/proc/${child.pid}/stat`, (why) => { timedOut = why; child.kill('SIGKILL'); });
     if (io.closeStdout) child.stdout.destroy();
     else child.stdout.on('data', (b) => out.push(b));
     child.stderr.on('data', (b) => err.push(b));
@@ -59,7 +94,7 @@ function exec(cmd, args, io) {
       child.stdin.end(io.input ?? '');
     }
     child.on('close', (code, signal) => {
-      clearTimeout(timer);
+      stop();
       resolve({ code, signal, timedOut, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() });
     });
   });
@@ -118,9 +153,9 @@ function cliCommand(c) {
 async function runCli(c) {
   const cmd = cliCommand(c);
   const { cmd: file, args } = shellArgs(cmd.args);
-  const r = /** @type {{ code: number | null, signal: string | null, timedOut: boolean, stdout: string, stderr: string }} */ (
+  const r = /** @type {{ code: number | null, signal: string | null, timedOut: string | null, stdout: string, stderr: string }} */ (
     await exec(file, args, cmd));
-  if (r.timedOut) return { cls: 'hang', why: `no answer in ${opts.timeout} s` };
+  if (r.timedOut) return { cls: 'hang', why: r.timedOut };
   if (r.code === 101 || /panicked/.test(r.stderr)) return { cls: 'panic', why: r.stderr.slice(0, 300) };
   if (r.code === null) return { cls: 'panic', why: `killed by ${r.signal}` };
   const raw = controlChar(r.stderr);
@@ -138,12 +173,20 @@ async function runCli(c) {
 /** The wasm side: one worker at a time, replaced after a hang or a trap. */
 class WasmRunner {
   constructor() {
+    /** @type {Promise<string>} */
+    this.stat = Promise.resolve('');
     this.worker = this.spawn();
     this.next = 0;
     /** @type {Promise<unknown>} */
     this.queue = Promise.resolve();
   }
-  spawn() { return new Worker(new URL('./wasm-worker.mjs', import.meta.url)); }
+  /** A worker, and (in `stat`) the /proc stat file of its thread, which it sends once ready. */
+  spawn() {
+    const worker = new Worker(new URL('./wasm-worker.mjs', import.meta.url));
+    this.stat = new Promise((resolve) => worker.once('message', (/** @type {{ thread: string | null }} */ m) =>
+      resolve(m.thread ? `/proc/${m.thread}/stat` : '')));
+    return worker;
+  }
   /** Cases one after another on the one worker. @param {Case} c @returns {Promise<Verdict>} */
   run(c) {
     const result = this.queue.then(() => this.runOne(c));
@@ -151,19 +194,20 @@ class WasmRunner {
     return result;
   }
   /** @param {Case} c @returns {Promise<Verdict>} */
-  runOne(c) {
+  async runOne(c) {
     const id = this.next++;
+    const stat = await this.stat;
     return new Promise((resolve) => {
-      const timer = setTimeout(() => {
+      const stop = watchdog(stat, (why) => {
         this.worker.removeAllListeners('message');
         void this.worker.terminate();
         this.worker = this.spawn();
-        resolve({ cls: 'hang', why: `no answer in ${opts.timeout} s` });
-      }, opts.timeout * 1000);
+        resolve({ cls: 'hang', why });
+      });
       this.worker.removeAllListeners('message');
       this.worker.on('message', (/** @type {any} */ m) => {
         if (m.id !== id) return;
-        clearTimeout(timer);
+        stop();
         if ('ok' in m) return resolve(wasmVerdict(c, m.ok));
         if (m.runtime) {
           void this.worker.terminate();

@@ -1,9 +1,10 @@
 // @ts-check
 // Runs fuzz cases on the wasm core (the page's www/pkg) in a worker thread, so that the driver can
-// time a case out and replace a worker whose instance panicked. Replies `{ok: value}` or
-// `{error: message, field, runtime}` (runtime: a wasm trap, i.e. a panic).
+// time a case out and replace a worker whose instance panicked. Says `{thread}` once ready (its
+// /proc entry, for the CPU time), then replies `{ok: value}` or `{error: message, field, runtime}`
+// (runtime: a wasm trap, i.e. a panic).
 import { parentPort } from 'node:worker_threads';
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from '../../scripts/setup.mjs';
 import * as core from '../../www/pkg/steepest.js';
@@ -51,6 +52,16 @@ function exec(c) {
         : core.smoothness(c.what === 'row' ? `[[${'0,'.repeat(1_000_000)}0]]` : `[${'[0],'.repeat(1_000_000)}[0]]`, {}, undefined);
   }
 }
+
+/** This thread's /proc entry (`PID/task/TID`), so the driver can count its CPU time; null off Linux. */
+function thread() {
+  try {
+    return readlinkSync('/proc/thread-self');
+  } catch {
+    return null;
+  }
+}
+parentPort?.postMessage({ thread: thread() });
 
 parentPort?.on('message', (/** @type {{ id: number, c: import('./generate.mjs').Case }} */ { id, c }) => {
   try {
