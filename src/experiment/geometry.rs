@@ -61,14 +61,43 @@ pub struct TrajectoryGeometry {
     /// Largest lower bound on ||H(x)||_{inf,1} seen, and largest upper bound.
     pub max_linf_lower: f64,
     pub max_linf_upper: f64,
+    /// Why the read-outs stopped before the run's end (their work budget was spent); the points
+    /// read and their maxima stand.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget_note: Option<String>,
+}
+
+/// Work allowed to the read-outs of one trajectory, counted as d^3 per read-out (the dense
+/// Hessian, its eigenvalues and the bounds are each O(d^3)): 2^33, about ten seconds natively.
+/// Every one of the at most 201 read-outs fits up to d = 349; at the d = 1210 digits network
+/// (about 2 s a read-out) four do. The first read-out is always made (the one report that
+/// `smoothness --spec` makes). Without it, 201 read-outs of that network took minutes (fuzz seed
+/// 7, cases 806 and 2779).
+pub const TRAJECTORY_WORK: u64 = 1 << 33;
+
+/// A read-out's share of TRAJECTORY_WORK: d^3.
+fn read_out_work(d: usize) -> u64 {
+    (d as u64).pow(3)
 }
 
 /// Runs the spec's first method (with the step it was given or tuned to) and reports the
-/// Hessian's geometry at `points` evenly spaced iterates (exact L_inf when it is quick).
+/// Hessian's geometry at `points` evenly spaced iterates (exact L_inf when it is quick), as many
+/// of them as TRAJECTORY_WORK allows: past it the run stops and `budget_note` says where.
 pub fn trajectory_geometry(
     spec: &Spec,
     opts: &ReportOptions,
     points: usize,
+    progress: Progress,
+) -> Result<TrajectoryGeometry, Error> {
+    trajectory_geometry_within(spec, opts, points, TRAJECTORY_WORK, progress)
+}
+
+/// `trajectory_geometry` with the read-outs' work budget given.
+fn trajectory_geometry_within(
+    spec: &Spec,
+    opts: &ReportOptions,
+    points: usize,
+    budget: u64,
     progress: Progress,
 ) -> Result<TrajectoryGeometry, Error> {
     let task = spec.run_task()?;
@@ -82,14 +111,26 @@ pub fn trajectory_geometry(
     let mut cfg = run_config(spec);
     // One run, unless it stops before its spacing is settled (see Readouts): then once more to
     // where it stopped, spaced for that length.
-    let out = loop {
-        let mut along = Readouts::planned(cfg.steps, points, &quick, &mut *progress);
+    let d = problem.objective.dim();
+    let (out, budget_note) = loop {
+        let mut along = Readouts::planned(cfg.steps, points, (d, budget), &quick, &mut *progress);
         let stopped_at = run_resolved(spec, 0, &problem, &step, &cfg, &mut [&mut along]).stopped_at;
         if let Some(e) = along.failed {
             return Err(e);
         }
+        if along.spent {
+            let (read, last) = (along.done.len(), along.done.last().map_or(0, |p| p.t));
+            let note = format!(
+                "read-outs stopped after {read} (the last at t = {last}): their work budget of {:.2e} (d^3 = \
+                 {:.2e} a read-out at d = {d}) is spent; the maxima are over the points read, lower bounds on the \
+                 sups all the same",
+                budget as f64,
+                read_out_work(d) as f64
+            );
+            break (along.done, Some(note));
+        }
         if spacing(stopped_at, points) == along.every {
-            break along.done;
+            break (along.done, None);
         }
         cfg = RunConfig { steps: stopped_at, target: None, ..cfg };
     };
@@ -100,6 +141,7 @@ pub fn trajectory_geometry(
         max_linf_lower: max(|p| p.linf_lower),
         max_linf_upper: max(|p| p.linf_upper),
         points: out,
+        budget_note,
     })
 }
 
@@ -120,25 +162,45 @@ struct Readouts<'a> {
     opts: &'a ReportOptions,
     waiting: Vec<(usize, Vec<f64>)>,
     done: Vec<PointGeometry>,
-    /// How many read-outs a run to the last step takes (for the progress fraction).
+    /// How many read-outs a run to the last step takes within the budget (for the progress
+    /// fraction).
     expected: usize,
     progress: Progress<'a>,
     /// Why the run was halted: a read-out failed or the progress callback cancelled.
     failed: Option<Error>,
+    /// The work of the read-outs so far, of each, and allowed (TRAJECTORY_WORK's units).
+    work: u64,
+    each: u64,
+    budget: u64,
+    /// The run was halted because the next read-out would pass TRAJECTORY_WORK.
+    spent: bool,
 }
 
 impl<'a> Readouts<'a> {
-    fn planned(steps: usize, points: usize, opts: &'a ReportOptions, progress: Progress<'a>) -> Self {
+    /// Read-outs every spacing(steps, points) steps at dimension d within `budget`.
+    fn planned(
+        steps: usize,
+        points: usize,
+        (d, budget): (usize, u64),
+        opts: &'a ReportOptions,
+        progress: Progress<'a>,
+    ) -> Self {
         let every = spacing(steps, points);
+        let each = read_out_work(d);
+        let affordable = (budget / each.max(1)).max(1) as usize;
         Readouts {
             every,
             points,
             opts,
             waiting: vec![],
             done: vec![],
-            expected: steps / every + 1,
+            expected: (steps / every + 1).min(affordable),
             progress,
             failed: None,
+            work: 0,
+            each,
+            budget,
+            spent: false,
         }
     }
 
@@ -169,6 +231,11 @@ impl Observer for Readouts<'_> {
         }
         if spacing(p.t, self.points) == self.every {
             for (t, x) in std::mem::take(&mut self.waiting) {
+                if !self.done.is_empty() && self.work + self.each > self.budget {
+                    self.spent = true;
+                    return ControlFlow::Break(());
+                }
+                self.work += self.each;
                 if let Err(e) = self.read_out(p.objective, t, &x) {
                     self.failed = Some(e);
                     return ControlFlow::Break(());
@@ -223,6 +290,34 @@ mod tests {
         assert_eq!(cut.points.iter().map(|p| p.t).collect::<Vec<_>>(), [0, 144, 288, 432, 576, 720]);
         assert_eq!(along(&spec(5000, 1e-3)), cut);
         assert_eq!(along(&spec(724, 1e-3)), cut);
+    }
+
+    /// Fuzz seed 7, cases 806 and 2779: `--along-trajectory` on the digits network read the
+    /// Hessian (d = 1210, about 2 s each) at every point asked for, minutes in all. Within a work
+    /// budget the read-outs stop once the next would pass it: the points read are the unbudgeted
+    /// run's first ones, bit for bit, and the note says where they stopped. (A network of d = 160,
+    /// 3 read-outs' worth of budget, stands in for the budget's real size.)
+    #[test]
+    fn read_outs_past_their_work_budget_stop_with_a_note() {
+        let spec = Spec::from_json(
+            r#"{"problem": {"kind": "network", "hidden": 2}, "methods": [{"kind": "adam", "lr": 0.01}],
+                "run": {"steps": 10, "target": 0}}"#,
+        )
+        .unwrap();
+        let d: u64 = 64 * 2 + 2 + 2 * 10 + 10;
+        let opts = ReportOptions::default();
+        let all = trajectory_geometry(&spec, &opts, 10, &mut |_| true).unwrap();
+        assert_eq!((all.points.len(), &all.budget_note), (11, &None));
+        let cut = trajectory_geometry_within(&spec, &opts, 10, 3 * d.pow(3) + d, &mut |_| true).unwrap();
+        assert_eq!(cut.points, all.points[..3]);
+        assert_eq!(cut.max_l2, all.points[..3].iter().map(|p| p.l2).fold(f64::NEG_INFINITY, f64::max));
+        let note = cut.budget_note.expect("named");
+        assert!(note.starts_with("read-outs stopped after 3 (the last at t = 2)"), "{note}");
+        // The first read-out is made whatever the budget.
+        assert_eq!(trajectory_geometry_within(&spec, &opts, 10, 0, &mut |_| true).unwrap().points, all.points[..1]);
+        // The real budget: all 201 read-outs up to d = 349, four at the d = 1210 digits network.
+        assert!(201 * read_out_work(349) <= TRAJECTORY_WORK && 201 * read_out_work(350) > TRAJECTORY_WORK);
+        assert_eq!(TRAJECTORY_WORK / read_out_work(1210), 4);
     }
 
     #[test]

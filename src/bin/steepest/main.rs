@@ -42,7 +42,8 @@ pub enum Command {
         rows, or rows of numbers as in a CSV file) or of \
         a spec's objective: L_2, the L_inf bracket (exact when affordable), certified L_sep, rho_diag. With \
         --along-trajectory N, the read-outs at N + 1 points of the first method's run and their maxima (for \
-        objectives whose Hessian changes, e.g. rosenbrock)."
+        objectives whose Hessian changes, e.g. rosenbrock), within a work budget of 2^33 counted as d^3 a read-out \
+        (budget_note says where it stopped)."
     )]
     Smoothness(SmoothnessArgs),
     /// The Hessian analysis at a checkpoint
