@@ -32,6 +32,7 @@ use super::run::MethodResult;
 use crate::norm::modular::max_nuclear_rank;
 use crate::norm::Layout;
 use crate::optimizer::{Status, StepRule};
+use crate::smoothness::Constant;
 use serde::{Deserialize, Serialize};
 
 /// The three numbers for one pair of runs (or the geometric means over a sweep cell's problems).
@@ -93,45 +94,74 @@ pub const AT_THE_MINIMUM: &str = "f(x_0) = f*: both methods stop at once; both n
 /// prediction is defined (both runs took a step from a point above the minimum), or both
 /// stopped at once at the minimum: a named case (`degenerate`), with ratios of 0 steps to 0.
 pub fn compare(d: usize, methods: &[MethodResult]) -> Option<Comparison> {
+    let p = against_gd(methods, "sign_gd", d, |s| Some(&s.trace.grad_l1))?;
+    Some(Comparison {
+        gd: p.gd,
+        sign_gd: p.other,
+        advantage: p.advantage,
+        measure: p.measure,
+        linf_exact: p.constant.exact,
+        linf_method: p.constant.method,
+        degenerate: p.case.map(|c| match c {
+            AtOnce::ZeroHessian => ZERO_HESSIAN,
+            AtOnce::AtTheMinimum => AT_THE_MINIMUM,
+        }),
+    })
+}
+
+/// GD against another steepest descent on one run, as `compare` and `compare_spectral` report it.
+struct Pair<'a> {
+    gd: usize,
+    other: usize,
+    advantage: Advantage,
+    measure: Measure,
+    /// The other method's smoothness constant (its theory step's).
+    constant: &'a Constant,
+    /// Set when both runs stopped at once.
+    case: Option<AtOnce>,
+}
+
+/// Why both runs of a comparison stopped at once.
+enum AtOnce {
+    /// H = 0; the ceiling takes its value at c I as c -> 0, which is 1.
+    ZeroHessian,
+    /// The start is a minimiser of a nonzero H; the ceiling stands.
+    AtTheMinimum,
+}
+
+/// GD against the first method of `kind`, both with theory steps: the ceiling `dim` L_2 / L (dim
+/// = d for sign descent, R for spectral descent), the prediction from both runs' guarantees
+/// (`dual_grad`: the other run's gradient in its dual norm), and the measurement. None when a
+/// method or a constant is missing, or the prediction is undefined.
+fn against_gd<'a>(
+    methods: &'a [MethodResult],
+    kind: &str,
+    dim: usize,
+    dual_grad: impl Fn(&'a MethodResult) -> Option<&'a Vec<f64>>,
+) -> Option<Pair<'a>> {
     let find = |kind: &str| methods.iter().position(|m| m.kind == kind && m.rule == StepRule::Theory);
-    let (gd, sign_gd) = (find("gd")?, find("sign_gd")?);
-    let (g, s) = (&methods[gd], &methods[sign_gd]);
-    let (l2, linf) = (g.smoothness.as_ref()?, s.smoothness.as_ref()?);
+    let (gd, other) = (find("gd")?, find(kind)?);
+    let (g, s) = (&methods[gd], &methods[other]);
+    let (l2, constant, dual) = (g.smoothness.as_ref()?, s.smoothness.as_ref()?, dual_grad(s)?);
+    let ceiling = dim as f64 * l2.value / constant.value;
     if at_once(g) && at_once(s) {
-        let zero = l2.value == 0.0 && linf.value == 0.0;
-        return Some(Comparison {
+        let zero = l2.value == 0.0 && constant.value == 0.0;
+        return Some(Pair {
             gd,
-            sign_gd,
-            advantage: Advantage {
-                ceiling: if zero { 1.0 } else { d as f64 * l2.value / linf.value },
-                predicted: 1.0,
-                measured: 1.0,
-            },
+            other,
+            advantage: Advantage { ceiling: if zero { 1.0 } else { ceiling }, predicted: 1.0, measured: 1.0 },
             measure: Measure::Steps,
-            linf_exact: linf.exact,
-            linf_method: linf.method,
-            degenerate: Some(if zero { ZERO_HESSIAN } else { AT_THE_MINIMUM }),
+            constant,
+            case: Some(if zero { AtOnce::ZeroHessian } else { AtOnce::AtTheMinimum }),
         });
     }
     let gd_run =
         RunRecord { suboptimality: &g.trace.f, dual_grad: &g.trace.grad_l2, smoothness: l2.value, steps: g.stopped_at };
-    let sign_run = RunRecord {
-        suboptimality: &s.trace.f,
-        dual_grad: &s.trace.grad_l1,
-        smoothness: linf.value,
-        steps: s.stopped_at,
-    };
-    let predicted = predicted_ratio(&gd_run, &sign_run)?;
+    let other_run =
+        RunRecord { suboptimality: &s.trace.f, dual_grad: dual, smoothness: constant.value, steps: s.stopped_at };
+    let predicted = predicted_ratio(&gd_run, &other_run)?;
     let (measure, measured) = measure(g, s);
-    Some(Comparison {
-        gd,
-        sign_gd,
-        advantage: Advantage { ceiling: d as f64 * l2.value / linf.value, predicted, measured },
-        measure,
-        linf_exact: linf.exact,
-        linf_method: linf.method,
-        degenerate: None,
-    })
+    Some(Pair { gd, other, advantage: Advantage { ceiling, predicted, measured }, measure, constant, case: None })
 }
 
 /// Whether a run stopped at its start, at the target: then both runs of a comparison need 0 steps.
@@ -182,43 +212,20 @@ pub const SPECTRAL_AT_THE_MINIMUM: &str = "f(x_0) = f*: both methods stop at onc
 /// spectral method with theory steps and the prediction is defined, or both stopped at once at
 /// the minimum: a named case (`degenerate`), with ratios of 0 steps to 0.
 pub fn compare_spectral(layout: &Layout, methods: &[MethodResult]) -> Option<SpectralComparison> {
-    let find = |kind: &str| methods.iter().position(|m| m.kind == kind && m.rule == StepRule::Theory);
-    let (gd, spectral) = (find("gd")?, find("spectral")?);
-    let (g, s) = (&methods[gd], &methods[spectral]);
-    let (l2, lspec, nuclear) = (g.smoothness.as_ref()?, s.smoothness.as_ref()?, s.grad_nuclear.as_ref()?);
     let r = max_nuclear_rank(layout);
-    if at_once(g) && at_once(s) {
-        let zero = l2.value == 0.0 && lspec.value == 0.0;
-        return Some(SpectralComparison {
-            gd,
-            spectral,
-            advantage: Advantage {
-                ceiling: if zero { 1.0 } else { r as f64 * l2.value / lspec.value },
-                predicted: 1.0,
-                measured: 1.0,
-            },
-            measure: Measure::Steps,
-            max_nuclear_rank: r,
-            spec_exact: lspec.exact,
-            spec_method: lspec.method,
-            degenerate: Some(if zero { SPECTRAL_ZERO_HESSIAN } else { SPECTRAL_AT_THE_MINIMUM }),
-        });
-    }
-    let gd_run =
-        RunRecord { suboptimality: &g.trace.f, dual_grad: &g.trace.grad_l2, smoothness: l2.value, steps: g.stopped_at };
-    let spectral_run =
-        RunRecord { suboptimality: &s.trace.f, dual_grad: nuclear, smoothness: lspec.value, steps: s.stopped_at };
-    let predicted = predicted_ratio(&gd_run, &spectral_run)?;
-    let (measure, measured) = measure(g, s);
+    let p = against_gd(methods, "spectral", r, |s| s.grad_nuclear.as_ref())?;
     Some(SpectralComparison {
-        gd,
-        spectral,
-        advantage: Advantage { ceiling: r as f64 * l2.value / lspec.value, predicted, measured },
-        measure,
+        gd: p.gd,
+        spectral: p.other,
+        advantage: p.advantage,
+        measure: p.measure,
         max_nuclear_rank: r,
-        spec_exact: lspec.exact,
-        spec_method: lspec.method,
-        degenerate: None,
+        spec_exact: p.constant.exact,
+        spec_method: p.constant.method,
+        degenerate: p.case.map(|c| match c {
+            AtOnce::ZeroHessian => SPECTRAL_ZERO_HESSIAN,
+            AtOnce::AtTheMinimum => SPECTRAL_AT_THE_MINIMUM,
+        }),
     })
 }
 
