@@ -76,7 +76,7 @@ export function badNumbers(value) {
       const named = typeof o.actual_undefined === 'string';
       for (const [k, x] of Object.entries(o)) {
         if (own && Number.isNaN(x)) continue;
-        const kept = named && k === 'actual' && Array.isArray(x) ? x.filter((v) => v !== null) : x;
+        const kept = named && k === 'actual' && Array.isArray(x) ? x.filter((v) => v !== null && !Number.isNaN(v)) : x;
         walk(kept, `${path}.${k}`, div);
       }
     }
