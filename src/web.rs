@@ -26,6 +26,8 @@ use web_sys::HtmlCanvasElement;
 mod convert;
 #[cfg(feature = "full")]
 mod full;
+#[cfg(feature = "full")]
+pub use full::*;
 
 /// The one conversion of an error to JS: an Error with the text, and the field's parts.
 fn js_error(e: Error) -> JsValue {
