@@ -137,7 +137,7 @@ async function main() {
   for (const f of readdirSync(join(root, 'data')).filter((n) => n.endsWith('.bin'))) cpSync(join(root, 'data', f), join(DIST, 'data', f));
 
   // The full core's files are fetched only when a spec or view needs them (www/core.js).
-  const fullCore = new Set(['www/pkg/steepest.js', 'www/pkg/steepest_bg.wasm'].map((f) => done.get(f)));
+  const fullCore = new Set(CORES.filter((c) => c.onDemand).flatMap(({ name }) => [`www/pkg/${name}.js`, `www/pkg/${name}_bg.wasm`]).map((f) => done.get(f)));
   let page = 0;
   let full = 0;
   for (const dir of [DIST, ASSETS]) {

@@ -97,8 +97,8 @@ export function ensureChromium() {
  * and the page core (without the `full` feature, in a profile of its own: Cargo.toml), each with
  * its JS bindings in www/pkg. */
 export const CORES = [
-  { name: 'steepest', profile: 'release', features: [] },
-  { name: 'steepest_page', profile: 'page-core', features: ['--no-default-features'] },
+  { name: 'steepest', profile: 'release', features: [], onDemand: true },
+  { name: 'steepest_page', profile: 'page-core', features: ['--no-default-features'], onDemand: false },
 ];
 
 /** Builds the release wasm cores and their JS bindings into www/pkg. */

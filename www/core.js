@@ -7,21 +7,23 @@
 // Each is fetched and compiled once per page: the worker gets the compiled module by message
 // (compute.js), never fetching it again. A build that bundles only the full core (the single
 // file) says so through `fullCore()`, and nothing more is fetched.
-import initPage, * as page from './pkg/steepest_page.js';
+import * as page from './pkg/steepest_page.js';
 
 /** @typedef {typeof import('./pkg/steepest.js')} Api */
 /** @typedef {'page' | 'full'} CoreName */
 
 /** The core in use in this thread. The page core's functions are a subset of the full core's;
- * `load('full')` (via `coreFor`) runs before anything calls one it lacks.
+ * `load('full')` runs before anything calls one it lacks (main.js, by `needsFull`).
  * @type {Api} */
 export let wasm = /** @type {any} */ (page);
 /** Which core `wasm` is. @type {CoreName} */
 export let coreName = 'page';
 
+/** Each core's bindings (the page core's are at hand, the full core's imported when needed)
+ * and its wasm. */
 const CORES = {
-  page: { glue: async () => /** @type {any} */ (page), url: new URL('./pkg/steepest_page_bg.wasm', import.meta.url) },
-  full: { glue: () => import('./pkg/steepest.js'), url: new URL('./pkg/steepest_bg.wasm', import.meta.url) },
+  page: { bindings: async () => /** @type {any} */ (page), url: new URL('./pkg/steepest_page_bg.wasm', import.meta.url) },
+  full: { bindings: () => import('./pkg/steepest.js'), url: new URL('./pkg/steepest_bg.wasm', import.meta.url) },
 };
 
 /** @type {Partial<Record<CoreName, Promise<WebAssembly.Module>>>} */
@@ -47,9 +49,9 @@ export function compiledCore(name) {
  * @param {WebAssembly.Module} [module] */
 export async function load(name, module) {
   const api = await (loaded[name] ??= (async () => {
-    const glue = name === 'page' ? initPage : /** @type {any} */ (await CORES.full.glue()).default;
-    await glue({ module_or_path: module ?? await compiledCore(name) });
-    return /** @type {Api} */ (await CORES[name].glue());
+    const bindings = /** @type {Api} */ (await CORES[name].bindings());
+    await bindings.default({ module_or_path: module ?? await compiledCore(name) });
+    return bindings;
   })());
   // The page core never replaces the full one: the full core does all it does.
   if (name === 'full' || coreName === 'page') {

@@ -69,7 +69,8 @@ async function main() {
   await load('page');
   /** @type {Schema} */
   const schema = wasm.schema();
-  const url = new PageUrl(schema, wasm.presets());
+  const presets = wasm.presets();
+  const url = new PageUrl(schema, presets);
   const unmatched = url.views.filter((id) => !VIEWS.some((v) => v.id === id)).concat(VIEWS.map((v) => v.id).filter((id) => !url.views.includes(id)));
   if (unmatched.length) throw new Error(`views ${unmatched.join(', ')}: the core's schema and www/views.js must list the same views`);
   const view = () => /** @type {import('./types').ViewDef} */ (VIEWS.find((v) => v.id === url.view()));
@@ -90,7 +91,7 @@ async function main() {
     }
   }
 
-  const picker = new PresetPicker(wasm.presets(), pickPreset);
+  const picker = new PresetPicker(presets, pickPreset);
   // A short link ?preset=NAME (no spec keys) stands for the preset's whole spec.
   const named = picker.find(url.query().get('preset'));
   const short = named && url.specKeys().length === 0;
