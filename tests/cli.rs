@@ -87,7 +87,12 @@ fn schema_has_type_range_default_and_help_for_every_parameter() {
             // A method hyperparameter's default is each method's own, listed with the methods.
             let field = p["name"].as_str().unwrap().trim_start_matches("methods[].");
             let per_method = schema["methods"].as_array().unwrap().iter().any(|m| m["defaults"][field].is_number());
-            assert!(p["min"].is_number() && p["max"].is_number() && (p["default"].is_number() || per_method), "{p}");
+            // A default that follows other fields is stated as its rule.
+            let auto = p["auto"].is_string() && p["default"].is_null();
+            assert!(
+                p["min"].is_number() && p["max"].is_number() && (p["default"].is_number() || per_method || auto),
+                "{p}"
+            );
         }
     }
 }

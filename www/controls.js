@@ -10,7 +10,7 @@ import { wasm } from './core.js';
 /** @typedef {import('./types').Spec} Spec */
 /** @typedef {import('./types').PageView} PageView */
 /** @typedef {{ kind: 'log' | 'log1p' | 'linear', lo: number, hi: number }} SliderScale */
-/** @typedef {{ root: HTMLElement, set: (value: any) => void, error: HTMLElement, input: HTMLElement }} Field */
+/** @typedef {{ root: HTMLElement, set: (value: any, spec?: Spec) => void, error: HTMLElement, input: HTMLElement }} Field */
 /** @typedef {(mutate: (spec: Spec) => void, field: string, structural?: boolean) => void} OnEdit */
 
 // Slider positions. Sliders move on a log scale for parameters the schema marks log-scaled and
@@ -265,12 +265,19 @@ export class Controls {
     } else if (p.type === 'integer' || p.type === 'float') {
       // A method hyperparameter left empty takes its method's own default (schema.methods).
       const own = i === undefined ? undefined : this.schema.methods.find((m) => m.id === spec.methods[i].kind)?.defaults[leaf(p.name)];
-      const optional = p.name === 'methods[].lr' || own !== undefined;
-      const fallback = own ?? p.default;
+      // A field whose default follows other fields (sweep.spread_max) is left empty; the value
+      // the core resolves it to is its placeholder and its slider's position.
+      const auto = p.auto !== undefined;
+      const autoValue = (/** @type {Spec} */ s) => {
+        try { return read(wasm.resolveSpec(s), p.name, i); } catch { return undefined; }
+      };
+      const autoText = (/** @type {number | undefined} */ v) => (v === undefined ? 'auto' : `auto: ${Number(v.toPrecision(4))}`);
+      const optional = p.name === 'methods[].lr' || own !== undefined || auto;
+      let fallback = own ?? p.default ?? (auto ? autoValue(spec) : undefined);
       const number = el('input', {
         id, type: 'number', inputmode: 'decimal', step: 'any', min: p.min, max: p.max,
         'aria-describedby': `${helpId} ${moreId} ${errId}`,
-        placeholder: p.name === 'methods[].lr' ? 'default for the rule' : own !== undefined ? `default ${own}` : undefined,
+        placeholder: p.name === 'methods[].lr' ? 'default for the rule' : own !== undefined ? `default ${own}` : auto ? autoText(fallback) : undefined,
       });
       number.value = value ?? '';
       const wrap = el('div', { class: 'inputs' });
@@ -314,7 +321,11 @@ export class Controls {
         if (p.type === 'integer' && !Number.isInteger(v)) return this.showError(path, `${p.label}: ${raw} is not a whole number; allowed: ${p.range}`);
         commit(v);
       });
-      set = (v) => {
+      set = (v, s) => {
+        if (auto && s) {
+          fallback = autoValue(s);
+          number.placeholder = autoText(fallback);
+        }
         number.value = v ?? '';
         moveSlider(v ?? fallback);
       };
@@ -372,7 +383,7 @@ export class Controls {
   sync(spec) {
     for (const f of this.fields.values()) {
       const i = f.root.dataset.index === '' ? undefined : Number(f.root.dataset.index);
-      if (document.activeElement !== f.input) f.set(read(spec, /** @type {string} */ (f.root.dataset.param), i));
+      if (document.activeElement !== f.input) f.set(read(spec, /** @type {string} */ (f.root.dataset.param), i), spec);
       f.error.textContent = '';
       f.root.classList.remove('invalid');
     }

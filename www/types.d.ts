@@ -32,6 +32,8 @@ export interface Param {
   min_exclusive?: boolean;
   max_exclusive?: boolean;
   default: any;
+  /** The rule of a default that follows other fields (the field is left empty; the core resolves it). */
+  auto?: string;
   log_scale?: boolean;
   choices: string[];
   help: string;

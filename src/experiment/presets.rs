@@ -107,7 +107,7 @@ const TABLE: &[Row] = &[
         r#"{"problem": {"kind": "quadratic", "d": 20, "spectrum": "outliers", "outliers": 2, "lambda_min": 1},
             "methods": [{"kind": "gd"}, {"kind": "sign_gd"}],
             "run": {"steps": 3000, "target": 1e-6},
-            "sweep": {"spread_min": 1.5, "spread_max": 8, "spread_points": 6, "rotation_points": 6}}"#,
+            "sweep": {"spread_min": 1.5, "spread_points": 6, "rotation_points": 6}}"#,
     ),
     (
         "digits-mlp",

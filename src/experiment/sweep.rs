@@ -110,7 +110,8 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, Error> 
     let task = spec.sweep_task()?;
     let spec: &Spec = &task;
     let w = &spec.sweep;
-    let spreads = log_grid(w.spread_min, w.spread_max, w.spread_points as usize);
+    let spreads =
+        log_grid(w.spread_min, w.spread_max_for(spec.problem.d, spec.problem.outliers), w.spread_points as usize);
     let rotations: Vec<f64> = (0..w.rotation_points).map(|i| i as f64 / (w.rotation_points - 1) as f64).collect();
     let grid: Vec<(f64, f64)> = rotations.iter().flat_map(|&r| spreads.iter().map(move |&s| (r, s))).collect();
     let mut cells = Vec::with_capacity(grid.len());
@@ -280,6 +281,7 @@ pub fn sweep_csv(r: &SweepTable) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::spec::auto_spread_max;
 
     #[test]
     fn spearman_matches_textbook_values() {
@@ -402,5 +404,35 @@ mod tests {
         assert!(matches!(e, Err(Error::Spec(ref s)) if s.field == "sweep.spread_max"), "{e:?}");
         let e = run_sweep(&Spec::from_json(r#"{"problem": {"kind": "rosenbrock"}}"#).unwrap(), &mut |_| true);
         assert!(matches!(e, Err(Error::Spec(ref s)) if s.field == "problem.kind"));
+    }
+
+    #[test]
+    fn the_default_largest_spread_fits_the_problem() {
+        // d = 5 with two outliers: spreads reach at most d / k = 2.5; the default map ends at 2.
+        let spec = Spec::from_json(
+            r#"{"problem": {"d": 5, "outliers": 2}, "run": {"steps": 200},
+                "sweep": {"spread_points": 2, "rotation_points": 2, "problems": 1}}"#,
+        )
+        .unwrap();
+        let r = run_sweep(&spec, &mut |_| true).unwrap();
+        assert_eq!(r.spreads.last(), Some(&2.0));
+        assert_eq!(r.spec.sweep.spread_max, Some(2.0), "the echoed spec says what was run");
+        // Where even the smallest spread cannot fit, the error names it and both ways out.
+        let e = run_sweep(&Spec::from_json(r#"{"problem": {"d": 3, "outliers": 2}}"#).unwrap(), &mut |_| true);
+        let Err(Error::Spec(e)) = e else { panic!("{e:?}") };
+        assert_eq!(e.field, "sweep.spread_min");
+        assert!(e.to_string().contains("1.2") && e.to_string().contains("sweep.spread_max"), "{e}");
+        // Where 8 fits, the default is 8: the default sweep's cells are unchanged.
+        assert_eq!(auto_spread_max(20, 2), 8.0);
+        for d in 2..=60u64 {
+            for k in 1..d {
+                let s = auto_spread_max(d, k);
+                let (d, k) = (d as f64, k as f64);
+                assert!(s <= 8.0 && s < d / k, "d = {d}, k = {k}: {s}");
+                // lambda_max / lambda_min = s (d - k) / (d - s k) stays at most 4 (d - k) / k.
+                let ratio = lambda_max_for_spread(s, d as usize, k as usize, 1.0);
+                assert!(ratio.is_finite() && ratio <= 4.0 * (d - k) / k * (1.0 + 1e-12), "d = {d}, k = {k}: {ratio}");
+            }
+        }
     }
 }

@@ -36,7 +36,7 @@ impl Default for SweepSpec {
     fn default() -> Self {
         SweepSpec {
             spread_min: default_float("sweep.spread_min"),
-            spread_max: default_float("sweep.spread_max"),
+            spread_max: None,
             spread_points: default_int("sweep.spread_points"),
             rotation_points: default_int("sweep.rotation_points"),
             problems: default_int("sweep.problems"),

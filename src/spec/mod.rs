@@ -22,8 +22,8 @@ mod validate;
 
 pub use error::SpecError;
 pub use model::{
-    AnalysisSpec, MethodSpec, ProblemKind, ProblemSpec, Rule, RunSpec, Spec, StartKind, SweepMeasure, SweepRule,
-    SweepSpec, PROBLEM_KINDS,
+    auto_spread_max, AnalysisSpec, MethodSpec, ProblemKind, ProblemSpec, Rule, RunSpec, Spec, StartKind, SweepMeasure,
+    SweepRule, SweepSpec, PROBLEM_KINDS,
 };
 pub use params::{
     allowed, check_number, param, range_text, Kind, Param, Step, When, PARAMS, RULES, SPECTRUM_KINDS, START_KINDS,

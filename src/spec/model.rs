@@ -184,7 +184,8 @@ pub enum SweepMeasure {
 #[serde(default, deny_unknown_fields)]
 pub struct SweepSpec {
     pub spread_min: f64,
-    pub spread_max: f64,
+    /// None: `auto_spread_max` of the problem, so that the default sweep fits any d and outliers.
+    pub spread_max: Option<f64>,
     pub spread_points: u64,
     pub rotation_points: u64,
     pub problems: u64,
@@ -194,6 +195,42 @@ pub struct SweepSpec {
     pub tune_points: u64,
     pub measure: SweepMeasure,
 }
+
+impl Spec {
+    /// A field of `AUTO_DEFAULTS` by its spec name: Some(value given); None for other fields.
+    pub(super) fn auto_number(&self, name: &str) -> Option<Option<f64>> {
+        match name {
+            "sweep.spread_max" => Some(self.sweep.spread_max),
+            _ => None,
+        }
+    }
+}
+
+impl SweepSpec {
+    /// The largest spread of the map: as given, or else `auto_spread_max(d, outliers)`.
+    pub fn spread_max_for(&self, d: u64, outliers: u64) -> f64 {
+        self.spread_max.unwrap_or_else(|| auto_spread_max(d, outliers))
+    }
+}
+
+/// The default largest spread: min(8, 0.8 d / k). k outliers at lambda_max over a bulk at
+/// lambda_min have spread lambda_max / lambda_bar < d / k, and near d / k the bulk vanishes
+/// (lambda_max / lambda_min = s (d - k) / (d - s k)); 0.8 d / k keeps that ratio at
+/// most 4 (d - k) / k.
+pub fn auto_spread_max(d: u64, outliers: u64) -> f64 {
+    if outliers == 0 {
+        return AUTO_SPREAD_MAX;
+    }
+    // 4 d / (5 k) as one correctly rounded division, so that it reads as written (1.2, not 1.2000000000000002).
+    AUTO_SPREAD_MAX.min((4 * d) as f64 / (5 * outliers) as f64)
+}
+
+/// The default largest spread wherever d / outliers allows it.
+pub const AUTO_SPREAD_MAX: f64 = 8.0;
+
+/// Parameters outside the methods whose default follows other fields (left empty, `resolved`
+/// fills them in), with that rule as the schema states it.
+pub const AUTO_DEFAULTS: &[(&str, &str)] = &[("sweep.spread_max", "min(8, 0.8 d / outliers)")];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -306,6 +343,7 @@ impl Spec {
                 m.set(h, used);
             }
         }
+        s.sweep.spread_max = Some(self.sweep.spread_max_for(self.problem.d, self.problem.outliers));
         s
     }
 

@@ -1,11 +1,13 @@
 //! The schema: what `steepest spec --schema` prints and the page builds its controls from.
 
+use super::model::AUTO_DEFAULTS;
 use super::params::{range_text, PARAMS};
 use super::{MAX_D, MAX_METHODS, MAX_NETWORK_PARAMS, MAX_STEPS, SPEC_VERSION};
 use crate::norm::Layout;
 use crate::optimizer::METHODS;
 
-/// The schema: every parameter with type, range (also as text), default, label, step and help, every method with its own
+/// The schema: every parameter with type, range (also as text), default (or the rule of an `auto`
+/// one), label, step and help, every method with its own
 /// hyperparameter defaults, the groups, and the page's views and query keys (what
 /// `steepest spec --schema` prints and what the page builds its controls and views from).
 pub fn schema() -> serde_json::Value {
@@ -25,6 +27,9 @@ pub fn schema() -> serde_json::Value {
         .map(|p| {
             let mut v = serde_json::to_value(p).expect("a parameter serialises");
             v["range"] = range_text(&p.kind).into();
+            if let Some((_, rule)) = AUTO_DEFAULTS.iter().find(|(name, _)| *name == p.name) {
+                v["auto"] = (*rule).into();
+            }
             v
         })
         .collect();

@@ -731,7 +731,7 @@ mod tests {
         s.sweep.rotation_points = 2;
         s.sweep.problems = 1;
         s.sweep.tune_points = 3;
-        s.sweep.spread_max = 3.0;
+        s.sweep.spread_max = Some(3.0);
         let mut changed = s.clone();
         changed.problem.rotation = 0.7;
         changed.problem.lambda_max = 50.0;

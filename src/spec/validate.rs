@@ -2,7 +2,7 @@
 //! extra rules of each task. A task type (`RunTask`, `SweepTask`, `AnalysisTask`) is made only
 //! here, so what its checks established holds wherever one is used.
 
-use super::model::{AnalysisSpec, ProblemKind, Rule, Spec};
+use super::model::{auto_spread_max, AnalysisSpec, ProblemKind, Rule, Spec, AUTO_SPREAD_MAX};
 use super::params::{check_float, check_int, check_number, Kind, PARAMS};
 use super::{acts_on_text, SpecError, MAX_D, MAX_METHODS, MAX_NETWORK_PARAMS};
 use crate::linalg::Matrix;
@@ -372,10 +372,10 @@ impl Spec {
                 format!("allowed: greater than sweep.tune_min = {}", w.tune_min),
             ));
         }
-        if w.spread_min > w.spread_max {
+        if let Some(max) = w.spread_max.filter(|&max| w.spread_min > max) {
             return Err(SpecError::new(
                 "sweep.spread_max",
-                w.spread_max,
+                max,
                 format!("allowed: at least sweep.spread_min = {}", w.spread_min),
             ));
         }
@@ -383,8 +383,9 @@ impl Spec {
     }
 
     /// Every integer and float field against its table range, in table order (method fields
-    /// for each method). A float that serialises as null is NaN or infinite; a method's
-    /// optional numbers (lr, hyperparameters) are read from the method itself.
+    /// for each method). A float that serialises as null is NaN or infinite; optional numbers
+    /// (a method's lr and hyperparameters, sweep.spread_max) are read from the spec itself, where
+    /// None (absent) and NaN differ.
     fn check_ranges(&self) -> Result<(), SpecError> {
         let json = serde_json::to_value(self).expect("a spec serialises");
         for p in PARAMS {
@@ -398,7 +399,11 @@ impl Spec {
             };
             for (i, (field, v)) in targets.into_iter().enumerate() {
                 let numeric = matches!(p.kind, Kind::Integer { .. } | Kind::Float { .. });
-                match p.name.strip_prefix("methods[].").and_then(|f| self.methods[i].optional_number(f)) {
+                let optional = match p.name.strip_prefix("methods[].") {
+                    Some(f) => self.methods[i].optional_number(f),
+                    None => self.auto_number(p.name),
+                };
+                match optional {
                     Some(None) => {}
                     Some(Some(x)) => check_number(&field, p.name, x)?,
                     None if !numeric => {}
@@ -471,12 +476,22 @@ impl Spec {
             ));
         }
         let limit = p.d as f64 / p.outliers as f64;
-        if self.sweep.spread_max >= limit {
-            return Err(SpecError::new(
-                "sweep.spread_max",
-                self.sweep.spread_max,
-                format!("allowed: below d / outliers = {limit}"),
-            ));
+        let w = &self.sweep;
+        match w.spread_max {
+            Some(max) if max >= limit => {
+                return Err(SpecError::new("sweep.spread_max", max, format!("allowed: below d / outliers = {limit}")))
+            }
+            None if w.spread_min > auto_spread_max(p.d, p.outliers) => {
+                return Err(SpecError::new(
+                    "sweep.spread_min",
+                    w.spread_min,
+                    format!(
+                        "allowed: at most the largest spread, min({AUTO_SPREAD_MAX}, 0.8 d / outliers) = {} while sweep.spread_max is empty (or set sweep.spread_max, below d / outliers = {limit})",
+                        auto_spread_max(p.d, p.outliers)
+                    ),
+                ))
+            }
+            _ => {}
         }
         Ok(SweepTask(run))
     }
@@ -488,6 +503,16 @@ mod tests {
     use crate::optimizer::method::GD;
     use crate::optimizer::{Hyper, METHODS};
     use crate::spec::{schema, MethodSpec, ProblemKind};
+
+    #[test]
+    fn auto_defaults_are_floats_left_empty_that_resolve_to_a_number() {
+        let s = Spec::default();
+        for (name, _) in crate::spec::model::AUTO_DEFAULTS {
+            assert!(matches!(crate::spec::param(name).kind, Kind::Float { default: None, .. }), "{name}");
+            assert_eq!(s.auto_number(name), Some(None), "{name} is empty by default");
+            assert!(matches!(s.resolved().auto_number(name), Some(Some(x)) if x.is_finite()), "{name} resolves");
+        }
+    }
 
     #[test]
     fn defaults_are_valid_and_round_trip() {
