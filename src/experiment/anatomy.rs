@@ -16,6 +16,7 @@ use crate::smoothness::{
     heat_map, histogram, mass, quadrature, report_with_eigenvalues, weighted_histogram, ExactMode, HeatMap, Histogram,
     Interval, MassReport, Progress, ReportOptions,
 };
+use crate::smoothness::{sdp_work_bound, SDP_MAX_D};
 use crate::spec::{AnalysisTask, ProblemKind, Spec};
 use crate::Error;
 use serde::Serialize;
@@ -90,6 +91,47 @@ pub struct HessianAnatomy {
     /// GD's, sign descent's and (with weight matrices) spectral descent's numbers at the
     /// checkpoint, side by side (experiment::norm_geometry): empty when the Hessian is not formed.
     pub geometry: Vec<NormGeometry>,
+    /// Why analysis.sdp was not honoured at this checkpoint of a list (`checkpoint_specs`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub budget_note: Option<String>,
+}
+
+/// Work allowed to the SDPs that analysis.sdp adds above SDP_MAX_D over one list of checkpoints
+/// (`steepest analysis --at`), counted as each checkpoint's bound on the sweeps of its two SDPs,
+/// the Hessian's and its rotated twin's, on the 2d x 2d lift (`sdp_work_bound`): 2^35 multiply-adds,
+/// about 15 to 30 s natively. The first checkpoint always has its SDPs (the one that `analysis`
+/// alone makes); at the d = 1131 network its two take about 26 s, so no second fits, and at
+/// d = 600 four do. Without it, four checkpoints of that network took over 107 s of CPU (fuzz seed
+/// 7, case 3802).
+pub const CHECKPOINTS_SDP_WORK: u64 = 1 << 35;
+
+/// The spec of each checkpoint in `steps`: the given one with analysis.step set, and analysis.sdp
+/// kept while the SDPs fit in CHECKPOINTS_SDP_WORK; past it, analysis.sdp off and the note that
+/// says so, for the analysis's `budget_note`.
+pub fn checkpoint_specs(spec: &Spec, steps: &[u64]) -> Vec<(Spec, Option<String>)> {
+    let d = spec.dim();
+    let work =
+        if spec.analysis.sdp && d > SDP_MAX_D && d <= DENSE_HESSIAN_MAX_D { 2 * sdp_work_bound(2 * d) } else { 0 };
+    let mut honoured = 0u64;
+    steps
+        .iter()
+        .map(|&step| {
+            let mut at = spec.clone();
+            at.analysis.step = step;
+            let mut note = None;
+            if honoured > 0 && (honoured + 1) * work > CHECKPOINTS_SDP_WORK {
+                at.analysis.sdp = false;
+                note = Some(format!(
+                    "analysis.sdp not honoured here: the SDPs of the first {honoured} checkpoint(s) spent the list's \
+                     budget of {:.2e} multiply-adds ({:.2e} a checkpoint at d = {d}); the L_inf bracket is the quick one",
+                    CHECKPOINTS_SDP_WORK as f64, work as f64
+                ));
+            } else {
+                honoured += 1;
+            }
+            (at, note)
+        })
+        .collect()
 }
 
 /// The analysis of a spec at its checkpoint (validated here into an `AnalysisTask`): from the
@@ -547,6 +589,31 @@ mod tests {
         assert!(
             sdp.linf_upper >= sdp.linf_lower && (sdp.linf_lower - quick.linf_lower).abs() <= 0.05 * quick.linf_lower
         );
+    }
+
+    #[test]
+    fn checkpoints_share_one_budget_for_the_sdps_above_d_500() {
+        let spec = |d: u64, sdp: bool| {
+            Spec::from_json(&format!(r#"{{"problem": {{"d": {d}, "outliers": 2}}, "analysis": {{"sdp": {sdp}}}}}"#)).unwrap()
+        };
+        let steps = [0, 10, 20, 30, 40, 50];
+        let sdp_flags = |s: &Spec| checkpoint_specs(s, &steps).iter().map(|(s, _)| s.analysis.sdp).collect::<Vec<_>>();
+        // Each checkpoint's spec is the given one at its step.
+        let list = checkpoint_specs(&spec(600, true), &steps);
+        assert_eq!(list.iter().map(|(s, _)| s.analysis.step).collect::<Vec<_>>(), steps);
+        // Below SDP_MAX_D the option adds nothing, so nothing is spent; off, nothing either.
+        assert_eq!(sdp_flags(&spec(400, true)), [true; 6]);
+        assert_eq!(sdp_flags(&spec(1131, false)), [false; 6]);
+        // At d = 600 a checkpoint's two SDPs bound at 2 x 50 sweeps of 1200^2 x 50 multiply-adds:
+        // four fit in 2^35 (4 x 7.2e9 = 2.9e10 <= 3.4e10 < 5 x 7.2e9).
+        assert_eq!(2 * sdp_work_bound(1200), 2 * 50 * 1200 * 1200 * 50);
+        assert_eq!(sdp_flags(&spec(600, true)), [true, true, true, true, false, false]);
+        let note = list[4].1.as_deref().expect("named");
+        assert!(note.contains("first 4 checkpoint(s)") && note.contains("d = 600"), "{note}");
+        assert_eq!(list[5].1, list[4].1);
+        assert!(list[..4].iter().all(|(_, n)| n.is_none()));
+        // At d = 1131 the first checkpoint alone spends it; it always has its SDPs.
+        assert_eq!(sdp_flags(&spec(1131, true)), [true, false, false, false, false, false]);
     }
 
     #[test]

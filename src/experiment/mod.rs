@@ -16,7 +16,9 @@ mod run;
 mod step_ratio;
 mod sweep;
 
-pub use anatomy::{hessian_anatomy, Block, HessianAnatomy, MatrixAnatomy, TrackPoint};
+pub use anatomy::{
+    checkpoint_specs, hessian_anatomy, Block, HessianAnatomy, MatrixAnatomy, TrackPoint, CHECKPOINTS_SDP_WORK,
+};
 pub use claims::{check_claims, Claim, ClaimCheck, ClaimInput, Number};
 pub use cost::work_estimate;
 pub use export::{to_csv, TraceColumns, TraceProblem, TraceTable};

@@ -20,6 +20,8 @@ pub use lanczos::{lanczos, quadrature, Extremes};
 pub use linf::{linf_branch_and_bound, linf_enumerate, linf_exact, Progress};
 pub use low_rank::{linf_low_rank, low_rank_work, LowRankMax};
 pub use norm_constant::{smoothness_constant, Constant, LINF_EXACT_MAX_D, SDP_MAX_D};
-pub use report::{report, report_with_eigenvalues, Estimate, ExactMode, Interval, ReportOptions, SmoothnessReport};
+pub use report::{
+    report, report_with_eigenvalues, sdp_work_bound, Estimate, ExactMode, Interval, ReportOptions, SmoothnessReport,
+};
 pub use sdp::{certificate_from, certify, mixing_method, sdp_rank, solve, Certificate, SdpSolution};
 pub use spectral::{spectral_bracket, SpectralBracket, BLOCK_BOUND_MAX_D};

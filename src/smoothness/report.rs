@@ -26,6 +26,17 @@ pub enum ExactMode {
     Never,
 }
 
+/// The SDP's sweeps on an n x n matrix: about 2e9 multiply-adds (n^2 rank each), at least 50.
+fn sdp_max_sweeps(n: usize) -> usize {
+    (2e9 / ((n * n * sdp_rank(n)) as f64)).clamp(50.0, 20_000.0) as usize
+}
+
+/// Multiply-adds of the SDP's sweeps on an n x n matrix at most: what a budget over several
+/// reports counts.
+pub fn sdp_work_bound(n: usize) -> u64 {
+    (sdp_max_sweeps(n) * n * n * sdp_rank(n)) as u64
+}
+
 #[derive(Clone, Debug)]
 pub struct ReportOptions {
     pub exact: ExactMode,
@@ -257,9 +268,7 @@ fn report_of_scaled(
         let b = if psd { h.clone() } else { bilinear_lift(h) };
         let n = b.n();
         let rank = sdp_rank(n);
-        // About 2e9 multiply-adds of sweeps at most.
-        let max_sweeps = (2e9 / ((n * n * rank) as f64)).clamp(50.0, 20_000.0) as usize;
-        let (sol, cert) = solve(&b, opts.seed, opts.sdp_gap, max_sweeps);
+        let (sol, cert) = solve(&b, opts.seed, opts.sdp_gap, sdp_max_sweeps(n));
         if !progress(0.5) {
             return Err(Error::Cancelled);
         }

@@ -7,12 +7,13 @@ use serde::Serialize;
 use std::io::IsTerminal;
 use std::time::Instant;
 use steepest::experiment::{
-    build, check_claims, dense_hessian, hessian_anatomy, preset, presets, read_matrix_file, run_spec, run_sweep,
-    spec_geometry, sweep_csv, to_csv, trajectory_geometry, Claim, ClaimInput, SweepTable, TraceTable,
+    build, check_claims, checkpoint_specs, dense_hessian, hessian_anatomy, preset, presets, read_matrix_file, run_spec,
+    run_sweep, spec_geometry, sweep_csv, to_csv, trajectory_geometry, Claim, ClaimInput, HessianAnatomy, SweepTable,
+    TraceTable,
 };
 use steepest::smoothness::{report, ExactMode, ReportOptions};
 use steepest::spec::url::{to_query, URL_MATRIX_MAX};
-use steepest::spec::{schema, AnalysisSpec, Spec};
+use steepest::spec::{schema, Spec};
 
 pub fn dispatch(command: Command) -> Result<String, CliError> {
     match command {
@@ -97,18 +98,23 @@ fn analysis(args: &AnalysisArgs) -> Result<String, CliError> {
         )));
     }
     let spec = args.source.spec()?;
-    let analyse = |step: u64| {
+    let analyse = |spec: &Spec, budget_note: Option<String>| {
         let start = Instant::now();
-        let spec = Spec { analysis: AnalysisSpec { step, ..spec.analysis.clone() }, ..spec.clone() };
-        Ok::<_, CliError>(Timed::since(start, hessian_anatomy(&spec, &mut |_| true).map_err(invalid)?))
+        let report = HessianAnatomy { budget_note, ..hessian_anatomy(spec, &mut |_| true).map_err(invalid)? };
+        Ok::<_, CliError>(Timed::since(start, report))
     };
     match &args.at {
         None => {
-            let timed = analyse(spec.analysis.step)?;
+            let timed = analyse(&spec, None)?;
             print_claims(&args.source, |_| ClaimInput::of(None, None, None, Some(&timed.report)));
             Ok(to_json(&timed))
         }
-        Some(steps) => Ok(to_json(&steps.iter().map(|s| analyse(*s)).collect::<Result<Vec<_>, _>>()?)),
+        Some(steps) => Ok(to_json(
+            &checkpoint_specs(&spec, steps)
+                .into_iter()
+                .map(|(s, note)| analyse(&s, note))
+                .collect::<Result<Vec<_>, _>>()?,
+        )),
     }
 }
 
