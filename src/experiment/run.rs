@@ -341,7 +341,7 @@ pub(crate) fn resolve_step(
     cfg: &RunConfig,
     grid: &[f64],
     constants: &mut Vec<(Norm, Constant)>,
-    watch: &mut dyn Observer,
+    counter: &mut StepProgress,
 ) -> ResolvedStep {
     let obj = problem.objective.as_ref();
     let layout = obj.layout();
@@ -352,10 +352,12 @@ pub(crate) fn resolve_step(
     };
     let make_chain = |lr: f64| chain(m, step_size(lr, smoothness.as_ref()), cfg.steps, &layout);
     let (lr, tuning) = if m.tune {
-        let report = tune(obj, &problem.x0, make_chain, cfg, grid, &mut [watch]);
-        // When every grid value diverged, show the smallest: its divergence is the story.
-        let lr = grid[report.best.unwrap_or(0)];
-        (lr, Some(report))
+        let report = tune(obj, &problem.x0, make_chain, cfg, grid, &mut |runs| counter.runs(runs));
+        counter.count_runs(grid.len());
+        // When every grid value diverged, show the smallest: its divergence is the story. A
+        // cancelled tuning has no report; the runs that follow stop at once.
+        let lr = grid[report.as_ref().and_then(|r| r.best).unwrap_or(0)];
+        (lr, report)
     } else {
         (m.lr_value(), None)
     };
@@ -366,7 +368,14 @@ pub(crate) fn resolve_step(
 pub(crate) fn method_step(spec: &Spec, i: usize, problem: &super::problem::Problem) -> (ResolvedStep, String) {
     let m = &spec.methods[i];
     let cfg = run_config(spec);
-    let step = resolve_step(m, problem, &cfg, &tuning_grid(spec), &mut Vec::new(), &mut None::<StepProgress>);
+    let step = resolve_step(
+        m,
+        problem,
+        &cfg,
+        &tuning_grid(spec),
+        &mut Vec::new(),
+        &mut StepProgress::new(&mut |_, _| true, 0, 1, 1),
+    );
     let name = label(m, step.rule(), step.lr, spec.run.batch > 0);
     (step, name)
 }

@@ -104,8 +104,8 @@ pub fn lambda_max_for_spread(s: f64, d: usize, k: usize, lambda_min: f64) -> f64
     s * (d - k) as f64 * lambda_min / (d as f64 - s * k as f64)
 }
 
-/// Runs the sweep of a spec; `progress(fraction)` after each batch of cells (`parallel::batch`:
-/// one cell in wasm, a few per core natively, computed side by side), false cancels.
+/// Runs the sweep of a spec; `progress(fraction)` as cells finish (computed side by side
+/// natively, one after another in wasm: `parallel::map`), false cancels.
 pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, Error> {
     let task = spec.sweep_task()?;
     let spec: &Spec = &task;
@@ -114,15 +114,12 @@ pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, Error> 
         log_grid(w.spread_min, w.spread_max_for(spec.problem.d, spec.problem.outliers), w.spread_points as usize);
     let rotations: Vec<f64> = (0..w.rotation_points).map(|i| i as f64 / (w.rotation_points - 1) as f64).collect();
     let grid: Vec<(f64, f64)> = rotations.iter().flat_map(|&r| spreads.iter().map(move |&s| (r, s))).collect();
-    let mut cells = Vec::with_capacity(grid.len());
-    for batch in grid.chunks(crate::parallel::batch()) {
-        for cell in crate::parallel::map(batch, |&(rotation, spread)| sweep_cell(spec, rotation, spread)) {
-            cells.push(cell?);
-        }
-        if !progress(cells.len() as f64 / grid.len() as f64) {
-            return Err(Error::Cancelled);
-        }
-    }
+    let cells = crate::parallel::map(&grid, |&(rotation, spread), _| sweep_cell(spec, rotation, spread), &mut |done| {
+        progress(done / grid.len() as f64)
+    })
+    .ok_or(Error::Cancelled)?
+    .into_iter()
+    .collect::<Result<Vec<_>, _>>()?;
     let column = |f: fn(&SweepCell) -> f64| cells.iter().map(f).collect::<Vec<_>>();
     let measured = column(|c| c.measured);
     let ceiling = Agreement::of(&column(|c| c.ceiling), &measured);

@@ -21,7 +21,8 @@ use crate::norm::Layout;
 /// Dense Hessians are formed only up to this dimension (8 MB per 1000 x 1000 matrix).
 pub const DENSE_HESSIAN_MAX_D: usize = 2000;
 
-pub trait Objective {
+/// Sync: independent runs on one objective go side by side (a tuning grid, `parallel::map`).
+pub trait Objective: Sync {
     fn dim(&self) -> usize;
 
     fn value(&self, x: &[f64]) -> f64;

@@ -83,6 +83,17 @@ impl<'a> StepProgress<'a> {
         self.tell(self.done)
     }
 
+    /// Tells that `runs` more runs are done, a fraction counting a run under way by its steps
+    /// (runs side by side, which report no points: `tune`); false once cancelled.
+    pub fn runs(&mut self, runs: f64) -> bool {
+        self.tell(self.done + (runs * self.steps as f64) as usize)
+    }
+
+    /// Counts `runs` runs as done, after their last report through `runs`.
+    pub fn count_runs(&mut self, runs: usize) {
+        self.done += runs * self.steps;
+    }
+
     pub fn cancelled(&self) -> bool {
         self.cancelled
     }

@@ -8,11 +8,12 @@
 //!
 //! Ties go to the smaller step (the lower grid index), the safer choice.
 
-use super::observe::Observer;
+use super::observe::{Observer, Point};
 use super::run::{run, RunConfig, Status};
 use super::transform::Chain;
 use crate::objective::Objective;
 use serde::Serialize;
+use std::ops::ControlFlow;
 
 /// n values log-spaced from lo to hi inclusive: lo (hi/lo)^(i/(n-1)).
 pub fn log_grid(lo: f64, hi: f64, n: usize) -> Vec<f64> {
@@ -43,23 +44,26 @@ pub struct TuneReport {
     pub best: Option<usize>,
 }
 
-/// Runs `make_chain(scale)` for every scale of `grid`, each watched by `observers` (a task's
-/// progress), and picks the best by the rule above.
+/// Runs `make_chain(scale)` for every scale of `grid`, side by side where there are cores
+/// (`parallel::map`: each run is independent, and the outcomes come back in grid order), and
+/// picks the best by the rule above. `progress(runs done)`, a fraction counting the steps of the
+/// runs under way; false halts them and starts no more, and gives None.
 pub fn tune(
     obj: &dyn Objective,
     x0: &[f64],
-    make_chain: impl Fn(f64) -> Chain,
+    make_chain: impl Fn(f64) -> Chain + Sync,
     cfg: &RunConfig,
     grid: &[f64],
-    observers: &mut [&mut dyn Observer],
-) -> TuneReport {
-    let outcomes: Vec<GridOutcome> = grid
-        .iter()
-        .map(|&scale| {
-            let out = run(obj, x0, &mut make_chain(scale), cfg, observers);
+    progress: &mut dyn FnMut(f64) -> bool,
+) -> Option<TuneReport> {
+    let outcomes = crate::parallel::map(
+        grid,
+        |&scale, tick| {
+            let out = run(obj, x0, &mut make_chain(scale), cfg, &mut [&mut Ticks { tick, steps: cfg.steps }]);
             GridOutcome { scale, status: out.status, stopped_at: out.stopped_at, final_f: out.final_f }
-        })
-        .collect();
+        },
+        progress,
+    )?;
     let key = |o: &GridOutcome| match o.status {
         Status::Target => Some((0, o.stopped_at as f64)),
         Status::MaxSteps | Status::Stationary => Some((1, o.final_f)),
@@ -71,7 +75,28 @@ pub fn tune(
         .filter_map(|(i, o)| key(o).map(|k| (k, i)))
         .min_by(|(a, i), (b, j)| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(i.cmp(j)))
         .map(|(_, i)| i);
-    TuneReport { grid: outcomes, best }
+    Some(TuneReport { grid: outcomes, best })
+}
+
+/// Tells a run's progress (the fraction of its steps), about 100 times a run; a false tick
+/// halts it.
+struct Ticks<'a> {
+    tick: crate::parallel::Tick<'a>,
+    steps: usize,
+}
+
+impl Observer for Ticks<'_> {
+    fn observe(&mut self, p: &Point) -> ControlFlow<()> {
+        if p.stop.is_none() && !p.every((self.steps / 100).max(1)) {
+            return ControlFlow::Continue(());
+        }
+        let fraction = if p.stop.is_some() { 1.0 } else { p.t as f64 / self.steps as f64 };
+        if (self.tick)(fraction) {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        }
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -99,10 +124,44 @@ mod tests {
         let q = Quadratic::with_spectrum(Matrix::diagonal(&[1.0, 10.0]), vec![0.0, 0.0], vec![1.0, 10.0]);
         let grid = [0.01, 0.1, 2.0 / 11.0, 0.19, 0.25, 1.0];
         let cfg = RunConfig::new(2000, Some(1e-10));
-        let rep =
-            tune(&q, &[1.0, 1.0], |s| GD.chain(&GD.defaults(), StepSize::Const(s), &q.layout()), &cfg, &grid, &mut []);
+        let rep = tune(
+            &q,
+            &[1.0, 1.0],
+            |s| GD.chain(&GD.defaults(), StepSize::Const(s), &q.layout()),
+            &cfg,
+            &grid,
+            &mut |_| true,
+        )
+        .unwrap();
         assert_eq!(rep.best, Some(2));
         assert_eq!(rep.grid[4].status, Status::Diverged);
         assert_eq!(rep.grid[5].status, Status::Diverged);
+    }
+
+    /// The grid's runs go side by side (parallel::map); the report's bytes do not depend on the
+    /// number of threads, and each outcome is that of its scale run on its own.
+    #[test]
+    fn a_tuning_gives_the_same_bytes_on_one_thread_and_on_four() {
+        let q =
+            Quadratic::with_spectrum(Matrix::diagonal(&[1.0, 3.0, 10.0]), vec![0.5, 0.0, -1.0], vec![1.0, 3.0, 10.0]);
+        let grid = log_grid(1e-3, 1.0, 16);
+        let cfg = RunConfig::new(500, Some(1e-8));
+        let chain = |s| GD.chain(&GD.defaults(), StepSize::Const(s), &q.layout());
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| serde_json::to_string(&tune(&q, &[1.0; 3], chain, &cfg, &grid, &mut |_| true)).unwrap())
+        };
+        let one = on(1);
+        assert_eq!(on(4), one);
+        let report = tune(&q, &[1.0; 3], chain, &cfg, &grid, &mut |_| true).unwrap();
+        for (o, &scale) in report.grid.iter().zip(&grid) {
+            let alone = run(&q, &[1.0; 3], &mut chain(scale), &cfg, &mut []);
+            assert_eq!(
+                (o.status, o.stopped_at, o.final_f.to_bits()),
+                (alone.status, alone.stopped_at, alone.final_f.to_bits())
+            );
+        }
+        let statuses: Vec<Status> = report.grid.iter().map(|o| o.status).collect();
+        assert!(statuses.contains(&Status::Target) && statuses.contains(&Status::Diverged), "{statuses:?}");
     }
 }

@@ -38,13 +38,20 @@ struct Samples {
 }
 
 /// The dense Hessian of the mean loss plus the penalty at w.
+///
+/// Each output j of layer l gives its rows of the (l, m) block (l <= m) on its own: these
+/// pieces are computed side by side (`parallel::map`), then written in one fixed order, so the
+/// matrix is the same whatever the number of threads.
 pub(super) fn assemble(net: &Network, w: &[f64]) -> Matrix {
     let s = per_sample(net, w);
+    let layers = net.layers();
+    let pieces: Vec<(usize, usize, usize)> =
+        (0..layers).flat_map(|m| (0..=m).flat_map(move |l| (0..net.sizes[l + 1]).map(move |j| (l, m, j)))).collect();
+    let rows = crate::parallel::map(&pieces, |&(l, m, j), _| block_rows(net, &s, l, m, j), &mut |_| true)
+        .expect("the pieces are never cancelled");
     let mut h = Matrix::zeros(net.dim());
-    for m in 0..net.layers() {
-        for l in 0..=m {
-            add_block(net, &s, l, m, &mut h);
-        }
+    for (&(l, m, j), rows) in pieces.iter().zip(&rows) {
+        write_block_rows(net, l, m, j, rows, &mut h);
     }
     for i in net.weight_indices() {
         h.set(i, i, h.get(i, i) + net.l2);
@@ -148,47 +155,60 @@ fn per_sample(net: &Network, w: &[f64]) -> Samples {
     s
 }
 
-/// Adds the (l, m) block (l <= m) of the mean Hessian into h, and its mirror image.
-fn add_block(net: &Network, s: &Samples, l: usize, m: usize, h: &mut Matrix) {
+/// On a diagonal block only the columns from output j on: the rest is the mirror image.
+fn first_column(l: usize, m: usize, j: usize) -> usize {
+    if l == m {
+        j
+    } else {
+        0
+    }
+}
+
+/// The rows of output j of layer l in the (l, m) block (l <= m) of the mean Hessian, from
+/// column output `first_column(l, m, j)` on: (in_l + 1) rows of (n_m - first) (in_m + 1).
+fn block_rows(net: &Network, s: &Samples, l: usize, m: usize, j: usize) -> Vec<f64> {
     let (n_l, in_l, n_m, in_m) = (net.sizes[l + 1], net.sizes[l], net.sizes[m + 1], net.sizes[m]);
     let u: usize = net.sizes[1..].iter().sum();
     let (ul, um) = (net.sizes[1..l + 1].iter().sum::<usize>(), net.sizes[1..m + 1].iter().sum::<usize>());
     let stride = in_m + 1;
     let inv = 1.0 / s.n as f64;
-    let mut c = Vec::new();
-    let mut out = Vec::new();
-    for j in 0..n_l {
-        // On a diagonal block only the columns from output j on: the rest is the mirror image.
-        let first = if l == m { j } else { 0 };
-        let width = (n_m - first) * stride;
-        c.clear();
-        for r in 0..s.n {
-            let ui = &s.inputs[m][r * stride..(r + 1) * stride];
-            let grow = &s.g[r * u * u + (ul + j) * u + um..][..n_m];
-            for (jp, g) in grow.iter().enumerate().skip(first) {
-                let gv = inv * g;
-                let at = c.len();
-                c.extend(ui.iter().map(|v| gv * v));
-                if l < m {
-                    let dv = inv * s.delta[m][r * n_m + jp];
-                    let k = &s.k[m][l][r * in_m * n_l..(r + 1) * in_m * n_l];
-                    for (ip, cv) in c[at..at + in_m].iter_mut().enumerate() {
-                        *cv += dv * k[ip * n_l + j];
-                    }
+    let first = first_column(l, m, j);
+    let width = (n_m - first) * stride;
+    let mut c = Vec::with_capacity(s.n * width);
+    for r in 0..s.n {
+        let ui = &s.inputs[m][r * stride..(r + 1) * stride];
+        let grow = &s.g[r * u * u + (ul + j) * u + um..][..n_m];
+        for (jp, g) in grow.iter().enumerate().skip(first) {
+            let gv = inv * g;
+            let at = c.len();
+            c.extend(ui.iter().map(|v| gv * v));
+            if l < m {
+                let dv = inv * s.delta[m][r * n_m + jp];
+                let k = &s.k[m][l][r * in_m * n_l..(r + 1) * in_m * n_l];
+                for (ip, cv) in c[at..at + in_m].iter_mut().enumerate() {
+                    *cv += dv * k[ip * n_l + j];
                 }
             }
         }
-        // out[i][q] = Σ_r ũ_l[r][i] c[r][q], the samples in order.
-        out.clear();
-        out.resize((in_l + 1) * width, 0.0);
-        add_product(&mut out, width, Left { data: &s.inputs[l], row: 1, step: in_l + 1 }, &c, s.n);
-        for i in 0..=in_l {
-            let row = param_index(net, l, j, i);
-            for (q, v) in out[i * width..(i + 1) * width].iter().enumerate() {
-                let col = param_index(net, m, first + q / stride, q % stride);
-                h.set(row, col, *v);
-                h.set(col, row, *v);
-            }
+    }
+    // out[i][q] = Σ_r ũ_l[r][i] c[r][q], the samples in order.
+    let mut out = vec![0.0; (in_l + 1) * width];
+    add_product(&mut out, width, Left { data: &s.inputs[l], row: 1, step: in_l + 1 }, &c, s.n);
+    out
+}
+
+/// Writes `block_rows(l, m, j)` into h, and its mirror image.
+fn write_block_rows(net: &Network, l: usize, m: usize, j: usize, rows: &[f64], h: &mut Matrix) {
+    let (in_l, n_m, in_m) = (net.sizes[l], net.sizes[m + 1], net.sizes[m]);
+    let stride = in_m + 1;
+    let first = first_column(l, m, j);
+    let width = (n_m - first) * stride;
+    for i in 0..=in_l {
+        let row = param_index(net, l, j, i);
+        for (q, v) in rows[i * width..(i + 1) * width].iter().enumerate() {
+            let col = param_index(net, m, first + q / stride, q % stride);
+            h.set(row, col, *v);
+            h.set(col, row, *v);
         }
     }
 }
@@ -220,5 +240,20 @@ mod tests {
                 }
             }
         }
+    }
+    /// The pieces go side by side (parallel::map); the matrix's bits do not depend on the
+    /// number of threads.
+    #[test]
+    fn the_hessian_has_the_same_bits_on_one_thread_and_on_four() {
+        let net = small(&[4, 3], Activation::Tanh);
+        let w = net.init(5, 1.5);
+        let on = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            let h = pool.install(|| net.hessian(&w).unwrap());
+            h.to_rows().concat().iter().map(|v| v.to_bits()).collect::<Vec<u64>>()
+        };
+        let one = on(1);
+        assert_eq!(on(4), one);
+        assert_eq!(on(3), one);
     }
 }
