@@ -594,7 +594,8 @@ mod tests {
     #[test]
     fn checkpoints_share_one_budget_for_the_sdps_above_d_500() {
         let spec = |d: u64, sdp: bool| {
-            Spec::from_json(&format!(r#"{{"problem": {{"d": {d}, "outliers": 2}}, "analysis": {{"sdp": {sdp}}}}}"#)).unwrap()
+            Spec::from_json(&format!(r#"{{"problem": {{"d": {d}, "outliers": 2}}, "analysis": {{"sdp": {sdp}}}}}"#))
+                .unwrap()
         };
         let steps = [0, 10, 20, 30, 40, 50];
         let sdp_flags = |s: &Spec| checkpoint_specs(s, &steps).iter().map(|(s, _)| s.analysis.sdp).collect::<Vec<_>>();
