@@ -5,6 +5,7 @@
 //  - embedded figure: an iframe of the built site in a page of another origin, from the frame's
 //    navigation start to its figure drawn (budget 1 s)
 //  - first plot: navigation start to the first drawn plot (budget 1 s)
+//  - the default sweep on one worker and on the pool of workers (one per core)
 //  - redraw: slider change to redrawn plots at the default size (budget 16 ms), as work time
 //    (compute + draw) and as latency from the input event (which also waits for the next frame)
 //  - exact L_inf (d = 20, 24, 28) and L_sep (d = 100, 200) through the wasm API
@@ -69,6 +70,28 @@ for (let i = 0; i < 5; i++) {
   await page.close();
 }
 console.log(`first plot after navigation: median ${median(first).toFixed(0)} ms of ${first.map((x) => x.toFixed(0)).join(', ')} (budget 1000 ms)`);
+
+// The default sweep (the sweep preset: 36 cells of 5 problems) on one worker and on the pool
+// (www/compute.js: a worker per core, navigator.hardwareConcurrency), as the view times it:
+// the median of 3 each.
+/** @param {number} [cores] what navigator.hardwareConcurrency says (the machine's when left out) */
+async function sweepTime(cores) {
+  const times = [];
+  let workers = 0;
+  for (let i = 0; i < 3; i++) {
+    const page = await browser.newPage();
+    if (cores) await page.addInitScript((n) => Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => n }), cores);
+    await page.goto(`${base}/?preset=sweep`);
+    await page.waitForFunction(() => window.steepest?.sweeps > 0, null, { timeout: 300000 });
+    times.push(Number(/computed in ([\d.]+) s/.exec(await page.locator('#status').getAttribute('title'))[1]));
+    workers = page.workers().length;
+    await page.close();
+  }
+  return { seconds: median(times), workers };
+}
+const one = await sweepTime(1);
+const pool = await sweepTime();
+console.log(`default sweep (36 cells x 5 problems) in the page: ${one.seconds.toFixed(1)} s on 1 worker, ${pool.seconds.toFixed(1)} s on the pool of ${pool.workers} (${(one.seconds / pool.seconds).toFixed(2)}x; median of 3)`);
 
 const { page } = await open(browser, base, '/');
 const work = [];

@@ -5,8 +5,8 @@
 //! spec field carries `field` (and for a spec error `value` and `allowed`) as properties.
 
 use crate::experiment::{
-    matrix_file_rows, parse_matrix, presets as all_presets, run_spec_watched, run_sweep, spec_geometry, sweep_csv,
-    to_csv, work_estimate, SweepTable, TraceTable,
+    assemble_sweep, matrix_file_rows, parse_matrix, presets as all_presets, run_spec_watched, run_sweep, spec_geometry,
+    sweep_cells, sweep_csv, to_csv, work_estimate, SweepTable, TraceTable,
 };
 use crate::plot::{
     draw_bounds, draw_geometry2d, draw_step_ratios, draw_sweep_map, draw_sweep_scatter, draw_traces, shared_scale,
@@ -282,6 +282,25 @@ pub fn sweep(spec: JsValue, progress: Option<js_sys::Function>) -> Result<JsValu
     let spec = parse_spec(spec)?;
     let mut callback = js_progress(&progress);
     to_js(&run_sweep(&spec, &mut callback).map_err(js_error)?)
+}
+
+/// Cells `cells` of the sweep of a spec (indices into its row-major grid, rotations outer): one
+/// worker's share of a sweep that the page splits across its pool of workers (www/compute.js).
+/// `progress(fraction of these cells)`; returning false cancels.
+#[wasm_bindgen(js_name = sweepCells)]
+pub fn sweep_cells_js(spec: JsValue, cells: Vec<u32>, progress: Option<js_sys::Function>) -> Result<JsValue, JsValue> {
+    let spec = parse_spec(spec)?;
+    let which: Vec<usize> = cells.iter().map(|&i| i as usize).collect();
+    let mut callback = js_progress(&progress);
+    to_js(&sweep_cells(&spec, &which, &mut callback).map_err(js_error)?)
+}
+
+/// The sweep result of a spec from all its cells in grid order (the pool's shares of
+/// `sweepCells` put together): what `sweep` returns.
+#[wasm_bindgen(js_name = assembleSweep)]
+pub fn assemble_sweep_js(spec: JsValue, cells: JsValue) -> Result<JsValue, JsValue> {
+    let spec = parse_spec(spec)?;
+    to_js(&assemble_sweep(&spec, from_js(cells, "cells")?).map_err(js_error)?)
 }
 
 /// Draws one heat map of a sweep result (`which`: "ceiling", "predicted" or "measured"); the maps

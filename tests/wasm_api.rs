@@ -189,3 +189,28 @@ fn spec_objects_are_read_by_jsons_rules() {
     let err = js_sys::Error::from(web::resolve_spec(spec).unwrap_err()).message().as_string().unwrap();
     assert!(err.contains("spec") && err.contains("function"), "{err}");
 }
+
+/// The page's pool computes a sweep in shares of cells (`sweepCells`) and puts them together
+/// (`assembleSweep`): the same JSON as `sweep` in one call; a share beyond the grid names `cells`.
+#[wasm_bindgen_test]
+fn a_sweep_in_shares_of_cells_is_the_whole_sweep() {
+    let spec = || {
+        parse(
+            r#"{"problem": {"d": 8, "outliers": 2}, "run": {"steps": 400},
+                "sweep": {"spread_max": 3, "spread_points": 3, "rotation_points": 2, "problems": 1, "tune_points": 3}}"#,
+        )
+    };
+    let whole = js_sys::JSON::stringify(&web::sweep(spec(), None).unwrap()).unwrap();
+    let cells = js_sys::Array::new();
+    for share in [vec![0, 2, 4], vec![1, 3, 5]] {
+        let got = js_sys::Array::from(&web::sweep_cells_js(spec(), share.clone(), None).unwrap());
+        assert_eq!(got.length(), 3);
+        for (j, &i) in share.iter().enumerate() {
+            cells.set(i, got.get(j as u32));
+        }
+    }
+    let assembled = js_sys::JSON::stringify(&web::assemble_sweep_js(spec(), cells.into()).unwrap()).unwrap();
+    assert_eq!(assembled, whole);
+    let e = web::sweep_cells_js(spec(), vec![6], None).unwrap_err();
+    assert_eq!(get(&e, "field").as_string().unwrap(), "cells");
+}

@@ -1,6 +1,7 @@
 // @ts-check
 // Runs a spec: on the main thread when it is small (so a slider redraws within a frame), in a
-// Web Worker otherwise (the page stays responsive, shows progress, and can cancel).
+// Web Worker otherwise (the page stays responsive, shows progress, and can cancel); a sweep's
+// cells in a pool of workers, one per core.
 import { wasm, coreName, compiledCore } from './core.js';
 import { ensureData } from './data.js';
 
@@ -15,17 +16,33 @@ const MAIN_THREAD_MAX_D = 150;
 // usually finishes far sooner); otherwise the bracket comes first and the worker refines it.
 const MAIN_THREAD_EXACT_WORK = 1 << 22;
 
+// The sweep's pool: a worker per core, at least 1 and at most 8 (each holds its own instance of
+// the core; beyond 8 the page would mostly add memory).
+const POOL_MAX = 8;
+
+/** How many workers share a sweep's cells on this machine. */
+export function poolSize() {
+  return Math.min(POOL_MAX, Math.max(1, navigator.hardwareConcurrency || 1));
+}
+
+/** @param {any} msg an error message of worker.js */
+function errorOf(msg) {
+  return Object.assign(new Error(msg.message), { field: msg.field });
+}
+
 export class Computer {
   /** @param {{ onProgress: (p: ProgressReport | null) => void }} options */
   constructor({ onProgress }) {
     this.onProgress = onProgress;
-    /** @type {Worker | null} */
-    this.worker = null;
-    /** The cores sent to the worker (as compiled modules, so it fetches none), by name: each
-     * resolves once its message is posted. @type {Partial<Record<import('./core.js').CoreName, Promise<void>>>} */
-    this.workerCores = {};
+    /** The workers, each started on first use: the first runs every task, and all of them
+     * share a sweep's cells. Each has the cores sent to it (as compiled modules, so it fetches
+     * none), by name: each resolves once its message is posted.
+     * @type {{ worker: Worker, cores: Partial<Record<import('./core.js').CoreName, Promise<void>>> }[]} */
+    this.workers = [];
     this.nextId = 1;
-    /** @type {{ id: number, resolve: (o: Outcome) => void, reject: (e: Error) => void } | null} */
+    /** The running request: its id, what to do with each message of its workers (and which
+     * worker sent it), and how it fails.
+     * @type {{ id: number, receive: (msg: any, from: number) => void, reject: (e: Error) => void } | null} */
     this.pending = null;
   }
 
@@ -44,61 +61,140 @@ export class Computer {
     return this.inWorker(spec, 'run');
   }
 
-  /** A task of worker.js (`sweep`, `anatomy`, `smoothness`, ...) in the worker; resolves and
-   * rejects like `compute`.
+  /** A task of worker.js (`anatomy`, `smoothness`, ...) in the worker, or the sweep in the
+   * pool; resolves and rejects like `compute`.
    * @param {string} task
    * @param {Spec} spec
    * @returns {Promise<Outcome>} */
   run(task, spec) {
     this.cancel();
-    return this.inWorker(spec, task);
+    return task === 'sweep' ? this.sweepInPool(spec) : this.inWorker(spec, task);
   }
 
   /** @param {Spec} spec
    * @param {string} task
    * @returns {Promise<Outcome>} */
   inWorker(spec, task) {
-    if (!this.worker) {
-      this.worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
-      this.worker.onmessage = ({ data }) => this.receive(data);
-      this.worker.onerror = (e) => this.fail(new Error(`the worker failed: ${e.message}`));
-      this.workerCores = {};
-    }
     const id = this.nextId++;
-    const worker = this.worker;
-    // The worker computes with the core this thread uses (the full one once a spec needed it).
-    const core = coreName;
-    const sent = this.workerCores[core] ??= compiledCore(core).then((module) => worker.postMessage({ core, module }));
     return new Promise((resolve, reject) => {
-      this.pending = { id, resolve, reject };
+      this.pending = {
+        id,
+        reject,
+        receive: (msg) => {
+          if (msg.type === 'progress') return this.onProgress(msg);
+          this.settle();
+          if (msg.type === 'done') resolve({ result: msg.result, report: msg.report, anatomy: msg.anatomy, where: 'worker' });
+          else reject(errorOf(msg));
+        },
+      };
       this.onProgress({ phase: 'starting', fraction: 0 });
-      sent.then(() => worker.postMessage({ id, spec, task, core }), (e) => this.fail(e));
+      this.post(0, { id, spec, task });
     });
   }
 
-  /** @param {any} msg a message of worker.js */
-  receive(msg) {
-    if (!this.pending || msg.id !== this.pending.id) return;
-    if (msg.type === 'progress') return this.onProgress(msg);
-    const { resolve, reject } = this.pending;
-    this.pending = null;
-    this.onProgress(null);
-    if (msg.type === 'done') resolve({ result: msg.result, report: msg.report, sweep: msg.sweep, anatomy: msg.anatomy, where: 'worker' });
-    else reject(Object.assign(new Error(msg.message), { field: msg.field }));
+  /** The sweep, its cells shared by the pool: each worker takes the next cell as it finishes
+   * one (cells differ a lot in cost, so a fixed split would leave workers idle), and the
+   * cells are put together in grid order by the core (`assembleSweep`). Every cell is computed
+   * by the same code whichever worker takes it, so the result is the same for any number of
+   * workers, and the CLI's.
+   * @param {Spec} spec
+   * @returns {Promise<Outcome>} */
+  sweepInPool(spec) {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      let count = 0;
+      try {
+        const { sweep } = wasm.resolveSpec(spec);
+        count = sweep.rotation_points * sweep.spread_points;
+      } catch (e) {
+        return reject(e);
+      }
+      const size = Math.min(poolSize(), count);
+      /** @type {any[]} */
+      const cells = new Array(count);
+      /** Each worker's cell, and the fraction of it done. */
+      const taken = new Array(size).fill(0);
+      const partly = new Array(size).fill(0);
+      let next = 0;
+      let done = 0;
+      /** @param {number} k */
+      const give = (k) => {
+        if (next >= count) return;
+        taken[k] = next++;
+        partly[k] = 0;
+        this.post(k, { id, spec, task: 'sweepCells', cells: [taken[k]] });
+      };
+      this.pending = {
+        id,
+        reject,
+        receive: (msg, k) => {
+          if (msg.type === 'error') {
+            this.settle();
+            return reject(errorOf(msg));
+          }
+          if (msg.type === 'progress') partly[k] = msg.fraction;
+          else {
+            cells[taken[k]] = msg.cells[0];
+            done += 1;
+            partly[k] = 0;
+          }
+          if (done < count) {
+            if (msg.type === 'done') give(k);
+            return this.onProgress({ phase: 'sweeping the grid', fraction: (done + partly.reduce((a, b) => a + b, 0)) / count });
+          }
+          this.settle();
+          try {
+            resolve({ sweep: wasm.assembleSweep(spec, cells), where: 'worker' });
+          } catch (e) {
+            reject(/** @type {Error} */ (e));
+          }
+        },
+      };
+      this.onProgress({ phase: 'starting', fraction: 0 });
+      for (let k = 0; k < size; k++) give(k);
+    });
   }
 
-  /** @param {Error} error */
+  /** Posts a task to worker k (started on first use) once it holds the core this thread uses
+   * (the full one once a spec needed it).
+   * @param {number} k
+   * @param {{ id: number, spec: Spec, task: string, cells?: number[] }} msg */
+  post(k, msg) {
+    const w = this.workers[k] ??= this.startWorker(k);
+    const core = coreName;
+    const sent = w.cores[core] ??= compiledCore(core).then((module) => w.worker.postMessage({ core, module }));
+    sent.then(() => w.worker.postMessage({ ...msg, core }), (e) => this.fail(e));
+  }
+
+  /** @param {number} k
+   * @returns {{ worker: Worker, cores: Partial<Record<import('./core.js').CoreName, Promise<void>>> }} */
+  startWorker(k) {
+    const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module' });
+    worker.onmessage = ({ data }) => {
+      if (this.pending && data.id === this.pending.id) this.pending.receive(data, k);
+    };
+    worker.onerror = (/** @type {ErrorEvent} */ e) => this.fail(new Error(`the worker failed: ${e.message}`));
+    return { worker, cores: {} };
+  }
+
+  /** Ends the running request's progress; its workers stay for the next. */
+  settle() {
+    this.pending = null;
+    this.onProgress(null);
+  }
+
+  /** Fails the running request and stops every worker (they are restarted on the next request).
+   * @param {Error} error */
   fail(error) {
     if (!this.pending) return;
     const { reject } = this.pending;
-    this.pending = null;
-    this.onProgress(null);
-    this.worker?.terminate();
-    this.worker = null;
+    this.settle();
+    for (const { worker } of this.workers) worker.terminate();
+    this.workers = [];
     reject(error);
   }
 
-  /** Stops the running request, if any (the worker is restarted on the next request). */
+  /** Stops the running request, if any. */
   cancel() {
     if (!this.pending) return;
     const err = new Error('cancelled');

@@ -1,7 +1,8 @@
 // @ts-check
 // Runs experiments off the main thread: the same wasm core, the same numbers. Messages in:
 // {core, module}, a core compiled by the page (core.js), before the first task that uses it;
-// {id, spec, task, core} with a task of TASKS. Out: {id, type: 'progress', phase, fraction} |
+// {id, spec, task, core, cells?} with a task of TASKS (`cells`: a sweep's cells, by index, for
+// sweepCells). Out: {id, type: 'progress', phase, fraction} |
 // {id, type: 'done', ...what the task returns} | {id, type: 'error', message, field}.
 import { wasm, load } from './core.js';
 import { ensureData } from './data.js';
@@ -18,7 +19,11 @@ const TASKS = {
     phase: 'measuring the geometry',
     exec: (/** @type {any} */ spec, /** @type {Progress} */ progress) => ({ report: wasm.smoothness(spec, undefined, progress) }),
   },
-  sweep: { phase: 'sweeping the grid', exec: (/** @type {any} */ spec, /** @type {Progress} */ progress) => ({ sweep: wasm.sweep(spec, progress) }) },
+  // This worker's share of a sweep (compute.js puts the shares together).
+  sweepCells: {
+    phase: 'sweeping the grid',
+    exec: (/** @type {any} */ spec, /** @type {Progress} */ progress, /** @type {number[]} */ cells) => ({ cells: wasm.sweepCells(spec, Uint32Array.from(cells), progress) }),
+  },
   anatomy: {
     begins: 'training to the checkpoint',
     phase: 'the Hessian and its spectrum',
@@ -49,20 +54,20 @@ function reporter(id, phase) {
 /** The compiled cores the page sent, by name. @type {Partial<Record<import('./core.js').CoreName, WebAssembly.Module>>} */
 const modules = {};
 
-/** @param {MessageEvent<{ core: import('./core.js').CoreName, module: WebAssembly.Module } | { id: number, spec: any, task: Task, core: import('./core.js').CoreName }>} event */
+/** @param {MessageEvent<{ core: import('./core.js').CoreName, module: WebAssembly.Module } | { id: number, spec: any, task: Task, core: import('./core.js').CoreName, cells?: number[] }>} event */
 self.onmessage = async ({ data }) => {
   if (!('id' in data)) {
     modules[data.core] = data.module;
     return;
   }
-  const { id, spec, task, core } = data;
+  const { id, spec, task, core, cells = [] } = data;
   try {
     await load(core, modules[core]);
     await ensureData(spec);
-    /** @type {{ begins?: string, phase?: string, exec: (spec: any, progress: Progress) => object }} */
+    /** @type {{ begins?: string, phase?: string, exec: (spec: any, progress: Progress, cells: number[]) => object }} */
     const t = TASKS[task];
     if (t.begins) self.postMessage({ id, type: 'progress', phase: t.begins, fraction: 0 });
-    self.postMessage({ id, type: 'done', ...t.exec(spec, reporter(id, t.phase ?? t.begins ?? task)) });
+    self.postMessage({ id, type: 'done', ...t.exec(spec, reporter(id, t.phase ?? t.begins ?? task), cells) });
   } catch (e) {
     const err = /** @type {Error & { field?: string }} */ (e);
     self.postMessage({ id, type: 'error', message: err.message, field: err.field });

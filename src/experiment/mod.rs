@@ -32,4 +32,7 @@ pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Problem};
 pub use run::{run_spec, run_spec_watched, Accuracy, MethodResult, ProblemInfo, RunResult};
 pub use step_ratio::{StepRatioRecorder, StepRatios};
-pub use sweep::{lambda_max_for_spread, run_sweep, spearman, sweep_csv, SweepCell, SweepResult, SweepTable};
+pub use sweep::{
+    assemble_sweep, lambda_max_for_spread, run_sweep, spearman, sweep_cells, sweep_csv, SweepCell, SweepResult,
+    SweepTable,
+};

@@ -24,11 +24,11 @@ use crate::json::nan_as_null;
 use crate::optimizer::method::{GD, SIGN_GD};
 use crate::optimizer::{log_grid, Status};
 use crate::smoothness::Progress;
-use crate::spec::{MethodSpec, Rule, Spec, SweepMeasure, SweepRule};
+use crate::spec::{MethodSpec, Rule, Spec, SpecError, SweepMeasure, SweepRule, SweepTask};
 use crate::Error;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct SweepCell {
     pub spread: f64,
     pub rotation: f64,
@@ -104,27 +104,88 @@ pub fn lambda_max_for_spread(s: f64, d: usize, k: usize, lambda_min: f64) -> f64
     s * (d - k) as f64 * lambda_min / (d as f64 - s * k as f64)
 }
 
+/// The sweep's grid: its spreads, its rotations, and each cell's (rotation, spread), row-major
+/// (rotations outer, spreads inner).
+struct Grid {
+    spreads: Vec<f64>,
+    rotations: Vec<f64>,
+    cells: Vec<(f64, f64)>,
+}
+
+impl Grid {
+    fn of(spec: &SweepTask) -> Self {
+        let w = &spec.sweep;
+        let spreads =
+            log_grid(w.spread_min, w.spread_max_for(spec.problem.d, spec.problem.outliers), w.spread_points as usize);
+        let rotations: Vec<f64> = (0..w.rotation_points).map(|i| i as f64 / (w.rotation_points - 1) as f64).collect();
+        let cells = rotations.iter().flat_map(|&r| spreads.iter().map(move |&s| (r, s))).collect();
+        Grid { spreads, rotations, cells }
+    }
+}
+
 /// Runs the sweep of a spec; `progress(fraction)` as cells finish (computed side by side
 /// natively, one after another in wasm: `parallel::map`), false cancels.
 pub fn run_sweep(spec: &Spec, progress: Progress) -> Result<SweepResult, Error> {
     let task = spec.sweep_task()?;
-    let spec: &Spec = &task;
-    let w = &spec.sweep;
-    let spreads =
-        log_grid(w.spread_min, w.spread_max_for(spec.problem.d, spec.problem.outliers), w.spread_points as usize);
-    let rotations: Vec<f64> = (0..w.rotation_points).map(|i| i as f64 / (w.rotation_points - 1) as f64).collect();
-    let grid: Vec<(f64, f64)> = rotations.iter().flat_map(|&r| spreads.iter().map(move |&s| (r, s))).collect();
-    let cells = crate::parallel::map(&grid, |&(rotation, spread), _| sweep_cell(spec, rotation, spread), &mut |done| {
-        progress(done / grid.len() as f64)
+    let grid = Grid::of(&task);
+    let cells = compute_cells(&task, &grid.cells, progress)?;
+    Ok(assemble(&task, grid, cells))
+}
+
+/// Cells `which` of the sweep of a spec (indices into its row-major grid of rotation_points x
+/// spread_points cells), each computed as `run_sweep` computes it: a share of one sweep, for a
+/// pool of workers (the page's); `assemble_sweep` puts the shares together.
+/// `progress(fraction of these cells)`, false cancels.
+pub fn sweep_cells(spec: &Spec, which: &[usize], progress: Progress) -> Result<Vec<SweepCell>, Error> {
+    let task = spec.sweep_task()?;
+    let grid = Grid::of(&task);
+    let last = grid.cells.len() - 1;
+    let chosen = which
+        .iter()
+        .map(|&i| grid.cells.get(i).copied().ok_or_else(|| SpecError::new("cells", i, format!("allowed: 0 to {last}"))))
+        .collect::<Result<Vec<_>, _>>()?;
+    compute_cells(&task, &chosen, progress)
+}
+
+/// The sweep result of a spec from all its cells in grid order (`sweep_cells` of every index,
+/// in any shares): what `run_sweep` returns.
+pub fn assemble_sweep(spec: &Spec, cells: Vec<SweepCell>) -> Result<SweepResult, Error> {
+    let task = spec.sweep_task()?;
+    let grid = Grid::of(&task);
+    let at = |c: &SweepCell| (c.rotation.to_bits(), c.spread.to_bits());
+    if cells.len() != grid.cells.len()
+        || cells.iter().zip(&grid.cells).any(|(c, &(r, s))| at(c) != (r.to_bits(), s.to_bits()))
+    {
+        return Err(SpecError::new(
+            "cells",
+            format!("{} cells", cells.len()),
+            format!("allowed: the sweep's {} cells in grid order (rotations outer, spreads inner)", grid.cells.len()),
+        )
+        .into());
+    }
+    Ok(assemble(&task, grid, cells))
+}
+
+/// The cells at these (rotation, spread) points, side by side (`parallel::map`).
+fn compute_cells(task: &SweepTask, at: &[(f64, f64)], progress: Progress) -> Result<Vec<SweepCell>, Error> {
+    let spec: &Spec = task;
+    crate::parallel::map(at, |&(rotation, spread), _| sweep_cell(spec, rotation, spread), &mut |done| {
+        progress(done / at.len() as f64)
     })
     .ok_or(Error::Cancelled)?
     .into_iter()
-    .collect::<Result<Vec<_>, _>>()?;
+    .collect()
+}
+
+/// The sweep result from its grid and its cells, in grid order: the agreements of the ceiling
+/// and the prediction with the measured advantage.
+fn assemble(task: &SweepTask, grid: Grid, cells: Vec<SweepCell>) -> SweepResult {
     let column = |f: fn(&SweepCell) -> f64| cells.iter().map(f).collect::<Vec<_>>();
     let measured = column(|c| c.measured);
     let ceiling = Agreement::of(&column(|c| c.ceiling), &measured);
     let predicted = Agreement::of(&column(|c| c.predicted), &measured);
-    Ok(SweepResult { spec: spec.clone(), spreads, rotations, cells, ceiling, predicted })
+    let Grid { spreads, rotations, .. } = grid;
+    SweepResult { spec: Spec::clone(task), spreads, rotations, cells, ceiling, predicted }
 }
 
 /// One cell of a sweep task: its `problems` seeded problems at this rotation and spread, with
@@ -329,6 +390,35 @@ mod tests {
         let one = on(1);
         assert_eq!(on(4), one);
         assert_eq!(on(3), one);
+    }
+
+    /// The page's pool computes a sweep in shares of cells (`sweep_cells`) and puts them together
+    /// (`assemble_sweep`): the bytes are run_sweep's, whatever the shares.
+    #[test]
+    fn a_sweep_in_shares_of_cells_gives_the_bytes_of_the_whole() {
+        let spec = Spec::from_json(
+            r#"{"problem": {"d": 12, "outliers": 2}, "run": {"steps": 3000},
+                "sweep": {"spread_max": 5, "spread_points": 4, "rotation_points": 3, "problems": 2}}"#,
+        )
+        .unwrap();
+        let whole = serde_json::to_string(&run_sweep(&spec, &mut |_| true).unwrap()).unwrap();
+        let shares: Vec<Vec<usize>> = (0..5).map(|k| (k..12).step_by(5).collect()).collect();
+        let mut cells: Vec<(usize, SweepCell)> = shares
+            .iter()
+            .flat_map(|share| share.iter().copied().zip(sweep_cells(&spec, share, &mut |_| true).unwrap()))
+            .collect();
+        cells.sort_by_key(|(i, _)| *i);
+        let cells: Vec<SweepCell> = cells.into_iter().map(|(_, c)| c).collect();
+        assert_eq!(serde_json::to_string(&assemble_sweep(&spec, cells.clone()).unwrap()).unwrap(), whole);
+        // Cells out of order, missing, or beyond the grid are named errors.
+        let mut swapped = cells.clone();
+        swapped.swap(0, 1);
+        for wrong in [swapped, cells[1..].to_vec()] {
+            assert!(matches!(assemble_sweep(&spec, wrong), Err(Error::Spec(ref e)) if e.field == "cells"));
+        }
+        let e = sweep_cells(&spec, &[12], &mut |_| true).unwrap_err();
+        assert!(matches!(e, Error::Spec(ref e) if e.field == "cells" && e.allowed == "allowed: 0 to 11"), "{e:?}");
+        assert_eq!(sweep_cells(&spec, &[0, 1], &mut |_| false).unwrap_err(), Error::Cancelled);
     }
 
     #[test]
