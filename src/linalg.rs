@@ -7,6 +7,8 @@
 //! operation order is fixed and which never fuses multiply-adds.
 
 mod eigen;
+pub(crate) mod givens;
+mod gram;
 mod householder;
 mod tridiagonal;
 
@@ -113,6 +115,12 @@ impl Matrix {
     pub fn transpose(&self) -> Matrix {
         let n = self.n;
         Matrix { n, data: (0..n * n).map(|k| self.data[(k % n) * n + k / n]).collect() }
+    }
+
+    /// A diag(w) A^T, each entry (a_i w) . a_j with the bits of `dot`, telling `done(fraction)`
+    /// along the way.
+    pub fn weighted_gram(&self, w: &[f64], done: &mut dyn FnMut(f64)) -> Matrix {
+        gram::weighted_gram(self, w, done)
     }
 
     /// Q^T A Q, as two products of row-major matrices written as row updates (contiguous, in a

@@ -87,13 +87,13 @@ pub fn dot_rows<const R: usize>(rows: [&[f64]; R], x: &[f64]) -> [f64; R] {
 
 /// The eight partial sums of `dot`, added pairwise.
 #[inline(always)]
-fn combine(acc: [f64; 8]) -> f64 {
+pub(crate) fn combine(acc: [f64; 8]) -> f64 {
     ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
 }
 
 /// The last (fewer than eight) products of `dot`, summed in order.
 #[inline(always)]
-fn tail_dot(a: &[f64], b: &[f64]) -> f64 {
+pub(crate) fn tail_dot(a: &[f64], b: &[f64]) -> f64 {
     // From -0.0, as f64's `Sum` starts (an empty tail adds nothing, not even a sign).
     let mut s = -0.0;
     for k in 0..a.len().min(b.len()) {

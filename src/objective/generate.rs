@@ -11,7 +11,8 @@
 //! a product of rotations, so it is orthogonal and H_r has exactly the eigenvalues Lambda (up to
 //! rounding, about 1e-15 relative per rotation applied). Cost O(d^3).
 
-use crate::linalg::{rotate_pair, Matrix};
+use crate::linalg::givens::{by_width, rotate_lanes, Strips, SweepGroup, GROUP};
+use crate::linalg::Matrix;
 use crate::norm::dot;
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
@@ -49,9 +50,9 @@ pub fn spectrum(kind: SpectrumKind, d: usize, lambda_min: f64, lambda_max: f64, 
 #[derive(Clone, Debug)]
 pub struct HaarRotation {
     d: usize,
-    /// (p, j, angle): a rotation of rows p and p + 1 that zeroed column j, in the order
-    /// P_1, ..., P_m.
-    rotations: Vec<(usize, usize, f64)>,
+    /// The angle of each rotation in the order P_1, ..., P_m: column j's (rows (i - 1, i) for
+    /// i = d - 1 down to j + 1) from `first_of(d, j)` on.
+    angles: Vec<f64>,
 }
 
 impl HaarRotation {
@@ -62,21 +63,7 @@ impl HaarRotation {
     /// `new`, telling `done(fraction)` before each column (for a progress bar: column j costs
     /// about (d - j)^2, so 1 - (1 - j / d)^3 of the work is done before it).
     pub fn watched(d: usize, rng: &mut Rng, done: &mut dyn FnMut(f64)) -> Self {
-        let mut z: Vec<Vec<f64>> = (0..d).map(|_| rng.normals(d)).collect();
-        let mut rotations = Vec::with_capacity(d * d.saturating_sub(1) / 2);
-        for j in 0..d {
-            done(1.0 - (1.0 - j as f64 / d as f64).powi(3));
-            for i in (j + 1..d).rev() {
-                let (a, b) = (z[i - 1][j], z[i][j]);
-                let r = libm::hypot(a, b);
-                let angle = if r == 0.0 { 0.0 } else { libm::atan2(b, a) };
-                let (c, s) = (libm::cos(angle), libm::sin(angle));
-                let (upper, lower) = z.split_at_mut(i);
-                rotate_pair(&mut upper[i - 1][j..], &mut lower[0][j..], c, s);
-                rotations.push((i - 1, j, angle));
-            }
-        }
-        HaarRotation { d, rotations }
+        HaarRotation { d, angles: by_width!(reduce(d, rng, done)) }
     }
 
     pub fn dim(&self) -> usize {
@@ -89,29 +76,125 @@ impl HaarRotation {
         self.matrix_watched(r, &mut |_| ())
     }
 
-    /// `matrix`, telling `done(fraction)` about every d rotations: the k-th of m rotations
-    /// (in the order applied) rotates about sqrt(2 k) columns, so (k / m)^1.5 of the work is
-    /// done before it.
     fn matrix_watched(&self, r: f64, done: &mut dyn FnMut(f64)) -> Matrix {
-        let mut q = Matrix::identity(self.d);
-        let every = self.d.max(1);
-        for (k, &(p, j, angle)) in self.rotations.iter().rev().enumerate() {
-            if k % every == 0 {
-                done((k as f64 / self.rotations.len() as f64).powf(1.5));
-            }
-            let a = r * angle;
-            // P^T = [[c, -s], [s, c]] on rows (p, p + 1). The rotations applied so far (those of
-            // columns >= j) left Q equal to the identity outside rows and columns >= j, so the
-            // entries before column j of both rows are zero and stay zero.
-            q.rotate_rows(p, j, libm::cos(a), -libm::sin(a));
-        }
-        q
+        by_width!(accumulate(self, r, done))
     }
 }
 
+/// The index of column j's first rotation among the d (d - 1) / 2: each column j' before it has
+/// d - 1 - j'.
+fn first_of(d: usize, j: usize) -> usize {
+    j * (d - 1) - j * j.saturating_sub(1) / 2
+}
+
+/// The angles of the Givens reduction of a Gaussian matrix Z (drawn by rows), in the order found.
+///
+/// Z is held by strips of W columns (linalg::givens) with its rows in reverse order, so that each
+/// column's rotations, which climb from the last row, run forward through memory. A panel of
+/// GROUP columns is reduced one column after another (the angles, each rotation applied to the
+/// panel's strips from the column's own on), then its rotations are applied to every later strip
+/// as one wavefront: each entry sees the same rotations in the same order as when every rotation
+/// runs along whole rows, hence the same bits.
+fn reduce<const W: usize>(d: usize, rng: &mut Rng, done: &mut dyn FnMut(f64)) -> Vec<f64> {
+    let mut z = Strips::<W>::zeros(d);
+    for i in 0..d {
+        for (j, v) in rng.normals(d).into_iter().enumerate() {
+            z.set(d - 1 - i, j, v);
+        }
+    }
+    let mut angles = Vec::with_capacity(d * d.saturating_sub(1) / 2);
+    let mut coef: Vec<Vec<(f64, f64)>> = vec![Vec::new(); GROUP];
+    for j0 in (0..d.saturating_sub(1)).step_by(GROUP) {
+        let j1 = (j0 + GROUP).min(d - 1);
+        let panel = j0 / W..((j0 + GROUP) / W).min(z.strips());
+        for j in j0..j1 {
+            done(1.0 - (1.0 - j as f64 / d as f64).powi(3));
+            let own = &mut coef[j - j0];
+            own.clear();
+            // Rows (i - 1, i), i = d - 1 - v, sit at v + 1 and v. The lanes of finished columns
+            // turn too: they are never read again.
+            for v in 0..d - 1 - j {
+                let (a, b) = (z.get(v + 1, j), z.get(v, j));
+                let angle = if a == 0.0 && b == 0.0 { 0.0 } else { libm::atan2(b, a) };
+                let (c, s) = (libm::cos(angle), libm::sin(angle));
+                for strip in j / W..panel.end {
+                    let (upper, lower) = z.strip_mut(strip).split_at_mut(v + 1);
+                    rotate_lanes(&mut upper[v], &mut lower[0], c, -s);
+                }
+                own.push((c, -s));
+                angles.push(angle);
+            }
+        }
+        // Rows above the panel's first column (positions from d - j0 on) are not touched.
+        let sweeps: Vec<(usize, &[(f64, f64)])> = coef[..j1 - j0].iter().map(|c| (0, c.as_slice())).collect();
+        let group = SweepGroup::new(d - j0, &sweeps);
+        for strip in panel.end..z.strips() {
+            group.apply(&mut z.strip_mut(strip)[..d - j0]);
+        }
+    }
+    angles
+}
+
+/// Q_r from the rotations, held by strips of W columns, telling `done(fraction)` before each
+/// group of columns: after k of the m rotations (in the order applied) about (k / m)^1.5 of the
+/// work is done.
+///
+/// P_k^T = [[c, -s], [s, c]] on rows (p, p + 1), from column j on. The rotations applied before
+/// column j's (those of later columns) left Q equal to the identity outside rows and columns
+/// after j, so the entries before column j of both rows are zero and stay untouched. Columns are
+/// taken by groups of GROUP from the last: the group's own strips one rotation at a time, each
+/// from its column on, then every later strip by one wavefront (linalg::givens).
+fn accumulate<const W: usize>(rotation: &HaarRotation, r: f64, done: &mut dyn FnMut(f64)) -> Matrix {
+    let d = rotation.d;
+    let mut q = Strips::<W>::zeros(d);
+    for i in 0..d {
+        q.set(i, i, 1.0);
+    }
+    let m = rotation.angles.len().max(1) as f64;
+    let mut coef: Vec<Vec<(f64, f64)>> = vec![Vec::new(); GROUP];
+    for j0 in (0..d.saturating_sub(1)).step_by(GROUP).rev() {
+        let j1 = (j0 + GROUP).min(d - 1);
+        done((((d - 1 - j1) * (d - j1) / 2) as f64 / m).powf(1.5));
+        // Sweep k is column j1 - 1 - k: its rotations (p, j) for p = j..d - 1, the reverse of the
+        // order they were found in.
+        for (own, j) in coef.iter_mut().zip((j0..j1).rev()) {
+            let first = first_of(d, j);
+            own.clear();
+            own.extend(rotation.angles[first..first + d - 1 - j].iter().rev().map(|&angle| {
+                let a = r * angle;
+                (libm::cos(a), -libm::sin(a))
+            }));
+        }
+        let group_strips = j0 / W..((j0 + GROUP) / W).min(q.strips());
+        for (own, j) in coef.iter().zip((j0..j1).rev()) {
+            for strip in j / W..group_strips.end {
+                let from = j.saturating_sub(strip * W);
+                let rows = q.strip_mut(strip);
+                for (i, &(c, t)) in own.iter().enumerate() {
+                    let (mut x, mut y) = (rows[j + i], rows[j + i + 1]);
+                    rotate_lanes(&mut x, &mut y, c, t);
+                    for l in from..W {
+                        (rows[j + i][l], rows[j + i + 1][l]) = (x[l], y[l]);
+                    }
+                }
+            }
+        }
+        let sweeps: Vec<(usize, &[(f64, f64)])> =
+            coef.iter().zip((j0..j1).rev()).map(|(own, j)| (j - j0, own.as_slice())).collect();
+        let group = SweepGroup::new(d - j0, &sweeps);
+        for strip in group_strips.end..q.strips() {
+            group.apply(&mut q.strip_mut(strip)[j0..]);
+        }
+    }
+    let mut out = Matrix::zeros(d);
+    for i in 0..d {
+        q.read_row(i, out.row_mut(i));
+    }
+    out
+}
+
 /// H_r = Q_r diag(lambda) Q_r^T. Q_r is accumulated by row rotations (Q <- P_k(r a_k)^T Q for
-/// k = m, ..., 1), then H_ij = sum_k Q_ik lambda_k Q_jk by row dot products: every pass runs
-/// along contiguous rows.
+/// k = m, ..., 1), then H_ij = H_ji = dot(Q_i lambda, Q_j) for j <= i (Matrix::weighted_gram).
 pub fn rotated_hessian(lambda: &[f64], rotation: &HaarRotation, r: f64) -> Matrix {
     rotated_hessian_watched(lambda, rotation, r, &mut |_| ())
 }
@@ -119,29 +202,12 @@ pub fn rotated_hessian(lambda: &[f64], rotation: &HaarRotation, r: f64) -> Matri
 /// `rotated_hessian`, telling `done(fraction)` along the way: Q_r takes the first half, the
 /// product the second.
 pub fn rotated_hessian_watched(lambda: &[f64], rotation: &HaarRotation, r: f64, done: &mut dyn FnMut(f64)) -> Matrix {
-    let d = lambda.len();
-    assert_eq!(d, rotation.d, "spectrum and rotation dimensions differ");
+    assert_eq!(lambda.len(), rotation.d, "spectrum and rotation dimensions differ");
     if r == 0.0 {
         return Matrix::diagonal(lambda);
     }
     let q = rotation.matrix_watched(r, &mut |f| done(0.5 * f));
-    let mut scaled = q.clone();
-    for i in 0..d {
-        for (v, l) in scaled.row_mut(i).iter_mut().zip(lambda) {
-            *v *= l;
-        }
-    }
-    let mut h = Matrix::zeros(d);
-    for i in 0..d {
-        // Row i costs i + 1 dot products: (i / d)^2 of the product is done before it.
-        done(0.5 + 0.5 * (i as f64 / d as f64).powi(2));
-        for j in 0..=i {
-            let v = dot(scaled.row(i), q.row(j));
-            h.set(i, j, v);
-            h.set(j, i, v);
-        }
-    }
-    h
+    q.weighted_gram(lambda, &mut |f| done(0.5 + 0.5 * f))
 }
 
 /// Q diag(lambda) Q^T for a Haar-random orthogonal Q, built as Stewart (1980) builds Q: a product
@@ -226,7 +292,8 @@ pub fn hessian_2d(l1: f64, l2: f64, angle_deg: f64) -> Matrix {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
-    use crate::linalg::rho_diag;
+    use crate::linalg::{rho_diag, rotate_pair};
+    use crate::norm::dot;
 
     #[test]
     fn spectra_have_their_documented_shape() {
@@ -246,6 +313,78 @@ mod tests {
             assert!((a - b).abs() <= 1e-10 * 200.0, "d={d} r={r}: {a} vs {b}");
         }
         h
+    }
+
+    /// The angles, Q_r and H_r as first written, every rotation along whole rows and H by
+    /// row dot products: the reference for the strip-wise kernels' bits.
+    fn one_rotation_at_a_time(d: usize, seed: u64, r: f64, lambda: &[f64]) -> (Vec<f64>, Matrix, Matrix) {
+        let mut rng = Rng::new(seed);
+        let mut z: Vec<Vec<f64>> = (0..d).map(|_| rng.normals(d)).collect();
+        let mut rotations = Vec::new();
+        for j in 0..d {
+            for i in (j + 1..d).rev() {
+                let (a, b) = (z[i - 1][j], z[i][j]);
+                let angle = if libm::hypot(a, b) == 0.0 { 0.0 } else { libm::atan2(b, a) };
+                let (upper, lower) = z.split_at_mut(i);
+                rotate_pair(&mut upper[i - 1][j..], &mut lower[0][j..], libm::cos(angle), libm::sin(angle));
+                rotations.push((i - 1, j, angle));
+            }
+        }
+        let mut q = Matrix::identity(d);
+        for &(p, j, angle) in rotations.iter().rev() {
+            q.rotate_rows(p, j, libm::cos(r * angle), -libm::sin(r * angle));
+        }
+        let mut scaled = q.clone();
+        for i in 0..d {
+            scaled.row_mut(i).iter_mut().zip(lambda).for_each(|(v, l)| *v *= l);
+        }
+        let mut h = Matrix::zeros(d);
+        for i in 0..d {
+            for j in 0..=i {
+                let v = dot(scaled.row(i), q.row(j));
+                h.set(i, j, v);
+                h.set(j, i, v);
+            }
+        }
+        (rotations.iter().map(|t| t.2).collect(), q, h)
+    }
+
+    fn bits(m: &Matrix) -> Vec<u64> {
+        m.to_rows().concat().iter().map(|v| v.to_bits()).collect()
+    }
+
+    #[test]
+    fn the_strip_wise_rotations_give_the_bits_of_one_rotation_at_a_time() {
+        let to_bits = |v: &[f64]| v.iter().map(|a| a.to_bits()).collect::<Vec<_>>();
+        for (d, seed) in
+            [(1, 1), (2, 2), (3, 3), (7, 4), (8, 5), (9, 6), (16, 7), (17, 8), (30, 9), (63, 10), (100, 11)]
+        {
+            let lam = spectrum(SpectrumKind::Geometric, d, 0.01, 100.0, 0);
+            // This machine's strip width, and every other one.
+            let rot = HaarRotation::new(d, &mut Rng::new(seed));
+            let widths: [Vec<f64>; 3] = [
+                reduce::<2>(d, &mut Rng::new(seed), &mut |_| ()),
+                reduce::<4>(d, &mut Rng::new(seed), &mut |_| ()),
+                reduce::<8>(d, &mut Rng::new(seed), &mut |_| ()),
+            ];
+            for r in [1.0, 0.37, -0.5] {
+                let (angles, q, h) = one_rotation_at_a_time(d, seed, r, &lam);
+                assert_eq!(to_bits(&rot.angles), to_bits(&angles), "d = {d}");
+                assert_eq!(bits(&rot.matrix(r)), bits(&q), "Q, d = {d}, r = {r}");
+                assert_eq!(bits(&rotated_hessian(&lam, &rot, r)), bits(&h), "H, d = {d}, r = {r}");
+                for (w, found) in [2, 4, 8].into_iter().zip(&widths) {
+                    assert_eq!(to_bits(found), to_bits(&angles), "d = {d}, width {w}");
+                }
+                let done = &mut |_| ();
+                for (w, q_w) in [
+                    (2, accumulate::<2>(&rot, r, done)),
+                    (4, accumulate::<4>(&rot, r, done)),
+                    (8, accumulate::<8>(&rot, r, done)),
+                ] {
+                    assert_eq!(bits(&q_w), bits(&q), "Q, d = {d}, r = {r}, width {w}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -1,0 +1,149 @@
+//! G = A diag(w) A^T for a square A, with G_ij = G_ji = dot(a_i * w, a_j) for j <= i: every entry
+//! summed exactly as `norm::dot` sums it (eight partial sums over the chunks in order, added
+//! pairwise, then the tail), so the bits are those of the row-by-row dot products. The products
+//! run by tiles of R x C pairs of rows, so that each chunk loaded serves several pairs, over
+//! blocks of BLOCK rows of the left factor, which stay in cache while every earlier row of A
+//! passes by once. A tile's R C partial sums of eight lanes stay in registers: 4 x 4 with
+//! AVX-512 (one register each), 2 x 2 otherwise. The tile changes which entries are computed
+//! together, never how one is summed.
+
+use super::Matrix;
+use crate::norm::{combine, dot, tail_dot};
+
+/// Rows of the left factor per pass over A.
+const BLOCK: usize = 32;
+
+/// A diag(w) A^T, telling `done(fraction)` before each block of rows.
+pub(super) fn weighted_gram(a: &Matrix, w: &[f64], done: &mut dyn FnMut(f64)) -> Matrix {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU has AVX-512F (checked above).
+            return unsafe { gram_avx512(a, w, done) };
+        }
+        if std::arch::is_x86_feature_detected!("avx") {
+            // SAFETY: the CPU has AVX (checked above).
+            return unsafe { gram_avx(a, w, done) };
+        }
+    }
+    gram::<2, 2>(a, w, done)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f")]
+fn gram_avx512(a: &Matrix, w: &[f64], done: &mut dyn FnMut(f64)) -> Matrix {
+    gram::<4, 4>(a, w, done)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+fn gram_avx(a: &Matrix, w: &[f64], done: &mut dyn FnMut(f64)) -> Matrix {
+    gram::<2, 2>(a, w, done)
+}
+
+#[inline(always)]
+fn gram<const R: usize, const C: usize>(a: &Matrix, w: &[f64], done: &mut dyn FnMut(f64)) -> Matrix {
+    let n = a.n;
+    let mut left = a.clone();
+    for i in 0..n {
+        for (v, wk) in left.row_mut(i).iter_mut().zip(w) {
+            *v *= wk;
+        }
+    }
+    let mut g = Matrix::zeros(n);
+    for i0 in (0..n).step_by(BLOCK) {
+        // Rows before i0 + BLOCK cost (i0 / n)^2 of the work.
+        done((i0 as f64 / n as f64).powi(2));
+        let i1 = (i0 + BLOCK).min(n);
+        for j0 in (0..i1).step_by(C) {
+            for t0 in (i0..i1).step_by(R) {
+                if j0 > t0 + R - 1 {
+                    continue;
+                }
+                if t0 + R <= n && j0 + C <= n {
+                    let tile = dot_tile::<R, C>(
+                        std::array::from_fn(|r| left.row(t0 + r)),
+                        std::array::from_fn(|c| a.row(j0 + c)),
+                    );
+                    for (r, values) in tile.iter().enumerate() {
+                        for (c, &v) in values.iter().enumerate() {
+                            let (i, j) = (t0 + r, j0 + c);
+                            if j <= i {
+                                g.set(i, j, v);
+                                g.set(j, i, v);
+                            }
+                        }
+                    }
+                } else {
+                    for i in t0..(t0 + R).min(n) {
+                        for j in j0..(j0 + C).min(i + 1) {
+                            let v = dot(left.row(i), a.row(j));
+                            g.set(i, j, v);
+                            g.set(j, i, v);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    g
+}
+
+/// dot(left_r, right_c) for every r and c, each summed as `dot` sums it; the rows are equally
+/// long.
+#[inline(always)]
+fn dot_tile<const R: usize, const C: usize>(left: [&[f64]; R], right: [&[f64]; C]) -> [[f64; C]; R] {
+    let n = left[0].len();
+    let body = n - n % 8;
+    let xs: [&[[f64; 8]]; R] = std::array::from_fn(|r| left[r][..body].as_chunks::<8>().0);
+    let ys: [&[[f64; 8]]; C] = std::array::from_fn(|c| right[c][..body].as_chunks::<8>().0);
+    let mut acc = [[[0.0f64; 8]; C]; R];
+    for k in 0..body / 8 {
+        let x: [[f64; 8]; R] = std::array::from_fn(|r| xs[r][k]);
+        let y: [[f64; 8]; C] = std::array::from_fn(|c| ys[c][k]);
+        for r in 0..R {
+            for c in 0..C {
+                for l in 0..8 {
+                    acc[r][c][l] += x[r][l] * y[c][l];
+                }
+            }
+        }
+    }
+    std::array::from_fn(|r| std::array::from_fn(|c| combine(acc[r][c]) + tail_dot(&left[r][body..], &right[c][body..])))
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    #[test]
+    fn every_entry_has_the_bits_of_its_dot_product() {
+        for n in [0, 1, 2, 3, 4, 5, 7, 8, 9, 16, 31, 33, 40, 67] {
+            let mut rng = Rng::new(n as u64 + 3);
+            let a = Matrix::from_rows(&(0..n).map(|_| rng.normals(n)).collect::<Vec<_>>());
+            let w = rng.normals(n);
+            let g = weighted_gram(&a, &w, &mut |_| ());
+            // Every tile gives the same bits (the one above is this machine's).
+            for other in [
+                gram::<4, 4>(&a, &w, &mut |_| ()),
+                gram::<2, 2>(&a, &w, &mut |_| ()),
+                gram::<1, 1>(&a, &w, &mut |_| ()),
+            ] {
+                assert_eq!(other, g, "n = {n}");
+            }
+            for i in 0..n {
+                let scaled: Vec<f64> = a.row(i).iter().zip(&w).map(|(x, y)| x * y).collect();
+                for j in 0..=i {
+                    let want = dot(&scaled, a.row(j)).to_bits();
+                    assert_eq!((g.get(i, j).to_bits(), g.get(j, i).to_bits()), (want, want), "n = {n}, ({i}, {j})");
+                }
+            }
+            // And the product itself, summed another way.
+            for (i, j) in [(0, 0), (n / 2, n / 3), (n.saturating_sub(1), 0)].into_iter().filter(|_| n > 0) {
+                let brute: f64 = (0..n).map(|k| a.get(i, k) * w[k] * a.get(j, k)).sum();
+                assert!((g.get(i, j) - brute).abs() < 1e-12 * n as f64, "n = {n}");
+            }
+        }
+    }
+}
