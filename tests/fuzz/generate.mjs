@@ -246,9 +246,9 @@ function capCubic(r, s) {
 function bound(r, s) {
   s.run ??= {};
   // Generating a rotated problem is O(d^3) work of its own (a Haar rotation, then Q D Q^T or the
-  // rotated Hessian): about 10 s natively at d = 2000 and two to three times that in wasm (issue 15
-  // item 3 makes it faster), which a loaded machine pushes past the hang timeout. Rotated problems
-  // are drawn up to d = 1000 (an eighth of the work).
+  // rotated Hessian): about 2.4 s of CPU natively at d = 2000 since issue 15 item 3's strip-wise
+  // kernels, but still about 10 s in wasm, which with the run's steps a loaded machine pushes
+  // towards the hang timeout. Rotated problems are drawn up to d = 1000 (an eighth of the work).
   const rotated = (s.problem.kind === 'quadratic' && s.problem.rotation > 0) || s.problem.rotate_params === true;
   if (rotated) capCubic(r, s);
   const d = typeof s.problem.d === 'number' && s.problem.d > 0 ? Math.min(s.problem.d, 2000) : 20;
