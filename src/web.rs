@@ -16,13 +16,16 @@ use crate::smoothness::{report, ExactMode, ReportOptions};
 use crate::spec::url::{from_query, to_query};
 use crate::spec::{schema as spec_schema, Spec};
 use crate::Error;
+use canvas::Canvas;
 pub(crate) use convert::from_js_value;
 use plotters::prelude::IntoDrawingArea;
-use plotters_canvas::CanvasBackend;
 use serde::Serialize;
+use std::cell::RefCell;
+use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use web_sys::HtmlCanvasElement;
 
+mod canvas;
 mod convert;
 #[cfg(feature = "full")]
 mod full;
@@ -58,6 +61,24 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsValue> {
 /// Reads a JS object into `T`, naming `what` in the error.
 fn from_js<T: serde::de::DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsValue> {
     serde_wasm_bindgen::from_value(value).map_err(|e| usage(format!("{what}: {e}")))
+}
+
+thread_local! {
+    /// The run result read last, with the JS object it was read from: the page draws up to four
+    /// figures of one result (and exports it), and reading its traces takes about 1 ms each time.
+    /// Results are read as `run` returned them; an object changed in place is not read again.
+    static TRACES: RefCell<Option<(JsValue, Rc<TraceTable>)>> = const { RefCell::new(None) };
+}
+
+/// The traces of a result object returned by `run`, read once per object.
+fn trace_table(result: JsValue) -> Result<Rc<TraceTable>, JsValue> {
+    let last = TRACES.with_borrow(|c| c.as_ref().filter(|(js, _)| *js == result).map(|(_, t)| t.clone()));
+    if let Some(table) = last {
+        return Ok(table);
+    }
+    let table = Rc::new(from_js::<TraceTable>(result.clone(), "result")?);
+    TRACES.set(Some((result, table.clone())));
+    Ok(table)
 }
 
 /// A progress callback for the core: calls `progress(fraction)`; a false return (or a throw)
@@ -200,7 +221,7 @@ pub fn work_estimate_js(spec: JsValue) -> Result<f64, JsValue> {
 /// The CSV of a result object returned by `run`.
 #[wasm_bindgen(js_name = toCsv)]
 pub fn to_csv_js(result: JsValue) -> Result<String, JsValue> {
-    let table: TraceTable = from_js(result, "result")?;
+    let table = trace_table(result)?;
     Ok(to_csv(&table))
 }
 
@@ -219,10 +240,8 @@ pub fn palette() -> Vec<String> {
 
 fn canvas_area(
     canvas: HtmlCanvasElement,
-) -> Result<plotters::drawing::DrawingArea<CanvasBackend, plotters::coord::Shift>, JsValue> {
-    CanvasBackend::with_canvas_object(canvas)
-        .map(|b| b.into_drawing_area())
-        .ok_or_else(|| usage("the canvas has no 2-D context".into()))
+) -> Result<plotters::drawing::DrawingArea<Canvas, plotters::coord::Shift>, JsValue> {
+    Canvas::new(canvas).map(|b| b.into_drawing_area()).ok_or_else(|| usage("the canvas has no 2-D context".into()))
 }
 
 /// Draws a trace plot (`kind`: "f", "grad", "density", "accuracy", "nuclear" or "rare") of a run
@@ -245,7 +264,7 @@ pub fn draw_traces_js(
         "rare" => TraceKind::RareClassLoss,
         other => return Err(usage(format!("plot kind {other}: allowed f, grad, density, accuracy, nuclear, rare"))),
     };
-    let data: TraceTable = from_js(result, "result")?;
+    let data = trace_table(result)?;
     drawn(draw_traces(&canvas_area(canvas)?, &data, kind, &Look { scale: dpr, dark }))
 }
 
@@ -258,7 +277,7 @@ pub fn draw_step_ratios_js(
     dpr: f64,
     dark: bool,
 ) -> Result<JsValue, JsValue> {
-    let data: TraceTable = from_js(result, "result")?;
+    let data = trace_table(result)?;
     drawn(draw_step_ratios(&canvas_area(canvas)?, &data, &Look { scale: dpr, dark }))
 }
 

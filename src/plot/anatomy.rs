@@ -6,7 +6,8 @@
 
 use super::axis::Axis;
 use super::style::{
-    draw_legend, draw_series_line, label_count, line_swatch, log_tick_label, plot_frame, styled_mesh, tick_label, Look,
+    draw_legend, draw_series_line, label_count, line_swatch, log_tick_label, plot_frame, styled_mesh, tick_label,
+    Label, Look,
 };
 use super::Frame;
 use plotters::coord::Shift;
@@ -161,16 +162,14 @@ pub fn draw_spectrum<DB: DrawingBackend>(
     let label = format!("mean eigenvalue λ̄ = {}", tick_label(data.lambda_bar));
     chart
         .draw_series(std::iter::once(PathElement::new(mean_line.clone(), mean.stroke_width(look.px(2.0)))))
-        .map_err(err)?
-        .label(&label)
-        .legend(line_swatch(mean, look));
+        .map_err(err)?;
     // The legend avoids the bars (each a line from the axis to its count) and the mean.
     let bars = h.counts.iter().enumerate().filter(|(_, c)| **c > 0.0).map(|(k, c)| {
         let mid = h.lo + (k as f64 + 0.5) * width;
         vec![(mid, y0), (mid, c.max(y0))]
     });
     let paths: Vec<Vec<(f64, f64)>> = bars.chain([mean_line]).collect();
-    draw_legend(&mut chart, area, &[label], &paths, look).map_err(err)?;
+    draw_legend(&chart, area, &[Label::new(label, line_swatch(mean, look))], &paths, look).map_err(err)?;
     area.present().map_err(err)?;
     Ok(Frame::of(&chart, look))
 }
@@ -221,12 +220,11 @@ pub fn draw_track<DB: DrawingBackend>(
             2 => "3rd".to_string(),
             k => format!("{}th", k + 1),
         };
-        draw_series_line(&mut chart, points.clone(), colour, k, name.clone(), look).map_err(err)?;
+        labels.push(draw_series_line(&mut chart, points.clone(), colour, k, name, look).map_err(err)?);
         chart.draw_series(points.iter().map(|p| Circle::new(*p, look.px(3.0), colour.filled()))).map_err(err)?;
-        labels.push(name);
         paths.push(points);
     }
-    draw_legend(&mut chart, area, &labels, &paths, look).map_err(err)?;
+    draw_legend(&chart, area, &labels, &paths, look).map_err(err)?;
     area.present().map_err(err)?;
     Ok(Frame::of(&chart, look))
 }

@@ -3,7 +3,7 @@
 //! to the current step. Equal scales on both axes, so that circles look round.
 
 use super::axis::Axis;
-use super::style::{dot_swatch, draw_legend, styled_mesh, tick_label, Look};
+use super::style::{dot_swatch, draw_legend, styled_mesh, tick_label, Label, Look};
 use super::Frame;
 use crate::linalg::Matrix;
 use crate::norm::Norm;
@@ -146,17 +146,13 @@ pub fn draw_geometry2d<DB: DrawingBackend>(
         let upto = step.min(m.x.len() - 1);
         let path: Vec<(f64, f64)> = m.x[..=upto].iter().map(|p| (p[0], p[1])).collect();
         let last = *path.last().expect("a trajectory has its start");
-        chart
-            .draw_series(LineSeries::new(path.clone(), colour.stroke_width(look.px(2.0))))
-            .map_err(err)?
-            .label(m.label.clone())
-            .legend(dot_swatch(colour, look));
+        chart.draw_series(LineSeries::new(path.clone(), colour.stroke_width(look.px(2.0)))).map_err(err)?;
         chart.draw_series(std::iter::once(Circle::new(last, look.px(4.0), colour.filled()))).map_err(err)?;
-        labels.push(m.label.clone());
+        labels.push(Label::new(m.label.clone(), dot_swatch(colour, look)));
         drawn.push(path);
     }
     // The legend goes where it covers the least of the trajectories, balls and directions.
-    draw_legend(&mut chart, area, &labels, &drawn, look).map_err(err)?;
+    draw_legend(&chart, area, &labels, &drawn, look).map_err(err)?;
     area.present().map_err(err)?;
     Ok(Frame::of(&chart, look))
 }

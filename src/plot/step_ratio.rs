@@ -4,7 +4,7 @@
 //! colour per method, on a log axis with the line at 1: above it sign GD's step does better.
 
 use super::axis::Axis;
-use super::style::{draw_legend, log_tick_label, plot_frame, styled_mesh, tick_label, Look};
+use super::style::{draw_legend, log_tick_label, plot_frame, styled_mesh, tick_label, Label, Look};
 use super::Frame;
 use crate::experiment::TraceTable;
 use plotters::coord::Shift;
@@ -55,18 +55,14 @@ pub fn draw_step_ratios<DB: DrawingBackend>(
             r.t.iter().zip(values).filter(|(_, v)| shown(v)).map(|(t, v)| (*t as f64, v.clamp(lo, hi))).collect()
         };
         let guaranteed = points(&r.guaranteed);
-        chart
-            .draw_series(LineSeries::new(guaranteed.clone(), color.stroke_width(width)))
-            .map_err(err)?
-            .label(m.label.clone())
-            .legend(legend_line(color.stroke_width(width)));
+        chart.draw_series(LineSeries::new(guaranteed.clone(), color.stroke_width(width))).map_err(err)?;
+        labels.push(Label::new(m.label.clone(), legend_line(color.stroke_width(width))));
         let measured = points(&r.actual);
         let dash = look.px(4.0);
         chart
             .draw_series(DashedLineSeries::new(measured.clone(), dash, dash, color.stroke_width(look.px(1.5))))
             .map_err(err)?;
         chart.draw_series(measured.iter().map(|p| Circle::new(*p, look.px(2.5), color.filled()))).map_err(err)?;
-        labels.push(m.label.clone());
         paths.extend([guaranteed, measured]);
     }
     if data.methods.iter().all(|m| m.step_ratios.is_none()) {
@@ -74,20 +70,13 @@ pub fn draw_step_ratios<DB: DrawingBackend>(
         return Ok(Frame::of(&chart, look));
     }
     // What the two line styles mean, in the foreground colour.
-    chart
-        .draw_series(std::iter::empty::<Circle<(f64, f64), u32>>())
-        .map_err(err)?
-        .label("guaranteed R(g_t)")
-        .legend(legend_line(fg.stroke_width(width)));
-    chart.draw_series(std::iter::empty::<Circle<(f64, f64), u32>>()).map_err(err)?.label("measured").legend(
-        move |(x, y)| {
-            EmptyElement::at((x, y))
-                + PathElement::new(vec![(0, 0), (4 * width as i32, 0)], fg.stroke_width(width / 2 + 1))
-                + Circle::new((9 * width as i32 / 2, 0), width + 1, fg.filled())
-        },
-    );
-    labels.extend(["guaranteed R(g_t)".to_string(), "measured".to_string()]);
-    draw_legend(&mut chart, area, &labels, &paths, look).map_err(err)?;
+    labels.push(Label::new("guaranteed R(g_t)", legend_line(fg.stroke_width(width))));
+    labels.push(Label::new("measured", move |(x, y)| {
+        EmptyElement::at((x, y))
+            + PathElement::new(vec![(0, 0), (4 * width as i32, 0)], fg.stroke_width(width / 2 + 1))
+            + Circle::new((9 * width as i32 / 2, 0), width + 1, fg.filled())
+    }));
+    draw_legend(&chart, area, &labels, &paths, look).map_err(err)?;
     area.present().map_err(err)?;
     Ok(Frame::of(&chart, look))
 }

@@ -3,7 +3,7 @@
 use super::axis::{Axis, Chart};
 use plotters::chart::MeshStyle;
 use plotters::coord::Shift;
-use plotters::element::DashedPathElement;
+use plotters::element::{DashedPathElement, DynElement, IntoDynElement};
 use plotters::prelude::*;
 
 /// Okabe & Ito's palette, distinguishable with the common colour-vision deficiencies; yellow
@@ -79,8 +79,27 @@ impl Look {
     }
 }
 
-/// Draws series i's line through `points` in `colour` (solid, dashed or dotted: `Look::dash`)
-/// with a legend entry `label` drawn the same way.
+/// A series label's swatch: draws itself at a point (backing pixels of the plot area).
+type Swatch<'a, DB> = Box<dyn Fn((i32, i32)) -> DynElement<'a, DB, (i32, i32)> + 'a>;
+
+/// A series label: its text and its swatch, an element drawn at the left end of the swatch
+/// column, level with the middle of the text (as plotters' `legend`, but drawn by `draw_legend`).
+pub(crate) struct Label<'a, DB: DrawingBackend> {
+    text: String,
+    swatch: Swatch<'a, DB>,
+}
+
+impl<'a, DB: DrawingBackend> Label<'a, DB> {
+    pub fn new<E: IntoDynElement<'a, DB, (i32, i32)>>(
+        text: impl Into<String>,
+        swatch: impl Fn((i32, i32)) -> E + 'a,
+    ) -> Self {
+        Label { text: text.into(), swatch: Box::new(move |at| swatch(at).into_dyn()) }
+    }
+}
+
+/// Draws series i's line through `points` in `colour` (solid, dashed or dotted: `Look::dash`);
+/// returns its series label `label`, with a swatch drawn the same way.
 pub(crate) fn draw_series_line<'a, DB: DrawingBackend + 'a>(
     chart: &mut Chart<'a, DB>,
     points: Vec<(f64, f64)>,
@@ -88,17 +107,16 @@ pub(crate) fn draw_series_line<'a, DB: DrawingBackend + 'a>(
     i: usize,
     label: String,
     look: &Look,
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+) -> Result<Label<'a, DB>, DrawingAreaErrorKind<DB::ErrorType>> {
     let style = colour.stroke_width(look.px(2.0));
-    let anno = match look.dash(i) {
+    match look.dash(i) {
         None => chart.draw_series(LineSeries::new(points, style))?,
         Some((dash, gap)) => chart.draw_series(DashedLineSeries::new(points, dash, gap, style))?,
     };
     // A solid line is one long dash; the swatch fits the swatch column at every pixel density.
     let (dash, gap) = look.dash(i).unwrap_or((1000, 1));
     let len = look.px(SWATCH) as i32;
-    anno.label(label).legend(move |(x, y)| DashedPathElement::new(vec![(x, y), (x + len, y)], dash, gap, style));
-    Ok(())
+    Ok(Label::new(label, move |(x, y)| DashedPathElement::new(vec![(x, y), (x + len, y)], dash, gap, style)))
 }
 
 /// The frame of a line or scatter plot: 10 px margins (16 on the right, where the last x tick
@@ -151,19 +169,6 @@ pub(crate) fn dot_swatch(colour: RGBColor, look: &Look) -> impl Fn((i32, i32)) -
     move |(x, y)| Circle::new((x + at, y), r, colour.filled())
 }
 
-/// The series labels' box size in backing pixels, as plotters lays it out: the widest label
-/// beside the swatch column, lines 1.25 font sizes apart, margins around.
-fn legend_size<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, labels: &[String], look: &Look) -> (i32, i32) {
-    let font = look.font(12.0);
-    let (w, h) = labels.iter().fold((0, 0), |(w, _), l| {
-        let (lw, lh) = area.estimate_text_size(l, &font).unwrap_or((0, 0));
-        (w.max(lw as i32), lh as i32)
-    });
-    let n = labels.len().max(1) as f64;
-    let margin = 2 * look.px(6.0) as i32;
-    (w + look.px(SWATCH_AREA) as i32 + margin, ((n - 1.0) * 1.25 * 12.0 * look.scale) as i32 + h + margin)
-}
-
 /// The corner of the plot area (`pixels`, backing pixels) where a box of `size` meets the fewest
 /// segments of `paths` (polylines in backing pixels, each segment sampled at 9 points): where
 /// the series labels hide the least data. Upper right, then upper left, lower right, lower left
@@ -199,28 +204,48 @@ pub(crate) fn quiet_corner(
     corners.into_iter().min_by_key(|(_, at)| covered(*at)).map_or(SeriesLabelPosition::UpperRight, |c| c.0)
 }
 
-/// The series labels in the plots' shared style: a translucent box in the corner of `chart`
-/// where it covers the fewest of `paths` (data coordinates; `labels` are the series' labels, for
-/// the box's size).
+/// The series labels in the plots' shared style, laid out as plotters lays out its own (lines
+/// 1.25 font sizes apart beside the swatch column, margins around) in a translucent box in the
+/// corner of `chart` where it covers the fewest of `paths` (data coordinates). Drawn here rather
+/// than by plotters, whose series labels measure their texts with the browser's page layout
+/// (a layout of the whole page per text); here the backend measures them (the canvas, in wasm).
 pub(crate) fn draw_legend<'a, DB: DrawingBackend + 'a>(
-    chart: &mut Chart<'a, DB>,
+    chart: &Chart<'a, DB>,
     area: &DrawingArea<DB, Shift>,
-    labels: &[String],
+    labels: &[Label<'a, DB>],
     paths: &[Vec<(f64, f64)>],
     look: &Look,
 ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let font = look.font(12.0);
+    let sizes = labels.iter().map(|l| area.estimate_text_size(&l.text, &font)).collect::<Result<Vec<_>, _>>()?;
+    let line_top = |k: usize| (k as f64 * 1.25 * 12.0 * look.scale).round() as i32;
+    let text_w = sizes.iter().map(|s| s.0 as i32).max().unwrap_or(0);
+    let text_h = sizes.iter().enumerate().map(|(k, s)| line_top(k) + s.1 as i32).max().unwrap_or(0);
+    let (margin, swatches) = (look.px(6.0) as i32, look.px(SWATCH_AREA) as i32);
+    let size = (text_w + swatches + 2 * margin, text_h + 2 * margin);
     let pixels: Vec<Vec<(i32, i32)>> =
         paths.iter().map(|p| p.iter().map(|v| chart.backend_coord(v)).collect()).collect();
-    let position = quiet_corner(&chart.plotting_area().get_pixel_range(), legend_size(area, labels, look), &pixels);
-    chart
-        .configure_series_labels()
-        .position(position)
-        .legend_area_size(look.px(SWATCH_AREA))
-        .background_style(look.bg().mix(0.85))
-        .border_style(look.fg().mix(0.3))
-        .label_font(look.font(12.0))
-        .margin(look.px(6.0))
-        .draw()
+    let (xs, ys) = chart.plotting_area().get_pixel_range();
+    let corner = quiet_corner(&(xs.clone(), ys.clone()), size, &pixels);
+    // The box's corner within the plot area, LEGEND_INSET from its edges.
+    let x = match corner {
+        SeriesLabelPosition::UpperLeft | SeriesLabelPosition::LowerLeft => LEGEND_INSET,
+        _ => xs.end - xs.start - size.0 - LEGEND_INSET,
+    };
+    let y = match corner {
+        SeriesLabelPosition::UpperLeft | SeriesLabelPosition::UpperRight => LEGEND_INSET,
+        _ => ys.end - ys.start - size.1 - LEGEND_INSET,
+    };
+    let plot = chart.plotting_area().strip_coord_spec();
+    let corners = [(x, y), (x + size.0, y + size.1)];
+    plot.draw(&Rectangle::new(corners, look.bg().mix(0.85).filled()))?;
+    plot.draw(&Rectangle::new(corners, look.fg().mix(0.3)))?;
+    for (k, (label, (_, h))) in labels.iter().zip(&sizes).enumerate() {
+        let top = y + margin + line_top(k);
+        plot.draw(&Text::new(label.text.as_str(), (x + swatches + margin, top), font.clone()))?;
+        plot.draw(&(label.swatch)((x + margin, top + *h as i32 / 2)))?;
+    }
+    Ok(())
 }
 
 /// Ticks of a log axis on [lo, hi] with at most `max` of them: 1, 2 and 5 times the powers of

@@ -3,7 +3,7 @@
 
 use super::axis::{Axis, Chart};
 use super::style::{
-    draw_legend, draw_series_line, label_count, log_tick_label, plot_frame, styled_mesh, tick_label, Look,
+    draw_legend, draw_series_line, label_count, log_tick_label, plot_frame, styled_mesh, tick_label, Label, Look,
 };
 use super::Frame;
 use crate::experiment::{TraceColumns, TraceTable};
@@ -121,7 +121,7 @@ pub fn draw_traces<DB: DrawingBackend>(
         .draw()
         .map_err(err)?;
     let labels = draw_lines(&mut c, data, &paths, look).map_err(err)?;
-    draw_legend(&mut c, area, &labels, &paths, look).map_err(err)?;
+    draw_legend(&c, area, &labels, &paths, look).map_err(err)?;
     let frame = Frame::of(&c, look);
     area.present().map_err(err)?;
     Ok(frame)
@@ -165,20 +165,48 @@ fn draw_lines<'a, DB: DrawingBackend + 'a>(
     data: &TraceTable,
     paths: &[Vec<(f64, f64)>],
     look: &Look,
-) -> Result<Vec<String>, DrawingAreaErrorKind<DB::ErrorType>> {
+) -> Result<Vec<Label<'a, DB>>, DrawingAreaErrorKind<DB::ErrorType>> {
     let mut labels = Vec::new();
     for (i, (m, pts)) in data.methods.iter().zip(paths).enumerate() {
         let color = look.series(i);
         let width = look.px(2.0);
         let diverged = m.status == Status::Diverged;
         let label = if diverged { format!("{} (diverged at step {})", m.label, m.stopped_at) } else { m.label.clone() };
-        draw_series_line(c, pts.clone(), color, i, label.clone(), look)?;
+        let shown = per_pixel_column(pts, |p| c.backend_coord(p).0);
+        labels.push(draw_series_line(c, shown, color, i, label, look)?);
         if let (Some(p), true) = (pts.last(), diverged) {
             c.draw_series(std::iter::once(Cross::new(*p, look.px(6.0), color.stroke_width(width))))?;
         }
-        labels.push(label);
     }
     Ok(labels)
+}
+
+/// The points of a line (in step order) that a drawing can tell apart: in each backing-pixel
+/// column (`column` of a point) the first, the lowest, the highest and the last, in their order
+/// (M4 aggregation, Jugel et al. 2014: the line through them covers the pixels the whole line
+/// covers). A long run has many steps per column; the read-outs and exports keep every step.
+fn per_pixel_column(points: &[(f64, f64)], column: impl Fn(&(f64, f64)) -> i32) -> Vec<(f64, f64)> {
+    let mut kept = Vec::new();
+    let mut start = 0;
+    while start < points.len() {
+        let col = column(&points[start]);
+        let len = points[start..].iter().take_while(|p| column(p) == col).count();
+        let group = &points[start..start + len];
+        let extreme = |better: fn(f64, f64) -> bool| {
+            (1..len).fold(0, |best, j| if better(group[j].1, group[best].1) { j } else { best })
+        };
+        let mut picks = [0, extreme(|a, b| a < b), extreme(|a, b| a > b), len - 1];
+        picks.sort_unstable();
+        let mut last = None;
+        for j in picks {
+            if last != Some(j) {
+                kept.push(group[j]);
+                last = Some(j);
+            }
+        }
+        start += len;
+    }
+    kept
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -207,6 +235,29 @@ mod tests {
         assert!(!s.contains("9999"));
         assert!(frame.y_log && frame.left < frame.right && frame.top < frame.bottom);
         assert!(frame.y_min > 0.0 && frame.y_max > frame.y_min);
+    }
+
+    /// Against brute force on a zigzag of 1000 steps over 37 columns: every column keeps its
+    /// first, last, lowest and highest value, at most four points, in step order.
+    #[test]
+    fn a_line_keeps_per_pixel_column_its_ends_and_extremes() {
+        let points: Vec<(f64, f64)> = (0..1000).map(|t| (t as f64, ((t * 7919) % 101) as f64 - 50.0)).collect();
+        let column = |p: &(f64, f64)| (p.0 * 37.0 / 1000.0) as i32;
+        let kept = per_pixel_column(&points, column);
+        assert!(kept.windows(2).all(|w| w[0].0 < w[1].0), "in step order");
+        for col in 0..37 {
+            let all: Vec<_> = points.iter().filter(|p| column(p) == col).collect();
+            let some: Vec<_> = kept.iter().filter(|p| column(p) == col).collect();
+            let range = |v: &[&(f64, f64)]| {
+                v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| (lo.min(p.1), hi.max(p.1)))
+            };
+            assert!(some.len() <= 4 && some.len() >= 2.min(all.len()), "column {col}: {}", some.len());
+            assert_eq!((some[0], some[some.len() - 1]), (all[0], all[all.len() - 1]), "column {col}: ends");
+            assert_eq!(range(&some), range(&all), "column {col}: extremes");
+        }
+        // One point per column stays as it is.
+        let sparse: Vec<(f64, f64)> = (0..30).map(|t| (t as f64, t as f64)).collect();
+        assert_eq!(per_pixel_column(&sparse, |p| p.0 as i32), sparse);
     }
 
     #[test]
