@@ -7,7 +7,8 @@
 //  - first plot: navigation start to the first drawn plot (budget 1 s)
 //  - the default sweep on one worker and on the pool of workers (one per core)
 //  - redraw: slider change to redrawn plots at the default size (budget 16 ms), as work time
-//    (compute + draw) and as latency from the input event (which also waits for the next frame)
+//    (compute + draw, and the compute alone) and as latency from the input event (which also
+//    waits for the next frame)
 //  - exact L_inf (d = 20, 24, 28) and L_sep (d = 100, 200) through the wasm API
 //  - one epoch of the default network on the digits, and 200 Adam steps as the page runs them
 //  - the Hessian analysis of networks of 1210 to 1960 parameters
@@ -95,6 +96,7 @@ console.log(`default sweep (36 cells x 5 problems) in the page: ${one.seconds.to
 
 const { page } = await open(browser, base, '/');
 const work = [];
+const compute = [];
 const latency = [];
 for (let k = 0; k < 30; k++) {
   const runs = await page.evaluate(() => window.steepest.runs);
@@ -106,9 +108,11 @@ for (let k = 0; k < 30; k++) {
   await page.waitForFunction((n) => window.steepest.runs > n, runs);
   const t = await page.evaluate(() => window.steepest.timings);
   work.push(t.lastRun);
+  compute.push(t.lastCompute);
   latency.push(t.lastEditToDraw);
 }
-console.log(`redraw after a slider change (d = 20, 500 steps, 2 methods + geometry): work median ${median(work).toFixed(1)} ms, max ${Math.max(...work).toFixed(1)} ms; input-to-drawn latency median ${median(latency).toFixed(1)} ms (budget 16 ms)`);
+const where = await page.evaluate(() => `${window.steepest.where}; ${window.steepest.refined} refined in the worker`);
+console.log(`redraw after a slider change (d = 20, 500 steps, 2 methods + geometry): work median ${median(work).toFixed(1)} ms (budget 16 ms), max ${Math.max(...work).toFixed(1)} ms; of it the computation median ${median(compute).toFixed(1)} ms (${where}), the rest drawing, tables and verdict; input-to-drawn latency median ${median(latency).toFixed(1)} ms`);
 
 const core = await page.evaluate(async () => {
   const m = await import('/www/pkg/steepest.js');

@@ -46,8 +46,9 @@ export function embedSnippet(figure, fig) {
 
 /** Adds an Embed button to every figure, which shows its snippet (selected) and copies it.
  * A page opened from a file has no address another page could embed, so it gets none.
- * @param {FigureDef[]} figures */
-export function addEmbedActions(figures) {
+ * @param {FigureDef[]} figures
+ * @param {() => void} settle brings the URL up to date with the settings */
+export function addEmbedActions(figures, settle) {
   if (location.protocol === 'file:') return;
   for (const figure of figures) {
     const fig = /** @type {HTMLElement} */ (document.querySelector(figure.selector));
@@ -64,7 +65,10 @@ export function addEmbedActions(figures) {
     caption.after(panel);
     disclosure(caption, 'Embed', 'embed-action', panel, {
       // Measured before the panel opens inside the figure.
-      beforeOpen: () => { box.value = embedSnippet(figure, fig); },
+      beforeOpen: () => {
+        settle();
+        box.value = embedSnippet(figure, fig);
+      },
       opened: async () => {
         box.select();
         try {

@@ -171,7 +171,7 @@ async function main() {
       q.delete('preset');
       url.replace(q);
     }
-    url.writeSpec(state.spec);
+    url.writeEdited(() => state.spec);
     picker.markModified();
   }
   /** The view's computation, after fetching the full core if the settings or the view need it
@@ -248,6 +248,7 @@ async function main() {
 
   $('copy-link').addEventListener('click', async () => {
     const button = $('copy-link');
+    url.flush();
     try {
       await navigator.clipboard.writeText(location.href);
       button.textContent = 'Link copied';
@@ -256,7 +257,7 @@ async function main() {
     }
     setTimeout(() => { button.textContent = 'Copy link'; }, 2000);
   });
-  if (!embed) addEmbedActions(FIGURES);
+  if (!embed) addEmbedActions(FIGURES, () => url.flush());
   fillExportMenu(/** @type {HTMLDetailsElement} */ (document.querySelector('details.menu')), menuExports(VIEWS, FIGURES, plots), state, () => url.view());
 
   await recompute();

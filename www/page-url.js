@@ -10,6 +10,11 @@ import { notice, clearNotice } from './notices.js';
 /** @typedef {import('./types').Spec} Spec */
 /** @typedef {import('./types').Preset} Preset */
 
+/** Edits write the URL at most this often (ms). A dragged slider edits about 60 times a second;
+ * each history update costs milliseconds (more as they pile up), and browsers throttle (Chrome)
+ * or refuse (Firefox) more than about 200 in 10 s. */
+const EDIT_WRITE_EVERY = 100;
+
 export class PageUrl {
   /** @param {import('./types').Schema} schema the page's keys and views, and the largest matrix a
    *   link carries
@@ -19,6 +24,33 @@ export class PageUrl {
     this.views = schema.page.views.map((v) => v.id);
     this.matrixMax = schema.limits.url_matrix_max;
     this.presets = presets;
+    /** When an edit last wrote the URL, and the write waiting for EDIT_WRITE_EVERY to pass. */
+    this.editWritten = -Infinity;
+    /** @type {(() => void) | null} */
+    this.pending = null;
+    this.timer = 0;
+  }
+
+  /** After an edit: writes `spec()` into the URL now, or, within EDIT_WRITE_EVERY ms of the last
+   * edit's write, once that time is up, with the spec current then.
+   * @param {() => Spec} spec */
+  writeEdited(spec) {
+    this.pending = () => {
+      this.pending = null;
+      this.editWritten = performance.now();
+      this.writeSpec(spec());
+    };
+    const wait = this.editWritten + EDIT_WRITE_EVERY - performance.now();
+    if (wait <= 0) this.flush();
+    else this.timer ||= window.setTimeout(() => {
+      this.timer = 0;
+      this.flush();
+    }, wait);
+  }
+
+  /** Writes an edit still waiting (before the link is read). */
+  flush() {
+    this.pending?.();
   }
 
   /** The current query. */

@@ -103,7 +103,7 @@ export interface PageState extends PageData {
   spec: Spec;
   issues: { param: string; value: string; message: string }[];
   where?: 'main' | 'worker';
-  timings: { boot?: number; firstPlot?: number; lastRun?: number; lastEditToDraw?: number; lastAnatomy?: number };
+  timings: { boot?: number; firstPlot?: number; lastRun?: number; lastCompute?: number; lastEditToDraw?: number; lastAnatomy?: number };
   /** How many runs, refined geometries, sweeps and Hessian analyses have been shown. */
   runs: number;
   refined: number;
