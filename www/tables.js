@@ -17,8 +17,8 @@ function interval(iv) {
   return iv.low === iv.high ? fmt(iv.low) : `[${fmt(iv.low)}, ${fmt(iv.high)}]`;
 }
 
-/** Cells made of numbers only ("1.5e-4", "[0.5, 2]", "97.2%") never wrap. */
-const NUMERIC = /^[\s\d.,;eE+\-−∞%[\]—]+$|^NaN$/;
+/** Cells made of numbers only ("1.5e-4", "[0.5, 2]", "97.2%", "1.9 of 9") never wrap. */
+const NUMERIC = /^[\s\d.,;eE+\-−∞%[\]—]+( of \d+)?$|^NaN$/;
 
 /** A row of text cells; with `header`, the first is the row's header.
  * @param {string[]} cells
@@ -158,7 +158,10 @@ export function renderAnatomy(tbody, a) {
 }
 
 /** GD's, sign descent's and spectral descent's numbers at the checkpoint, one kind per row
- * (docs/theory.md §4 and §6); the spectral column is empty without weight matrices.
+ * (docs/theory.md §4 and §6); the spectral column is empty without weight matrices. Each label
+ * says which kind of number it is (bracket, ceiling, prediction, measurement) in a few words, so
+ * that the table fits its column on a desktop and reads on a phone; the note under the table
+ * (index.html) says the rest.
  * @param {HTMLTableSectionElement} tbody
  * @param {import('./types').Anatomy} a */
 export function renderNormGeometry(tbody, a) {
@@ -170,10 +173,10 @@ export function renderNormGeometry(tbody, a) {
   /** @type {(label: string, get: (n: any) => string) => HTMLTableRowElement} */
   const line = (label, get) => row([label, ...['l2', 'linf', 'spectral'].map((id) => (by(id) ? get(by(id)) : '—'))], true);
   tbody.replaceChildren(
-    line('smoothness L (the theory step uses the upper end)', (n) => interval(n.smoothness)),
-    line('ceiling D L₂ / L: the most one step can gain over GD', (n) => interval(n.ceiling)),
-    line('measured: the gradient’s spread ‖g‖*² / ‖g‖₂² (d φ, ν) of at most D', (n) => `${fmt(n.spread)} of ${n.max_spread}`),
-    line('predicted: this gradient’s gain per step over GD, spread L₂ / L', (n) => interval(n.predicted)),
-    line('measured: one theory step’s decrease over GD’s (quadratic model)', (n) => fmt(n.measured)),
+    line('smoothness L', (n) => interval(n.smoothness)),
+    line('ceiling D L₂ / L', (n) => interval(n.ceiling)),
+    line('measured: the gradient’s spread, of D', (n) => `${fmt(n.spread)} of ${n.max_spread}`),
+    line('predicted: spread L₂ / L', (n) => interval(n.predicted)),
+    line('measured: one theory step’s decrease over GD’s', (n) => fmt(n.measured)),
   );
 }
