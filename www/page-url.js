@@ -37,14 +37,22 @@ export class PageUrl {
   writeEdited(spec) {
     this.pending = () => {
       this.pending = null;
-      this.editWritten = performance.now();
       this.writeSpec(spec());
+      // Stamped once the write has landed, so the next one lands EDIT_WRITE_EVERY after it,
+      // however long this one took to encode.
+      this.editWritten = performance.now();
     };
+    this.writeWhenDue();
+  }
+
+  /** Writes the waiting edit once EDIT_WRITE_EVERY has passed since the last write; a timer that
+   * fires a little early (its clock is not performance.now's) waits again. */
+  writeWhenDue() {
     const wait = this.editWritten + EDIT_WRITE_EVERY - performance.now();
     if (wait <= 0) this.flush();
     else this.timer ||= window.setTimeout(() => {
       this.timer = 0;
-      this.flush();
+      this.writeWhenDue();
     }, wait);
   }
 
