@@ -199,10 +199,7 @@ pub struct SweepSpec {
 impl Spec {
     /// A field of `AUTO_DEFAULTS` by its spec name: Some(value given); None for other fields.
     pub(super) fn auto_number(&self, name: &str) -> Option<Option<f64>> {
-        match name {
-            "sweep.spread_max" => Some(self.sweep.spread_max),
-            _ => None,
-        }
+        AUTO_DEFAULTS.iter().find(|a| a.name == name).map(|a| (a.given)(self))
     }
 }
 
@@ -228,9 +225,18 @@ pub fn auto_spread_max(d: u64, outliers: u64) -> f64 {
 /// The default largest spread wherever d / outliers allows it.
 pub const AUTO_SPREAD_MAX: f64 = 8.0;
 
-/// Parameters outside the methods whose default follows other fields (left empty, `resolved`
-/// fills them in), with that rule as the schema states it.
-pub const AUTO_DEFAULTS: &[(&str, &str)] = &[("sweep.spread_max", "min(8, 0.8 d / outliers)")];
+/// A parameter outside the methods whose default follows other fields: left empty, `resolved`
+/// fills it in.
+pub struct AutoDefault {
+    pub name: &'static str,
+    /// The rule, as the schema states it.
+    pub rule: &'static str,
+    /// The value given, if any.
+    pub given: fn(&Spec) -> Option<f64>,
+}
+
+pub const AUTO_DEFAULTS: &[AutoDefault] =
+    &[AutoDefault { name: "sweep.spread_max", rule: "min(8, 0.8 d / outliers)", given: |s| s.sweep.spread_max }];
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]

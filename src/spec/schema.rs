@@ -27,8 +27,8 @@ pub fn schema() -> serde_json::Value {
         .map(|p| {
             let mut v = serde_json::to_value(p).expect("a parameter serialises");
             v["range"] = range_text(&p.kind).into();
-            if let Some((_, rule)) = AUTO_DEFAULTS.iter().find(|(name, _)| *name == p.name) {
-                v["auto"] = (*rule).into();
+            if let Some(auto) = AUTO_DEFAULTS.iter().find(|a| a.name == p.name) {
+                v["auto"] = auto.rule.into();
             }
             v
         })

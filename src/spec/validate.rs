@@ -507,7 +507,7 @@ mod tests {
     #[test]
     fn auto_defaults_are_floats_left_empty_that_resolve_to_a_number() {
         let s = Spec::default();
-        for (name, _) in crate::spec::model::AUTO_DEFAULTS {
+        for crate::spec::model::AutoDefault { name, .. } in crate::spec::model::AUTO_DEFAULTS {
             assert!(matches!(crate::spec::param(name).kind, Kind::Float { default: None, .. }), "{name}");
             assert_eq!(s.auto_number(name), Some(None), "{name} is empty by default");
             assert!(matches!(s.resolved().auto_number(name), Some(Some(x)) if x.is_finite()), "{name} resolves");
