@@ -374,15 +374,20 @@ mod tests {
         assert!((lmax / mean - 4.0).abs() < 1e-12);
     }
 
+    /// A 4 x 3 map of two problems per cell at d = 12: quick, with cells of unequal cost.
+    fn small_sweep() -> Spec {
+        Spec::from_json(
+            r#"{"problem": {"d": 12, "outliers": 2}, "run": {"steps": 3000},
+                "sweep": {"spread_max": 5, "spread_points": 4, "rotation_points": 3, "problems": 2}}"#,
+        )
+        .unwrap()
+    }
+
     /// The cells are computed side by side (src/parallel.rs) in batches that depend on the
     /// number of threads; the sweep's bytes do not.
     #[test]
     fn a_sweep_gives_the_same_bytes_on_one_thread_and_on_four() {
-        let spec = Spec::from_json(
-            r#"{"problem": {"d": 12, "outliers": 2}, "run": {"steps": 3000},
-                "sweep": {"spread_max": 5, "spread_points": 4, "rotation_points": 3, "problems": 2}}"#,
-        )
-        .unwrap();
+        let spec = small_sweep();
         let on = |threads: usize| {
             let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
             pool.install(|| serde_json::to_string(&run_sweep(&spec, &mut |_| true).unwrap()).unwrap())
@@ -396,11 +401,7 @@ mod tests {
     /// (`assemble_sweep`): the bytes are run_sweep's, whatever the shares.
     #[test]
     fn a_sweep_in_shares_of_cells_gives_the_bytes_of_the_whole() {
-        let spec = Spec::from_json(
-            r#"{"problem": {"d": 12, "outliers": 2}, "run": {"steps": 3000},
-                "sweep": {"spread_max": 5, "spread_points": 4, "rotation_points": 3, "problems": 2}}"#,
-        )
-        .unwrap();
+        let spec = small_sweep();
         let whole = serde_json::to_string(&run_sweep(&spec, &mut |_| true).unwrap()).unwrap();
         let shares: Vec<Vec<usize>> = (0..5).map(|k| (k..12).step_by(5).collect()).collect();
         let mut cells: Vec<(usize, SweepCell)> = shares
