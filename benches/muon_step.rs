@@ -26,14 +26,14 @@ fn bench(c: &mut Criterion) {
         let (mut x, mut g, mut t) = (net.init(1, 1.0), vec![0.0; net.dim()], 0usize);
         group.bench_function(format!("{name}: one step (batch-{BATCH} gradient and update)"), |b| {
             b.iter(|| {
-                net.batch_gradient(&x, &batches[t % batches.len()], &mut g);
+                net.batch_value_and_gradient(&x, &batches[t % batches.len()], &mut g);
                 t += 1;
                 chain.update(&mut g, t);
                 x.iter_mut().zip(&g).for_each(|(xi, ui)| *xi -= ui);
             })
         });
         // The update alone, on the same gradient each time (the state still advances).
-        net.batch_gradient(&x, &batches[0], &mut g);
+        net.batch_value_and_gradient(&x, &batches[0], &mut g);
         let mut u = g.clone();
         group.bench_function(format!("{name}: the update alone"), |b| {
             b.iter(|| {

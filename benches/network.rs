@@ -45,7 +45,7 @@ fn train(net: &dyn Objective, x0: &[f64], batches: &[Vec<usize>]) -> Vec<f64> {
     let mut x = x0.to_vec();
     let mut g = vec![0.0; x.len()];
     for (t, rows) in batches.iter().enumerate() {
-        net.batch_gradient(&x, rows, &mut g);
+        net.batch_value_and_gradient(&x, rows, &mut g);
         chain.update(&mut g, t + 1);
         x.iter_mut().zip(&g).for_each(|(xi, ui)| *xi -= ui);
     }
@@ -95,7 +95,7 @@ fn bench(c: &mut Criterion) {
     group.bench_function("one epoch of batch-32 gradients", |b| {
         b.iter(|| {
             for batch in order.chunks_exact(32) {
-                mlp.batch_gradient(black_box(&w), batch, &mut g);
+                mlp.batch_value_and_gradient(black_box(&w), batch, &mut g);
             }
         })
     });

@@ -19,36 +19,35 @@ pub struct NuclearRanks {
     pub max: usize,
 }
 
-/// Records the nuclear rank every `every` steps (an SVD per weight matrix each time).
+/// Records the nuclear rank at the run's sampled points (an SVD per weight matrix each time).
 pub struct NuclearRankRecorder {
     layout: Layout,
-    every: usize,
     pub ranks: NuclearRanks,
 }
 
 impl NuclearRankRecorder {
     /// For parameters of `layout`; None when it has no weight matrix (over vectors alone nu only
     /// counts blocks).
-    pub fn new(layout: Layout, every: usize) -> Option<Self> {
+    pub fn new(layout: Layout) -> Option<Self> {
         layout.0.iter().any(|b| matches!(b, Block::Matrix { .. })).then(|| NuclearRankRecorder {
             ranks: NuclearRanks { max: max_nuclear_rank(&layout), ..NuclearRanks::default() },
             layout,
-            every,
         })
     }
 }
 
 impl Observer for NuclearRankRecorder {
     fn observe(&mut self, p: &Point) -> ControlFlow<()> {
-        if p.every(self.every) {
+        if let Some(full) = p.full.filter(|_| p.sampled) {
             self.ranks.t.push(p.t);
-            self.ranks.value.push(nuclear_rank(&self.layout, p.g));
+            self.ranks.value.push(nuclear_rank(&self.layout, full.g));
         }
         ControlFlow::Continue(())
     }
 }
 
-/// Records the dual norm of spectral descent, sum_b ||G_b||_*, at every step: what the spectral
+/// Records the dual norm of spectral descent, sum_b ||G_b||_*, at every point where the full
+/// gradient is known (every step: theory steps run on the full batch): what the spectral
 /// prediction's guaranteed rate reads (experiment::prediction), as sign GD's reads ||g||_1 from
 /// the trace.
 pub struct NuclearNormRecorder {
@@ -64,7 +63,9 @@ impl NuclearNormRecorder {
 
 impl Observer for NuclearNormRecorder {
     fn observe(&mut self, p: &Point) -> ControlFlow<()> {
-        self.values.push(dual(&self.layout, LayerNorm::Spectral, p.g));
+        if let Some(full) = p.full {
+            self.values.push(dual(&self.layout, LayerNorm::Spectral, full.g));
+        }
         ControlFlow::Continue(())
     }
 }

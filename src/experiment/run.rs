@@ -70,8 +70,8 @@ pub struct MethodResult {
     /// Classification accuracy of the last iterate on the training and test sets (networks).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accuracy: Option<Accuracy>,
-    /// Train and test loss and accuracy during training, at about CURVE_POINTS steps
-    /// (networks).
+    /// Train and test loss and accuracy during training, at the run's sampled points (networks;
+    /// `run_config`).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub curves: Option<Curves>,
     /// At about CURVE_POINTS iterates of this run, R(g_t) = phi(g_t) d L_2 / L_inf beside the
@@ -112,21 +112,21 @@ pub struct Curves {
     pub group_loss: Vec<[f64; 3]>,
 }
 
-/// Training curves are measured at about this many evenly spaced steps.
+/// A full-batch run's training curves (and other sampled read-outs) are measured at about this
+/// many evenly spaced steps; its trace has f at every step.
 pub const CURVE_POINTS: usize = 50;
 
 /// Records the training curves of a network run: train and test loss and accuracy of the
-/// iterate every `every` steps, measured in the network's own parameters.
+/// iterate at the run's sampled points, measured in the network's own parameters.
 struct CurveRecorder<'a> {
     evaluator: &'a super::problem::Evaluator,
     problem: &'a super::problem::Problem,
-    every: usize,
     curves: Curves,
 }
 
 impl Observer for CurveRecorder<'_> {
     fn observe(&mut self, p: &Point) -> ControlFlow<()> {
-        if p.every(self.every) {
+        if p.sampled {
             let e = self.evaluator.evaluate(&self.problem.original(p.x));
             let c = &mut self.curves;
             c.t.push(p.t);
@@ -193,7 +193,6 @@ fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut 
     let cfg = run_config(&spec);
     let grid = tuning_grid(&spec);
     let evaluator = super::problem::Evaluator::of(&spec);
-    let curve_every = (cfg.steps / CURVE_POINTS).max(1);
     let mut constants: Vec<(Norm, Constant)> = Vec::new();
     let mut methods = Vec::with_capacity(spec.methods.len());
     // Every step first (tuning included), so that the constants of GD's and sign GD's theory
@@ -218,14 +217,10 @@ fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut 
     };
     for ((i, m), step) in spec.methods.iter().enumerate().zip(steps) {
         let mut trace = if d <= KEEP_X_MAX_D { Trace::with_iterates() } else { Trace::default() };
-        let mut recorder = evaluator.as_ref().map(|evaluator| CurveRecorder {
-            evaluator,
-            problem,
-            every: curve_every,
-            curves: Curves::default(),
-        });
-        let mut ratios = picture.map(|(l2, linf, f_star)| StepRatioRecorder::new(l2, linf, f_star, curve_every));
-        let mut ranks = NuclearRankRecorder::new(obj.layout(), curve_every);
+        let mut recorder =
+            evaluator.as_ref().map(|evaluator| CurveRecorder { evaluator, problem, curves: Curves::default() });
+        let mut ratios = picture.map(|(l2, linf, f_star)| StepRatioRecorder::new(l2, linf, f_star));
+        let mut ranks = NuclearRankRecorder::new(obj.layout());
         let spectral_theory = step.smoothness.is_some()
             && matches!(
                 m.kind.theory_norm(&m.hypers(), &obj.layout()),
@@ -289,13 +284,19 @@ fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut 
     }
 }
 
-/// How a spec's methods run.
+/// How a spec's methods run. The schedule: a minibatch run evaluates the full objective (and
+/// samples its read-outs) every max(1, floor(steps / run.eval_points)) steps and at its last
+/// point; a full-batch run, which has f at every step, samples every max(1, floor(steps /
+/// CURVE_POINTS)).
 pub(crate) fn run_config(spec: &Spec) -> RunConfig {
+    let steps = spec.run.steps as usize;
+    let points = if spec.run.batch > 0 { spec.run.eval_points as usize } else { CURVE_POINTS };
     RunConfig {
-        steps: spec.run.steps as usize,
+        steps,
         target: (spec.run.target > 0.0).then_some(spec.run.target),
         batch: spec.run.batch as usize,
         batch_seed: spec.problem.seed,
+        every: (steps / points.max(1)).max(1),
     }
 }
 
@@ -508,6 +509,41 @@ mod tests {
         assert_eq!(e.field, "run.batch");
         assert!(e.allowed.contains("455"), "{}", e.allowed);
         assert_eq!(Spec::from_json(r#"{"run": {"batch": 8}}"#).unwrap_err().field, "run.batch");
+    }
+
+    /// A minibatch run measures the full loss, the curves and the nuclear ranks at its evaluation
+    /// points only, and the minibatch loss at every step; its iterates are those of the run that
+    /// evaluated every step (run.eval_points = run.steps), so are the numbers at the points both have.
+    #[test]
+    fn a_minibatch_run_evaluates_at_its_points_and_follows_the_same_iterates() {
+        let spec = |points: u64| {
+            Spec::from_json(&format!(
+                r#"{{"problem": {{"kind": "network", "dataset": "breast_cancer", "hidden": 3}},
+                    "methods": [{{"kind": "adam", "lr": 0.01}}, {{"kind": "sign_gd", "rule": "const", "lr": 0.01}}],
+                    "run": {{"steps": 42, "target": 0, "batch": 32, "eval_points": {points}}}}}"#
+            ))
+            .unwrap()
+        };
+        let (sparse, every) = (run_spec(&spec(8)).unwrap(), run_spec(&spec(42)).unwrap());
+        let schedule: Vec<usize> = (0..=42).filter(|t| t % 5 == 0 || *t == 42).collect();
+        for (a, b) in sparse.methods.iter().zip(&every.methods) {
+            assert_eq!(a.trace.t, schedule);
+            assert_eq!(b.trace.t, (0..=42).collect::<Vec<_>>());
+            let at = |v: &[f64]| schedule.iter().map(|t| v[*t]).collect::<Vec<f64>>();
+            assert_eq!(a.trace.f, at(&b.trace.f));
+            assert_eq!(a.trace.density, at(&b.trace.density));
+            assert_eq!((&a.trace.batch_loss, &a.trace.step), (&b.trace.batch_loss, &b.trace.step));
+            assert_eq!(a.trace.batch_loss.len(), 42);
+            assert_eq!(a.accuracy, b.accuracy);
+            let (ca, cb) = (a.curves.as_ref().unwrap(), b.curves.as_ref().unwrap());
+            assert_eq!(ca.t, schedule);
+            assert_eq!(ca.test_loss, schedule.iter().map(|t| cb.test_loss[*t]).collect::<Vec<_>>());
+            assert_eq!(a.nuclear_rank.as_ref().unwrap().t, schedule);
+        }
+        // The minibatch loss is a noisy measurement of f: near it, not it.
+        let m = &every.methods[0];
+        let off = m.trace.batch_loss.iter().zip(&m.trace.f).filter(|(b, f)| b != f).count();
+        assert!(off > 30, "{off}");
     }
 
     /// A network run carries train and test curves at evenly spaced steps, ending at the final

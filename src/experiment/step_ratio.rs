@@ -43,13 +43,12 @@ fn guaranteed(n1: f64, n2: f64, l2: f64, linf: f64) -> f64 {
     }
 }
 
-/// Records `StepRatios` every `every` steps of a run on an objective with global constants L_2 and
-/// L_inf; `f_star` turns values into the suboptimality the points carry.
+/// Records `StepRatios` at the sampled points and the last of a run on an objective with global
+/// constants L_2 and L_inf; `f_star` turns values into the suboptimality the points carry.
 pub struct StepRatioRecorder {
     l2: f64,
     linf: f64,
     f_star: f64,
-    every: usize,
     step: Vec<f64>,
     /// Points where the actual ratio had no value, and the first one's t.
     undefined: (usize, usize),
@@ -57,32 +56,24 @@ pub struct StepRatioRecorder {
 }
 
 impl StepRatioRecorder {
-    pub fn new(l2: f64, linf: f64, f_star: f64, every: usize) -> Self {
-        StepRatioRecorder {
-            l2,
-            linf,
-            f_star,
-            every,
-            step: Vec::new(),
-            undefined: (0, 0),
-            ratios: StepRatios::default(),
-        }
+    pub fn new(l2: f64, linf: f64, f_star: f64) -> Self {
+        StepRatioRecorder { l2, linf, f_star, step: Vec::new(), undefined: (0, 0), ratios: StepRatios::default() }
     }
 }
 
 impl Observer for StepRatioRecorder {
     fn observe(&mut self, p: &Point) -> ControlFlow<()> {
-        if !(p.every(self.every) || p.stop.is_some()) || !p.f.is_finite() {
+        let Some(full) = p.full.filter(|full| (p.sampled || p.stop.is_some()) && full.f.is_finite()) else {
             return ControlFlow::Continue(());
-        }
-        let (n1, n2) = (l1(p.g), l2(p.g));
+        };
+        let (n1, n2) = (l1(full.g), l2(full.g));
         if n2 == 0.0 {
             return ControlFlow::Continue(());
         }
         let decrease = |step: &mut Vec<f64>, scale: f64, direction: &dyn Fn(f64) -> f64| {
             step.clear();
-            step.extend(p.x.iter().zip(p.g).map(|(x, g)| x - scale * direction(*g)));
-            p.f - (p.objective.value(step) - self.f_star)
+            step.extend(p.x.iter().zip(full.g).map(|(x, g)| x - scale * direction(*g)));
+            full.f - (p.objective.value(step) - self.f_star)
         };
         let gd = decrease(&mut self.step, 1.0 / self.l2, &|g| g);
         let sign = decrease(&mut self.step, n1 / self.linf, &|g: f64| if g == 0.0 { 0.0 } else { g.signum() });
@@ -110,6 +101,12 @@ mod tests {
     use super::*;
     use crate::linalg::Matrix;
     use crate::objective::{Objective, Quadratic};
+    use crate::optimizer::observe::Full;
+
+    /// A sampled point of a full-batch run with f(x_t) - f* = f and gradient g.
+    fn at<'a>(t: usize, x: &'a [f64], f: f64, g: &'a [f64], q: &'a Quadratic) -> Point<'a> {
+        Point { t, x, full: Some(Full { f, g }), batch_f: None, sampled: true, step: None, stop: None, objective: q }
+    }
 
     #[test]
     fn on_a_diagonal_quadratic_the_ratios_follow_their_closed_forms() {
@@ -118,15 +115,16 @@ mod tests {
         // GD step g / 4 -> (0, 1.5): decrease 4 - 1.125 = 2.875. Sign step 6/5 -> (-0.2, 0.8):
         // f = (0.16 + 0.64) / 2 = 0.4, decrease 3.6; ratio 3.6 / 2.875.
         let q = Quadratic::with_spectrum(Matrix::diagonal(&[4.0, 1.0]), vec![0.0, 0.0], vec![1.0, 4.0]);
-        let mut rec = StepRatioRecorder::new(4.0, 5.0, 0.0, 1);
-        let point = Point { t: 0, x: &[1.0, 2.0], f: 4.0, g: &[4.0, 2.0], step: None, stop: None, objective: &q };
+        let mut rec = StepRatioRecorder::new(4.0, 5.0, 0.0);
+        let point = at(0, &[1.0, 2.0], 4.0, &[4.0, 2.0], &q);
         let _ = rec.observe(&point);
         assert_eq!(rec.ratios.t, vec![0]);
         assert!((rec.ratios.guaranteed[0] - 1.44).abs() < 1e-12);
         assert!((rec.ratios.actual[0] - 3.6 / 2.875).abs() < 1e-12);
-        // Not recorded off the stride.
-        let mut sparse = StepRatioRecorder::new(4.0, 5.0, 0.0, 2);
-        let _ = sparse.observe(&Point { t: 1, ..point });
+        // Not recorded off the schedule, nor where the full gradient is unknown.
+        let mut sparse = StepRatioRecorder::new(4.0, 5.0, 0.0);
+        let _ = sparse.observe(&Point { t: 1, sampled: false, ..at(1, &[1.0, 2.0], 4.0, &[4.0, 2.0], &q) });
+        let _ = sparse.observe(&Point { full: None, ..at(2, &[1.0, 2.0], 4.0, &[4.0, 2.0], &q) });
         assert!(sparse.ratios.t.is_empty());
     }
 
@@ -142,9 +140,9 @@ mod tests {
             // Past the top of the range f overflows, and points with f = inf are not recorded: the
             // gradient alone is scaled there.
             let (x, g) = ([s(1.0).min(1.0), s(2.0).min(2.0)], [s(4.0), s(2.0)]);
-            let mut rec = StepRatioRecorder::new(4.0, 5.0, 0.0, 1);
+            let mut rec = StepRatioRecorder::new(4.0, 5.0, 0.0);
             let f = q.value(&x);
-            let _ = rec.observe(&Point { t: 3, x: &x, f, g: &g, step: None, stop: None, objective: &q });
+            let _ = rec.observe(&at(3, &x, f, &g, &q));
             let r = &rec.ratios;
             assert!((r.guaranteed[0] - 1.44).abs() < 1e-12, "k = {k}: {}", r.guaranteed[0]);
             if k <= -600 {
@@ -154,9 +152,8 @@ mod tests {
             }
         }
         // In range the ratio is the direct form's, bit for bit, and nothing is named.
-        let mut rec = StepRatioRecorder::new(4.0, 5.0, 0.0, 1);
-        let _ =
-            rec.observe(&Point { t: 0, x: &[1.0, 2.0], f: 4.0, g: &[4.0, 2.0], step: None, stop: None, objective: &q });
+        let mut rec = StepRatioRecorder::new(4.0, 5.0, 0.0);
+        let _ = rec.observe(&at(0, &[1.0, 2.0], 4.0, &[4.0, 2.0], &q));
         let (n1, n2) = (l1(&[4.0, 2.0]), l2(&[4.0, 2.0]));
         assert_eq!(rec.ratios.guaranteed[0], (n1 * n1 / 5.0) / (n2 * n2 / 4.0));
         assert_eq!(rec.ratios.actual_undefined, None);

@@ -45,11 +45,12 @@ pub trait Objective: Sync {
         0
     }
 
-    /// The gradient of the mean loss over `rows` (plus any penalty) at x; objectives without
-    /// rows give their full gradient.
-    fn batch_gradient(&self, x: &[f64], rows: &[usize], g: &mut [f64]) {
+    /// The minibatch loss f_B(x) = (1/|B|) sum_{i in B} l_i(x) (plus any penalty) over `rows` = B,
+    /// returned, and its gradient into `g`: the one pass a minibatch step needs gives both.
+    /// Objectives without rows give their full value and gradient.
+    fn batch_value_and_gradient(&self, x: &[f64], rows: &[usize], g: &mut [f64]) -> f64 {
         let _ = rows;
-        self.value_and_gradient(x, g);
+        self.value_and_gradient(x, g)
     }
 
     /// f* = min f when it is known.

@@ -68,11 +68,12 @@ impl Objective for Rotated {
         self.inner.rows()
     }
 
-    fn batch_gradient(&self, z: &[f64], rows: &[usize], g: &mut [f64]) {
+    fn batch_value_and_gradient(&self, z: &[f64], rows: &[usize], g: &mut [f64]) -> f64 {
         let x = self.q.matvec(z);
         let mut gx = vec![0.0; x.len()];
-        self.inner.batch_gradient(&x, rows, &mut gx);
+        let f = self.inner.batch_value_and_gradient(&x, rows, &mut gx);
         self.q.matvec_transposed_into(&gx, g);
+        f
     }
 
     fn minimum(&self) -> Option<f64> {

@@ -8,20 +8,32 @@ use super::run::Status;
 use crate::objective::Objective;
 use std::ops::ControlFlow;
 
-/// The state of a run at its evaluated point x_t, before the update from it.
+/// The state of a run at x_t, before the update from it.
 pub struct Point<'a> {
     /// The step index: x_t is the point after t updates.
     pub t: usize,
     pub x: &'a [f64],
-    /// f(x_t) - f* (f(x_t) when f* is unknown).
-    pub f: f64,
-    /// The full gradient at x_t, also on minibatch runs (whose updates use a batch gradient).
-    pub g: &'a [f64],
+    /// The full objective at x_t: at every point of a full-batch run, at the evaluation points
+    /// of a minibatch run (`RunConfig::every`: a full pass costs rows / batch minibatch steps).
+    pub full: Option<Full<'a>>,
+    /// The minibatch loss f_B(x_t) of the batch whose gradient makes the update from x_t
+    /// (minibatch runs; None at the last point, which makes no update).
+    pub batch_f: Option<f64>,
+    /// On the run's schedule of sampled read-outs (training curves, nuclear ranks): every
+    /// `RunConfig::every`-th step, and a minibatch run's last point. `full` is there at each.
+    pub sampled: bool,
     /// The scale of the update that led to x_t (what `Chain::update` returned); None at t = 0.
     pub step: Option<f64>,
     /// Why the run ends at this point, at its last one; None while it goes on.
     pub stop: Option<Status>,
     pub objective: &'a dyn Objective,
+}
+
+/// The full objective at a point: f(x_t) - f* (f(x_t) when f* is unknown) and grad f(x_t).
+#[derive(Clone, Copy)]
+pub struct Full<'a> {
+    pub f: f64,
+    pub g: &'a [f64],
 }
 
 impl Point<'_> {

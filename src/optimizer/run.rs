@@ -1,7 +1,10 @@
-//! The run loop: x_{t+1} = x_t - chain(g_t), showing each evaluated point to its observers (the
-//! per-step trace is one).
+//! The run loop: x_{t+1} = x_t - chain(g_t), showing each point to its observers (the per-step
+//! trace is one). A full-batch run evaluates f and its gradient at every point (the update needs
+//! them). A minibatch run updates with the minibatch gradient, whose pass also gives the
+//! minibatch loss for free, and evaluates the full objective only at its evaluation points
+//! (`RunConfig::every`) and where it stops: a full pass costs rows / batch steps.
 
-use super::observe::{Observer, Point};
+use super::observe::{Full, Observer, Point};
 use super::transform::Chain;
 use crate::norm::l2;
 use crate::objective::Objective;
@@ -9,6 +12,8 @@ use serde::Serialize;
 
 /// A run counts as diverged when f(x_t) - f* exceeds this factor times f(x_0) - f* (or, when f* is
 /// unknown, when |f(x_t) - f(x_0)| exceeds it times 1 + |f(x_0)|), or when anything is NaN or inf.
+/// On a minibatch run the full f is tested at the evaluation points, the minibatch loss and
+/// gradient (NaN or inf) at every step.
 pub const DIVERGENCE_FACTOR: f64 = 1e10;
 
 #[derive(Clone, Copy, Debug)]
@@ -17,17 +22,20 @@ pub struct RunConfig {
     /// Stop when (f - f*) <= target (f(x_0) - f*); None runs all steps (and is forced when f* is
     /// unknown).
     pub target: Option<f64>,
-    /// Minibatch size for objectives with data rows (0: full batch). The observed values are
-    /// always the full objective's; only the update uses the minibatch gradient.
+    /// Minibatch size for objectives with data rows (0: full batch). The updates then use the
+    /// minibatch gradient, and the full objective is evaluated only at the evaluation points.
     pub batch: usize,
     /// Seeds the minibatch order.
     pub batch_seed: u64,
+    /// The schedule's spacing: sampled read-outs (`Point::sampled`), and a minibatch run's full
+    /// evaluations, at t = 0, every, 2 every, ... and at a minibatch run's last point.
+    pub every: usize,
 }
 
 impl RunConfig {
-    /// Full batch.
+    /// Full batch, sampled read-outs at every step.
     pub fn new(steps: usize, target: Option<f64>) -> Self {
-        RunConfig { steps, target, batch: 0, batch_seed: 0 }
+        RunConfig { steps, target, batch: 0, batch_seed: 0, every: 1 }
     }
 }
 
@@ -90,8 +98,8 @@ pub struct Outcome {
     pub x: Vec<f64>,
 }
 
-/// Runs `chain` on `obj` from `x0`, showing every evaluated point to each of `observers` in order
-/// (tuning runs pass none).
+/// Runs `chain` on `obj` from `x0`, showing every point to each of `observers` in order (tuning
+/// runs pass none).
 pub fn run(
     obj: &dyn Objective,
     x0: &[f64],
@@ -102,44 +110,48 @@ pub fn run(
     let d = obj.dim();
     let f_star = obj.minimum();
     let target = if f_star.is_some() { cfg.target } else { None };
+    let every = cfg.every.max(1);
     let mut x = x0.to_vec();
     let mut g = vec![0.0; d];
     let mut batches = (cfg.batch > 0 && obj.rows() > 0).then(|| Batches::new(obj.rows(), cfg.batch, cfg.batch_seed));
+    // The minibatch gradient, which a minibatch run's update consumes.
+    let mut g_batch = if batches.is_some() { vec![0.0; d] } else { Vec::new() };
     let mut f0 = f64::NAN;
     let mut step = None;
     for t in 0..=cfg.steps {
-        let f = obj.value_and_gradient(&x, &mut g) - f_star.unwrap_or(0.0);
+        let batch_f = match batches.as_mut() {
+            Some(b) if t < cfg.steps => {
+                let rows = b.take().to_vec();
+                Some(obj.batch_value_and_gradient(&x, &rows, &mut g_batch))
+            }
+            _ => None,
+        };
+        let batch_bad = batch_f.map(|fb| (fb, l2(&g_batch))).filter(|(fb, gl2)| !fb.is_finite() || !gl2.is_finite());
+        let evaluate = batches.is_none() || t % every == 0 || t == cfg.steps || batch_bad.is_some();
+        let f = evaluate.then(|| obj.value_and_gradient(&x, &mut g) - f_star.unwrap_or(0.0));
         if t == 0 {
-            f0 = f;
+            f0 = f.unwrap_or(f64::NAN);
         }
-        let gl2 = l2(&g);
-        let blown_up = match f_star {
-            Some(_) => f > DIVERGENCE_FACTOR * f0.max(f64::MIN_POSITIVE),
-            None => (f - f0).abs() > DIVERGENCE_FACTOR * (1.0 + f0.abs()),
+        let stop = match f {
+            Some(f) => full_stop(f, f0, l2(&g), t, cfg.steps, f_star.is_some(), target),
+            None => None,
+        }
+        .or_else(|| {
+            batch_bad.map(|(fb, gl2)| {
+                let what = if fb.is_nan() || gl2.is_nan() { "NaN" } else { "infinite" };
+                (Status::Diverged, format!("diverged at step {t}: the minibatch loss or its gradient is {what}"))
+            })
+        });
+        let point = Point {
+            t,
+            x: &x,
+            full: f.map(|f| Full { f, g: &g }),
+            batch_f,
+            sampled: t % every == 0 || (batches.is_some() && stop.is_some()),
+            step,
+            stop: stop.as_ref().map(|(s, _)| *s),
+            objective: obj,
         };
-        let stop = if !f.is_finite() || !gl2.is_finite() {
-            Some((
-                Status::Diverged,
-                format!(
-                    "diverged at step {t}: f or its gradient is {}",
-                    if f.is_nan() || gl2.is_nan() { "NaN" } else { "infinite" }
-                ),
-            ))
-        } else if t > 0 && blown_up {
-            Some((
-                Status::Diverged,
-                format!("diverged at step {t}: f - f* = {f:.3e} grew past 1e10 times its start value"),
-            ))
-        } else if target.is_some_and(|tg| f <= tg * f0) {
-            Some((Status::Target, format!("reached the target at step {t}")))
-        } else if t == cfg.steps {
-            Some((Status::MaxSteps, format!("ran all {t} steps")))
-        } else if gl2 == 0.0 {
-            Some((Status::Stationary, format!("zero gradient at step {t}")))
-        } else {
-            None
-        };
-        let point = Point { t, x: &x, f, g: &g, step, stop: stop.as_ref().map(|(s, _)| *s), objective: obj };
         // Every observer sees the point, even after one of them asks to halt.
         let mut halted = false;
         for o in observers.iter_mut() {
@@ -147,18 +159,53 @@ pub fn run(
         }
         let stop = if halted { Some((Status::Halted, format!("halted by an observer at step {t}"))) } else { stop };
         if let Some((status, message)) = stop {
-            return Outcome { status, stopped_at: t, final_f: f, message, x };
+            // Only a halt comes between evaluation points.
+            let final_f = f.unwrap_or_else(|| obj.value(&x) - f_star.unwrap_or(0.0));
+            return Outcome { status, stopped_at: t, final_f, message, x };
         }
-        if let Some(b) = batches.as_mut() {
-            let rows = b.take().to_vec();
-            obj.batch_gradient(&x, &rows, &mut g);
-        }
-        step = Some(chain.update(&mut g, t + 1));
-        for (xi, ui) in x.iter_mut().zip(&g) {
+        let u = if batches.is_some() { &mut g_batch } else { &mut g };
+        step = Some(chain.update(u, t + 1));
+        for (xi, ui) in x.iter_mut().zip(u.iter()) {
             *xi -= ui;
         }
     }
     unreachable!("the loop returns at t = steps")
+}
+
+/// Why a run stops at x_t, from the full objective there: f = f(x_t) - f* (or f(x_t)), f0 its
+/// value at x_0, gl2 = ||grad f(x_t)||_2; None to go on.
+fn full_stop(
+    f: f64,
+    f0: f64,
+    gl2: f64,
+    t: usize,
+    steps: usize,
+    f_star_known: bool,
+    target: Option<f64>,
+) -> Option<(Status, String)> {
+    let blown_up = match f_star_known {
+        true => f > DIVERGENCE_FACTOR * f0.max(f64::MIN_POSITIVE),
+        false => (f - f0).abs() > DIVERGENCE_FACTOR * (1.0 + f0.abs()),
+    };
+    if !f.is_finite() || !gl2.is_finite() {
+        Some((
+            Status::Diverged,
+            format!(
+                "diverged at step {t}: f or its gradient is {}",
+                if f.is_nan() || gl2.is_nan() { "NaN" } else { "infinite" }
+            ),
+        ))
+    } else if t > 0 && blown_up {
+        Some((Status::Diverged, format!("diverged at step {t}: f - f* = {f:.3e} grew past 1e10 times its start value")))
+    } else if target.is_some_and(|tg| f <= tg * f0) {
+        Some((Status::Target, format!("reached the target at step {t}")))
+    } else if t == steps {
+        Some((Status::MaxSteps, format!("ran all {t} steps")))
+    } else if gl2 == 0.0 {
+        Some((Status::Stationary, format!("zero gradient at step {t}")))
+    } else {
+        None
+    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -166,7 +213,7 @@ mod tests {
     use super::*;
     use crate::norm::l1;
     use crate::objective::{HaarRotation, Quadratic};
-    use crate::optimizer::method::{Method, GD, SIGN_GD};
+    use crate::optimizer::method::{Method, ADAM, GD, SIGN_GD};
     use crate::optimizer::StepSize;
     use crate::optimizer::Trace;
     use crate::rng::Rng;
@@ -275,7 +322,8 @@ mod tests {
 
     impl Observer for Witness {
         fn observe(&mut self, p: &Point) -> std::ops::ControlFlow<()> {
-            self.seen.push((p.t, p.x.to_vec(), p.f, p.g.to_vec(), p.step, p.stop));
+            let full = p.full.expect("a full-batch run evaluates every point");
+            self.seen.push((p.t, p.x.to_vec(), full.f, full.g.to_vec(), p.step, p.stop));
             match self.halt_at == Some(p.t) {
                 true => std::ops::ControlFlow::Break(()),
                 false => std::ops::ControlFlow::Continue(()),
@@ -324,5 +372,181 @@ mod tests {
         assert_eq!((out.status, out.stopped_at), (Status::Halted, 7));
         assert_eq!(out.x, halting.seen[7].1);
         assert_eq!((halting.seen.len(), trace.f.len(), trace.step.len()), (8, 8, 7));
+    }
+
+    /// f(x) = (1/n) sum_i (a_i . x - b_i)^2 / 2 over n seeded rows: an objective to draw
+    /// minibatches from.
+    struct LeastSquares {
+        a: Vec<Vec<f64>>,
+        b: Vec<f64>,
+    }
+
+    impl LeastSquares {
+        fn new(n: usize, d: usize, seed: u64) -> Self {
+            let mut r = Rng::new(seed);
+            LeastSquares { a: (0..n).map(|_| r.normals(d)).collect(), b: r.normals(n) }
+        }
+
+        fn residual(&self, i: usize, x: &[f64]) -> f64 {
+            self.a[i].iter().zip(x).map(|(a, x)| a * x).sum::<f64>() - self.b[i]
+        }
+
+        /// The mean loss over `rows` and its gradient.
+        fn mean(&self, x: &[f64], rows: &[usize], g: &mut [f64]) -> f64 {
+            let inv = 1.0 / rows.len() as f64;
+            g.fill(0.0);
+            let mut f = 0.0;
+            for &i in rows {
+                let r = self.residual(i, x);
+                f += 0.5 * r * r;
+                g.iter_mut().zip(&self.a[i]).for_each(|(g, a)| *g += inv * r * a);
+            }
+            f * inv
+        }
+    }
+
+    impl Objective for LeastSquares {
+        fn dim(&self) -> usize {
+            self.a[0].len()
+        }
+        fn value(&self, x: &[f64]) -> f64 {
+            self.mean(x, &(0..self.b.len()).collect::<Vec<_>>(), &mut vec![0.0; x.len()])
+        }
+        fn value_and_gradient(&self, x: &[f64], g: &mut [f64]) -> f64 {
+            self.mean(x, &(0..self.b.len()).collect::<Vec<_>>(), g)
+        }
+        fn hessian_vector(&self, _: &[f64], _: &[f64], _: &mut [f64]) {
+            unreachable!("runs take no Hessian-vector products")
+        }
+        fn rows(&self) -> usize {
+            self.b.len()
+        }
+        fn batch_value_and_gradient(&self, x: &[f64], rows: &[usize], g: &mut [f64]) -> f64 {
+            self.mean(x, rows, g)
+        }
+        fn minimum(&self) -> Option<f64> {
+            None
+        }
+    }
+
+    /// What a point shows: t, x, the full (f, g) where evaluated, the minibatch loss, sampled,
+    /// stop.
+    type Shown = (usize, Vec<f64>, Option<(f64, Vec<f64>)>, Option<f64>, bool, Option<Status>);
+
+    #[derive(Default)]
+    struct Recorder(Vec<Shown>);
+
+    impl Observer for Recorder {
+        fn observe(&mut self, p: &Point) -> std::ops::ControlFlow<()> {
+            let full = p.full.map(|f| (f.f, f.g.to_vec()));
+            self.0.push((p.t, p.x.to_vec(), full, p.batch_f, p.sampled, p.stop));
+            std::ops::ControlFlow::Continue(())
+        }
+    }
+
+    /// The run before evaluation points: the full objective at every step, the update from the
+    /// minibatch gradient; its iterates, and f at each.
+    fn full_every_step(obj: &dyn Objective, x0: &[f64], c: &RunConfig, chain: &mut Chain) -> (Vec<Vec<f64>>, Vec<f64>) {
+        let mut batches = Batches::new(obj.rows(), c.batch, c.batch_seed);
+        let (mut x, mut g) = (x0.to_vec(), vec![0.0; x0.len()]);
+        let (mut xs, mut fs) = (Vec::new(), Vec::new());
+        for t in 0..=c.steps {
+            fs.push(obj.value_and_gradient(&x, &mut g));
+            xs.push(x.clone());
+            if t < c.steps {
+                obj.batch_value_and_gradient(&x, b_rows(&mut batches), &mut g);
+                chain.update(&mut g, t + 1);
+                x.iter_mut().zip(&g).for_each(|(x, u)| *x -= u);
+            }
+        }
+        (xs, fs)
+    }
+
+    fn b_rows(b: &mut Batches) -> &[usize] {
+        b.take()
+    }
+
+    /// A minibatch run: at every step the loss of exactly the rows its update used (replayed from
+    /// the seed, summed here by brute force), the full objective at t = 0, every, 2 every, ... and
+    /// the last step and nowhere else, sampled there; and the iterates, bit for bit, and f at the
+    /// evaluation points those of the run that evaluated the full objective at every step.
+    #[test]
+    fn a_minibatch_run_records_each_batch_loss_and_the_full_objective_on_its_schedule() {
+        let obj = LeastSquares::new(50, 4, 11);
+        let x0 = Rng::new(12).normals(4);
+        let c = RunConfig { batch: 8, batch_seed: 5, every: 7, ..cfg(45) };
+        let chain = || ADAM.chain(&ADAM.defaults(), StepSize::Const(0.05), &obj.layout());
+        let mut seen = Recorder::default();
+        let out = run(&obj, &x0, &mut chain(), &c, &mut [&mut seen]);
+        assert_eq!((out.status, out.stopped_at), (Status::MaxSteps, 45));
+        let (xs, fs) = full_every_step(&obj, &x0, &c, &mut chain());
+        assert_eq!(out.x, xs[45]);
+        let mut replay = Batches::new(50, 8, 5);
+        let mut g = vec![0.0; 4];
+        for (t, x, full, batch_f, sampled, _) in &seen.0 {
+            assert_eq!(x, &xs[*t], "t = {t}");
+            let on_schedule = t % 7 == 0 || *t == 45;
+            assert_eq!((full.is_some(), *sampled), (on_schedule, on_schedule), "t = {t}");
+            if let Some((f, gt)) = full {
+                assert_eq!(*f, fs[*t]);
+                assert_eq!(*f, obj.value_and_gradient(x, &mut g));
+                assert_eq!(gt, &g);
+            }
+            if *t == 45 {
+                assert_eq!(*batch_f, None);
+                continue;
+            }
+            let rows = replay.take();
+            let brute = rows.iter().map(|&i| 0.5 * obj.residual(i, x).powi(2)).sum::<f64>() / rows.len() as f64;
+            let fb = batch_f.expect("every update's minibatch loss");
+            assert!((fb - brute).abs() <= 1e-14 * brute, "t = {t}: {fb} vs {brute}");
+        }
+        assert_eq!(seen.0.len(), 46);
+        let mut trace = Trace::default();
+        run(&obj, &x0, &mut chain(), &c, &mut [&mut trace]);
+        let schedule: Vec<usize> = (0..=45).filter(|t| t % 7 == 0 || *t == 45).collect();
+        assert_eq!(trace.t, schedule);
+        assert_eq!(trace.f, schedule.iter().map(|t| fs[*t]).collect::<Vec<_>>());
+        assert_eq!((trace.batch_loss.len(), trace.step.len()), (45, 45));
+        let json = serde_json::to_value(&trace).unwrap();
+        assert_eq!(json["t"].as_array().unwrap().len(), schedule.len());
+    }
+
+    /// A minibatch loss or gradient that turns infinite ends the run at that step, which is then
+    /// evaluated in full, though the schedule would evaluate only x_0 and the last point.
+    #[test]
+    fn a_minibatch_divergence_is_caught_at_its_step() {
+        let obj = LeastSquares::new(40, 3, 2);
+        let c = RunConfig { batch: 4, batch_seed: 1, every: 10_000, ..cfg(10_000) };
+        let mut chain = GD.chain(&GD.defaults(), StepSize::Const(40.0), &obj.layout());
+        let mut trace = Trace::default();
+        let out = run(&obj, &[1.0; 3], &mut chain, &c, &mut [&mut trace]);
+        let k = out.stopped_at;
+        assert_eq!(out.status, Status::Diverged);
+        assert!(k > 1 && k < 10_000);
+        assert!(out.message.starts_with(&format!("diverged at step {k}: ")), "{}", out.message);
+        assert_eq!(trace.t, vec![0, k]);
+        assert!(trace.batch_loss[..k].iter().all(|f| f.is_finite()));
+        assert_eq!(trace.batch_loss.len(), k + 1);
+        assert_eq!(out.final_f, trace.f[1]);
+    }
+
+    /// A full-batch run evaluates every point: its trace has t = 0, 1, ..., f and the gradient
+    /// norms of each iterate computed afresh, no minibatch loss, and its JSON no t.
+    #[test]
+    fn a_full_batch_trace_has_every_step() {
+        let q = random_quadratic(5, 21);
+        let mut trace = Trace::with_iterates();
+        let mut chain = GD.chain(&GD.defaults(), StepSize::Const(0.05), &q.layout());
+        run(&q, &[1.0; 5], &mut chain, &RunConfig { every: 4, ..cfg(30) }, &mut [&mut trace]);
+        assert_eq!(trace.t, (0..=30).collect::<Vec<_>>());
+        let mut g = vec![0.0; 5];
+        for (t, x) in trace.x.as_ref().unwrap().iter().enumerate() {
+            assert_eq!(trace.f[t], q.value_and_gradient(x, &mut g) - q.minimum().unwrap());
+            assert_eq!((trace.grad_l2[t], trace.grad_l1[t]), (l2(&g), l1(&g)));
+        }
+        assert!(trace.batch_loss.is_empty());
+        let json = serde_json::to_value(&trace).unwrap();
+        assert!(json.get("t").is_none() && json.get("batch_loss").is_none());
     }
 }

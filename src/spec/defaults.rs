@@ -103,6 +103,7 @@ impl Default for RunSpec {
             steps: default_int("run.steps"),
             target: default_float("run.target"),
             batch: default_int("run.batch"),
+            eval_points: default_int("run.eval_points"),
             tune_min: default_float("run.tune_min"),
             tune_max: default_float("run.tune_max"),
             tune_points: default_int("run.tune_points"),

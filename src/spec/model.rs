@@ -161,6 +161,8 @@ pub struct RunSpec {
     pub steps: u64,
     pub target: f64,
     pub batch: u64,
+    /// Evaluation points of a minibatch run (`experiment::run::run_config`).
+    pub eval_points: u64,
     pub tune_min: f64,
     pub tune_max: f64,
     pub tune_points: u64,

@@ -188,8 +188,8 @@ impl Objective for Network {
         self.data.rows()
     }
 
-    fn batch_gradient(&self, w: &[f64], rows: &[usize], g: &mut [f64]) {
-        self.loss_and_gradient(w, rows, g);
+    fn batch_value_and_gradient(&self, w: &[f64], rows: &[usize], g: &mut [f64]) -> f64 {
+        self.loss_and_gradient(w, rows, g)
     }
 
     /// The R-operator: the forward pass's derivative along v, then the backward pass's.
@@ -375,9 +375,30 @@ mod tests {
             assert!((net.value(&w) - f0).abs() <= 1e-15 * f0, "{hidden:?}");
             net.hessian_vector(&w, &v, &mut hv);
             assert_eq!(hv, hv0, "{hidden:?}");
-            net.batch_gradient(&w, &(0..rows).collect::<Vec<usize>>(), &mut gb);
+            assert_eq!(net.batch_value_and_gradient(&w, &(0..rows).collect::<Vec<usize>>(), &mut gb), f0, "{hidden:?}");
             assert_eq!(gb, g0, "{hidden:?}");
         }
+    }
+
+    /// The minibatch loss is the mean of its rows' losses plus the penalty: against the pass one
+    /// row at a time over a data set of exactly those rows in the batch's order (a repeat
+    /// included), to the last bit, and its gradient too.
+    #[test]
+    fn the_minibatch_loss_is_the_mean_over_its_rows() {
+        let net = small(&[5], Activation::Tanh);
+        let (d, w) = (net.dim(), net.init(6, 1.0));
+        let rows = [17, 3, 39, 3, 0, 22, 8];
+        let mut sub = net.clone();
+        sub.data = Dataset {
+            x: rows.iter().flat_map(|r| net.data.row(*r).to_vec()).collect(),
+            y: rows.iter().map(|r| net.data.y[*r]).collect(),
+            ..net.data.clone()
+        };
+        let (mut want_g, mut hv, mut g) = (vec![0.0; d], vec![0.0; d], vec![0.0; d]);
+        let want = per_row(&sub, &w, &vec![0.0; d], &mut want_g, &mut hv);
+        assert_eq!(net.batch_value_and_gradient(&w, &rows, &mut g), want);
+        assert_eq!(g, want_g);
+        assert!(want > net.penalty(&w) && want != net.value(&w));
     }
 
     #[test]
