@@ -244,7 +244,7 @@ fn canvas_area(
     Canvas::new(canvas).map(|b| b.into_drawing_area()).ok_or_else(|| usage("the canvas has no 2-D context".into()))
 }
 
-/// Draws a trace plot (`kind`: "f", "grad", "density", "accuracy", "nuclear" or "rare") of a run
+/// Draws a trace plot (`kind`: "f", "batch", "grad", "density", "accuracy", "nuclear" or "rare") of a run
 /// result on `canvas`, whose backing size the caller has set to its CSS size times `dpr`.
 /// Returns the plot frame in CSS pixels for hover read-outs.
 #[wasm_bindgen(js_name = drawTraces)]
@@ -257,12 +257,15 @@ pub fn draw_traces_js(
 ) -> Result<JsValue, JsValue> {
     let kind = match kind {
         "f" => TraceKind::Suboptimality,
+        "batch" => TraceKind::BatchLoss,
         "grad" => TraceKind::GradNorm,
         "density" => TraceKind::Density,
         "accuracy" => TraceKind::TestAccuracy,
         "nuclear" => TraceKind::NuclearRank,
         "rare" => TraceKind::RareClassLoss,
-        other => return Err(usage(format!("plot kind {other}: allowed f, grad, density, accuracy, nuclear, rare"))),
+        other => {
+            return Err(usage(format!("plot kind {other}: allowed f, batch, grad, density, accuracy, nuclear, rare")))
+        }
     };
     let data = trace_table(result)?;
     drawn(draw_traces(&canvas_area(canvas)?, &data, kind, &Look { scale: dpr, dark }))

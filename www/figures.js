@@ -31,20 +31,41 @@ function fmt(v) {
  * @param {number} x */
 const xAt = (f, x) => f.x_min + ((x - f.left) / (f.right - f.left)) * (f.x_max - f.x_min);
 
-/** One line per method at the step under the pointer: `value(m, t)` of each method's series.
+/** One line per method at the step under the pointer: `value(m, t)` of each method's series,
+ * or [value, the step it was measured at] where that is another step.
  * @param {PageData} data
  * @param {Frame} f
  * @param {number} x
- * @param {(m: any, t: number) => number | undefined} value */
+ * @param {(m: any, t: number) => number | [number, number] | undefined} value */
 function traceLines(data, f, x, value) {
   const t = Math.round(xAt(f, x));
   /** @type {HoverLine[]} */
   const lines = [[null, `step ${t}`]];
   data.result.methods.forEach((/** @type {any} */ m, /** @type {number} */ i) => {
     const v = value(m, t);
-    lines.push([color(i), `${m.label}: ${v === undefined ? '(stopped)' : fmt(v)}`]);
+    const text = v === undefined ? '(stopped)' : Array.isArray(v) ? `${fmt(v[0])} (at step ${v[1]})` : fmt(v);
+    lines.push([color(i), `${m.label}: ${text}`]);
   });
   return lines;
+}
+
+/** The steps of a method's f, grad_* and density: a minibatch run's evaluation points (`t`),
+ * else every step.
+ * @param {any} m
+ * @returns {number[]} */
+const stepsOf = (m) => m.t ?? m.f.map((/** @type {number} */ _, /** @type {number} */ k) => k);
+
+/** A full-objective series of a method at step t: its value there, or on a minibatch run the
+ * nearest evaluation point's value and step; undefined past the run's last point.
+ * @param {any} m
+ * @param {string} series
+ * @param {number} t
+ * @returns {number | [number, number] | undefined} */
+function atStep(m, series, t) {
+  if (!m.t) return m[series][t];
+  if (t > m.t[m.t.length - 1]) return undefined;
+  const k = m.t.reduce((/** @type {number} */ b, /** @type {number} */ s, /** @type {number} */ j) => (Math.abs(s - t) < Math.abs(m.t[b] - t) ? j : b), 0);
+  return m.t[k] === t ? m[series][k] : [m[series][k], m.t[k]];
 }
 
 /** The value of a series recorded at steps `ts` at the recorded step nearest to t.
@@ -65,11 +86,12 @@ function trace(kind, series, label) {
     // What moves the curves apart: the rotation and the outliers' size; for networks, the rotation.
     controls: ['problem.rotation', 'problem.lambda_max', 'problem.rotate_params'],
     draw: (c, d, dpr, dark) => wasm.drawTraces(c, d.result, kind, dpr, dark),
-    hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => m[series][t]),
+    hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => atStep(m, series, t)),
+    // One row per step where some method has the series (every step, or the evaluation points).
     dataTable: (d) => {
       const methods = d.result.methods;
-      const n = Math.max(...methods.map((/** @type {any} */ m) => m[series].length));
-      return { head: ['step', ...methods.map((/** @type {any} */ m) => m.label)], rows: Array.from({ length: n }, (_, t) => [t, ...methods.map((/** @type {any} */ m) => m[series][t] ?? null)]) };
+      const steps = [...new Set(methods.flatMap(stepsOf))].sort((a, b) => a - b);
+      return { head: ['step', ...methods.map((/** @type {any} */ m) => m.label)], rows: steps.map((t) => [t, ...methods.map((/** @type {any} */ m) => m[series][stepsOf(m).indexOf(t)] ?? null)]) };
     },
   };
 }
@@ -210,6 +232,14 @@ function heatMap(side, label) {
 /** @type {FigureDef[]} In page order; the first is what an embed shows without `plot=`. */
 export const FIGURES = [
   trace('f', 'f', 'Suboptimality plot'),
+  {
+    name: 'batch', view: 'runs', selector: 'figure[data-plot="batch"]', needs: 'result', label: 'Minibatch-loss plot',
+    controls: ['run.batch', 'run.eval_points', 'run.steps'],
+    available: (d) => d.result.methods.some((/** @type {any} */ m) => m.batch_loss),
+    table: (d) => ({ head: ['label', 't', 'minibatch_loss'], rows: d.result.methods.flatMap((/** @type {any} */ m) => (m.batch_loss ? m.batch_loss.map((/** @type {number} */ v, /** @type {number} */ t) => [m.label, t, v]) : [])) }),
+    draw: (c, d, dpr, dark) => wasm.drawTraces(c, d.result, 'batch', dpr, dark),
+    hover: (f, x, _y, d) => traceLines(d, f, x, (m, t) => m.batch_loss?.[t]),
+  },
   trace('grad', 'grad_l2', 'Gradient-norm plot'),
   trace('density', 'density', 'Density plot'),
   {

@@ -40,6 +40,8 @@ export function row(cells, header) {
 export function renderSummary(tbody, result) {
   // Without f* (networks) the traces hold the loss itself, and the page says so.
   tbody.closest('[role=tabpanel]')?.classList.toggle('no-fstar', result.problem.f_star == null);
+  // A minibatch run's f is the full training loss at its evaluation points, and the page says so.
+  tbody.closest('[role=tabpanel]')?.classList.toggle('minibatch', result.methods.some((/** @type {any} */ m) => m.batch_loss));
   tbody.replaceChildren(...result.methods.map((/** @type {any} */ m) => {
     const last = m.f[m.f.length - 1];
     const scale = m.tuning ? `${fmt(m.lr)} (tuned)` : fmt(m.lr);

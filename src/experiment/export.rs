@@ -30,6 +30,10 @@ pub struct TraceColumns {
     pub label: String,
     pub status: crate::optimizer::Status,
     pub stopped_at: usize,
+    /// The steps of f, grad_* and density when some are missing (minibatch runs); absent, every
+    /// step (`steps`).
+    #[serde(default)]
+    pub t: Option<Vec<usize>>,
     #[serde(deserialize_with = "nan_as_null::floats")]
     pub f: Vec<f64>,
     #[serde(deserialize_with = "nan_as_null::floats")]
@@ -40,6 +44,9 @@ pub struct TraceColumns {
     pub grad_linf: Vec<f64>,
     #[serde(deserialize_with = "nan_as_null::floats")]
     pub density: Vec<f64>,
+    /// The minibatch loss at every step of a minibatch run (empty otherwise).
+    #[serde(default, deserialize_with = "nan_as_null::floats")]
+    pub batch_loss: Vec<f64>,
     #[serde(deserialize_with = "nan_as_null::floats")]
     pub step: Vec<f64>,
     #[serde(default, deserialize_with = "nan_as_null::optional_rows")]
@@ -65,6 +72,19 @@ pub struct CurveColumns {
     pub group_loss: Vec<[f64; 3]>,
 }
 
+impl TraceColumns {
+    /// The step of each entry of f, grad_* and density.
+    pub fn steps(&self) -> Vec<usize> {
+        self.t.clone().unwrap_or_else(|| (0..self.f.len()).collect())
+    }
+
+    /// The last step with a record: the full loss's, or the minibatch loss's on a run that
+    /// diverged between evaluation points.
+    pub fn last_step(&self) -> usize {
+        self.steps().last().copied().unwrap_or(0).max(self.batch_loss.len().saturating_sub(1))
+    }
+}
+
 impl TraceTable {
     pub fn of(result: &RunResult) -> Self {
         serde_json::from_value(serde_json::to_value(result).expect("results serialise"))
@@ -73,14 +93,20 @@ impl TraceTable {
 }
 
 /// Columns: label, t, f, grad_l2, grad_l1, grad_linf, density, step (the step taken from x_t;
-/// empty on the last row); when the run recorded the per-step picture, ratio_guaranteed (R(g_t))
+/// empty on the last row); on minibatch runs minibatch_loss (f_B(x_t) of the batch that step
+/// used), with f, grad_* and density empty at the steps between evaluation points; when the run
+/// recorded the per-step picture, ratio_guaranteed (R(g_t))
 /// and ratio_measured (a sign GD step's decrease over a GD step's from x_t), filled at the steps
 /// where they were recorded (ratio_measured empty where it has no value); then x0.. when iterates
 /// were recorded. Labels are quoted; NaN and infinities are written as NaN, inf, -inf.
 pub fn to_csv(table: &TraceTable) -> String {
     let xd = table.methods.iter().find_map(|m| m.x.as_ref().and_then(|x| x.first()).map(Vec::len)).unwrap_or(0);
     let ratios = table.methods.iter().any(|m| m.step_ratios.is_some());
+    let batches = table.methods.iter().any(|m| !m.batch_loss.is_empty());
     let mut out = String::from("label,t,f,grad_l2,grad_l1,grad_linf,density,step");
+    if batches {
+        out.push_str(",minibatch_loss");
+    }
     if ratios {
         out.push_str(",ratio_guaranteed,ratio_measured");
     }
@@ -91,13 +117,23 @@ pub fn to_csv(table: &TraceTable) -> String {
     for m in &table.methods {
         let label = format!("\"{}\"", m.label.replace('"', "\"\""));
         let mut next = 0;
-        for t in 0..m.f.len() {
+        let steps = m.steps();
+        let mut k = 0;
+        for t in 0..=m.last_step() {
             let step = m.step.get(t).map_or(String::new(), |s| s.to_string());
-            let _ = write!(
-                out,
-                "{label},{t},{},{},{},{},{},{step}",
-                m.f[t], m.grad_l2[t], m.grad_l1[t], m.grad_linf[t], m.density[t]
-            );
+            if steps.get(k) == Some(&t) {
+                let _ = write!(
+                    out,
+                    "{label},{t},{},{},{},{},{},{step}",
+                    m.f[k], m.grad_l2[k], m.grad_l1[k], m.grad_linf[k], m.density[k]
+                );
+                k += 1;
+            } else {
+                let _ = write!(out, "{label},{t},,,,,,{step}");
+            }
+            if batches {
+                let _ = write!(out, ",{}", m.batch_loss.get(t).map_or(String::new(), |b| b.to_string()));
+            }
             if ratios {
                 // Recorded steps increase: `next` is the first not yet written.
                 match m.step_ratios.as_ref().filter(|r| r.t.get(next) == Some(&t)) {
@@ -145,6 +181,37 @@ mod tests {
         assert_eq!(rows.len(), m.trace.f.len());
         assert!(rows[..rows.len() - 1].iter().all(|r| !r.contains("NaN")), "{csv}");
         assert!(rows.last().unwrap().ends_with(",NaN"), "{csv}");
+    }
+
+    /// A minibatch run exports one row per step: the minibatch loss on every row that made an
+    /// update, f and the gradient columns on the rows of its evaluation points, empty between.
+    #[test]
+    fn a_minibatch_run_exports_every_step_and_its_evaluation_points() {
+        let spec = Spec::from_json(
+            r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 3},
+                "methods": [{"kind": "adam", "lr": 0.01}], "run": {"steps": 20, "target": 0, "batch": 16, "eval_points": 6}}"#,
+        )
+        .unwrap();
+        let result = crate::experiment::run_spec(&spec).unwrap();
+        let m = &result.methods[0];
+        let csv = to_csv(&TraceTable::of(&result));
+        let mut lines = csv.lines();
+        assert_eq!(lines.next(), Some("label,t,f,grad_l2,grad_l1,grad_linf,density,step,minibatch_loss"));
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.rsplitn(9, ',').collect::<Vec<_>>()).collect();
+        assert_eq!(rows.len(), 21);
+        for (t, cells) in rows.iter().enumerate() {
+            // Right to left: minibatch_loss, step, density, grad_linf, grad_l1, grad_l2, f, t, label.
+            assert_eq!(cells[7], t.to_string());
+            match m.trace.t.iter().position(|s| *s == t) {
+                Some(k) => assert_eq!(cells[6].parse::<f64>().unwrap(), m.trace.f[k]),
+                None => assert_eq!(cells[2..7].concat(), ""),
+            }
+            match t {
+                20 => assert_eq!((cells[0], cells[1]), ("", "")),
+                _ => assert_eq!(cells[0].parse::<f64>().unwrap(), m.trace.batch_loss[t]),
+            }
+        }
+        assert_eq!(m.trace.t, vec![0, 3, 6, 9, 12, 15, 18, 20]);
     }
 
     /// The per-step picture lands on the rows of the steps where it was recorded, and nowhere else.

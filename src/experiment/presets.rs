@@ -112,7 +112,7 @@ const TABLE: &[Row] = &[
     (
         "digits-mlp",
         "A network on real data: SGD, signum and Adam on the digits",
-        "A network with 16 tanh units on the 8x8 handwritten digits (1797 images shipped with the page), trained on seeded minibatches of 32. The curves show the full training loss; the table gives train and test accuracy. Switch on rotate_params to train in a randomly rotated parameter space, or see the next preset.",
+        "A network with 16 tanh units on the 8x8 handwritten digits (1797 images shipped with the page), trained on seeded minibatches of 32. The loss plot shows the full training loss at 100 evaluation points (run.eval_points), the minibatch-loss plot the loss of each step's batch; the table gives train and test accuracy. Switch on rotate_params to train in a randomly rotated parameter space, or see the next preset.",
         &[Claim::TestAccuracy { method: 0, value: 0.9 }, Claim::TestAccuracy { method: 2, value: 0.9 }],
         View::Runs,
         r#"{"problem": {"kind": "network", "dataset": "digits", "hidden": 16, "activation": "tanh"},

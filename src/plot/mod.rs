@@ -104,12 +104,26 @@ mod tests {
         )
         .unwrap();
         let anatomy: AnatomyInput = read(&hessian_anatomy(&net, &mut |_| true).unwrap());
+        let minibatch = Spec::from_json(
+            r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 3}, "methods": [{"kind": "adam", "lr": 0.01}],
+            "run": {"steps": 60, "target": 0, "batch": 16}}"#,
+        )
+        .unwrap();
+        let minibatch: TraceTable = read(&run_spec(&minibatch).unwrap());
         for (size, scale) in [((640, 400), 1.0), ((1080, 720), 3.0)] {
             let look = Look { scale, dark: false };
             let scale_of = shared_scale(&sweep);
             let plots: Vec<(&str, Vec<String>)> = vec![
                 ("f", svg_text_problems(size, scale, |a| draw_traces(a, &traces, TraceKind::Suboptimality, &look))),
                 ("density", svg_text_problems(size, scale, |a| draw_traces(a, &traces, TraceKind::Density, &look))),
+                (
+                    "full loss",
+                    svg_text_problems(size, scale, |a| draw_traces(a, &minibatch, TraceKind::Suboptimality, &look)),
+                ),
+                (
+                    "minibatch loss",
+                    svg_text_problems(size, scale, |a| draw_traces(a, &minibatch, TraceKind::BatchLoss, &look)),
+                ),
                 ("bounds", svg_text_problems(size, scale, |a| draw_bounds(a, &bounds, &look))),
                 ("geo", svg_text_problems(size, scale, |a| draw_geometry2d(a, &geo, 5, &look))),
                 (

@@ -22,7 +22,7 @@ pub fn draw_step_ratios<DB: DrawingBackend>(
 ) -> Result<Frame, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&look.bg()).map_err(err)?;
-    let steps = data.methods.iter().map(|m| m.f.len()).max().unwrap_or(1).max(2) - 1;
+    let steps = data.methods.iter().map(|m| m.last_step()).max().unwrap_or(1).max(1);
     let (lo, hi) = log_range(data);
     let mut chart = plot_frame(area, look, 48.0)
         .build_cartesian_2d(Axis::linear(0f64..steps as f64), Axis::log(lo..hi))

@@ -27,16 +27,20 @@ pub enum TraceKind {
     /// Under heavy-tailed classes, the training loss of the rare classes at a network run's curve
     /// points, log scale.
     RareClassLoss,
+    /// A minibatch run's minibatch loss f_B(x_t) at every step, log scale: a noisy measurement
+    /// of f, drawn apart from the full loss.
+    BatchLoss,
 }
 
 impl TraceKind {
     /// (step, value) points of a method; values may be NaN or infinite.
     fn points(&self, m: &TraceColumns) -> Vec<(f64, f64)> {
-        let per_step = |v: &[f64]| v.iter().enumerate().map(|(t, y)| (t as f64, *y)).collect();
+        let at_steps = |v: &[f64]| m.steps().into_iter().zip(v).map(|(t, y)| (t as f64, *y)).collect();
         match self {
-            TraceKind::Suboptimality => per_step(&m.f),
-            TraceKind::GradNorm => per_step(&m.grad_l2),
-            TraceKind::Density => per_step(&m.density),
+            TraceKind::Suboptimality => at_steps(&m.f),
+            TraceKind::GradNorm => at_steps(&m.grad_l2),
+            TraceKind::Density => at_steps(&m.density),
+            TraceKind::BatchLoss => m.batch_loss.iter().enumerate().map(|(t, y)| (t as f64, *y)).collect(),
             TraceKind::TestAccuracy => m
                 .curves
                 .as_ref()
@@ -60,11 +64,14 @@ impl TraceKind {
         matches!(self, TraceKind::Density | TraceKind::TestAccuracy | TraceKind::NuclearRank)
     }
 
-    /// The axis title; without f* (networks) the traces hold the loss f itself.
-    fn y_desc(&self, f_star_known: bool) -> &'static str {
+    /// The axis title; without f* (networks) the traces hold the loss f itself, which
+    /// minibatch runs measure at their evaluation points on the full training set.
+    fn y_desc(&self, f_star_known: bool, minibatch: bool) -> &'static str {
         match self {
             TraceKind::Suboptimality if f_star_known => "f(x_t) - f*",
+            TraceKind::Suboptimality if minibatch => "full training loss f(x_t)",
             TraceKind::Suboptimality => "loss f(x_t)",
+            TraceKind::BatchLoss => "minibatch loss f_B(x_t), per step",
             TraceKind::GradNorm => "||g_t||_2",
             TraceKind::Density => "density phi(g_t)",
             TraceKind::TestAccuracy => "test accuracy",
@@ -83,9 +90,10 @@ pub fn draw_traces<DB: DrawingBackend>(
 ) -> Result<Frame, String> {
     let err = |e: DrawingAreaErrorKind<DB::ErrorType>| e.to_string();
     area.fill(&look.bg()).map_err(err)?;
-    let steps = data.methods.iter().map(|m| m.f.len()).max().unwrap_or(1).max(2) - 1;
+    let steps = data.methods.iter().map(|m| m.last_step()).max().unwrap_or(1).max(1);
     let x_range = 0f64..steps as f64;
     let known = data.problem.f_star.is_some();
+    let minibatch = data.methods.iter().any(|m| !m.batch_loss.is_empty());
     // Tick labels 12 px high in the plot's height (the area less its margins and x labels).
     let y_labels = label_count(area.dim_in_pixel().1 as i32 - look.px(58.0) as i32, 12.0, look);
     let (y, y_labels, paths) = if kind.unit_interval() {
@@ -111,7 +119,7 @@ pub fn draw_traces<DB: DrawingBackend>(
     let mut c = plot_frame(area, look, 58.0).build_cartesian_2d(Axis::linear(x_range), y).map_err(err)?;
     styled_mesh(&mut c, look)
         .x_desc("step t")
-        .y_desc(kind.y_desc(known))
+        .y_desc(kind.y_desc(known, minibatch))
         .label_style(look.font(12.0))
         .axis_desc_style(look.font(13.0))
         .x_label_formatter(&|v| tick_label(*v))
@@ -295,5 +303,22 @@ mod tests {
         assert!(s.contains("loss f(x_t)") && !s.contains("f(x_t) - f*"));
         let (s, _) = svg(TraceKind::Suboptimality, "{}");
         assert!(s.contains("f(x_t) - f*") && !s.contains("loss"));
+    }
+    /// A minibatch run: the loss plot says it holds the full training loss, drawn at the
+    /// evaluation points (x = their steps), and the minibatch loss has its own plot and label.
+    #[test]
+    fn a_minibatch_run_plots_the_full_loss_at_its_steps_and_the_minibatch_loss_apart() {
+        let net = r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 2}, "methods": [{"kind": "adam", "lr": 0.01}], "run": {"steps": 40, "target": 0, "batch": 16, "eval_points": 4}}"#;
+        let (s, frame) = svg(TraceKind::Suboptimality, net);
+        assert!(s.contains("full training loss f(x_t)") && !s.contains("minibatch"));
+        assert_eq!((frame.x_min, frame.x_max), (0.0, 40.0));
+        let (s, frame) = svg(TraceKind::BatchLoss, net);
+        assert!(s.contains("minibatch loss f_B(x_t), per step"));
+        assert_eq!(frame.x_max, 40.0, "the same step axis as the loss plot");
+        let result = run_spec(&Spec::from_json(net).unwrap()).unwrap();
+        let data: TraceTable = serde_json::from_value(serde_json::to_value(&result).unwrap()).unwrap();
+        let steps: Vec<f64> = TraceKind::Suboptimality.points(&data.methods[0]).iter().map(|p| p.0).collect();
+        assert_eq!(steps, [0.0, 10.0, 20.0, 30.0, 40.0]);
+        assert_eq!(TraceKind::BatchLoss.points(&data.methods[0]).len(), 40);
     }
 }
