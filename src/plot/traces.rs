@@ -71,7 +71,7 @@ impl TraceKind {
             TraceKind::Suboptimality if f_star_known => "f(x_t) - f*",
             TraceKind::Suboptimality if minibatch => "full training loss f(x_t)",
             TraceKind::Suboptimality => "loss f(x_t)",
-            TraceKind::BatchLoss => "minibatch loss f_B(x_t), per step",
+            TraceKind::BatchLoss => "minibatch loss f_B(x_t)",
             TraceKind::GradNorm => "||g_t||_2",
             TraceKind::Density => "density phi(g_t)",
             TraceKind::TestAccuracy => "test accuracy",
@@ -313,7 +313,7 @@ mod tests {
         assert!(s.contains("full training loss f(x_t)") && !s.contains("minibatch"));
         assert_eq!((frame.x_min, frame.x_max), (0.0, 40.0));
         let (s, frame) = svg(TraceKind::BatchLoss, net);
-        assert!(s.contains("minibatch loss f_B(x_t), per step"));
+        assert!(s.contains("minibatch loss f_B(x_t)"));
         assert_eq!(frame.x_max, 40.0, "the same step axis as the loss plot");
         let result = run_spec(&Spec::from_json(net).unwrap()).unwrap();
         let data: TraceTable = serde_json::from_value(serde_json::to_value(&result).unwrap()).unwrap();

@@ -32,12 +32,16 @@ function fields(line) {
 function expectedRows(page) {
   return page.evaluate(() => {
     const s = /** @type {any} */ (window.steepest);
-    const steps = s.result ? s.result.methods.reduce((/** @type {number} */ n, /** @type {any} */ m) => n + m.f.length, 0) : 0;
+    // One row per step: a minibatch run's steps run to its last evaluation point (or to the
+    // minibatch loss of the step it diverged at).
+    const last = (/** @type {any} */ m) => (m.t ? Math.max(m.t[m.t.length - 1], (m.batch_loss?.length ?? 0) - 1) : m.f.length - 1);
+    const steps = s.result ? s.result.methods.reduce((/** @type {number} */ n, /** @type {any} */ m) => n + last(m) + 1, 0) : 0;
     const r = s.report;
     return {
       csv: steps,
       trajectories: steps,
       'sweep-csv': s.sweep?.cells.length,
+      'csv-batch': s.result?.methods.reduce((/** @type {number} */ n, /** @type {any} */ m) => n + (m.batch_loss?.length ?? 0), 0),
       'csv-accuracy': s.result?.methods.reduce((/** @type {number} */ n, /** @type {any} */ m) => n + (m.curves ? m.curves.t.length : 0), 0),
       'csv-nuclear': s.result?.methods.reduce((/** @type {number} */ n, /** @type {any} */ m) => n + (m.nuclear_rank ? m.nuclear_rank.t.length : 0), 0),
       'csv-bounds': r ? r.lower_bounds.length + r.upper_bounds.length + (r.linf_exact != null ? 1 : 0) + (r.l_sep != null ? 1 : 0) + 1 : 0,
