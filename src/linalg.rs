@@ -10,6 +10,7 @@ mod eigen;
 pub(crate) mod givens;
 mod gram;
 mod householder;
+mod sym_matvec;
 mod tridiagonal;
 
 pub use eigen::EigenError;
@@ -94,6 +95,12 @@ impl Matrix {
         for (yi, row) in y4.into_remainder().iter_mut().zip(rest.chunks_exact(n)) {
             *yi = dot(row, x);
         }
+    }
+
+    /// y = A x for an exactly symmetric A, reading only its lower triangle (half the memory
+    /// traffic of `matvec_into`) and giving the same bits (`sym_matvec`).
+    pub fn sym_matvec_into(&self, x: &[f64], y: &mut [f64]) {
+        sym_matvec::sym_matvec_into(&self.data, self.n, x, y);
     }
 
     /// y = A^T x, accumulated row by row (contiguous reads).

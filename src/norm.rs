@@ -44,6 +44,9 @@ pub enum Norm {
     },
 }
 
+/// The partial sums of `dot`: term k of a dot product goes into sum k mod DOT_LANES.
+pub(crate) const DOT_LANES: usize = 8;
+
 /// <a, b> over the common length, summed in eight interleaved partial sums and then pairwise.
 /// The order is fixed by this code, so results are the same on every platform, while the
 /// independent partial sums let the compiler use SIMD lanes (about 4x a single running sum).
@@ -51,13 +54,13 @@ pub enum Norm {
 /// inlining of library code to vectorise (the wasm core is built with a low inlining threshold).
 pub fn dot(a: &[f64], b: &[f64]) -> f64 {
     let n = a.len().min(b.len());
-    let (xs, x_tail) = a[..n].as_chunks::<8>();
-    let (ys, y_tail) = b[..n].as_chunks::<8>();
+    let (xs, x_tail) = a[..n].as_chunks::<DOT_LANES>();
+    let (ys, y_tail) = b[..n].as_chunks::<DOT_LANES>();
     let ys = &ys[..xs.len()];
-    let mut acc = [0.0f64; 8];
+    let mut acc = [0.0f64; DOT_LANES];
     for c in 0..xs.len() {
         let (x, y) = (&xs[c], &ys[c]);
-        for k in 0..8 {
+        for k in 0..DOT_LANES {
             acc[k] += x[k] * y[k];
         }
     }
@@ -68,12 +71,12 @@ pub fn dot(a: &[f64], b: &[f64]) -> f64 {
 /// bits), with every load of x shared: the matrix-vector product's kernel.
 pub fn dot_rows<const R: usize>(rows: [&[f64]; R], x: &[f64]) -> [f64; R] {
     let n = rows.iter().fold(x.len(), |m, r| m.min(r.len()));
-    let (body, x_tail) = x[..n].split_at(n - n % 8);
-    let mut acc = [[0.0f64; 8]; R];
-    for (c, y) in body.chunks_exact(8).enumerate() {
+    let (body, x_tail) = x[..n].split_at(n - n % DOT_LANES);
+    let mut acc = [[0.0f64; DOT_LANES]; R];
+    for (c, y) in body.chunks_exact(DOT_LANES).enumerate() {
         for (acc_r, row) in acc.iter_mut().zip(&rows) {
-            let p = &row[8 * c..8 * c + 8];
-            for k in 0..8 {
+            let p = &row[DOT_LANES * c..DOT_LANES * (c + 1)];
+            for k in 0..DOT_LANES {
                 acc_r[k] += p[k] * y[k];
             }
         }
@@ -87,7 +90,7 @@ pub fn dot_rows<const R: usize>(rows: [&[f64]; R], x: &[f64]) -> [f64; R] {
 
 /// The eight partial sums of `dot`, added pairwise.
 #[inline(always)]
-pub(crate) fn combine(acc: [f64; 8]) -> f64 {
+pub(crate) fn combine(acc: [f64; DOT_LANES]) -> f64 {
     ((acc[0] + acc[1]) + (acc[2] + acc[3])) + ((acc[4] + acc[5]) + (acc[6] + acc[7]))
 }
 

@@ -38,8 +38,10 @@ pub enum MatrixError {
 pub const SYMMETRY_TOLERANCE: f64 = 1e-9;
 
 impl Quadratic {
-    /// From a Hessian whose spectrum is known by construction (always PSD in our generators).
+    /// From a Hessian whose spectrum is known by construction (always PSD in our generators),
+    /// exactly symmetric: the products read its lower triangle.
     pub fn with_spectrum(h: Matrix, x_star: Vec<f64>, spectrum: Vec<f64>) -> Self {
+        debug_assert_eq!(h.asymmetry(), 0.0, "the Hessian is not exactly symmetric");
         let psd = spectrum.first().is_none_or(|l| *l >= 0.0);
         let layout = Layout::vector(h.n());
         Quadratic { h, x_star, f_star: psd.then_some(0.0), spectrum: Some(spectrum), layout }
@@ -47,6 +49,7 @@ impl Quadratic {
 
     /// From a user's matrix as `check_matrix` returns it (exactly symmetric), tested for PSD.
     pub fn from_symmetric(h: Matrix) -> Self {
+        debug_assert_eq!(h.asymmetry(), 0.0, "the Hessian is not exactly symmetric");
         let n = h.n();
         // The eigensolver fails only on a pathological matrix (no convergence in 30 n sweeps);
         // then Gershgorin's proven lower bound decides PSD, and the spectrum is left to whoever
@@ -117,15 +120,16 @@ impl Objective for Quadratic {
         self.value_and_gradient(x, &mut g)
     }
 
-    /// g = H (x - x*), f = 1/2 <x - x*, g>: one matrix-vector product for both.
+    /// g = H (x - x*), f = 1/2 <x - x*, g>: one matrix-vector product for both, over H's lower
+    /// triangle (H is exactly symmetric).
     fn value_and_gradient(&self, x: &[f64], g: &mut [f64]) -> f64 {
         let z: Vec<f64> = x.iter().zip(&self.x_star).map(|(a, b)| a - b).collect();
-        self.h.matvec_into(&z, g);
+        self.h.sym_matvec_into(&z, g);
         0.5 * dot(&z, g)
     }
 
     fn hessian_vector(&self, _x: &[f64], v: &[f64], out: &mut [f64]) {
-        self.h.matvec_into(v, out);
+        self.h.sym_matvec_into(v, out);
     }
 
     fn hessian(&self, _x: &[f64]) -> Option<Matrix> {
