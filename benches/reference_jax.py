@@ -123,7 +123,7 @@ def main():
 
     def loss_and_accuracy(p, xs, ys):
         z = logits(p, xs)
-        return jnp.mean(cross_entropy(z, ys)), jnp.mean(jnp.argmax(z, axis=1) == ys)
+        return jnp.mean(cross_entropy(z, ys)), jnp.mean((jnp.argmax(z, axis=1) == ys).astype(z.dtype))
 
     def evaluate(p):
         """What a Steepest run measures at an evaluation point."""
