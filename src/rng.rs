@@ -36,7 +36,7 @@ pub enum Stream {
 }
 
 /// xoshiro256** state.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rng {
     s: [u64; 4],
 }

@@ -4,7 +4,7 @@ use crate::data::{load, split_by_group, training_set};
 use crate::linalg::Matrix;
 use crate::norm::Layout;
 use crate::objective::{
-    hessian_2d, rotated_hessian_watched, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock, Rotated,
+    hessian_2d, rotated_hessian_remembered, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock, Rotated,
 };
 use crate::rng::{Rng, Stream};
 use crate::spec::{ProblemKind, ProblemSpec, RunTask, Spec, StartKind};
@@ -34,8 +34,7 @@ pub fn build_watched(task: &RunTask, done: &mut dyn FnMut(f64)) -> Problem {
             let h = if p.rotation == 0.0 {
                 crate::linalg::Matrix::diagonal(&lam)
             } else {
-                let rot = HaarRotation::watched(d, &mut Rng::stream(p.seed, Stream::Rotation), &mut |f| done(f / 3.0));
-                rotated_hessian_watched(&lam, &rot, p.rotation, &mut |f| done((1.0 + 2.0 * f) / 3.0))
+                rotated_hessian_remembered(&lam, Rng::stream(p.seed, Stream::Rotation), p.rotation, done)
             };
             Box::new(Quadratic::with_spectrum(sides(p, h), vec![0.0; d], lam).with_layout(layout(p, d)))
         }

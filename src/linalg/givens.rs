@@ -12,13 +12,16 @@
 //! finished to the next sweep, and the last sweep's finished row is stored.
 //!
 //! A strip is as wide as one vector register (`width`): 8 f64 with AVX-512, 4 with AVX, else 2
-//! (SSE2, wasm simd128), so that the GROUP rows in flight stay in registers. The arithmetic is
-//! the same on every width: multiplications and additions, never fused.
+//! (SSE2), so that the GROUP rows in flight stay in registers. wasm's is 4, two f64x2 registers:
+//! each rotation's coefficients are then loaded once for four columns. In Node at d = 2000 (with
+//! `SweepGroup::apply` out of line, below) the reduction and Q_r take 2.7 s and 3.6 s of CPU,
+//! against 4.6 s and 4.5 s at width 2 inlined; width 8 is slower again. The arithmetic is the same
+//! on every width: multiplications and additions, never fused.
 
 /// Sweeps run together over a strip (one register each).
 pub(crate) const GROUP: usize = 8;
 
-/// The strip width for this machine (see the module docs); wasm's is 2.
+/// The strip width for this machine (see the module docs); wasm's is 4.
 #[cfg(target_arch = "x86_64")]
 pub(crate) fn width() -> usize {
     if std::arch::is_x86_feature_detected!("avx512f") {
@@ -30,7 +33,7 @@ pub(crate) fn width() -> usize {
     }
 }
 
-/// Calls `f::<W>(args)` with W = `width()`: only the portable width is built for wasm.
+/// Calls `f::<W>(args)` with W = `width()`: only wasm's width is built for wasm.
 macro_rules! by_width {
     ($f:ident ( $($arg:expr),* )) => {{
         #[cfg(target_arch = "x86_64")]
@@ -40,7 +43,7 @@ macro_rules! by_width {
             _ => $f::<2>($($arg),*),
         };
         #[cfg(not(target_arch = "x86_64"))]
-        let out = $f::<2>($($arg),*);
+        let out = $f::<4>($($arg),*);
         out
     }};
 }
@@ -50,7 +53,7 @@ pub(crate) use by_width;
 #[inline(always)]
 pub(crate) fn rotate_lanes<const W: usize>(x: &mut [f64; W], y: &mut [f64; W], c: f64, t: f64) {
     #[cfg(target_arch = "wasm32")]
-    if W == 2 {
+    if W % 2 == 0 {
         return rotate_simd128(x, y, c, t);
     }
     for l in 0..W {
@@ -60,18 +63,21 @@ pub(crate) fn rotate_lanes<const W: usize>(x: &mut [f64; W], y: &mut [f64; W], c
     }
 }
 
-/// `rotate_lanes` on two lanes in wasm's f64x2 operations (the same IEEE products and sums per
-/// lane): LLVM does not vectorise the loop above for wasm on its own.
+/// `rotate_lanes` by pairs of lanes in wasm's f64x2 operations (the same IEEE products and sums
+/// per lane; c v - t u is -t u + c v to the bit): LLVM does not vectorise the loop above for
+/// wasm on its own.
 #[cfg(target_arch = "wasm32")]
 #[inline(always)]
 fn rotate_simd128<const W: usize>(x: &mut [f64; W], y: &mut [f64; W], c: f64, t: f64) {
-    use core::arch::wasm32::{f64x2, f64x2_add, f64x2_extract_lane, f64x2_mul, f64x2_neg, f64x2_splat};
-    let (u, v) = (f64x2(x[0], x[1]), f64x2(y[0], y[1]));
+    use core::arch::wasm32::{f64x2, f64x2_add, f64x2_extract_lane, f64x2_mul, f64x2_splat, f64x2_sub};
     let (c, t) = (f64x2_splat(c), f64x2_splat(t));
-    let a = f64x2_add(f64x2_mul(c, u), f64x2_mul(t, v));
-    let b = f64x2_add(f64x2_mul(f64x2_neg(t), u), f64x2_mul(c, v));
-    (x[0], x[1]) = (f64x2_extract_lane::<0>(a), f64x2_extract_lane::<1>(a));
-    (y[0], y[1]) = (f64x2_extract_lane::<0>(b), f64x2_extract_lane::<1>(b));
+    for l in (0..W).step_by(2) {
+        let (u, v) = (f64x2(x[l], x[l + 1]), f64x2(y[l], y[l + 1]));
+        let a = f64x2_add(f64x2_mul(c, u), f64x2_mul(t, v));
+        let b = f64x2_sub(f64x2_mul(c, v), f64x2_mul(t, u));
+        (x[l], x[l + 1]) = (f64x2_extract_lane::<0>(a), f64x2_extract_lane::<1>(a));
+        (y[l], y[l + 1]) = (f64x2_extract_lane::<0>(b), f64x2_extract_lane::<1>(b));
+    }
 }
 
 /// An n x n matrix stored by strips of W columns: strip s holds columns W s.. as n consecutive
@@ -141,7 +147,11 @@ impl SweepGroup {
     }
 
     /// Applies the sweeps to the rows of one strip, as if one after another, with the vector
-    /// unit that holds a row in one register where the machine has it.
+    /// unit that holds a row in one register where the machine has it. Never inlined: in wasm,
+    /// V8 first runs a function as baseline code and swaps in optimised code only at a later
+    /// call, so a kernel inlined into one long call (the whole reduction) would run as baseline
+    /// code throughout (about 1.3x slower).
+    #[inline(never)]
     pub fn apply<const W: usize>(&self, rows: &mut [[f64; W]]) {
         #[cfg(target_arch = "x86_64")]
         {
