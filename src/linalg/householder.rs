@@ -96,6 +96,45 @@ pub(super) fn tridiagonalize(a: Matrix, keep_reflectors: bool) -> Reduced {
     Reduced { diag, off, reflectors }
 }
 
+/// The two kernels below on the widest vector unit the machine has (run-time detection, as in
+/// `givens`): each loop they vectorise runs over independent entries, every entry's operations
+/// in the same order on every width and never fused, so the width changes no bit.
+macro_rules! on_widest_unit {
+    ($name:ident, $lanes:ident, $avx512:ident, $avx:ident, ($($arg:ident: $ty:ty),*)) => {
+        fn $name($($arg: $ty),*) {
+            #[cfg(target_arch = "x86_64")]
+            {
+                if std::arch::is_x86_feature_detected!("avx512f") {
+                    // SAFETY: the CPU has AVX-512F (checked above).
+                    return unsafe { $avx512($($arg),*) };
+                }
+                if std::arch::is_x86_feature_detected!("avx") {
+                    // SAFETY: the CPU has AVX (checked above).
+                    return unsafe { $avx($($arg),*) };
+                }
+            }
+            $lanes($($arg),*)
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx512f")]
+        fn $avx512($($arg: $ty),*) {
+            $lanes($($arg),*)
+        }
+
+        #[cfg(target_arch = "x86_64")]
+        #[target_feature(enable = "avx")]
+        fn $avx($($arg: $ty),*) {
+            $lanes($($arg),*)
+        }
+    };
+}
+
+on_widest_unit!(symv_lower, symv_lower_lanes, symv_lower_avx512, symv_lower_avx,
+    (a: &[f64], n: usize, s: usize, v: &[f64], y: &mut [f64]));
+on_widest_unit!(rank_2k_update, rank_2k_update_lanes, rank_2k_update_avx512, rank_2k_update_avx,
+    (a: &mut [f64], n: usize, t0: usize, vp: &[f64], wp: &[f64], nb: usize));
+
 /// sum_m (a_m b_m + c_m d_m), in order.
 #[inline(always)]
 fn pair_dot(a: &[f64], b: &[f64], c: &[f64], d: &[f64]) -> f64 {
@@ -126,7 +165,8 @@ fn reflector(x: &mut [f64]) -> (f64, f64) {
 /// triangle once: row r gives y_r its dot product with v and adds A_rc v_r into every y_c, c < r.
 /// Rows go four at a time, so each y_c is loaded and stored once per four rows.
 #[allow(clippy::needless_range_loop)] // lanes, rows and columns indexed together
-fn symv_lower(a: &[f64], n: usize, s: usize, v: &[f64], y: &mut [f64]) {
+#[inline(always)]
+fn symv_lower_lanes(a: &[f64], n: usize, s: usize, v: &[f64], y: &mut [f64]) {
     y.fill(0.0);
     let m = n - s;
     let row = |i: usize| &a[(s + i) * n + s..(s + i) * n + s + i + 1];
@@ -185,7 +225,8 @@ fn symv_lower(a: &[f64], n: usize, s: usize, v: &[f64], y: &mut [f64]) {
 /// columns in order: A_rc -= V_rm W_cm + W_rm V_cm for m = 0, 1, .... Eight columns of a row are
 /// kept in registers through the panel, reading (W_cm, V_cm) packed by blocks of eight columns
 /// so that the loop over m streams through contiguous memory.
-fn rank_2k_update(a: &mut [f64], n: usize, t0: usize, vp: &[f64], wp: &[f64], nb: usize) {
+#[inline(always)]
+fn rank_2k_update_lanes(a: &mut [f64], n: usize, t0: usize, vp: &[f64], wp: &[f64], nb: usize) {
     const B: usize = 8;
     let blocks = (n - t0).div_ceil(B);
     // packed[((b nb + m) 2 + 0) B + t] = W of column t0 + b B + t, panel column m; + 1: V.
