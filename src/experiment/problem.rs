@@ -154,9 +154,11 @@ impl Evaluator {
         })
     }
 
-    /// Parameters `x` in the original (unrotated) space.
-    pub fn evaluate(&self, x: &[f64]) -> Evaluation {
-        let (train_loss, train_accuracy) = self.net.loss_and_accuracy(x, &self.train);
+    /// Parameters `x` in the original (unrotated) space, with the training loss and accuracy
+    /// taken from `train_fit` when known (`Objective::training_fit`: the full pass just made at
+    /// x) instead of a pass of their own.
+    pub fn evaluate(&self, x: &[f64], train_fit: Option<(f64, f64)>) -> Evaluation {
+        let (train_loss, train_accuracy) = train_fit.unwrap_or_else(|| self.net.loss_and_accuracy(x, &self.train));
         let (test_loss, test_accuracy) = self.net.loss_and_accuracy(x, &self.test);
         let group_loss = self.groups.as_ref().map(|g| g.each_ref().map(|d| self.net.loss_and_accuracy(x, d).0));
         Evaluation { train_loss, train_accuracy, test_loss, test_accuracy, group_loss }
@@ -185,13 +187,13 @@ mod tests {
         assert_eq!(p.objective.rows(), n);
         assert!(n < 400, "{n} rows kept");
         for x in [p.x0.clone(), Rng::new(3).normals(p.x0.len())] {
-            let e = ev.evaluate(&x);
+            let e = ev.evaluate(&x, None);
             let g = e.group_loss.unwrap();
             let weighted = g.iter().zip(groups).map(|(l, d)| l * d.rows() as f64).sum::<f64>() / n as f64;
             assert!((weighted - e.train_loss).abs() <= 1e-12 * e.train_loss, "{weighted} vs {}", e.train_loss);
         }
         let plain = Spec::from_json(r#"{"problem": {"kind": "network", "hidden": 4}}"#).unwrap();
-        assert!(Evaluator::of(&plain).unwrap().evaluate(&p.x0).group_loss.is_none());
+        assert!(Evaluator::of(&plain).unwrap().evaluate(&p.x0, None).group_loss.is_none());
         let e = Spec::from_json(r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "class_zipf": 1}}"#)
             .and_then(|s| s.run_task().map(|_| ()))
             .unwrap_err();

@@ -127,7 +127,8 @@ struct CurveRecorder<'a> {
 impl Observer for CurveRecorder<'_> {
     fn observe(&mut self, p: &Point) -> ControlFlow<()> {
         if p.sampled {
-            let e = self.evaluator.evaluate(&self.problem.original(p.x));
+            let x = self.problem.original(p.x);
+            let e = self.evaluator.evaluate(&x, p.objective.training_fit(&x));
             let c = &mut self.curves;
             c.t.push(p.t);
             c.train_loss.push(e.train_loss);
@@ -256,7 +257,8 @@ fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut 
             stopped_at: out.stopped_at,
             message,
             accuracy: evaluator.as_ref().map(|ev| {
-                let e = ev.evaluate(&problem.original(&out.x));
+                let x = problem.original(&out.x);
+                let e = ev.evaluate(&x, obj.training_fit(&x));
                 Accuracy { train: e.train_accuracy, test: e.test_accuracy }
             }),
             curves,

@@ -53,6 +53,15 @@ pub trait Objective: Sync {
         self.value_and_gradient(x, g)
     }
 
+    /// The mean training loss (without any penalty) and accuracy of a classifier at `own`, its
+    /// own (unrotated) parameters, when the last full pass (`value_and_gradient`) was at exactly
+    /// `own`: the training curve then reads them from that pass instead of making another.
+    /// None otherwise, and for objectives that are not classifiers.
+    fn training_fit(&self, own: &[f64]) -> Option<(f64, f64)> {
+        let _ = own;
+        None
+    }
+
     /// f* = min f when it is known.
     fn minimum(&self) -> Option<f64>;
 

@@ -76,6 +76,11 @@ impl Objective for Rotated {
         f
     }
 
+    /// The inner objective's: `own` is already in its parameters.
+    fn training_fit(&self, own: &[f64]) -> Option<(f64, f64)> {
+        self.inner.training_fit(own)
+    }
+
     fn minimum(&self) -> Option<f64> {
         self.inner.minimum()
     }

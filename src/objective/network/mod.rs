@@ -20,6 +20,7 @@ use crate::rng::{Rng, Stream};
 use pass::BLOCK_ROWS;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
+use std::sync::Mutex;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -54,6 +55,24 @@ pub struct Network {
     offsets: Vec<(usize, usize)>,
     activation: Activation,
     l2: f64,
+    last_fit: LastFit,
+}
+
+/// The training fit of the last full pass (`value_and_gradient`): its parameters, the sum of
+/// the rows' losses and the rows classified right. The training curve reads it at the same
+/// point instead of a second forward pass over the training rows. A clone starts empty.
+#[derive(Debug, Default)]
+struct LastFit(Mutex<Option<(Vec<f64>, f64, usize)>>);
+
+impl Clone for LastFit {
+    fn clone(&self) -> Self {
+        LastFit::default()
+    }
+}
+
+/// The class with the largest probability (the first of equals).
+fn predicted(p: &[f64]) -> usize {
+    (0..p.len()).fold(0, |b, c| if p[c] > p[b] { c } else { b })
 }
 
 impl Network {
@@ -67,7 +86,7 @@ impl Network {
             offsets.push((at, at + sizes[l + 1] * sizes[l]));
             at += sizes[l + 1] * (sizes[l] + 1);
         }
-        Network { data, sizes, offsets, activation, l2 }
+        Network { data, sizes, offsets, activation, l2, last_fit: LastFit::default() }
     }
 
     /// Parameters of a network on `features` inputs and `classes` outputs.
@@ -127,8 +146,7 @@ impl Network {
             let fw = self.forward(params, data, block);
             for (p, (l, y)) in fw.p.chunks_exact(data.classes).zip(fw.loss.iter().zip(&fw.labels)) {
                 loss += l;
-                let best = (0..p.len()).fold(0, |b, c| if p[c] > p[b] { c } else { b });
-                correct += usize::from(best == *y);
+                correct += usize::from(predicted(p) == *y);
             }
         }
         let n = data.rows() as f64;
@@ -137,16 +155,25 @@ impl Network {
 
     /// Mean loss over `rows` plus the penalty, and its gradient into `g`.
     fn loss_and_gradient(&self, w: &[f64], rows: &[usize], g: &mut [f64]) -> f64 {
+        let (loss, _) = self.sums_and_gradient(w, rows, g);
+        loss * (1.0 / rows.len().max(1) as f64) + self.penalty(w)
+    }
+
+    /// The sum of the losses over `rows` and how many of them are classified right, from the
+    /// pass that adds the mean loss's gradient (with the penalty's) into `g`.
+    fn sums_and_gradient(&self, w: &[f64], rows: &[usize], g: &mut [f64]) -> (f64, usize) {
         let inv = 1.0 / rows.len().max(1) as f64;
         g.fill(0.0);
-        let mut loss = 0.0;
+        let (mut loss, mut correct) = (0.0, 0);
         for block in rows.chunks(BLOCK_ROWS) {
             let fw = self.forward(w, &self.data, block);
             fw.loss.iter().for_each(|l| loss += l);
+            let classes = self.data.classes;
+            correct += fw.p.chunks_exact(classes).zip(&fw.labels).filter(|(p, y)| predicted(p) == **y).count();
             self.add_gradient(w, &fw, inv, g);
         }
         self.add_penalty_gradient(w, g);
-        loss * inv + self.penalty(w)
+        (loss, correct)
     }
 
     /// (l2 / 2) ||W||², the penalty on the weights.
@@ -179,9 +206,24 @@ impl Objective for Network {
         losses.iter().sum::<f64>() / all.len() as f64 + self.penalty(w)
     }
 
+    /// Remembers the pass's training fit for `training_fit`.
     fn value_and_gradient(&self, w: &[f64], g: &mut [f64]) -> f64 {
         let all: Vec<usize> = (0..self.data.rows()).collect();
-        self.loss_and_gradient(w, &all, g)
+        let (loss, correct) = self.sums_and_gradient(w, &all, g);
+        if let Ok(mut last) = self.last_fit.0.lock() {
+            *last = Some((w.to_vec(), loss, correct));
+        }
+        loss * (1.0 / all.len().max(1) as f64) + self.penalty(w)
+    }
+
+    /// From the last full pass when it was at exactly these bits: the numbers
+    /// `loss_and_accuracy` on the training rows would give (the same sums in the same order).
+    fn training_fit(&self, own: &[f64]) -> Option<(f64, f64)> {
+        let last = self.last_fit.0.lock().ok()?;
+        let same = |at: &Vec<f64>| at.len() == own.len() && at.iter().zip(own).all(|(a, b)| a.to_bits() == b.to_bits());
+        let (_, loss, correct) = last.as_ref().filter(|(at, _, _)| same(at))?;
+        let n = self.data.rows() as f64;
+        Some((loss / n, *correct as f64 / n))
     }
 
     fn rows(&self) -> usize {
@@ -399,6 +441,29 @@ mod tests {
         assert_eq!(net.batch_value_and_gradient(&w, &rows, &mut g), want);
         assert_eq!(g, want_g);
         assert!(want > net.penalty(&w) && want != net.value(&w));
+    }
+
+    /// The full pass's training fit is the evaluation pass's, to the last bit, at exactly the
+    /// parameters of that pass and nowhere else (not at another point, not before any pass, not
+    /// after a minibatch pass, not in a clone).
+    #[test]
+    fn the_full_pass_gives_the_training_fit_of_its_point() {
+        let net = small(&[5], Activation::Tanh);
+        let (d, w) = (net.dim(), net.init(7, 1.0));
+        let mut g = vec![0.0; d];
+        assert_eq!(net.training_fit(&w), None);
+        net.value_and_gradient(&w, &mut g);
+        let fit = net.training_fit(&w).unwrap();
+        let (loss, accuracy) = net.loss_and_accuracy(&w, &net.data);
+        assert_eq!((fit.0.to_bits(), fit.1.to_bits()), (loss.to_bits(), accuracy.to_bits()));
+        assert!(accuracy > 0.0 && loss > 0.0);
+        assert_eq!(net.clone().training_fit(&w), None);
+        let mut moved = w.clone();
+        moved[3] = -moved[3];
+        assert_eq!(net.training_fit(&moved), None);
+        net.batch_value_and_gradient(&moved, &[1, 2, 3], &mut g);
+        assert_eq!(net.training_fit(&moved), None);
+        assert!(net.training_fit(&w).is_some());
     }
 
     #[test]
