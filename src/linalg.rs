@@ -15,6 +15,8 @@ mod tridiagonal;
 
 pub use eigen::EigenError;
 pub use tridiagonal::Tridiagonal;
+// The network's forward products share the Gram matrix's tile of dot products.
+pub(crate) use gram::dot_tile;
 
 use crate::norm::{dot, dot_rows};
 

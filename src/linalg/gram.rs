@@ -92,7 +92,7 @@ fn gram<const R: usize, const C: usize>(a: &Matrix, w: &[f64], done: &mut dyn Fn
 /// dot(left_r, right_c) for every r and c, each summed as `dot` sums it; the rows are equally
 /// long.
 #[inline(always)]
-fn dot_tile<const R: usize, const C: usize>(left: [&[f64]; R], right: [&[f64]; C]) -> [[f64; C]; R] {
+pub(crate) fn dot_tile<const R: usize, const C: usize>(left: [&[f64]; R], right: [&[f64]; C]) -> [[f64; C]; R] {
     let n = left[0].len();
     let body = n - n % 8;
     let xs: [&[[f64; 8]]; R] = std::array::from_fn(|r| left[r][..body].as_chunks::<8>().0);
