@@ -13,47 +13,68 @@
 //!
 //! The arithmetic is the same on every vector width (products and sums, never fused), so the
 //! AVX-512 and AVX builds of the kernel, the SSE2 one and wasm's give the same bits.
+//!
+//! The planes are scratch that each thread keeps from one product to the next (a run's every
+//! step makes one): the kernel writes every value before it reads it, so what a product leaves in
+//! them never reaches the next one's bits.
 
 use crate::norm::{combine, DOT_LANES as LANES};
+use std::cell::RefCell;
+
+thread_local! {
+    /// This thread's planes, grown to the largest n it has multiplied by.
+    static PLANES: RefCell<Vec<f64>> = const { RefCell::new(Vec::new()) };
+}
 
 /// y = A x for the n x n row-major `a`, read as the symmetric matrix with its lower triangle.
 pub(super) fn sym_matvec_into(a: &[f64], n: usize, x: &[f64], y: &mut [f64]) {
     assert!(a.len() == n * n && x.len() == n && y.len() == n, "sym_matvec_into: sizes differ from n = {n}");
+    PLANES.with_borrow_mut(|planes| {
+        if planes.len() < (LANES + 1) * n {
+            planes.resize((LANES + 1) * n, 0.0);
+        }
+        lower_widest(a, n, x, y, &mut planes[..(LANES + 1) * n]);
+    })
+}
+
+/// The kernel of the widest vectors this CPU has, on the caller's (LANES + 1) n planes.
+fn lower_widest(a: &[f64], n: usize, x: &[f64], y: &mut [f64], planes: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f") {
             // SAFETY: the CPU has AVX-512F (checked above).
-            return unsafe { lower_avx512(a, n, x, y) };
+            return unsafe { lower_avx512(a, n, x, y, planes) };
         }
         if std::arch::is_x86_feature_detected!("avx") {
             // SAFETY: the CPU has AVX (checked above).
-            return unsafe { lower_avx(a, n, x, y) };
+            return unsafe { lower_avx(a, n, x, y, planes) };
         }
     }
-    lower::<2>(a, n, x, y)
+    lower::<2>(a, n, x, y, planes)
 }
 
 /// Eight rows at a time: with 32 registers of eight lanes, eight chains of additions in flight.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-fn lower_avx512(a: &[f64], n: usize, x: &[f64], y: &mut [f64]) {
-    lower::<8>(a, n, x, y)
+fn lower_avx512(a: &[f64], n: usize, x: &[f64], y: &mut [f64], planes: &mut [f64]) {
+    lower::<8>(a, n, x, y, planes)
 }
 
 /// Two rows at a time, as the portable kernel (SSE2, wasm's simd128): more would not stay in
 /// sixteen registers.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
-fn lower_avx(a: &[f64], n: usize, x: &[f64], y: &mut [f64]) {
-    lower::<2>(a, n, x, y)
+fn lower_avx(a: &[f64], n: usize, x: &[f64], y: &mut [f64], planes: &mut [f64]) {
+    lower::<2>(a, n, x, y, planes)
 }
 
-/// The kernel (module docs) with rows R at a time, inlined into each vector width's copy.
+/// The kernel (module docs) with rows R at a time, inlined into each vector width's copy, on
+/// (LANES + 1) n planes whose contents do not matter: row k stores output k's partial sums
+/// before any later row adds to them, and the tails are set to -0.0 first.
 #[inline(always)]
-fn lower<const R: usize>(a: &[f64], n: usize, x: &[f64], y: &mut [f64]) {
+fn lower<const R: usize>(a: &[f64], n: usize, x: &[f64], y: &mut [f64], planes: &mut [f64]) {
     const { assert!(LANES.is_multiple_of(R), "a block of rows must not straddle a chunk") };
     let body = n - n % LANES;
-    let mut planes = vec![0.0; (LANES + 1) * n];
     let (lanes, tails) = planes.split_at_mut(LANES * n);
     for i in (0..body).step_by(R) {
         block_of_rows::<R>(a, n, x, i, lanes);
@@ -71,8 +92,8 @@ fn lower<const R: usize>(a: &[f64], n: usize, x: &[f64], y: &mut [f64]) {
 /// Rows i..i + R, all before the tail (i + R <= body): first the columns j < i they share, with
 /// one partial sum per row and lane in registers and R independent chains of additions, then
 /// the R x R triangle row by row; each row's partial sums are then stored into column i + q of
-/// the planes (still 0.0 there, so storing them is adding them). Row r adds A_rj x_r into plane
-/// r mod LANES at each j < r.
+/// the planes (no row has added there yet: the rows that do come after it). Row r adds A_rj x_r
+/// into plane r mod LANES at each j < r.
 #[inline(always)]
 fn block_of_rows<const R: usize>(a: &[f64], n: usize, x: &[f64], i: usize, lanes: &mut [f64]) {
     let q0 = i % LANES;
@@ -185,10 +206,21 @@ mod tests {
         v.iter().map(|x| x.to_bits()).collect()
     }
 
+    /// The first (LANES + 1) n values of `garbage` as planes, every third set to `fill`, the rest
+    /// what the products before left there.
+    fn scribbled(garbage: &mut [f64], n: usize, fill: f64) -> &mut [f64] {
+        let planes = &mut garbage[..(LANES + 1) * n];
+        planes.iter_mut().step_by(3).for_each(|v| *v = fill);
+        planes
+    }
+
+    /// Each kernel runs on planes holding garbage (NaN, and what the product before left there),
+    /// as the thread's reused planes do.
     #[test]
     fn every_output_has_the_bits_of_its_rows_dot_product() {
         let mut rng = Rng::new(15);
-        let sizes = (1..=40).chain([63, 64, 65, 1000]);
+        let sizes = (1..=40).chain([63, 64, 65, 1000, 17]);
+        let mut garbage = vec![f64::NAN; (LANES + 1) * 1000];
         for n in sizes {
             let a = awkward_symmetric(n, &mut rng);
             let mut x = rng.normals(n);
@@ -203,25 +235,25 @@ mod tests {
             // The portable kernel with blocks of every size, and each vector width this machine
             // has.
             for (r, kernel) in [
-                (1, lower::<1> as fn(&[f64], usize, &[f64], &mut [f64])),
+                (1, lower::<1> as fn(&[f64], usize, &[f64], &mut [f64], &mut [f64])),
                 (2, lower::<2>),
                 (4, lower::<4>),
                 (8, lower::<8>),
             ] {
                 y.fill(f64::NAN);
-                kernel(&a, n, &x, &mut y);
+                kernel(&a, n, &x, &mut y, scribbled(&mut garbage, n, f64::NAN));
                 assert_eq!(bits(&y), bits(&want), "portable, {r} rows at a time, n = {n}");
             }
             #[cfg(target_arch = "x86_64")]
             {
                 if std::arch::is_x86_feature_detected!("avx512f") {
                     // SAFETY: the CPU has AVX-512F.
-                    unsafe { lower_avx512(&a, n, &x, &mut y) };
+                    unsafe { lower_avx512(&a, n, &x, &mut y, scribbled(&mut garbage, n, f64::INFINITY)) };
                     assert_eq!(bits(&y), bits(&want), "AVX-512, n = {n}");
                 }
                 if std::arch::is_x86_feature_detected!("avx") {
                     // SAFETY: the CPU has AVX.
-                    unsafe { lower_avx(&a, n, &x, &mut y) };
+                    unsafe { lower_avx(&a, n, &x, &mut y, scribbled(&mut garbage, n, -1.0)) };
                     assert_eq!(bits(&y), bits(&want), "AVX, n = {n}");
                 }
             }
@@ -240,7 +272,8 @@ mod tests {
     #[test]
     fn only_the_lower_triangle_is_read() {
         let mut rng = Rng::new(16);
-        for n in [1, 9, 17, 64] {
+        // Smaller after larger: the thread's planes then hold a larger product's leftovers.
+        for n in [64, 1, 17, 9] {
             let a = awkward_symmetric(n, &mut rng);
             let mut scribbled = a.clone();
             for i in 0..n {
