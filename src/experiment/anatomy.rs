@@ -10,7 +10,7 @@ use super::run::{method_step, run_config, run_resolved};
 use crate::linalg::Matrix;
 use crate::norm::Layout;
 use crate::objective::{haar_similar, Objective, DENSE_HESSIAN_MAX_D};
-use crate::optimizer::{Observer, Point, RunConfig, Status};
+use crate::optimizer::{Every, Observer, Point, RunConfig, Status};
 use crate::rng::{Rng, Stream};
 use crate::smoothness::{
     heat_map, histogram, mass, quadrature, report_with_eigenvalues, weighted_histogram, ExactMode, HeatMap, Histogram,
@@ -340,10 +340,7 @@ fn checkpoint(task: &AnalysisTask, problem: &super::problem::Problem, progress: 
     let i = task.method();
     let (step, label) = method_step(spec, i, problem);
     let steps = spec.analysis.step as usize;
-    let every = match spec.analysis.track as usize {
-        0 => 0,
-        k => (steps / k).max(1),
-    };
+    let every = (spec.analysis.track > 0).then(|| Every::spread(steps, spec.analysis.track as usize));
     let cfg = RunConfig { steps, ..run_config(spec) };
     let mut track = EigenTrack {
         every,
@@ -367,12 +364,12 @@ struct Checkpoint {
     track: Vec<TrackPoint>,
 }
 
-/// The TRACK_TOP largest Ritz values of the Hessian every `every` steps of the run, before its
-/// last point (whose eigenvalues the analysis computes in full and adds): TRACK_STEPS Lanczos
-/// steps from a seeded Rademacher start, as the outliers converge first. Halts the run when
-/// cancelled.
+/// The TRACK_TOP largest Ritz values of the Hessian at the points of `every` (none when no track
+/// is asked for), before the run's last point (whose eigenvalues the analysis computes in full
+/// and adds): TRACK_STEPS Lanczos steps from a seeded Rademacher start, as the outliers converge
+/// first. Halts the run when cancelled.
 struct EigenTrack<'a> {
-    every: usize,
+    every: Option<Every>,
     /// The checkpoint's step, for the progress fraction.
     steps: usize,
     rng: Rng,
@@ -384,7 +381,7 @@ struct EigenTrack<'a> {
 
 impl Observer for EigenTrack<'_> {
     fn observe(&mut self, p: &Point) -> ControlFlow<()> {
-        if !p.every(self.every) || p.stop.is_some() {
+        if !self.every.is_some_and(|e| e.has(p.t)) || p.stop.is_some() {
             return ControlFlow::Continue(());
         }
         let u = self.rng.signs(p.x.len());

@@ -6,7 +6,7 @@ use super::problem::build;
 use super::run::{method_step, run_config, run_resolved};
 use crate::linalg::Matrix;
 use crate::objective::{Objective, DENSE_HESSIAN_MAX_D};
-use crate::optimizer::{Observer, Point, RunConfig};
+use crate::optimizer::{Every, Observer, Point, RunConfig};
 use crate::smoothness::{report, ExactMode, Progress, ReportOptions, SmoothnessReport};
 use crate::spec::Spec;
 use crate::Error;
@@ -129,7 +129,7 @@ fn trajectory_geometry_within(
             );
             break (along.done, Some(note));
         }
-        if spacing(stopped_at, points) == along.every {
+        if Every::spread(stopped_at, points) == along.every {
             break (along.done, None);
         }
         cfg = RunConfig { steps: stopped_at, target: None, ..cfg };
@@ -145,19 +145,15 @@ fn trajectory_geometry_within(
     })
 }
 
-/// The spacing of `points` + 1 evenly spaced read-outs over a run that stops at step s:
-/// max(floor(s / points), 1), so the last read-out is at most `points` spacings from the start.
-fn spacing(s: usize, points: usize) -> usize {
-    (s / points.max(1)).max(1)
-}
-
-/// The Hessian's read-outs at every `every`-th iterate, taken as the run passes them. The spacing
-/// depends on where the run stops, known only at its end, so it is planned for a run to the last
-/// step, and iterates wait until stopping can no longer change it: spacing(s) grows with s, so
-/// from the first t with spacing(t) = every on, any stop keeps it. A run that stops earlier
-/// leaves its iterates waiting, and the caller runs it again to that step.
+/// The Hessian's read-outs at the points of `every`, taken as the run passes them: `points` + 1
+/// evenly spaced over a run that stops at step s (`Every::spread(s, points)`, so the last is at
+/// most `points` spacings from the start). The spacing depends on where the run stops, known only
+/// at its end, so it is planned for a run to the last step, and iterates wait until stopping can
+/// no longer change it: spread(t) grows with t, so from the first t with spread(t) = every on,
+/// any stop keeps it. A run that stops earlier leaves its iterates waiting, and the caller runs
+/// it again to that step.
 struct Readouts<'a> {
-    every: usize,
+    every: Every,
     points: usize,
     opts: &'a ReportOptions,
     waiting: Vec<(usize, Vec<f64>)>,
@@ -177,7 +173,7 @@ struct Readouts<'a> {
 }
 
 impl<'a> Readouts<'a> {
-    /// Read-outs every spacing(steps, points) steps at dimension d within `budget`.
+    /// Read-outs at the points of spread(steps, points) at dimension d within `budget`.
     fn planned(
         steps: usize,
         points: usize,
@@ -185,7 +181,7 @@ impl<'a> Readouts<'a> {
         opts: &'a ReportOptions,
         progress: Progress<'a>,
     ) -> Self {
-        let every = spacing(steps, points);
+        let every = Every::spread(steps, points);
         let each = read_out_work(d);
         let affordable = (budget / each.max(1)).max(1) as usize;
         Readouts {
@@ -194,7 +190,7 @@ impl<'a> Readouts<'a> {
             opts,
             waiting: vec![],
             done: vec![],
-            expected: (steps / every + 1).min(affordable),
+            expected: (steps / every.spacing() + 1).min(affordable),
             progress,
             failed: None,
             work: 0,
@@ -226,10 +222,10 @@ impl<'a> Readouts<'a> {
 
 impl Observer for Readouts<'_> {
     fn observe(&mut self, p: &Point) -> ControlFlow<()> {
-        if p.every(self.every) {
+        if self.every.has(p.t) {
             self.waiting.push((p.t, p.x.to_vec()));
         }
-        if spacing(p.t, self.points) == self.every {
+        if Every::spread(p.t, self.points) == self.every {
             for (t, x) in std::mem::take(&mut self.waiting) {
                 if !self.done.is_empty() && self.work + self.each > self.budget {
                     self.spent = true;

@@ -155,8 +155,8 @@ impl Evaluator {
     }
 
     /// Parameters `x` in the original (unrotated) space, with the training loss and accuracy
-    /// taken from `train_fit` when known (`Objective::training_fit`: the full pass just made at
-    /// x) instead of a pass of their own.
+    /// taken from `train_fit` when known (`Objective::value_gradient_and_fit`: the run's full
+    /// pass at x) instead of a pass of their own.
     pub fn evaluate(&self, x: &[f64], train_fit: Option<(f64, f64)>) -> Evaluation {
         let (train_loss, train_accuracy) = train_fit.unwrap_or_else(|| self.net.loss_and_accuracy(x, &self.train));
         let (test_loss, test_accuracy) = self.net.loss_and_accuracy(x, &self.test);

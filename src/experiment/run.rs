@@ -7,8 +7,8 @@ use super::step_ratio::{StepRatioRecorder, StepRatios};
 use crate::linalg::Matrix;
 use crate::norm::{LayerNorm, Layout, Norm};
 use crate::optimizer::{
-    log_grid, run, tune, Chain, Observer, Outcome, Point, RunConfig, StageProgress, Status, StepProgress, StepRule,
-    StepSize, Trace, TuneReport, Update,
+    log_grid, run, tune, Chain, Every, Observer, Outcome, Point, RunConfig, StageProgress, Status, StepProgress,
+    StepRule, StepSize, Trace, TuneReport, Update,
 };
 use crate::smoothness::{smoothness_constant, Constant};
 use crate::spec::{MethodSpec, ProblemKind, RunTask, Spec};
@@ -117,18 +117,23 @@ pub struct Curves {
 pub const CURVE_POINTS: usize = 50;
 
 /// Records the training curves of a network run: train and test loss and accuracy of the
-/// iterate at the run's sampled points, measured in the network's own parameters.
+/// iterate at the run's sampled points, measured in the network's own parameters, the training
+/// fit taken from the run's full pass there.
 struct CurveRecorder<'a> {
     evaluator: &'a super::problem::Evaluator,
     problem: &'a super::problem::Problem,
     curves: Curves,
+    /// The training fit of the last point seen, when the run evaluated it in full: at the run's
+    /// end, that of its last iterate (for the final accuracy).
+    last_fit: Option<(f64, f64)>,
 }
 
 impl Observer for CurveRecorder<'_> {
     fn observe(&mut self, p: &Point) -> ControlFlow<()> {
+        self.last_fit = p.full.and_then(|full| full.fit);
         if p.sampled {
             let x = self.problem.original(p.x);
-            let e = self.evaluator.evaluate(&x, p.objective.training_fit(&x));
+            let e = self.evaluator.evaluate(&x, self.last_fit);
             let c = &mut self.curves;
             c.t.push(p.t);
             c.train_loss.push(e.train_loss);
@@ -218,8 +223,12 @@ fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut 
     };
     for ((i, m), step) in spec.methods.iter().enumerate().zip(steps) {
         let mut trace = if d <= KEEP_X_MAX_D { Trace::with_iterates() } else { Trace::default() };
-        let mut recorder =
-            evaluator.as_ref().map(|evaluator| CurveRecorder { evaluator, problem, curves: Curves::default() });
+        let mut recorder = evaluator.as_ref().map(|evaluator| CurveRecorder {
+            evaluator,
+            problem,
+            curves: Curves::default(),
+            last_fit: None,
+        });
         let mut ratios = picture.map(|(l2, linf, f_star)| StepRatioRecorder::new(l2, linf, f_star));
         let mut ranks = NuclearRankRecorder::new(obj.layout());
         let spectral_theory = step.smoothness.is_some()
@@ -236,7 +245,7 @@ fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut 
             &cfg,
             &mut [&mut trace, &mut recorder, &mut ratios, &mut ranks, &mut nuclear, &mut *counter],
         );
-        let curves = recorder.map(|r| r.curves);
+        let (curves, last_fit) = recorder.map(|r| (r.curves, r.last_fit)).unzip();
         let step_ratios = ratios.map(|r| r.ratios);
         let rule = step.rule();
         let ResolvedStep { lr, smoothness, tuning } = step;
@@ -258,7 +267,7 @@ fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut 
             message,
             accuracy: evaluator.as_ref().map(|ev| {
                 let x = problem.original(&out.x);
-                let e = ev.evaluate(&x, obj.training_fit(&x));
+                let e = ev.evaluate(&x, last_fit.flatten());
                 Accuracy { train: e.train_accuracy, test: e.test_accuracy }
             }),
             curves,
@@ -287,9 +296,8 @@ fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut 
 }
 
 /// How a spec's methods run. The schedule: a minibatch run evaluates the full objective (and
-/// samples its read-outs) every max(1, floor(steps / run.eval_points)) steps and at its last
-/// point; a full-batch run, which has f at every step, samples every max(1, floor(steps /
-/// CURVE_POINTS)).
+/// samples its read-outs) at `Every::spread(steps, run.eval_points)` and at its last point; a
+/// full-batch run, which has f at every step, samples at `Every::spread(steps, CURVE_POINTS)`.
 pub(crate) fn run_config(spec: &Spec) -> RunConfig {
     let steps = spec.run.steps as usize;
     let points = if spec.run.batch > 0 { spec.run.eval_points as usize } else { CURVE_POINTS };
@@ -298,7 +306,7 @@ pub(crate) fn run_config(spec: &Spec) -> RunConfig {
         target: (spec.run.target > 0.0).then_some(spec.run.target),
         batch: spec.run.batch as usize,
         batch_seed: spec.problem.seed,
-        every: (steps / points.max(1)).max(1),
+        every: Every::spread(steps, points),
     }
 }
 

@@ -105,7 +105,16 @@ mod tests {
 
     /// A sampled point of a full-batch run with f(x_t) - f* = f and gradient g.
     fn at<'a>(t: usize, x: &'a [f64], f: f64, g: &'a [f64], q: &'a Quadratic) -> Point<'a> {
-        Point { t, x, full: Some(Full { f, g }), batch_f: None, sampled: true, step: None, stop: None, objective: q }
+        Point {
+            t,
+            x,
+            full: Some(Full { f, g, fit: None }),
+            batch_f: None,
+            sampled: true,
+            step: None,
+            stop: None,
+            objective: q,
+        }
     }
 
     #[test]

@@ -53,13 +53,12 @@ pub trait Objective: Sync {
         self.value_and_gradient(x, g)
     }
 
-    /// The mean training loss (without any penalty) and accuracy of a classifier at `own`, its
-    /// own (unrotated) parameters, when the last full pass (`value_and_gradient`) was at exactly
-    /// `own`: the training curve then reads them from that pass instead of making another.
-    /// None otherwise, and for objectives that are not classifiers.
-    fn training_fit(&self, own: &[f64]) -> Option<(f64, f64)> {
-        let _ = own;
-        None
+    /// `value_and_gradient`, and with it a classifier's training fit at x: the mean training loss
+    /// (without any penalty) and the accuracy, which its full pass computes on the way. The run
+    /// hands it to the training curve, which would otherwise make a pass of its own. None for
+    /// objectives that are not classifiers.
+    fn value_gradient_and_fit(&self, x: &[f64], g: &mut [f64]) -> (f64, Option<(f64, f64)>) {
+        (self.value_and_gradient(x, g), None)
     }
 
     /// f* = min f when it is known.

@@ -37,11 +37,16 @@ impl Objective for Rotated {
     }
 
     fn value_and_gradient(&self, z: &[f64], g: &mut [f64]) -> f64 {
+        self.value_gradient_and_fit(z, g).0
+    }
+
+    /// The inner objective's, at x = Q z: the fit is in its own parameters.
+    fn value_gradient_and_fit(&self, z: &[f64], g: &mut [f64]) -> (f64, Option<(f64, f64)>) {
         let x = self.q.matvec(z);
         let mut gx = vec![0.0; x.len()];
-        let f = self.inner.value_and_gradient(&x, &mut gx);
+        let fit = self.inner.value_gradient_and_fit(&x, &mut gx);
         self.q.matvec_transposed_into(&gx, g);
-        f
+        fit
     }
 
     fn hessian_vector(&self, z: &[f64], v: &[f64], out: &mut [f64]) {
@@ -74,11 +79,6 @@ impl Objective for Rotated {
         let f = self.inner.batch_value_and_gradient(&x, rows, &mut gx);
         self.q.matvec_transposed_into(&gx, g);
         f
-    }
-
-    /// The inner objective's: `own` is already in its parameters.
-    fn training_fit(&self, own: &[f64]) -> Option<(f64, f64)> {
-        self.inner.training_fit(own)
     }
 
     fn minimum(&self) -> Option<f64> {

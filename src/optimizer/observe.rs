@@ -19,8 +19,8 @@ pub struct Point<'a> {
     /// The minibatch loss f_B(x_t) of the batch whose gradient makes the update from x_t
     /// (minibatch runs; None at the last point, which makes no update).
     pub batch_f: Option<f64>,
-    /// On the run's schedule of sampled read-outs (training curves, nuclear ranks): every
-    /// `RunConfig::every`-th step, and a minibatch run's last point. `full` is there at each.
+    /// On the run's schedule of sampled read-outs (training curves, nuclear ranks): the points of
+    /// `RunConfig::every`, and a minibatch run's last point. `full` is there at each.
     pub sampled: bool,
     /// The scale of the update that led to x_t (what `Chain::update` returned); None at t = 0.
     pub step: Option<f64>,
@@ -29,17 +29,46 @@ pub struct Point<'a> {
     pub objective: &'a dyn Objective,
 }
 
-/// The full objective at a point: f(x_t) - f* (f(x_t) when f* is unknown) and grad f(x_t).
+/// The full objective at a point: f(x_t) - f* (f(x_t) when f* is unknown) and grad f(x_t), and
+/// a classifier's training fit from the same pass (`Objective::value_gradient_and_fit`).
 #[derive(Clone, Copy)]
 pub struct Full<'a> {
     pub f: f64,
     pub g: &'a [f64],
+    /// The mean training loss (without the penalty) and accuracy at x_t, in the classifier's own
+    /// parameters; None for objectives that are not classifiers.
+    pub fit: Option<(f64, f64)>,
 }
 
-impl Point<'_> {
-    /// Whether t is a multiple of k (never for k = 0): observing every k steps.
-    pub fn every(&self, k: usize) -> bool {
-        k > 0 && self.t.is_multiple_of(k)
+/// Evenly spaced points of a run, t = 0, k, 2k, ... for a spacing k >= 1: the one schedule
+/// behind the run's sampled read-outs and a minibatch run's evaluations (`RunConfig::every`),
+/// the progress reports and tuning ticks, and the eigenvalue track and read-outs along a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Every(usize);
+
+impl Every {
+    /// Every point of the run.
+    pub const STEP: Every = Every(1);
+
+    /// Every k-th point (k = 0 reads as 1).
+    pub fn nth(k: usize) -> Self {
+        Every(k.max(1))
+    }
+
+    /// About `points` + 1 points over a run of `steps` steps: the widest spacing that still
+    /// fits `points` spacings into it, k = max(1, floor(steps / points)).
+    pub fn spread(steps: usize, points: usize) -> Self {
+        Every::nth(steps / points.max(1))
+    }
+
+    /// k, the steps between two points.
+    pub fn spacing(self) -> usize {
+        self.0
+    }
+
+    /// Whether x_t is on the schedule.
+    pub fn has(self, t: usize) -> bool {
+        t.is_multiple_of(self.0)
     }
 }
 
@@ -61,8 +90,8 @@ impl<O: Observer> Observer for Option<O> {
 pub type StageProgress<'a> = &'a mut dyn FnMut(&'static str, f64) -> bool;
 
 /// Counts the steps of a task made of a set-up worth `setup` steps, then runs of `steps` steps
-/// each, `runs` of them in all (tuning runs included), and reports the fraction done at every
-/// `every`-th point and at each run's end (a run that stops early counts in full). A false
+/// each, `runs` of them in all (tuning runs included), and reports the fraction done at the
+/// points of `every` and at each run's end (a run that stops early counts in full). A false
 /// report halts the run, and every later run at its first point: a cancelled computation.
 pub struct StepProgress<'a> {
     report: StageProgress<'a>,
@@ -70,7 +99,7 @@ pub struct StepProgress<'a> {
     setup: usize,
     steps: usize,
     total: f64,
-    every: usize,
+    every: Every,
     done: usize,
     cancelled: bool,
 }
@@ -79,7 +108,7 @@ impl<'a> StepProgress<'a> {
     /// About 200 reports a run: cheap next to the steps, smooth for a progress bar.
     pub fn new(report: StageProgress<'a>, setup: usize, runs: usize, steps: usize) -> Self {
         let total = (setup + runs * steps).max(1) as f64;
-        let every = (steps / 200).max(1);
+        let every = Every::spread(steps, 200);
         StepProgress { report, stage: "", setup, steps, total, every, done: 0, cancelled: false }
     }
 
@@ -128,7 +157,7 @@ impl Observer for StepProgress<'_> {
                 self.done += self.steps;
                 self.tell(self.done)
             }
-            None if p.every(self.every) => self.tell(self.done + p.t),
+            None if self.every.has(p.t) => self.tell(self.done + p.t),
             None => true,
         };
         if going {
@@ -136,5 +165,29 @@ impl Observer for StepProgress<'_> {
         } else {
             ControlFlow::Break(())
         }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    /// The points of a spread schedule against a brute-force list: 0, k, 2k, ... up to the last
+    /// step for the widest k >= 1 with `points` k <= steps (1 when there is none); so at least
+    /// points + 1 of them (all steps + 1 when there are fewer steps) and fewer than 2 points + 2.
+    #[test]
+    fn a_spread_schedule_has_the_widest_spacing_that_fits() {
+        for steps in 0..120 {
+            for points in 0..40 {
+                let k = (1..=steps).rev().find(|k| points.max(1) * k <= steps).unwrap_or(1);
+                let want: Vec<usize> = (0..=steps).step_by(k).collect();
+                let every = Every::spread(steps, points);
+                let got: Vec<usize> = (0..=steps).filter(|t| every.has(*t)).collect();
+                assert_eq!(got, want, "steps {steps}, points {points}");
+                assert!(got.len() >= (points.max(1) + 1).min(steps + 1), "steps {steps}, points {points}");
+                assert!(got.len() < 2 * points.max(1) + 2, "steps {steps}, points {points}");
+            }
+        }
+        assert_eq!((Every::nth(0), Every::nth(1)), (Every::STEP, Every::STEP));
     }
 }

@@ -4,7 +4,7 @@
 //! minibatch loss for free, and evaluates the full objective only at its evaluation points
 //! (`RunConfig::every`) and where it stops: a full pass costs rows / batch steps.
 
-use super::observe::{Full, Observer, Point};
+use super::observe::{Every, Full, Observer, Point};
 use super::transform::Chain;
 use crate::norm::l2;
 use crate::objective::Objective;
@@ -27,15 +27,15 @@ pub struct RunConfig {
     pub batch: usize,
     /// Seeds the minibatch order.
     pub batch_seed: u64,
-    /// The schedule's spacing: sampled read-outs (`Point::sampled`), and a minibatch run's full
-    /// evaluations, at t = 0, every, 2 every, ... and at a minibatch run's last point.
-    pub every: usize,
+    /// The schedule of sampled read-outs (`Point::sampled`) and of a minibatch run's full
+    /// evaluations, which add a minibatch run's last point.
+    pub every: Every,
 }
 
 impl RunConfig {
     /// Full batch, sampled read-outs at every step.
     pub fn new(steps: usize, target: Option<f64>) -> Self {
-        RunConfig { steps, target, batch: 0, batch_seed: 0, every: 1 }
+        RunConfig { steps, target, batch: 0, batch_seed: 0, every: Every::STEP }
     }
 }
 
@@ -110,7 +110,6 @@ pub fn run(
     let d = obj.dim();
     let f_star = obj.minimum();
     let target = if f_star.is_some() { cfg.target } else { None };
-    let every = cfg.every.max(1);
     let mut x = x0.to_vec();
     let mut g = vec![0.0; d];
     let mut batches = (cfg.batch > 0 && obj.rows() > 0).then(|| Batches::new(obj.rows(), cfg.batch, cfg.batch_seed));
@@ -127,8 +126,14 @@ pub fn run(
             _ => None,
         };
         let batch_bad = batch_f.map(|fb| (fb, l2(&g_batch))).filter(|(fb, gl2)| !fb.is_finite() || !gl2.is_finite());
-        let evaluate = batches.is_none() || t % every == 0 || t == cfg.steps || batch_bad.is_some();
-        let f = evaluate.then(|| obj.value_and_gradient(&x, &mut g) - f_star.unwrap_or(0.0));
+        let evaluate = batches.is_none() || cfg.every.has(t) || t == cfg.steps || batch_bad.is_some();
+        let (f, fit) = match evaluate {
+            true => {
+                let (f, fit) = obj.value_gradient_and_fit(&x, &mut g);
+                (Some(f - f_star.unwrap_or(0.0)), fit)
+            }
+            false => (None, None),
+        };
         if t == 0 {
             f0 = f.unwrap_or(f64::NAN);
         }
@@ -145,9 +150,9 @@ pub fn run(
         let point = Point {
             t,
             x: &x,
-            full: f.map(|f| Full { f, g: &g }),
+            full: f.map(|f| Full { f, g: &g, fit }),
             batch_f,
-            sampled: t % every == 0 || (batches.is_some() && stop.is_some()),
+            sampled: cfg.every.has(t) || (batches.is_some() && stop.is_some()),
             step,
             stop: stop.as_ref().map(|(s, _)| *s),
             objective: obj,
@@ -474,7 +479,7 @@ mod tests {
     fn a_minibatch_run_records_each_batch_loss_and_the_full_objective_on_its_schedule() {
         let obj = LeastSquares::new(50, 4, 11);
         let x0 = Rng::new(12).normals(4);
-        let c = RunConfig { batch: 8, batch_seed: 5, every: 7, ..cfg(45) };
+        let c = RunConfig { batch: 8, batch_seed: 5, every: Every::nth(7), ..cfg(45) };
         let chain = || ADAM.chain(&ADAM.defaults(), StepSize::Const(0.05), &obj.layout());
         let mut seen = Recorder::default();
         let out = run(&obj, &x0, &mut chain(), &c, &mut [&mut seen]);
@@ -517,7 +522,7 @@ mod tests {
     #[test]
     fn a_minibatch_divergence_is_caught_at_its_step() {
         let obj = LeastSquares::new(40, 3, 2);
-        let c = RunConfig { batch: 4, batch_seed: 1, every: 10_000, ..cfg(10_000) };
+        let c = RunConfig { batch: 4, batch_seed: 1, every: Every::nth(10_000), ..cfg(10_000) };
         let mut chain = GD.chain(&GD.defaults(), StepSize::Const(40.0), &obj.layout());
         let mut trace = Trace::default();
         let out = run(&obj, &[1.0; 3], &mut chain, &c, &mut [&mut trace]);
@@ -538,7 +543,7 @@ mod tests {
         let q = random_quadratic(5, 21);
         let mut trace = Trace::with_iterates();
         let mut chain = GD.chain(&GD.defaults(), StepSize::Const(0.05), &q.layout());
-        run(&q, &[1.0; 5], &mut chain, &RunConfig { every: 4, ..cfg(30) }, &mut [&mut trace]);
+        run(&q, &[1.0; 5], &mut chain, &RunConfig { every: Every::nth(4), ..cfg(30) }, &mut [&mut trace]);
         assert_eq!(trace.t, (0..=30).collect::<Vec<_>>());
         let mut g = vec![0.0; 5];
         for (t, x) in trace.x.as_ref().unwrap().iter().enumerate() {

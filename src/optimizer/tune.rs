@@ -8,7 +8,7 @@
 //!
 //! Ties go to the smaller step (the lower grid index), the safer choice.
 
-use super::observe::{Observer, Point};
+use super::observe::{Every, Observer, Point};
 use super::run::{run, RunConfig, Status};
 use super::transform::Chain;
 use crate::objective::Objective;
@@ -59,7 +59,13 @@ pub fn tune(
     let outcomes = crate::parallel::map(
         grid,
         |&scale, tick| {
-            let out = run(obj, x0, &mut make_chain(scale), cfg, &mut [&mut Ticks { tick, steps: cfg.steps }]);
+            let out = run(
+                obj,
+                x0,
+                &mut make_chain(scale),
+                cfg,
+                &mut [&mut Ticks { tick, every: Every::spread(cfg.steps, 100), steps: cfg.steps }],
+            );
             GridOutcome { scale, status: out.status, stopped_at: out.stopped_at, final_f: out.final_f }
         },
         progress,
@@ -82,12 +88,13 @@ pub fn tune(
 /// halts it.
 struct Ticks<'a> {
     tick: crate::parallel::Tick<'a>,
+    every: Every,
     steps: usize,
 }
 
 impl Observer for Ticks<'_> {
     fn observe(&mut self, p: &Point) -> ControlFlow<()> {
-        if p.stop.is_none() && !p.every((self.steps / 100).max(1)) {
+        if p.stop.is_none() && !self.every.has(p.t) {
             return ControlFlow::Continue(());
         }
         let fraction = if p.stop.is_some() { 1.0 } else { p.t as f64 / self.steps as f64 };

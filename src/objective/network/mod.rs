@@ -20,7 +20,6 @@ use crate::rng::{Rng, Stream};
 use pass::BLOCK_ROWS;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
-use std::sync::Mutex;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -55,19 +54,6 @@ pub struct Network {
     offsets: Vec<(usize, usize)>,
     activation: Activation,
     l2: f64,
-    last_fit: LastFit,
-}
-
-/// The training fit of the last full pass (`value_and_gradient`): its parameters, the sum of
-/// the rows' losses and the rows classified right. The training curve reads it at the same
-/// point instead of a second forward pass over the training rows. A clone starts empty.
-#[derive(Debug, Default)]
-struct LastFit(Mutex<Option<(Vec<f64>, f64, usize)>>);
-
-impl Clone for LastFit {
-    fn clone(&self) -> Self {
-        LastFit::default()
-    }
 }
 
 /// The class with the largest probability (the first of equals).
@@ -86,7 +72,7 @@ impl Network {
             offsets.push((at, at + sizes[l + 1] * sizes[l]));
             at += sizes[l + 1] * (sizes[l] + 1);
         }
-        Network { data, sizes, offsets, activation, l2, last_fit: LastFit::default() }
+        Network { data, sizes, offsets, activation, l2 }
     }
 
     /// Parameters of a network on `features` inputs and `classes` outputs.
@@ -206,24 +192,17 @@ impl Objective for Network {
         losses.iter().sum::<f64>() / all.len() as f64 + self.penalty(w)
     }
 
-    /// Remembers the pass's training fit for `training_fit`.
     fn value_and_gradient(&self, w: &[f64], g: &mut [f64]) -> f64 {
-        let all: Vec<usize> = (0..self.data.rows()).collect();
-        let (loss, correct) = self.sums_and_gradient(w, &all, g);
-        if let Ok(mut last) = self.last_fit.0.lock() {
-            *last = Some((w.to_vec(), loss, correct));
-        }
-        loss * (1.0 / all.len().max(1) as f64) + self.penalty(w)
+        self.value_gradient_and_fit(w, g).0
     }
 
-    /// From the last full pass when it was at exactly these bits: the numbers
-    /// `loss_and_accuracy` on the training rows would give (the same sums in the same order).
-    fn training_fit(&self, own: &[f64]) -> Option<(f64, f64)> {
-        let last = self.last_fit.0.lock().ok()?;
-        let same = |at: &Vec<f64>| at.len() == own.len() && at.iter().zip(own).all(|(a, b)| a.to_bits() == b.to_bits());
-        let (_, loss, correct) = last.as_ref().filter(|(at, _, _)| same(at))?;
-        let n = self.data.rows() as f64;
-        Some((loss / n, *correct as f64 / n))
+    /// The fit from the pass's own sums: the numbers `loss_and_accuracy` on the training rows
+    /// would give (the same sums in the same order).
+    fn value_gradient_and_fit(&self, w: &[f64], g: &mut [f64]) -> (f64, Option<(f64, f64)>) {
+        let all: Vec<usize> = (0..self.data.rows()).collect();
+        let (loss, correct) = self.sums_and_gradient(w, &all, g);
+        let n = all.len() as f64;
+        (loss * (1.0 / all.len().max(1) as f64) + self.penalty(w), Some((loss / n, correct as f64 / n)))
     }
 
     fn rows(&self) -> usize {
@@ -443,27 +422,20 @@ mod tests {
         assert!(want > net.penalty(&w) && want != net.value(&w));
     }
 
-    /// The full pass's training fit is the evaluation pass's, to the last bit, at exactly the
-    /// parameters of that pass and nowhere else (not at another point, not before any pass, not
-    /// after a minibatch pass, not in a clone).
+    /// The full pass's training fit is the evaluation pass's (`loss_and_accuracy`, a pass of its
+    /// own), to the last bit, at the start and at a random point.
     #[test]
     fn the_full_pass_gives_the_training_fit_of_its_point() {
         let net = small(&[5], Activation::Tanh);
-        let (d, w) = (net.dim(), net.init(7, 1.0));
-        let mut g = vec![0.0; d];
-        assert_eq!(net.training_fit(&w), None);
-        net.value_and_gradient(&w, &mut g);
-        let fit = net.training_fit(&w).unwrap();
-        let (loss, accuracy) = net.loss_and_accuracy(&w, &net.data);
-        assert_eq!((fit.0.to_bits(), fit.1.to_bits()), (loss.to_bits(), accuracy.to_bits()));
-        assert!(accuracy > 0.0 && loss > 0.0);
-        assert_eq!(net.clone().training_fit(&w), None);
-        let mut moved = w.clone();
-        moved[3] = -moved[3];
-        assert_eq!(net.training_fit(&moved), None);
-        net.batch_value_and_gradient(&moved, &[1, 2, 3], &mut g);
-        assert_eq!(net.training_fit(&moved), None);
-        assert!(net.training_fit(&w).is_some());
+        let d = net.dim();
+        for w in [net.init(7, 1.0), Rng::new(8).normals(d)] {
+            let mut g = vec![0.0; d];
+            let (_, fit) = net.value_gradient_and_fit(&w, &mut g);
+            let (loss, accuracy) = net.loss_and_accuracy(&w, &net.data);
+            let fit = fit.expect("a classifier's full pass gives its fit");
+            assert_eq!((fit.0.to_bits(), fit.1.to_bits()), (loss.to_bits(), accuracy.to_bits()));
+            assert!(loss > 0.0 && (0.0..=1.0).contains(&accuracy));
+        }
     }
 
     #[test]
