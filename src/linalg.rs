@@ -27,11 +27,14 @@ pub struct Matrix {
     data: Vec<f64>,
 }
 
-/// The order from which the lower-triangle product beats the row-by-row one: 20,000 GD steps
-/// of the release CLI took 0.03 s against 0.02 at d = 20, 0.20 against 0.17 at d = 100 and 0.64
-/// against 0.90 at d = 200 (2-core x86_64 VM, AVX-512), and the sweep's small problems ran 1.7x
-/// slower with it.
-const SYM_MATVEC_MIN_N: usize = 160;
+/// The order from which the lower-triangle product beats the row-by-row one, natively and in
+/// wasm alike. CPU time of 20,000 GD and sign GD steps on a rotated quadratic, lower triangle
+/// against rows, medians at load 10 on the 2-core x86_64 VM (AVX-512): release CLI 0.05 against
+/// 0.04 s at d = 40, 0.07 against 0.07 at d = 60, 0.13 against 0.12 at d = 80, 0.16 against
+/// 0.19 at d = 100, 0.37 against 0.46 at d = 160; the page core in Node 73 against 58 ms at
+/// d = 20, 176 against 188 at d = 60, 291 against 333 at d = 100, 592 against 795 at d = 160.
+/// The default sweep (d = 20) runs 1.6x slower with it.
+const SYM_MATVEC_MIN_N: usize = 100;
 
 impl Matrix {
     pub fn zeros(n: usize) -> Self {
