@@ -13,7 +13,7 @@
 //! and in wasm.
 
 use super::Matrix;
-use crate::norm::dot;
+use crate::norm::{combine, dot, DOT_LANES as LANES};
 
 /// Columns per panel.
 const PANEL: usize = 32;
@@ -100,7 +100,8 @@ pub(super) fn tridiagonalize(a: Matrix, keep_reflectors: bool) -> Reduced {
 /// `givens`): each loop they vectorise runs over independent entries, every entry's operations
 /// in the same order on every width and never fused, so the width changes no bit.
 macro_rules! on_widest_unit {
-    ($name:ident, $lanes:ident, $avx512:ident, $avx:ident, ($($arg:ident: $ty:ty),*)) => {
+    ($name:ident: $avx512:ident => $k512:expr, $avx:ident => $kavx:expr, else $kany:expr,
+        ($($arg:ident: $ty:ty),*)) => {
         fn $name($($arg: $ty),*) {
             #[cfg(target_arch = "x86_64")]
             {
@@ -113,26 +114,30 @@ macro_rules! on_widest_unit {
                     return unsafe { $avx($($arg),*) };
                 }
             }
-            $lanes($($arg),*)
+            $kany($($arg),*)
         }
 
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = "avx512f")]
         fn $avx512($($arg: $ty),*) {
-            $lanes($($arg),*)
+            $k512($($arg),*)
         }
 
         #[cfg(target_arch = "x86_64")]
         #[target_feature(enable = "avx")]
         fn $avx($($arg: $ty),*) {
-            $lanes($($arg),*)
+            $kavx($($arg),*)
         }
     };
 }
 
-on_widest_unit!(symv_lower, symv_lower_lanes, symv_lower_avx512, symv_lower_avx,
-    (a: &[f64], n: usize, s: usize, v: &[f64], y: &mut [f64]));
-on_widest_unit!(rank_2k_update, rank_2k_update_lanes, rank_2k_update_avx512, rank_2k_update_avx,
+// Rows per block of the product and column blocks per pass of the update: with 32 registers of
+// eight lanes (AVX-512) eight rows and four blocks stay in registers, with sixteen of four (AVX)
+// or of two (SSE2, wasm's simd128) two rows and one block.
+on_widest_unit!(symv_lower: symv_lower_avx512 => symv_lower_lanes::<8>, symv_lower_avx => symv_lower_lanes::<2>,
+    else symv_lower_lanes::<2>, (a: &[f64], n: usize, s: usize, v: &[f64], y: &mut [f64]));
+on_widest_unit!(rank_2k_update: rank_2k_update_avx512 => rank_2k_update_lanes::<4, 2>,
+    rank_2k_update_avx => rank_2k_update_lanes::<2, 1>, else rank_2k_update_lanes::<2, 1>,
     (a: &mut [f64], n: usize, t0: usize, vp: &[f64], wp: &[f64], nb: usize));
 
 /// sum_m (a_m b_m + c_m d_m), in order.
@@ -162,105 +167,178 @@ fn reflector(x: &mut [f64]) -> (f64, f64) {
 }
 
 /// y = A v for the trailing block A[s.., s..] of the row-major n x n `a`, reading its lower
-/// triangle once: row r gives y_r its dot product with v and adds A_rc v_r into every y_c, c < r.
-/// Rows go four at a time, so each y_c is loaded and stored once per four rows.
+/// triangle once, rows in increasing order: row r sets y_r = dot(A_r[..r], v[..r]) + A_rr v_r
+/// (its own terms, summed as `norm::dot` sums them: eight partial sums over the whole chunks of
+/// eight columns, added pairwise, then the rest in order) and adds A_rc v_r into every y_c,
+/// c < r. So y_r = (own_r + A_rr v_r) + A_(r+1) r v_(r+1) + ... + A_(m-1) r v_(m-1), in that
+/// order, whatever the number R of rows handled together (R divides 8, so the rows of a block
+/// share their whole chunks): each vector width takes the R that fits its registers.
+#[inline(always)]
+fn symv_lower_lanes<const R: usize>(a: &[f64], n: usize, s: usize, v: &[f64], y: &mut [f64]) {
+    let m = n - s;
+    let mut i = 0;
+    while i + R <= m {
+        symv_rows::<R>(a, n, s, v, y, i);
+        i += R;
+    }
+    while i < m {
+        symv_rows::<1>(a, n, s, v, y, i);
+        i += 1;
+    }
+}
+
+/// Rows i..i + R of the trailing block (i a multiple of R): first the whole chunks of eight
+/// columns they share, with one partial sum per row and lane in registers, then per row the rest
+/// of its columns, its diagonal entry and its y_r.
 #[allow(clippy::needless_range_loop)] // lanes, rows and columns indexed together
 #[inline(always)]
-fn symv_lower_lanes(a: &[f64], n: usize, s: usize, v: &[f64], y: &mut [f64]) {
-    y.fill(0.0);
-    let m = n - s;
-    let row = |i: usize| &a[(s + i) * n + s..(s + i) * n + s + i + 1];
-    // The first m mod 4 rows (the shortest) one at a time, then blocks of four.
-    for i in 0..m % 4 {
-        let r = row(i);
-        let mut t = 0.0;
-        for c in 0..i {
-            t += r[c] * v[c];
-            y[c] += r[c] * v[i];
+fn symv_rows<const R: usize>(a: &[f64], n: usize, s: usize, v: &[f64], y: &mut [f64], i: usize) {
+    const { assert!(LANES.is_multiple_of(R), "a block of rows must not straddle a chunk") };
+    let rows: [&[f64]; R] = std::array::from_fn(|q| &a[(s + i + q) * n + s..(s + i + q) * n + s + i + q + 1]);
+    let f: [f64; R] = std::array::from_fn(|q| v[i + q]);
+    let full = i / LANES * LANES;
+    let mut acc = [[0.0f64; LANES]; R];
+    {
+        let hs: [&[[f64; LANES]]; R] = std::array::from_fn(|q| rows[q][..full].as_chunks().0);
+        let vs = v[..full].as_chunks::<LANES>().0;
+        let ys = y[..full].as_chunks_mut::<LANES>().0;
+        for c in 0..vs.len() {
+            let (vc, mut yc) = (vs[c], ys[c]);
+            for q in 0..R {
+                let h = hs[q][c];
+                for l in 0..LANES {
+                    acc[q][l] += h[l] * vc[l];
+                    yc[l] += h[l] * f[q];
+                }
+            }
+            ys[c] = yc;
         }
-        y[i] += t + r[i] * v[i];
     }
-    let mut i = m % 4;
-    while i + 4 <= m {
-        let (r0, r1, r2, r3) = (&row(i)[..i], &row(i + 1)[..i], &row(i + 2)[..i], &row(i + 3)[..i]);
-        let (f0, f1, f2, f3) = (v[i], v[i + 1], v[i + 2], v[i + 3]);
-        let (vv, yy) = (&v[..i], &mut y[..i]);
-        // Per row two partial sums (even and odd columns), added at the end.
-        let mut acc = [[0.0f64; 2]; 4];
-        for k in 0..i / 2 {
-            for t in 0..2 {
-                let c = 2 * k + t;
-                let (a0, a1, a2, a3) = (r0[c], r1[c], r2[c], r3[c]);
-                acc[0][t] += a0 * vv[c];
-                acc[1][t] += a1 * vv[c];
-                acc[2][t] += a2 * vv[c];
-                acc[3][t] += a3 * vv[c];
-                yy[c] += ((a0 * f0 + a1 * f1) + a2 * f2) + a3 * f3;
-            }
+    for q in 0..R {
+        let (r, row) = (i + q, rows[q]);
+        let mut tail = -0.0;
+        for c in full..r {
+            tail += row[c] * v[c];
+            y[c] += row[c] * f[q];
         }
-        if i % 2 == 1 {
-            let c = i - 1;
-            let (a0, a1, a2, a3) = (r0[c], r1[c], r2[c], r3[c]);
-            acc[0][0] += a0 * vv[c];
-            acc[1][0] += a1 * vv[c];
-            acc[2][0] += a2 * vv[c];
-            acc[3][0] += a3 * vv[c];
-            yy[c] += ((a0 * f0 + a1 * f1) + a2 * f2) + a3 * f3;
-        }
-        // The 4 x 4 diagonal block, row by row.
-        for q in 0..4 {
-            let r = row(i + q);
-            let mut t = acc[q][0] + acc[q][1];
-            for c in i..i + q {
-                t += r[c] * v[c];
-                y[c] += r[c] * v[i + q];
-            }
-            y[i + q] += t + r[i + q] * v[i + q];
-        }
-        i += 4;
+        y[r] = (combine(acc[q]) + tail) + row[r] * f[q];
     }
 }
 
 /// A[t0.., t0..] -= V W^T + W V^T on the lower triangle, entry by entry over the panel's
-/// columns in order: A_rc -= V_rm W_cm + W_rm V_cm for m = 0, 1, .... Eight columns of a row are
-/// kept in registers through the panel, reading (W_cm, V_cm) packed by blocks of eight columns
-/// so that the loop over m streams through contiguous memory.
+/// columns in order: A_rc -= V_rm W_cm + W_rm V_cm for m = 0, 1, .... (W_cm, V_cm) are packed by
+/// blocks of eight columns so that the loop over m streams through contiguous memory, and a tile
+/// of R rows by G blocks is kept in registers through the panel, so each packed load serves R
+/// rows and each row's (V_rm, W_rm) G blocks. R and G change no bit: each entry's subtractions
+/// stay in the order of m.
 #[inline(always)]
-fn rank_2k_update_lanes(a: &mut [f64], n: usize, t0: usize, vp: &[f64], wp: &[f64], nb: usize) {
-    const B: usize = 8;
+fn rank_2k_update_lanes<const R: usize, const G: usize>(
+    a: &mut [f64],
+    n: usize,
+    t0: usize,
+    vp: &[f64],
+    wp: &[f64],
+    nb: usize,
+) {
     let blocks = (n - t0).div_ceil(B);
-    // packed[((b nb + m) 2 + 0) B + t] = W of column t0 + b B + t, panel column m; + 1: V.
-    let mut packed = vec![0.0; blocks * nb * 2 * B];
+    // packed[b nb + m] = (W, V) of the columns t0 + b B.. t0 + b B + B, panel column m.
+    let mut packed = vec![[0.0; 2 * B]; blocks * nb];
     for c in t0..n {
         let (b, t) = ((c - t0) / B, (c - t0) % B);
         for m in 0..nb {
-            packed[((b * nb + m) * 2) * B + t] = wp[c * PANEL + m];
-            packed[((b * nb + m) * 2 + 1) * B + t] = vp[c * PANEL + m];
+            packed[b * nb + m][t] = wp[c * PANEL + m];
+            packed[b * nb + m][B + t] = vp[c * PANEL + m];
         }
     }
-    for r in t0..n {
-        let (vr, wr) = (&vp[r * PANEL..r * PANEL + nb], &wp[r * PANEL..r * PANEL + nb]);
-        let row = &mut a[r * n + t0..r * n + r + 1];
-        let full = row.len() / B;
-        for (b, chunk) in row.chunks_exact_mut(B).enumerate() {
-            let mut acc = [0.0; B];
-            acc.copy_from_slice(chunk);
-            let pk = &packed[b * nb * 2 * B..(b + 1) * nb * 2 * B];
-            for (m, wv) in pk.chunks_exact(2 * B).enumerate() {
-                let (x, z) = (vr[m], wr[m]);
-                for t in 0..B {
-                    acc[t] -= x * wv[t] + z * wv[B + t];
+    let panel = Panel { packed: &packed, vp: vp.as_chunks().0, wp: wp.as_chunks().0, nb };
+    let mut r = t0;
+    // Rows R at a time over the blocks every row of the tile has whole (those of its first,
+    // shortest row), then each row's remaining entries alone.
+    while r + R <= n {
+        let shared = (r + 1 - t0) / B;
+        let mut b = 0;
+        while b + G <= shared {
+            panel.tile::<R, G>(a, n, t0, r, b);
+            b += G;
+        }
+        while b < shared {
+            panel.tile::<R, 1>(a, n, t0, r, b);
+            b += 1;
+        }
+        for q in 0..R {
+            panel.row_from(a, n, t0, r + q, shared);
+        }
+        r += R;
+    }
+    for r in r..n {
+        panel.row_from(a, n, t0, r, 0);
+    }
+}
+
+/// Columns per packed block of the rank-2k update.
+const B: usize = 8;
+
+/// A panel's V and W by row (row r at [r]), and packed by blocks of columns
+/// (`rank_2k_update_lanes`).
+struct Panel<'a> {
+    packed: &'a [[f64; 2 * B]],
+    vp: &'a [[f64; PANEL]],
+    wp: &'a [[f64; PANEL]],
+    nb: usize,
+}
+
+impl Panel<'_> {
+    /// Rows r..r + R, blocks b..b + G of the columns from t0.
+    #[allow(clippy::needless_range_loop)] // rows, blocks and lanes indexed together
+    #[inline(always)]
+    fn tile<const R: usize, const G: usize>(&self, a: &mut [f64], n: usize, t0: usize, r: usize, b: usize) {
+        let at = |q: usize, k: usize| (r + q) * n + t0 + (b + k) * B;
+        let mut acc = [[[0.0; B]; G]; R];
+        for q in 0..R {
+            for k in 0..G {
+                acc[q][k].copy_from_slice(&a[at(q, k)..at(q, k) + B]);
+            }
+        }
+        let nb = self.nb.min(PANEL);
+        let (vs, ws): ([&[f64; PANEL]; R], [&[f64; PANEL]; R]) =
+            (std::array::from_fn(|q| &self.vp[r + q]), std::array::from_fn(|q| &self.wp[r + q]));
+        let pk: [&[[f64; 2 * B]]; G] = std::array::from_fn(|k| &self.packed[(b + k) * self.nb..][..nb]);
+        for m in 0..nb {
+            for k in 0..G {
+                let wv = pk[k][m];
+                for q in 0..R {
+                    let (x, z) = (vs[q][m], ws[q][m]);
+                    for t in 0..B {
+                        acc[q][k][t] -= x * wv[t] + z * wv[B + t];
+                    }
                 }
             }
-            chunk.copy_from_slice(&acc);
         }
-        let pk = &packed[full * nb * 2 * B..];
-        for (t, entry) in row[full * B..].iter_mut().enumerate() {
-            let mut acc = *entry;
-            for m in 0..nb {
-                acc -= vr[m] * pk[m * 2 * B + t] + wr[m] * pk[m * 2 * B + B + t];
+        for q in 0..R {
+            for k in 0..G {
+                a[at(q, k)..at(q, k) + B].copy_from_slice(&acc[q][k]);
             }
-            *entry = acc;
+        }
+    }
+
+    /// Row r's entries from block b on (up to its diagonal): its whole blocks one at a time,
+    /// then the last entries one by one.
+    #[inline(always)]
+    fn row_from(&self, a: &mut [f64], n: usize, t0: usize, r: usize, b: usize) {
+        let whole = (r + 1 - t0) / B;
+        for b in b..whole {
+            self.tile::<1, 1>(a, n, t0, r, b);
+        }
+        let nb = self.nb.min(PANEL);
+        let (vr, wr) = (&self.vp[r], &self.wp[r]);
+        for c in t0 + whole * B..=r {
+            let t = (c - t0) % B;
+            let mut acc = a[r * n + c];
+            for m in 0..nb {
+                let wv = self.packed[whole * self.nb + m];
+                acc -= vr[m] * wv[t] + wr[m] * wv[B + t];
+            }
+            a[r * n + c] = acc;
         }
     }
 }
@@ -284,4 +362,105 @@ pub(super) fn accumulate_q(n: usize, reflectors: &[(Vec<f64>, f64)]) -> Vec<f64>
         }
     }
     z
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::testing::random_symmetric;
+
+    /// Sizes around the blocks of rows, of columns and of chunks, from one row to several panels.
+    const SIZES: [usize; 10] = [1, 2, 7, 8, 9, 15, 17, 40, 77, 130];
+
+    fn values(count: usize, seed: usize) -> Vec<f64> {
+        (0..count).map(|i| ((i * 7919 + seed * 104_729) % 1009) as f64 / 97.0 - 5.2).collect()
+    }
+
+    /// The product's definition written out entry by entry: y_r = dot(A_r[..r], v[..r]) + A_rr v_r,
+    /// then + A_cr v_c for c = r + 1, r + 2, ... in order.
+    fn symv_by_definition(a: &[f64], n: usize, s: usize, v: &[f64]) -> Vec<f64> {
+        let at = |r: usize, c: usize| a[(s + r) * n + s + c];
+        (0..n - s)
+            .map(|r| {
+                let own: Vec<f64> = (0..r).map(|c| at(r, c)).collect();
+                (r + 1..n - s).fold(dot(&own, &v[..r]) + at(r, r) * v[r], |y, c| y + at(c, r) * v[c])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_product_has_the_bits_of_its_definition_on_every_width() {
+        for n in SIZES {
+            let a = random_symmetric(n, n as u64);
+            for s in [0, 1, 3, n / 2, n - 1].into_iter().filter(|s| *s < n) {
+                let v = values(n - s, s);
+                let want = symv_by_definition(&a.data, n, s, &v);
+                let run = |kernel: fn(&[f64], usize, usize, &[f64], &mut [f64])| {
+                    let mut y = vec![f64::NAN; n - s];
+                    kernel(&a.data, n, s, &v, &mut y);
+                    y
+                };
+                assert_eq!(run(symv_lower), want, "n = {n}, s = {s}");
+                assert_eq!(run(symv_lower_lanes::<1>), want, "n = {n}, s = {s}");
+                assert_eq!(run(symv_lower_lanes::<2>), want, "n = {n}, s = {s}");
+                assert_eq!(run(symv_lower_lanes::<8>), want, "n = {n}, s = {s}");
+                #[cfg(target_arch = "x86_64")]
+                if std::arch::is_x86_feature_detected!("avx") {
+                    // SAFETY: the CPU has AVX (checked above).
+                    assert_eq!(run(|a, n, s, v, y| unsafe { symv_lower_avx(a, n, s, v, y) }), want);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_update_has_the_bits_of_its_definition_on_every_tile() {
+        for n in SIZES {
+            let a = random_symmetric(n, 3 + n as u64);
+            for t0 in [0, 1, n / 3, n - 1].into_iter().filter(|t| *t < n) {
+                let nb = PANEL.min(n - t0);
+                let (vp, wp) = (values(n * PANEL, 1), values(n * PANEL, 2));
+                // A_rc -= V_rm W_cm + W_rm V_cm for m = 0, 1, ..., entry by entry.
+                let mut want = a.data.clone();
+                for r in t0..n {
+                    for c in t0..=r {
+                        for m in 0..nb {
+                            want[r * n + c] -=
+                                vp[r * PANEL + m] * wp[c * PANEL + m] + wp[r * PANEL + m] * vp[c * PANEL + m];
+                        }
+                    }
+                }
+                type Update = fn(&mut [f64], usize, usize, &[f64], &[f64], usize);
+                let kernels: [Update; 5] = [
+                    rank_2k_update,
+                    rank_2k_update_lanes::<1, 1>,
+                    rank_2k_update_lanes::<2, 1>,
+                    rank_2k_update_lanes::<4, 2>,
+                    rank_2k_update_lanes::<3, 5>,
+                ];
+                for kernel in kernels {
+                    let mut got = a.data.clone();
+                    kernel(&mut got, n, t0, &vp, &wp, nb);
+                    assert_eq!(got, want, "n = {n}, t0 = {t0}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_tridiagonal_keeps_trace_and_frobenius_norm() {
+        // T = Q^T A Q: the same trace and the same sum of squares (2 sum off^2 for the two sides).
+        for n in [1, 33, 200] {
+            let a = random_symmetric(n, 11);
+            let (trace, frobenius2) = (0..n).fold((0.0, 0.0), |(t, f), r| {
+                (t + a.get(r, r), f + (0..n).map(|c| a.get(r, c) * a.get(r, c)).sum::<f64>())
+            });
+            let t = tridiagonalize(a, false);
+            let t_trace: f64 = t.diag.iter().sum();
+            let t_frobenius2: f64 =
+                t.diag.iter().map(|d| d * d).sum::<f64>() + 2.0 * t.off.iter().map(|e| e * e).sum::<f64>();
+            assert!((t_trace - trace).abs() <= 1e-12 * frobenius2.sqrt() * n as f64, "{t_trace} vs {trace}");
+            assert!((t_frobenius2 - frobenius2).abs() <= 1e-12 * frobenius2, "{t_frobenius2} vs {frobenius2}");
+        }
+    }
 }
