@@ -9,7 +9,6 @@
 //! page can hand back what it holds and the CLI what it computed.
 
 use super::prediction::{winner_agreement, Advantage};
-use super::sweep::spearman;
 use serde::{Deserialize, Serialize};
 
 /// Which of the three advantage numbers (docs/theory.md §4).
@@ -45,9 +44,6 @@ pub enum Claim {
     LowerRareLoss { better: usize, worse: usize },
     /// The sweep's predicted advantage names the winner (side of 1) in at least `share` of the cells.
     SweepWinners { share: f64 },
-    /// Over the sweep's cells, the prediction ranks the measured advantage better (Spearman) than
-    /// the ceiling does.
-    SweepPredictedBeatsCeiling,
     /// In the Hessian analysis's eigenvalue track, the largest eigenvalue at the checkpoint is below
     /// its value at the start.
     TopEigenvalueShrinks,
@@ -192,9 +188,6 @@ impl Claim {
             Claim::SweepWinners { share } => {
                 format!("the prediction names the winner in at least {}% of the cells", num(100.0 * share))
             }
-            Claim::SweepPredictedBeatsCeiling => {
-                "the prediction orders the cells better than the ceiling (Spearman's rank correlation)".into()
-            }
             Claim::TopEigenvalueShrinks => "the largest eigenvalue shrinks between the start and the checkpoint".into(),
             Claim::MoreDiagonalThanTwin => {
                 "the Hessian is more concentrated on its diagonal than its rotated twin".into()
@@ -229,7 +222,7 @@ impl Claim {
             | Claim::RareClassesLag { .. }
             | Claim::LowerRareLoss { .. } => input.run.is_some(),
             Claim::LinfEquals { .. } | Claim::SeparableGap => input.report.is_some(),
-            Claim::SweepWinners { .. } | Claim::SweepPredictedBeatsCeiling => input.sweep.is_some(),
+            Claim::SweepWinners { .. } => input.sweep.is_some(),
             Claim::TopEigenvalueShrinks | Claim::MoreDiagonalThanTwin => input.analysis.is_some(),
         }
     }
@@ -304,14 +297,6 @@ impl Claim {
                 let (p, m): (Vec<f64>, Vec<f64>) = cells.iter().map(|c| (c.predicted, c.measured)).unzip();
                 let got = winner_agreement(&p, &m);
                 Some((got >= *share, format!("{}% of {} cells", num(100.0 * got), cells.len())))
-            }
-            Claim::SweepPredictedBeatsCeiling => {
-                let cells = &input.sweep.as_ref()?.cells;
-                let column = |f: fn(&Advantage) -> f64| cells.iter().map(f).collect::<Vec<_>>();
-                let measured = column(|c| c.measured);
-                let p = spearman(&column(|c| c.predicted), &measured)?;
-                let c = spearman(&column(|c| c.ceiling), &measured)?;
-                Some((p > c, format!("{} for the prediction, {} for the ceiling", num(p), num(c))))
             }
             Claim::TopEigenvalueShrinks => {
                 let track = &input.analysis.as_ref()?.track;
@@ -454,8 +439,8 @@ mod tests {
     }
 
     #[test]
-    fn sweep_claims_count_winners_and_compare_rank_correlations() {
-        // Prediction ranks measured perfectly; the ceiling reverses it; 3 of 4 winners named.
+    fn sweep_claims_count_winners() {
+        // 3 of 4 winners named.
         let i = input(
             r#"{"sweep": {"cells": [
                 {"ceiling": 4.0, "predicted": 0.5, "measured": 0.4},
@@ -466,7 +451,6 @@ mod tests {
         let w = Claim::SweepWinners { share: 0.75 }.check(&i);
         assert_eq!((w.holds, w.evidence.as_str()), (Some(true), "75.0% of 4 cells"));
         assert_eq!(Claim::SweepWinners { share: 0.8 }.check(&i).holds, Some(false));
-        assert_eq!(Claim::SweepPredictedBeatsCeiling.check(&i).holds, Some(true));
     }
 
     #[test]

@@ -14,8 +14,8 @@
 //! A strip is as wide as one vector register (`width`): 8 f64 with AVX-512, 4 with AVX, else 2
 //! (SSE2), so that the GROUP rows in flight stay in registers. wasm's is 4, two f64x2 registers:
 //! each rotation's coefficients are then loaded once for four columns. In Node at d = 2000 (with
-//! `SweepGroup::apply` out of line, below) the reduction and Q_r take 2.7 s and 3.6 s of CPU,
-//! against 4.6 s and 4.5 s at width 2 inlined; width 8 is slower again. The arithmetic is the same
+//! `SweepGroup::apply` out of line, below) Q_r takes 3.6 s of CPU, against 4.5 s at width 2
+//! inlined; width 8 is slower again. The arithmetic is the same
 //! on every width: multiplications and additions, never fused.
 
 /// Sweeps run together over a strip (one register each).
@@ -102,11 +102,6 @@ impl<const W: usize> Strips<W> {
     }
 
     #[inline]
-    pub fn get(&self, row: usize, col: usize) -> f64 {
-        self.data[col / W * self.n + row][col % W]
-    }
-
-    #[inline]
     pub fn set(&mut self, row: usize, col: usize, v: f64) {
         self.data[col / W * self.n + row][col % W] = v;
     }
@@ -149,8 +144,8 @@ impl SweepGroup {
     /// Applies the sweeps to the rows of one strip, as if one after another, with the vector
     /// unit that holds a row in one register where the machine has it. Never inlined: in wasm,
     /// V8 first runs a function as baseline code and swaps in optimised code only at a later
-    /// call, so a kernel inlined into one long call (the whole reduction) would run as baseline
-    /// code throughout (about 1.3x slower).
+    /// call, so a kernel inlined into one long call (all of Q_r) would run as baseline code
+    /// throughout (about 1.3x slower).
     #[inline(never)]
     pub fn apply<const W: usize>(&self, rows: &mut [[f64; W]]) {
         #[cfg(target_arch = "x86_64")]

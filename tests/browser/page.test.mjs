@@ -319,7 +319,8 @@ test('every preset link loads its spec, and one preset of each view shows its me
     if (view === 'sweep') {
       await page.waitForFunction(() => window.steepest.sweeps >= 1, null, { timeout: 30000 });
       const s = await page.evaluate(() => window.steepest.sweep);
-      assert.ok(s.ceiling.spearman >= 0.6 && s.predicted.winners >= 0.75, `${p.name}: ${JSON.stringify([s.ceiling, s.predicted])}`);
+      // As in the crate's test of the default sweep (presets.rs): the ceiling's Spearman 0.56-0.75 over seeds 1-8.
+      assert.ok(s.ceiling.spearman >= 0.5 && s.predicted.winners >= 0.75, `${p.name}: ${JSON.stringify([s.ceiling, s.predicted])}`);
       assert.match(await page.locator('#status').textContent() ?? '', /prediction ranks the cells with Spearman \d.*names the winner in \d+% of them; the ceiling/);
     } else if (view === 'hessian') {
       await page.waitForFunction(() => window.steepest.anatomies >= 1, null, { timeout: 60000 });
