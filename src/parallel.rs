@@ -93,6 +93,35 @@ pub fn map<T, R>(items: &[T], f: impl Fn(&T, Tick) -> R, progress: &mut dyn FnMu
     Some(results)
 }
 
+/// How many pieces to cut one computation into for `map`: two per thread natively, so that a
+/// thread that is held up leaves its second piece to the others; one in wasm.
+pub fn pieces() -> usize {
+    #[cfg(not(target_arch = "wasm32"))]
+    return 2 * rayon::current_num_threads();
+    #[cfg(target_arch = "wasm32")]
+    return 1;
+}
+
+/// 0..weights.len() cut into at most `count` consecutive non-empty ranges of about equal total
+/// weight (each ends once it holds its share of what is left).
+pub fn balanced(weights: &[f64], count: usize) -> Vec<std::ops::Range<usize>> {
+    let mut ranges = Vec::with_capacity(count);
+    let (mut start, mut left) = (0, weights.iter().sum::<f64>());
+    for k in (1..=count.max(1)).rev() {
+        if start == weights.len() {
+            break;
+        }
+        let (share, mut end, mut taken) = (left / k as f64, start, 0.0);
+        while end < weights.len() && (end == start || k == 1 || taken + 0.5 * weights[end] <= share) {
+            taken += weights[end];
+            end += 1;
+        }
+        ranges.push(start..end);
+        (start, left) = (end, left - taken);
+    }
+    ranges
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -148,5 +177,27 @@ mod tests {
             assert!(started.into_inner() < 100, "{threads} threads: every item started");
             assert!(ticks.into_inner() < 100 * 200, "{threads} threads: every item ran to its end");
         }
+    }
+
+    #[test]
+    fn balanced_ranges_cover_the_items_in_order_with_near_equal_weight() {
+        for (weights, count) in
+            [(vec![1.0; 10], 3), ((1..=100).map(f64::from).collect(), 4), (vec![5.0, 0.0, 0.0, 1.0], 8), (vec![], 2)]
+        {
+            let ranges = balanced(&weights, count);
+            assert!(ranges.len() <= count && ranges.iter().all(|r| !r.is_empty()), "{ranges:?}");
+            let ends: Vec<usize> = ranges.iter().map(|r| r.end).collect();
+            let starts: Vec<usize> = ranges.iter().map(|r| r.start).collect();
+            assert_eq!(starts.first().copied().unwrap_or(0), 0);
+            assert_eq!(ends.last().copied().unwrap_or(0), weights.len());
+            assert!(starts.iter().skip(1).zip(&ends).all(|(s, e)| s == e), "{ranges:?}");
+            let total: f64 = weights.iter().sum();
+            let heaviest = weights.iter().fold(0.0f64, |m, w| m.max(*w));
+            for r in &ranges {
+                let w: f64 = weights[r.clone()].iter().sum();
+                assert!(w <= total / ranges.len() as f64 + heaviest, "{r:?}: {w} of {total}");
+            }
+        }
+        assert_eq!(balanced(&[1.0; 9], 3), [0..3, 3..6, 6..9]);
     }
 }

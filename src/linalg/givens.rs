@@ -18,6 +18,9 @@
 //! inlined; width 8 is slower again. The arithmetic is the same
 //! on every width: multiplications and additions, never fused.
 
+use super::Matrix;
+use std::ops::Range;
+
 /// Sweeps run together over a strip (one register each).
 pub(crate) const GROUP: usize = 8;
 
@@ -80,36 +83,47 @@ fn rotate_simd128<const W: usize>(x: &mut [f64; W], y: &mut [f64; W], c: f64, t:
     }
 }
 
-/// An n x n matrix stored by strips of W columns: strip s holds columns W s.. as n consecutive
-/// rows of W values (the last strip padded with zeros), so a sweep down a strip reads memory in
-/// order.
+/// Some consecutive strips of an n x n matrix stored by strips of W columns: strip s holds
+/// columns W s.. as n consecutive rows of W values (the last strip padded with zeros), so a sweep
+/// down a strip reads memory in order. Strips are independent under row rotations, so different
+/// threads can hold different ones.
 pub(crate) struct Strips<const W: usize> {
     n: usize,
+    /// The index of the first strip held.
+    first: usize,
     data: Vec<[f64; W]>,
 }
 
 impl<const W: usize> Strips<W> {
-    pub fn zeros(n: usize) -> Self {
-        Strips { n, data: vec![[0.0; W]; n * n.div_ceil(W)] }
+    /// The number of strips of an n x n matrix.
+    pub fn count(n: usize) -> usize {
+        n.div_ceil(W)
     }
 
-    pub fn strips(&self) -> usize {
-        self.n.div_ceil(W)
+    /// Strips `held` of the n x n identity.
+    pub fn identity(n: usize, held: Range<usize>) -> Self {
+        let mut data = vec![[0.0; W]; n * held.len()];
+        for (k, s) in held.clone().enumerate() {
+            for (l, col) in (W * s..(W * s + W).min(n)).enumerate() {
+                data[k * n + col][l] = 1.0;
+            }
+        }
+        Strips { n, first: held.start, data }
     }
 
+    /// Strip `s` (an index among all strips; it must be held).
     pub fn strip_mut(&mut self, s: usize) -> &mut [[f64; W]] {
-        &mut self.data[s * self.n..(s + 1) * self.n]
+        let k = s - self.first;
+        &mut self.data[k * self.n..(k + 1) * self.n]
     }
 
-    #[inline]
-    pub fn set(&mut self, row: usize, col: usize, v: f64) {
-        self.data[col / W * self.n + row][col % W] = v;
-    }
-
-    /// Row `row` of the matrix into `out` (its first n entries).
-    pub fn read_row(&self, row: usize, out: &mut [f64]) {
-        for (s, chunk) in out[..self.n].chunks_mut(W).enumerate() {
-            chunk.copy_from_slice(&self.data[s * self.n + row][..chunk.len()]);
+    /// Writes the columns these strips hold into `out`.
+    pub fn write_to(&self, out: &mut Matrix) {
+        for (k, strip) in self.data.chunks(self.n.max(1)).enumerate() {
+            let cols = W * (self.first + k)..(W * (self.first + k) + W).min(self.n);
+            for (i, lanes) in strip.iter().enumerate() {
+                out.row_mut(i)[cols.clone()].copy_from_slice(&lanes[..cols.len()]);
+            }
         }
     }
 }

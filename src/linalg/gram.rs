@@ -5,44 +5,56 @@
 //! blocks of BLOCK rows of the left factor, which stay in cache while every earlier row of A
 //! passes by once. A tile's R C partial sums of eight lanes stay in registers: 4 x 4 with
 //! AVX-512 (one register each), 2 x 2 otherwise. The tile changes which entries are computed
-//! together, never how one is summed.
+//! together, never how one is summed. Natively, pieces of consecutive blocks run on every core
+//! (`parallel::map`); each entry is computed by the same code in any piece, so the bits do not
+//! depend on the number of threads.
 
 use super::Matrix;
 use crate::norm::{combine, dot, tail_dot};
+use crate::parallel::{self, Tick};
+use std::ops::Range;
 
 /// Rows of the left factor per pass over A.
 const BLOCK: usize = 32;
 
-/// A diag(w) A^T, telling `done(fraction)` before each block of rows.
+/// A diag(w) A^T, telling `done(fraction)` along the way.
 pub(super) fn weighted_gram(a: &Matrix, w: &[f64], done: &mut dyn FnMut(f64)) -> Matrix {
+    gram(a, w, done, lower_rows_here)
+}
+
+/// Rows of the lower triangle (`lower_rows`) with this machine's tile: in a function of its own
+/// per vector unit, so that the tile's registers exist wherever the piece runs.
+fn lower_rows_here(left: &Matrix, a: &Matrix, rows: Range<usize>, tick: Tick) -> Vec<f64> {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx512f") {
             // SAFETY: the CPU has AVX-512F (checked above).
-            return unsafe { gram_avx512(a, w, done) };
+            return unsafe { lower_rows_avx512(left, a, rows, tick) };
         }
         if std::arch::is_x86_feature_detected!("avx") {
             // SAFETY: the CPU has AVX (checked above).
-            return unsafe { gram_avx(a, w, done) };
+            return unsafe { lower_rows_avx(left, a, rows, tick) };
         }
     }
-    gram::<2, 2>(a, w, done)
+    lower_rows::<2, 2>(left, a, rows, tick)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
-fn gram_avx512(a: &Matrix, w: &[f64], done: &mut dyn FnMut(f64)) -> Matrix {
-    gram::<4, 4>(a, w, done)
+fn lower_rows_avx512(left: &Matrix, a: &Matrix, rows: Range<usize>, tick: Tick) -> Vec<f64> {
+    lower_rows::<4, 4>(left, a, rows, tick)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
-fn gram_avx(a: &Matrix, w: &[f64], done: &mut dyn FnMut(f64)) -> Matrix {
-    gram::<2, 2>(a, w, done)
+fn lower_rows_avx(left: &Matrix, a: &Matrix, rows: Range<usize>, tick: Tick) -> Vec<f64> {
+    lower_rows::<2, 2>(left, a, rows, tick)
 }
 
-#[inline(always)]
-fn gram<const R: usize, const C: usize>(a: &Matrix, w: &[f64], done: &mut dyn FnMut(f64)) -> Matrix {
+/// The rows of a piece of A diag(w) A^T's lower triangle (`lower_rows`).
+type Rows = fn(&Matrix, &Matrix, Range<usize>, Tick) -> Vec<f64>;
+
+fn gram(a: &Matrix, w: &[f64], done: &mut dyn FnMut(f64), lower: Rows) -> Matrix {
     let n = a.n;
     let mut left = a.clone();
     for i in 0..n {
@@ -50,11 +62,44 @@ fn gram<const R: usize, const C: usize>(a: &Matrix, w: &[f64], done: &mut dyn Fn
             *v *= wk;
         }
     }
-    let mut g = Matrix::zeros(n);
-    for i0 in (0..n).step_by(BLOCK) {
-        // Rows before i0 + BLOCK cost (i0 / n)^2 of the work.
-        done((i0 as f64 / n as f64).powi(2));
-        let i1 = (i0 + BLOCK).min(n);
+    // The blocks of rows, cut into pieces of about equal work (block i0 has i0 + BLOCK products
+    // a row): each piece is run on its own (on every core natively) and fills its rows' lower
+    // triangles.
+    let blocks: Vec<usize> = (0..n).step_by(BLOCK).collect();
+    let work: Vec<f64> = blocks.iter().map(|&i0| (i0 + BLOCK) as f64).collect();
+    let pieces = parallel::balanced(&work, parallel::pieces());
+    let rows = parallel::map(
+        &pieces,
+        |piece, tick| lower(&left, a, blocks[piece.start]..(blocks[piece.end - 1] + BLOCK).min(n), tick),
+        &mut |f| {
+            done(f / pieces.len() as f64);
+            true
+        },
+    );
+    let data = rows.expect("nothing cancels it").into_iter().reduce(|mut all, more| {
+        all.extend(more);
+        all
+    });
+    let mut g = Matrix { n, data: data.unwrap_or_default() };
+    for i in 0..n {
+        for j in 0..i {
+            g.data[j * n + i] = g.data[i * n + j];
+        }
+    }
+    g
+}
+
+/// Rows `rows` of left a^T, entries j <= i only (the rest 0), by blocks of BLOCK rows, telling
+/// `tick(fraction)` before each block.
+#[inline(always)]
+fn lower_rows<const R: usize, const C: usize>(left: &Matrix, a: &Matrix, rows: Range<usize>, tick: Tick) -> Vec<f64> {
+    let n = a.n;
+    let mut g = vec![0.0; rows.len() * n];
+    let mut set = |i: usize, j: usize, v: f64| g[(i - rows.start) * n + j] = v;
+    for i0 in rows.clone().step_by(BLOCK) {
+        // Rows before i0 + BLOCK cost about ((i0 - start) / (end - start))^2 of the piece's work.
+        tick(((i0 - rows.start) as f64 / rows.len() as f64).powi(2));
+        let i1 = (i0 + BLOCK).min(rows.end);
         for j0 in (0..i1).step_by(C) {
             for t0 in (i0..i1).step_by(R) {
                 if j0 > t0 + R - 1 {
@@ -69,17 +114,14 @@ fn gram<const R: usize, const C: usize>(a: &Matrix, w: &[f64], done: &mut dyn Fn
                         for (c, &v) in values.iter().enumerate() {
                             let (i, j) = (t0 + r, j0 + c);
                             if j <= i {
-                                g.set(i, j, v);
-                                g.set(j, i, v);
+                                set(i, j, v);
                             }
                         }
                     }
                 } else {
                     for i in t0..(t0 + R).min(n) {
                         for j in j0..(j0 + C).min(i + 1) {
-                            let v = dot(left.row(i), a.row(j));
-                            g.set(i, j, v);
-                            g.set(j, i, v);
+                            set(i, j, dot(left.row(i), a.row(j)));
                         }
                     }
                 }
@@ -126,9 +168,9 @@ mod tests {
             let g = weighted_gram(&a, &w, &mut |_| ());
             // Every tile gives the same bits (the one above is this machine's).
             for other in [
-                gram::<4, 4>(&a, &w, &mut |_| ()),
-                gram::<2, 2>(&a, &w, &mut |_| ()),
-                gram::<1, 1>(&a, &w, &mut |_| ()),
+                gram(&a, &w, &mut |_| (), lower_rows::<4, 4>),
+                gram(&a, &w, &mut |_| (), lower_rows::<2, 2>),
+                gram(&a, &w, &mut |_| (), lower_rows::<1, 1>),
             ] {
                 assert_eq!(other, g, "n = {n}");
             }

@@ -18,9 +18,11 @@
 use crate::linalg::givens::{by_width, rotate_lanes, Strips, SweepGroup, GROUP};
 use crate::linalg::Matrix;
 use crate::norm::dot;
+use crate::parallel::{self, balanced, Tick};
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
+use std::ops::Range;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -118,42 +120,63 @@ fn chain_angles(z: &[f64]) -> Vec<f64> {
         .collect()
 }
 
-/// Q_r from the rotations, held by strips of W columns, telling `done(fraction)` before each
-/// group of columns: after k of the m rotations (in the order applied) about (k / m)^1.5 of the
-/// work is done.
+/// Q_r from the rotations, held by strips of W columns, telling `done(fraction)` along the way.
+///
+/// A row rotation acts on each column separately, so the strips are independent: they are cut
+/// into pieces of about equal work, each run on its own (on every core natively, `parallel`)
+/// with every rotation applied to its strips in the order below, so every entry gets the same
+/// bits whatever the cut and the number of threads.
+fn accumulate<const W: usize>(rotation: &HaarRotation, r: f64, done: &mut dyn FnMut(f64)) -> Matrix {
+    let d = rotation.d;
+    // Each column's coefficients (c, t) = (cos, -sin) of its scaled angles, in the order applied:
+    // the reverse of the order found.
+    let mut coef = Vec::with_capacity(rotation.angles.len());
+    for j in 0..d.saturating_sub(1) {
+        let first = first_of(d, j);
+        coef.extend(rotation.angles[first..first + d - 1 - j].iter().rev().map(|&angle| {
+            let a = r * angle;
+            (libm::cos(a), -libm::sin(a))
+        }));
+    }
+    // Strip s meets the groups of columns that start before its end, each over d - j0 rows.
+    let work: Vec<f64> = (0..Strips::<W>::count(d))
+        .map(|s| (0..(W * s + W).min(d)).step_by(GROUP).map(|j0| (d - j0) as f64).sum())
+        .collect();
+    let pieces = balanced(&work, parallel::pieces());
+    let parts = parallel::map(&pieces, |held, tick| rotate_strips::<W>(d, &coef, held.clone(), tick), &mut |f| {
+        done(f / pieces.len() as f64);
+        true
+    });
+    let mut out = Matrix::zeros(d);
+    for part in parts.expect("nothing cancels it") {
+        part.write_to(&mut out);
+    }
+    out
+}
+
+/// Strips `held` of Q_r: the identity's, rotated by `coef` (each column's coefficients in the
+/// order applied, by column), telling `tick(fraction)` before each group of columns: after k of
+/// the m rotations (in the order applied) about (k / m)^1.5 of the work is done.
 ///
 /// P_k^T = [[c, -s], [s, c]] on rows (p, p + 1), from column j on. The rotations applied before
 /// column j's (those of later columns) left Q equal to the identity outside rows and columns
 /// after j, so the entries before column j of both rows are zero and stay untouched. Columns are
 /// taken by groups of GROUP from the last: the group's own strips one rotation at a time, each
 /// from its column on, then every later strip by one wavefront (linalg::givens).
-fn accumulate<const W: usize>(rotation: &HaarRotation, r: f64, done: &mut dyn FnMut(f64)) -> Matrix {
-    let d = rotation.d;
-    let mut q = Strips::<W>::zeros(d);
-    for i in 0..d {
-        q.set(i, i, 1.0);
-    }
-    let m = rotation.angles.len().max(1) as f64;
-    let mut coef: Vec<Vec<(f64, f64)>> = vec![Vec::new(); GROUP];
+fn rotate_strips<const W: usize>(d: usize, coef: &[(f64, f64)], held: Range<usize>, tick: Tick) -> Strips<W> {
+    let mut q = Strips::<W>::identity(d, held.clone());
+    let m = coef.len().max(1) as f64;
     for j0 in (0..d.saturating_sub(1)).step_by(GROUP).rev() {
         let j1 = (j0 + GROUP).min(d - 1);
-        done((((d - 1 - j1) * (d - j1) / 2) as f64 / m).powf(1.5));
-        // Sweep k is column j1 - 1 - k: its rotations (p, j) for p = j..d - 1, the reverse of the
-        // order they were found in.
-        for (own, j) in coef.iter_mut().zip((j0..j1).rev()) {
-            let first = first_of(d, j);
-            own.clear();
-            own.extend(rotation.angles[first..first + d - 1 - j].iter().rev().map(|&angle| {
-                let a = r * angle;
-                (libm::cos(a), -libm::sin(a))
-            }));
-        }
-        let group_strips = j0 / W..((j0 + GROUP) / W).min(q.strips());
-        for (own, j) in coef.iter().zip((j0..j1).rev()) {
-            for strip in j / W..group_strips.end {
+        tick((((d - 1 - j1) * (d - j1) / 2) as f64 / m).powf(1.5));
+        // Sweep k is column j1 - 1 - k: its rotations (p, j) for p = j..d - 1.
+        let own = |j: usize| &coef[first_of(d, j)..first_of(d, j) + d - 1 - j];
+        let group_strips = j0 / W..((j0 + GROUP) / W).min(Strips::<W>::count(d));
+        for j in (j0..j1).rev() {
+            for strip in (j / W).max(held.start)..group_strips.end.min(held.end) {
                 let from = j.saturating_sub(strip * W);
                 let rows = q.strip_mut(strip);
-                for (i, &(c, t)) in own.iter().enumerate() {
+                for (i, &(c, t)) in own(j).iter().enumerate() {
                     let (mut x, mut y) = (rows[j + i], rows[j + i + 1]);
                     rotate_lanes(&mut x, &mut y, c, t);
                     for l in from..W {
@@ -162,18 +185,16 @@ fn accumulate<const W: usize>(rotation: &HaarRotation, r: f64, done: &mut dyn Fn
                 }
             }
         }
-        let sweeps: Vec<(usize, &[(f64, f64)])> =
-            coef.iter().zip((j0..j1).rev()).map(|(own, j)| (j - j0, own.as_slice())).collect();
-        let group = SweepGroup::new(d - j0, &sweeps);
-        for strip in group_strips.end..q.strips() {
-            group.apply(&mut q.strip_mut(strip)[j0..]);
+        let later = group_strips.end.max(held.start)..held.end;
+        if !later.is_empty() {
+            let sweeps: Vec<(usize, &[(f64, f64)])> = (j0..j1).rev().map(|j| (j - j0, own(j))).collect();
+            let group = SweepGroup::new(d - j0, &sweeps);
+            for strip in later {
+                group.apply(&mut q.strip_mut(strip)[j0..]);
+            }
         }
     }
-    let mut out = Matrix::zeros(d);
-    for i in 0..d {
-        q.read_row(i, out.row_mut(i));
-    }
-    out
+    q
 }
 
 /// H_r = Q_r diag(lambda) Q_r^T. Q_r is accumulated by row rotations (Q <- P_k(r a_k)^T Q for
@@ -511,6 +532,24 @@ mod tests {
                     assert_eq!(bits(&q_w), bits(&q), "Q, d = {d}, r = {r}, width {w}");
                 }
             }
+        }
+    }
+
+    /// The strips of Q_r and the rows of H_r are cut into pieces by the number of threads:
+    /// the bytes do not depend on it (and are those of one rotation at a time).
+    #[test]
+    fn one_thread_and_four_give_the_same_bytes() {
+        let on = |threads: usize, rot: &HaarRotation, lam: &[f64]| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| (bits(&rot.matrix(0.8)), bits(&rotated_hessian(lam, rot, 0.8))))
+        };
+        for (d, seed) in [(5, 1), (67, 2), (301, 3)] {
+            let lam = spectrum(SpectrumKind::Geometric, d, 0.01, 100.0, 0);
+            let rot = HaarRotation::new(d, &mut Rng::new(seed));
+            let one = on(1, &rot, &lam);
+            assert_eq!(on(4, &rot, &lam), one, "d = {d}");
+            let (q, h) = one_rotation_at_a_time(&rot, 0.8, &lam);
+            assert_eq!(one, (bits(&q), bits(&h)), "d = {d}");
         }
     }
 
