@@ -15,7 +15,8 @@ mod tridiagonal;
 
 pub use eigen::EigenError;
 pub use tridiagonal::Tridiagonal;
-// The network's forward products share the Gram matrix's tile of dot products.
+// The network's forward products with AVX share the Gram matrix's tile of dot products.
+#[cfg(target_arch = "x86_64")]
 pub(crate) use gram::dot_tile;
 
 use crate::norm::{dot, dot_rows};

@@ -11,8 +11,7 @@
 use super::product::{add_product, Left};
 use super::Network;
 use crate::data::Dataset;
-use crate::linalg::dot_tile;
-use crate::norm::dot;
+use crate::norm::{combine, dot, tail_dot, DOT_LANES};
 
 /// Rows per block of a pass over many rows: the block's activations stay in cache, and the
 /// gradient's running sums still take the rows in order.
@@ -52,8 +51,11 @@ impl Forward {
 }
 
 /// U Wᵀ for a layer's W (outputs x fan, row-major), each entry one `dot` (as the per-row pass
-/// computed it): by 2 x 2 tiles of rows of U and of W (`dot_tile`, every load serving two
-/// products, each summed exactly as `dot` sums it), with AVX where the CPU has it.
+/// computed it), by tiles sized to the vector registers. With AVX (4 lanes): 2 x 2 tiles of rows
+/// of U and of W (`dot_tile`, every load serving two products). With 2 lanes (wasm simd128,
+/// SSE2, NEON) that tile's 16 registers of partial sums spill (in wasm it ran 2.5x slower than
+/// one `dot` at a time), so: a row of U against 5 rows of W, one pair of partial sums at a time
+/// (`dot_pairs`). Every entry is summed exactly as `dot` sums it, so the bits are the same.
 fn products(u: &[f64], w: &[f64], fan: usize) -> Vec<f64> {
     #[cfg(target_arch = "x86_64")]
     {
@@ -62,29 +64,40 @@ fn products(u: &[f64], w: &[f64], fan: usize) -> Vec<f64> {
             return unsafe { products_avx(u, w, fan) };
         }
     }
-    tiled_products(u, w, fan)
+    products_by_pairs(u, w, fan)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
 fn products_avx(u: &[f64], w: &[f64], fan: usize) -> Vec<f64> {
-    tiled_products(u, w, fan)
+    tiled_products::<2, 2>(u, w, fan, crate::linalg::dot_tile::<2, 2>)
 }
 
+fn products_by_pairs(u: &[f64], w: &[f64], fan: usize) -> Vec<f64> {
+    tiled_products::<1, 5>(u, w, fan, |[u_row], w_rows| [dot_pairs(u_row, w_rows)])
+}
+
+/// U Wᵀ by tiles of R rows of U and C rows of W, whose R x C dots `tile` gives; the entries
+/// past the last whole tile by `dot`.
 #[inline(always)]
-fn tiled_products(u: &[f64], w: &[f64], fan: usize) -> Vec<f64> {
+fn tiled_products<const R: usize, const C: usize>(
+    u: &[f64],
+    w: &[f64],
+    fan: usize,
+    tile: impl Fn([&[f64]; R], [&[f64]; C]) -> [[f64; C]; R],
+) -> Vec<f64> {
     let (rows, outputs) = (u.len() / fan.max(1), w.len() / fan.max(1));
     let mut z = vec![0.0; rows * outputs];
     if fan == 0 {
         return z;
     }
-    let (full_r, full_c) = (rows - rows % 2, outputs - outputs % 2);
+    let (full_r, full_c) = (rows - rows % R, outputs - outputs % C);
     let (u_row, w_row) = (|r: usize| &u[r * fan..(r + 1) * fan], |c: usize| &w[c * fan..(c + 1) * fan]);
-    for r in (0..full_r).step_by(2) {
-        for c in (0..full_c).step_by(2) {
-            let tile = dot_tile::<2, 2>([u_row(r), u_row(r + 1)], [w_row(c), w_row(c + 1)]);
-            for (i, values) in tile.iter().enumerate() {
-                z[(r + i) * outputs + c..][..2].copy_from_slice(values);
+    for r in (0..full_r).step_by(R) {
+        for c in (0..full_c).step_by(C) {
+            let values = tile(std::array::from_fn(|i| u_row(r + i)), std::array::from_fn(|j| w_row(c + j)));
+            for (i, values) in values.iter().enumerate() {
+                z[(r + i) * outputs + c..][..C].copy_from_slice(values);
             }
         }
     }
@@ -95,6 +108,79 @@ fn tiled_products(u: &[f64], w: &[f64], fan: usize) -> Vec<f64> {
         }
     }
     z
+}
+
+/// dot(right_c, left) for C rows right_c as long as left, each summed exactly as `dot` sums it,
+/// for 2-lane registers: `dot`'s partial sums 2p and 2p + 1 are one register, which runs over
+/// every chunk before the next pair starts. A tile then holds C registers of sums, not 4 C, and
+/// each sum still takes its terms in `dot`'s order.
+#[inline(always)]
+fn dot_pairs<const C: usize>(left: &[f64], right: [&[f64]; C]) -> [f64; C] {
+    let body = left.len() - left.len() % DOT_LANES;
+    let x = left[..body].as_chunks::<2>().0;
+    let ys: [&[[f64; 2]]; C] = std::array::from_fn(|c| &right[c][..body].as_chunks().0[..x.len()]);
+    let mut sums = [[0.0; DOT_LANES]; C];
+    for pair in 0..DOT_LANES / 2 {
+        let mut acc = [lanes::ZERO; C];
+        for k in (pair..x.len()).step_by(DOT_LANES / 2) {
+            let xk = lanes::load(&x[k]);
+            for (a, y) in acc.iter_mut().zip(&ys) {
+                *a = lanes::add_product(*a, lanes::load(&y[k]), xk);
+            }
+        }
+        for (s, a) in sums.iter_mut().zip(&acc) {
+            s[2 * pair..2 * pair + 2].copy_from_slice(&lanes::values(*a));
+        }
+    }
+    std::array::from_fn(|c| combine(sums[c]) + tail_dot(&right[c][body..], &left[body..]))
+}
+
+/// A pair of f64 lanes with lane-wise IEEE products and sums (the same bits on every target).
+/// In wasm, one simd128 register, written out: from plain arrays LLVM vectorised `dot_pairs`
+/// across the tile's columns instead, with a splat and a shuffle per product.
+#[cfg(target_arch = "wasm32")]
+mod lanes {
+    use core::arch::wasm32::{f64x2, f64x2_add, f64x2_extract_lane, f64x2_mul, v128};
+
+    pub const ZERO: v128 = f64x2(0.0, 0.0);
+
+    #[inline(always)]
+    pub fn load(x: &[f64; 2]) -> v128 {
+        f64x2(x[0], x[1])
+    }
+
+    /// acc + x y, lane by lane.
+    #[inline(always)]
+    pub fn add_product(acc: v128, x: v128, y: v128) -> v128 {
+        f64x2_add(acc, f64x2_mul(x, y))
+    }
+
+    #[inline(always)]
+    pub fn values(p: v128) -> [f64; 2] {
+        [f64x2_extract_lane::<0>(p), f64x2_extract_lane::<1>(p)]
+    }
+}
+
+/// Natively the plain pair, which the compiler maps onto SSE2 or NEON registers.
+#[cfg(not(target_arch = "wasm32"))]
+mod lanes {
+    pub const ZERO: [f64; 2] = [0.0; 2];
+
+    #[inline(always)]
+    pub fn load(x: &[f64; 2]) -> [f64; 2] {
+        *x
+    }
+
+    /// acc + x y, lane by lane.
+    #[inline(always)]
+    pub fn add_product(acc: [f64; 2], x: [f64; 2], y: [f64; 2]) -> [f64; 2] {
+        [acc[0] + x[0] * y[0], acc[1] + x[1] * y[1]]
+    }
+
+    #[inline(always)]
+    pub fn values(p: [f64; 2]) -> [f64; 2] {
+        p
+    }
 }
 
 /// Z = U Wᵀ + b.
@@ -232,6 +318,43 @@ impl Network {
                 let (d1, d2) = &slopes[l - 1];
                 rdelta = (0..back.len()).map(|j| rback[j] * d1[j] + back[j] * d2[j] * r_pre[l - 1][j]).collect();
                 delta = back.iter().zip(d1).map(|(b, s)| b * s).collect();
+            }
+        }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::rng::Rng;
+
+    /// Both tilings (the one this CPU dispatches to and the 2-lane one wasm runs) give every
+    /// entry of U Wᵀ the bits of its own `dot`, for shapes around the tiles' edges: fans below,
+    /// at and past a chunk of eight, outputs not a multiple of the tile, odd rows, empty factors.
+    #[test]
+    fn every_tiling_gives_each_entry_the_bits_of_its_dot() {
+        let mut rng = Rng::new(11);
+        for (rows, outputs, fan) in [
+            (64, 16, 64),
+            (64, 10, 16),
+            (29, 16, 64),
+            (7, 13, 5),
+            (5, 11, 21),
+            (3, 3, 3),
+            (1, 6, 9),
+            (0, 4, 8),
+            (4, 0, 8),
+        ] {
+            let (u, w) = (rng.normals(rows * fan), rng.normals(outputs * fan));
+            let want: Vec<u64> = (0..rows * outputs)
+                .map(|i| dot(&w[(i % outputs) * fan..][..fan], &u[(i / outputs) * fan..][..fan]).to_bits())
+                .collect();
+            for (name, z) in [("dispatched", products(&u, &w, fan)), ("pairs", products_by_pairs(&u, &w, fan))] {
+                assert_eq!(
+                    z.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                    want,
+                    "{name}: {rows} x {outputs} x {fan}"
+                );
             }
         }
     }
