@@ -112,8 +112,8 @@ pub(crate) fn tail_dot(a: &[f64], b: &[f64]) -> f64 {
 pub fn l2(x: &[f64]) -> f64 {
     let s = dot(x, x);
     match (s.is_infinite() || s < f64::MIN_POSITIVE, linf(x)) {
-        (true, m) if m.is_finite() && m > 0.0 => m * libm::sqrt(dot(&over(x, m), &over(x, m))),
-        _ => libm::sqrt(s),
+        (true, m) if m.is_finite() && m > 0.0 => m * f64::sqrt(dot(&over(x, m), &over(x, m))),
+        _ => f64::sqrt(s),
     }
 }
 

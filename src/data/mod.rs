@@ -207,7 +207,7 @@ pub fn load(kind: DatasetKind, seed: u64) -> (Dataset, Dataset) {
             *s += (v - m) * (v - m) / n_train as f64;
         }
     }
-    let sd: Vec<f64> = var.iter().map(|v| libm::sqrt(*v)).collect();
+    let sd: Vec<f64> = var.iter().map(|v| f64::sqrt(*v)).collect();
     let subset = |rows: &[usize]| Dataset {
         features: f,
         classes: all.classes,

@@ -185,7 +185,7 @@ pub(super) fn ql_root_free(d: &mut [f64], e: &mut [f64]) -> Result<(), EigenErro
         // The unreduced block start..=end: e[end] is negligible, or end = n - 1.
         let mut end = start;
         while end + 1 < n {
-            if e[end].abs() <= libm::sqrt(d[end].abs()) * libm::sqrt(d[end + 1].abs()) * UNIT_ROUNDOFF {
+            if e[end].abs() <= f64::sqrt(d[end].abs()) * f64::sqrt(d[end + 1].abs()) * UNIT_ROUNDOFF {
                 break;
             }
             end += 1;
@@ -243,7 +243,7 @@ fn root_free_block(d: &mut [f64], e2: &mut [f64], mut steps: usize, budget: usiz
             continue;
         }
         if m == l + 1 {
-            let (high, low) = eigenvalues_2x2(d[l], libm::sqrt(e2[l]), d[l + 1]);
+            let (high, low) = eigenvalues_2x2(d[l], f64::sqrt(e2[l]), d[l + 1]);
             d[l] = high;
             d[l + 1] = low;
             e2[l] = 0.0;
@@ -255,7 +255,7 @@ fn root_free_block(d: &mut [f64], e2: &mut [f64], mut steps: usize, budget: usiz
         }
         steps += 1;
         // Wilkinson's shift from the leading 2 x 2 block.
-        let e = libm::sqrt(e2[l]);
+        let e = f64::sqrt(e2[l]);
         let t = (d[l + 1] - d[l]) / (2.0 * e);
         let shift = d[l] - e / (t + libm::copysign(libm::hypot(t, 1.0), t));
         let (mut c, mut s) = (1.0, 0.0);
@@ -295,9 +295,9 @@ fn eigenvalues_2x2(a: f64, b: f64, c: f64) -> (f64, f64) {
     let twice_b = (2.0 * b).abs();
     let (big, small) = if a.abs() > c.abs() { (a, c) } else { (c, a) };
     let root = if diff > twice_b {
-        diff * libm::sqrt(1.0 + (twice_b / diff) * (twice_b / diff))
+        diff * f64::sqrt(1.0 + (twice_b / diff) * (twice_b / diff))
     } else if diff < twice_b {
-        twice_b * libm::sqrt(1.0 + (diff / twice_b) * (diff / twice_b))
+        twice_b * f64::sqrt(1.0 + (diff / twice_b) * (diff / twice_b))
     } else {
         twice_b * std::f64::consts::SQRT_2
     };

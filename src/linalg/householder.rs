@@ -156,7 +156,7 @@ fn reflector(x: &mut [f64]) -> (f64, f64) {
     let alpha = x[0];
     x[0] = 1.0;
     let rest = &mut x[1..];
-    let xnorm = libm::sqrt(dot(rest, rest));
+    let xnorm = f64::sqrt(dot(rest, rest));
     if xnorm == 0.0 {
         return (alpha, 0.0);
     }

@@ -110,7 +110,7 @@ impl Tridiagonal {
             lu.solve(&mut x);
             let largest = x.iter().fold(0.0f64, |m, v| m.max(v.abs()));
             x.iter_mut().for_each(|v| *v /= largest);
-            let norm = libm::sqrt(dot(&x, &x));
+            let norm = f64::sqrt(dot(&x, &x));
             x.iter_mut().for_each(|v| *v /= norm);
         }
         x
@@ -233,7 +233,7 @@ mod tests {
                 let got = t.eigenvalue(j);
                 assert!((got - want).abs() <= 1e-14 * 4.0, "n={n} j={j}: {got} vs {want}");
                 let v = t.eigenvector(got);
-                let norm = libm::sqrt((1..=n).map(|i| angle(i * (j + 1), n).sin().powi(2)).sum());
+                let norm = f64::sqrt((1..=n).map(|i| angle(i * (j + 1), n).sin().powi(2)).sum());
                 let sign = if v[0] < 0.0 { -1.0 } else { 1.0 };
                 for (i, vi) in v.iter().enumerate() {
                     let exact = angle((i + 1) * (j + 1), n).sin() / norm;

@@ -65,7 +65,7 @@ fn jacobi(a: &[f64], rows: usize, cols: usize) -> Svd {
         for i in 0..n {
             for j in i + 1..n {
                 let (alpha, beta, gamma) = (dot(&w[i], &w[i]), dot(&w[j], &w[j]), dot(&w[i], &w[j]));
-                if gamma == 0.0 || gamma.abs() <= TOLERANCE * libm::sqrt(alpha) * libm::sqrt(beta) {
+                if gamma == 0.0 || gamma.abs() <= TOLERANCE * f64::sqrt(alpha) * f64::sqrt(beta) {
                     continue;
                 }
                 rotated = true;
@@ -83,7 +83,7 @@ fn jacobi(a: &[f64], rows: usize, cols: usize) -> Svd {
             break;
         }
     }
-    let s: Vec<f64> = w.iter().map(|col| libm::sqrt(dot(col, col))).collect();
+    let s: Vec<f64> = w.iter().map(|col| f64::sqrt(dot(col, col))).collect();
     let u: Vec<Vec<f64>> =
         w.iter().zip(&s).map(|(col, sk)| col.iter().map(|x| if *sk > 0.0 { x / sk } else { 0.0 }).collect()).collect();
     // B = U S V^T; for A = B^T the roles of U and V swap.

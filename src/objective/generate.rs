@@ -263,9 +263,9 @@ pub fn haar_similar(lambda: &[f64], rng: &mut Rng) -> Matrix {
     let reflectors: Vec<Vec<f64>> = (0..d - 1)
         .map(|k| {
             let mut u = rng.normals(d - k);
-            let norm = libm::sqrt(dot(&u, &u));
+            let norm = f64::sqrt(dot(&u, &u));
             u[0] += if u[0] < 0.0 { -norm } else { norm };
-            let un = libm::sqrt(dot(&u, &u));
+            let un = f64::sqrt(dot(&u, &u));
             u.iter_mut().for_each(|v| *v /= un);
             u
         })

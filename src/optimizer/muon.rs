@@ -123,7 +123,7 @@ impl Transform for Muon {
                     }
                     let out = &mut u[r];
                     newton_schulz_into(&self.hat, rows, cols, self.eps, NS_STEPS, out);
-                    let shape = libm::sqrt((rows as f64 / cols as f64).max(1.0));
+                    let shape = f64::sqrt((rows as f64 / cols as f64).max(1.0));
                     out.iter_mut().for_each(|v| *v *= shape);
                 }
                 Block::Vector { .. } => self.rest.extend_from_slice(&u[r]),

@@ -193,7 +193,7 @@ impl Transform for Adam {
         for ((ui, mi), vi) in u.iter_mut().zip(self.m.iter_mut()).zip(self.v.iter_mut()) {
             *mi = self.b1 * *mi + (1.0 - self.b1) * *ui;
             *vi = self.b2 * *vi + (1.0 - self.b2) * *ui * *ui;
-            *ui = (*mi / c1) / (libm::sqrt(*vi / c2) + self.eps);
+            *ui = (*mi / c1) / (f64::sqrt(*vi / c2) + self.eps);
         }
         1.0
     }

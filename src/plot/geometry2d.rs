@@ -85,8 +85,8 @@ pub fn draw_geometry2d<DB: DrawingBackend>(
                 .map(|i| {
                     let t = i as f64 / 96.0 * std::f64::consts::TAU;
                     let (a, b) = (
-                        libm::cos(t) * libm::sqrt(2.0 * level / lam[0]),
-                        libm::sin(t) * libm::sqrt(2.0 * level / lam[1]),
+                        libm::cos(t) * f64::sqrt(2.0 * level / lam[0]),
+                        libm::sin(t) * f64::sqrt(2.0 * level / lam[1]),
                     );
                     (c[0] + v.get(0, 0) * a + v.get(0, 1) * b, c[1] + v.get(1, 0) * a + v.get(1, 1) * b)
                 })

@@ -103,9 +103,9 @@ fn blocks_l2(h: &Matrix, ranges: &[std::ops::Range<usize>], l2: f64) -> Constant
             // below ~1e-154, where the sum would be 0 for a nonzero block and L with it): the block
             // is read as m ||H_bc / m||_F, m its largest entry; in range the bits are the sum's.
             frob += if (s.is_infinite() || s < f64::MIN_POSITIVE) && m > 0.0 && m.is_finite() {
-                m * libm::sqrt(entries().fold(0.0, |s, v| s + (v / m) * (v / m)))
+                m * f64::sqrt(entries().fold(0.0, |s, v| s + (v / m) * (v / m)))
             } else {
-                libm::sqrt(s)
+                f64::sqrt(s)
             };
         }
     }

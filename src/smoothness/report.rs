@@ -427,7 +427,7 @@ fn check(c: &Certificate) -> CertificateCheck {
 /// twice), so K is the positive root of 2 d K^2 + d^2 K = LANCZOS_WORK.
 fn lanczos_steps(d: usize) -> usize {
     let d = d as f64;
-    ((libm::sqrt(d * d * d * d + 8.0 * d * LANCZOS_WORK) - d * d) / (4.0 * d)) as usize
+    ((f64::sqrt(d * d * d * d + 8.0 * d * LANCZOS_WORK) - d * d) / (4.0 * d)) as usize
 }
 
 fn signs(v: &[f64]) -> Vec<f64> {

@@ -123,7 +123,7 @@ fn kronecker_bound(h: &Matrix, m: usize, n: usize) -> f64 {
             let (j, l) = (jl / n, jl % n);
             *bjl = (0..m * m).map(|ik| a[ik] * at(ik / m, ik % m, j, l)).sum();
         }
-        let norm = libm::sqrt(dot(&b, &b));
+        let norm = f64::sqrt(dot(&b, &b));
         if norm == 0.0 {
             return f64::INFINITY;
         }
@@ -146,7 +146,7 @@ fn kronecker_bound(h: &Matrix, m: usize, n: usize) -> f64 {
         return f64::INFINITY;
     };
     let kron: f64 = sa.iter().zip(&sb).map(|(x, y)| x * y).sum();
-    kron + m.min(n) as f64 * libm::sqrt(residual)
+    kron + m.min(n) as f64 * f64::sqrt(residual)
 }
 
 /// (X + X^T) / 2 of a row-major n x n matrix.

@@ -115,7 +115,7 @@ impl Network {
         let mut params = Vec::with_capacity(self.dim());
         for l in 0..self.layers() {
             let (fan, out) = (self.sizes[l], self.sizes[l + 1]);
-            let sd = scale / libm::sqrt(fan as f64);
+            let sd = scale / f64::sqrt(fan as f64);
             params.extend(rng.normals(out * fan).into_iter().map(|z| sd * z));
             // Bias draws keep the stream aligned with earlier versions; biases start at 0.
             params.extend(rng.normals(out).into_iter().map(|z| 0.0 * z));
