@@ -5,8 +5,8 @@
 //! spec field carries `field` (and for a spec error `value` and `allowed`) as properties.
 
 use crate::experiment::{
-    assemble_sweep, matrix_file_rows, parse_matrix, presets as all_presets, run_spec_watched, run_sweep, spec_geometry,
-    sweep_cells, sweep_csv, to_csv, work_estimate, SweepTable, TraceTable,
+    assemble_sweep, matrix_file_rows, parse_matrix, presets as all_presets, run_spec_watched, run_sweep,
+    spec_geometry_kept, sweep_cells, sweep_csv, to_csv, work_estimate, Kept, SweepTable, TraceTable,
 };
 use crate::plot::{
     draw_bounds, draw_geometry2d, draw_step_ratios, draw_sweep_map, draw_sweep_scatter, draw_traces, shared_scale,
@@ -68,6 +68,18 @@ thread_local! {
     /// figures of one result (and exports it), and reading its traces takes about 1 ms each time.
     /// Results are read as `run` returned them; an object changed in place is not read again.
     static TRACES: RefCell<Option<(JsValue, Rc<TraceTable>)>> = const { RefCell::new(None) };
+    /// The problem of the spec run or reported on last: a worker runs a spec, then reports its
+    /// geometry, and makes a rotated quadratic (seconds at d = 2000) once for both.
+    static KEPT: RefCell<Kept> = RefCell::new(Kept::default());
+}
+
+/// `work` with the kept problem (a fresh one if a progress callback has re-entered the core
+/// while it is in use).
+fn with_kept<R>(work: impl FnOnce(&mut Kept) -> R) -> R {
+    KEPT.with(|kept| match kept.try_borrow_mut() {
+        Ok(mut kept) => work(&mut kept),
+        Err(_) => work(&mut Kept::default()),
+    })
 }
 
 /// The traces of a result object returned by `run`, read once per object.
@@ -120,7 +132,8 @@ fn parse_spec(spec: JsValue) -> Result<Spec, JsValue> {
 #[wasm_bindgen]
 pub fn run(spec: JsValue, progress: Option<js_sys::Function>) -> Result<JsValue, JsValue> {
     let spec = parse_spec(spec)?;
-    let result = run_spec_watched(&spec, &mut js_stage_progress(&progress)).map_err(js_error)?;
+    let result =
+        with_kept(|kept| run_spec_watched(&spec, kept, &mut js_stage_progress(&progress))).map_err(js_error)?;
     to_js(&result)
 }
 
@@ -177,7 +190,10 @@ pub fn smoothness(input: JsValue, options: JsValue, progress: Option<js_sys::Fun
             let h = parse_matrix(&text).map_err(js_error)?;
             to_js(&report(&h, &opts, &mut callback).map_err(js_error)?)
         }
-        None => to_js(&spec_geometry(&parse_spec(input)?, &opts, &mut callback).map_err(js_error)?),
+        None => {
+            let spec = parse_spec(input)?;
+            to_js(&with_kept(|kept| spec_geometry_kept(&spec, kept, &opts, &mut callback)).map_err(js_error)?)
+        }
     }
 }
 

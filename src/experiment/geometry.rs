@@ -2,7 +2,7 @@
 //! everywhere), local otherwise: at the start point, or sampled along the first method's
 //! trajectory with the maximum of each read-out (a lower bound on its sup over the region).
 
-use super::problem::build;
+use super::problem::{build, Kept};
 use super::run::{method_step, run_config, run_resolved};
 use crate::linalg::Matrix;
 use crate::objective::{Objective, DENSE_HESSIAN_MAX_D};
@@ -23,8 +23,18 @@ pub struct SpecGeometry {
 
 /// The report of the spec's Hessian (validated spec).
 pub fn spec_geometry(spec: &Spec, opts: &ReportOptions, progress: Progress) -> Result<SpecGeometry, Error> {
+    spec_geometry_kept(spec, &mut Kept::default(), opts, progress)
+}
+
+/// `spec_geometry` of the problem `kept` holds when it is the spec's (else built and kept).
+pub fn spec_geometry_kept(
+    spec: &Spec,
+    kept: &mut Kept,
+    opts: &ReportOptions,
+    progress: Progress,
+) -> Result<SpecGeometry, Error> {
     let task = spec.run_task()?;
-    let problem = build(&task);
+    let problem = kept.problem(&task, &mut |_| ());
     let obj = problem.objective.as_ref();
     let (scope, h) = match obj.constant_hessian() {
         Some(h) => ("global", h.clone()),

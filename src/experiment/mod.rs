@@ -23,13 +23,14 @@ pub use claims::{check_claims, Claim, ClaimCheck, ClaimInput, Number};
 pub use cost::work_estimate;
 pub use export::{to_csv, TraceColumns, TraceProblem, TraceTable};
 pub use geometry::{
-    dense_hessian, spec_geometry, trajectory_geometry, PointGeometry, SpecGeometry, TrajectoryGeometry,
+    dense_hessian, spec_geometry, spec_geometry_kept, trajectory_geometry, PointGeometry, SpecGeometry,
+    TrajectoryGeometry,
 };
 pub use matrix_input::{matrix_file_rows, parse_matrix, parse_rows, read_matrix_file};
 pub use norm_geometry::{norm_geometries, NormGeometry};
 pub use prediction::{guaranteed_rate, predicted_ratio, winner_agreement, Advantage, RunRecord};
 pub use presets::{preset, preset_names, presets, Preset, View};
-pub use problem::{build, Problem};
+pub use problem::{build, Kept, Problem};
 pub use run::{run_spec, run_spec_watched, Accuracy, MethodResult, ProblemInfo, RunResult};
 pub use step_ratio::{StepRatioRecorder, StepRatios};
 pub use sweep::{

@@ -4,7 +4,7 @@ use crate::data::{load, split_by_group, training_set};
 use crate::linalg::Matrix;
 use crate::norm::Layout;
 use crate::objective::{
-    hessian_2d, rotated_hessian_remembered, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock, Rotated,
+    hessian_2d, rotated_hessian_watched, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock, Rotated,
 };
 use crate::rng::{Rng, Stream};
 use crate::spec::{ProblemKind, ProblemSpec, RunTask, Spec, StartKind};
@@ -23,8 +23,8 @@ pub fn build(task: &RunTask) -> Problem {
     build_watched(task, &mut |_| ())
 }
 
-/// `build`, telling `done(fraction)` while it makes a rotated quadratic (O(d^3): a rotation's
-/// Givens factors, Q_r from them, then H = Q_r diag(lambda) Q_r^T, about a third each).
+/// `build`, telling `done(fraction)` while it makes a rotated quadratic (O(d^3): Q_r from the
+/// rotation's angles, then H = Q_r diag(lambda) Q_r^T).
 pub fn build_watched(task: &RunTask, done: &mut dyn FnMut(f64)) -> Problem {
     let p = &task.problem;
     let d = task.dim();
@@ -34,7 +34,8 @@ pub fn build_watched(task: &RunTask, done: &mut dyn FnMut(f64)) -> Problem {
             let h = if p.rotation == 0.0 {
                 crate::linalg::Matrix::diagonal(&lam)
             } else {
-                rotated_hessian_remembered(&lam, Rng::stream(p.seed, Stream::Rotation), p.rotation, done)
+                let rotation = HaarRotation::new(d, &mut Rng::stream(p.seed, Stream::Rotation));
+                rotated_hessian_watched(&lam, &rotation, p.rotation, done)
             };
             Box::new(Quadratic::with_spectrum(sides(p, h), vec![0.0; d], lam).with_layout(layout(p, d)))
         }
@@ -69,6 +70,37 @@ pub fn build_watched(task: &RunTask, done: &mut dyn FnMut(f64)) -> Problem {
         return Problem { objective: Box::new(rotated), rotation: Some(q), x_star, x0: z0 };
     }
     Problem { objective, rotation: None, x_star, x0 }
+}
+
+/// The last problem built, kept for the next task on the same problem: the page's worker runs a
+/// spec, then reports its geometry, and the CLI runs a preset, then checks its claims on the
+/// report. A rotated quadratic costs O(d^3) to make (seconds at d = 2000 in wasm), and is then
+/// made once.
+#[derive(Default)]
+pub struct Kept {
+    /// The problem and what defines it: the spec's problem section, every float to the bit
+    /// (its Debug text); None for a problem given as a matrix, which is cheap to make and long to
+    /// compare.
+    last: Option<(Option<String>, Problem)>,
+}
+
+impl Kept {
+    /// The problem of `task`: the one kept if its problem section is the same, else built
+    /// (telling `done(fraction)`) and kept in place of the last.
+    pub fn problem(&mut self, task: &RunTask, done: &mut dyn FnMut(f64)) -> &Problem {
+        let key = task.problem.matrix.is_none().then(|| format!("{:?}", task.problem));
+        match self.last.take() {
+            Some((Some(k), problem)) if Some(&k) == key.as_ref() => {
+                done(1.0);
+                &self.last.insert((Some(k), problem)).1
+            }
+            // Another problem: the last one is dropped before the new one is made.
+            _ => {
+                let problem = build_watched(task, done);
+                &self.last.insert((key, problem)).1
+            }
+        }
+    }
 }
 
 impl Problem {
@@ -171,6 +203,32 @@ mod tests {
 
     fn problem(json: &str) -> Problem {
         build(&Spec::from_json(json).unwrap().run_task().unwrap())
+    }
+
+    /// A kept problem is made once for tasks with the same problem section (whatever their
+    /// methods and run), and is the problem `build` makes; a matrix is made every time.
+    #[test]
+    fn a_kept_problem_is_made_once_per_problem_section() {
+        let task = |json: &str| Spec::from_json(json).unwrap().run_task().unwrap();
+        let rotated = r#""d": 20, "rotation": 1, "seed": 3"#;
+        let a = task(&format!(r#"{{"problem": {{{rotated}}}, "run": {{"steps": 10}}}}"#));
+        let same = task(&format!(r#"{{"problem": {{{rotated}}}, "methods": [{{"kind": "adam"}}]}}"#));
+        let other = task(r#"{"problem": {"d": 20, "rotation": 1, "seed": 4}}"#);
+        let matrix = task(r#"{"problem": {"kind": "matrix", "matrix": [[2, 0], [0, 1]]}}"#);
+        let mut kept = Kept::default();
+        // A made rotated quadratic reports fractions below 1, a kept problem only 1.
+        let mut made = |t: &RunTask| {
+            let mut heard = Vec::new();
+            let h = kept.problem(t, &mut |f| heard.push(f)).objective.constant_hessian().unwrap().clone();
+            assert_eq!(&h, build(t).objective.constant_hessian().unwrap());
+            heard != [1.0]
+        };
+        assert!(made(&a));
+        assert!(!made(&same));
+        assert!(!made(&a));
+        assert!(made(&other));
+        assert!(made(&a));
+        assert!(made(&matrix) && made(&matrix));
     }
 
     /// Heavy-tailed classes: the training losses of the three frequency groups, weighted by their

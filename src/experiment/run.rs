@@ -2,7 +2,7 @@
 //! where asked, and one recorded run per method.
 
 use super::nuclear_rank::{NuclearNormRecorder, NuclearRankRecorder, NuclearRanks};
-use super::problem::build_watched;
+use super::problem::Kept;
 use super::step_ratio::{StepRatioRecorder, StepRatios};
 use crate::linalg::Matrix;
 use crate::norm::{LayerNorm, Layout, Norm};
@@ -148,13 +148,14 @@ impl Observer for CurveRecorder<'_> {
 
 /// Validates and runs `spec`.
 pub fn run_spec(spec: &Spec) -> Result<RunResult, Error> {
-    run_spec_watched(spec, &mut |_, _| true)
+    run_spec_watched(spec, &mut Kept::default(), &mut |_, _| true)
 }
 
 /// Validates and runs `spec`, reporting its stages (making the problem, the smoothness
 /// constants, tuning, the runs) and the fraction of all steps done, tuning runs included;
-/// a false report cancels (`Error::Cancelled`).
-pub fn run_spec_watched(spec: &Spec, progress: StageProgress) -> Result<RunResult, Error> {
+/// a false report cancels (`Error::Cancelled`). The problem is the one `kept` holds when it is
+/// the spec's, else it is built and kept.
+pub fn run_spec_watched(spec: &Spec, kept: &mut Kept, progress: StageProgress) -> Result<RunResult, Error> {
     let task = spec.run_task()?;
     let grid = tuning_grid(&task);
     let runs = task.methods.iter().map(|m| if m.tune { grid.len() + 1 } else { 1 }).sum();
@@ -162,11 +163,11 @@ pub fn run_spec_watched(spec: &Spec, progress: StageProgress) -> Result<RunResul
     if !counter.stage("making the problem") {
         return Err(Error::Cancelled);
     }
-    let problem = build_watched(&task, &mut |f| {
+    let problem = kept.problem(&task, &mut |f| {
         counter.setup(f);
     });
     counter.setup(1.0);
-    let result = run_counted(&task, &problem, &mut counter);
+    let result = run_counted(&task, problem, &mut counter);
     if counter.cancelled() {
         return Err(Error::Cancelled);
     }
@@ -584,7 +585,7 @@ mod tests {
         )
         .unwrap();
         let mut heard: Vec<(&str, f64)> = Vec::new();
-        let watched = run_spec_watched(&spec, &mut |stage, f| {
+        let watched = run_spec_watched(&spec, &mut Kept::default(), &mut |stage, f| {
             heard.push((stage, f));
             true
         })
@@ -608,7 +609,7 @@ mod tests {
         // Tuning: 4 grid runs, reported while they go.
         assert!(heard.iter().filter(|h| h.0 == "tuning the step sizes").count() > 8);
         let mut calls = 0;
-        let cancelled = run_spec_watched(&spec, &mut |_, f| {
+        let cancelled = run_spec_watched(&spec, &mut Kept::default(), &mut |_, f| {
             calls += 1;
             f < 0.3
         });

@@ -21,7 +21,6 @@ use crate::norm::dot;
 use crate::parallel::{self, balanced, Tick};
 use crate::rng::Rng;
 use serde::{Deserialize, Serialize};
-use std::cell::RefCell;
 use std::ops::Range;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,37 +211,6 @@ pub fn rotated_hessian_watched(lambda: &[f64], rotation: &HaarRotation, r: f64, 
     }
     let q = rotation.matrix_watched(r, &mut |f| done(0.5 * f));
     q.weighted_gram(lambda, &mut |f| done(0.5 + 0.5 * f))
-}
-
-/// H_r for the rotation drawn from `rng` (`HaarRotation::new`, then `rotated_hessian_watched`
-/// with `done`), remembered: this
-/// thread keeps the last one made beside what defines it (the spectrum's bits, the generator's
-/// state and r), so asking again for the same H costs a copy instead of O(d^3) (seconds at
-/// d = 2000 in wasm). The page's worker asks twice: for a run, then for its smoothness report.
-pub fn rotated_hessian_remembered(lambda: &[f64], rng: Rng, r: f64, done: &mut dyn FnMut(f64)) -> Matrix {
-    type Key = (Vec<u64>, Rng, u64);
-    thread_local! {
-        static LAST: RefCell<Option<(Key, Matrix)>> = const { RefCell::new(None) };
-    }
-    let key: Key = (lambda.iter().map(|v| v.to_bits()).collect(), rng.clone(), r.to_bits());
-    let kept = LAST.with_borrow_mut(|last| match last.take() {
-        Some((k, h)) if k == key => {
-            let copy = h.clone();
-            *last = Some((k, h));
-            Some(copy)
-        }
-        // Another H: drop it before making the new one.
-        _ => None,
-    });
-    if let Some(h) = kept {
-        done(1.0);
-        return h;
-    }
-    let mut rng = rng;
-    let rotation = HaarRotation::new(lambda.len(), &mut rng);
-    let h = rotated_hessian_watched(lambda, &rotation, r, done);
-    LAST.set(Some((key, h.clone())));
-    h
 }
 
 /// Q diag(lambda) Q^T for a Haar-random orthogonal Q, built as Stewart (1980) builds Q: a product
@@ -551,27 +519,6 @@ mod tests {
             let (q, h) = one_rotation_at_a_time(&rot, 0.8, &lam);
             assert_eq!(one, (bits(&q), bits(&h)), "d = {d}");
         }
-    }
-
-    #[test]
-    fn a_remembered_hessian_is_made_once_per_spectrum_seed_and_rotation() {
-        let lam = spectrum(SpectrumKind::Geometric, 20, 0.5, 200.0, 0);
-        let other = spectrum(SpectrumKind::Uniform, 20, 0.5, 200.0, 0);
-        // What each call reports: a made H reports fractions below 1, a remembered one only 1.
-        let made = |lam: &[f64], seed: u64, r: f64| {
-            let mut fractions = Vec::new();
-            let h = rotated_hessian_remembered(lam, Rng::new(seed), r, &mut |f| fractions.push(f));
-            let want = rotated_hessian(lam, &HaarRotation::new(lam.len(), &mut Rng::new(seed)), r);
-            assert_eq!(bits(&h), bits(&want), "seed {seed}, r = {r}");
-            fractions != [1.0]
-        };
-        assert!(made(&lam, 1, 1.0));
-        assert!(!made(&lam, 1, 1.0));
-        assert!(made(&lam, 2, 1.0));
-        assert!(made(&lam, 2, 0.5));
-        assert!(made(&other, 2, 0.5));
-        assert!(!made(&other, 2, 0.5));
-        assert!(made(&lam, 1, 1.0));
     }
 
     #[test]

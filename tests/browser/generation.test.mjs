@@ -5,8 +5,8 @@
 // report reads H entry by entry (its absolute sum, rho_diag, the L_inf bracket), the run's
 // trajectory passes through H x at every step, and the sweep makes a rotated problem per cell;
 // sizes below, at and above the strip width and the group of 8 columns, and partial rotations.
-// A report asked for after a run in the same instance (the page's worker: the H it remembers) is
-// the one a fresh instance gives.
+// A report asked for after a run in the same instance (the page's worker: the problem it keeps from
+// the run) is the one a fresh instance gives.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -39,7 +39,7 @@ for (const [d, rotation] of CASES) {
     for (const [name, core] of Object.entries(CORES)) {
       assert.deepEqual(plain(core.smoothness(spec, undefined, undefined)), report, `${name} core: the report`);
       assert.deepEqual(plain(core.run(spec, undefined)), result, `${name} core: the run`);
-      // After the run, from the H this instance remembers.
+      // After the run, on the problem this instance kept.
       assert.deepEqual(plain(core.smoothness(spec, undefined, undefined)), report, `${name} core: the report after the run`);
     }
   });

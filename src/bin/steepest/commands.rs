@@ -7,9 +7,9 @@ use serde::Serialize;
 use std::io::IsTerminal;
 use std::time::Instant;
 use steepest::experiment::{
-    build, check_claims, checkpoint_specs, dense_hessian, hessian_anatomy, preset, presets, read_matrix_file, run_spec,
-    run_sweep, spec_geometry, sweep_csv, to_csv, trajectory_geometry, Claim, ClaimInput, HessianAnatomy, SweepTable,
-    TraceTable,
+    build, check_claims, checkpoint_specs, dense_hessian, hessian_anatomy, preset, presets, read_matrix_file,
+    run_spec_watched, run_sweep, spec_geometry, spec_geometry_kept, sweep_csv, to_csv, trajectory_geometry, Claim,
+    ClaimInput, HessianAnatomy, Kept, SweepTable, TraceTable,
 };
 use steepest::smoothness::{report, ExactMode, ReportOptions};
 use steepest::spec::url::{to_query, URL_MATRIX_MAX};
@@ -62,12 +62,16 @@ fn print_claims(source: &crate::source::SpecSource, input: impl FnOnce(&[Claim])
 
 fn run(args: &RunArgs) -> Result<String, CliError> {
     let spec = args.source.spec()?;
-    let result = run_spec(&spec).map_err(invalid)?;
+    // The claims' report reads the problem the run made.
+    let mut kept = Kept::default();
+    let result = run_spec_watched(&spec, &mut kept, &mut |_, _| true).map_err(invalid)?;
     print_claims(&args.source, |claims| {
         let report = claims
             .iter()
             .any(Claim::needs_report)
-            .then(|| spec_geometry(&spec, &ReportOptions::default(), &mut |_| true).ok().map(|g| g.report))
+            .then(|| {
+                spec_geometry_kept(&spec, &mut kept, &ReportOptions::default(), &mut |_| true).ok().map(|g| g.report)
+            })
             .flatten();
         ClaimInput::of(Some(&result), report.as_ref(), None, None)
     });
