@@ -96,6 +96,17 @@ pub fn map<T, R>(items: &[T], f: impl Fn(&T, Tick) -> R, progress: &mut dyn FnMu
     Some(results)
 }
 
+/// `map` of work that is never cancelled (pieces of one computation), telling `done(fraction of
+/// the items done)`.
+pub fn map_all<T: Sync, R: Send>(items: &[T], f: impl Fn(&T, Tick) -> R + Sync, done: &mut dyn FnMut(f64)) -> Vec<R> {
+    let count = items.len().max(1) as f64;
+    map(items, f, &mut |k| {
+        done(k / count);
+        true
+    })
+    .expect("nothing cancels it")
+}
+
 /// How many pieces to cut one computation into for `map`: two per thread natively, so that a
 /// thread that is held up leaves its second piece to the others; one in wasm.
 pub fn pieces() -> usize {

@@ -68,15 +68,12 @@ fn gram(a: &Matrix, w: &[f64], done: &mut dyn FnMut(f64), lower: Rows) -> Matrix
     let blocks: Vec<usize> = (0..n).step_by(BLOCK).collect();
     let work: Vec<f64> = blocks.iter().map(|&i0| (i0 + BLOCK) as f64).collect();
     let pieces = parallel::balanced(&work, parallel::pieces());
-    let rows = parallel::map(
+    let rows = parallel::map_all(
         &pieces,
         |piece, tick| lower(&left, a, blocks[piece.start]..(blocks[piece.end - 1] + BLOCK).min(n), tick),
-        &mut |f| {
-            done(f / pieces.len() as f64);
-            true
-        },
+        done,
     );
-    let data = rows.expect("nothing cancels it").into_iter().reduce(|mut all, more| {
+    let data = rows.into_iter().reduce(|mut all, more| {
         all.extend(more);
         all
     });

@@ -142,12 +142,9 @@ fn accumulate<const W: usize>(rotation: &HaarRotation, r: f64, done: &mut dyn Fn
         .map(|s| (0..(W * s + W).min(d)).step_by(GROUP).map(|j0| (d - j0) as f64).sum())
         .collect();
     let pieces = balanced(&work, parallel::pieces());
-    let parts = parallel::map(&pieces, |held, tick| rotate_strips::<W>(d, &coef, held.clone(), tick), &mut |f| {
-        done(f / pieces.len() as f64);
-        true
-    });
+    let parts = parallel::map_all(&pieces, |held, tick| rotate_strips::<W>(d, &coef, held.clone(), tick), done);
     let mut out = Matrix::zeros(d);
-    for part in parts.expect("nothing cancels it") {
+    for part in parts {
         part.write_to(&mut out);
     }
     out

@@ -47,8 +47,7 @@ pub(super) fn assemble(net: &Network, w: &[f64]) -> Matrix {
     let layers = net.layers();
     let pieces: Vec<(usize, usize, usize)> =
         (0..layers).flat_map(|m| (0..=m).flat_map(move |l| (0..net.sizes[l + 1]).map(move |j| (l, m, j)))).collect();
-    let rows = crate::parallel::map(&pieces, |&(l, m, j), _| block_rows(net, &s, l, m, j), &mut |_| true)
-        .expect("the pieces are never cancelled");
+    let rows = crate::parallel::map_all(&pieces, |&(l, m, j), _| block_rows(net, &s, l, m, j), &mut |_| ());
     let mut h = Matrix::zeros(net.dim());
     for (&(l, m, j), rows) in pieces.iter().zip(&rows) {
         write_block_rows(net, l, m, j, rows, &mut h);
