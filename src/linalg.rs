@@ -148,6 +148,37 @@ impl Matrix {
         gram::weighted_gram(self, w, done)
     }
 
+    /// Part `part` of `parts` of `weighted_gram`'s rows, for a pool that shares the product:
+    /// rows of the lower triangle (the rest 0), telling `tick(fraction)`; `from_lower_rows`
+    /// puts the parts together into the matrix `weighted_gram` gives, to the bit.
+    pub fn weighted_gram_part(&self, w: &[f64], part: usize, parts: usize, tick: crate::parallel::Tick) -> Vec<f64> {
+        gram::weighted_gram_part(self, w, part, parts, tick)
+    }
+
+    /// The n x n matrix whose columns are those of `blocks` in order, each block an n x k
+    /// row-major matrix of k consecutive columns (None unless they hold n columns of n).
+    pub fn from_column_blocks(n: usize, blocks: &[Vec<f64>]) -> Option<Matrix> {
+        let widths: Vec<usize> = blocks.iter().map(|b| b.len().checked_div(n).unwrap_or(0)).collect();
+        if blocks.iter().zip(&widths).any(|(b, k)| b.len() != n * k) || widths.iter().sum::<usize>() != n {
+            return None;
+        }
+        let mut m = Matrix::zeros(n);
+        let mut c0 = 0;
+        for (block, &k) in blocks.iter().zip(&widths) {
+            for (i, row) in block.chunks_exact(k.max(1)).enumerate() {
+                m.row_mut(i)[c0..c0 + k].copy_from_slice(row);
+            }
+            c0 += k;
+        }
+        Some(m)
+    }
+
+    /// The symmetric n x n matrix whose lower triangle's rows are `parts` in order (None unless
+    /// they hold n rows of n).
+    pub fn from_lower_rows(n: usize, parts: impl IntoIterator<Item = Vec<f64>>) -> Option<Matrix> {
+        gram::from_lower_rows(n, parts)
+    }
+
     /// Q^T A Q, as two products of row-major matrices written as row updates (contiguous, in a
     /// fixed order): M = A Q with M_i += A_ik Q_k, then R_i += Q_ki M_k.
     pub fn congruence(&self, q: &Matrix) -> Matrix {

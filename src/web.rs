@@ -29,8 +29,10 @@ mod canvas;
 mod convert;
 #[cfg(feature = "full")]
 mod full;
+mod rotated;
 #[cfg(feature = "full")]
 pub use full::*;
+pub use rotated::*;
 
 /// The one conversion of an error to JS: an Error with the text, and the field's parts.
 fn js_error(e: Error) -> JsValue {

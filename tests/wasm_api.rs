@@ -214,3 +214,39 @@ fn a_sweep_in_shares_of_cells_is_the_whole_sweep() {
     let e = web::sweep_cells_js(spec(), vec![6], None).unwrap_err();
     assert_eq!(get(&e, "field").as_string().unwrap(), "cells");
 }
+
+/// The page's pool makes a rotated quadratic in parts (www/compute.js): the parts kept give the
+/// run of the whole, and parts that do not fit are refused by name.
+#[wasm_bindgen_test]
+fn a_rotated_quadratic_made_in_parts_runs_as_the_whole() {
+    let spec = || parse(r#"{"problem": {"d": 37, "rotation": 0.8, "seed": 917}, "run": {"steps": 30}}"#);
+    let other = || parse(r#"{"problem": {"d": 5, "rotation": 1, "seed": 918}, "run": {"steps": 3}}"#);
+    assert_eq!(web::rotated_size_js(spec()).unwrap(), 37);
+    assert_eq!(web::rotated_size_js(parse(r#"{"problem": {"d": 37, "rotation": 0}}"#)).unwrap(), 0);
+    let parts = 3;
+    let columns = js_sys::Array::new();
+    for k in 0..parts {
+        columns.push(&js_sys::Float64Array::from(&web::rotation_part(spec(), k, parts, None).unwrap()[..]));
+    }
+    let rows = js_sys::Array::new();
+    for k in 0..parts {
+        rows.push(&js_sys::Float64Array::from(
+            &web::hessian_part(spec(), columns.clone(), k, parts, None).unwrap()[..],
+        ));
+    }
+    web::run(other(), None).unwrap();
+    assert!(!web::keeps(spec()).unwrap());
+    web::keep_rotated(spec(), rows.clone()).unwrap();
+    assert!(web::keeps(spec()).unwrap());
+    let from_parts = js_sys::JSON::stringify(&web::run(spec(), None).unwrap()).unwrap();
+    web::run(other(), None).unwrap();
+    let whole = js_sys::JSON::stringify(&web::run(spec(), None).unwrap()).unwrap();
+    assert_eq!(from_parts, whole);
+    let message = |e: JsValue| e.dyn_into::<js_sys::Error>().unwrap().message().as_string().unwrap();
+    columns.pop();
+    assert!(message(web::hessian_part(spec(), columns, 0, parts, None).unwrap_err()).contains("rotation parts"));
+    rows.shift();
+    assert!(message(web::keep_rotated(spec(), rows).unwrap_err()).contains("hessian parts"));
+    assert!(message(web::keep_rotated(other(), js_sys::Array::of1(&JsValue::from(1))).unwrap_err())
+        .contains("Float64Array"));
+}

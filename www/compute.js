@@ -1,7 +1,7 @@
 // @ts-check
 // Runs a spec: on the main thread when it is small (so a slider redraws within a frame), in a
 // Web Worker otherwise (the page stays responsive, shows progress, and can cancel); a sweep's
-// cells in a pool of workers, one per core.
+// cells, and the making of a large rotated quadratic, in a pool of workers, one per core.
 import { wasm, coreName, compiledCore } from './core.js';
 import { ensureData } from './data.js';
 
@@ -20,7 +20,11 @@ const MAIN_THREAD_EXACT_WORK = 1 << 22;
 // the core; beyond 8 the page would mostly add memory).
 const POOL_MAX = 8;
 
-/** How many workers share a sweep's cells on this machine. */
+// From this size on, a rotated quadratic (O(d^3) to make: a second or more from d = 1000) is made
+// by the pool; below it, the parts' messages would cost about what they save.
+const POOL_MIN_ROTATED_D = 256;
+
+/** How many workers share a sweep's cells, or the making of a rotated quadratic, on this machine. */
 export function poolSize() {
   return Math.min(POOL_MAX, Math.max(1, navigator.hardwareConcurrency || 1));
 }
@@ -71,24 +75,86 @@ export class Computer {
     return task === 'sweep' ? this.sweepInPool(spec) : this.inWorker(spec, task);
   }
 
-  /** @param {Spec} spec
+  /** A task in the first worker, once the pool has made the spec's problem if it is a large
+   * rotated quadratic that worker does not keep yet (`makeInPool`).
+   * @param {Spec} spec
    * @param {string} task
    * @returns {Promise<Outcome>} */
   inWorker(spec, task) {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      this.pending = {
-        id,
-        reject,
-        receive: (msg) => {
+      this.pending = { id, reject, receive: () => {} };
+      this.onProgress({ phase: 'starting', fraction: 0 });
+      this.makeInPool(id, spec).then(() => {
+        if (this.pending?.id !== id) return;
+        this.pending.receive = (msg) => {
           if (msg.type === 'progress') return this.onProgress(msg);
           this.settle();
           if (msg.type === 'done') resolve({ result: msg.result, report: msg.report, anatomy: msg.anatomy, where: 'worker' });
           else reject(errorOf(msg));
-        },
+        };
+        this.post(0, { id, spec, task });
+      }, (/** @type {Error} */ e) => {
+        if (this.pending?.id !== id) return;
+        this.settle();
+        reject(e);
+      });
+    });
+  }
+
+  /** Makes a large rotated quadratic with every worker of the pool, and has the first worker
+   * keep it (then the task that follows makes nothing): each worker makes a part of Q_r's
+   * columns, then, from all of them, a part of H's rows (O(d^3) each, about 1/3 and 2/3 of
+   * the work); the core puts the parts together to the bits of a whole (src/web/rotated.rs).
+   * Does nothing for other specs, on one core, or when the first worker keeps the problem.
+   * @param {number} id
+   * @param {Spec} spec */
+  async makeInPool(id, spec) {
+    const parts = poolSize();
+    let d = 0;
+    try {
+      d = wasm.rotatedSize(spec);
+    } catch {
+      return; // a bad spec: the task itself reports it
+    }
+    if (parts < 2 || d < POOL_MIN_ROTATED_D) return;
+    const [kept] = await this.gather(id, spec, 1, () => ({ task: 'keeps' }));
+    if (kept.keeps) return;
+    const phase = 'making the problem';
+    const columns = await this.gather(id, spec, parts, (part) => ({ task: 'rotationPart', part, parts }), { phase, from: 0, to: 1 / 3 });
+    const blocks = columns.map((m) => m.part);
+    const rows = await this.gather(id, spec, parts, (part) => ({ task: 'hessianPart', part, parts, blocks }), { phase, from: 1 / 3, to: 1 });
+    await this.gather(id, spec, 1, () => ({ task: 'keepRotated', blocks: rows.map((m) => m.part) }));
+  }
+
+  /** Request `id`'s task `message(k)` in workers 0..count-1 at once: resolves to their answers
+   * in worker order, rejects with the first error; their progress, averaged, is shown as
+   * `show.phase` between `show.from` and `show.to`.
+   * @param {number} id
+   * @param {Spec} spec
+   * @param {number} count
+   * @param {(k: number) => { task: string, part?: number, parts?: number, blocks?: Float64Array[] }} message
+   * @param {{ phase: string, from: number, to: number }} [show]
+   * @returns {Promise<any[]>} */
+  gather(id, spec, count, message, show) {
+    return new Promise((resolve, reject) => {
+      if (this.pending?.id !== id) return;
+      /** @type {any[]} */
+      const answers = new Array(count);
+      const partly = new Array(count).fill(0);
+      let left = count;
+      this.pending.receive = (msg, k) => {
+        if (msg.type === 'error') return reject(errorOf(msg));
+        if (msg.type === 'progress') partly[k] = msg.fraction;
+        else {
+          answers[k] = msg;
+          partly[k] = 1;
+          left -= 1;
+        }
+        if (show) this.onProgress({ phase: show.phase, fraction: show.from + (show.to - show.from) * partly.reduce((a, b) => a + b, 0) / count });
+        if (left === 0) resolve(answers);
       };
-      this.onProgress({ phase: 'starting', fraction: 0 });
-      this.post(0, { id, spec, task });
+      for (let k = 0; k < count; k++) this.post(k, { id, spec, ...message(k) });
     });
   }
 
@@ -158,7 +224,7 @@ export class Computer {
   /** Posts a task to worker k (started on first use) once it holds the core this thread uses
    * (the full one once a spec needed it).
    * @param {number} k
-   * @param {{ id: number, spec: Spec, task: string, cells?: number[] }} msg */
+   * @param {{ id: number, spec: Spec, task: string, cells?: number[], part?: number, parts?: number, blocks?: Float64Array[] }} msg */
   post(k, msg) {
     const w = this.workers[k] ??= this.startWorker(k);
     const core = coreName;

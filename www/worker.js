@@ -1,13 +1,16 @@
 // @ts-check
 // Runs experiments off the main thread: the same wasm core, the same numbers. Messages in:
 // {core, module}, a core compiled by the page (core.js), before the first task that uses it;
-// {id, spec, task, core, cells?} with a task of TASKS (`cells`: a sweep's cells, by index, for
-// sweepCells). Out: {id, type: 'progress', phase, fraction} |
-// {id, type: 'done', ...what the task returns} | {id, type: 'error', message, field}.
+// {id, spec, task, core, ...} with a task of TASKS and what it reads (`cells`: a sweep's cells,
+// by index, for sweepCells; `part`, `parts` and `blocks` for the parts of a rotated quadratic).
+// Out: {id, type: 'progress', phase, fraction} | {id, type: 'done', ...what the task returns}
+// (a part's numbers transferred, not copied) | {id, type: 'error', message, field}.
 import { wasm, load } from './core.js';
 import { ensureData } from './data.js';
 
 /** @typedef {(fraction: number, stage?: string) => boolean} Progress */
+/** What a task message carries besides its spec.
+ * @typedef {{ cells?: number[], part?: number, parts?: number, blocks?: Float64Array[] }} Inputs */
 
 /** The tasks, by name: the phase shown when it starts, the phase of its progress reports, and
  * what it computes. */
@@ -22,13 +25,25 @@ const TASKS = {
   // This worker's share of a sweep (compute.js puts the shares together).
   sweepCells: {
     phase: 'sweeping the grid',
-    exec: (/** @type {any} */ spec, /** @type {Progress} */ progress, /** @type {number[]} */ cells) => ({ cells: wasm.sweepCells(spec, Uint32Array.from(cells), progress) }),
+    exec: (/** @type {any} */ spec, /** @type {Progress} */ progress, /** @type {Inputs} */ { cells = [] }) => ({ cells: wasm.sweepCells(spec, Uint32Array.from(cells), progress) }),
   },
   anatomy: {
     begins: 'training to the checkpoint',
     phase: 'the Hessian and its spectrum',
     exec: (/** @type {any} */ spec, /** @type {Progress} */ progress) => ({ anatomy: wasm.hessianAnatomy(spec, progress) }),
   },
+  // A rotated quadratic made by the pool (compute.js): whether this worker has it already, this
+  // worker's part of Q_r's columns, then of H's rows, and H kept for the run.
+  keeps: { exec: (/** @type {any} */ spec) => ({ keeps: wasm.keeps(spec) }) },
+  rotationPart: {
+    phase: 'making the problem',
+    exec: (/** @type {any} */ spec, /** @type {Progress} */ progress, /** @type {Inputs} */ { part = 0, parts = 1 }) => ({ part: wasm.rotationPart(spec, part, parts, progress) }),
+  },
+  hessianPart: {
+    phase: 'making the problem',
+    exec: (/** @type {any} */ spec, /** @type {Progress} */ progress, /** @type {Inputs} */ { part = 0, parts = 1, blocks = [] }) => ({ part: wasm.hessianPart(spec, blocks, part, parts, progress) }),
+  },
+  keepRotated: { exec: (/** @type {any} */ spec, /** @type {Progress} */ _, /** @type {Inputs} */ { blocks = [] }) => (wasm.keepRotated(spec, blocks), {}) },
 };
 /** @typedef {keyof typeof TASKS} Task */
 
@@ -54,20 +69,22 @@ function reporter(id, phase) {
 /** The compiled cores the page sent, by name. @type {Partial<Record<import('./core.js').CoreName, WebAssembly.Module>>} */
 const modules = {};
 
-/** @param {MessageEvent<{ core: import('./core.js').CoreName, module: WebAssembly.Module } | { id: number, spec: any, task: Task, core: import('./core.js').CoreName, cells?: number[] }>} event */
+/** @param {MessageEvent<{ core: import('./core.js').CoreName, module: WebAssembly.Module } | Inputs & { id: number, spec: any, task: Task, core: import('./core.js').CoreName }>} event */
 self.onmessage = async ({ data }) => {
   if (!('id' in data)) {
     modules[data.core] = data.module;
     return;
   }
-  const { id, spec, task, core, cells = [] } = data;
+  const { id, spec, task, core } = data;
   try {
     await load(core, modules[core]);
     await ensureData(spec);
-    /** @type {{ begins?: string, phase?: string, exec: (spec: any, progress: Progress, cells: number[]) => object }} */
+    /** @type {{ begins?: string, phase?: string, exec: (spec: any, progress: Progress, inputs: Inputs) => object }} */
     const t = TASKS[task];
     if (t.begins) self.postMessage({ id, type: 'progress', phase: t.begins, fraction: 0 });
-    self.postMessage({ id, type: 'done', ...t.exec(spec, reporter(id, t.phase ?? t.begins ?? task), cells) });
+    const out = t.exec(spec, reporter(id, t.phase ?? t.begins ?? task), data);
+    const part = /** @type {{ part?: Float64Array }} */ (out).part;
+    self.postMessage({ id, type: 'done', ...out }, { transfer: part ? [part.buffer] : [] });
   } catch (e) {
     const err = /** @type {Error & { field?: string }} */ (e);
     self.postMessage({ id, type: 'error', message: err.message, field: err.field });

@@ -1,11 +1,10 @@
 //! Builds the objective and the start point a spec describes.
 
+use super::rotated::RotatedHessian;
 use crate::data::{load, split_by_group, training_set};
 use crate::linalg::Matrix;
 use crate::norm::Layout;
-use crate::objective::{
-    hessian_2d, rotated_hessian_watched, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock, Rotated,
-};
+use crate::objective::{hessian_2d, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock, Rotated};
 use crate::rng::{Rng, Stream};
 use crate::spec::{ProblemKind, ProblemSpec, RunTask, Spec, StartKind};
 
@@ -26,17 +25,18 @@ pub fn build(task: &RunTask) -> Problem {
 /// `build`, telling `done(fraction)` while it makes a rotated quadratic (O(d^3): Q_r from the
 /// rotation's angles, then H = Q_r diag(lambda) Q_r^T).
 pub fn build_watched(task: &RunTask, done: &mut dyn FnMut(f64)) -> Problem {
+    build_from(task, RotatedHessian::of(task).map(|made| made.matrix(done)))
+}
+
+/// The problem of `task`, its rotated quadratic's Hessian being `rotated` (made by the caller;
+/// None when the task has none to make: `RotatedHessian::of`).
+fn build_from(task: &RunTask, rotated: Option<Matrix>) -> Problem {
     let p = &task.problem;
     let d = task.dim();
     let objective: Box<dyn Objective> = match p.kind {
         ProblemKind::Quadratic => {
             let lam = spectrum(p.spectrum, d, p.lambda_min, p.lambda_max, p.outliers as usize);
-            let h = if p.rotation == 0.0 {
-                crate::linalg::Matrix::diagonal(&lam)
-            } else {
-                let rotation = HaarRotation::new(d, &mut Rng::stream(p.seed, Stream::Rotation));
-                rotated_hessian_watched(&lam, &rotation, p.rotation, done)
-            };
+            let h = rotated.unwrap_or_else(|| Matrix::diagonal(&lam));
             Box::new(Quadratic::with_spectrum(sides(p, h), vec![0.0; d], lam).with_layout(layout(p, d)))
         }
         ProblemKind::Quad2d => {
@@ -78,9 +78,7 @@ pub fn build_watched(task: &RunTask, done: &mut dyn FnMut(f64)) -> Problem {
 /// made once.
 #[derive(Default)]
 pub struct Kept {
-    /// The problem and what defines it: the spec's problem section, every float to the bit
-    /// (its Debug text); None for a problem given as a matrix, which is cheap to make and long to
-    /// compare.
+    /// The problem and what defines it (`key`).
     last: Option<(Option<String>, Problem)>,
 }
 
@@ -88,7 +86,7 @@ impl Kept {
     /// The problem of `task`: the one kept if its problem section is the same, else built
     /// (telling `done(fraction)`) and kept in place of the last.
     pub fn problem(&mut self, task: &RunTask, done: &mut dyn FnMut(f64)) -> &Problem {
-        let key = task.problem.matrix.is_none().then(|| format!("{:?}", task.problem));
+        let key = key(task);
         match self.last.take() {
             Some((Some(k), problem)) if Some(&k) == key.as_ref() => {
                 done(1.0);
@@ -101,6 +99,24 @@ impl Kept {
             }
         }
     }
+
+    /// Whether the problem of `task` is the one kept.
+    pub fn keeps(&self, task: &RunTask) -> bool {
+        matches!((&self.last, key(task)), (Some((Some(k), _)), Some(key)) if *k == key)
+    }
+
+    /// Keeps the problem of `task` (a rotated quadratic: `RotatedHessian::of`) with `h`, its
+    /// Hessian made elsewhere: by the page's pool of workers, in parts.
+    pub fn keep_rotated(&mut self, task: &RunTask, h: Matrix) {
+        self.last = None;
+        self.last = Some((key(task), build_from(task, Some(h))));
+    }
+}
+
+/// What defines the problem of `task`: its problem section, every float to the bit (its Debug
+/// text); None for a problem given as a matrix, which is cheap to make and long to compare.
+fn key(task: &RunTask) -> Option<String> {
+    task.problem.matrix.is_none().then(|| format!("{:?}", task.problem))
 }
 
 impl Problem {
@@ -229,6 +245,15 @@ mod tests {
         assert!(made(&other));
         assert!(made(&a));
         assert!(made(&matrix) && made(&matrix));
+        // A Hessian made elsewhere is kept as the problem's: `a` is then not made again, and
+        // `same` shares its problem section.
+        let h = build(&other).objective.constant_hessian().unwrap().clone();
+        assert!(!kept.keeps(&a));
+        kept.keep_rotated(&a, h.clone());
+        assert!(kept.keeps(&a) && kept.keeps(&same) && !kept.keeps(&other) && !kept.keeps(&matrix));
+        let mut heard = Vec::new();
+        assert_eq!(kept.problem(&same, &mut |f| heard.push(f)).objective.constant_hessian(), Some(&h));
+        assert_eq!(heard, [1.0]);
     }
 
     /// Heavy-tailed classes: the training losses of the three frequency groups, weighted by their

@@ -117,6 +117,21 @@ impl<const W: usize> Strips<W> {
         &mut self.data[k * self.n..(k + 1) * self.n]
     }
 
+    /// The columns these strips hold, as an n x k row-major block (k of them, the padding left
+    /// out).
+    pub fn columns(&self) -> Vec<f64> {
+        let n = self.n;
+        let cols = (W * (self.first + self.data.len() / n.max(1))).min(n) - (W * self.first).min(n);
+        let mut block = vec![0.0; n * cols];
+        for (k, strip) in self.data.chunks(n.max(1)).enumerate() {
+            let (c0, width) = (W * k, W.min(cols - W * k));
+            for (i, lanes) in strip.iter().enumerate() {
+                block[i * cols + c0..i * cols + c0 + width].copy_from_slice(&lanes[..width]);
+            }
+        }
+        block
+    }
+
     /// Writes the columns these strips hold into `out`.
     pub fn write_to(&self, out: &mut Matrix) {
         for (k, strip) in self.data.chunks(self.n.max(1)).enumerate() {

@@ -55,35 +55,60 @@ fn lower_rows_avx(left: &Matrix, a: &Matrix, rows: Range<usize>, tick: Tick) -> 
 type Rows = fn(&Matrix, &Matrix, Range<usize>, Tick) -> Vec<f64>;
 
 fn gram(a: &Matrix, w: &[f64], done: &mut dyn FnMut(f64), lower: Rows) -> Matrix {
-    let n = a.n;
+    let left = scaled(a, w);
+    let rows =
+        parallel::map_all(&row_pieces(a.n, parallel::pieces()), |rows, tick| lower(&left, a, rows.clone(), tick), done);
+    from_lower_rows(a.n, rows).expect("the pieces cover the rows")
+}
+
+/// Part `part` of `parts` of A diag(w) A^T's lower triangle: rows of it (the entries j <= i, the
+/// rest 0), by the cut `weighted_gram` makes for `parts` pieces (none when the cut has fewer).
+/// A pool that shares the product (the page's workers) puts the parts together with
+/// `from_lower_rows`; every entry is the one `weighted_gram` computes.
+pub(super) fn weighted_gram_part(a: &Matrix, w: &[f64], part: usize, parts: usize, tick: Tick) -> Vec<f64> {
+    match row_pieces(a.n, parts).get(part) {
+        Some(rows) => lower_rows_here(&scaled(a, w), a, rows.clone(), tick),
+        None => Vec::new(),
+    }
+}
+
+/// A diag(w), row by row.
+fn scaled(a: &Matrix, w: &[f64]) -> Matrix {
     let mut left = a.clone();
-    for i in 0..n {
+    for i in 0..a.n {
         for (v, wk) in left.row_mut(i).iter_mut().zip(w) {
             *v *= wk;
         }
     }
-    // The blocks of rows, cut into pieces of about equal work (block i0 has i0 + BLOCK products
-    // a row): each piece is run on its own (on every core natively) and fills its rows' lower
-    // triangles.
+    left
+}
+
+/// The rows 0..n cut into at most `count` pieces of whole blocks and about equal work (block i0
+/// has i0 + BLOCK products a row).
+fn row_pieces(n: usize, count: usize) -> Vec<Range<usize>> {
     let blocks: Vec<usize> = (0..n).step_by(BLOCK).collect();
     let work: Vec<f64> = blocks.iter().map(|&i0| (i0 + BLOCK) as f64).collect();
-    let pieces = parallel::balanced(&work, parallel::pieces());
-    let rows = parallel::map_all(
-        &pieces,
-        |piece, tick| lower(&left, a, blocks[piece.start]..(blocks[piece.end - 1] + BLOCK).min(n), tick),
-        done,
-    );
-    let data = rows.into_iter().reduce(|mut all, more| {
-        all.extend(more);
-        all
-    });
-    let mut g = Matrix { n, data: data.unwrap_or_default() };
+    parallel::balanced(&work, count)
+        .into_iter()
+        .map(|piece| blocks[piece.start]..(blocks[piece.end - 1] + BLOCK).min(n))
+        .collect()
+}
+
+/// The symmetric n x n matrix whose lower triangle's rows are `parts` in order (None unless
+/// they hold n rows of n).
+pub(super) fn from_lower_rows(n: usize, parts: impl IntoIterator<Item = Vec<f64>>) -> Option<Matrix> {
+    let mut data = Vec::with_capacity(n * n);
+    parts.into_iter().for_each(|part| data.extend(part));
+    if data.len() != n * n {
+        return None;
+    }
+    let mut g = Matrix { n, data };
     for i in 0..n {
         for j in 0..i {
             g.data[j * n + i] = g.data[i * n + j];
         }
     }
-    g
+    Some(g)
 }
 
 /// Rows `rows` of left a^T, entries j <= i only (the rest 0), by blocks of BLOCK rows, telling

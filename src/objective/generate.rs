@@ -81,6 +81,14 @@ impl HaarRotation {
     fn matrix_watched(&self, r: f64, done: &mut dyn FnMut(f64)) -> Matrix {
         by_width!(accumulate(self, r, done))
     }
+
+    /// Part `part` of `parts` of Q_r's columns, for a pool that shares the work (the page's
+    /// workers): a block of consecutive columns, row-major (none when the cut has fewer parts),
+    /// telling `tick(fraction)`. `Matrix::from_column_blocks` of the parts in order is
+    /// `matrix(r)`, to the bit: each column is rotated by the same code in any part.
+    pub fn matrix_part(&self, r: f64, part: usize, parts: usize, tick: Tick) -> Vec<f64> {
+        by_width!(columns_part(self, r, part, parts, tick))
+    }
 }
 
 /// The index of column j's first rotation among the d (d - 1) / 2: each column j' before it has
@@ -126,9 +134,28 @@ fn chain_angles(z: &[f64]) -> Vec<f64> {
 /// with every rotation applied to its strips in the order below, so every entry gets the same
 /// bits whatever the cut and the number of threads.
 fn accumulate<const W: usize>(rotation: &HaarRotation, r: f64, done: &mut dyn FnMut(f64)) -> Matrix {
+    let (d, coef) = (rotation.d, coefficients(rotation, r));
+    let pieces = strip_pieces::<W>(d, parallel::pieces());
+    let parts = parallel::map_all(&pieces, |held, tick| rotate_strips::<W>(d, &coef, held.clone(), tick), done);
+    let mut out = Matrix::zeros(d);
+    for part in parts {
+        part.write_to(&mut out);
+    }
+    out
+}
+
+/// Part `part` of `parts` of Q_r's columns (`HaarRotation::matrix_part`).
+fn columns_part<const W: usize>(rotation: &HaarRotation, r: f64, part: usize, parts: usize, tick: Tick) -> Vec<f64> {
+    match strip_pieces::<W>(rotation.d, parts).get(part) {
+        Some(held) => rotate_strips::<W>(rotation.d, &coefficients(rotation, r), held.clone(), tick).columns(),
+        None => Vec::new(),
+    }
+}
+
+/// Each column's coefficients (c, t) = (cos, -sin) of its scaled angles, in the order applied:
+/// the reverse of the order found.
+fn coefficients(rotation: &HaarRotation, r: f64) -> Vec<(f64, f64)> {
     let d = rotation.d;
-    // Each column's coefficients (c, t) = (cos, -sin) of its scaled angles, in the order applied:
-    // the reverse of the order found.
     let mut coef = Vec::with_capacity(rotation.angles.len());
     for j in 0..d.saturating_sub(1) {
         let first = first_of(d, j);
@@ -137,17 +164,16 @@ fn accumulate<const W: usize>(rotation: &HaarRotation, r: f64, done: &mut dyn Fn
             (libm::cos(a), -libm::sin(a))
         }));
     }
-    // Strip s meets the groups of columns that start before its end, each over d - j0 rows.
+    coef
+}
+
+/// The strips of W columns cut into at most `count` pieces of about equal work: strip s meets
+/// the groups of columns that start before its end, each over d - j0 rows.
+fn strip_pieces<const W: usize>(d: usize, count: usize) -> Vec<Range<usize>> {
     let work: Vec<f64> = (0..Strips::<W>::count(d))
         .map(|s| (0..(W * s + W).min(d)).step_by(GROUP).map(|j0| (d - j0) as f64).sum())
         .collect();
-    let pieces = balanced(&work, parallel::pieces());
-    let parts = parallel::map_all(&pieces, |held, tick| rotate_strips::<W>(d, &coef, held.clone(), tick), done);
-    let mut out = Matrix::zeros(d);
-    for part in parts {
-        part.write_to(&mut out);
-    }
-    out
+    balanced(&work, count)
 }
 
 /// Strips `held` of Q_r: the identity's, rotated by `coef` (each column's coefficients in the
