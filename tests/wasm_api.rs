@@ -221,8 +221,11 @@ fn a_sweep_in_shares_of_cells_is_the_whole_sweep() {
 fn a_rotated_quadratic_made_in_parts_runs_as_the_whole() {
     let spec = || parse(r#"{"problem": {"d": 37, "rotation": 0.8, "seed": 917}, "run": {"steps": 30}}"#);
     let other = || parse(r#"{"problem": {"d": 5, "rotation": 1, "seed": 918}, "run": {"steps": 3}}"#);
-    assert_eq!(web::rotated_size_js(spec()).unwrap(), 37);
-    assert_eq!(web::rotated_size_js(parse(r#"{"problem": {"d": 37, "rotation": 0}}"#)).unwrap(), 0);
+    let making = web::rotated_making(spec()).unwrap();
+    assert_eq!(get(&making, "d").as_f64(), Some(37.0));
+    // Making it counts as 2 d steps of one method against 2 methods of 30 steps.
+    assert_eq!(get(&making, "share").as_f64(), Some(74.0 / 134.0));
+    assert!(web::rotated_making(parse(r#"{"problem": {"d": 37, "rotation": 0}}"#)).unwrap().is_null());
     let parts = 3;
     let columns = js_sys::Array::new();
     for k in 0..parts {

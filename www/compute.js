@@ -85,7 +85,7 @@ export class Computer {
     return new Promise((resolve, reject) => {
       this.pending = { id, reject, receive: () => {} };
       this.onProgress({ phase: 'starting', fraction: 0 });
-      this.makeInPool(id, spec).then(() => {
+      this.makeInPool(id, spec, task).then(() => {
         if (this.pending?.id !== id) return;
         this.pending.receive = (msg) => {
           if (msg.type === 'progress') return this.onProgress(msg);
@@ -104,26 +104,30 @@ export class Computer {
 
   /** Makes a large rotated quadratic with every worker of the pool, and has the first worker
    * keep it (then the task that follows makes nothing): each worker makes a part of Q_r's
-   * columns, then, from all of them, a part of H's rows (O(d^3) each, about 1/3 and 2/3 of
-   * the work); the core puts the parts together to the bits of a whole (src/web/rotated.rs).
-   * Does nothing for other specs, on one core, or when the first worker keeps the problem.
+   * columns, then, from all of them, a part of H's rows (O(d^3) each, shown as half of the
+   * making each, as the core shows them); the core puts the parts together to the bits of a
+   * whole (src/web/rotated.rs).
+   * Does nothing for other specs, on one core, or when the first worker keeps the problem. Its
+   * progress before a run is shown on the run's scale (up to the share the run gives it).
    * @param {number} id
-   * @param {Spec} spec */
-  async makeInPool(id, spec) {
+   * @param {Spec} spec
+   * @param {string} task */
+  async makeInPool(id, spec, task) {
     const parts = poolSize();
-    let d = 0;
+    /** @type {{ d: number, share: number } | null} */
+    let making = null;
     try {
-      d = wasm.rotatedSize(spec);
+      making = wasm.rotatedMaking(spec);
     } catch {
       return; // a bad spec: the task itself reports it
     }
-    if (parts < 2 || d < POOL_MIN_ROTATED_D) return;
+    if (parts < 2 || !making || making.d < POOL_MIN_ROTATED_D) return;
     const [kept] = await this.gather(id, spec, 1, () => ({ task: 'keeps' }));
     if (kept.keeps) return;
-    const phase = 'making the problem';
-    const columns = await this.gather(id, spec, parts, (part) => ({ task: 'rotationPart', part, parts }), { phase, from: 0, to: 1 / 3 });
+    const [phase, end] = ['making the problem', task === 'run' ? making.share : 1];
+    const columns = await this.gather(id, spec, parts, (part) => ({ task: 'rotationPart', part, parts }), { phase, from: 0, to: end / 2 });
     const blocks = columns.map((m) => m.part);
-    const rows = await this.gather(id, spec, parts, (part) => ({ task: 'hessianPart', part, parts, blocks }), { phase, from: 1 / 3, to: 1 });
+    const rows = await this.gather(id, spec, parts, (part) => ({ task: 'hessianPart', part, parts, blocks }), { phase, from: end / 2, to: end });
     await this.gather(id, spec, 1, () => ({ task: 'keepRotated', blocks: rows.map((m) => m.part) }));
   }
 

@@ -33,7 +33,7 @@ pub use prediction::{guaranteed_rate, predicted_ratio, winner_agreement, Advanta
 pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Kept, Problem};
 pub use rotated::{rotated_size, RotatedHessian};
-pub use run::{run_spec, run_spec_watched, Accuracy, MethodResult, ProblemInfo, RunResult};
+pub use run::{making_share, run_spec, run_spec_watched, Accuracy, MethodResult, ProblemInfo, RunResult};
 pub use step_ratio::{StepRatioRecorder, StepRatios};
 pub use sweep::{
     assemble_sweep, lambda_max_for_spread, run_sweep, spearman, sweep_cells, sweep_csv, SweepCell, SweepResult,

@@ -157,9 +157,7 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, Error> {
 /// the spec's, else it is built and kept.
 pub fn run_spec_watched(spec: &Spec, kept: &mut Kept, progress: StageProgress) -> Result<RunResult, Error> {
     let task = spec.run_task()?;
-    let grid = tuning_grid(&task);
-    let runs = task.methods.iter().map(|m| if m.tune { grid.len() + 1 } else { 1 }).sum();
-    let mut counter = StepProgress::new(progress, setup_steps(&task), runs, task.run.steps as usize);
+    let mut counter = StepProgress::new(progress, setup_steps(&task), runs(&task), task.run.steps as usize);
     if !counter.stage("making the problem") {
         return Err(Error::Cancelled);
     }
@@ -172,6 +170,20 @@ pub fn run_spec_watched(spec: &Spec, kept: &mut Kept, progress: StageProgress) -
         return Err(Error::Cancelled);
     }
     Ok(result)
+}
+
+/// The runs of a task's methods, tuning runs included.
+fn runs(task: &RunTask) -> usize {
+    let grid = tuning_grid(task);
+    task.methods.iter().map(|m| if m.tune { grid.len() + 1 } else { 1 }).sum()
+}
+
+/// The share of a run's progress that making its problem takes (`run_spec_watched` reports it
+/// done there): the page's pool, which makes a rotated quadratic before the run, shows its
+/// progress on the same scale.
+pub fn making_share(task: &RunTask) -> f64 {
+    let setup = setup_steps(task);
+    setup as f64 / (setup + runs(task) * task.run.steps as usize).max(1) as f64
 }
 
 /// What making the problem costs, in steps of one method: a rotated quadratic costs about

@@ -23,7 +23,9 @@ pub(super) fn weighted_gram(a: &Matrix, w: &[f64], done: &mut dyn FnMut(f64)) ->
 }
 
 /// Rows of the lower triangle (`lower_rows`) with this machine's tile: in a function of its own
-/// per vector unit, so that the tile's registers exist wherever the piece runs.
+/// per vector unit, so that the tile's registers exist wherever the piece runs. Never inlined:
+/// `weighted_gram` and `weighted_gram_part` share one copy of the kernel in the page's wasm.
+#[inline(never)]
 fn lower_rows_here(left: &Matrix, a: &Matrix, rows: Range<usize>, tick: Tick) -> Vec<f64> {
     #[cfg(target_arch = "x86_64")]
     {

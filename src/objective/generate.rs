@@ -184,7 +184,9 @@ fn strip_pieces<const W: usize>(d: usize, count: usize) -> Vec<Range<usize>> {
 /// column j's (those of later columns) left Q equal to the identity outside rows and columns
 /// after j, so the entries before column j of both rows are zero and stay untouched. Columns are
 /// taken by groups of GROUP from the last: the group's own strips one rotation at a time, each
-/// from its column on, then every later strip by one wavefront (linalg::givens).
+/// from its column on, then every later strip by one wavefront (linalg::givens). Never inlined:
+/// Q_r whole and its parts share one copy in the page's wasm.
+#[inline(never)]
 fn rotate_strips<const W: usize>(d: usize, coef: &[(f64, f64)], held: Range<usize>, tick: Tick) -> Strips<W> {
     let mut q = Strips::<W>::identity(d, held.clone());
     let m = coef.len().max(1) as f64;

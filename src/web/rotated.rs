@@ -3,11 +3,12 @@
 //! rows, and the worker that runs the spec keeps H put together (`experiment::RotatedHessian`
 //! has the arithmetic: the parts give the bits of the whole).
 
-use super::{js_error, js_progress, parse_spec, usage, with_kept};
-use crate::experiment::{rotated_size, RotatedHessian};
+use super::{js_error, js_progress, parse_spec, to_js, usage, with_kept};
+use crate::experiment::{making_share, rotated_size, RotatedHessian};
 use crate::linalg::Matrix;
 use crate::spec::RunTask;
 use js_sys::{Array, Float64Array};
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 fn task_of(spec: JsValue) -> Result<RunTask, JsValue> {
@@ -27,11 +28,20 @@ fn parts_of(parts: &Array, what: &str) -> Result<Vec<Vec<f64>>, JsValue> {
         .map_err(|_| usage(format!("{what}: every part is a Float64Array")))
 }
 
-/// The size d of the rotated quadratic a spec makes, 0 when it makes none (another problem, or
-/// rotation 0); its angles are not drawn.
-#[wasm_bindgen(js_name = rotatedSize)]
-pub fn rotated_size_js(spec: JsValue) -> Result<usize, JsValue> {
-    Ok(rotated_size(&task_of(spec)?).unwrap_or(0))
+/// The rotated quadratic a spec makes, without drawing it: `{d, share}`, `share` being the part
+/// of the run's progress that making it takes; null when it makes none (another problem, or
+/// rotation 0).
+#[wasm_bindgen(js_name = rotatedMaking)]
+pub fn rotated_making(spec: JsValue) -> Result<JsValue, JsValue> {
+    let task = task_of(spec)?;
+    let d = rotated_size(&task);
+    to_js(&d.map(|d| Making { d, share: making_share(&task) }))
+}
+
+#[derive(Serialize)]
+struct Making {
+    d: usize,
+    share: f64,
 }
 
 /// Whether this instance keeps the problem of a spec (made by its last run or report, or
