@@ -123,17 +123,18 @@ struct CurveRecorder<'a> {
     evaluator: &'a super::problem::Evaluator,
     problem: &'a super::problem::Problem,
     curves: Curves,
-    /// The training fit of the last point seen, when the run evaluated it in full: at the run's
-    /// end, that of its last iterate (for the final accuracy).
-    last_fit: Option<(f64, f64)>,
+    /// The training fit of the last point seen, with its step t, when the run evaluated it in
+    /// full: the final accuracy reuses it when t is the step of the run's last iterate.
+    last_fit: Option<(usize, (f64, f64))>,
 }
 
 impl Observer for CurveRecorder<'_> {
     fn observe(&mut self, p: &Point) -> ControlFlow<()> {
-        self.last_fit = p.full.and_then(|full| full.fit);
+        let fit = p.full.and_then(|full| full.fit);
+        self.last_fit = fit.map(|fit| (p.t, fit));
         if p.sampled {
             let x = self.problem.original(p.x);
-            let e = self.evaluator.evaluate(&x, self.last_fit);
+            let e = self.evaluator.evaluate(&x, fit);
             let c = &mut self.curves;
             c.t.push(p.t);
             c.train_loss.push(e.train_loss);
@@ -280,7 +281,8 @@ fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut 
             message,
             accuracy: evaluator.as_ref().map(|ev| {
                 let x = problem.original(&out.x);
-                let e = ev.evaluate(&x, last_fit.flatten());
+                let fit = last_fit.flatten().filter(|(t, _)| *t == out.stopped_at).map(|(_, fit)| fit);
+                let e = ev.evaluate(&x, fit);
                 Accuracy { train: e.train_accuracy, test: e.test_accuracy }
             }),
             curves,
