@@ -31,6 +31,7 @@ pub mod optimizer;
 pub mod parallel;
 pub mod plot;
 pub mod rng;
+pub mod simd2;
 pub mod smoothness;
 pub mod spec;
 

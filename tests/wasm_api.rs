@@ -1,12 +1,16 @@
 //! The exported JavaScript API, run in Node by wasm-bindgen-test-runner.
 #![cfg(target_arch = "wasm32")]
 
+#[path = "support/elementary_inputs.rs"]
+mod elementary_inputs;
 #[path = "support/seventeen_digits.rs"]
 mod seventeen_digits;
 
+use elementary_inputs::{exp_inputs, mismatches, tanh_inputs};
 use js_sys::Reflect;
 use seventeen_digits::{seventeen_digit_numbers, specs_holding};
 use steepest::experiment::parse_rows;
+use steepest::simd2::elementary::{exp_in_place, tanh_in_place};
 use steepest::spec::Spec;
 use steepest::web;
 use wasm_bindgen::{JsCast, JsValue};
@@ -252,4 +256,14 @@ fn a_rotated_quadratic_made_in_parts_runs_as_the_whole() {
     assert!(message(web::keep_rotated(spec(), rows).unwrap_err()).contains("hessian parts"));
     assert!(message(web::keep_rotated(other(), js_sys::Array::of1(&JsValue::from(1))).unwrap_err())
         .contains("Float64Array"));
+}
+
+/// The 2-lane tanh and exp in f64x2 give libm's bits on every branch, as natively
+/// (tests/elementary.rs).
+#[wasm_bindgen_test]
+fn two_lane_tanh_and_exp_give_the_bits_of_libm() {
+    let wrong = mismatches(&tanh_inputs(3_000_000), tanh_in_place, libm::tanh);
+    assert!(wrong.is_empty(), "tanh: {wrong:#?}");
+    let wrong = mismatches(&exp_inputs(3_000_000), exp_in_place, libm::exp);
+    assert!(wrong.is_empty(), "exp: {wrong:#?}");
 }

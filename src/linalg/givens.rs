@@ -52,13 +52,14 @@ macro_rules! by_width {
 }
 pub(crate) use by_width;
 
-/// (x, y) <- (c x + t y, -t x + c y) lane by lane: `rotate_pair`'s arithmetic, to the bit.
+/// (x, y) <- (c x + t y, -t x + c y) lane by lane: `rotate_pair`'s arithmetic, to the bit. In
+/// wasm by pairs of lanes (`rotate_pairs`); natively the loop, which the compiler vectorises to
+/// the strip's width.
 #[inline(always)]
 pub(crate) fn rotate_lanes<const W: usize>(x: &mut [f64; W], y: &mut [f64; W], c: f64, t: f64) {
     #[cfg(target_arch = "wasm32")]
-    if W % 2 == 0 {
-        return rotate_simd128(x, y, c, t);
-    }
+    rotate_pairs(x, y, c, t);
+    #[cfg(not(target_arch = "wasm32"))]
     for l in 0..W {
         let (u, v) = (x[l], y[l]);
         x[l] = c * u + t * v;
@@ -66,20 +67,19 @@ pub(crate) fn rotate_lanes<const W: usize>(x: &mut [f64; W], y: &mut [f64; W], c
     }
 }
 
-/// `rotate_lanes` by pairs of lanes in wasm's f64x2 operations (the same IEEE products and sums
-/// per lane; c v - t u is -t u + c v to the bit): LLVM does not vectorise the loop above for
-/// wasm on its own.
+/// `rotate_lanes` in f64x2 operations (the same IEEE products and sums per lane; c v - t u is
+/// -t u + c v to the bit): LLVM does not vectorise the loop for wasm on its own. wasm's width
+/// (4) is even.
 #[cfg(target_arch = "wasm32")]
 #[inline(always)]
-fn rotate_simd128<const W: usize>(x: &mut [f64; W], y: &mut [f64; W], c: f64, t: f64) {
-    use core::arch::wasm32::{f64x2, f64x2_add, f64x2_extract_lane, f64x2_mul, f64x2_splat, f64x2_sub};
-    let (c, t) = (f64x2_splat(c), f64x2_splat(t));
-    for l in (0..W).step_by(2) {
-        let (u, v) = (f64x2(x[l], x[l + 1]), f64x2(y[l], y[l + 1]));
-        let a = f64x2_add(f64x2_mul(c, u), f64x2_mul(t, v));
-        let b = f64x2_sub(f64x2_mul(c, v), f64x2_mul(t, u));
-        (x[l], x[l + 1]) = (f64x2_extract_lane::<0>(a), f64x2_extract_lane::<1>(a));
-        (y[l], y[l + 1]) = (f64x2_extract_lane::<0>(b), f64x2_extract_lane::<1>(b));
+fn rotate_pairs<const W: usize>(x: &mut [f64; W], y: &mut [f64; W], c: f64, t: f64) {
+    use crate::simd2::F64x2;
+    const { assert!(W.is_multiple_of(2), "the strip is whole pairs of lanes") };
+    let (cc, tt) = (F64x2::splat(c), F64x2::splat(t));
+    for (xp, yp) in x.as_chunks_mut::<2>().0.iter_mut().zip(y.as_chunks_mut::<2>().0) {
+        let (u, v) = (F64x2::load(xp), F64x2::load(yp));
+        (cc * u + tt * v).store(xp);
+        (cc * v - tt * u).store(yp);
     }
 }
 

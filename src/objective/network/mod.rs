@@ -36,6 +36,19 @@ impl Activation {
         }
     }
 
+    /// `value` at every entry of z (the same bits): tanh by pairs of lanes, which in wasm is
+    /// about twice as fast as one call at a time.
+    fn apply(&self, z: &[f64]) -> Vec<f64> {
+        match self {
+            Activation::Tanh => {
+                let mut a = z.to_vec();
+                crate::simd2::elementary::tanh_in_place(&mut a);
+                a
+            }
+            Activation::Relu => z.iter().map(|v| self.value(*v)).collect(),
+        }
+    }
+
     /// (first, second) derivative at z, given a = value(z).
     fn derivatives(&self, z: f64, a: f64) -> (f64, f64) {
         match self {

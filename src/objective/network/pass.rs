@@ -12,6 +12,7 @@ use super::product::{add_product, Left};
 use super::Network;
 use crate::data::Dataset;
 use crate::norm::{combine, dot, tail_dot, DOT_LANES};
+use crate::simd2::{elementary, F64x2};
 
 /// Rows per block of a pass over many rows: the block's activations stay in cache, and the
 /// gradient's running sums still take the rows in order.
@@ -121,66 +122,18 @@ fn dot_pairs<const C: usize>(left: &[f64], right: [&[f64]; C]) -> [f64; C] {
     let ys: [&[[f64; 2]]; C] = std::array::from_fn(|c| &right[c][..body].as_chunks().0[..x.len()]);
     let mut sums = [[0.0; DOT_LANES]; C];
     for pair in 0..DOT_LANES / 2 {
-        let mut acc = [lanes::ZERO; C];
+        let mut acc = [F64x2::ZERO; C];
         for k in (pair..x.len()).step_by(DOT_LANES / 2) {
-            let xk = lanes::load(&x[k]);
+            let xk = F64x2::load(&x[k]);
             for (a, y) in acc.iter_mut().zip(&ys) {
-                *a = lanes::add_product(*a, lanes::load(&y[k]), xk);
+                *a = a.add_product(F64x2::load(&y[k]), xk);
             }
         }
         for (s, a) in sums.iter_mut().zip(&acc) {
-            s[2 * pair..2 * pair + 2].copy_from_slice(&lanes::values(*a));
+            s[2 * pair..2 * pair + 2].copy_from_slice(&a.to_array());
         }
     }
     std::array::from_fn(|c| combine(sums[c]) + tail_dot(&right[c][body..], &left[body..]))
-}
-
-/// A pair of f64 lanes with lane-wise IEEE products and sums (the same bits on every target).
-/// In wasm, one simd128 register, written out: from plain arrays LLVM vectorised `dot_pairs`
-/// across the tile's columns instead, with a splat and a shuffle per product.
-#[cfg(target_arch = "wasm32")]
-mod lanes {
-    use core::arch::wasm32::{f64x2, f64x2_add, f64x2_extract_lane, f64x2_mul, v128};
-
-    pub const ZERO: v128 = f64x2(0.0, 0.0);
-
-    #[inline(always)]
-    pub fn load(x: &[f64; 2]) -> v128 {
-        f64x2(x[0], x[1])
-    }
-
-    /// acc + x y, lane by lane.
-    #[inline(always)]
-    pub fn add_product(acc: v128, x: v128, y: v128) -> v128 {
-        f64x2_add(acc, f64x2_mul(x, y))
-    }
-
-    #[inline(always)]
-    pub fn values(p: v128) -> [f64; 2] {
-        [f64x2_extract_lane::<0>(p), f64x2_extract_lane::<1>(p)]
-    }
-}
-
-/// Natively the plain pair, which the compiler maps onto SSE2 or NEON registers.
-#[cfg(not(target_arch = "wasm32"))]
-mod lanes {
-    pub const ZERO: [f64; 2] = [0.0; 2];
-
-    #[inline(always)]
-    pub fn load(x: &[f64; 2]) -> [f64; 2] {
-        *x
-    }
-
-    /// acc + x y, lane by lane.
-    #[inline(always)]
-    pub fn add_product(acc: [f64; 2], x: [f64; 2], y: [f64; 2]) -> [f64; 2] {
-        [acc[0] + x[0] * y[0], acc[1] + x[1] * y[1]]
-    }
-
-    #[inline(always)]
-    pub fn values(p: [f64; 2]) -> [f64; 2] {
-        p
-    }
 }
 
 /// Z = U Wᵀ + b.
@@ -213,20 +166,25 @@ impl Network {
         let mut pre = Vec::with_capacity(last);
         for l in 0..last {
             let z = affine(&inputs[l], self.weights(w, l), self.biases(w, l));
-            inputs.push(z.iter().map(|v| self.activation.value(*v)).collect());
+            inputs.push(self.activation.apply(&z));
             pre.push(z);
         }
         let z = affine(&inputs[last], self.weights(w, last), self.biases(w, last));
         let classes = self.sizes[last + 1];
-        let mut p = Vec::with_capacity(z.len());
-        let mut loss = Vec::with_capacity(rows.len());
         let labels: Vec<usize> = rows.iter().map(|i| data.y[*i]).collect();
-        for (zr, y) in z.chunks_exact(classes).zip(&labels) {
-            // Softmax and cross-entropy, shifted by the largest logit.
-            let m = zr.iter().fold(f64::NEG_INFINITY, |a, b| a.max(*b));
-            let e: Vec<f64> = zr.iter().map(|v| libm::exp(v - m)).collect();
+        // Softmax and cross-entropy, each row shifted by its largest logit m; the whole batch's
+        // exp(z - m) at once, by pairs.
+        let largest: Vec<f64> =
+            z.chunks_exact(classes).map(|zr| zr.iter().fold(f64::NEG_INFINITY, |a, b| a.max(*b))).collect();
+        let mut p: Vec<f64> =
+            z.chunks_exact(classes).zip(&largest).flat_map(|(zr, m)| zr.iter().map(move |v| v - m)).collect();
+        elementary::exp_in_place(&mut p);
+        let mut loss = Vec::with_capacity(rows.len());
+        for ((e, zr), (m, y)) in
+            p.chunks_exact_mut(classes).zip(z.chunks_exact(classes)).zip(largest.iter().zip(&labels))
+        {
             let s: f64 = e.iter().sum();
-            p.extend(e.iter().map(|v| v / s));
+            e.iter_mut().for_each(|v| *v /= s);
             loss.push(m + libm::log(s) - zr[*y]);
         }
         Forward { rows: rows.len(), inputs, pre, p, loss, labels }
