@@ -14,6 +14,9 @@ pub struct Quadratic {
     spectrum: Option<Vec<f64>>,
     /// The variable's shape: a plain vector, or an m x n matrix X with x = vec(X) row-major.
     layout: Layout,
+    /// H's diagonal when H is diagonal (every generated problem at rotation 0): its products
+    /// then cost d instead of d^2 (`product`).
+    diagonal: Option<Vec<f64>>,
 }
 
 /// Why a user-given matrix was refused (wrapped by the crate's `Error::Matrix`).
@@ -44,7 +47,8 @@ impl Quadratic {
         debug_assert_eq!(h.asymmetry(), 0.0, "the Hessian is not exactly symmetric");
         let psd = spectrum.first().is_none_or(|l| *l >= 0.0);
         let layout = Layout::vector(h.n());
-        Quadratic { h, x_star, f_star: psd.then_some(0.0), spectrum: Some(spectrum), layout }
+        let diagonal = diagonal_of(&h);
+        Quadratic { h, x_star, f_star: psd.then_some(0.0), spectrum: Some(spectrum), layout, diagonal }
     }
 
     /// From a user's matrix as `check_matrix` returns it (exactly symmetric), tested for PSD.
@@ -61,7 +65,8 @@ impl Quadratic {
             }
             Err(_) => (h.gershgorin().0 >= 0.0, None),
         };
-        Quadratic { h, x_star: vec![0.0; n], f_star: psd.then_some(0.0), spectrum, layout: Layout::vector(n) }
+        let diagonal = diagonal_of(&h);
+        Quadratic { h, x_star: vec![0.0; n], f_star: psd.then_some(0.0), spectrum, layout: Layout::vector(n), diagonal }
     }
 
     /// The same quadratic over a variable of `layout` (of the same dimension).
@@ -77,6 +82,29 @@ impl Quadratic {
     pub fn x_star(&self) -> &[f64] {
         &self.x_star
     }
+
+    /// out = H v, with the bits of `Matrix::sym_matvec_into` (each out_k those of dot(row k, v)).
+    /// For a diagonal H that dot adds to h_kk v_k only products 0 v_j = ±0 (a sum that starts at
+    /// +0), which leave a nonzero value as it is and make a zero +0: out_k = h_kk v_k + 0 exactly,
+    /// while every v_j is finite (0 inf is NaN: then the full product).
+    fn product(&self, v: &[f64], out: &mut [f64]) {
+        match &self.diagonal {
+            Some(diag) if v.iter().all(|x| x.is_finite()) => {
+                for ((o, h), x) in out.iter_mut().zip(diag).zip(v) {
+                    *o = h * x + 0.0;
+                }
+            }
+            _ => self.h.sym_matvec_into(v, out),
+        }
+    }
+}
+
+/// H's diagonal when every entry off it is zero.
+fn diagonal_of(h: &Matrix) -> Option<Vec<f64>> {
+    let n = h.n();
+    (0..n)
+        .all(|i| h.row(i).iter().enumerate().all(|(j, v)| i == j || *v == 0.0))
+        .then(|| (0..n).map(|i| h.get(i, i)).collect())
 }
 
 /// Checks a matrix given as rows and returns it exactly symmetrised.
@@ -121,15 +149,15 @@ impl Objective for Quadratic {
     }
 
     /// g = H (x - x*), f = 1/2 <x - x*, g>: one matrix-vector product for both, over H's lower
-    /// triangle (H is exactly symmetric).
+    /// triangle (H is exactly symmetric), or its diagonal.
     fn value_and_gradient(&self, x: &[f64], g: &mut [f64]) -> f64 {
         let z: Vec<f64> = x.iter().zip(&self.x_star).map(|(a, b)| a - b).collect();
-        self.h.sym_matvec_into(&z, g);
+        self.product(&z, g);
         0.5 * dot(&z, g)
     }
 
     fn hessian_vector(&self, _x: &[f64], v: &[f64], out: &mut [f64]) {
-        self.h.sym_matvec_into(v, out);
+        self.product(v, out);
     }
 
     fn hessian(&self, _x: &[f64]) -> Option<Matrix> {
@@ -177,6 +205,46 @@ mod tests {
 
     fn from_rows(rows: &[Vec<f64>]) -> Quadratic {
         Quadratic::from_symmetric(check_matrix(rows, 10).unwrap())
+    }
+
+    /// A diagonal H's products by its diagonal have the bits of the row-by-row product: zeros on
+    /// the diagonal, -0 and zeros in v, products that overflow or underflow, and v with an
+    /// infinite or NaN entry (0 inf is NaN in every row); an H with one entry off the diagonal
+    /// is not taken for diagonal.
+    #[test]
+    fn a_diagonal_hessians_products_have_the_bits_of_the_full_product() {
+        let mut rng = crate::rng::Rng::new(5);
+        for d in [1, 2, 7, 9, 130] {
+            let mut diag = rng.normals(d);
+            diag[0] = 0.0;
+            diag[d / 2] = -0.0;
+            diag[d - 1] *= 1e300;
+            let q = Quadratic::with_spectrum(Matrix::diagonal(&diag), vec![0.0; d], vec![0.0; d]);
+            assert!(q.diagonal.is_some());
+            let mut vs = vec![rng.normals(d), vec![-0.0; d], vec![0.0; d]];
+            let mut v = rng.normals(d);
+            v[d - 1] = 1e10;
+            v[d / 3] = -0.0;
+            vs.push(v.clone());
+            v[d / 4] = 1e-320;
+            vs.push(v.clone());
+            v[d / 2] = f64::INFINITY;
+            vs.push(v.clone());
+            v[d / 2] = f64::NAN;
+            vs.push(v);
+            for v in vs {
+                let mut got = vec![7.0; d];
+                q.hessian_vector(&[], &v, &mut got);
+                let want = q.h.matvec(&v);
+                for (k, (a, b)) in got.iter().zip(&want).enumerate() {
+                    assert!(a.to_bits() == b.to_bits() || (a.is_nan() && b.is_nan()), "d = {d}, k = {k}: {a} vs {b}");
+                }
+            }
+        }
+        let mut h = Matrix::diagonal(&[1.0, 2.0, 3.0]);
+        h.set(2, 0, 1e-300);
+        h.set(0, 2, 1e-300);
+        assert!(Quadratic::from_symmetric(h).diagonal.is_none());
     }
 
     #[test]
