@@ -24,10 +24,10 @@ const steps = [
     sh('npx', ['--no-install', 'tsc', '--noEmit', '-p', 'tests/browser']);
   }],
   ['native tests (cargo test)', () => sh('cargo', ['test'])],
-  ['wasm API tests (wasm-bindgen-test in Node)', () => {
+  ['wasm API tests and the dense kernels\' bits in wasm (wasm-bindgen-test in Node)', () => {
     ensureWasmTarget();
     ensureWasmBindgen();
-    sh('cargo', ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm_api'], {
+    sh('cargo', ['test', '--target', 'wasm32-unknown-unknown', '--test', 'wasm_api', '--test', 'dense_bits'], {
       env: { ...process.env, CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER: 'wasm-bindgen-test-runner' },
     });
   }],

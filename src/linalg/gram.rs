@@ -3,11 +3,12 @@
 //! pairwise, then the tail), so the bits are those of the row-by-row dot products. The products
 //! run by tiles of R x C pairs of rows, so that each chunk loaded serves several pairs, over
 //! blocks of BLOCK rows of the left factor, which stay in cache while every earlier row of A
-//! passes by once. A tile's R C partial sums of eight lanes stay in registers: 4 x 4 with
-//! AVX-512 (one register each), 2 x 2 otherwise. The tile changes which entries are computed
-//! together, never how one is summed. Natively, pieces of consecutive blocks run on every core
-//! (`parallel::map`); each entry is computed by the same code in any piece, so the bits do not
-//! depend on the number of threads.
+//! passes by once. A tile's partial sums stay in registers: with eight lanes, 4 x 4 tiles with
+//! AVX-512 (one register per entry), 2 x 2 otherwise; with two lanes (wasm's simd128) 2 x 4 tiles
+//! that run over the rows once per pair of partial sums (`pairs_tile`). The tile changes which
+//! entries are computed together, never how one is summed. Natively, pieces of consecutive blocks
+//! run on every core (`parallel::map`); each entry is computed by the same code in any piece, so
+//! the bits do not depend on the number of threads.
 
 use super::Matrix;
 use crate::norm::{combine, dot, tail_dot};
@@ -38,19 +39,33 @@ fn lower_rows_here(left: &Matrix, a: &Matrix, rows: Range<usize>, tick: Tick) ->
             return unsafe { lower_rows_avx(left, a, rows, tick) };
         }
     }
-    lower_rows::<2, 2>(left, a, rows, tick)
+    #[cfg(target_arch = "wasm32")]
+    return lower_rows(left, a, rows, tick, tile_simd128);
+    #[cfg(not(target_arch = "wasm32"))]
+    lower_rows(left, a, rows, tick, dot_tile::<2, 2>)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f")]
 fn lower_rows_avx512(left: &Matrix, a: &Matrix, rows: Range<usize>, tick: Tick) -> Vec<f64> {
-    lower_rows::<4, 4>(left, a, rows, tick)
+    lower_rows(left, a, rows, tick, dot_tile::<4, 4>)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
 fn lower_rows_avx(left: &Matrix, a: &Matrix, rows: Range<usize>, tick: Tick) -> Vec<f64> {
-    lower_rows::<2, 2>(left, a, rows, tick)
+    lower_rows(left, a, rows, tick, dot_tile::<2, 2>)
+}
+
+/// wasm's tile, in a function of its own that is never inlined: V8 runs a function in its
+/// baseline compiler at first and in optimised code only from a later call on (there is no
+/// on-stack replacement for wasm), so a product made in one long call would run in baseline code
+/// throughout (at d = 2000 in Node, under load: 4.6-5.4 s with this tile inlined, 1.2-1.9 s called
+/// tile by tile).
+#[cfg(target_arch = "wasm32")]
+#[inline(never)]
+fn tile_simd128(left: [&[f64]; 2], right: [&[f64]; 4]) -> [[f64; 4]; 2] {
+    pairs_tile(left, right)
 }
 
 /// The rows of a piece of A diag(w) A^T's lower triangle (`lower_rows`).
@@ -113,10 +128,16 @@ pub(super) fn from_lower_rows(n: usize, parts: impl IntoIterator<Item = Vec<f64>
     Some(g)
 }
 
-/// Rows `rows` of left a^T, entries j <= i only (the rest 0), by blocks of BLOCK rows, telling
-/// `tick(fraction)` before each block.
+/// Rows `rows` of left a^T, entries j <= i only (the rest 0), by blocks of BLOCK rows and R x C
+/// tiles of dot products (`tile`), telling `tick(fraction)` before each block.
 #[inline(always)]
-fn lower_rows<const R: usize, const C: usize>(left: &Matrix, a: &Matrix, rows: Range<usize>, tick: Tick) -> Vec<f64> {
+fn lower_rows<const R: usize, const C: usize>(
+    left: &Matrix,
+    a: &Matrix,
+    rows: Range<usize>,
+    tick: Tick,
+    tile: impl Fn([&[f64]; R], [&[f64]; C]) -> [[f64; C]; R],
+) -> Vec<f64> {
     let n = a.n;
     let mut g = vec![0.0; rows.len() * n];
     let mut set = |i: usize, j: usize, v: f64| g[(i - rows.start) * n + j] = v;
@@ -130,11 +151,9 @@ fn lower_rows<const R: usize, const C: usize>(left: &Matrix, a: &Matrix, rows: R
                     continue;
                 }
                 if t0 + R <= n && j0 + C <= n {
-                    let tile = dot_tile::<R, C>(
-                        std::array::from_fn(|r| left.row(t0 + r)),
-                        std::array::from_fn(|c| a.row(j0 + c)),
-                    );
-                    for (r, values) in tile.iter().enumerate() {
+                    let values =
+                        tile(std::array::from_fn(|r| left.row(t0 + r)), std::array::from_fn(|c| a.row(j0 + c)));
+                    for (r, values) in values.iter().enumerate() {
                         for (c, &v) in values.iter().enumerate() {
                             let (i, j) = (t0 + r, j0 + c);
                             if j <= i {
@@ -156,7 +175,8 @@ fn lower_rows<const R: usize, const C: usize>(left: &Matrix, a: &Matrix, rows: R
 }
 
 /// dot(left_r, right_c) for every r and c, each summed as `dot` sums it; the rows are equally
-/// long.
+/// long. (wasm has its own tile, `pairs_tile`.)
+#[cfg(not(target_arch = "wasm32"))]
 #[inline(always)]
 pub(crate) fn dot_tile<const R: usize, const C: usize>(left: [&[f64]; R], right: [&[f64]; C]) -> [[f64; C]; R] {
     let n = left[0].len();
@@ -178,6 +198,50 @@ pub(crate) fn dot_tile<const R: usize, const C: usize>(left: [&[f64]; R], right:
     std::array::from_fn(|r| std::array::from_fn(|c| combine(acc[r][c]) + tail_dot(&left[r][body..], &right[c][body..])))
 }
 
+/// dot(left_r, right_c) for every r and c, each summed as `dot` sums it, for two-lane registers
+/// (wasm's simd128): partial sums 2p and 2p + 1 of an entry share a register, which runs over
+/// every chunk before pair p + 1 starts, so each partial sum still takes its terms in `dot`'s
+/// order. A tile then holds R C registers of sums, not 4 R C, and loads R + C per R C products:
+/// the 2 x 2 `dot_tile` needs 16 registers of sums alone and spills on V8's 16.
+#[cfg(target_arch = "wasm32")]
+#[inline(always)]
+fn pairs_tile<const R: usize, const C: usize>(left: [&[f64]; R], right: [&[f64]; C]) -> [[f64; C]; R] {
+    use crate::norm::DOT_LANES;
+    use crate::simd2::F64x2;
+    const PAIRS: usize = DOT_LANES / 2;
+    let body = left[0].len() - left[0].len() % DOT_LANES;
+    let chunks = body / DOT_LANES;
+    // The whole chunks of a row, each as its pairs of lanes; inlined, so that the loop below
+    // knows every row's length and checks no index.
+    #[inline(always)]
+    fn pairs(row: &[f64], chunks: usize) -> &[[[f64; 2]; PAIRS]] {
+        &row[..chunks * DOT_LANES].as_chunks().0.as_chunks().0[..chunks]
+    }
+    let xs: [_; R] = std::array::from_fn(|r| pairs(left[r], chunks));
+    let ys: [_; C] = std::array::from_fn(|c| pairs(right[c], chunks));
+    let mut sums = [[[0.0; DOT_LANES]; C]; R];
+    for pair in 0..PAIRS {
+        let mut acc = [[F64x2::ZERO; C]; R];
+        for k in 0..chunks {
+            let x: [F64x2; R] = std::array::from_fn(|r| F64x2::load(&xs[r][k][pair]));
+            for c in 0..C {
+                let y = F64x2::load(&ys[c][k][pair]);
+                for r in 0..R {
+                    acc[r][c] = acc[r][c].add_product(x[r], y);
+                }
+            }
+        }
+        for r in 0..R {
+            for c in 0..C {
+                acc[r][c].store(sums[r][c][2 * pair..].first_chunk_mut().expect("a pair of partial sums"));
+            }
+        }
+    }
+    std::array::from_fn(|r| {
+        std::array::from_fn(|c| combine(sums[r][c]) + tail_dot(&left[r][body..], &right[c][body..]))
+    })
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
@@ -192,9 +256,9 @@ mod tests {
             let g = weighted_gram(&a, &w, &mut |_| ());
             // Every tile gives the same bits (the one above is this machine's).
             for other in [
-                gram(&a, &w, &mut |_| (), lower_rows::<4, 4>),
-                gram(&a, &w, &mut |_| (), lower_rows::<2, 2>),
-                gram(&a, &w, &mut |_| (), lower_rows::<1, 1>),
+                gram(&a, &w, &mut |_| (), |l, a, r, t| lower_rows(l, a, r, t, dot_tile::<4, 4>)),
+                gram(&a, &w, &mut |_| (), |l, a, r, t| lower_rows(l, a, r, t, dot_tile::<2, 2>)),
+                gram(&a, &w, &mut |_| (), |l, a, r, t| lower_rows(l, a, r, t, dot_tile::<1, 1>)),
             ] {
                 assert_eq!(other, g, "n = {n}");
             }
