@@ -238,7 +238,7 @@ fn a_rotated_quadratic_made_in_parts_runs_as_the_whole() {
     let rows = js_sys::Array::new();
     for k in 0..parts {
         rows.push(&js_sys::Float64Array::from(
-            &web::hessian_part(spec(), columns.clone(), k, parts, None).unwrap()[..],
+            &web::hessian_part_js(spec(), columns.clone(), k, parts, None).unwrap()[..],
         ));
     }
     web::run(other(), None).unwrap();
@@ -251,7 +251,7 @@ fn a_rotated_quadratic_made_in_parts_runs_as_the_whole() {
     assert_eq!(from_parts, whole);
     let message = |e: JsValue| e.dyn_into::<js_sys::Error>().unwrap().message().as_string().unwrap();
     columns.pop();
-    assert!(message(web::hessian_part(spec(), columns, 0, parts, None).unwrap_err()).contains("rotation parts"));
+    assert!(message(web::hessian_part_js(spec(), columns, 0, parts, None).unwrap_err()).contains("rotation parts"));
     rows.shift();
     assert!(message(web::keep_rotated(spec(), rows).unwrap_err()).contains("hessian parts"));
     assert!(message(web::keep_rotated(other(), js_sys::Array::of1(&JsValue::from(1))).unwrap_err())

@@ -32,7 +32,7 @@ pub use norm_geometry::{norm_geometries, NormGeometry};
 pub use prediction::{guaranteed_rate, predicted_ratio, winner_agreement, Advantage, RunRecord};
 pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Kept, Problem};
-pub use rotated::{rotated_size, RotatedHessian};
+pub use rotated::{hessian_part, rotated_size, RotatedHessian};
 pub use run::{making_share, run_spec, run_spec_watched, Accuracy, MethodResult, ProblemInfo, RunResult};
 pub use step_ratio::{StepRatioRecorder, StepRatios};
 pub use sweep::{

@@ -1,10 +1,10 @@
 //! Builds the objective and the start point a spec describes.
 
-use super::rotated::RotatedHessian;
+use super::rotated::{eigenvalues, RotatedHessian};
 use crate::data::{load, split_by_group, training_set};
 use crate::linalg::Matrix;
 use crate::norm::Layout;
-use crate::objective::{hessian_2d, spectrum, HaarRotation, Network, Objective, Quadratic, Rosenbrock, Rotated};
+use crate::objective::{hessian_2d, HaarRotation, Network, Objective, Quadratic, Rosenbrock, Rotated};
 use crate::rng::{Rng, Stream};
 use crate::spec::{ProblemKind, ProblemSpec, RunTask, Spec, StartKind};
 
@@ -35,7 +35,7 @@ fn build_from(task: &RunTask, rotated: Option<Matrix>) -> Problem {
     let d = task.dim();
     let objective: Box<dyn Objective> = match p.kind {
         ProblemKind::Quadratic => {
-            let lam = spectrum(p.spectrum, d, p.lambda_min, p.lambda_max, p.outliers as usize);
+            let lam = eigenvalues(task);
             let h = rotated.unwrap_or_else(|| Matrix::diagonal(&lam));
             Box::new(Quadratic::with_spectrum(sides(p, h), vec![0.0; d], lam).with_layout(layout(p, d)))
         }

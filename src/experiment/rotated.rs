@@ -24,20 +24,37 @@ pub fn rotated_size(task: &RunTask) -> Option<usize> {
     (task.problem.kind == ProblemKind::Quadratic && task.problem.rotation != 0.0).then(|| task.dim())
 }
 
+/// The eigenvalues of the quadratic (kind quadratic) `task` makes.
+pub(super) fn eigenvalues(task: &RunTask) -> Vec<f64> {
+    let p = &task.problem;
+    spectrum(p.spectrum, task.dim(), p.lambda_min, p.lambda_max, p.outliers as usize)
+}
+
+/// Part `part` of `parts` of the rows of the H_r that `task` makes (its lower triangle,
+/// `Matrix::weighted_gram_part`), from every part of its Q_r's columns in order
+/// (`RotatedHessian::rotation_part`), without drawing the rotation again; None for another
+/// problem, or unless the parts make a d x d matrix.
+pub fn hessian_part(
+    task: &RunTask,
+    rotation_parts: &[Vec<f64>],
+    part: usize,
+    parts: usize,
+    tick: Tick,
+) -> Option<Vec<f64>> {
+    let q = Matrix::from_column_blocks(rotated_size(task)?, rotation_parts)?;
+    Some(q.weighted_gram_part(&eigenvalues(task), part, parts, tick))
+}
+
 impl RotatedHessian {
     /// The rotated quadratic `task` makes (None for another problem, or r = 0: diagonal).
     pub fn of(task: &RunTask) -> Option<Self> {
         let d = rotated_size(task)?;
         let p = &task.problem;
         Some(RotatedHessian {
-            lambda: spectrum(p.spectrum, d, p.lambda_min, p.lambda_max, p.outliers as usize),
+            lambda: eigenvalues(task),
             rotation: HaarRotation::new(d, &mut Rng::stream(p.seed, Stream::Rotation)),
             r: p.rotation,
         })
-    }
-
-    pub fn dim(&self) -> usize {
-        self.lambda.len()
     }
 
     /// H_r whole, telling `done(fraction)`.
@@ -49,13 +66,6 @@ impl RotatedHessian {
     /// (`HaarRotation::matrix_part`).
     pub fn rotation_part(&self, part: usize, parts: usize, tick: Tick) -> Vec<f64> {
         self.rotation.matrix_part(self.r, part, parts, tick)
-    }
-
-    /// Part `part` of `parts` of H_r's rows (its lower triangle, `Matrix::weighted_gram_part`),
-    /// from every part of Q_r's columns in order; None unless they make a d x d matrix.
-    pub fn hessian_part(&self, rotation_parts: &[Vec<f64>], part: usize, parts: usize, tick: Tick) -> Option<Vec<f64>> {
-        let q = Matrix::from_column_blocks(self.dim(), rotation_parts)?;
-        Some(q.weighted_gram_part(&self.lambda, part, parts, tick))
     }
 }
 
@@ -79,10 +89,10 @@ mod tests {
             let whole = made.matrix(&mut |_| ());
             for parts in [1, 2, 3, 7] {
                 let q: Vec<Vec<f64>> = (0..parts).map(|k| made.rotation_part(k, parts, &mut |_| true)).collect();
-                let rows = (0..parts).map(|k| made.hessian_part(&q, k, parts, &mut |_| true).unwrap());
+                let rows = (0..parts).map(|k| hessian_part(&t, &q, k, parts, &mut |_| true).unwrap());
                 assert_eq!(Matrix::from_lower_rows(d, rows).unwrap(), whole, "d = {d}, {parts} parts");
             }
-            assert!(made.hessian_part(&[vec![0.0; d]], 0, 1, &mut |_| true).is_none() || d == 1);
+            assert!(hessian_part(&t, &[vec![0.0; d]], 0, 1, &mut |_| true).is_none() || d == 1);
         }
         assert!(RotatedHessian::of(&task(r#"{"problem": {"d": 5, "rotation": 0}}"#)).is_none());
         assert!(RotatedHessian::of(&task(r#"{"problem": {"kind": "rosenbrock", "d": 5}}"#)).is_none());

@@ -11,7 +11,7 @@ use crate::optimizer::{
     StepRule, StepSize, Trace, TuneReport, Update,
 };
 use crate::smoothness::{smoothness_constant, Constant};
-use crate::spec::{MethodSpec, ProblemKind, RunTask, Spec};
+use crate::spec::{MethodSpec, RunTask, Spec};
 use crate::Error;
 use serde::Serialize;
 use std::ops::ControlFlow;
@@ -191,12 +191,7 @@ pub fn making_share(task: &RunTask) -> f64 {
 /// 2 d steps (O(d^3) against d^2 a step; measured at d = 2000: about 35 s against 9 ms a step),
 /// anything else next to nothing.
 fn setup_steps(task: &RunTask) -> usize {
-    let p = &task.problem;
-    if p.kind == ProblemKind::Quadratic && p.rotation != 0.0 {
-        2 * task.dim()
-    } else {
-        0
-    }
+    super::rotated::rotated_size(task).map_or(0, |d| 2 * d)
 }
 
 /// Runs a task on its already built problem (the sweep reads the problem's Hessian too, and

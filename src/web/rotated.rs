@@ -4,7 +4,7 @@
 //! has the arithmetic: the parts give the bits of the whole).
 
 use super::{js_error, js_progress, parse_spec, to_js, usage, with_kept};
-use crate::experiment::{making_share, rotated_size, RotatedHessian};
+use crate::experiment::{hessian_part, making_share, rotated_size, RotatedHessian};
 use crate::linalg::Matrix;
 use crate::spec::RunTask;
 use js_sys::{Array, Float64Array};
@@ -15,8 +15,8 @@ fn task_of(spec: JsValue) -> Result<RunTask, JsValue> {
     parse_spec(spec)?.run_task().map_err(|e| js_error(e.into()))
 }
 
-fn made(task: &RunTask) -> Result<RotatedHessian, JsValue> {
-    RotatedHessian::of(task).ok_or_else(|| usage("spec: its problem is not a rotated quadratic".into()))
+fn not_rotated() -> JsValue {
+    usage("spec: its problem is not a rotated quadratic".into())
 }
 
 /// The parts a worker sent, as arrays of numbers.
@@ -61,24 +61,25 @@ pub fn rotation_part(
     parts: usize,
     progress: Option<js_sys::Function>,
 ) -> Result<Vec<f64>, JsValue> {
-    let made = made(&task_of(spec)?)?;
+    let made = RotatedHessian::of(&task_of(spec)?).ok_or_else(not_rotated)?;
     Ok(made.rotation_part(part, parts, &mut js_progress(&progress)))
 }
 
 /// Part `part` of `parts` of the spec's H's rows (its lower triangle), from every part of Q_r
 /// (`rotationPart`, in order); `progress(fraction)` along the way.
 #[wasm_bindgen(js_name = hessianPart)]
-pub fn hessian_part(
+pub fn hessian_part_js(
     spec: JsValue,
     rotation_parts: Array,
     part: usize,
     parts: usize,
     progress: Option<js_sys::Function>,
 ) -> Result<Vec<f64>, JsValue> {
-    let made = made(&task_of(spec)?)?;
+    let task = task_of(spec)?;
+    let d = rotated_size(&task).ok_or_else(not_rotated)?;
     let q = parts_of(&rotation_parts, "rotation parts")?;
-    made.hessian_part(&q, part, parts, &mut js_progress(&progress))
-        .ok_or_else(|| usage(format!("rotation parts: they do not make the {0} x {0} Q_r", made.dim())))
+    hessian_part(&task, &q, part, parts, &mut js_progress(&progress))
+        .ok_or_else(|| usage(format!("rotation parts: they do not make the {d} x {d} Q_r")))
 }
 
 /// Keeps the spec's problem with the H that the parts of its rows make (`hessianPart`, in
@@ -86,7 +87,7 @@ pub fn hessian_part(
 #[wasm_bindgen(js_name = keepRotated)]
 pub fn keep_rotated(spec: JsValue, hessian_parts: Array) -> Result<(), JsValue> {
     let task = task_of(spec)?;
-    let d = rotated_size(&task).ok_or_else(|| usage("spec: its problem is not a rotated quadratic".into()))?;
+    let d = rotated_size(&task).ok_or_else(not_rotated)?;
     let h = Matrix::from_lower_rows(d, parts_of(&hessian_parts, "hessian parts")?)
         .ok_or_else(|| usage(format!("hessian parts: they do not make the {d} x {d} H")))?;
     with_kept(|kept| kept.keep_rotated(&task, h));
