@@ -29,9 +29,11 @@ mod canvas;
 mod convert;
 #[cfg(feature = "full")]
 mod full;
+mod methods;
 mod rotated;
 #[cfg(feature = "full")]
 pub use full::*;
+pub use methods::*;
 pub use rotated::*;
 
 /// The one conversion of an error to JS: an Error with the text, and the field's parts.

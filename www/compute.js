@@ -1,13 +1,16 @@
 // @ts-check
 // Runs a spec: on the main thread when it is small (so a slider redraws within a frame), in a
-// Web Worker otherwise (the page stays responsive, shows progress, and can cancel); a sweep's
-// cells, and the making of a large rotated quadratic, in a pool of workers, one per core.
+// Web Worker otherwise (the page stays responsive, shows progress, and can cancel); a run's
+// methods, a sweep's cells, and the making of a large rotated quadratic, in a pool of workers,
+// one per core.
 import { wasm, coreName, compiledCore } from './core.js';
 import { ensureData } from './data.js';
 
 /** @typedef {import('./types').Spec} Spec */
 /** @typedef {{ phase: string, fraction: number }} ProgressReport */
 /** @typedef {{ result?: any, report?: any, sweep?: any, anatomy?: any, where: 'main' | 'worker' }} Outcome */
+/** What a task message of worker.js carries besides its id and spec.
+ * @typedef {{ task: string, cells?: number[], which?: number[], methods?: any[], part?: number, parts?: number, blocks?: Float64Array[] }} TaskInputs */
 
 // About 10 ms of work in wasm on a laptop core.
 const MAIN_THREAD_WORK = 2e7;
@@ -23,6 +26,17 @@ const POOL_MAX = 8;
 // From this size on, a rotated quadratic (O(d^3) to make: a second or more from d = 1000) is made
 // by the pool; below it, the parts' messages would cost about what they save.
 const POOL_MIN_ROTATED_D = 256;
+
+/** How many workers run a spec's methods: one each while there are workers, and one for all
+ * (the first) when the spec is bad (that worker reports it) or has one method.
+ * @param {Spec} spec */
+function runnersOf(spec) {
+  try {
+    return Math.min(poolSize(), wasm.resolveSpec(spec).methods.length);
+  } catch {
+    return 1;
+  }
+}
 
 /** How many workers share a sweep's cells, or the making of a rotated quadratic, on this machine. */
 export function poolSize() {
@@ -76,7 +90,8 @@ export class Computer {
   }
 
   /** A task in the first worker, once the pool has made the spec's problem if it is a large
-   * rotated quadratic that worker does not keep yet (`makeInPool`).
+   * rotated quadratic that the workers do not keep yet (`makeInPool`); a run of two or more
+   * methods in the pool, a method a worker (`runInPool`).
    * @param {Spec} spec
    * @param {string} task
    * @returns {Promise<Outcome>} */
@@ -85,8 +100,16 @@ export class Computer {
     return new Promise((resolve, reject) => {
       this.pending = { id, reject, receive: () => {} };
       this.onProgress({ phase: 'starting', fraction: 0 });
-      this.makeInPool(id, spec, task).then(() => {
+      /** @param {Error} e */
+      const fail = (e) => {
         if (this.pending?.id !== id) return;
+        this.settle();
+        reject(e);
+      };
+      const runners = task === 'run' ? runnersOf(spec) : 1;
+      this.makeInPool(id, spec, task, runners).then((from) => {
+        if (this.pending?.id !== id) return;
+        if (runners > 1) return this.runInPool(id, spec, from).then(resolve, fail);
         this.pending.receive = (msg) => {
           if (msg.type === 'progress') return this.onProgress(msg);
           this.settle();
@@ -94,41 +117,57 @@ export class Computer {
           else reject(errorOf(msg));
         };
         this.post(0, { id, spec, task });
-      }, (/** @type {Error} */ e) => {
-        if (this.pending?.id !== id) return;
-        this.settle();
-        reject(e);
-      });
+      }, fail);
     });
   }
 
-  /** Makes a large rotated quadratic with every worker of the pool, and has the first worker
-   * keep it (then the task that follows makes nothing): each worker makes a part of Q_r's
-   * columns, then, from all of them, a part of H's rows (O(d^3) each, shown as half of the
-   * making each, as the core shows them); the core puts the parts together to the bits of a
-   * whole (src/web/rotated.rs).
-   * Does nothing for other specs, on one core, or when the first worker keeps the problem. Its
-   * progress before a run is shown on the run's scale (up to the share the run gives it).
+  /** Request `id`'s run with its methods shared by the pool (`share`: a worker takes the next
+   * method as it finishes one, on its own copy of the problem), then put together by the first
+   * worker (`assembleRun`); each method's result is the whole run's (src/web/methods.rs), so the
+   * run's result is too. Its progress goes on from `from`, what making the problem showed.
    * @param {number} id
    * @param {Spec} spec
-   * @param {string} task */
-  async makeInPool(id, spec, task) {
+   * @param {number} from
+   * @returns {Promise<Outcome>} */
+  async runInPool(id, spec, from) {
+    const count = wasm.resolveSpec(spec).methods.length;
+    const parts = await this.share(id, spec, count, (i) => ({ task: 'runMethods', which: [i] }), { phase: 'running the methods', from, to: 1 });
+    const [made] = await this.gather(id, spec, 1, () => ({ task: 'assembleRun', methods: parts.map((m) => m.methods[0]) }));
+    this.settle();
+    return { result: made.result, where: 'worker' };
+  }
+
+  /** Makes a large rotated quadratic with every worker of the pool, and has the first `keepers`
+   * workers keep it (then the task that follows makes nothing): each worker makes a part of
+   * Q_r's columns, then, from all of them, a part of H's rows (O(d^3) each, shown as half of the
+   * making each, as the core shows them); the core puts the parts together to the bits of a
+   * whole (src/web/rotated.rs).
+   * Does nothing for other specs, on one core, or when the keepers keep the problem. Its
+   * progress before a run is shown on the run's scale (up to the share the run gives it), and
+   * it resolves to the progress shown.
+   * @param {number} id
+   * @param {Spec} spec
+   * @param {string} task
+   * @param {number} keepers
+   * @returns {Promise<number>} */
+  async makeInPool(id, spec, task, keepers) {
     const parts = poolSize();
     /** @type {{ d: number, share: number } | null} */
     let making = null;
     try {
       making = wasm.rotatedMaking(spec);
     } catch {
-      return; // a bad spec: the task itself reports it
+      return 0; // a bad spec: the task itself reports it
     }
-    if (parts < 2 || !making || making.d < POOL_MIN_ROTATED_D) return;
-    const [kept] = await this.gather(id, spec, 1, () => ({ task: 'keeps' }));
-    if (kept.keeps) return;
+    if (parts < 2 || !making || making.d < POOL_MIN_ROTATED_D) return 0;
+    const kept = await this.gather(id, spec, keepers, () => ({ task: 'keeps' }));
     const [phase, end] = ['making the problem', task === 'run' ? making.share : 1];
+    if (kept.every((m) => m.keeps)) return end;
     const columns = await this.gather(id, spec, parts, (part) => ({ task: 'rotationPart', part, parts }), { phase, from: 0, to: end / 2 });
     const blocks = columns.map((m) => m.part);
     const rows = await this.gather(id, spec, parts, (part) => ({ task: 'hessianPart', part, parts, blocks }), { phase, from: end / 2, to: end });
-    await this.gather(id, spec, 1, () => ({ task: 'keepRotated', blocks: rows.map((m) => m.part) }));
+    await this.gather(id, spec, keepers, () => ({ task: 'keepRotated', blocks: rows.map((m) => m.part) }));
+    return end;
   }
 
   /** Request `id`'s task `message(k)` in workers 0..count-1 at once: resolves to their answers
@@ -137,7 +176,7 @@ export class Computer {
    * @param {number} id
    * @param {Spec} spec
    * @param {number} count
-   * @param {(k: number) => { task: string, part?: number, parts?: number, blocks?: Float64Array[] }} message
+   * @param {(k: number) => TaskInputs} message
    * @param {{ phase: string, from: number, to: number }} [show]
    * @returns {Promise<any[]>} */
   gather(id, spec, count, message, show) {
@@ -162,27 +201,49 @@ export class Computer {
     });
   }
 
-  /** The sweep, its cells shared by the pool: each worker takes the next cell as it finishes
-   * one (cells differ a lot in cost, so a fixed split would leave workers idle), and the
-   * cells are put together in grid order by the core (`assembleSweep`). Every cell is computed
-   * by the same code whichever worker takes it, so the result is the same for any number of
-   * workers, and the CLI's.
+  /** The sweep, its cells shared by the pool (`share`) and put together in grid order by the
+   * core (`assembleSweep`). Every cell is computed by the same code whichever worker takes it,
+   * so the result is the same for any number of workers, and the CLI's.
    * @param {Spec} spec
    * @returns {Promise<Outcome>} */
   sweepInPool(spec) {
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      let count = 0;
-      try {
+      this.pending = { id, reject, receive: () => {} };
+      this.onProgress({ phase: 'starting', fraction: 0 });
+      const shared = async () => {
         const { sweep } = wasm.resolveSpec(spec);
-        count = sweep.rotation_points * sweep.spread_points;
-      } catch (e) {
-        return reject(e);
-      }
+        const count = sweep.rotation_points * sweep.spread_points;
+        const answers = await this.share(id, spec, count, (cell) => ({ task: 'sweepCells', cells: [cell] }), { phase: 'sweeping the grid', from: 0, to: 1 });
+        this.settle();
+        return { sweep: wasm.assembleSweep(spec, answers.map((m) => m.cells[0])), where: /** @type {const} */ ('worker') };
+      };
+      shared().then(resolve, (/** @type {Error} */ e) => {
+        if (this.pending?.id !== id) return;
+        this.settle();
+        reject(e);
+      });
+    });
+  }
+
+  /** Request `id`'s items 0..count-1 (`message(item)`: the task of one) shared by the pool: each
+   * worker takes the next item as it finishes one (items differ a lot in cost, so a fixed split
+   * would leave workers idle). Resolves to their answers in item order, rejects with the first
+   * error; their progress (the items done, and those under way by their fractions) is shown
+   * between `show.from` and `show.to`, under the stage a worker names, else `show.phase`.
+   * @param {number} id
+   * @param {Spec} spec
+   * @param {number} count
+   * @param {(item: number) => TaskInputs} message
+   * @param {{ phase: string, from: number, to: number }} show
+   * @returns {Promise<any[]>} */
+  share(id, spec, count, message, show) {
+    return new Promise((resolve, reject) => {
+      if (this.pending?.id !== id) return;
       const size = Math.min(poolSize(), count);
       /** @type {any[]} */
-      const cells = new Array(count);
-      /** Each worker's cell, and the fraction of it done. */
+      const answers = new Array(count);
+      /** Each worker's item, and the fraction of it done. */
       const taken = new Array(size).fill(0);
       const partly = new Array(size).fill(0);
       let next = 0;
@@ -192,35 +253,20 @@ export class Computer {
         if (next >= count) return;
         taken[k] = next++;
         partly[k] = 0;
-        this.post(k, { id, spec, task: 'sweepCells', cells: [taken[k]] });
+        this.post(k, { id, spec, ...message(taken[k]) });
       };
-      this.pending = {
-        id,
-        reject,
-        receive: (msg, k) => {
-          if (msg.type === 'error') {
-            this.settle();
-            return reject(errorOf(msg));
-          }
-          if (msg.type === 'progress') partly[k] = msg.fraction;
-          else {
-            cells[taken[k]] = msg.cells[0];
-            done += 1;
-            partly[k] = 0;
-          }
-          if (done < count) {
-            if (msg.type === 'done') give(k);
-            return this.onProgress({ phase: 'sweeping the grid', fraction: (done + partly.reduce((a, b) => a + b, 0)) / count });
-          }
-          this.settle();
-          try {
-            resolve({ sweep: wasm.assembleSweep(spec, cells), where: 'worker' });
-          } catch (e) {
-            reject(/** @type {Error} */ (e));
-          }
-        },
+      this.pending.receive = (msg, k) => {
+        if (msg.type === 'error') return reject(errorOf(msg));
+        if (msg.type === 'progress') partly[k] = msg.fraction;
+        else {
+          answers[taken[k]] = msg;
+          done += 1;
+          partly[k] = 0;
+          give(k);
+        }
+        if (done === count) return resolve(answers);
+        this.onProgress({ phase: msg.phase ?? show.phase, fraction: show.from + (show.to - show.from) * (done + partly.reduce((a, b) => a + b, 0)) / count });
       };
-      this.onProgress({ phase: 'starting', fraction: 0 });
       for (let k = 0; k < size; k++) give(k);
     });
   }
@@ -228,7 +274,7 @@ export class Computer {
   /** Posts a task to worker k (started on first use) once it holds the core this thread uses
    * (the full one once a spec needed it).
    * @param {number} k
-   * @param {{ id: number, spec: Spec, task: string, cells?: number[], part?: number, parts?: number, blocks?: Float64Array[] }} msg */
+   * @param {{ id: number, spec: Spec } & TaskInputs} msg */
   post(k, msg) {
     const w = this.workers[k] ??= this.startWorker(k);
     const core = coreName;

@@ -2,7 +2,9 @@
 // Runs experiments off the main thread: the same wasm core, the same numbers. Messages in:
 // {core, module}, a core compiled by the page (core.js), before the first task that uses it;
 // {id, spec, task, core, ...} with a task of TASKS and what it reads (`cells`: a sweep's cells,
-// by index, for sweepCells; `part`, `parts` and `blocks` for the parts of a rotated quadratic).
+// by index, for sweepCells; `which`: a run's methods, by index, for runMethods, and `methods`,
+// their results, for assembleRun; `part`, `parts` and `blocks` for the parts of a rotated
+// quadratic).
 // Out: {id, type: 'progress', phase, fraction} | {id, type: 'done', ...what the task returns}
 // (a part's numbers transferred, not copied) | {id, type: 'error', message, field}.
 import { wasm, load } from './core.js';
@@ -10,13 +12,19 @@ import { ensureData } from './data.js';
 
 /** @typedef {(fraction: number, stage?: string) => boolean} Progress */
 /** What a task message carries besides its spec.
- * @typedef {{ cells?: number[], part?: number, parts?: number, blocks?: Float64Array[] }} Inputs */
+ * @typedef {{ cells?: number[], which?: number[], methods?: any[], part?: number, parts?: number, blocks?: Float64Array[] }} Inputs */
 
 /** The tasks, by name: the phase shown when it starts, the phase of its progress reports, and
  * what it computes. */
 const TASKS = {
   // Its stages (making the problem, tuning, running the methods) come from the core.
   run: { exec: (/** @type {any} */ spec, /** @type {Progress} */ progress) => ({ result: wasm.run(spec, progress) }) },
+  // This worker's share of a run's methods, and the run put together from every share
+  // (compute.js: the pool runs the methods of a run side by side).
+  runMethods: {
+    exec: (/** @type {any} */ spec, /** @type {Progress} */ progress, /** @type {Inputs} */ { which = [] }) => ({ methods: wasm.runMethods(spec, Uint32Array.from(which), progress) }),
+  },
+  assembleRun: { exec: (/** @type {any} */ spec, /** @type {Progress} */ _, /** @type {Inputs} */ { methods = [] }) => ({ result: wasm.assembleRun(spec, methods) }) },
   smoothness: {
     begins: 'measuring the geometry',
     phase: 'measuring the geometry',

@@ -29,11 +29,16 @@ pub use geometry::{
 };
 pub use matrix_input::{matrix_file_rows, parse_matrix, parse_rows, read_matrix_file};
 pub use norm_geometry::{norm_geometries, NormGeometry};
-pub use prediction::{guaranteed_rate, predicted_ratio, winner_agreement, Advantage, RunRecord};
+pub use prediction::{
+    guaranteed_rate, predicted_ratio, winner_agreement, Advantage, Compared, ComparedMethod, RunRecord,
+};
 pub use presets::{preset, preset_names, presets, Preset, View};
 pub use problem::{build, Kept, Problem};
 pub use rotated::{hessian_part, rotated_size, RotatedHessian};
-pub use run::{making_share, run_spec, run_spec_watched, Accuracy, MethodResult, ProblemInfo, RunResult};
+pub use run::{
+    assemble_run, making_share, run_methods_watched, run_spec, run_spec_watched, Accuracy, MethodResult, ProblemInfo,
+    RunResult,
+};
 pub use step_ratio::{StepRatioRecorder, StepRatios};
 pub use sweep::{
     assemble_sweep, lambda_max_for_spread, run_sweep, spearman, sweep_cells, sweep_csv, SweepCell, SweepResult,

@@ -28,12 +28,63 @@
 //! norm sum_b ||G_b||_* and L_spec in the spectral run's guarantee (the nuclear rank nu(g) in the
 //! role of d phi(g)), and GD's steps over spectral descent's.
 
-use super::run::MethodResult;
+use crate::json::nan_as_null;
 use crate::norm::modular::max_nuclear_rank;
 use crate::norm::Layout;
 use crate::optimizer::{Status, StepRule};
 use crate::smoothness::Constant;
 use serde::{Deserialize, Serialize};
+
+/// What a comparison reads of one method's run: a `MethodResult`'s fields
+/// (`MethodResult::compared`), or the same fields read back from the result of a method that a
+/// worker of the page's pool ran (`ComparedMethod`).
+pub struct Compared<'a> {
+    pub kind: &'a str,
+    pub rule: StepRule,
+    pub smoothness: Option<&'a Constant>,
+    pub status: Status,
+    pub stopped_at: usize,
+    pub f: &'a [f64],
+    pub grad_l2: &'a [f64],
+    pub grad_l1: &'a [f64],
+    pub grad_nuclear: Option<&'a [f64]>,
+}
+
+/// The fields of a method's result that a comparison reads, deserialised (from the page, whose
+/// values keep NaN and the infinities; JSON's null reads as NaN).
+#[derive(Clone, Debug, Deserialize)]
+pub struct ComparedMethod {
+    pub kind: String,
+    rule: StepRule,
+    #[serde(default)]
+    smoothness: Option<Constant>,
+    status: Status,
+    stopped_at: usize,
+    #[serde(deserialize_with = "nan_as_null::floats")]
+    f: Vec<f64>,
+    #[serde(deserialize_with = "nan_as_null::floats")]
+    grad_l2: Vec<f64>,
+    #[serde(deserialize_with = "nan_as_null::floats")]
+    grad_l1: Vec<f64>,
+    #[serde(default)]
+    grad_nuclear: Option<Vec<f64>>,
+}
+
+impl ComparedMethod {
+    pub fn compared(&self) -> Compared<'_> {
+        Compared {
+            kind: &self.kind,
+            rule: self.rule,
+            smoothness: self.smoothness.as_ref(),
+            status: self.status,
+            stopped_at: self.stopped_at,
+            f: &self.f,
+            grad_l2: &self.grad_l2,
+            grad_l1: &self.grad_l1,
+            grad_nuclear: self.grad_nuclear.as_deref(),
+        }
+    }
+}
 
 /// The three numbers for one pair of runs (or the geometric means over a sweep cell's problems).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -79,7 +130,7 @@ pub struct Comparison {
     /// Whether L_inf is the constant itself; when it is an upper bound, the ceiling and the
     /// prediction are lower bounds.
     pub linf_exact: bool,
-    pub linf_method: &'static str,
+    pub linf_method: std::borrow::Cow<'static, str>,
     /// The case in which the runs give the three numbers no value of their own, and the values
     /// taken: `ZERO_HESSIAN` or `AT_THE_MINIMUM`.
     pub degenerate: Option<&'static str>,
@@ -93,15 +144,15 @@ pub const AT_THE_MINIMUM: &str = "f(x_0) = f*: both methods stop at once; both n
 /// The comparison of a run's methods, when it has a GD and a sign GD with theory steps and the
 /// prediction is defined (both runs took a step from a point above the minimum), or both
 /// stopped at once at the minimum: a named case (`degenerate`), with ratios of 0 steps to 0.
-pub fn compare(d: usize, methods: &[MethodResult]) -> Option<Comparison> {
-    let p = against_gd(methods, "sign_gd", d, |s| Some(&s.trace.grad_l1))?;
+pub fn compare(d: usize, methods: &[Compared]) -> Option<Comparison> {
+    let p = against_gd(methods, "sign_gd", d, |s| Some(s.grad_l1))?;
     Some(Comparison {
         gd: p.gd,
         sign_gd: p.other,
         advantage: p.advantage,
         measure: p.measure,
         linf_exact: p.constant.exact,
-        linf_method: p.constant.method,
+        linf_method: p.constant.method.clone(),
         degenerate: p.case.map(|c| match c {
             AtOnce::ZeroHessian => ZERO_HESSIAN,
             AtOnce::AtTheMinimum => AT_THE_MINIMUM,
@@ -134,15 +185,15 @@ enum AtOnce {
 /// (`dual_grad`: the other run's gradient in its dual norm), and the measurement. None when a
 /// method or a constant is missing, or the prediction is undefined.
 fn against_gd<'a>(
-    methods: &'a [MethodResult],
+    methods: &'a [Compared<'a>],
     kind: &str,
     dim: usize,
-    dual_grad: impl Fn(&'a MethodResult) -> Option<&'a Vec<f64>>,
+    dual_grad: impl Fn(&'a Compared<'a>) -> Option<&'a [f64]>,
 ) -> Option<Pair<'a>> {
     let find = |kind: &str| methods.iter().position(|m| m.kind == kind && m.rule == StepRule::Theory);
     let (gd, other) = (find("gd")?, find(kind)?);
     let (g, s) = (&methods[gd], &methods[other]);
-    let (l2, constant, dual) = (g.smoothness.as_ref()?, s.smoothness.as_ref()?, dual_grad(s)?);
+    let (l2, constant, dual) = (g.smoothness?, s.smoothness?, dual_grad(s)?);
     let ceiling = dim as f64 * l2.value / constant.value;
     if at_once(g) && at_once(s) {
         let zero = l2.value == 0.0 && constant.value == 0.0;
@@ -155,27 +206,25 @@ fn against_gd<'a>(
             case: Some(if zero { AtOnce::ZeroHessian } else { AtOnce::AtTheMinimum }),
         });
     }
-    let gd_run =
-        RunRecord { suboptimality: &g.trace.f, dual_grad: &g.trace.grad_l2, smoothness: l2.value, steps: g.stopped_at };
-    let other_run =
-        RunRecord { suboptimality: &s.trace.f, dual_grad: dual, smoothness: constant.value, steps: s.stopped_at };
+    let gd_run = RunRecord { suboptimality: g.f, dual_grad: g.grad_l2, smoothness: l2.value, steps: g.stopped_at };
+    let other_run = RunRecord { suboptimality: s.f, dual_grad: dual, smoothness: constant.value, steps: s.stopped_at };
     let predicted = predicted_ratio(&gd_run, &other_run)?;
     let (measure, measured) = measure(g, s);
     Some(Pair { gd, other, advantage: Advantage { ceiling, predicted, measured }, measure, constant, case: None })
 }
 
 /// Whether a run stopped at its start, at the target: then both runs of a comparison need 0 steps.
-fn at_once(m: &MethodResult) -> bool {
+fn at_once(m: &Compared) -> bool {
     m.status == Status::Target && m.stopped_at == 0
 }
 
 /// GD's steps over the other method's when both reached the target, else the ratio of their final
 /// f - f*.
-fn measure(gd: &MethodResult, other: &MethodResult) -> (Measure, f64) {
+fn measure(gd: &Compared, other: &Compared) -> (Measure, f64) {
     if gd.status == Status::Target && other.status == Status::Target {
         (Measure::Steps, gd.stopped_at.max(1) as f64 / other.stopped_at.max(1) as f64)
     } else {
-        let last = |m: &MethodResult| m.trace.f.last().copied().unwrap_or(f64::NAN);
+        let last = |m: &Compared| m.f.last().copied().unwrap_or(f64::NAN);
         (Measure::FinalSuboptimality, last(gd) / last(other))
     }
 }
@@ -196,7 +245,7 @@ pub struct SpectralComparison {
     /// Whether L_spec is the constant itself; when it is the bracket's upper end, the ceiling and
     /// the prediction are those of the step as run, and lower bounds for the exact constant.
     pub spec_exact: bool,
-    pub spec_method: &'static str,
+    pub spec_method: std::borrow::Cow<'static, str>,
     /// The case in which the runs give the three numbers no value of their own, and the values
     /// taken: `SPECTRAL_ZERO_HESSIAN` or `SPECTRAL_AT_THE_MINIMUM`.
     pub degenerate: Option<&'static str>,
@@ -211,9 +260,9 @@ pub const SPECTRAL_AT_THE_MINIMUM: &str = "f(x_0) = f*: both methods stop at onc
 /// The spectral comparison of a run's methods on parameters of `layout`, when it has a GD and a
 /// spectral method with theory steps and the prediction is defined, or both stopped at once at
 /// the minimum: a named case (`degenerate`), with ratios of 0 steps to 0.
-pub fn compare_spectral(layout: &Layout, methods: &[MethodResult]) -> Option<SpectralComparison> {
+pub fn compare_spectral(layout: &Layout, methods: &[Compared]) -> Option<SpectralComparison> {
     let r = max_nuclear_rank(layout);
-    let p = against_gd(methods, "spectral", r, |s| s.grad_nuclear.as_ref())?;
+    let p = against_gd(methods, "spectral", r, |s| s.grad_nuclear)?;
     Some(SpectralComparison {
         gd: p.gd,
         spectral: p.other,
@@ -221,7 +270,7 @@ pub fn compare_spectral(layout: &Layout, methods: &[MethodResult]) -> Option<Spe
         measure: p.measure,
         max_nuclear_rank: r,
         spec_exact: p.constant.exact,
-        spec_method: p.constant.method,
+        spec_method: p.constant.method.clone(),
         degenerate: p.case.map(|c| match c {
             AtOnce::ZeroHessian => SPECTRAL_ZERO_HESSIAN,
             AtOnce::AtTheMinimum => SPECTRAL_AT_THE_MINIMUM,

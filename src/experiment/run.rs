@@ -2,6 +2,7 @@
 //! where asked, and one recorded run per method.
 
 use super::nuclear_rank::{NuclearNormRecorder, NuclearRankRecorder, NuclearRanks};
+use super::prediction::{Compared, ComparedMethod};
 use super::problem::Kept;
 use super::step_ratio::{StepRatioRecorder, StepRatios};
 use crate::linalg::Matrix;
@@ -19,12 +20,14 @@ use std::ops::ControlFlow;
 /// Iterates are recorded up to this dimension (for the 2-D/3-D views).
 pub const KEEP_X_MAX_D: usize = 3;
 
+/// The methods' results are `M`: their own natively; in the page, when its pool ran them apart,
+/// the JS values the workers sent, put in as they are.
 #[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct RunResult {
+pub struct RunResult<M = Vec<MethodResult>> {
     /// The spec as run, with every default and `auto` made explicit.
     pub spec: Spec,
     pub problem: ProblemInfo,
-    pub methods: Vec<MethodResult>,
+    pub methods: M,
     /// Sign GD against GD in ceiling, predicted and measured (docs/theory.md §4), when the spec
     /// has both with theory steps.
     pub comparison: Option<super::prediction::Comparison>,
@@ -92,6 +95,23 @@ pub struct MethodResult {
     pub trace: Trace,
 }
 
+impl MethodResult {
+    /// What the comparisons read of it.
+    pub fn compared(&self) -> Compared<'_> {
+        Compared {
+            kind: self.kind,
+            rule: self.rule,
+            smoothness: self.smoothness.as_ref(),
+            status: self.status,
+            stopped_at: self.stopped_at,
+            f: &self.trace.f,
+            grad_l2: &self.trace.grad_l2,
+            grad_l1: &self.trace.grad_l1,
+            grad_nuclear: self.grad_nuclear.as_deref(),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
 pub struct Accuracy {
     pub train: f64,
@@ -157,8 +177,32 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, Error> {
 /// a false report cancels (`Error::Cancelled`). The problem is the one `kept` holds when it is
 /// the spec's, else it is built and kept.
 pub fn run_spec_watched(spec: &Spec, kept: &mut Kept, progress: StageProgress) -> Result<RunResult, Error> {
+    let all: Vec<usize> = (0..spec.methods.len()).collect();
+    let methods = run_methods_watched(spec, kept, &all, progress)?;
     let task = spec.run_task()?;
-    let mut counter = StepProgress::new(progress, setup_steps(&task), runs(&task), task.run.steps as usize);
+    let problem = kept.problem(&task, &mut |_| ());
+    Ok(assemble_own(&task, problem, methods))
+}
+
+/// Methods `which` of `spec` (indices into its methods, each at most once), in that order, as
+/// `run_spec_watched` runs them, with only their runs counted in the progress: the page's pool
+/// gives each worker a part of a run's methods, and `assemble_run` puts the parts together.
+pub fn run_methods_watched(
+    spec: &Spec,
+    kept: &mut Kept,
+    which: &[usize],
+    progress: StageProgress,
+) -> Result<Vec<MethodResult>, Error> {
+    let task = spec.run_task()?;
+    let n = task.methods.len();
+    if let Some((_, &i)) = which.iter().enumerate().find(|&(k, &i)| i >= n || which[..k].contains(&i)) {
+        return Err(Error::Usage(format!(
+            "methods: {i} is given twice or is not a method of the spec (allowed: distinct indices 0 to {})",
+            n - 1
+        )));
+    }
+    let runs = which.iter().map(|&i| method_runs(&task, i)).sum();
+    let mut counter = StepProgress::new(progress, setup_steps(&task), runs, task.run.steps as usize);
     if !counter.stage("making the problem") {
         return Err(Error::Cancelled);
     }
@@ -166,17 +210,49 @@ pub fn run_spec_watched(spec: &Spec, kept: &mut Kept, progress: StageProgress) -
         counter.setup(f);
     });
     counter.setup(1.0);
-    let result = run_counted(&task, problem, &mut counter);
+    let methods = run_methods(&task, problem, which, &mut counter);
     if counter.cancelled() {
         return Err(Error::Cancelled);
     }
-    Ok(result)
+    Ok(methods)
+}
+
+/// The result of `spec`'s run from what the comparisons read of every method's result (in the
+/// spec's order; `run_methods_watched`'s parts read back), with `methods` in the place of the
+/// results, on the problem `kept` holds or builds; parts that are not the spec's methods are
+/// refused.
+pub fn assemble_run<M>(
+    spec: &Spec,
+    kept: &mut Kept,
+    compared: &[ComparedMethod],
+    methods: M,
+) -> Result<RunResult<M>, Error> {
+    let task = spec.run_task()?;
+    if compared.len() != task.methods.len() || compared.iter().zip(&task.methods).any(|(r, m)| r.kind != m.kind.id) {
+        let kinds = |ids: Vec<&str>| ids.join(", ");
+        return Err(Error::Usage(format!(
+            "methods: results of {} where the spec has {}",
+            kinds(compared.iter().map(|r| r.kind.as_str()).collect()),
+            kinds(task.methods.iter().map(|m| m.kind.id).collect())
+        )));
+    }
+    let problem = kept.problem(&task, &mut |_| ());
+    Ok(assemble(&task, problem, &compared.iter().map(ComparedMethod::compared).collect::<Vec<_>>())
+        .with_methods(methods))
 }
 
 /// The runs of a task's methods, tuning runs included.
 fn runs(task: &RunTask) -> usize {
-    let grid = tuning_grid(task);
-    task.methods.iter().map(|m| if m.tune { grid.len() + 1 } else { 1 }).sum()
+    (0..task.methods.len()).map(|i| method_runs(task, i)).sum()
+}
+
+/// The runs of method i of a task: its tuning grid's and its own.
+fn method_runs(task: &RunTask, i: usize) -> usize {
+    if task.methods[i].tune {
+        tuning_grid(task).len() + 1
+    } else {
+        1
+    }
 }
 
 /// The share of a run's progress that making its problem takes (`run_spec_watched` reports it
@@ -202,6 +278,22 @@ pub(crate) fn run_problem(task: &RunTask, problem: &super::problem::Problem) -> 
 
 /// `run_problem` with its steps counted by `counter`; a cancelled counter halts every run.
 fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut StepProgress) -> RunResult {
+    let all: Vec<usize> = (0..task.methods.len()).collect();
+    let methods = run_methods(task, problem, &all, counter);
+    assemble_own(task, problem, methods)
+}
+
+/// The results of methods `which` of a task, in that order, on its problem: the page's pool runs
+/// a spec's methods apart (a worker each) and `assemble` puts them together. Each is what the
+/// whole run gives it: its step resolved (tuned when asked) as there, and the constants of every
+/// theory step of the spec known before any run, since a run's per-step picture reads L_2 and
+/// L_inf whichever methods have them.
+pub(crate) fn run_methods(
+    task: &RunTask,
+    problem: &super::problem::Problem,
+    which: &[usize],
+    counter: &mut StepProgress,
+) -> Vec<MethodResult> {
     let spec = Spec::clone(task);
     let obj = problem.objective.as_ref();
     let d = obj.dim();
@@ -209,19 +301,24 @@ fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut 
     let grid = tuning_grid(&spec);
     let evaluator = super::problem::Evaluator::of(&spec);
     let mut constants: Vec<(Norm, Constant)> = Vec::new();
-    let mut methods = Vec::with_capacity(spec.methods.len());
     // Every step first (tuning included), so that the constants of GD's and sign GD's theory
-    // steps are known before any run records the per-step picture.
-    let steps: Vec<ResolvedStep> = spec
+    // steps are known before any run records the per-step picture; the other methods' constants
+    // alone.
+    let mut steps: Vec<Option<ResolvedStep>> = spec
         .methods
         .iter()
-        .map(|m| {
+        .enumerate()
+        .map(|(i, m)| {
+            if !which.contains(&i) {
+                theory_constant(m, problem, &mut constants);
+                return None;
+            }
             if m.tune {
                 counter.stage("tuning the step sizes");
             } else if matches!(m.step_rule(), StepRule::Theory) {
                 counter.stage("the smoothness constants");
             }
-            resolve_step(m, problem, &cfg, &grid, &mut constants, counter)
+            Some(resolve_step(m, problem, &cfg, &grid, &mut constants, counter))
         })
         .collect();
     counter.stage("running the methods");
@@ -230,7 +327,10 @@ fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut 
         (Some(l2), Some(linf), Some(f_star)) => Some((l2, linf, f_star)),
         _ => None,
     };
-    for ((i, m), step) in spec.methods.iter().enumerate().zip(steps) {
+    let mut methods = Vec::with_capacity(which.len());
+    for &i in which {
+        let m = &spec.methods[i];
+        let step = steps[i].take().expect("each method once");
         let mut trace = if d <= KEEP_X_MAX_D { Trace::with_iterates() } else { Trace::default() };
         let mut recorder = evaluator.as_ref().map(|evaluator| CurveRecorder {
             evaluator,
@@ -287,6 +387,21 @@ fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut 
             trace,
         });
     }
+    methods
+}
+
+/// The run's result from its methods' own results.
+fn assemble_own(task: &RunTask, problem: &super::problem::Problem, methods: Vec<MethodResult>) -> RunResult {
+    let compared: Vec<Compared> = methods.iter().map(MethodResult::compared).collect();
+    assemble(task, problem, &compared).with_methods(methods)
+}
+
+/// The run's result but its methods' results, from what the comparisons read of each
+/// (`compared`, in the spec's order).
+fn assemble(task: &RunTask, problem: &super::problem::Problem, compared: &[Compared]) -> RunResult<()> {
+    let spec = Spec::clone(task);
+    let obj = problem.objective.as_ref();
+    let d = obj.dim();
     RunResult {
         problem: ProblemInfo {
             d,
@@ -298,10 +413,18 @@ fn run_counted(task: &RunTask, problem: &super::problem::Problem, counter: &mut 
                 .then(|| crate::data::training_set(spec.problem.dataset, spec.problem.seed, spec.problem.class_zipf).1)
                 .flatten(),
         },
-        comparison: super::prediction::compare(d, &methods),
-        spectral_comparison: super::prediction::compare_spectral(&obj.layout(), &methods),
+        comparison: super::prediction::compare(d, compared),
+        spectral_comparison: super::prediction::compare_spectral(&obj.layout(), compared),
         spec,
-        methods,
+        methods: (),
+    }
+}
+
+impl RunResult<()> {
+    /// This result with `methods` as its methods' results.
+    fn with_methods<M>(self, methods: M) -> RunResult<M> {
+        let RunResult { spec, problem, methods: (), comparison, spectral_comparison } = self;
+        RunResult { spec, problem, methods, comparison, spectral_comparison }
     }
 }
 
@@ -366,11 +489,7 @@ pub(crate) fn resolve_step(
 ) -> ResolvedStep {
     let obj = problem.objective.as_ref();
     let layout = obj.layout();
-    // Validation allows the theory rule only on objectives with a constant Hessian.
-    let smoothness = match (m.step_rule(), m.kind.theory_norm(&m.hypers(), &layout), obj.constant_hessian()) {
-        (StepRule::Theory, Some(norm), Some(h)) => Some(constant(constants, norm, h, obj.known_spectrum())),
-        _ => None,
-    };
+    let smoothness = theory_constant(m, problem, constants);
     let make_chain = |lr: f64| chain(m, step_size(lr, smoothness.as_ref()), cfg.steps, &layout);
     let (lr, tuning) = if m.tune {
         let report = tune(obj, &problem.x0, make_chain, cfg, grid, &mut |runs| counter.runs(runs));
@@ -415,6 +534,21 @@ pub(crate) fn run_resolved(
     let step = step_size(step.lr, step.smoothness.as_ref());
     let mut chain = chain(&spec.methods[i], step, spec.run.steps as usize, &obj.layout());
     run(obj, &problem.x0, &mut chain, cfg, observers)
+}
+
+/// The smoothness constant of method `m`'s theory step (None: the const rule), computed once per
+/// norm in `constants`.
+fn theory_constant(
+    m: &MethodSpec,
+    problem: &super::problem::Problem,
+    constants: &mut Vec<(Norm, Constant)>,
+) -> Option<Constant> {
+    let obj = problem.objective.as_ref();
+    // Validation allows the theory rule only on objectives with a constant Hessian.
+    match (m.step_rule(), m.kind.theory_norm(&m.hypers(), &obj.layout()), obj.constant_hessian()) {
+        (StepRule::Theory, Some(norm), Some(h)) => Some(constant(constants, norm, h, obj.known_spectrum())),
+        _ => None,
+    }
 }
 
 /// The smoothness constant for `norm` of the constant Hessian h, computed once per run.
@@ -494,6 +628,60 @@ mod tests {
         }
         let worst = plain[2].iter().zip(&rotated[2]).map(|(a, b)| (a - b).abs() / a.abs()).fold(0.0, f64::max);
         assert!(worst > 1e-3, "sign GD: {worst}");
+    }
+
+    /// A run's methods run apart, each part on a problem of its own and in any order, are the
+    /// whole run's, to the bit, and put together with what the comparisons read of them (read back
+    /// from their JSON) they are the whole run: a tuned step, theory steps whose per-step picture
+    /// reads another method's constant, the spectral comparison, a network with curves and
+    /// classes, minibatches. Parts that do not fit the spec are refused by name.
+    #[test]
+    fn methods_run_apart_and_put_together_are_the_whole_run() {
+        let minibatch = Spec::from_json(
+            r#"{"problem": {"kind": "network", "dataset": "breast_cancer", "hidden": 4},
+                "methods": [{"kind": "adam", "lr": 0.01}, {"kind": "sign_gd", "rule": "const", "lr": 0.01}, {"kind": "gd", "lr": 0.3, "tune": true}],
+                "run": {"steps": 40, "batch": 16, "eval_points": 7, "tune_points": 3}}"#,
+        )
+        .unwrap();
+        let mut specs: Vec<Spec> = crate::experiment::presets()
+            .into_iter()
+            .filter(|p| ["spectral-quadratic", "heavy-tailed-classes", "outliers-rotated"].contains(&p.name))
+            .map(|p| p.spec)
+            .collect();
+        specs.push(minibatch);
+        assert_eq!(specs.len(), 4);
+        for spec in &specs {
+            let whole = run_spec(spec).unwrap();
+            let n = spec.methods.len();
+            // Method n - 1 alone, then the others from the last down, each part on its own problem.
+            let parts: [Vec<usize>; 2] = [vec![n - 1], (0..n - 1).rev().collect()];
+            let mut methods: Vec<Option<MethodResult>> = vec![None; n];
+            for which in &parts {
+                let got = run_methods_watched(spec, &mut Kept::default(), which, &mut |_, _| true).unwrap();
+                for (&i, m) in which.iter().zip(got) {
+                    methods[i] = Some(m);
+                }
+            }
+            let methods: Vec<MethodResult> = methods.into_iter().map(Option::unwrap).collect();
+            let read: Vec<ComparedMethod> =
+                methods.iter().map(|m| serde_json::from_str(&serde_json::to_string(m).unwrap()).unwrap()).collect();
+            let together = assemble_run(spec, &mut Kept::default(), &read, methods).unwrap();
+            assert_eq!(together, whole, "{}", spec.problem.kind.id());
+            let mut wrong = read;
+            wrong.swap(0, n - 1);
+            let err = assemble_run(spec, &mut Kept::default(), &wrong, ()).unwrap_err().to_string();
+            assert!(err.starts_with("methods: results of "), "{err}");
+        }
+        let spec = &specs[0];
+        let n = spec.methods.len();
+        for which in [vec![0, 0], vec![n]] {
+            let err =
+                run_methods_watched(spec, &mut Kept::default(), &which, &mut |_, _| true).unwrap_err().to_string();
+            assert!(
+                err.starts_with("methods: ") && err.ends_with(&format!("distinct indices 0 to {})", n - 1)),
+                "{err}"
+            );
+        }
     }
 
     fn network_curves(extra_run: &str, rotate: bool, seed: u64) -> Vec<Vec<f64>> {

@@ -5,10 +5,12 @@ use super::linf::{linf_branch_and_bound, linf_exact};
 use super::low_rank::linf_low_rank;
 use super::sdp::{bilinear_lift, solve};
 use super::spectral::spectral_bracket;
+use crate::json::nan_as_null;
 use crate::linalg::{Matrix, PSD_TOLERANCE};
 use crate::norm::l1;
 use crate::norm::{LayerNorm, Norm};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// Enumeration for L_inf is used up to this dimension (about 0.1 s natively, 0.3 s in wasm).
 pub const LINF_EXACT_MAX_D: usize = 22;
@@ -22,12 +24,15 @@ pub const LOW_RANK_MAX_RANK: usize = 4;
 pub const LOW_RANK_WORK: f64 = 1e8;
 
 /// A smoothness constant and how it was obtained.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// Deserialised with the results of a run's methods that the page's pool ran apart
+/// (`experiment::run::assemble`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Constant {
+    #[serde(deserialize_with = "nan_as_null::float")]
     pub value: f64,
     /// True when `value` is the constant itself, false when it is an upper bound.
     pub exact: bool,
-    pub method: &'static str,
+    pub method: Cow<'static, str>,
 }
 
 /// L for `norm` of the quadratic with Hessian `h`; `spectrum` are its eigenvalues when known.
@@ -52,22 +57,22 @@ pub fn smoothness_constant(norm: &Norm, h: &Matrix, spectrum: Option<&[f64]>) ->
     let psd = || lam().first().is_none_or(|l| *l >= -PSD_TOLERANCE * l2());
     let linf_constant = || linf(h, l2, psd, || lam().first().copied().unwrap_or(0.0));
     match norm {
-        Norm::L2 if l2_exact() => Constant { value: l2(), exact: true, method: "max |eigenvalue|" },
-        Norm::L2 => Constant { value: l2(), exact: false, method: "bound Gershgorin (the eigensolver failed)" },
+        Norm::L2 if l2_exact() => Constant { value: l2(), exact: true, method: "max |eigenvalue|".into() },
+        Norm::L2 => Constant { value: l2(), exact: false, method: "bound Gershgorin (the eigensolver failed)".into() },
         Norm::LInf | Norm::Block { size: 1 } => linf_constant(),
         Norm::Block { size } if *size >= d => {
-            Constant { value: l2(), exact: l2_exact(), method: "one block: max |eigenvalue|" }
+            Constant { value: l2(), exact: l2_exact(), method: "one block: max |eigenvalue|".into() }
         }
         Norm::L1 => Constant {
             value: (0..d).flat_map(|i| h.row(i).iter()).fold(0.0f64, |m, v| m.max(v.abs())),
             exact: true,
-            method: "max |H_ij|",
+            method: "max |H_ij|".into(),
         },
         // ||v||_2 <= d^(1/2-1/p) ||v||_p and ||w||_q <= d^(1/q-1/2) ||w||_2 for p >= 2 (q <= 2);
         // for p < 2 both factors are at most 1.
         Norm::Lp { p } => {
             let factor = if *p >= 2.0 { libm::pow(d as f64, 1.0 - 2.0 / p) } else { 1.0 };
-            Constant { value: factor * l2(), exact: *p == 2.0, method: "bound d^max(0, 1-2/p) L_2" }
+            Constant { value: factor * l2(), exact: *p == 2.0, method: "bound d^max(0, 1-2/p) L_2".into() }
         }
         Norm::Block { size } => {
             let ranges: Vec<_> = (0..d.div_ceil(*size)).map(|b| b * size..((b + 1) * size).min(d)).collect();
@@ -83,8 +88,10 @@ pub fn smoothness_constant(norm: &Norm, h: &Matrix, spectrum: Option<&[f64]>) ->
         Norm::Modular { layout, layer: LayerNorm::Spectral } => {
             let b = spectral_bracket(h, layout, l2());
             match (psd() && l2_exact(), b.lower >= b.upper) {
-                (true, true) => Constant { value: b.upper, exact: true, method: "polar power iteration meets a bound" },
-                _ => Constant { value: b.upper, exact: false, method: b.upper_method },
+                (true, true) => {
+                    Constant { value: b.upper, exact: true, method: "polar power iteration meets a bound".into() }
+                }
+                _ => Constant { value: b.upper, exact: false, method: b.upper_method.into() },
             }
         }
     }
@@ -111,9 +118,9 @@ fn blocks_l2(h: &Matrix, ranges: &[std::ops::Range<usize>], l2: f64) -> Constant
     }
     let by_l2 = ranges.len() as f64 * l2;
     if frob <= by_l2 {
-        Constant { value: frob, exact: false, method: "bound sum of block Frobenius norms" }
+        Constant { value: frob, exact: false, method: "bound sum of block Frobenius norms".into() }
     } else {
-        Constant { value: by_l2, exact: false, method: "bound n_blocks L_2" }
+        Constant { value: by_l2, exact: false, method: "bound n_blocks L_2".into() }
     }
 }
 
@@ -125,11 +132,15 @@ fn linf(h: &Matrix, l2: impl Fn() -> f64, psd: impl Fn() -> bool, lambda_min: im
     let diagonal = (0..d).all(|i| (0..d).all(|j| i == j || h.get(i, j) == 0.0));
     if diagonal {
         let value = (0..d).map(|i| h.get(i, i).abs()).sum();
-        return Constant { value, exact: true, method: "diagonal: sum |H_ii|" };
+        return Constant { value, exact: true, method: "diagonal: sum |H_ii|".into() };
     }
     if psd() {
         if let Some(found) = linf_low_rank(h, lambda_min(), LOW_RANK_MAX_RANK, LOW_RANK_WORK) {
-            return Constant { value: found.value, exact: true, method: "identity plus low rank: zonotope vertices" };
+            return Constant {
+                value: found.value,
+                exact: true,
+                method: "identity plus low rank: zonotope vertices".into(),
+            };
         }
         // Progress calls come every 2^16 nodes of O(d) work each.
         let allowed = (BNB_WORK / ((1 << 16) * d as u64)).max(1);
@@ -138,23 +149,23 @@ fn linf(h: &Matrix, l2: impl Fn() -> f64, psd: impl Fn() -> bool, lambda_min: im
             calls += 1;
             calls <= allowed
         }) {
-            return Constant { value: l1(&h.matvec(&v)), exact: true, method: "branch and bound" };
+            return Constant { value: l1(&h.matvec(&v)), exact: true, method: "branch and bound".into() };
         }
     }
     if d <= LINF_EXACT_MAX_D {
-        return Constant { value: linf_exact(h).0, exact: true, method: "exact enumeration" };
+        return Constant { value: linf_exact(h).0, exact: true, method: "exact enumeration".into() };
     }
-    let mut best = Constant { value: h.abs_sum(), exact: false, method: "bound sum |H_ij|" };
+    let mut best = Constant { value: h.abs_sum(), exact: false, method: "bound sum |H_ij|".into() };
     let by_l2 = d as f64 * l2();
     if by_l2 < best.value {
-        best = Constant { value: by_l2, exact: false, method: "bound d L_2" };
+        best = Constant { value: by_l2, exact: false, method: "bound d L_2".into() };
     }
     if d <= SDP_MAX_D {
         // The certified SDP dual: L_sep for PSD H, the bilinear lift's bound otherwise.
         let b = if psd() { h.clone() } else { bilinear_lift(h) };
         let (_, cert) = solve(&b, 1, 1e-6, 20_000);
         if cert.valid && cert.upper < best.value {
-            best = Constant { value: cert.upper, exact: false, method: "bound certified SDP dual (L_sep)" };
+            best = Constant { value: cert.upper, exact: false, method: "bound certified SDP dual (L_sep)".into() };
         }
     }
     best

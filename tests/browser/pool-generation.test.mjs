@@ -1,8 +1,9 @@
 // @ts-check
 // A large rotated quadratic is made by the pool of workers (www/compute.js: each worker a part of
-// Q_r's columns, then of H's rows, put together in the first worker), and the page then shows
-// the CLI's run and report, as it does with one worker; a second run of the same problem makes
-// nothing again. navigator.hardwareConcurrency is set before the page loads.
+// Q_r's columns, then of H's rows, put together in the workers that run its methods, a method
+// each), and the page then shows the CLI's run and report, as it does with one worker; a second
+// run of the same problem makes nothing again. navigator.hardwareConcurrency is set before the
+// page loads.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -50,13 +51,17 @@ async function shown(cores) {
 /** How many times each task was posted. @param {string[]} tasks */
 const counts = (tasks) => tasks.reduce((c, t) => ({ ...c, [t]: (c[t] ?? 0) + 1 }), /** @type {Record<string, number>} */ ({}));
 
-test('a rotated quadratic made by two or three workers gives the CLI\'s run and report, as one worker does', async () => {
+test('a rotated quadratic made by two or three workers, its two methods run by two, gives the CLI\'s run and report, as one worker does', async () => {
   for (const cores of [1, 2, 3]) {
     const { page, problems, tasks, workers, spec, result, report } = await shown(cores);
     assert.equal(workers, cores, `${cores} cores: every worker made a part`);
     const posted = counts(await tasks());
     assert.equal(posted.rotationPart, cores > 1 ? cores : undefined, `${cores} cores: ${JSON.stringify(posted)}`);
     assert.equal(posted.hessianPart, cores > 1 ? cores : undefined, `${cores} cores: ${JSON.stringify(posted)}`);
+    assert.equal(posted.keepRotated, cores > 1 ? 2 : undefined, `${cores} cores: ${JSON.stringify(posted)}`);
+    assert.equal(posted.runMethods, cores > 1 ? 2 : undefined, `${cores} cores: ${JSON.stringify(posted)}`);
+    assert.equal(posted.assembleRun, cores > 1 ? 1 : undefined, `${cores} cores: ${JSON.stringify(posted)}`);
+    assert.equal(posted.run, cores > 1 ? undefined : 1, `${cores} cores: ${JSON.stringify(posted)}`);
     assert.deepEqual(plain(result), cli('run', spec), `${cores} cores: the run`);
     assert.deepEqual(plain(report), cli('smoothness', spec), `${cores} cores: the report`);
     assert.deepEqual(problems, []);
@@ -72,11 +77,12 @@ test('another run of the same problem is not made again', async () => {
   await page.press('#ctl-run-steps', 'Tab');
   await page.waitForFunction((n) => window.steepest.runs > n && window.steepest.result.methods[0].f.length > 61, before, { timeout: 60000 });
   const then = counts((await tasks()).slice(first));
-  // The first worker was asked whether it keeps the problem before each task (the run, then the
-  // report), and it did.
+  // The two workers that run the methods were asked whether they keep the problem before the
+  // run, the first before the report, and they did.
   assert.equal(then.rotationPart, undefined, JSON.stringify(then));
   assert.equal(then.hessianPart, undefined, JSON.stringify(then));
-  assert.equal(then.run, 1, JSON.stringify(then));
-  assert.equal(then.keeps, then.run + (then.smoothness ?? 0), JSON.stringify(then));
+  assert.equal(then.runMethods, 2, JSON.stringify(then));
+  assert.equal(then.assembleRun, 1, JSON.stringify(then));
+  assert.equal(then.keeps, 2 + (then.smoothness ?? 0), JSON.stringify(then));
   await page.close();
 });
