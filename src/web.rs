@@ -5,8 +5,8 @@
 //! spec field carries `field` (and for a spec error `value` and `allowed`) as properties.
 
 use crate::experiment::{
-    assemble_sweep, matrix_file_rows, parse_matrix, presets as all_presets, run_spec_watched, run_sweep,
-    spec_geometry_kept, sweep_cells, sweep_csv, to_csv, work_estimate, Kept, SweepTable, TraceTable,
+    assemble_sweep, matrix_file_rows, parse_matrix, presets as all_presets, run_sweep, spec_geometry_kept, sweep_cells,
+    sweep_csv, to_csv, work_estimate, Kept, SweepTable, TraceTable,
 };
 use crate::plot::{
     draw_bounds, draw_geometry2d, draw_step_ratios, draw_sweep_map, draw_sweep_scatter, draw_traces, shared_scale,
@@ -128,17 +128,6 @@ fn drawn(frame: Result<crate::plot::Frame, String>) -> Result<JsValue, JsValue> 
 fn parse_spec(spec: JsValue) -> Result<Spec, JsValue> {
     let json = from_js_value(&spec).map_err(|e| usage(format!("spec: {e}")))?;
     Spec::deserialize_checked(json).map_err(|e| js_error(e.into()))
-}
-
-/// Runs a spec (a plain JS object; missing fields take their defaults) and returns the result.
-/// `progress(fraction, stage)`, when given, hears the stages and the fraction of all steps
-/// done; returning false cancels (an Error "cancelled" is thrown).
-#[wasm_bindgen]
-pub fn run(spec: JsValue, progress: Option<js_sys::Function>) -> Result<JsValue, JsValue> {
-    let spec = parse_spec(spec)?;
-    let result =
-        with_kept(|kept| run_spec_watched(&spec, kept, &mut js_stage_progress(&progress))).map_err(js_error)?;
-    to_js(&result)
 }
 
 /// The spec with every field at its default.

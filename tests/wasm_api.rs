@@ -258,6 +258,44 @@ fn a_rotated_quadratic_made_in_parts_runs_as_the_whole() {
         .contains("Float64Array"));
 }
 
+/// The page's pool runs a run's methods apart (www/compute.js): the parts, each run on an instance
+/// that has not kept the problem and in any order, put together are the whole run: a tuned step,
+/// the spectral comparison, a method that diverges. Parts that do not fit the spec are refused
+/// by name.
+#[wasm_bindgen_test]
+fn methods_run_apart_and_put_together_are_the_whole_run() {
+    let spectral = steepest::experiment::presets().into_iter().find(|p| p.name == "spectral-quadratic").unwrap().spec;
+    let specs = [
+        serde_json::to_string(&spectral).unwrap(),
+        r#"{"problem": {"d": 6, "rotation": 0.5, "seed": 3}, "run": {"steps": 40},
+            "methods": [{"kind": "gd"}, {"kind": "gd", "rule": "const", "lr": 100}, {"kind": "sign_gd"}]}"#
+            .to_string(),
+    ];
+    let other = || parse(r#"{"problem": {"d": 5, "rotation": 1, "seed": 918}, "run": {"steps": 3}}"#);
+    let text = |v: &JsValue| js_sys::JSON::stringify(v).unwrap().as_string().unwrap();
+    for json in &specs {
+        let n = get(&parse(json), "methods").unchecked_into::<js_sys::Array>().length();
+        let whole = web::run(parse(json), None).unwrap();
+        let methods = js_sys::Array::new_with_length(n);
+        for i in (0..n).rev() {
+            web::run(other(), None).unwrap();
+            methods.set(i, js_sys::Array::from(&web::run_methods(parse(json), vec![i], None).unwrap()).get(0));
+        }
+        let together = web::assemble_run_js(parse(json), methods.clone().into()).unwrap();
+        assert_eq!(text(&together), text(&whole));
+        if json.contains("\"lr\": 100") {
+            assert_eq!(get(&methods.get(1), "status").as_string().as_deref(), Some("diverged"));
+        }
+    }
+    let message = |e: JsValue| e.dyn_into::<js_sys::Error>().unwrap().message().as_string().unwrap();
+    let spec = || parse(&specs[1]);
+    assert!(message(web::run_methods(spec(), vec![3], None).unwrap_err())
+        .starts_with("methods: 3 is given twice or is not"));
+    let parts = js_sys::Array::from(&web::run_methods(spec(), vec![2, 0], None).unwrap());
+    assert!(message(web::assemble_run_js(spec(), parts.into()).unwrap_err())
+        .starts_with("methods: results of sign_gd, gd where"));
+}
+
 /// The 2-lane tanh and exp in f64x2 give libm's bits on every branch, as natively
 /// (tests/elementary.rs).
 #[wasm_bindgen_test]

@@ -111,7 +111,7 @@ export class Computer {
         if (this.pending?.id !== id) return;
         if (runners > 1) return this.runInPool(id, spec, from).then(resolve, fail);
         this.pending.receive = (msg) => {
-          if (msg.type === 'progress') return this.onProgress(msg);
+          if (msg.type === 'progress') return this.onProgress({ phase: msg.phase, fraction: from + (1 - from) * msg.fraction });
           this.settle();
           if (msg.type === 'done') resolve({ result: msg.result, report: msg.report, anatomy: msg.anatomy, where: 'worker' });
           else reject(errorOf(msg));
@@ -143,8 +143,10 @@ export class Computer {
    * making each, as the core shows them); the core puts the parts together to the bits of a
    * whole (src/web/rotated.rs).
    * Does nothing for other specs, on one core, or when the keepers keep the problem. Its
-   * progress before a run is shown on the run's scale (up to the share the run gives it), and
-   * it resolves to the progress shown.
+   * progress before a run is shown on the run's scale (up to the share the run gives it, from
+   * which the run's own goes on: the core counts no making for a problem kept), and it resolves
+   * to the progress shown (0 for another task, whose progress starts anew, or when nothing was
+   * made).
    * @param {number} id
    * @param {Spec} spec
    * @param {string} task
@@ -162,12 +164,13 @@ export class Computer {
     if (parts < 2 || !making || making.d < POOL_MIN_ROTATED_D) return 0;
     const kept = await this.gather(id, spec, keepers, () => ({ task: 'keeps' }));
     const [phase, end] = ['making the problem', task === 'run' ? making.share : 1];
-    if (kept.every((m) => m.keeps)) return end;
+    if (kept.every((m) => m.keeps)) return 0;
+    const shown = task === 'run' ? end : 0;
     const columns = await this.gather(id, spec, parts, (part) => ({ task: 'rotationPart', part, parts }), { phase, from: 0, to: end / 2 });
     const blocks = columns.map((m) => m.part);
     const rows = await this.gather(id, spec, parts, (part) => ({ task: 'hessianPart', part, parts, blocks }), { phase, from: end / 2, to: end });
     await this.gather(id, spec, keepers, () => ({ task: 'keepRotated', blocks: rows.map((m) => m.part) }));
-    return end;
+    return shown;
   }
 
   /** Request `id`'s task `message(k)` in workers 0..count-1 at once: resolves to their answers

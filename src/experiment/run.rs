@@ -2,7 +2,7 @@
 //! where asked, and one recorded run per method.
 
 use super::nuclear_rank::{NuclearNormRecorder, NuclearRankRecorder, NuclearRanks};
-use super::prediction::{Compared, ComparedMethod};
+use super::prediction::Compared;
 use super::problem::Kept;
 use super::step_ratio::{StepRatioRecorder, StepRatios};
 use crate::linalg::Matrix;
@@ -173,9 +173,10 @@ pub fn run_spec(spec: &Spec) -> Result<RunResult, Error> {
 }
 
 /// Validates and runs `spec`, reporting its stages (making the problem, the smoothness
-/// constants, tuning, the runs) and the fraction of all steps done, tuning runs included;
-/// a false report cancels (`Error::Cancelled`). The problem is the one `kept` holds when it is
-/// the spec's, else it is built and kept.
+/// constants, tuning, the runs) and the fraction of all steps done, tuning runs included (and
+/// the making of the problem, unless `kept` holds it); a false report cancels
+/// (`Error::Cancelled`). The problem is the one `kept` holds when it is the spec's, else it is
+/// built and kept.
 pub fn run_spec_watched(spec: &Spec, kept: &mut Kept, progress: StageProgress) -> Result<RunResult, Error> {
     let all: Vec<usize> = (0..spec.methods.len()).collect();
     let methods = run_methods_watched(spec, kept, &all, progress)?;
@@ -202,7 +203,8 @@ pub fn run_methods_watched(
         )));
     }
     let runs = which.iter().map(|&i| method_runs(&task, i)).sum();
-    let mut counter = StepProgress::new(progress, setup_steps(&task), runs, task.run.steps as usize);
+    let setup = if kept.keeps(&task) { 0 } else { setup_steps(&task) };
+    let mut counter = StepProgress::new(progress, setup, runs, task.run.steps as usize);
     if !counter.stage("making the problem") {
         return Err(Error::Cancelled);
     }
@@ -218,27 +220,21 @@ pub fn run_methods_watched(
 }
 
 /// The result of `spec`'s run from what the comparisons read of every method's result (in the
-/// spec's order; `run_methods_watched`'s parts read back), with `methods` in the place of the
-/// results, on the problem `kept` holds or builds; parts that are not the spec's methods are
-/// refused.
-pub fn assemble_run<M>(
-    spec: &Spec,
-    kept: &mut Kept,
-    compared: &[ComparedMethod],
-    methods: M,
-) -> Result<RunResult<M>, Error> {
+/// spec's order: `run_methods_watched`'s parts, or what the page read back of them), with
+/// `methods` in the place of the results, on the problem `kept` holds or builds; parts that are
+/// not the spec's methods are refused.
+pub fn assemble_run<M>(spec: &Spec, kept: &mut Kept, compared: &[Compared], methods: M) -> Result<RunResult<M>, Error> {
     let task = spec.run_task()?;
     if compared.len() != task.methods.len() || compared.iter().zip(&task.methods).any(|(r, m)| r.kind != m.kind.id) {
         let kinds = |ids: Vec<&str>| ids.join(", ");
         return Err(Error::Usage(format!(
             "methods: results of {} where the spec has {}",
-            kinds(compared.iter().map(|r| r.kind.as_str()).collect()),
+            kinds(compared.iter().map(|r| r.kind).collect()),
             kinds(task.methods.iter().map(|m| m.kind.id).collect())
         )));
     }
     let problem = kept.problem(&task, &mut |_| ());
-    Ok(assemble(&task, problem, &compared.iter().map(ComparedMethod::compared).collect::<Vec<_>>())
-        .with_methods(methods))
+    Ok(assemble(&task, problem, compared).with_methods(methods))
 }
 
 /// The runs of a task's methods, tuning runs included.
@@ -604,6 +600,7 @@ fn short(x: f64) -> String {
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+    use crate::experiment::ComparedMethod;
     use crate::optimizer::METHOD_IDS;
     use crate::spec::PROBLEM_KINDS;
 
@@ -665,6 +662,7 @@ mod tests {
             let methods: Vec<MethodResult> = methods.into_iter().map(Option::unwrap).collect();
             let read: Vec<ComparedMethod> =
                 methods.iter().map(|m| serde_json::from_str(&serde_json::to_string(m).unwrap()).unwrap()).collect();
+            let read: Vec<Compared> = read.iter().map(ComparedMethod::compared).collect();
             let together = assemble_run(spec, &mut Kept::default(), &read, methods).unwrap();
             assert_eq!(together, whole, "{}", spec.problem.kind.id());
             let mut wrong = read;

@@ -6,7 +6,7 @@
 //! the page core small.
 
 use super::{from_js, js_error, js_stage_progress, parse_spec, to_js, with_kept};
-use crate::experiment::{assemble_run, run_methods_watched, ComparedMethod};
+use crate::experiment::{assemble_run, run_methods_watched, Compared, ComparedMethod, MethodResult};
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
@@ -27,10 +27,27 @@ pub fn run_methods(spec: JsValue, which: Vec<u32>, progress: Option<js_sys::Func
 #[wasm_bindgen(js_name = assembleRun)]
 pub fn assemble_run_js(spec: JsValue, methods: JsValue) -> Result<JsValue, JsValue> {
     let spec = parse_spec(spec)?;
-    let compared: Vec<ComparedMethod> = from_js(methods.clone(), "methods")?;
+    let read: Vec<ComparedMethod> = from_js(methods.clone(), "methods")?;
+    let compared: Vec<Compared> = read.iter().map(ComparedMethod::compared).collect();
     to_js(&with_kept(|kept| assemble_run(&spec, kept, &compared, AsSent(methods))).map_err(js_error)?)
 }
 
-/// The methods' results as the workers sent them, put into the run's result as they are.
+/// Runs a spec (a plain JS object; missing fields take their defaults) and returns the result.
+/// `progress(fraction, stage)`, when given, hears the stages and the fraction of all steps
+/// done; returning false cancels (an Error "cancelled" is thrown). The methods' results are
+/// made JS values once, and put into the result as they are, as `assembleRun` does.
+#[wasm_bindgen]
+pub fn run(spec: JsValue, progress: Option<js_sys::Function>) -> Result<JsValue, JsValue> {
+    let spec = parse_spec(spec)?;
+    let all: Vec<usize> = (0..spec.methods.len()).collect();
+    let result = with_kept(|kept| {
+        let methods = run_methods_watched(&spec, kept, &all, &mut js_stage_progress(&progress)).map_err(js_error)?;
+        let compared: Vec<Compared> = methods.iter().map(MethodResult::compared).collect();
+        assemble_run(&spec, kept, &compared, AsSent(to_js(&methods)?)).map_err(js_error)
+    })?;
+    to_js(&result)
+}
+
+/// The methods' results as JS values, put into the run's result as they are.
 #[derive(Serialize)]
 struct AsSent(#[serde(with = "serde_wasm_bindgen::preserve")] JsValue);

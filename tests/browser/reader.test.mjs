@@ -118,8 +118,9 @@ test('a long run reports real progress, and the progress row keeps its place', a
   const { page } = await open(site.browser, site.base, '/');
   const statusTop = () => page.evaluate(() => /** @type {HTMLElement} */ (document.getElementById('status')).getBoundingClientRect().top);
   const before = await statusTop();
-  // A rotated quadratic at d = 1000 in the worker: making the problem, then the methods' steps.
-  await page.goto(`${site.base}/?d=1000&rotation=1&steps=600`);
+  // A rotated quadratic at d = 1200 in the workers, seconds long: making the problem, then the
+  // methods' steps.
+  await page.goto(`${site.base}/?d=1200&rotation=1&steps=4000`);
   await page.locator('#progress').waitFor({ state: 'visible', timeout: 30000 });
   assert.equal(await statusTop(), before, 'no layout jump when the progress bar appears');
   // Sampled until the run ends (the bar goes idle, or starts again at 0 for the geometry that
@@ -132,7 +133,7 @@ test('a long run reports real progress, and the progress row keeps its place', a
     if (seen.length === 0 || p.value !== seen[seen.length - 1].value) seen.push(p);
     await page.waitForTimeout(200);
   }
-  await page.waitForFunction(() => window.steepest.result?.problem.d === 1000, null, { timeout: 10000 });
+  await page.waitForFunction(() => window.steepest.result?.problem.d === 1200, null, { timeout: 30000 });
   assert.ok(seen.length >= 6, `the bar moved only through ${JSON.stringify(seen)}`);
   assert.ok(seen.every((p, k) => k === 0 || p.value > seen[k - 1].value), JSON.stringify(seen));
   assert.ok(seen.some((p) => /making the problem… \d+%/.test(p.text)), JSON.stringify(seen));
