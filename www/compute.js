@@ -9,8 +9,9 @@ import { ensureData } from './data.js';
 /** @typedef {import('./types').Spec} Spec */
 /** @typedef {{ phase: string, fraction: number }} ProgressReport */
 /** @typedef {{ result?: any, report?: any, sweep?: any, anatomy?: any, where: 'main' | 'worker' }} Outcome */
-/** What a task message of worker.js carries besides its id and spec.
- * @typedef {{ task: string, cells?: number[], which?: number[], methods?: any[], part?: number, parts?: number, blocks?: Float64Array[] }} TaskInputs */
+/** What a task message of worker.js carries besides its id and spec (its Float64Arrays are
+ * transferred, not copied: `post`).
+ * @typedef {{ task: string, cells?: number[], which?: number[], methods?: any[], part?: number, parts?: number, blocks?: (Float64Array | null)[] }} TaskInputs */
 
 // About 10 ms of work in wasm on a laptop core.
 const MAIN_THREAD_WORK = 2e7;
@@ -26,6 +27,17 @@ const POOL_MAX = 8;
 // From this size on, a rotated quadratic (O(d^3) to make: a second or more from d = 1000) is made
 // by the pool; below it, the parts' messages would cost about what they save.
 const POOL_MIN_ROTATED_D = 256;
+
+/** Hands out the workers' parts (part k made by worker k) to workers 0..count-1, each of which
+ * has kept its own: worker k's share is every part but its own (null), each part transferred
+ * to the last worker that takes it and copied for the others (worker.js: `made`).
+ * @param {Float64Array[]} parts
+ * @param {number} count
+ * @returns {(k: number) => (Float64Array | null)[]} */
+function handOut(parts, count) {
+  const last = (/** @type {number} */ j) => (j === count - 1 ? count - 2 : count - 1);
+  return (k) => parts.map((p, j) => (j === k ? null : k === last(j) ? p : p.slice()));
+}
 
 /** How many workers run a spec's methods: one each while there are workers, and one for all
  * (the first) when the spec is bad (that worker reports it) or has one method.
@@ -167,9 +179,10 @@ export class Computer {
     if (kept.every((m) => m.keeps)) return 0;
     const shown = task === 'run' ? end : 0;
     const columns = await this.gather(id, spec, parts, (part) => ({ task: 'rotationPart', part, parts }), { phase, from: 0, to: end / 2 });
-    const blocks = columns.map((m) => m.part);
-    const rows = await this.gather(id, spec, parts, (part) => ({ task: 'hessianPart', part, parts, blocks }), { phase, from: end / 2, to: end });
-    await this.gather(id, spec, keepers, () => ({ task: 'keepRotated', blocks: rows.map((m) => m.part) }));
+    const toColumns = handOut(columns.map((m) => m.part), parts);
+    const rows = await this.gather(id, spec, parts, (part) => ({ task: 'hessianPart', part, parts, blocks: toColumns(part) }), { phase, from: end / 2, to: end });
+    const toRows = handOut(rows.map((m) => m.part), keepers);
+    await this.gather(id, spec, keepers, (k) => ({ task: 'keepRotated', blocks: toRows(k) }));
     return shown;
   }
 
@@ -282,7 +295,8 @@ export class Computer {
     const w = this.workers[k] ??= this.startWorker(k);
     const core = coreName;
     const sent = w.cores[core] ??= compiledCore(core).then((module) => w.worker.postMessage({ core, module }));
-    sent.then(() => w.worker.postMessage({ ...msg, core }), (e) => this.fail(e));
+    const transfer = (msg.blocks ?? []).flatMap((b) => (b ? [b.buffer] : []));
+    sent.then(() => w.worker.postMessage({ ...msg, core }, { transfer }), (e) => this.fail(e));
   }
 
   /** @param {number} k

@@ -11,8 +11,23 @@ import { wasm, load } from './core.js';
 import { ensureData } from './data.js';
 
 /** @typedef {(fraction: number, stage?: string) => boolean} Progress */
-/** What a task message carries besides its spec.
- * @typedef {{ cells?: number[], which?: number[], methods?: any[], part?: number, parts?: number, blocks?: Float64Array[] }} Inputs */
+/** What a task message carries besides its spec (`blocks`: every worker's part but this
+ * worker's own, null, which it kept: `made`).
+ * @typedef {{ cells?: number[], which?: number[], methods?: any[], part?: number, parts?: number, blocks?: (Float64Array | null)[] }} Inputs */
+
+/** The parts of a rotated quadratic this worker made last (of Q_r, then of H), kept for the task
+ * that reads every worker's part: the page sends it only the others' (compute.js), saving the
+ * copying of its own there and back.
+ * @type {{ rotationPart?: Float64Array, hessianPart?: Float64Array }} */
+let made = {};
+
+/** The parts with this worker's own put in its place.
+ * @param {(Float64Array | null)[]} blocks
+ * @param {Float64Array | undefined} own */
+function withOwn(blocks, own) {
+  if (!own) throw new Error('this worker has not made its part');
+  return blocks.map((b) => b ?? own);
+}
 
 /** The tasks, by name: the phase shown when it starts, the phase of its progress reports, and
  * what it computes. */
@@ -45,13 +60,27 @@ const TASKS = {
   keeps: { exec: (/** @type {any} */ spec) => ({ keeps: wasm.keeps(spec) }) },
   rotationPart: {
     phase: 'making the problem',
-    exec: (/** @type {any} */ spec, /** @type {Progress} */ progress, /** @type {Inputs} */ { part = 0, parts = 1 }) => ({ part: wasm.rotationPart(spec, part, parts, progress) }),
+    exec: (/** @type {any} */ spec, /** @type {Progress} */ progress, /** @type {Inputs} */ { part = 0, parts = 1 }) => {
+      const rotationPart = wasm.rotationPart(spec, part, parts, progress);
+      made = { rotationPart };
+      return { part: rotationPart.slice() };
+    },
   },
   hessianPart: {
     phase: 'making the problem',
-    exec: (/** @type {any} */ spec, /** @type {Progress} */ progress, /** @type {Inputs} */ { part = 0, parts = 1, blocks = [] }) => ({ part: wasm.hessianPart(spec, blocks, part, parts, progress) }),
+    exec: (/** @type {any} */ spec, /** @type {Progress} */ progress, /** @type {Inputs} */ { part = 0, parts = 1, blocks = [] }) => {
+      const hessianPart = wasm.hessianPart(spec, withOwn(blocks, made.rotationPart), part, parts, progress);
+      made = { hessianPart };
+      return { part: hessianPart.slice() };
+    },
   },
-  keepRotated: { exec: (/** @type {any} */ spec, /** @type {Progress} */ _, /** @type {Inputs} */ { blocks = [] }) => (wasm.keepRotated(spec, blocks), {}) },
+  keepRotated: {
+    exec: (/** @type {any} */ spec, /** @type {Progress} */ _, /** @type {Inputs} */ { blocks = [] }) => {
+      wasm.keepRotated(spec, withOwn(blocks, made.hessianPart));
+      made = {};
+      return {};
+    },
+  },
 };
 /** @typedef {keyof typeof TASKS} Task */
 
