@@ -6,8 +6,8 @@
 //    navigation start to its figure drawn (budget 1 s)
 //  - first plot: navigation start to the first drawn plot (budget 1 s)
 //  - the default sweep on one worker and on the pool of workers (one per core)
-//  - the first plot of a rotated quadratic at d = 2000 (goal 3 s), its problem made by one worker
-//    and by the pool
+//  - the first plot of a rotated quadratic at d = 2000 (goal 3 s), its problem made and its
+//    methods run by one worker, and by the pool
 //  - redraw: slider change to redrawn plots at the default size (budget 16 ms), as work time
 //    (compute + draw, and the compute alone) and as latency from the input event (which also
 //    waits for the next frame)
@@ -97,8 +97,8 @@ const pool = await sweepTime();
 console.log(`default sweep (36 cells x 5 problems) in the page: ${one.seconds.toFixed(1)} s on 1 worker, ${pool.seconds.toFixed(1)} s on the pool of ${pool.workers} (${(one.seconds / pool.seconds).toFixed(2)}x; median of 3)`);
 
 // The first plot of a rotated quadratic at d = 2000 (goal 3 s), from navigation start: the
-// problem made by one worker, then by the pool (compute.js: each worker a part of Q_r and of H),
-// then the run in the first worker; the median of 3 each, alternating.
+// problem made and its two methods run by one worker, then by the pool (compute.js: each worker
+// a part of Q_r and of H, then a method each); the median of 3 each, alternating.
 /** @param {number} [cores] what navigator.hardwareConcurrency says (the machine's when left out) */
 async function rotatedFirstPlot(cores) {
   const page = await browser.newPage();
@@ -120,7 +120,7 @@ async function rotatedFirstPlot(cores) {
     shared.push(p.ms);
     workers = p.workers;
   }
-  console.log(`first plot of /?d=2000&rotation=1: ${(median(alone) / 1000).toFixed(1)} s with one worker, ${(median(shared) / 1000).toFixed(1)} s with the pool of ${workers} making the problem (goal 3 s; medians of ${alone.map((x) => (x / 1000).toFixed(1)).join(', ')} and ${shared.map((x) => (x / 1000).toFixed(1)).join(', ')} s)`);
+  console.log(`first plot of /?d=2000&rotation=1: ${(median(alone) / 1000).toFixed(1)} s with one worker, ${(median(shared) / 1000).toFixed(1)} s with the pool of ${workers} making the problem and running its methods (goal 3 s; medians of ${alone.map((x) => (x / 1000).toFixed(1)).join(', ')} and ${shared.map((x) => (x / 1000).toFixed(1)).join(', ')} s)`);
 }
 
 const { page } = await open(browser, base, '/');
