@@ -226,6 +226,7 @@ class WasmRunner {
 function wasmVerdict(c, value) {
   if (value?.csv !== undefined) return outputVerdict(value.csv, 'csv');
   if (value?.roundTripIssues) return { cls: 'bad-output', why: `specToQuery's link decodes with issues: ${JSON.stringify(value.roundTripIssues).slice(0, 200)}` };
+  if (value?.pooledDiffers) return { cls: 'bad-output', why: value.pooledDiffers };
   const raw = c.task === 'query' || c.task === 'argv' ? controlChar(JSON.stringify(value)) : null;
   if (raw) return { cls: 'bad-output', why: `decoded issues: ${raw}` };
   const bad = badNumbers(value);

@@ -27,8 +27,15 @@ function specObject(spec) {
 function exec(c) {
   switch (c.task) {
     case 'run': {
-      const result = core.run(specObject(c.spec));
-      return c.csv ? { csv: core.toCsv(result) } : result;
+      const spec = specObject(c.spec);
+      const result = core.run(spec);
+      if (c.csv) return { csv: core.toCsv(result) };
+      // As the page's pool runs it: each method apart (the last first), then put together.
+      const order = result.methods.map((/** @type {unknown} */ _, /** @type {number} */ i) => i).reverse();
+      const methods = [];
+      for (const i of order) methods[i] = core.runMethods(spec, Uint32Array.of(i))[0];
+      const [whole, together] = [result, core.assembleRun(spec, methods)].map((r) => JSON.stringify(r));
+      return whole === together ? result : { pooledDiffers: `the run's methods run apart and put together differ from the run: ${together.slice(0, 200)}` };
     }
     case 'query': {
       const decoded = core.specFromQuery(c.query);
