@@ -15,9 +15,11 @@ mod tridiagonal;
 
 pub use eigen::EigenError;
 pub use tridiagonal::Tridiagonal;
-// The network's forward products with AVX share the Gram matrix's tile of dot products.
+// The network's forward products share the Gram matrix's tiles of dot products: with AVX its
+// 2 x 2 tile, with two lanes its tile of pairs of partial sums.
 #[cfg(target_arch = "x86_64")]
 pub(crate) use gram::dot_tile;
+pub(crate) use gram::pairs_tile;
 
 use crate::norm::{dot, dot_rows};
 

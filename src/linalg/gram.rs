@@ -199,13 +199,13 @@ pub(crate) fn dot_tile<const R: usize, const C: usize>(left: [&[f64]; R], right:
 }
 
 /// dot(left_r, right_c) for every r and c, each summed as `dot` sums it, for two-lane registers
-/// (wasm's simd128): partial sums 2p and 2p + 1 of an entry share a register, which runs over
-/// every chunk before pair p + 1 starts, so each partial sum still takes its terms in `dot`'s
-/// order. A tile then holds R C registers of sums, not 4 R C, and loads R + C per R C products:
-/// the 2 x 2 `dot_tile` needs 16 registers of sums alone and spills on V8's 16.
-#[cfg(target_arch = "wasm32")]
+/// (wasm's simd128; SSE2 and NEON natively, for the network's products without AVX): partial
+/// sums 2p and 2p + 1 of an entry share a register, which runs over every chunk before pair
+/// p + 1 starts, so each partial sum still takes its terms in `dot`'s order. A tile then holds
+/// R C registers of sums, not 4 R C, and loads R + C per R C products: the 2 x 2 `dot_tile` needs
+/// 16 registers of sums alone and spills on V8's 16.
 #[inline(always)]
-fn pairs_tile<const R: usize, const C: usize>(left: [&[f64]; R], right: [&[f64]; C]) -> [[f64; C]; R] {
+pub(crate) fn pairs_tile<const R: usize, const C: usize>(left: [&[f64]; R], right: [&[f64]; C]) -> [[f64; C]; R] {
     use crate::norm::DOT_LANES;
     use crate::simd2::F64x2;
     const PAIRS: usize = DOT_LANES / 2;

@@ -11,8 +11,8 @@
 use super::product::{add_product, Left};
 use super::Network;
 use crate::data::Dataset;
-use crate::norm::{combine, dot, tail_dot, DOT_LANES};
-use crate::simd2::{elementary, F64x2};
+use crate::norm::dot;
+use crate::simd2::elementary;
 
 /// Rows per block of a pass over many rows: the block's activations stay in cache, and the
 /// gradient's running sums still take the rows in order.
@@ -56,7 +56,7 @@ impl Forward {
 /// of U and of W (`dot_tile`, every load serving two products). With 2 lanes (wasm simd128,
 /// SSE2, NEON) that tile's 16 registers of partial sums spill (in wasm it ran 2.5x slower than
 /// one `dot` at a time), so: a row of U against 5 rows of W, one pair of partial sums at a time
-/// (`dot_pairs`). Every entry is summed exactly as `dot` sums it, so the bits are the same.
+/// (`pairs_tile`). Every entry is summed exactly as `dot` sums it, so the bits are the same.
 fn products(u: &[f64], w: &[f64], fan: usize) -> Vec<f64> {
     #[cfg(target_arch = "x86_64")]
     {
@@ -75,7 +75,7 @@ fn products_avx(u: &[f64], w: &[f64], fan: usize) -> Vec<f64> {
 }
 
 fn products_by_pairs(u: &[f64], w: &[f64], fan: usize) -> Vec<f64> {
-    tiled_products::<1, 5>(u, w, fan, |[u_row], w_rows| [dot_pairs(u_row, w_rows)])
+    tiled_products::<1, 5>(u, w, fan, crate::linalg::pairs_tile::<1, 5>)
 }
 
 /// U Wᵀ by tiles of R rows of U and C rows of W, whose R x C dots `tile` gives; the entries
@@ -109,31 +109,6 @@ fn tiled_products<const R: usize, const C: usize>(
         }
     }
     z
-}
-
-/// dot(right_c, left) for C rows right_c as long as left, each summed exactly as `dot` sums it,
-/// for 2-lane registers: `dot`'s partial sums 2p and 2p + 1 are one register, which runs over
-/// every chunk before the next pair starts. A tile then holds C registers of sums, not 4 C, and
-/// each sum still takes its terms in `dot`'s order.
-#[inline(always)]
-fn dot_pairs<const C: usize>(left: &[f64], right: [&[f64]; C]) -> [f64; C] {
-    let body = left.len() - left.len() % DOT_LANES;
-    let x = left[..body].as_chunks::<2>().0;
-    let ys: [&[[f64; 2]]; C] = std::array::from_fn(|c| &right[c][..body].as_chunks().0[..x.len()]);
-    let mut sums = [[0.0; DOT_LANES]; C];
-    for pair in 0..DOT_LANES / 2 {
-        let mut acc = [F64x2::ZERO; C];
-        for k in (pair..x.len()).step_by(DOT_LANES / 2) {
-            let xk = F64x2::load(&x[k]);
-            for (a, y) in acc.iter_mut().zip(&ys) {
-                *a = a.add_product(F64x2::load(&y[k]), xk);
-            }
-        }
-        for (s, a) in sums.iter_mut().zip(&acc) {
-            s[2 * pair..2 * pair + 2].copy_from_slice(&a.to_array());
-        }
-    }
-    std::array::from_fn(|c| combine(sums[c]) + tail_dot(&right[c][body..], &left[body..]))
 }
 
 /// Z = U Wᵀ + b.
