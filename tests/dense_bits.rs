@@ -6,6 +6,9 @@
 //! fewer than eight columns (the tail alone), whole and partial chunks, odd orders, tiles cut by
 //! the matrix's edge and by the diagonal, and more than one block of rows.
 
+#[path = "support/awkward.rs"]
+mod awkward;
+
 use steepest::linalg::Matrix;
 use steepest::norm::dot;
 use steepest::rng::Rng;
@@ -16,22 +19,9 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 /// Orders below, at and above the tiles (2 and 4 rows), the chunk of 8, and the block of 32 rows.
 const ORDERS: [usize; 24] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 16, 17, 23, 31, 32, 33, 40, 63, 67, 130];
 
-/// Standard normals mixed with exact zeros of both signs, subnormals and large values, so that
-/// every sign and rounding case of the sums occurs.
+/// n awkward numbers (tests/support/awkward.rs).
 fn awkward(n: usize, rng: &mut Rng) -> Vec<f64> {
-    (0..n)
-        .map(|k| {
-            let z = rng.normal();
-            match (k * 7 + n) % 11 {
-                0 => 0.0,
-                1 => -0.0,
-                2 => z * 1e-310,
-                3 => z * 1e150,
-                4 => -z.abs(),
-                _ => z,
-            }
-        })
-        .collect()
+    (0..n).map(|k| awkward::awkward(rng.normal(), k * 7 + n)).collect()
 }
 
 #[test]

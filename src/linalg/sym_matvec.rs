@@ -175,26 +175,22 @@ fn tail_row(a: &[f64], n: usize, x: &[f64], i: usize, lanes: &mut [f64], tails: 
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
+#[path = "../../tests/support/awkward.rs"]
+mod awkward;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::norm::dot;
     use crate::rng::Rng;
 
-    /// A symmetric matrix whose entries mix normals of several scales with exact zeros,
-    /// negative zeros and subnormals, so that every sign and rounding case of the sums occurs.
+    /// A symmetric matrix of awkward numbers (normals of several scales with exact zeros,
+    /// negative zeros and subnormals), so that every sign and rounding case of the sums occurs.
     fn awkward_symmetric(n: usize, rng: &mut Rng) -> Vec<f64> {
         let mut a = vec![0.0; n * n];
         for i in 0..n {
             for j in 0..=i {
-                let z = rng.normal();
-                let v = match (i * 7 + j * 3) % 11 {
-                    0 => 0.0,
-                    1 => -0.0,
-                    2 => z * 1e-310,
-                    3 => z * 1e150,
-                    4 => -z.abs(),
-                    _ => z,
-                };
+                let v = super::awkward::awkward(rng.normal(), i * 7 + j * 3);
                 a[i * n + j] = v;
                 a[j * n + i] = v;
             }
