@@ -71,6 +71,8 @@ test('the pool is at most eight workers, and Cancel stops every one of them', as
   await page.locator('#progress').waitFor({ state: 'visible' });
   // Cells finished: the pool reports progress.
   await page.waitForFunction(() => /** @type {HTMLProgressElement} */ (document.querySelector('#progress progress')).value > 0, null, { timeout: 60000 });
+  // Every worker is started at once, but a loaded machine may take a while to start the last.
+  for (let i = 0; i < 100 && page.workers().length < 8; i++) await page.waitForTimeout(100);
   assert.equal(page.workers().length, 8);
   const closed = page.workers().map((w) => new Promise((resolve) => w.once('close', resolve)));
   await page.click('#cancel');
