@@ -9,8 +9,9 @@ use crate::linalg::Matrix;
 use crate::norm::{LayerNorm, Layout, Norm};
 use crate::optimizer::{
     log_grid, run, tune, Chain, Every, Observer, Outcome, Point, RunConfig, StageProgress, Status, StepProgress,
-    StepRule, StepSize, Trace, TuneReport, Update,
+    StepRule, StepSize, Ticks, Trace, TuneReport, Update,
 };
+use crate::parallel::{self, Tick};
 use crate::smoothness::{smoothness_constant, Constant};
 use crate::spec::{MethodSpec, RunTask, Spec};
 use crate::Error;
@@ -300,7 +301,7 @@ pub(crate) fn run_methods(
     // Every step first (tuning included), so that the constants of GD's and sign GD's theory
     // steps are known before any run records the per-step picture; the other methods' constants
     // alone.
-    let mut steps: Vec<Option<ResolvedStep>> = spec
+    let steps: Vec<Option<ResolvedStep>> = spec
         .methods
         .iter()
         .enumerate()
@@ -323,10 +324,10 @@ pub(crate) fn run_methods(
         (Some(l2), Some(linf), Some(f_star)) => Some((l2, linf, f_star)),
         _ => None,
     };
-    let mut methods = Vec::with_capacity(which.len());
-    for &i in which {
+    // The runs side by side where there are cores: each is independent of the others.
+    let run_one = |&i: &usize, tick: Tick| {
         let m = &spec.methods[i];
-        let step = steps[i].take().expect("each method once");
+        let step = steps[i].as_ref().expect("a step for each method run");
         let mut trace = if d <= KEEP_X_MAX_D { Trace::with_iterates() } else { Trace::default() };
         let mut recorder = evaluator.as_ref().map(|evaluator| CurveRecorder {
             evaluator,
@@ -346,21 +347,21 @@ pub(crate) fn run_methods(
             &spec,
             i,
             problem,
-            &step,
+            step,
             &cfg,
-            &mut [&mut trace, &mut recorder, &mut ratios, &mut ranks, &mut nuclear, &mut *counter],
+            &mut [&mut trace, &mut recorder, &mut ratios, &mut ranks, &mut nuclear, &mut Ticks::new(tick, cfg.steps)],
         );
         let (curves, last_fit) = recorder.map(|r| (r.curves, r.last_fit)).unzip();
         let step_ratios = ratios.map(|r| r.ratios);
         let rule = step.rule();
-        let ResolvedStep { lr, smoothness, tuning } = step;
+        let ResolvedStep { lr, smoothness, tuning } = step.clone();
         let message = match &tuning {
             Some(t) if t.best.is_none() => {
                 format!("every tuning grid value diverged; showing the smallest. {}", out.message)
             }
             _ => out.message,
         };
-        methods.push(MethodResult {
+        MethodResult {
             label: label(m, rule, lr, spec.run.batch > 0),
             kind: m.kind.id,
             rule,
@@ -381,9 +382,12 @@ pub(crate) fn run_methods(
             nuclear_rank: ranks.map(|r| r.ranks),
             grad_nuclear: nuclear.map(|r| r.values),
             trace,
-        });
-    }
-    methods
+        }
+    };
+    let methods = parallel::map(which, run_one, &mut |runs| counter.runs(runs));
+    counter.count_runs(which.len());
+    // Cancelled: no results (the caller reports the cancellation).
+    methods.unwrap_or_default()
 }
 
 /// The run's result from its methods' own results.
@@ -446,6 +450,7 @@ pub(crate) fn tuning_grid(spec: &Spec) -> Vec<f64> {
 
 /// A method's step as run: its step scale (tuned on the grid when asked) and the smoothness
 /// constant of a theory step (None: the const rule).
+#[derive(Clone)]
 pub(crate) struct ResolvedStep {
     pub lr: f64,
     pub smoothness: Option<Constant>,
@@ -631,7 +636,8 @@ mod tests {
     /// whole run's, to the bit, and put together with what the comparisons read of them (read back
     /// from their JSON) they are the whole run: a tuned step, theory steps whose per-step picture
     /// reads another method's constant, the spectral comparison, a network with curves and
-    /// classes, minibatches. Parts that do not fit the spec are refused by name.
+    /// classes, minibatches. The whole run's bytes are the same on one thread and on four (its
+    /// methods run side by side). Parts that do not fit the spec are refused by name.
     #[test]
     fn methods_run_apart_and_put_together_are_the_whole_run() {
         let minibatch = Spec::from_json(
@@ -648,7 +654,12 @@ mod tests {
         specs.push(minibatch);
         assert_eq!(specs.len(), 4);
         for spec in &specs {
-            let whole = run_spec(spec).unwrap();
+            let on = |threads: usize| {
+                let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+                pool.install(|| run_spec(spec).unwrap())
+            };
+            let whole = on(1);
+            assert_eq!(serde_json::to_string(&on(4)).unwrap(), serde_json::to_string(&whole).unwrap());
             let n = spec.methods.len();
             // Method n - 1 alone, then the others from the last down, each part on its own problem.
             let parts: [Vec<usize>; 2] = [vec![n - 1], (0..n - 1).rev().collect()];

@@ -11,7 +11,7 @@ pub mod transform;
 pub mod tune;
 
 pub use method::{Hyper, Hypers, Method, MethodKind, StepRule, StepSize, Update, METHODS, METHOD_IDS};
-pub use observe::{Every, Observer, Point, StageProgress, StepProgress};
+pub use observe::{Every, Observer, Point, StageProgress, StepProgress, Ticks};
 pub use run::{run, Outcome, RunConfig, Status};
 pub use trace::Trace;
 pub use transform::Chain;

@@ -168,6 +168,34 @@ impl Observer for StepProgress<'_> {
     }
 }
 
+/// Tells a run's progress to a `parallel::map` tick (the fraction of its steps), about 100 times
+/// a run; a false tick halts it.
+pub struct Ticks<'a> {
+    tick: crate::parallel::Tick<'a>,
+    every: Every,
+    steps: usize,
+}
+
+impl<'a> Ticks<'a> {
+    pub fn new(tick: crate::parallel::Tick<'a>, steps: usize) -> Self {
+        Ticks { tick, every: Every::spread(steps, 100), steps }
+    }
+}
+
+impl Observer for Ticks<'_> {
+    fn observe(&mut self, p: &Point) -> ControlFlow<()> {
+        if p.stop.is_none() && !self.every.has(p.t) {
+            return ControlFlow::Continue(());
+        }
+        let fraction = if p.stop.is_some() { 1.0 } else { p.t as f64 / self.steps as f64 };
+        if (self.tick)(fraction) {
+            ControlFlow::Continue(())
+        } else {
+            ControlFlow::Break(())
+        }
+    }
+}
+
 #[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;

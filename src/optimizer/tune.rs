@@ -8,12 +8,11 @@
 //!
 //! Ties go to the smaller step (the lower grid index), the safer choice.
 
-use super::observe::{Every, Observer, Point};
+use super::observe::Ticks;
 use super::run::{run, RunConfig, Status};
 use super::transform::Chain;
 use crate::objective::Objective;
 use serde::Serialize;
-use std::ops::ControlFlow;
 
 /// n values log-spaced from lo to hi inclusive: lo (hi/lo)^(i/(n-1)).
 pub fn log_grid(lo: f64, hi: f64, n: usize) -> Vec<f64> {
@@ -59,13 +58,7 @@ pub fn tune(
     let outcomes = crate::parallel::map(
         grid,
         |&scale, tick| {
-            let out = run(
-                obj,
-                x0,
-                &mut make_chain(scale),
-                cfg,
-                &mut [&mut Ticks { tick, every: Every::spread(cfg.steps, 100), steps: cfg.steps }],
-            );
+            let out = run(obj, x0, &mut make_chain(scale), cfg, &mut [&mut Ticks::new(tick, cfg.steps)]);
             GridOutcome { scale, status: out.status, stopped_at: out.stopped_at, final_f: out.final_f }
         },
         progress,
@@ -82,28 +75,6 @@ pub fn tune(
         .min_by(|(a, i), (b, j)| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(i.cmp(j)))
         .map(|(_, i)| i);
     Some(TuneReport { grid: outcomes, best })
-}
-
-/// Tells a run's progress (the fraction of its steps), about 100 times a run; a false tick
-/// halts it.
-struct Ticks<'a> {
-    tick: crate::parallel::Tick<'a>,
-    every: Every,
-    steps: usize,
-}
-
-impl Observer for Ticks<'_> {
-    fn observe(&mut self, p: &Point) -> ControlFlow<()> {
-        if p.stop.is_none() && !self.every.has(p.t) {
-            return ControlFlow::Continue(());
-        }
-        let fraction = if p.stop.is_some() { 1.0 } else { p.t as f64 / self.steps as f64 };
-        if (self.tick)(fraction) {
-            ControlFlow::Continue(())
-        } else {
-            ControlFlow::Break(())
-        }
-    }
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
