@@ -39,12 +39,11 @@ function handOut(parts, count) {
   return (k) => parts.map((p, j) => (j === k ? null : k === last(j) ? p : p.slice()));
 }
 
-/** How many workers run a spec's methods: one each while there are workers, and one for all
- * (the first) when the spec is bad (that worker reports it) or has one method.
+/** How many methods a spec runs; 1 for a bad spec (the worker that runs it reports it).
  * @param {Spec} spec */
-function runnersOf(spec) {
+function methodCount(spec) {
   try {
-    return Math.min(poolSize(), wasm.resolveSpec(spec).methods.length);
+    return wasm.resolveSpec(spec).methods.length;
   } catch {
     return 1;
   }
@@ -118,10 +117,12 @@ export class Computer {
         this.settle();
         reject(e);
       };
-      const runners = task === 'run' ? runnersOf(spec) : 1;
+      // The workers that run the methods: one each while there are workers.
+      const methods = task === 'run' ? methodCount(spec) : 1;
+      const runners = Math.min(poolSize(), methods);
       this.makeInPool(id, spec, task, runners).then((from) => {
         if (this.pending?.id !== id) return;
-        if (runners > 1) return this.runInPool(id, spec, from).then(resolve, fail);
+        if (runners > 1) return this.runInPool(id, spec, methods, from).then(resolve, fail);
         this.pending.receive = (msg) => {
           if (msg.type === 'progress') return this.onProgress({ phase: msg.phase, fraction: from + (1 - from) * msg.fraction });
           this.settle();
@@ -139,10 +140,10 @@ export class Computer {
    * run's result is too. Its progress goes on from `from`, what making the problem showed.
    * @param {number} id
    * @param {Spec} spec
+   * @param {number} count its methods
    * @param {number} from
    * @returns {Promise<Outcome>} */
-  async runInPool(id, spec, from) {
-    const count = wasm.resolveSpec(spec).methods.length;
+  async runInPool(id, spec, count, from) {
     const parts = await this.share(id, spec, count, (i) => ({ task: 'runMethods', which: [i] }), { phase: 'running the methods', from, to: 1 });
     const [made] = await this.gather(id, spec, 1, () => ({ task: 'assembleRun', methods: parts.map((m) => m.methods[0]) }));
     this.settle();
